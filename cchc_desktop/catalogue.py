@@ -1,0 +1,329 @@
+"""The indicator catalogue: forms, rows, kinds, formulas and rules, read from one TOML file.
+
+See docs/catalogue.md for the format. Formulas are parsed once at load time with
+cchc_desktop.formula (never eval); references of a form to its own rows (`[2.1]`) are made
+absolute (`[BM1/2.1]`) so every consumer sees one naming.
+"""
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+
+from cchc_desktop import dossiers, formula, paths
+from cchc_desktop.errors import InvalidValue, UserError
+
+KINDS = ("count", "money", "percent", "choice", "text", "group")
+SEVERITIES = {"loi": "Lỗi", "canh_bao": "Cảnh báo"}
+OPS = ("=", "!=", "<", "<=", ">", ">=")
+DEFAULT_FILE = "hai-duong-2023.toml"
+
+
+class CatalogueError(UserError):
+    pass
+
+
+@dataclass
+class Row:
+    form: str
+    stt: str
+    label: str
+    unit: str
+    kind: str
+    section: str
+    italic: bool = False
+    formula: str | None = None  # absolute references
+    choices: tuple[tuple[int, str], ...] = ()
+
+    @property
+    def number(self) -> str:
+        return self.stt.rstrip(".")
+
+    @property
+    def code(self) -> str:
+        return f"{self.form}/{self.number}"
+
+    @property
+    def derived(self) -> bool:
+        return self.formula is not None
+
+    @property
+    def has_value(self) -> bool:
+        return self.kind != "group"
+
+    @property
+    def editable(self) -> bool:
+        return self.has_value and not self.derived
+
+    @property
+    def depth(self) -> int:
+        return self.number.count(".")
+
+    def choice_label(self, code) -> str:
+        for c, lab in self.choices:
+            if code is not None and Decimal(c) == Decimal(code):
+                return lab
+        return ""
+
+    def parse(self, text) -> Decimal | str | None:
+        """User input → the stored value, or InvalidValue with a Vietnamese message."""
+        from cchc_desktop import fmt
+
+        if text is None or (isinstance(text, str) and not text.strip()):
+            return None
+        if self.kind == "text":
+            return str(text).strip()
+        if self.kind == "group" or self.derived:
+            raise InvalidValue(f"Chỉ tiêu {self.stt} được tính tự động, không nhập tay.")
+        if isinstance(text, (int, float, Decimal)) and not isinstance(text, bool):
+            d = Decimal(str(text))
+            if not d.is_finite():
+                raise InvalidValue(f"Giá trị của chỉ tiêu {self.stt} không hợp lệ.")
+        else:
+            d = fmt.parse_number(str(text))
+        if self.kind == "choice":
+            for c, lab in self.choices:
+                if Decimal(c) == d:
+                    return Decimal(c)
+            allowed = "; ".join(f"{lab} = {c}" for c, lab in self.choices)
+            raise InvalidValue(f"Chỉ tiêu {self.stt} chỉ nhận các mã: {allowed}.")
+        if d < 0:
+            raise InvalidValue(f"Chỉ tiêu {self.stt} không được âm.")
+        if self.kind == "count" and d != d.to_integral_value():
+            raise InvalidValue(f"Chỉ tiêu {self.stt} là số đếm ({self.unit or 'số lượng'}): hãy nhập số nguyên.")
+        if self.kind == "percent":
+            if d > 100:
+                raise InvalidValue(f"Tỷ lệ ở chỉ tiêu {self.stt} phải từ 0 đến 100.")
+            if d != d.quantize(Decimal("0.1")):
+                d = d.quantize(Decimal("0.1"))
+        if self.kind == "money" and d != d.quantize(Decimal("0.001")):
+            raise InvalidValue(f"Chỉ tiêu {self.stt} ({self.unit}) chỉ nhận tối đa 3 chữ số thập phân.")
+        return d
+
+    def format(self, value) -> str:
+        """The value as the appendix writes it."""
+        from cchc_desktop import fmt
+
+        if value is None:
+            return ""
+        if self.kind == "text":
+            return str(value)
+        if self.kind == "percent":
+            return fmt.percent(value)
+        if self.kind == "money":
+            return fmt.money(value)
+        if self.kind == "choice":
+            return fmt.number(value)
+        if self.derived and self.unit == "%":
+            return fmt.percent(value)
+        return fmt.number(value)
+
+    def display(self, value) -> str:
+        """The value as the screen shows it: a choice by its label."""
+        if self.kind == "choice" and value is not None:
+            return self.choice_label(value) or self.format(value)
+        return self.format(value)
+
+
+@dataclass
+class Rule:
+    id: str
+    left: str
+    op: str
+    right: str
+    severity: str
+    missing: str
+    message: str
+    builtin: bool = False
+
+
+@dataclass
+class Form:
+    code: str
+    title: str
+    heading: str
+    section: str
+    appendix: bool
+    rows: list[Row] = field(default_factory=list)
+
+
+@dataclass
+class Catalogue:
+    version: str
+    name: str
+    forms: list[Form]
+    rules: list[Rule]
+    text: str  # the TOML it was read from, kept in the data file with each period's version
+    rows_by_code: dict[str, Row] = field(default_factory=dict)
+    order: list[str] = field(default_factory=list)  # derived codes in evaluation order
+
+    def row(self, code: str) -> Row:
+        try:
+            return self.rows_by_code[code]
+        except KeyError:
+            raise UserError(
+                f"Không có chỉ tiêu “{code}” trong danh mục {self.version}. "
+                "Mã chỉ tiêu viết theo dạng BM3/3.3.1; lệnh list in ra danh sách."
+            ) from None
+
+    def form(self, code: str) -> Form:
+        for f in self.forms:
+            if f.code == code:
+                return f
+        raise UserError(f"Không có biểu mẫu “{code}” trong danh mục.")
+
+    def rows(self) -> list[Row]:
+        return [r for f in self.forms for r in f.rows]
+
+    def appendix_forms(self) -> list[Form]:
+        return [f for f in self.forms if f.appendix]
+
+    def rows_in_section(self, section: str) -> list[Row]:
+        return [r for r in self.rows() if r.section == section]
+
+
+_REL = re.compile(r"\[\s*([0-9][0-9.]*)\s*\]")
+
+
+def _absolute(text: str, form: str) -> str:
+    return _REL.sub(lambda m: f"[{form}/{m.group(1).rstrip('.')}]", text)
+
+
+def parse_text(text: str, source: str = "danh mục") -> Catalogue:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise CatalogueError(f"Tệp {source} không đọc được (sai cú pháp TOML: {e}).") from None
+    try:
+        version = str(data["version"])
+        name = str(data.get("name", version))
+        forms = []
+        for fd in data["forms"]:
+            f = Form(
+                code=fd["code"],
+                title=fd.get("title", ""),
+                heading=fd.get("heading", ""),
+                section=fd.get("section", ""),
+                appendix=bool(fd.get("appendix", True)),
+            )
+            for rd in fd.get("rows", []):
+                kind = rd.get("kind", "count")
+                if kind not in KINDS:
+                    raise CatalogueError(f"{source}: loại “{kind}” của dòng {f.code} {rd.get('stt')} không có.")
+                stt = str(rd["stt"]).strip()
+                if not stt.endswith("."):
+                    stt += "."
+                row = Row(
+                    form=f.code,
+                    stt=stt,
+                    label=rd["label"],
+                    unit=rd.get("unit", ""),
+                    kind=kind,
+                    section=rd.get("section", f.section),
+                    italic=bool(rd.get("italic", False)),
+                    formula=_absolute(rd["formula"], f.code) if rd.get("formula") else None,
+                    choices=tuple((int(c["code"]), str(c["label"])) for c in rd.get("choices", [])),
+                )
+                if kind == "choice" and not row.choices:
+                    raise CatalogueError(f"{source}: dòng {row.code} là lựa chọn nhưng không có danh sách mã.")
+                f.rows.append(row)
+            forms.append(f)
+        rules = []
+        for rd in data.get("rules", []):
+            op = rd["op"]
+            if op not in OPS:
+                raise CatalogueError(f"{source}: quy tắc {rd['id']} có phép so sánh “{op}” không hợp lệ.")
+            sev = rd.get("severity", "loi")
+            if sev not in SEVERITIES:
+                raise CatalogueError(f"{source}: quy tắc {rd['id']} có mức “{sev}” không hợp lệ (loi | canh_bao).")
+            rules.append(
+                Rule(
+                    id=rd["id"],
+                    left=rd["left"],
+                    op=op,
+                    right=rd["right"],
+                    severity=sev,
+                    missing=rd.get("missing", "skip"),
+                    message=rd["message"],
+                )
+            )
+    except KeyError as e:
+        raise CatalogueError(f"Tệp {source} thiếu mục bắt buộc {e}.") from None
+    cat = Catalogue(version=version, name=name, forms=forms, rules=rules, text=text)
+    _index(cat, source)
+    return cat
+
+
+def _index(cat: Catalogue, source: str) -> None:
+    for r in cat.rows():
+        if r.code in cat.rows_by_code:
+            raise CatalogueError(f"{source}: mã chỉ tiêu {r.code} bị trùng.")
+        cat.rows_by_code[r.code] = r
+    known = set(cat.rows_by_code) | set(dossiers.all_value_names())
+
+    def check(text: str, where: str) -> list[str]:
+        try:
+            names = formula.refs(text)
+        except formula.FormulaError as e:
+            raise CatalogueError(f"{source}: công thức của {where} sai: {e}.") from None
+        for n in names:
+            if n not in known:
+                raise CatalogueError(f"{source}: công thức của {where} nhắc đến “{n}” không có trong danh mục.")
+        return names
+
+    deps: dict[str, list[str]] = {}
+    for r in cat.rows():
+        if r.formula:
+            deps[r.code] = [n for n in check(r.formula, r.code) if n in cat.rows_by_code]
+    for rule in cat.rules:
+        check(rule.left, f"quy tắc {rule.id}")
+        check(rule.right, f"quy tắc {rule.id}")
+    # Topological order of derived rows, refusing cycles.
+    order, state = [], {}
+
+    def visit(code, trail):
+        if state.get(code) == "done":
+            return
+        if state.get(code) == "busy":
+            raise CatalogueError(f"{source}: công thức vòng tròn: {' → '.join(trail + [code])}.")
+        state[code] = "busy"
+        for d in deps.get(code, []):
+            if d in deps:
+                visit(d, trail + [code])
+        state[code] = "done"
+        order.append(code)
+
+    for code in deps:
+        visit(code, [])
+    cat.order = order
+
+
+@lru_cache(maxsize=8)
+def _load_path(path: str, mtime: float) -> Catalogue:
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except OSError as e:
+        raise CatalogueError(f"Không đọc được tệp danh mục {p}: {e.strerror}.") from None
+    return parse_text(text, p.name)
+
+
+def load(path: str | Path | None = None) -> Catalogue:
+    p = Path(path) if path else paths.resource("catalogue", DEFAULT_FILE)
+    try:
+        mtime = p.stat().st_mtime
+    except OSError:
+        raise CatalogueError(f"Không tìm thấy tệp danh mục {p}.") from None
+    return _load_path(str(p), mtime)
+
+
+@lru_cache(maxsize=16)
+def from_text(text: str) -> Catalogue:
+    return parse_text(text)
+
+
+def default() -> Catalogue:
+    return load(None)

@@ -1,0 +1,287 @@
+"""The `cchc-desktop` command line. No subcommand starts the window.
+
+Every failure prints one Vietnamese line on stderr and exits non-zero, never a traceback
+(the traceback of an unexpected error goes to the log file named in that line).
+Commands of other features live in their own modules, listed in COMMAND_MODULES; each has
+`register(subparsers)` and sets `func` on its parser.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import sys
+from pathlib import Path
+
+from cchc_desktop.errors import UserError
+
+COMMAND_MODULES: list[str] = []
+
+# argparse's own words, in Vietnamese (it looks them up through its module-level `_`).
+_ARGPARSE_VI = {
+    "usage: ": "Cách dùng: ",
+    "positional arguments": "đối số",
+    "options": "tùy chọn",
+    "show this help message and exit": "in hướng dẫn này rồi thoát",
+    "the following arguments are required: %s": "thiếu đối số bắt buộc: %s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "lựa chọn %(value)r không có (chọn một trong %(choices)s)",
+    "unrecognized arguments: %s": "không hiểu các đối số: %s",
+    "expected one argument": "cần một giá trị",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: lỗi: %(message)s\n",
+    "argument %(argument_name)s: %(message)s": "đối số %(argument_name)s: %(message)s",
+    "invalid %(type)s value: %(value)r": "giá trị %(value)r không hợp lệ",
+    "expected at least one argument": "cần ít nhất một giá trị",
+}
+argparse._ = lambda s: _ARGPARSE_VI.get(s, s)  # type: ignore[attr-defined]
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line, Vietnamese, exit 2
+        sys.stderr.write(f"cchc-desktop: lỗi: {message}. Xem: cchc-desktop {self.prog.split()[-1]} --help\n")
+        raise SystemExit(2)
+
+
+def add_db(p: argparse.ArgumentParser, required: bool = False) -> None:
+    p.add_argument("--db", metavar="TỆP", required=required,
+                   help="tệp dữ liệu (mặc định: tệp trong thư mục dữ liệu của người dùng)")
+    p.add_argument("--catalogue", metavar="TỆP", help="tệp danh mục biểu mẫu khác (TOML) của tỉnh")
+
+
+def add_period(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--period", metavar="KỲ", required=True, help="kỳ báo cáo, ví dụ 2023-NAM, 2024-Q1, 2024-6T")
+    p.add_argument("--unit", metavar="MÃ", help="mã đơn vị (mặc định: đơn vị chính của tệp)")
+
+
+def open_db(args, must_exist: bool = True):
+    from cchc_desktop import paths
+    from cchc_desktop.store import open_store
+
+    path = Path(args.db) if args.db else paths.default_db_path()
+    if must_exist and not path.exists():
+        raise UserError(f"Không tìm thấy tệp dữ liệu “{path}”. Hãy kiểm tra đường dẫn (hoặc tạo bằng lệnh demo).")
+    return open_store(path, getattr(args, "catalogue", None))
+
+
+def cmd_gui(args) -> int:
+    try:
+        from ui.app import run
+    except ImportError as e:
+        raise UserError(f"Không khởi động được cửa sổ (thiếu thành phần giao diện: {e.name}). Hãy cài lại phần mềm.") from None
+    return run(args.db, screenshot_dir=getattr(args, "screenshot", None))
+
+
+def cmd_demo(args) -> int:
+    from cchc_desktop import dataio
+    from cchc_desktop.store import open_store
+
+    path = Path(args.db)
+    if path.exists() and path.stat().st_size > 0:
+        store = open_store(path, args.catalogue)
+        if store.units():
+            store.close()
+            raise UserError(f"Tệp “{path}” đã có dữ liệu. Hãy chọn một tệp mới cho dữ liệu mẫu.")
+    else:
+        store = open_store(path, args.catalogue)
+    try:
+        period = dataio.load_demo(store)
+    finally:
+        store.close()
+    print(f"Đã tạo dữ liệu mẫu (xã Chi Lăng Nam, kỳ {period['code']}) trong {path}")
+    return 0
+
+
+def cmd_validate(args) -> int:
+    from cchc_desktop import report, rules
+
+    store = open_db(args)
+    try:
+        data = report.load_report(store, args.unit, args.period)
+        findings = rules.validate(data)
+    finally:
+        store.close()
+    if args.json:
+        print(json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=2))
+    elif not findings:
+        print("Không phát hiện lỗi hay cảnh báo nào.")
+    else:
+        for f in findings:
+            print(f"[{f.severity_label}] {f.message}")
+        n_err = sum(f.severity == "loi" for f in findings)
+        print(f"Tổng cộng: {n_err} lỗi, {len(findings) - n_err} cảnh báo.")
+    return 1 if rules.has_errors(findings) else 0
+
+
+def cmd_dump(args) -> int:
+    from cchc_desktop import dataio
+
+    store = open_db(args)
+    try:
+        doc = dataio.dump(store, args.unit, args.period)
+    finally:
+        store.close()
+    sys.stdout.write(dataio.dumps(doc))
+    return 0
+
+
+def cmd_load(args) -> int:
+    from cchc_desktop import dataio
+
+    doc = dataio.read_file(args.file)
+    store = open_db(args, must_exist=False)
+    try:
+        period = dataio.load(store, doc, replace=args.replace)
+    finally:
+        store.close()
+    print(f"Đã nạp kỳ {period['code']} của đơn vị {period['unit_code']}.")
+    return 0
+
+
+def _row_and_data(args, store):
+    from cchc_desktop import report
+
+    data = report.load_report(store, args.unit, args.period, with_previous=False)
+    return data.catalogue.row(args.code), data
+
+
+def cmd_get(args) -> int:
+    store = open_db(args)
+    try:
+        row, data = _row_and_data(args, store)
+        value = data.values.get(row.code)
+        print(row.format(value))
+        note = data.note(row.code)
+        if note and args.note:
+            print(note)
+    finally:
+        store.close()
+    return 0
+
+
+def cmd_set(args) -> int:
+    store = open_db(args)
+    try:
+        row, data = _row_and_data(args, store)
+        pid = data.period["id"]
+        if args.note is not None:
+            store.set_note(pid, row.code, args.note)
+        if args.value is not None:
+            stored = store.set_value(pid, row.code, args.value, catalogue=data.catalogue)
+            print(f"{row.code} = {row.format(stored)}")
+    finally:
+        store.close()
+    return 0
+
+
+def cmd_list(args) -> int:
+    from cchc_desktop import catalogue as catalogue_mod
+
+    if args.db:
+        store = open_db(args)
+        cat = store.catalogue()
+        store.close()
+    else:
+        cat = catalogue_mod.load(args.catalogue)
+    kinds = {"count": "số đếm", "money": "tiền", "percent": "tỷ lệ", "choice": "lựa chọn", "text": "chữ",
+             "group": "nhóm"}
+    print(f"Danh mục {cat.version}: {cat.name}")
+    for row in cat.rows():
+        kind = kinds[row.kind] + (", tự tính" if row.derived else "")
+        choices = "; ".join(f"{lab} = {c}" for c, lab in row.choices)
+        extra = f" [{choices}]" if choices else ""
+        print(f"{row.code}\t{row.label}\t{row.unit}\t{kind}{extra}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="cchc-desktop", description="Báo cáo cải cách hành chính cấp xã (CCHC Desktop).")
+    sub = parser.add_subparsers(dest="command", metavar="LỆNH", parser_class=_Parser)
+
+    p = sub.add_parser("gui", help="mở cửa sổ chương trình (mặc định khi không có lệnh)")
+    add_db(p)
+    p.add_argument("--screenshot", metavar="THƯ_MỤC", help="chụp mỗi thẻ một ảnh PNG vào thư mục rồi thoát")
+    p.set_defaults(func=cmd_gui)
+
+    p = sub.add_parser("demo", help="tạo tệp dữ liệu mẫu (báo cáo năm 2023 của xã Chi Lăng Nam)")
+    add_db(p, required=True)
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("validate", help="kiểm tra số liệu của một kỳ; thoát với mã 1 nếu có lỗi")
+    add_db(p)
+    add_period(p)
+    p.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("dump", help="in dữ liệu của một kỳ dạng JSON")
+    add_db(p)
+    add_period(p)
+    p.set_defaults(func=cmd_dump)
+
+    p = sub.add_parser("load", help="nạp dữ liệu một kỳ từ tệp JSON (do lệnh dump tạo)")
+    add_db(p)
+    p.add_argument("file", metavar="TỆP_JSON")
+    p.add_argument("--replace", action="store_true", help="thay kỳ đã có bằng dữ liệu trong tệp")
+    p.set_defaults(func=cmd_load)
+
+    p = sub.add_parser("get", help="đọc giá trị một chỉ tiêu, ví dụ BM3/3.3.1")
+    add_db(p)
+    add_period(p)
+    p.add_argument("code", metavar="MÃ_CHỈ_TIÊU")
+    p.add_argument("--note", action="store_true", help="in cả ghi chú")
+    p.set_defaults(func=cmd_get)
+
+    p = sub.add_parser("set", help="ghi giá trị một chỉ tiêu")
+    add_db(p)
+    add_period(p)
+    p.add_argument("code", metavar="MÃ_CHỈ_TIÊU")
+    p.add_argument("value", metavar="GIÁ_TRỊ", nargs="?")
+    p.add_argument("--note", metavar="GHI_CHÚ", help="ghi chú của chỉ tiêu")
+    p.set_defaults(func=cmd_set)
+
+    p = sub.add_parser("list", help="in danh mục chỉ tiêu: mã, tên, loại")
+    add_db(p)
+    p.set_defaults(func=cmd_list)
+
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser()
+    if not argv or argv[0].startswith("--db"):
+        argv = ["gui", *argv]
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args) or 0
+    except UserError as e:
+        sys.stderr.write(f"cchc-desktop: {e}\n")
+        return 1
+    except KeyboardInterrupt:
+        sys.stderr.write("cchc-desktop: đã dừng theo yêu cầu.\n")
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as e:  # anything unexpected: one line, the traceback in the log
+        log = _log_exception()
+        sys.stderr.write(f"cchc-desktop: lỗi không mong đợi ({type(e).__name__}: {e}). Chi tiết ghi trong {log}\n")
+        return 3
+
+
+def _log_exception() -> str:
+    import tempfile
+    import traceback
+
+    try:
+        from cchc_desktop import paths
+
+        folder = paths.default_db_path().parent
+    except Exception:
+        folder = Path(tempfile.gettempdir())
+    log = folder / "cchc-desktop-loi.log"
+    try:
+        with open(log, "a", encoding="utf-8") as fh:
+            traceback.print_exc(file=fh)
+    except OSError:
+        return "(không ghi được nhật ký)"
+    return str(log)

@@ -1,0 +1,219 @@
+"""A period's data as JSON (docs/formats.md): `dump` writes it, `load` reads it back.
+
+The same document is the demo data, the `dump`/`load` commands and the data member of the
+USB hand-off package. `load` writes everything in one transaction: a bad document leaves
+the file as it was.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+from pathlib import Path
+
+from cchc_desktop import dossiers, fmt, periods
+from cchc_desktop.errors import UserError
+from cchc_desktop.store.database import UNIT_KINDS, now_iso, value_text
+
+FORMAT = "cchc-desktop/period"
+FORMAT_VERSION = 1
+UNIT_KEYS = ("code", "name", "kind", "upper_name", "upper_code", "district", "province", "place_name",
+             "signer_name", "signer_title", "signing_capacity", "recipients")
+PERIOD_KEYS = ("deadline", "doc_number", "doc_symbol", "doc_date", "status", "on_time_formula")
+
+
+def _num(v):
+    return None if v is None else fmt.plain(Decimal(v))
+
+
+def dump(store, unit_code: str | None, period_code: str) -> dict:
+    unit = store.unit(unit_code)
+    period = store.get_period(unit["code"], period_code)
+    pid = period["id"]
+    cat = store.catalogue(period["catalogue_version"])
+    values = {}
+    for code, v in sorted(store.values(pid).items(), key=lambda kv: _code_order(cat, kv[0])):
+        row = cat.rows_by_code.get(code)
+        raw = v["value"]
+        if raw is not None and row is not None and row.kind != "text":
+            raw = _num(raw)
+        values[code] = {"value": raw, "note": v["note"] or ""}
+    dossier_data = {}
+    for agency, table in store.dossier_tables(pid).items():
+        dossier_data[agency] = {
+            "fields": [{"name": f["name"], **{c: _num(f[c]) for c in dossiers.COLUMNS}} for f in table.fields],
+            "total": {c: _num(table.total.get(c)) for c in dossiers.COLUMNS},
+        }
+    return {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "catalogue_version": period["catalogue_version"],
+        "unit": {k: unit.get(k) for k in UNIT_KEYS},
+        "period": {
+            "code": period["code"],
+            "start": period["start_date"],
+            "end": period["end_date"],
+            **{k: period.get(k) for k in PERIOD_KEYS},
+        },
+        "values": values,
+        "narrative": {k: v for k, v in sorted(store.narratives(pid).items(), key=lambda kv: _section_order(kv[0]))},
+        "dossiers": dossier_data,
+        "documents": [
+            {k: d[k] for k in ("number", "symbol", "date", "kind", "summary")} for d in store.documents(pid)
+        ],
+    }
+
+
+def _code_order(cat, code):
+    rows = list(cat.rows_by_code)
+    return rows.index(code) if code in rows else len(rows)
+
+
+def _section_order(key):
+    from cchc_desktop.report import outline
+
+    keys = [s["key"] for s in outline()]
+    return keys.index(key) if key in keys else len(keys)
+
+
+def dumps(doc: dict) -> str:
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+
+def read_file(path: str | Path) -> dict:
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UserError(f"Không tìm thấy tệp “{p}”.") from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise UserError(f"Không đọc được tệp “{p.name}”: {e}.") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as e:
+        raise UserError(f"Tệp “{p.name}” không phải JSON hợp lệ (dòng {e.lineno}): có thể tệp bị hỏng.") from None
+
+
+def _bad(msg: str):
+    raise UserError(f"Dữ liệu kỳ báo cáo không hợp lệ: {msg}.")
+
+
+def _check_date(value, what):
+    if value in (None, ""):
+        return None
+    try:
+        return dt.date.fromisoformat(value).isoformat()
+    except (TypeError, ValueError):
+        _bad(f"{what} “{value}” không phải ngày dạng YYYY-MM-DD")
+
+
+def load(store, doc: dict, replace: bool = False) -> dict:
+    """Write one period's document into the store; returns the period row."""
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+        _bad("đây không phải tệp dữ liệu kỳ báo cáo của CCHC Desktop")
+    if not isinstance(doc.get("format_version"), int) or doc["format_version"] > FORMAT_VERSION:
+        raise UserError(
+            "Tệp dữ liệu được tạo bởi phiên bản CCHC Desktop mới hơn. Hãy cập nhật phần mềm rồi thử lại."
+        )
+    unit, period = doc.get("unit"), doc.get("period")
+    if not isinstance(unit, dict) or not isinstance(period, dict):
+        _bad("thiếu phần đơn vị hoặc kỳ báo cáo")
+    if not unit.get("code") or not unit.get("name"):
+        _bad("đơn vị thiếu mã hoặc tên")
+    if unit.get("kind") not in UNIT_KINDS:
+        _bad(f"loại đơn vị “{unit.get('kind')}” không có")
+    key = periods.parse_code(str(period.get("code", "")))
+    start = _check_date(period.get("start"), "ngày bắt đầu")
+    end = _check_date(period.get("end"), "ngày kết thúc")
+    if not start or not end or start > end:
+        _bad("khoảng thời gian của kỳ báo cáo không hợp lệ")
+    version = doc.get("catalogue_version") or store.default_catalogue_version
+    cat = store.catalogue(version)
+    if period.get("status", "draft") not in ("draft", "final"):
+        _bad("trạng thái kỳ báo cáo không hợp lệ")
+    if period.get("on_time_formula", dossiers.DEFAULT_ON_TIME) not in dossiers.ON_TIME_FORMULAS:
+        _bad("cách tính tỷ lệ đúng hạn không hợp lệ")
+    # Parse every value before writing anything.
+    values = {}
+    for code, entry in (doc.get("values") or {}).items():
+        if not isinstance(entry, dict):
+            _bad(f"giá trị của {code} không đúng dạng")
+        row = cat.rows_by_code.get(code)
+        if row is None:
+            _bad(f"chỉ tiêu “{code}” không có trong danh mục {cat.version}")
+        raw = entry.get("value")
+        if raw is not None and not row.editable:
+            _bad(f"chỉ tiêu {code} được tính tự động, không được có giá trị nhập")
+        try:
+            parsed = None if raw is None else row.parse(raw if row.kind == "text" else Decimal(str(raw)))
+        except Exception as e:  # InvalidValue or a malformed number
+            _bad(f"giá trị của {code}: {e}")
+        values[code] = (parsed, str(entry.get("note") or ""))
+    dossier_rows = []
+    for agency, table in (doc.get("dossiers") or {}).items():
+        if agency not in dossiers.AGENCIES or not isinstance(table, dict):
+            _bad(f"bảng hồ sơ “{agency}” không có")
+        rows = [("", table.get("total") or {})] + [(f.get("name", ""), f) for f in table.get("fields") or []]
+        for pos, (name, cells) in enumerate(rows):
+            if pos and not str(name).strip():
+                _bad("một lĩnh vực hồ sơ không có tên")
+            rec = {"agency": agency, "field": str(name).strip(), "position": pos}
+            for c in dossiers.COLUMNS:
+                v = cells.get(c)
+                if v is not None and (not isinstance(v, int) or isinstance(v, bool) or v < 0):
+                    _bad(f"số hồ sơ “{v}” ở {agency}/{name or 'Cộng'}/{c} không phải số nguyên không âm")
+                rec[c] = v
+            dossier_rows.append(rec)
+    docs = []
+    for pos, d in enumerate(doc.get("documents") or [], 1):
+        docs.append({"position": pos, "number": str(d.get("number") or ""), "symbol": str(d.get("symbol") or ""),
+                     "date": _check_date(d.get("date"), "ngày văn bản"), "kind": str(d.get("kind") or ""),
+                     "summary": str(d.get("summary") or "")})
+    narratives = doc.get("narrative") or {}
+    if not all(isinstance(v, dict) for v in narratives.values()):
+        _bad("phần lời văn không đúng dạng")
+
+    with store.db.atomic():
+        existing = store.db.execute("SELECT * FROM units WHERE code = ?", [unit["code"]]).fetchone()
+        fields = {k: unit.get(k) for k in UNIT_KEYS if k not in ("code",) and unit.get(k) is not None}
+        if existing is None:
+            store.create_unit(unit["code"], unit["name"], unit["kind"],
+                              **{k: v for k, v in fields.items() if k not in ("name", "kind")})
+        else:
+            store.update_unit(unit["code"], **fields)
+        old = store.find_period(unit["code"], key.code)
+        if old:
+            if not replace:
+                raise UserError(f"Kỳ báo cáo {key.code} của đơn vị {unit['name']} đã có trong tệp dữ liệu.")
+            store.db.execute("DELETE FROM periods WHERE id = ?", [old["id"]])
+            store._audit("period", key.code, None, period_id=old["id"], unit_code=unit["code"])
+        pid = store.db["periods"].insert({
+            "unit_code": unit["code"], "year": key.year, "kind": key.kind,
+            "start_date": start, "end_date": end,
+            "deadline": _check_date(period.get("deadline"), "hạn nộp"),
+            "doc_number": str(period.get("doc_number") or ""),
+            "doc_symbol": str(period.get("doc_symbol") or "BC-UBND"),
+            "doc_date": _check_date(period.get("doc_date"), "ngày báo cáo"),
+            "status": period.get("status", "draft"),
+            "catalogue_version": cat.version,
+            "on_time_formula": period.get("on_time_formula") or dossiers.DEFAULT_ON_TIME,
+            "updated_at": now_iso(),
+        }).last_pk
+        store.db["indicator_values"].insert_all(
+            [{"period_id": pid, "code": c, "value": value_text(v), "note": n}
+             for c, (v, n) in values.items()]
+        )
+        store.db["narratives"].insert_all(
+            [{"period_id": pid, "section": k, "title": v.get("title"), "text": str(v.get("text") or "")}
+             for k, v in narratives.items()]
+        )
+        store.db["dossier_rows"].insert_all([{"period_id": pid, **r} for r in dossier_rows])
+        store.db["documents"].insert_all([{"period_id": pid, **d} for d in docs])
+        store._audit("period.load", None, key.code, period_id=pid, unit_code=unit["code"])
+    return store.period(pid)
+
+
+def load_demo(store) -> dict:
+    from cchc_desktop import paths
+
+    return load(store, read_file(paths.resource("demo", "chi-lang-nam-2023.json")))

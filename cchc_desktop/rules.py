@@ -1,0 +1,183 @@
+"""Validation in the spirit of DHIS2's rules: left side, operator, right side, severity.
+
+Findings come from three places: the catalogue's own rules, rules derived from the catalogue
+(every pct(part, whole) gives part ≤ whole; typed percents stay within 0–100), and the
+built-in rules of the one-stop desk (../shared/domain/ho-so-mot-cua.md) and of the text
+(placeholders must name values that exist).
+"""
+from __future__ import annotations
+
+import operator
+from dataclasses import dataclass
+from decimal import Decimal
+
+from cchc_desktop import dossiers, fmt, formula, narrative
+from cchc_desktop.catalogue import SEVERITIES, Rule
+from cchc_desktop.report import ReportData, outline
+
+_OPS = {"=": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
+_OP_WORDS = {"=": "bằng", "!=": "khác", "<": "nhỏ hơn", "<=": "không lớn hơn", ">": "lớn hơn", ">=": "không nhỏ hơn"}
+
+
+@dataclass
+class Finding:
+    severity: str  # "loi" | "canh_bao"
+    message: str
+    target: str  # an indicator code (BM3/3.3.1), "hs.<agency>[.<field>]" or "text:<section>"
+    rule: str
+    section: str = ""  # the outline section / tab it concerns
+
+    @property
+    def severity_label(self) -> str:
+        return SEVERITIES[self.severity]
+
+    def as_dict(self) -> dict:
+        return {"severity": self.severity, "message": self.message, "target": self.target,
+                "rule": self.rule, "section": self.section}
+
+
+def _resolver(data: ReportData, zero_missing: bool):
+    def resolve(name):
+        v = data.value(name)
+        if isinstance(v, Decimal):
+            return v
+        return Decimal(0) if zero_missing else None
+    return resolve
+
+
+def _target_of(texts: list[str], data: ReportData) -> tuple[str, str]:
+    for name in [n for t in texts for n in formula.refs(t)]:
+        row = data.catalogue.rows_by_code.get(name)
+        if row:
+            return name, row.section
+        if name.startswith("hs."):
+            return ".".join(name.split(".")[:2]), "II.2"
+    return "", ""
+
+
+def check_rule(rule: Rule, data: ReportData) -> Finding | None:
+    zero = rule.missing == "zero"
+    left = formula.evaluate(rule.left, _resolver(data, zero))
+    right = formula.evaluate(rule.right, _resolver(data, zero))
+    target, section = _target_of([rule.left, rule.right], data)
+    if left is None or right is None:
+        if rule.missing == "fail":
+            return Finding(rule.severity, rule.message + " (thiếu số liệu)", target, rule.id, section)
+        return None
+    if _OPS[rule.op](left, right):
+        return None
+    detail = f" (hiện tại: {fmt.number(left, 1)} so với {fmt.number(right, 1)})"
+    return Finding(rule.severity, rule.message + detail, target, rule.id, section)
+
+
+def derived_rules(data: ReportData) -> list[Rule]:
+    """part ≤ whole for every pct() of the catalogue."""
+    out = []
+    for row in data.catalogue.rows():
+        if not row.formula:
+            continue
+        for part, whole in formula.pct_pairs(row.formula):
+            part_t, whole_t = formula.to_text(part), formula.to_text(whole)
+            names = formula.refs(part_t) + formula.refs(whole_t)
+            labels = []
+            for n in names:
+                r = data.catalogue.rows_by_code.get(n)
+                labels.append(f"{r.stt.rstrip('.')} ({r.label[:50].rstrip()}…)" if r and len(r.label) > 50 else
+                              f"{r.stt.rstrip('.')} ({r.label})" if r else dossiers.all_value_names().get(n, n))
+            out.append(Rule(
+                id=f"phan-khong-vuot-tong:{row.code}",
+                left=part_t, op="<=", right=whole_t, severity="loi", missing="skip",
+                message=f"{row.form} {row.stt} {row.label[:60]}: phần {labels[0]} lớn hơn tổng "
+                        f"{labels[-1]}, nên tỷ lệ vượt 100 %. Hãy kiểm tra lại hai số này.",
+                builtin=True,
+            ))
+    return out
+
+
+def check_percent_ranges(data: ReportData) -> list[Finding]:
+    out = []
+    for row in data.catalogue.rows():
+        if row.kind == "percent" and not row.derived:
+            v = data.values.get(row.code)
+            if isinstance(v, Decimal) and not 0 <= v <= 100:
+                out.append(Finding("loi", f"{row.form} {row.stt}: tỷ lệ {fmt.percent(v)} % nằm ngoài 0–100.",
+                                   row.code, "ty-le-0-100", row.section))
+    return out
+
+
+def check_dossiers(data: ReportData) -> list[Finding]:
+    out = []
+    for agency, label in dossiers.AGENCIES.items():
+        table = data.tables[agency]
+        m = data.measures(agency)
+        received, resolved, pending = m["tiep_nhan"], m["da_giai_quyet"], m["dang_giai_quyet"]
+        if received is not None and resolved is not None and pending is not None and received != resolved + pending:
+            out.append(Finding(
+                "loi",
+                f"{label}: số hồ sơ tiếp nhận (trực tuyến + trực tiếp + kỳ trước = {fmt.number(received)}) "
+                f"phải bằng đã giải quyết + đang giải quyết ({fmt.number(resolved)} + {fmt.number(pending)} = "
+                f"{fmt.number(resolved + pending)}). Hãy kiểm tra lại các cột của bảng hồ sơ.",
+                f"hs.{agency}", "ho-so-can-bang", "II.2",
+            ))
+        over, pend = m["dang_qua_han"], m["dang_giai_quyet"]
+        if over is not None and pend is not None and over > pend:
+            out.append(Finding("loi", f"{label}: số hồ sơ đang giải quyết quá hạn ({fmt.number(over)}) lớn hơn số đang giải quyết ({fmt.number(pend)}).",
+                               f"hs.{agency}", "ho-so-qua-han", "II.2"))
+        sums = table.field_sums()
+        for col in dossiers.COLUMNS:
+            typed = table.total.get(col)
+            if typed is not None and sums[col] is not None and typed != sums[col]:
+                out.append(Finding(
+                    "loi",
+                    f"{label}: cột “{dossiers.COLUMN_LABELS[col]}” của các lĩnh vực cộng lại được "
+                    f"{fmt.number(sums[col])}, nhưng dòng Cộng ghi {fmt.number(typed)}. Hãy sửa cho khớp "
+                    "(hoặc xóa số ở dòng Cộng để phần mềm tự cộng).",
+                    f"hs.{agency}", "ho-so-cong-linh-vuc", "II.2",
+                ))
+        for f in table.fields:
+            fm = dossiers.measures_of(f)
+            if fm["tiep_nhan"] is not None and fm["da_giai_quyet"] is not None and fm["dang_giai_quyet"] is not None \
+                    and fm["tiep_nhan"] != fm["da_giai_quyet"] + fm["dang_giai_quyet"]:
+                out.append(Finding(
+                    "loi",
+                    f"{label}, lĩnh vực {f['name']}: tiếp nhận {fmt.number(fm['tiep_nhan'])} khác đã giải quyết + "
+                    f"đang giải quyết {fmt.number(fm['da_giai_quyet'] + fm['dang_giai_quyet'])}.",
+                    f"hs.{agency}.{f['name']}", "ho-so-can-bang", "II.2",
+                ))
+    return out
+
+
+def check_text(data: ReportData) -> list[Finding]:
+    out = []
+    for s in outline():
+        text = (data.narratives.get(s["key"]) or {}).get("text", "")
+        title = (data.narratives.get(s["key"]) or {}).get("title") or s["title"]
+        for name, fmt_name in narrative.placeholders(text) + narrative.placeholders(title):
+            if not data.is_known_name(name):
+                out.append(Finding(
+                    "loi",
+                    f"Mục {s['title'][:40]}: chỗ chèn {{{{{name}}}}} không trỏ tới số liệu nào. "
+                    "Hãy xóa nó hoặc chèn lại từ danh sách.",
+                    f"text:{s['key']}", "cho-chen-ton-tai", s["key"],
+                ))
+            elif fmt_name and fmt_name not in narrative.FORMATS:
+                out.append(Finding("loi", f"Mục {s['title'][:40]}: kiểu hiển thị “{fmt_name}” của {{{{{name}}}}} không có.",
+                                   f"text:{s['key']}", "cho-chen-ton-tai", s["key"]))
+    return out
+
+
+def validate(data: ReportData) -> list[Finding]:
+    findings: list[Finding] = []
+    for rule in derived_rules(data) + list(data.catalogue.rules):
+        f = check_rule(rule, data)
+        if f:
+            findings.append(f)
+    findings += check_percent_ranges(data)
+    findings += check_dossiers(data)
+    findings += check_text(data)
+    findings.sort(key=lambda f: (f.severity != "loi",))
+    return findings
+
+
+def has_errors(findings: list[Finding]) -> bool:
+    return any(f.severity == "loi" for f in findings)

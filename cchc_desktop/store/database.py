@@ -1,0 +1,602 @@
+"""Opening, checking and writing the data file (see the package docstring)."""
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import json
+import sqlite3
+from decimal import Decimal
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from cchc_desktop import catalogue as catalogue_mod
+from cchc_desktop import dossiers, periods
+from cchc_desktop.errors import DataFileError, InvalidValue, ReadOnlyPeriod, UserError
+from cchc_desktop.store.migrations import KNOWN, SCHEMA_VERSION, migrations
+
+# PRAGMA application_id marks the file as ours: 'CCHC' in ASCII.
+APPLICATION_ID = 0x43434843
+SQLITE_HEADER = b"SQLite format 3\x00"
+UNIT_KINDS = {"xa": "xã", "phuong": "phường", "thi_tran": "thị trấn", "huyen": "huyện", "tinh": "tỉnh"}
+UNIT_FIELDS = (
+    "name", "kind", "parent_code", "upper_name", "upper_code", "district", "province",
+    "place_name", "signer_name", "signer_title", "signing_capacity", "recipients", "settings",
+)
+PERIOD_FIELDS = ("start_date", "end_date", "deadline", "doc_number", "doc_symbol", "doc_date", "on_time_formula")
+DOCUMENT_FIELDS = ("number", "symbol", "date", "kind", "summary")
+
+
+def now_iso() -> str:
+    return dt.datetime.now().isoformat(timespec="seconds")
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name on some Windows set-ups
+        return "?"
+
+
+def value_text(value) -> str | None:
+    """A value as the data file stores it: Decimal → exact text, whole numbers without decimals."""
+    if value is None:
+        return None
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f") if value == value.to_integral_value() else format(value, "f")
+    return str(value)
+
+
+def check_file(path: str | Path) -> None:
+    """Refuse a file that is not a usable data file of this app, without modifying it.
+
+    A missing or empty file is fine (it will be created). Raises DataFileError with a
+    Vietnamese message that says what to do.
+    """
+    p = Path(path)
+    if not p.exists() or p.stat().st_size == 0:
+        return
+    if p.is_dir():
+        raise DataFileError(f"“{p}” là một thư mục, không phải tệp dữ liệu. Hãy chọn một tệp .sqlite.")
+    try:
+        with open(p, "rb") as fh:
+            header = fh.read(100)
+    except OSError as e:
+        raise DataFileError(f"Không đọc được tệp dữ liệu “{p}”: {e.strerror}. Hãy kiểm tra quyền truy cập.") from None
+    if not header.startswith(SQLITE_HEADER):
+        raise DataFileError(
+            f"Tệp “{p.name}” không phải là tệp dữ liệu của CCHC Desktop (hoặc đã bị hỏng). "
+            "Hãy chọn đúng tệp, hoặc khôi phục từ một bản sao lưu."
+        )
+    try:
+        conn = sqlite3.connect(f"{p.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as e:
+        raise DataFileError(f"Không mở được tệp “{p.name}”: {e}. Hãy khôi phục từ một bản sao lưu.") from None
+    try:
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if app_id != APPLICATION_ID:
+            if not tables:
+                return
+            raise DataFileError(
+                f"Tệp “{p.name}” là cơ sở dữ liệu của một chương trình khác, không phải của CCHC Desktop. "
+                "Hãy chọn đúng tệp dữ liệu."
+            )
+        result = conn.execute("PRAGMA quick_check").fetchone()[0]
+        if result != "ok":
+            raise DataFileError(
+                f"Tệp dữ liệu “{p.name}” bị hỏng ({result}). Hãy khôi phục từ một bản sao lưu "
+                "(Tệp → Khôi phục bản sao lưu, hoặc lệnh restore)."
+            )
+        if "_sqlite_migrations" in tables:
+            applied = [r[0] for r in conn.execute(
+                "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", [migrations.name]
+            )]
+            unknown = [n for n in applied if n not in KNOWN]
+            if unknown:
+                raise DataFileError(
+                    f"Tệp “{p.name}” được tạo bởi phiên bản CCHC Desktop mới hơn (cấu trúc dữ liệu "
+                    f"{len(applied)}, phiên bản này chỉ hiểu đến {SCHEMA_VERSION}). Hãy cập nhật phần mềm "
+                    "lên bản mới nhất rồi mở lại tệp; tệp không bị thay đổi."
+                )
+    except sqlite3.DatabaseError as e:
+        raise DataFileError(
+            f"Tệp dữ liệu “{p.name}” bị hỏng hoặc không đọc được ({e}). Hãy khôi phục từ một bản sao lưu."
+        ) from None
+    finally:
+        conn.close()
+
+
+def connect(path: str | Path) -> sqlite3.Connection:
+    """A connection with the settings every connection to the data file must have."""
+    conn = sqlite3.connect(str(path), timeout=10, check_same_thread=False)
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA journal_mode = WAL")
+    # FULL: a commit that has returned survives a power cut, not only a crash.
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("PRAGMA busy_timeout = 10000")
+    return conn
+
+
+def open_store(path: str | Path, catalogue_path: str | Path | None = None) -> "Store":
+    check_file(path)
+    p = Path(path)
+    if p.parent and not p.parent.exists():
+        raise DataFileError(f"Thư mục “{p.parent}” không tồn tại. Hãy chọn một thư mục có thật.")
+    try:
+        conn = connect(p)
+        db = Database(conn, execute_plugins=False)
+        if conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        pending = migrations.pending(db)
+        if pending:
+            migrations.apply(db)
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    except sqlite3.OperationalError as e:
+        msg = str(e)
+        if "readonly" in msg or "unable to open" in msg:
+            raise DataFileError(
+                f"Không ghi được vào tệp dữ liệu “{p}” (thư mục chỉ đọc hoặc không có quyền). "
+                "Hãy chọn một thư mục khác, ví dụ trong Tài liệu của bạn."
+            ) from None
+        if "locked" in msg or "busy" in msg:
+            raise DataFileError(f"Tệp dữ liệu “{p.name}” đang được một chương trình khác dùng. Hãy đóng nó rồi thử lại.") from None
+        raise DataFileError(f"Không mở được tệp dữ liệu “{p.name}”: {msg}.") from None
+    store = Store(db, p)
+    store.register_catalogue(catalogue_mod.load(catalogue_path))
+    return store
+
+
+class Store:
+    def __init__(self, db: Database, path: Path):
+        self.db = db
+        self.path = path
+        self.user = _user()
+        self._catalogues: dict[str, catalogue_mod.Catalogue] = {}
+        self.default_catalogue_version: str | None = None
+
+    def close(self) -> None:
+        self.db.close()
+
+    # --- catalogues ---------------------------------------------------------------------
+    def register_catalogue(self, cat: catalogue_mod.Catalogue, make_default: bool = True) -> None:
+        """Keep the catalogue's text in the file so old periods always find their version."""
+        row = self.db.execute("SELECT text FROM catalogues WHERE version = ?", [cat.version]).fetchone()
+        if row is None:
+            with self.db.atomic():
+                self.db.execute(
+                    "INSERT INTO catalogues (version, name, text, added_at) VALUES (?, ?, ?, ?)",
+                    [cat.version, cat.name, cat.text, now_iso()],
+                )
+            self._catalogues[cat.version] = cat
+        else:
+            # A version keeps the content it was first stored with.
+            self._catalogues[cat.version] = catalogue_mod.from_text(row[0]) if row[0] != cat.text else cat
+        if make_default:
+            self.default_catalogue_version = cat.version
+
+    def catalogue(self, version: str | None = None) -> catalogue_mod.Catalogue:
+        version = version or self.default_catalogue_version
+        cat = self._catalogues.get(version)
+        if cat is None:
+            row = self.db.execute("SELECT text FROM catalogues WHERE version = ?", [version]).fetchone()
+            if row is None:
+                raise UserError(f"Tệp dữ liệu không có danh mục biểu mẫu phiên bản {version}.")
+            cat = self._catalogues[version] = catalogue_mod.from_text(row[0])
+        return cat
+
+    def catalogue_for(self, period_id: int) -> catalogue_mod.Catalogue:
+        return self.catalogue(self.period(period_id)["catalogue_version"])
+
+    # --- audit --------------------------------------------------------------------------
+    def _audit(self, target: str, old, new, period_id: int | None = None, unit_code: str | None = None) -> None:
+        self.db.execute(
+            "INSERT INTO audit (at, user, unit_code, period_id, target, old, new) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [now_iso(), self.user, unit_code, period_id, target, value_text(old), value_text(new)],
+        )
+
+    def history(self, period_id: int | None = None, target: str | None = None) -> list[dict]:
+        sql, args = "SELECT * FROM audit WHERE 1 = 1", []
+        if period_id is not None:
+            sql += " AND period_id = ?"
+            args.append(period_id)
+        if target is not None:
+            sql += " AND target = ?"
+            args.append(target)
+        return [dict(r) for r in self.db.query(sql + " ORDER BY id", args)]
+
+    # --- units --------------------------------------------------------------------------
+    def units(self) -> list[dict]:
+        return [self._unit_row(r) for r in self.db.query("SELECT * FROM units ORDER BY rowid")]
+
+    def unit(self, code: str | None = None) -> dict:
+        if code is None:
+            rows = self.db.execute("SELECT code FROM units ORDER BY (parent_code IS NULL) DESC, rowid").fetchall()
+            if not rows:
+                raise UserError("Tệp dữ liệu chưa có đơn vị nào. Hãy tạo đơn vị hoặc mở dữ liệu mẫu (lệnh demo).")
+            own = [r[0] for r in rows]
+            code = own[0]
+        row = next(self.db.query("SELECT * FROM units WHERE code = ?", [code]), None)
+        if row is None:
+            raise UserError(f"Không có đơn vị mã “{code}” trong tệp dữ liệu.")
+        return self._unit_row(row)
+
+    @staticmethod
+    def _unit_row(row: dict) -> dict:
+        row = dict(row)
+        row["recipients"] = json.loads(row["recipients"] or "[]")
+        row["settings"] = json.loads(row["settings"] or "{}")
+        return row
+
+    def create_unit(self, code: str, name: str, kind: str = "xa", **fields) -> dict:
+        code = (code or "").strip()
+        if not code or not name.strip():
+            raise InvalidValue("Đơn vị cần có mã và tên.")
+        if kind not in UNIT_KINDS:
+            raise InvalidValue(f"Loại đơn vị “{kind}” không có (xa, phuong, thi_tran, huyen, tinh).")
+        record = {"code": code, "name": name.strip(), "kind": kind, "created_at": now_iso()}
+        for key, value in fields.items():
+            if key not in UNIT_FIELDS:
+                raise ValueError(key)
+            record[key] = json.dumps(value, ensure_ascii=False) if key in ("recipients", "settings") else value
+        with self.db.atomic():
+            if self.db.execute("SELECT 1 FROM units WHERE code = ?", [code]).fetchone():
+                raise InvalidValue(f"Đã có đơn vị mã “{code}”.")
+            self.db["units"].insert(record)
+            self._audit("unit", None, name, unit_code=code)
+        return self.unit(code)
+
+    def update_unit(self, code: str, **fields) -> None:
+        current = self.unit(code)
+        with self.db.atomic():
+            for key, value in fields.items():
+                if key not in UNIT_FIELDS:
+                    raise ValueError(key)
+                if key == "kind" and value not in UNIT_KINDS:
+                    raise InvalidValue(f"Loại đơn vị “{value}” không có.")
+                if current.get(key) == value:
+                    continue
+                stored = json.dumps(value, ensure_ascii=False) if key in ("recipients", "settings") else value
+                old = json.dumps(current.get(key), ensure_ascii=False) if key in ("recipients", "settings") else current.get(key)
+                self.db.execute(f"UPDATE units SET {key} = ? WHERE code = ?", [stored, code])
+                self._audit(f"unit.{key}", old, stored, unit_code=code)
+
+    # --- periods ------------------------------------------------------------------------
+    def periods(self, unit_code: str) -> list[dict]:
+        rows = [dict(r) for r in self.db.query("SELECT * FROM periods WHERE unit_code = ?", [unit_code])]
+        return sorted(rows, key=lambda r: periods.sort_key(periods.PeriodKey(r["year"], r["kind"])))
+
+    def period(self, period_id: int) -> dict:
+        row = next(self.db.query("SELECT * FROM periods WHERE id = ?", [period_id]), None)
+        if row is None:
+            raise UserError(f"Không có kỳ báo cáo số {period_id}.")
+        row = dict(row)
+        row["code"] = f"{row['year']}-{row['kind']}"
+        return row
+
+    def find_period(self, unit_code: str, code: str) -> dict | None:
+        key = periods.parse_code(code)
+        row = self.db.execute(
+            "SELECT id FROM periods WHERE unit_code = ? AND year = ? AND kind = ?", [unit_code, key.year, key.kind]
+        ).fetchone()
+        return self.period(row[0]) if row else None
+
+    def get_period(self, unit_code: str, code: str) -> dict:
+        p = self.find_period(unit_code, code)
+        if p is None:
+            unit = self.unit(unit_code)
+            have = ", ".join(f"{r['year']}-{r['kind']}" for r in self.periods(unit_code)) or "chưa có kỳ nào"
+            raise UserError(f"Đơn vị {unit['name']} chưa có kỳ báo cáo {code} (đang có: {have}).")
+        return p
+
+    def create_period(self, unit_code: str, code: str, carry_from: int | None = None, **fields) -> dict:
+        """A new period with default window; `carry_from` copies text, fields and settings, not figures."""
+        key = periods.parse_code(code)
+        self.unit(unit_code)
+        start, end = periods.default_window(key)
+        record = {
+            "unit_code": unit_code,
+            "year": key.year,
+            "kind": key.kind,
+            "start_date": start.isoformat(),
+            "end_date": end.isoformat(),
+            "deadline": periods.default_deadline(key).isoformat(),
+            "catalogue_version": self.default_catalogue_version,
+            "updated_at": now_iso(),
+        }
+        src = self.period(carry_from) if carry_from else None
+        if src:
+            record["doc_symbol"] = src["doc_symbol"]
+            record["on_time_formula"] = src["on_time_formula"]
+        record.update({k: v for k, v in fields.items() if k in PERIOD_FIELDS or k == "catalogue_version"})
+        with self.db.atomic():
+            if self.find_period(unit_code, code):
+                raise InvalidValue(f"Kỳ báo cáo {code} đã có.")
+            pid = self.db["periods"].insert(record).last_pk
+            if src:
+                self.db.execute(
+                    "INSERT INTO narratives (period_id, section, title, text) "
+                    "SELECT ?, section, title, text FROM narratives WHERE period_id = ?",
+                    [pid, src["id"]],
+                )
+                self.db.execute(
+                    "INSERT INTO dossier_rows (period_id, agency, field, position) "
+                    "SELECT ?, agency, field, position FROM dossier_rows WHERE period_id = ? AND field != ''",
+                    [pid, src["id"]],
+                )
+                # Notes that describe a row (not a figure) carry over; values do not.
+            self._audit("period", None, code, period_id=pid, unit_code=unit_code)
+        return self.period(pid)
+
+    def update_period(self, period_id: int, **fields) -> None:
+        current = self.period(period_id)
+        with self.db.atomic():
+            self._writable(period_id)
+            for key, value in fields.items():
+                if key not in PERIOD_FIELDS:
+                    raise ValueError(key)
+                if key == "on_time_formula" and value not in dossiers.ON_TIME_FORMULAS:
+                    raise InvalidValue("Cách tính tỷ lệ đúng hạn không hợp lệ.")
+                if key in ("start_date", "end_date", "deadline", "doc_date") and value:
+                    try:
+                        dt.date.fromisoformat(value)
+                    except ValueError:
+                        raise InvalidValue(f"Ngày “{value}” không hợp lệ.") from None
+                if current.get(key) == value:
+                    continue
+                self.db.execute(f"UPDATE periods SET {key} = ?, updated_at = ? WHERE id = ?", [value, now_iso(), period_id])
+                self._audit(f"period.{key}", current.get(key), value, period_id=period_id)
+            p = self.period(period_id)
+            if p["start_date"] > p["end_date"]:
+                raise InvalidValue("Ngày bắt đầu của kỳ báo cáo phải trước ngày kết thúc.")
+
+    def set_status(self, period_id: int, status: str) -> None:
+        if status not in ("draft", "final"):
+            raise ValueError(status)
+        old = self.period(period_id)["status"]
+        if old == status:
+            return
+        with self.db.atomic():
+            self.db.execute("UPDATE periods SET status = ?, updated_at = ? WHERE id = ?", [status, now_iso(), period_id])
+            self._audit("period.status", old, status, period_id=period_id)
+
+    def _writable(self, period_id: int) -> None:
+        row = self.db.execute("SELECT status FROM periods WHERE id = ?", [period_id]).fetchone()
+        if row is None:
+            raise UserError(f"Không có kỳ báo cáo số {period_id}.")
+        if row[0] == "final":
+            raise ReadOnlyPeriod("Kỳ báo cáo này đã chốt (bản chính thức) nên không sửa được. Hãy mở lại kỳ để sửa.")
+
+    # --- indicator values ---------------------------------------------------------------
+    def values(self, period_id: int) -> dict[str, dict]:
+        return {
+            r["code"]: {"value": r["value"], "note": r["note"]}
+            for r in self.db.query("SELECT code, value, note FROM indicator_values WHERE period_id = ?", [period_id])
+        }
+
+    def set_value(self, period_id: int, code: str, text, catalogue=None) -> Decimal | str | None:
+        """Parse, check and store one indicator value; returns what was stored."""
+        cat = catalogue or self.catalogue_for(period_id)
+        row = cat.row(code)
+        if not row.editable:
+            raise InvalidValue(f"Chỉ tiêu {row.stt} {row.label[:60]} được tính tự động, không nhập tay.")
+        value = row.parse(text)
+        stored = value_text(value)
+        with self.db.atomic():
+            self._writable(period_id)
+            old = self.db.execute(
+                "SELECT value FROM indicator_values WHERE period_id = ? AND code = ?", [period_id, code]
+            ).fetchone()
+            old_value = old[0] if old else None
+            if old_value == stored:
+                return value
+            self.db.execute(
+                "INSERT INTO indicator_values (period_id, code, value) VALUES (?, ?, ?) "
+                "ON CONFLICT (period_id, code) DO UPDATE SET value = excluded.value",
+                [period_id, code, stored],
+            )
+            self._audit(f"value:{code}", old_value, stored, period_id=period_id)
+        return value
+
+    def set_note(self, period_id: int, code: str, note: str) -> None:
+        note = (note or "").strip()
+        with self.db.atomic():
+            self._writable(period_id)
+            old = self.db.execute(
+                "SELECT note FROM indicator_values WHERE period_id = ? AND code = ?", [period_id, code]
+            ).fetchone()
+            old_note = old[0] if old else ""
+            if old_note == note:
+                return
+            self.db.execute(
+                "INSERT INTO indicator_values (period_id, code, note) VALUES (?, ?, ?) "
+                "ON CONFLICT (period_id, code) DO UPDATE SET note = excluded.note",
+                [period_id, code, note],
+            )
+            self._audit(f"note:{code}", old_note, note, period_id=period_id)
+
+    # --- narrative ----------------------------------------------------------------------
+    def narratives(self, period_id: int) -> dict[str, dict]:
+        return {
+            r["section"]: {"title": r["title"], "text": r["text"]}
+            for r in self.db.query("SELECT section, title, text FROM narratives WHERE period_id = ?", [period_id])
+        }
+
+    def set_narrative(self, period_id: int, section: str, text: str | None = None, title: str | None = None) -> None:
+        with self.db.atomic():
+            self._writable(period_id)
+            old = self.db.execute(
+                "SELECT title, text FROM narratives WHERE period_id = ? AND section = ?", [period_id, section]
+            ).fetchone()
+            old_title, old_text = (old[0], old[1]) if old else (None, "")
+            new_title = old_title if title is None else title
+            new_text = old_text if text is None else text
+            if old and (old_title, old_text) == (new_title, new_text):
+                return
+            self.db.execute(
+                "INSERT INTO narratives (period_id, section, title, text) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (period_id, section) DO UPDATE SET title = excluded.title, text = excluded.text",
+                [period_id, section, new_title, new_text],
+            )
+            if text is not None and text != old_text:
+                self._audit(f"text:{section}", old_text, text, period_id=period_id)
+            if title is not None and title != old_title:
+                self._audit(f"title:{section}", old_title, title, period_id=period_id)
+
+    # --- dossiers -----------------------------------------------------------------------
+    def dossier_table(self, period_id: int, agency: str) -> dossiers.AgencyTable:
+        table = dossiers.AgencyTable(agency)
+        for r in self.db.query(
+            "SELECT * FROM dossier_rows WHERE period_id = ? AND agency = ? ORDER BY position, id", [period_id, agency]
+        ):
+            vals = {c: (None if r[c] is None else Decimal(r[c])) for c in dossiers.COLUMNS}
+            if r["field"] == "":
+                table.total = vals
+            else:
+                table.fields.append({"id": r["id"], "name": r["field"], **vals})
+        return table
+
+    def dossier_tables(self, period_id: int) -> dict[str, dossiers.AgencyTable]:
+        return {a: self.dossier_table(period_id, a) for a in dossiers.AGENCIES}
+
+    def _check_agency(self, agency: str) -> None:
+        if agency not in dossiers.AGENCIES:
+            raise InvalidValue(f"Cơ quan “{agency}” không có (ubnd, cong_an, quan_su).")
+
+    def add_field(self, period_id: int, agency: str, name: str) -> int:
+        self._check_agency(agency)
+        name = (name or "").strip()
+        if not name:
+            raise InvalidValue("Lĩnh vực cần có tên.")
+        with self.db.atomic():
+            self._writable(period_id)
+            if self.db.execute(
+                "SELECT 1 FROM dossier_rows WHERE period_id = ? AND agency = ? AND field = ?", [period_id, agency, name]
+            ).fetchone():
+                raise InvalidValue(f"Đã có lĩnh vực “{name}”.")
+            pos = self.db.execute(
+                "SELECT COALESCE(MAX(position), 0) + 1 FROM dossier_rows WHERE period_id = ? AND agency = ?",
+                [period_id, agency],
+            ).fetchone()[0]
+            rid = self.db["dossier_rows"].insert(
+                {"period_id": period_id, "agency": agency, "field": name, "position": pos}
+            ).last_pk
+            self._audit(f"field:{agency}", None, name, period_id=period_id)
+        return rid
+
+    def rename_field(self, period_id: int, agency: str, old: str, new: str) -> None:
+        new = (new or "").strip()
+        if not new:
+            raise InvalidValue("Lĩnh vực cần có tên.")
+        if old == new:
+            return
+        with self.db.atomic():
+            self._writable(period_id)
+            if self.db.execute(
+                "SELECT 1 FROM dossier_rows WHERE period_id = ? AND agency = ? AND field = ?", [period_id, agency, new]
+            ).fetchone():
+                raise InvalidValue(f"Đã có lĩnh vực “{new}”.")
+            cur = self.db.execute(
+                "UPDATE dossier_rows SET field = ? WHERE period_id = ? AND agency = ? AND field = ?",
+                [new, period_id, agency, old],
+            )
+            if cur.rowcount == 0:
+                raise InvalidValue(f"Không có lĩnh vực “{old}”.")
+            self._audit(f"field:{agency}", old, new, period_id=period_id)
+
+    def remove_field(self, period_id: int, agency: str, name: str) -> None:
+        with self.db.atomic():
+            self._writable(period_id)
+            cur = self.db.execute(
+                "DELETE FROM dossier_rows WHERE period_id = ? AND agency = ? AND field = ? AND field != ''",
+                [period_id, agency, name],
+            )
+            if cur.rowcount:
+                self._audit(f"field:{agency}", name, None, period_id=period_id)
+
+    def set_dossier(self, period_id: int, agency: str, field: str, column: str, text) -> int | None:
+        """One cell of the dossier table; field '' is the agency's typed totals row."""
+        from cchc_desktop import fmt
+
+        self._check_agency(agency)
+        if column not in dossiers.COLUMNS:
+            raise InvalidValue(f"Cột “{column}” không có.")
+        if text is None or (isinstance(text, str) and not text.strip()):
+            value = None
+        else:
+            d = fmt.parse_number(str(text)) if not isinstance(text, (int, Decimal)) else Decimal(text)
+            if d < 0 or d != d.to_integral_value():
+                raise InvalidValue("Số hồ sơ phải là số nguyên không âm.")
+            value = int(d)
+        with self.db.atomic():
+            self._writable(period_id)
+            row = self.db.execute(
+                f"SELECT id, {column} FROM dossier_rows WHERE period_id = ? AND agency = ? AND field = ?",
+                [period_id, agency, field],
+            ).fetchone()
+            if row is None:
+                if field != "":
+                    raise InvalidValue(f"Không có lĩnh vực “{field}”.")
+                self.db.execute(
+                    f"INSERT INTO dossier_rows (period_id, agency, field, position, {column}) VALUES (?, ?, '', 0, ?)",
+                    [period_id, agency, value],
+                )
+                old = None
+            else:
+                old = row[1]
+                if old == value:
+                    return value
+                self.db.execute(f"UPDATE dossier_rows SET {column} = ? WHERE id = ?", [value, row[0]])
+            self._audit(f"dossier:{agency}:{field or '*'}:{column}", old, value, period_id=period_id)
+        return value
+
+    # --- documents ----------------------------------------------------------------------
+    def documents(self, period_id: int) -> list[dict]:
+        return [dict(r) for r in self.db.query(
+            "SELECT * FROM documents WHERE period_id = ? ORDER BY position, id", [period_id]
+        )]
+
+    def add_document(self, period_id: int, **fields) -> int:
+        record = {k: (fields.get(k) or ("" if k != "date" else None)) for k in DOCUMENT_FIELDS}
+        _check_doc(record)
+        with self.db.atomic():
+            self._writable(period_id)
+            pos = self.db.execute(
+                "SELECT COALESCE(MAX(position), 0) + 1 FROM documents WHERE period_id = ?", [period_id]
+            ).fetchone()[0]
+            did = self.db["documents"].insert({"period_id": period_id, "position": pos, **record}).last_pk
+            self._audit("document", None, f"{record['number']}/{record['symbol']}", period_id=period_id)
+        return did
+
+    def update_document(self, doc_id: int, **fields) -> None:
+        row = next(self.db.query("SELECT * FROM documents WHERE id = ?", [doc_id]), None)
+        if row is None:
+            raise UserError("Văn bản này không còn trong dữ liệu.")
+        with self.db.atomic():
+            self._writable(row["period_id"])
+            for key, value in fields.items():
+                if key not in DOCUMENT_FIELDS:
+                    raise ValueError(key)
+                _check_doc({key: value})
+                if row[key] == value:
+                    continue
+                self.db.execute(f"UPDATE documents SET {key} = ? WHERE id = ?", [value, doc_id])
+                self._audit(f"document:{doc_id}.{key}", row[key], value, period_id=row["period_id"])
+
+    def remove_document(self, doc_id: int) -> None:
+        row = next(self.db.query("SELECT * FROM documents WHERE id = ?", [doc_id]), None)
+        if row is None:
+            return
+        with self.db.atomic():
+            self._writable(row["period_id"])
+            self.db.execute("DELETE FROM documents WHERE id = ?", [doc_id])
+            self._audit("document", f"{row['number']}/{row['symbol']}", None, period_id=row["period_id"])
+
+
+def _check_doc(record: dict) -> None:
+    d = record.get("date")
+    if d:
+        try:
+            dt.date.fromisoformat(d)
+        except (TypeError, ValueError):
+            raise InvalidValue(f"Ngày ban hành “{d}” không hợp lệ.") from None

@@ -1,0 +1,65 @@
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from cchc_desktop import fmt, periods
+from cchc_desktop.errors import InvalidValue, UserError
+
+
+def test_numbers_as_the_seed_writes_them():
+    assert fmt.number(3225) == "3.225"
+    assert fmt.number(11750652112) == "11.750.652.112"
+    assert fmt.number(0) == "0"
+    assert fmt.percent(Decimal(3147) * 100 / 3225) == "97,6"
+    assert fmt.percent(100) == "100"
+    assert fmt.percent(Decimal("85.61"), with_sign=True) == "85,6 %"
+    assert fmt.money(Decimal("3523.681")) == "3.523,681"
+    assert fmt.dong_from_million(Decimal("3523.681")) == "3.523.681.000"
+    assert fmt.date("2023-12-15") == "15/12/2023"
+    assert fmt.date_line("Chi Lăng Nam", "2024-02-05") == "Chi Lăng Nam, ngày 05 tháng 02 năm 2024"
+    assert fmt.date_line("Chi Lăng Nam", "2023-12-15") == "Chi Lăng Nam, ngày 15 tháng 12 năm 2023"
+
+
+@pytest.mark.parametrize("text,value", [
+    ("3.225", 3225), ("3225", 3225), ("3.523,681", Decimal("3523.681")), ("97,6", Decimal("97.6")),
+    ("97.6", Decimal("97.6")), ("11.750.652.112", 11750652112), (" 42 ", 42), ("100%", 100),
+])
+def test_parse_number(text, value):
+    assert fmt.parse_number(text) == Decimal(value)
+
+
+@pytest.mark.parametrize("text", ["abc", "1e9999", "", "3,2,1", "1.2.3,4,5", "12a", "9" * 20])
+def test_parse_number_refuses(text):
+    with pytest.raises(InvalidValue):
+        fmt.parse_number(text)
+
+
+def test_period_windows_follow_the_domain_note():
+    w = lambda code: periods.default_window(periods.parse_code(code))  # noqa: E731
+    assert w("2023-NAM") == (dt.date(2022, 12, 15), dt.date(2023, 12, 14))
+    assert w("2024-Q1") == (dt.date(2023, 12, 15), dt.date(2024, 3, 14))
+    assert w("2024-6T") == (dt.date(2023, 12, 15), dt.date(2024, 6, 14))
+    assert w("2024-Q3") == (dt.date(2024, 6, 15), dt.date(2024, 9, 14))  # not cumulative
+    assert w("2024-9T") == (dt.date(2023, 12, 15), dt.date(2024, 9, 14))
+
+
+def test_period_names_and_codes():
+    key = periods.parse_code("2023-nam")
+    assert key.code == "2023-NAM"
+    assert periods.name(key) == "năm 2023"
+    assert periods.next_name(key) == "năm 2024"
+    assert periods.name(periods.parse_code("2024-6T")) == "6 tháng đầu năm 2024"
+    assert periods.next_name(periods.parse_code("2024-6T")) == "6 tháng cuối năm 2024"
+    assert periods.next_name(periods.parse_code("2024-Q1")) == "quý II năm 2024"
+    assert periods.label(key) == "Năm 2023 (15/12/2022 – 14/12/2023)"
+    assert periods.next_key(key).code == "2024-Q1"
+    assert periods.next_key(periods.parse_code("2024-Q3")).code == "2024-NAM"
+    # The deadline is two working days after the cut-off: 14/12/2023 is a Thursday.
+    assert periods.default_deadline(key) == dt.date(2023, 12, 18)
+
+
+@pytest.mark.parametrize("bad", ["2023", "2023-Q4", "NAM-2023", "1999-NAM", "2023-Q2", ""])
+def test_bad_period_codes(bad):
+    with pytest.raises(UserError):
+        periods.parse_code(bad)
