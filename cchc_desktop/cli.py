@@ -15,7 +15,9 @@ from pathlib import Path
 
 from cchc_desktop.errors import UserError
 
-COMMAND_MODULES: list[str] = []
+COMMAND_MODULES: list[str] = [
+    "cchc_desktop.commands.export",
+]
 
 # argparse's own words, in Vietnamese (it looks them up through its module-level `_`).
 _ARGPARSE_VI = {

@@ -78,6 +78,7 @@ class ReportData:
             "ky.den_ngay": fmt.date(self.period["end_date"]),
             "ky.nam": str(key.year),
             "ky.nam_sau": str(key.year + 1),
+            "ky.nam_truoc": str(key.year - 1),
             "ky.ten": periods.name(key),
             "ky.ten_hoa": periods.name(key).upper(),
             "ky.ten_ke_tiep": periods.next_name(key),

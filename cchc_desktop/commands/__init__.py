@@ -1,0 +1,1 @@
+"""Subcommands of features beyond the core; each module has register(subparsers)."""

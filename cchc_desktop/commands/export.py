@@ -1,0 +1,41 @@
+"""`cchc-desktop export --db PATH --period P [--unit CODE] [--docx OUT.docx] [--xlsx OUT.xlsx]`."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from cchc_desktop.cli import add_db, add_period, open_db
+from cchc_desktop.errors import UserError
+
+
+def register(sub) -> None:
+    p = sub.add_parser("export", help="xuất báo cáo ra Word (.docx) và/hoặc phụ lục ra Excel (.xlsx)")
+    add_db(p)
+    add_period(p)
+    p.add_argument("--docx", metavar="TỆP.docx", help="tệp Word: toàn văn báo cáo và phụ lục")
+    p.add_argument("--xlsx", metavar="TỆP.xlsx", help="tệp Excel: phụ lục (Biểu mẫu 1–7) và bảng hồ sơ")
+    p.add_argument("--charts", choices=["co", "khong"], help="chèn biểu đồ vào báo cáo Word (mặc định: có với báo cáo năm)")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from cchc_desktop import report
+
+    if not args.docx and not args.xlsx:
+        raise UserError("Hãy cho biết tệp cần xuất: --docx TỆP.docx và/hoặc --xlsx TỆP.xlsx.")
+    store = open_db(args)
+    try:
+        data = report.load_report(store, args.unit, args.period)
+    finally:
+        store.close()
+    if args.docx:
+        from cchc_desktop.exporting import docx_report
+
+        charts = None if args.charts is None else args.charts == "co"
+        out = docx_report.write(data, Path(args.docx), charts=charts)
+        print(f"Đã xuất báo cáo Word: {out}")
+    if args.xlsx:
+        from cchc_desktop.exporting import xlsx_appendix
+
+        out = xlsx_appendix.write(data, Path(args.xlsx))
+        print(f"Đã xuất phụ lục Excel: {out}")
+    return 0

@@ -1,0 +1,1 @@
+"""Exports: the Word report and appendix, the Excel appendix, charts, the USB package."""

@@ -1,0 +1,1 @@
+"""Imports: the one-stop dossier register from Excel, USB packages from communes."""
