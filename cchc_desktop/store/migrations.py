@@ -131,5 +131,29 @@ def m001_initial(db):
     )
 
 
+@migrations()
+def m003_package_history(db):
+    """Hand-off packages imported at the upper level: every version kept as history."""
+    _run(
+        db,
+        """
+        CREATE TABLE package_imports (
+            id INTEGER PRIMARY KEY,
+            unit_code TEXT NOT NULL,
+            period_code TEXT NOT NULL,
+            package_sha256 TEXT NOT NULL,
+            data_sha256 TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            imported_at TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('current', 'superseded')),
+            file_name TEXT NOT NULL DEFAULT '',
+            manifest TEXT NOT NULL DEFAULT '{}',
+            document TEXT NOT NULL
+        );
+        CREATE INDEX package_imports_unit ON package_imports (unit_code, period_code, status)
+        """,
+    )
+
+
 SCHEMA_VERSION = len(migrations._migrations)
 KNOWN = [m.name for m in migrations._migrations]
