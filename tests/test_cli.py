@@ -1,0 +1,114 @@
+"""The command line as a user (or a script) drives it: one Vietnamese line on failure, never a traceback."""
+import json
+import shutil
+
+import pytest
+
+from conftest import run_cli
+
+
+@pytest.fixture
+def demo_db(demo_file, tmp_path):
+    path = tmp_path / "demo.sqlite"
+    shutil.copy(demo_file, path)
+    return path
+
+
+def _no_traceback(r):
+    assert "Traceback" not in r.stderr and "Traceback" not in r.stdout
+    assert len(r.stderr.strip().splitlines()) <= 1
+
+
+@pytest.mark.parametrize("bad", ["-3", "abc", "1e9999", "2,5"])
+def test_set_refuses_bad_counts_and_changes_nothing(demo_db, bad):
+    before = run_cli("dump", "--db", demo_db, "--period", "2023-NAM").stdout
+    r = run_cli("set", "--db", demo_db, "--period", "2023-NAM", "BM1/1", bad)
+    assert r.returncode == 1
+    _no_traceback(r)
+    assert "BM1/1" not in r.stdout and r.stderr.startswith("cchc-desktop: ")
+    assert run_cli("dump", "--db", demo_db, "--period", "2023-NAM").stdout == before
+
+
+def test_set_and_get(demo_db):
+    r = run_cli("set", "--db", demo_db, "--period", "2023-NAM", "BM1/2.2", "20", "--note", "5 nhiệm vụ chuyển kỳ sau")
+    assert r.returncode == 0, r.stderr
+    assert run_cli("get", "--db", demo_db, "--period", "2023-NAM", "BM1/2.2").stdout.strip() == "20"
+    # The derived rate follows its parts.
+    assert run_cli("get", "--db", demo_db, "--period", "2023-NAM", "BM1/2").stdout.strip() == "80"
+    r = run_cli("get", "--db", demo_db, "--period", "2023-NAM", "BM1/2.2", "--note")
+    assert r.stdout.splitlines() == ["20", "5 nhiệm vụ chuyển kỳ sau"]
+    r = run_cli("set", "--db", demo_db, "--period", "2023-NAM", "BM1/2", "50")
+    assert r.returncode == 1 and "tự động" in r.stderr
+    r = run_cli("set", "--db", demo_db, "--period", "2023-NAM", "BM1/5", "7")
+    assert r.returncode == 1 and "Có = 1" in r.stderr
+
+
+def test_validate_exit_codes(demo_db):
+    r = run_cli("validate", "--db", demo_db, "--period", "2023-NAM")
+    assert r.returncode == 0 and "Không phát hiện" in r.stdout
+    run_cli("set", "--db", demo_db, "--period", "2023-NAM", "BM1/2.2", "30")  # more done than planned
+    r = run_cli("validate", "--db", demo_db, "--period", "2023-NAM", "--json")
+    assert r.returncode == 1
+    findings = json.loads(r.stdout)
+    assert any(f["target"] == "BM1/2.2" and f["severity"] == "loi" for f in findings)
+
+
+def test_dump_load_round_trip_is_identical(demo_db, tmp_path):
+    first = run_cli("dump", "--db", demo_db, "--period", "2023-NAM")
+    (tmp_path / "k.json").write_text(first.stdout, encoding="utf-8")
+    r = run_cli("load", "--db", tmp_path / "new.sqlite", tmp_path / "k.json")
+    assert r.returncode == 0, r.stderr
+    second = run_cli("dump", "--db", tmp_path / "new.sqlite", "--period", "2023-NAM")
+    assert second.stdout == first.stdout
+    # Loading again without --replace is refused and changes nothing.
+    r = run_cli("load", "--db", tmp_path / "new.sqlite", tmp_path / "k.json")
+    assert r.returncode == 1 and "đã có" in r.stderr
+
+
+def test_list_prints_codes_labels_kinds():
+    r = run_cli("list")
+    assert r.returncode == 0
+    lines = r.stdout.splitlines()
+    assert any(line.startswith("BM3/3.3.1\t") and "tự tính" in line for line in lines)
+    assert any(line.startswith("BM1/5\t") and "Có = 1" in line for line in lines)
+
+
+@pytest.mark.parametrize("args,needle", [
+    (["get", "--db", "{db}", "--period", "2023-Q4", "BM1/1"], "không đúng dạng"),
+    (["get", "--db", "{db}", "--period", "2022-NAM", "BM1/1"], "chưa có kỳ báo cáo"),
+    (["get", "--db", "{db}", "--period", "2023-NAM", "BM9/9"], "Không có chỉ tiêu"),
+    (["validate", "--db", "{missing}", "--period", "2023-NAM"], "Không tìm thấy tệp dữ liệu"),
+    (["load", "--db", "{db}", "{missing}"], "Không tìm thấy tệp"),
+    (["demo", "--db", "{db}"], "đã có dữ liệu"),
+    (["set", "--db", "{db}"], "thiếu đối số"),
+    (["nosuchcommand"], "lựa chọn"),
+])
+def test_failures_are_one_vietnamese_line(demo_db, tmp_path, args, needle):
+    args = [a.format(db=demo_db, missing=tmp_path / "khong-co.sqlite") for a in args]
+    r = run_cli(*args)
+    assert r.returncode != 0
+    _no_traceback(r)
+    assert needle in r.stderr
+
+
+def test_foreign_file_is_refused_untouched(tmp_path):
+    bad = tmp_path / "bao-cao.sqlite"
+    bad.write_bytes(b"PK\x03\x04 not a database at all" * 100)
+    before = bad.read_bytes()
+    r = run_cli("validate", "--db", bad, "--period", "2023-NAM")
+    assert r.returncode == 1 and "không phải là tệp dữ liệu" in r.stderr
+    assert bad.read_bytes() == before
+
+
+def test_load_rejects_bad_documents_without_writing(demo_db, tmp_path):
+    doc = json.loads(run_cli("dump", "--db", demo_db, "--period", "2023-NAM").stdout)
+    doc["values"]["BM1/1"]["value"] = -5
+    (tmp_path / "bad.json").write_text(json.dumps(doc), encoding="utf-8")
+    r = run_cli("load", "--db", tmp_path / "new.sqlite", tmp_path / "bad.json")
+    assert r.returncode == 1 and "BM1/1" in r.stderr
+    (tmp_path / "trash.json").write_text("{not json", encoding="utf-8")
+    r = run_cli("load", "--db", tmp_path / "new.sqlite", tmp_path / "trash.json")
+    assert r.returncode == 1 and "JSON" in r.stderr
+    # The file exists (created on open) but holds no unit or period.
+    r = run_cli("dump", "--db", tmp_path / "new.sqlite", "--period", "2023-NAM")
+    assert r.returncode == 1 and "chưa có đơn vị" in r.stderr

@@ -1,0 +1,42 @@
+from cchc_desktop import narrative, report
+
+
+def test_render_paragraphs_bullets_bold_and_blocks(demo_store):
+    data = report.load_report(demo_store, None, "2023-NAM")
+    text = "- Tiếp nhận **{{hs.ubnd.tiep_nhan}}** hồ sơ\n\n+ tỷ lệ {{hs.ubnd.ty_le_truc_tuyen}}\n{{bang.ho_so_linh_vuc}}\nx {{BM6/1.2|dong}} đồng, {{TT/13|chu}}, {{nope.x}}"
+    out = narrative.render(text, data)
+    assert isinstance(out[0], narrative.Paragraph) and out[0].bullet == "- "
+    assert out[0].runs() == [("Tiếp nhận ", False), ("3.225", True), (" hồ sơ", False)]
+    assert out[1].plain == "+ tỷ lệ 97,6 %"
+    assert isinstance(out[2], narrative.Block) and out[2].name == "bang.ho_so_linh_vuc"
+    assert out[3].plain == "x 3.523.681.000 đồng, 03, {{nope.x}}"
+
+
+def test_blank_values_render_as_an_ellipsis(mini_store):
+    store, pid = mini_store
+    data = report.load_period(store, pid)
+    assert narrative.render_inline("{{A/1.1}} nhiệm vụ", data) == "… nhiệm vụ"
+
+
+def test_field_table_has_the_seed_rows(demo_store):
+    data = report.load_report(demo_store, None, "2023-NAM")
+    header, rows = narrative.field_table(data)
+    assert header[:5] == ["Số TT", "Tên lĩnh vực", "Tổng số hồ sơ tiếp nhận", "Tiếp nhận trực tuyến", "Tiếp nhận trực tiếp"]
+    assert rows[0][:5] == ["1", "Lĩnh vực Hộ tịch", "501", "458", "43"]
+    assert rows[-1][:5] == ["", "Cộng", "3.225", "3.147", "78"]
+
+
+def test_typed_figures_are_found_and_matched_to_values(demo_store):
+    data = report.load_report(demo_store, None, "2023-NAM")
+    text = "Tiếp nhận 3.225 hồ sơ, trực tuyến đạt 97,6 %; có {{BM3/1}} thủ tục; 999 hồ sơ khác."
+    found = narrative.typed_figures(text, data)
+    assert [(f["text"], f["unit"]) for f in found] == [("3.225", "hồ sơ"), ("97,6", "%")]
+    assert "hs.ubnd.tiep_nhan" in found[0]["names"]
+    assert "hs.ubnd.ty_le_truc_tuyen" in found[1]["names"] and "BM7/6.7" in found[1]["names"]
+    assert text[found[0]["start"]:found[0]["end"]] == "3.225"
+
+
+def test_document_citation():
+    doc = {"kind": "Kế hoạch", "number": "44", "symbol": "KH-UBND", "date": "2022-12-30",
+           "summary": "về Cải cách hành chính năm 2023"}
+    assert narrative.document_citation(doc) == "Kế hoạch số 44/KH-UBND ngày 30/12/2022 về Cải cách hành chính năm 2023"
