@@ -1,19 +1,19 @@
 """Every Qt import of the app goes through here (one place to change bindings or versions)."""
 from PySide6.QtCore import (  # noqa: F401
-    QAbstractTableModel, QByteArray, QEvent, QItemSelectionModel, QModelIndex, QObject, QPoint,
+    QAbstractTableModel, QByteArray, QLocale, QEvent, QItemSelectionModel, QModelIndex, QObject, QPoint,
     QRect, QRunnable, QSize, QSortFilterProxyModel, Qt, QThreadPool, QTimer, QUrl, Signal, Slot,
 )
 from PySide6.QtGui import (  # noqa: F401
     QAction, QBrush, QColor, QDesktopServices, QFont, QFontMetrics, QGuiApplication, QIcon,
     QKeySequence, QPainter, QPalette, QPixmap, QShortcut, QSyntaxHighlighter, QTextCharFormat,
-    QTextCursor, QTextDocument, QUndoStack, QValidator,
+    QTextCursor, QTextDocument, QUndoCommand, QUndoStack, QValidator,
 )
 from PySide6.QtWidgets import (  # noqa: F401
-    QAbstractItemView, QApplication, QCheckBox, QComboBox, QCompleter, QDateEdit, QDialog,
+    QAbstractItemDelegate, QAbstractItemView, QApplication, QCheckBox, QComboBox, QCompleter, QDateEdit, QDialog,
     QDialogButtonBox, QFileDialog, QFormLayout, QFrame, QGridLayout, QGroupBox, QHBoxLayout,
     QHeaderView, QInputDialog, QLabel, QLineEdit, QListWidget, QListWidgetItem, QMainWindow,
     QMenu, QMessageBox, QPlainTextEdit, QProgressBar, QProgressDialog, QPushButton, QScrollArea,
     QSizePolicy, QSpinBox, QSplitter, QStackedWidget, QStatusBar, QStyledItemDelegate, QTableView,
     QTableWidget, QTableWidgetItem, QTabWidget, QTextBrowser, QTextEdit, QToolBar, QToolButton,
-    QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
+    QStyle, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
 )
