@@ -7,6 +7,7 @@ from PySide6.QtGui import (  # noqa: F401
     QAction, QBrush, QColor, QDesktopServices, QFont, QFontMetrics, QGuiApplication, QIcon,
     QKeySequence, QPainter, QPalette, QPixmap, QShortcut, QSyntaxHighlighter, QTextCharFormat,
     QTextCursor, QTextDocument, QUndoCommand, QUndoStack, QValidator,
+    QKeyEvent,
 )
 from PySide6.QtWidgets import (  # noqa: F401
     QAbstractItemDelegate, QAbstractItemView, QApplication, QCheckBox, QComboBox, QCompleter, QDateEdit, QDialog,
@@ -16,4 +17,5 @@ from PySide6.QtWidgets import (  # noqa: F401
     QSizePolicy, QSpinBox, QSplitter, QStackedWidget, QStatusBar, QStyledItemDelegate, QTableView,
     QTableWidget, QTableWidgetItem, QTabWidget, QTextBrowser, QTextEdit, QToolBar, QToolButton,
     QStyle, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
+    QToolTip,
 )
