@@ -1,0 +1,509 @@
+"""Charts of the one-stop desk's dossiers, drawn from the data alone (matplotlib, Agg, no Qt).
+
+Five kinds, each named as the CLI and the window name it (see KINDS):
+
+1. ``tiep-nhan-linh-vuc`` — dossiers received per field, online vs in person, stacked bars;
+2. ``tinh-trang-linh-vuc`` — resolution status per field (early, on time, late, pending);
+   where the fields carry no split (the seed gives resolution only for the whole desk)
+   one bar "Toàn bộ phận" is drawn and a subtitle says so: a split is never invented;
+3. ``xu-huong`` — the online share and the on-time rate across the unit's periods;
+4. ``theo-thang`` — received and resolved per month of the period, from the register;
+5. ``theo-xa`` — one bar per commune of an upper level, for one indicator.
+
+A chart with nothing to draw shows ``NO_DATA`` in the picture instead of empty axes.
+Nothing here touches pyplot's global state: every figure is a plain ``Figure``; the window
+gives its own (Qt) canvas's figure through ``fig=`` and the figure is cleared and reused.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+import textwrap
+from decimal import Decimal
+from pathlib import Path
+
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+from cchc_desktop import dossiers, fileio, fmt, periods
+from cchc_desktop.errors import UserError
+
+KINDS: dict[str, str] = {
+    "tiep-nhan-linh-vuc": "Hồ sơ tiếp nhận theo lĩnh vực",
+    "tinh-trang-linh-vuc": "Tình hình giải quyết hồ sơ theo lĩnh vực",
+    "xu-huong": "Tỷ lệ tiếp nhận trực tuyến và giải quyết đúng hạn qua các kỳ",
+    "theo-thang": "Hồ sơ tiếp nhận và giải quyết theo tháng",
+    "theo-xa": "So sánh một chỉ tiêu giữa các xã",
+}
+NO_DATA = "Chưa có số liệu để vẽ biểu đồ này"
+DEFAULT_INDICATOR = "hs.ubnd.ty_le_truc_tuyen"
+WHOLE_DESK = "Toàn bộ phận"
+
+FONT = "DejaVu Sans"  # ships with matplotlib and has every Vietnamese letter
+SIZE = (8.0, 4.8)  # inches; the window scales it, Word gets it at 16 cm wide
+DPI = 150
+
+COLORS = {
+    "truc_tuyen": "#2f6db3",
+    "truc_tiep": "#f0a23b",
+    "truoc_han": "#2e9d5b",
+    "dung_han": "#7cc48f",
+    "qua_han": "#d64541",
+    "dang_giai_quyet": "#a0a4a8",
+    "tiep_nhan": "#2f6db3",
+    "da_giai_quyet": "#2e9d5b",
+    "line_online": "#2f6db3",
+    "line_on_time": "#2e9d5b",
+    "bar": "#2f6db3",
+}
+STATUS_COLUMNS = ("truoc_han", "dung_han", "qua_han", "dang_giai_quyet")
+STATUS_LABELS = {
+    "truoc_han": "Trước hạn",
+    "dung_han": "Đúng hạn",
+    "qua_han": "Quá hạn",
+    "dang_giai_quyet": "Đang giải quyết",
+}
+
+# Layout, in figure fractions: fixed so a re-draw never runs a layout engine.
+_AX_RECT = (0.09, 0.15, 0.88, 0.59)
+_TITLE_Y = 0.955
+_SUBTITLE_Y = 0.895
+
+
+# --- public API ---------------------------------------------------------------------------
+def figure(kind: str, store, data, fig: Figure | None = None, title: bool = True, **options) -> Figure:
+    """Draw chart `kind` for `data` (a ReportData); `store` is needed by xu-huong, theo-thang
+    and theo-xa (None draws what `data` alone holds). `fig` is reused (cleared) when given.
+    Options: `indicator` (theo-xa)."""
+    if kind not in KINDS:
+        known = ", ".join(KINDS)
+        raise UserError(f"Không có loại biểu đồ “{kind}”. Các loại có: {known}.")
+    if fig is None:
+        fig = Figure(figsize=SIZE, dpi=100)
+        FigureCanvasAgg(fig)
+    else:
+        fig.clear()
+    fig.set_facecolor("white")
+    draw = {
+        "tiep-nhan-linh-vuc": _received_by_field,
+        "tinh-trang-linh-vuc": _status_by_field,
+        "xu-huong": _trend,
+        "theo-thang": _by_month,
+        "theo-xa": _by_commune,
+    }[kind]
+    draw(fig, store, data, title=title, **options)
+    return fig
+
+
+def save(fig: Figure, path: str | Path) -> Path:
+    """Write the chart as PNG or SVG (by the suffix), atomically."""
+    path = Path(path)
+    fmt_name = path.suffix.lower().lstrip(".")
+    if fmt_name not in ("png", "svg"):
+        raise UserError(f"Chỉ lưu được biểu đồ dạng .png hoặc .svg, không lưu được “{path.name}”. "
+                        "Hãy đặt tên tệp có đuôi .png hoặc .svg.")
+    if not path.parent.exists():
+        raise UserError(f"Thư mục “{path.parent}” không tồn tại. Hãy chọn một thư mục có thật.")
+    return fileio.atomic_write(path, lambda tmp: fig.savefig(tmp, format=fmt_name, dpi=DPI, facecolor="white"))
+
+
+def png_bytes(fig: Figure, dpi: int = DPI) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, facecolor="white")
+    return buf.getvalue()
+
+
+def report_charts(data) -> list[tuple[str, bytes]]:
+    """The charts of the Word report, after the dossier table: (caption, PNG) pairs.
+
+    Captions carry no "Biểu đồ N." prefix (the report numbers them). Only the kinds drawn
+    from the period's own figures: 1 and 2. A chart with no data is left out.
+    """
+    out = []
+    where = _where(data)
+    for kind in ("tiep-nhan-linh-vuc", "tinh-trang-linh-vuc"):
+        fig = figure(kind, None, data, title=False)
+        if has_data(fig):
+            out.append((f"{KINDS[kind]} ({where})", png_bytes(fig, dpi=200)))
+    return out
+
+
+def has_data(fig: Figure) -> bool:
+    return not any(t.get_text() == NO_DATA for t in fig.texts)
+
+
+def kind_needs_indicator(kind: str) -> bool:
+    return kind == "theo-xa"
+
+
+def indicator_choices(data) -> list[tuple[str, str]]:
+    """(value name, label) pairs offered for theo-xa: the desk's measures, then the catalogue."""
+    out = [(dossiers.value_name("ubnd", m), f"Một cửa: {lab}") for m, lab in dossiers.MEASURES.items()]
+    for row in data.catalogue.rows():
+        if row.has_value and row.kind != "text":
+            out.append((row.code, f"{row.form} {row.stt} {row.label}"))
+    return out
+
+
+# --- helpers ------------------------------------------------------------------------------
+def _num(v) -> float | None:
+    if v is None:
+        return None
+    return float(v)
+
+
+def _where(data) -> str:
+    """`xã Chi Lăng Nam, năm 2023`."""
+    return f"{data.text_value('don_vi.ten')}, {periods.name(data.key)}"
+
+
+def _count_fmt(x, _pos=None) -> str:
+    return fmt.number(Decimal(str(round(x, 6))), 1) if x != int(x) else fmt.number(int(x))
+
+
+def _pct_fmt(x, _pos=None) -> str:
+    return fmt.percent(Decimal(str(round(x, 6)))) + " %"
+
+
+def _header(fig: Figure, title: str | None, subtitle: str | None) -> None:
+    if title:
+        fig.text(0.5, _TITLE_Y, title, ha="center", va="top", fontsize=13, fontweight="bold", family=FONT)
+    if subtitle:
+        y = _SUBTITLE_Y if title else _TITLE_Y
+        fig.text(0.5, y, subtitle, ha="center", va="top", fontsize=9.5, color="#444444", family=FONT,
+                 wrap=False)
+
+
+def _no_data(fig: Figure, title: str | None, subtitle: str | None, hint: str | None = None) -> None:
+    _header(fig, title, subtitle)
+    fig.text(0.5, 0.5, NO_DATA, ha="center", va="center", fontsize=14, color="#555555", family=FONT)
+    if hint:
+        fig.text(0.5, 0.41, "\n".join(textwrap.wrap(hint, 80)), ha="center", va="top", fontsize=9.5,
+                 color="#777777", family=FONT)
+
+
+def _axes(fig: Figure):
+    ax = fig.add_axes(_AX_RECT)
+    ax.spines["top"].set_visible(False)
+    ax.spines["right"].set_visible(False)
+    ax.grid(axis="y", color="#e3e3e3", linewidth=0.8)
+    ax.set_axisbelow(True)
+    ax.tick_params(labelsize=9)
+    return ax
+
+
+def _legend(ax, ncol: int) -> None:
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.01), ncol=ncol, frameon=False, fontsize=9,
+              prop={"family": FONT, "size": 9})
+
+
+def _wrap(name: str, width: int = 16) -> str:
+    return "\n".join(textwrap.wrap(name, width)) or name
+
+
+def _categories(ax, names: list[str]) -> None:
+    ax.set_xticks(range(len(names)))
+    many = len(names) > 6
+    ax.set_xticklabels([_wrap(n, 18 if many else 16) for n in names], rotation=30 if many else 0,
+                       ha="right" if many else "center", fontsize=8.5 if many else 9, family=FONT)
+    ax.set_xlim(-0.6, len(names) - 0.4)
+
+
+def _stacked(ax, names: list[str], series: list[tuple[str, str, list[float | None]]], ymax: float) -> None:
+    """Stacked bars: each segment labelled where it is tall enough, the total on top."""
+    n = len(names)
+    bottoms = [0.0] * n
+    width = 0.6 if n > 1 else 0.3
+    for key, label, values in series:
+        heights = [v or 0.0 for v in values]
+        ax.bar(range(n), heights, width, bottom=bottoms, color=COLORS[key], label=label, edgecolor="white",
+               linewidth=0.6)
+        for i, h in enumerate(heights):
+            if h > 0 and h >= 0.07 * ymax:
+                ax.text(i, bottoms[i] + h / 2, fmt.number(h), ha="center", va="center", fontsize=8.5,
+                        color="white", fontweight="bold", family=FONT)
+        bottoms = [b + h for b, h in zip(bottoms, heights)]
+    for i, total in enumerate(bottoms):
+        ax.text(i, total + 0.015 * ymax, fmt.number(total), ha="center", va="bottom", fontsize=9,
+                fontweight="bold", family=FONT)
+    ax.set_ylim(0, ymax * 1.12 if ymax > 0 else 1)
+    ax.yaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))
+    ax.yaxis.set_major_formatter(FuncFormatter(_count_fmt))
+    ax.set_ylabel("Số hồ sơ", fontsize=9.5, family=FONT)
+
+
+# --- 1. received per field ------------------------------------------------------------------
+def _received_by_field(fig, store, data, title=True, **_):
+    table = data.tables["ubnd"]
+    t = KINDS["tiep-nhan-linh-vuc"] if title else None
+    sub = f"{dossiers.AGENCIES['ubnd']} — {_where(data)}"
+    rows = [f for f in table.fields if f.get("truc_tuyen") is not None or f.get("truc_tiep") is not None]
+    total = table.effective()
+    if not rows:
+        if total.get("truc_tuyen") is None and total.get("truc_tiep") is None:
+            _no_data(fig, t, sub, "Hãy nhập số hồ sơ tiếp nhận theo lĩnh vực ở thẻ hồ sơ Một cửa.")
+            return
+        # Only the desk's totals are known: one bar, and say so.
+        rows = [{"name": WHOLE_DESK, "truc_tuyen": total.get("truc_tuyen"), "truc_tiep": total.get("truc_tiep")}]
+        sub += " — chưa có số liệu riêng từng lĩnh vực"
+    names = [r["name"] for r in rows]
+    online = [_num(r.get("truc_tuyen")) for r in rows]
+    direct = [_num(r.get("truc_tiep")) for r in rows]
+    sums = [(a or 0) + (b or 0) for a, b in zip(online, direct)]
+    if not any(sums):
+        _no_data(fig, t, sub, "Các lĩnh vực đều có 0 hồ sơ tiếp nhận trong kỳ.")
+        return
+    grand = sum(sums)
+    n_online = sum(v or 0 for v in online)
+    sub += f" — tổng {fmt.number(grand)} hồ sơ, trực tuyến {fmt.percent(n_online * 100 / grand)} %"
+    _header(fig, t, sub)
+    ax = _axes(fig)
+    _stacked(ax, names, [("truc_tuyen", "Trực tuyến", online), ("truc_tiep", "Trực tiếp, bưu chính", direct)],
+             max(sums))
+    _categories(ax, names)
+    _legend(ax, 2)
+
+
+# --- 2. resolution status per field ---------------------------------------------------------
+def _status_by_field(fig, store, data, title=True, **_):
+    table = data.tables["ubnd"]
+    t = KINDS["tinh-trang-linh-vuc"] if title else None
+    sub = f"{dossiers.AGENCIES['ubnd']} — {_where(data)}"
+    split = bool(table.fields) and all(
+        all(f.get(c) is not None for c in STATUS_COLUMNS) for f in table.fields
+    )
+    if split:
+        names = [f["name"] for f in table.fields]
+        series = {c: [_num(f.get(c)) for f in table.fields] for c in STATUS_COLUMNS}
+    else:
+        eff = table.effective()
+        names = [WHOLE_DESK]
+        series = {c: [_num(eff.get(c))] for c in STATUS_COLUMNS}
+        if table.fields:
+            sub += "\nChưa có số liệu giải quyết riêng từng lĩnh vực: biểu đồ vẽ số của cả bộ phận"
+    known = [c for c in STATUS_COLUMNS if any(v is not None for v in series[c])]
+    sums = [sum(series[c][i] or 0 for c in known) for i in range(len(names))]
+    if not known or not any(sums):
+        _no_data(fig, t, sub, "Hãy nhập số hồ sơ đã giải quyết (trước hạn, đúng hạn, quá hạn) "
+                              "và đang giải quyết ở thẻ hồ sơ Một cửa.")
+        return
+    missing = [STATUS_LABELS[c].lower() for c in STATUS_COLUMNS if c not in known]
+    if missing:
+        sub += " — chưa có số " + ", ".join(missing)
+    rate = data.measures("ubnd").get("ty_le_dung_han")
+    if rate is not None and "\n" not in sub:
+        sub += f" — tỷ lệ đúng hạn {fmt.percent(rate)} %"
+    elif rate is not None:
+        sub += f" (tỷ lệ đúng hạn {fmt.percent(rate)} %)"
+    _header(fig, t, sub)
+    ax = _axes(fig)
+    _stacked(ax, names, [(c, STATUS_LABELS[c], series[c]) for c in known], max(sums))
+    _categories(ax, names)
+    if len(names) == 1:
+        # One bar: its small parts do not fit a label, the legend carries the numbers.
+        for container, c in zip(ax.containers, known):
+            container.set_label(f"{STATUS_LABELS[c]}: {fmt.number(series[c][0] or 0)}")
+    _legend(ax, min(len(known), 4))
+
+
+# --- 3. trend across periods ----------------------------------------------------------------
+def _period_short(data) -> str:
+    key = data.key
+    return f"{periods.KIND_LABELS[key.kind]} {key.year}"
+
+
+def _trend_series(store, data) -> list:
+    from cchc_desktop import report
+
+    if store is None:
+        return [data]
+    out = []
+    for p in store.periods(data.unit["code"]):
+        out.append(data if p["id"] == data.period["id"] else report.load_period(store, p["id"], with_previous=False))
+    return out
+
+
+def _trend(fig, store, data, title=True, series=None, **_):
+    t = KINDS["xu-huong"] if title else None
+    all_data = series if series is not None else _trend_series(store, data)
+    sub = f"{dossiers.AGENCIES['ubnd']} — {data.text_value('don_vi.ten')}"
+    labels = [_period_short(d) for d in all_data]
+    online = [_num(d.measures("ubnd")["ty_le_truc_tuyen"]) for d in all_data]
+    on_time = [_num(d.measures("ubnd")["ty_le_dung_han"]) for d in all_data]
+    if all(v is None for v in online + on_time):
+        _no_data(fig, t, sub, "Hãy nhập số hồ sơ tiếp nhận và giải quyết của các kỳ báo cáo.")
+        return
+    if len(all_data) == 1:
+        sub += f" — mới có một kỳ ({periods.name(all_data[0].key)})"
+    _header(fig, t, sub)
+    ax = _axes(fig)
+    x = list(range(len(labels)))
+    lines = (("line_online", "Tỷ lệ tiếp nhận trực tuyến", online), ("line_on_time", "Tỷ lệ giải quyết đúng hạn", on_time))
+    for key, label, ys in lines:
+        y = [math.nan if v is None else v for v in ys]
+        ax.plot(x, y, marker="o", markersize=7, linewidth=2, color=COLORS[key], label=label)
+    for i in x:
+        # The higher point of the two is labelled above it, the lower one below.
+        pair = [(online[i], "line_online"), (on_time[i], "line_on_time")]
+        known = [(v, k) for v, k in pair if v is not None]
+        known.sort(key=lambda p: p[0])
+        for rank, (v, key) in enumerate(known):
+            up = rank == len(known) - 1
+            ax.annotate(_pct_fmt(v), (i, v), textcoords="offset points", xytext=(0, 9 if up else -9),
+                        ha="center", va="bottom" if up else "top", fontsize=8.5, color=COLORS[key],
+                        fontweight="bold", family=FONT)
+    ax.set_xticks(x)
+    ax.set_xticklabels(labels, fontsize=9, family=FONT)
+    ax.set_xlim(-0.5, len(labels) - 0.5)
+    present = [v for v in online + on_time if v is not None]
+    low = min(present)
+    bottom = 0 if low <= 50 else max(0, math.floor(low / 10) * 10 - 10)
+    step = 10 if 100 - bottom > 40 else 5
+    ax.set_ylim(bottom - (100 - bottom) * 0.08, 100 + (100 - bottom) * 0.1)
+    ax.set_yticks(list(range(bottom, 101, step)))
+    ax.yaxis.set_major_formatter(FuncFormatter(_pct_fmt))
+    ax.set_ylabel("Tỷ lệ", fontsize=9.5, family=FONT)
+    _legend(ax, 2)
+
+
+# --- 4. per month, from the register --------------------------------------------------------
+def month_counts(store, data) -> list[tuple[str, int, int]]:
+    """(YYYY-MM, received, resolved) for every month the period's window touches."""
+    start = dt.date.fromisoformat(data.period["start_date"])
+    end = dt.date.fromisoformat(data.period["end_date"])
+    months = []
+    y, m = start.year, start.month
+    while (y, m) <= (end.year, end.month):
+        months.append(f"{y:04d}-{m:02d}")
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    received = {k: 0 for k in months}
+    resolved = {k: 0 for k in months}
+    if store is None:
+        return []
+    lo, hi = start.isoformat(), end.isoformat()
+    any_row = False
+    for col, bucket in (("received_date", received), ("finished_date", resolved)):
+        for month, n in store.db.execute(
+            f"SELECT substr({col}, 1, 7), COUNT(*) FROM register WHERE unit_code = ? "
+            f"AND substr({col}, 1, 10) BETWEEN ? AND ? GROUP BY 1",
+            [data.unit["code"], lo, hi],
+        ).fetchall():
+            if month in bucket:
+                bucket[month] = n
+                any_row = True
+    if not any_row:
+        return []
+    return [(k, received[k], resolved[k]) for k in months]
+
+
+def _by_month(fig, store, data, title=True, **_):
+    t = KINDS["theo-thang"] if title else None
+    win = f"{fmt.date(data.period['start_date'])} – {fmt.date(data.period['end_date'])}"
+    sub = f"Sổ theo dõi hồ sơ — {_where(data)} ({win})"
+    counts = month_counts(store, data)
+    if not counts:
+        _no_data(fig, t, sub, "Sổ theo dõi hồ sơ chưa có hồ sơ nào trong kỳ này. Hãy nhập sổ theo dõi "
+                              "(tệp Excel xuất từ hệ thống Một cửa của tỉnh) để có biểu đồ này.")
+        return
+    rec = [c[1] for c in counts]
+    res = [c[2] for c in counts]
+    sub += f" — tiếp nhận {fmt.number(sum(rec))}, giải quyết {fmt.number(sum(res))}"
+    _header(fig, t, sub)
+    ax = _axes(fig)
+    n = len(counts)
+    w = 0.4
+    ymax = max(rec + res) or 1
+    for offset, key, label, vals in ((-w / 2, "tiep_nhan", "Tiếp nhận", rec),
+                                     (w / 2, "da_giai_quyet", "Giải quyết xong", res)):
+        ax.bar([i + offset for i in range(n)], vals, w, color=COLORS[key], label=label)
+        for i, v in enumerate(vals):
+            if v:
+                ax.text(i + offset, v + 0.015 * ymax, fmt.number(v), ha="center", va="bottom",
+                        fontsize=7 if n > 9 else 8.5, family=FONT, rotation=90 if n > 9 and v >= 1000 else 0)
+    ax.set_xticks(range(n))
+    ax.set_xticklabels([f"{k[5:7]}/{k[:4]}" for k, _, _ in counts], fontsize=8 if n > 9 else 9, family=FONT,
+                       rotation=45 if n > 9 else 0, ha="right" if n > 9 else "center")
+    ax.set_xlim(-0.6, n - 0.4)
+    ax.set_ylim(0, ymax * 1.15)
+    ax.yaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))
+    ax.yaxis.set_major_formatter(FuncFormatter(_count_fmt))
+    ax.set_ylabel("Số hồ sơ", fontsize=9.5, family=FONT)
+    _legend(ax, 2)
+
+
+# --- 5. one bar per commune -------------------------------------------------------------------
+def indicator_label(data, name: str) -> tuple[str, bool]:
+    """(label, is a percentage) of a catalogue code or a dossier value name."""
+    if name.startswith("hs."):
+        parts = name.split(".")
+        if len(parts) == 3 and parts[1] in dossiers.AGENCIES and parts[2] in dossiers.MEASURES:
+            return (f"{dossiers.MEASURES[parts[2]]} — {dossiers.AGENCIES[parts[1]]}",
+                    parts[2] in dossiers.RATE_MEASURES)
+    row = data.catalogue.rows_by_code.get(name)
+    if row is not None and row.has_value and row.kind != "text":
+        label = row.label.rstrip(" :")
+        return (f"{row.form} {row.stt} {label}", row.kind == "percent" or row.unit == "%")
+    raise UserError(f"Không có chỉ tiêu “{name}” để so sánh giữa các xã. Hãy dùng mã chỉ tiêu dạng BM3/3.3.1 "
+                    "hoặc tên số liệu hồ sơ dạng hs.ubnd.ty_le_truc_tuyen.")
+
+
+def commune_values(store, data, indicator: str) -> list[tuple[str, float | None]]:
+    """(commune name, value or None) for every unit under data's unit, same period code."""
+    from cchc_desktop import report
+
+    if store is None:
+        return []
+    out = []
+    code = data.key.code
+    for unit in store.units():
+        if unit.get("parent_code") != data.unit["code"]:
+            continue
+        name = f"{_UNIT_WORD.get(unit['kind'], '')} {unit['name']}".strip()
+        p = store.find_period(unit["code"], code)
+        value = None
+        if p is not None:
+            d = report.load_period(store, p["id"], with_previous=False)
+            v = d.value(indicator)
+            value = float(v) if isinstance(v, Decimal) else None
+        out.append((name, value))
+    return out
+
+
+_UNIT_WORD = {"xa": "xã", "phuong": "phường", "thi_tran": "thị trấn", "huyen": "huyện", "tinh": "tỉnh"}
+
+
+def _by_commune(fig, store, data, title=True, indicator=None, **_):
+    indicator = indicator or DEFAULT_INDICATOR
+    label, is_pct = indicator_label(data, indicator)
+    t = KINDS["theo-xa"] if title else None
+    sub = f"{label} — {data.text_value('don_vi.ten')}, {periods.name(data.key)}"
+    if len(sub) > 110:
+        sub = "\n".join(textwrap.wrap(sub, 110))
+    values = commune_values(store, data, indicator)
+    if not values or all(v is None for _, v in values):
+        hint = ("Đơn vị này chưa có xã nào trực thuộc trong tệp dữ liệu. Hãy nhập gói số liệu của các xã "
+                "để so sánh." if not values else
+                f"Các xã chưa có số liệu của chỉ tiêu này cho {periods.name(data.key)}.")
+        _no_data(fig, t, sub, hint)
+        return
+    _header(fig, t, sub)
+    ax = _axes(fig)
+    names = [n for n, _ in values]
+    heights = [v or 0.0 for _, v in values]
+    ymax = max(heights) or 1.0
+    ax.bar(range(len(names)), heights, 0.6, color=COLORS["bar"])
+    text = _pct_fmt if is_pct else (lambda v, _p=None: fmt.number(Decimal(str(v)), 3))
+    for i, (_, v) in enumerate(values):
+        ax.text(i, (v or 0) + 0.015 * ymax, "chưa có" if v is None else text(v), ha="center", va="bottom",
+                fontsize=9 if v is not None else 8, fontweight="bold" if v is not None else "normal",
+                color="#222222" if v is not None else "#888888", family=FONT,
+                style="normal" if v is not None else "italic")
+    _categories(ax, names)
+    if is_pct:
+        ax.set_ylim(0, max(105.0, ymax * 1.12))
+        ax.yaxis.set_major_formatter(FuncFormatter(_pct_fmt))
+    else:
+        ax.set_ylim(0, ymax * 1.12)
+        ax.yaxis.set_major_formatter(FuncFormatter(_count_fmt))

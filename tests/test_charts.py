@@ -1,0 +1,359 @@
+"""Charts: every bar height, tick label and line point is read back from the matplotlib
+artists and compared with figures computed here, independently of the chart code."""
+import subprocess
+import sys
+from collections import Counter
+
+import pytest
+
+from cchc_desktop import report
+from cchc_desktop.errors import UserError
+from cchc_desktop.exporting import charts
+from conftest import run_cli
+
+
+# --- helpers ------------------------------------------------------------------------------
+def all_texts(fig) -> list[str]:
+    out = [t.get_text() for t in fig.texts]
+    for ax in fig.axes:
+        out += [t.get_text() for t in ax.texts]
+    return out
+
+
+def is_no_data(fig) -> bool:
+    return charts.NO_DATA in all_texts(fig)
+
+
+def tick_labels(ax) -> list[str]:
+    return [t.get_text().replace("\n", " ") for t in ax.get_xticklabels()]
+
+
+def container_heights(ax) -> list[list[float]]:
+    """Heights of each bar series (one BarContainer per series), in drawing order."""
+    return [[p.get_height() for p in c.patches] for c in ax.containers]
+
+
+def set_fields(store, pid, rows):
+    """rows: name → {column: value}."""
+    for name, cells in rows.items():
+        store.add_field(pid, "ubnd", name)
+        for col, v in cells.items():
+            store.set_dossier(pid, "ubnd", name, col, v)
+
+
+def data_of(store, pid):
+    return report.load_period(store, pid, with_previous=False)
+
+
+# --- 1. received per field ------------------------------------------------------------------
+def test_received_per_field_stacks_online_and_direct(mini_store):
+    store, pid = mini_store
+    rows = {
+        "Hộ tịch": {"truc_tuyen": 458, "truc_tiep": 43},
+        "Chứng thực": {"truc_tuyen": 2645, "truc_tiep": 0},
+        "Người có công": {"truc_tuyen": 0, "truc_tiep": 26},
+    }
+    set_fields(store, pid, rows)
+    fig = charts.figure("tiep-nhan-linh-vuc", store, data_of(store, pid))
+    ax = fig.axes[0]
+    assert tick_labels(ax) == list(rows)
+    online, direct = container_heights(ax)
+    assert online == [458, 2645, 0]
+    assert direct == [43, 0, 26]
+    # The direct segment sits on the online one.
+    assert [p.get_y() for p in ax.containers[1].patches] == [458, 2645, 0]
+    texts = all_texts(fig)
+    for total in ("501", "2.645", "26"):  # totals on top, Vietnamese thousands
+        assert total in texts
+    assert "458" in texts  # a segment tall enough carries its own label
+    assert any("3.172 hồ sơ" in t and "trực tuyến 97,8 %" in t for t in texts)  # 3103 / 3172 = 97,82…
+    assert not is_no_data(fig)
+
+
+def test_received_share_in_subtitle_is_computed(mini_store):
+    store, pid = mini_store
+    set_fields(store, pid, {"A": {"truc_tuyen": 3147, "truc_tiep": 78}})
+    texts = all_texts(charts.figure("tiep-nhan-linh-vuc", store, data_of(store, pid)))
+    assert any("tổng 3.225 hồ sơ, trực tuyến 97,6 %" in t for t in texts)
+
+
+def test_received_per_field_on_empty_data(mini_store):
+    store, pid = mini_store
+    assert is_no_data(charts.figure("tiep-nhan-linh-vuc", store, data_of(store, pid)))
+    store.add_field(pid, "ubnd", "Hộ tịch")  # a field with no figures is still no data
+    fig = charts.figure("tiep-nhan-linh-vuc", store, data_of(store, pid))
+    assert is_no_data(fig)
+    assert fig.axes == []  # no empty axes
+
+
+# --- 2. resolution status -------------------------------------------------------------------
+def test_status_per_field_when_every_field_has_the_split(mini_store):
+    store, pid = mini_store
+    rows = {
+        "Hộ tịch": {"truoc_han": 400, "dung_han": 90, "qua_han": 5, "dang_giai_quyet": 6},
+        "Đất đai": {"truoc_han": 10, "dung_han": 20, "qua_han": 3, "dang_giai_quyet": 0},
+    }
+    set_fields(store, pid, rows)
+    fig = charts.figure("tinh-trang-linh-vuc", store, data_of(store, pid))
+    ax = fig.axes[0]
+    assert tick_labels(ax) == ["Hộ tịch", "Đất đai"]
+    cols = ["truoc_han", "dung_han", "qua_han", "dang_giai_quyet"]
+    assert container_heights(ax) == [[rows[f][c] for f in rows] for c in cols]
+    assert [c.get_label() for c in ax.containers] == ["Trước hạn", "Đúng hạn", "Quá hạn", "Đang giải quyết"]
+    texts = all_texts(fig)
+    assert "501" in texts and "33" in texts
+    # on-time rate over both fields: (410 + 110) / (410 + 110 + 8) = 98,48… → 98,5 %
+    assert any("tỷ lệ đúng hạn 98,5 %" in t for t in texts)
+    assert not any("Toàn bộ phận" in t for t in texts)
+
+
+def test_status_of_the_demo_is_one_bar_for_the_whole_desk(demo_store):
+    data = report.load_report(demo_store, None, "2023-NAM")
+    fig = charts.figure("tinh-trang-linh-vuc", demo_store, data)
+    ax = fig.axes[0]
+    assert tick_labels(ax) == ["Toàn bộ phận"]
+    # The seed: 3.143 early, 75 on time, 0 late, 7 pending; never split per field.
+    assert container_heights(ax) == [[3143], [75], [0], [7]]
+    texts = all_texts(fig)
+    assert any("riêng từng lĩnh vực" in t for t in texts)
+    assert "3.225" in texts
+    labels = [c.get_label() for c in ax.containers]
+    assert labels == ["Trước hạn: 3.143", "Đúng hạn: 75", "Quá hạn: 0", "Đang giải quyết: 7"]
+
+
+def test_status_on_empty_data(mini_store):
+    store, pid = mini_store
+    assert is_no_data(charts.figure("tinh-trang-linh-vuc", store, data_of(store, pid)))
+
+
+# --- 3. trend across periods ------------------------------------------------------------------
+def _desk_totals(store, pid, online, direct, early, on_time, late):
+    for col, v in (("truc_tuyen", online), ("truc_tiep", direct), ("truoc_han", early),
+                   ("dung_han", on_time), ("qua_han", late), ("dang_giai_quyet", 0)):
+        store.set_dossier(pid, "ubnd", "", col, v)
+
+
+def test_trend_points_come_from_every_period(mini_store):
+    store, pid = mini_store  # 2024-NAM
+    p23 = store.create_period("x1", "2023-NAM")["id"]
+    pq1 = store.create_period("x1", "2025-Q1")["id"]
+    figures = {p23: (30, 10, 20, 10, 10), pid: (90, 10, 80, 15, 5), pq1: (7, 3, 0, 0, 0)}
+    for p, f in figures.items():
+        _desk_totals(store, p, *f)
+    fig = charts.figure("xu-huong", store, data_of(store, pid))
+    ax = fig.axes[0]
+    assert tick_labels(ax) == ["Năm 2023", "Năm 2024", "Quý I 2025"]
+    online_line, on_time_line = ax.get_lines()[:2]
+    expected_online = [100 * o / (o + d) for o, d, *_ in (figures[p23], figures[pid], figures[pq1])]
+    assert list(online_line.get_ydata()) == pytest.approx(expected_online)  # 75, 90, 70
+    y = list(on_time_line.get_ydata())
+    assert y[:2] == pytest.approx([100 * 30 / 40, 100 * 95 / 100])
+    assert y[2] != y[2]  # nothing resolved in 2025 Q1: a gap (NaN), not a zero
+    texts = all_texts(fig)
+    assert "75 %" in texts and "95 %" in texts and "70 %" in texts
+
+
+def test_trend_with_one_period_still_draws_its_points(demo_store):
+    data = report.load_report(demo_store, None, "2023-NAM")
+    fig = charts.figure("xu-huong", demo_store, data)
+    ax = fig.axes[0]
+    online, on_time = ax.get_lines()[:2]
+    assert list(online.get_ydata()) == pytest.approx([100 * 3147 / 3225])
+    assert list(on_time.get_ydata()) == pytest.approx([100.0])
+    assert online.get_marker() == "o"
+    assert "97,6 %" in all_texts(fig)
+
+
+def test_trend_on_empty_data(mini_store):
+    store, pid = mini_store
+    assert is_no_data(charts.figure("xu-huong", store, data_of(store, pid)))
+
+
+# --- 4. per month from the register -------------------------------------------------------------
+REGISTER = [  # (received, finished)
+    ("2023-12-15", "2023-12-20"),
+    ("2023-12-31", "2024-01-03"),
+    ("2024-01-10", None),
+    ("2024-01-11", "2024-01-11"),
+    ("2024-03-02", "2024-05-30"),
+    ("2024-12-14", "2024-12-14"),
+    ("2023-11-30", "2023-12-16"),  # received before the window: counts only as resolved
+    ("2024-12-15", "2024-12-16"),  # after the window: not counted
+]
+
+
+def _fill_register(store, unit_code="x1", rows=REGISTER):
+    store.db["register"].insert_all([
+        {"unit_code": unit_code, "code": f"HS{i}", "received_date": r, "finished_date": f,
+         "imported_at": "2025-01-01T00:00:00"}
+        for i, (r, f) in enumerate(rows)
+    ])
+
+
+def test_per_month_counts_received_and_resolved(mini_store):
+    store, pid = mini_store  # window 15/12/2023 – 14/12/2024
+    _fill_register(store)
+    fig = charts.figure("theo-thang", store, data_of(store, pid))
+    ax = fig.axes[0]
+    months = ["2023-12"] + [f"2024-{m:02d}" for m in range(1, 13)]
+    assert tick_labels(ax) == [f"{m[5:]}/{m[:4]}" for m in months]
+    lo, hi = "2023-12-15", "2024-12-14"
+    rec = Counter(r[:7] for r, _ in REGISTER if lo <= r <= hi)
+    res = Counter(f[:7] for _, f in REGISTER if f and lo <= f <= hi)
+    received, resolved = container_heights(ax)
+    assert received == [rec[m] for m in months]
+    assert resolved == [res[m] for m in months]
+    assert sum(received) == 6 and sum(resolved) == 6
+    assert any("tiếp nhận 6, giải quyết 6" in t for t in all_texts(fig))
+
+
+def test_per_month_without_register_rows(mini_store):
+    store, pid = mini_store
+    assert is_no_data(charts.figure("theo-thang", store, data_of(store, pid)))
+    # rows of another unit do not count
+    store.create_unit("x2", "Khác", "xa")
+    _fill_register(store, "x2")
+    assert is_no_data(charts.figure("theo-thang", store, data_of(store, pid)))
+
+
+# --- 5. one bar per commune -------------------------------------------------------------------
+def _communes(store):
+    store.create_unit("h1", "Thanh Miện", "huyen")
+    upper = store.create_period("h1", "2024-NAM")["id"]
+    figures = {"c1": ("Ngũ Hùng", 90, 10), "c2": ("Hồng Quang", 1, 3), "c3": ("Chi Lăng Bắc", 2000, 500)}
+    for code, (name, online, direct) in figures.items():
+        store.create_unit(code, name, "xa", parent_code="h1")
+        p = store.create_period(code, "2024-NAM")["id"]
+        store.set_dossier(p, "ubnd", "", "truc_tuyen", online)
+        store.set_dossier(p, "ubnd", "", "truc_tiep", direct)
+        store.set_value(p, "A/1.1", online + direct)
+    store.create_unit("c4", "Không Kỳ", "xa", parent_code="h1")  # no 2024-NAM period
+    store.create_period("c4", "2023-NAM")
+    return upper, figures
+
+
+def test_per_commune_bars_for_the_default_indicator(mini_store):
+    store, _ = mini_store
+    upper, figures = _communes(store)
+    fig = charts.figure("theo-xa", store, data_of(store, upper))
+    ax = fig.axes[0]
+    assert tick_labels(ax) == [f"xã {n}" for n, *_ in figures.values()] + ["xã Không Kỳ"]
+    heights = container_heights(ax)[0]
+    expected = [100 * o / (o + d) for _, o, d in figures.values()]  # 90, 25, 80
+    assert heights[:3] == pytest.approx(expected)
+    assert heights[3] == 0
+    texts = all_texts(fig)
+    assert {"90 %", "25 %", "80 %", "chưa có"} <= set(texts)
+    assert any("Tỷ lệ tiếp nhận trực tuyến" in t for t in texts)
+
+
+def test_per_commune_with_a_catalogue_indicator(mini_store):
+    store, _ = mini_store
+    upper, figures = _communes(store)
+    fig = charts.figure("theo-xa", store, data_of(store, upper), indicator="A/1.1")
+    heights = container_heights(fig.axes[0])[0]
+    assert heights[:3] == [o + d for _, o, d in figures.values()]
+    assert "2.500" in all_texts(fig)
+    with pytest.raises(UserError):
+        charts.figure("theo-xa", store, data_of(store, upper), indicator="A/99")
+
+
+def test_per_commune_without_communes(mini_store):
+    store, pid = mini_store
+    fig = charts.figure("theo-xa", store, data_of(store, pid))
+    assert is_no_data(fig)
+    assert any("chưa có xã nào trực thuộc" in t for t in all_texts(fig))
+
+
+# --- every kind, the API around them ----------------------------------------------------------
+@pytest.mark.parametrize("kind", list(charts.KINDS))
+def test_every_kind_on_empty_data_says_so(mini_store, kind):
+    store, pid = mini_store
+    fig = charts.figure(kind, store, data_of(store, pid))
+    assert is_no_data(fig)
+    assert fig.axes == []
+    assert charts.KINDS[kind] in all_texts(fig)  # the title is there all the same
+
+
+def test_unknown_kind_is_a_user_error(mini_store):
+    store, pid = mini_store
+    with pytest.raises(UserError, match="Không có loại biểu đồ"):
+        charts.figure("banh", store, data_of(store, pid))
+
+
+def test_the_figure_is_reused(mini_store):
+    store, pid = mini_store
+    set_fields(store, pid, {"A": {"truc_tuyen": 1, "truc_tiep": 2}})
+    data = data_of(store, pid)
+    fig = charts.figure("tiep-nhan-linh-vuc", store, data)
+    again = charts.figure("tinh-trang-linh-vuc", store, data, fig=fig)
+    assert again is fig
+    assert is_no_data(fig) and fig.axes == []
+    charts.figure("tiep-nhan-linh-vuc", store, data, fig=fig)
+    assert len(fig.axes) == 1 and container_heights(fig.axes[0]) == [[1], [2]]
+
+
+def test_save_png_and_svg_atomically(demo_store, tmp_path):
+    data = report.load_report(demo_store, None, "2023-NAM")
+    fig = charts.figure("tiep-nhan-linh-vuc", demo_store, data)
+    png = charts.save(fig, tmp_path / "a.png")
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    svg = charts.save(fig, tmp_path / "a.SVG")
+    assert b"<svg" in svg.read_bytes()[:500]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.suffix != ".sqlite" and "demo" not in p.name) == \
+        ["a.SVG", "a.png"]  # no temporary file left behind
+    with pytest.raises(UserError, match=r"\.png hoặc \.svg"):
+        charts.save(fig, tmp_path / "a.jpg")
+    assert charts.png_bytes(fig)[:4] == b"\x89PNG"
+
+
+def test_report_charts_for_the_word_report(demo_store):
+    data = report.load_report(demo_store, None, "2023-NAM")
+    items = charts.report_charts(data)
+    assert [c for c, _ in items] == [
+        "Hồ sơ tiếp nhận theo lĩnh vực (xã Chi Lăng Nam, năm 2023)",
+        "Tình hình giải quyết hồ sơ theo lĩnh vực (xã Chi Lăng Nam, năm 2023)",
+    ]
+    assert all(png[:4] == b"\x89PNG" for _, png in items)
+    assert not any(c.startswith("Biểu đồ") for c, _ in items)
+
+
+def test_report_charts_leave_out_empty_charts(mini_store):
+    store, pid = mini_store
+    assert charts.report_charts(data_of(store, pid)) == []
+
+
+def test_the_font_has_the_vietnamese_letters():
+    from matplotlib import font_manager
+    from matplotlib.ft2font import FT2Font
+
+    path = font_manager.findfont(font_manager.FontProperties(family=charts.FONT), fallback_to_default=False)
+    font = FT2Font(path)
+    for ch in "ữỗệẫặđƯơĐ":
+        assert font.get_char_index(ord(ch)) != 0, ch
+
+
+def test_the_library_leaves_pyplot_and_qt_alone():
+    code = ("import sys; from cchc_desktop.exporting import charts; "
+            "bad = [m for m in sys.modules if m.startswith(('matplotlib.pyplot', 'PySide6', "
+            "'matplotlib.backends.backend_qt'))]; print(bad); sys.exit(1 if bad else 0)")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
+# --- command line -----------------------------------------------------------------------------
+def test_cli_list_and_draw(demo_file, tmp_path):
+    r = run_cli("chart", "--list")
+    assert r.returncode == 0
+    assert [line.split("\t")[0] for line in r.stdout.splitlines()] == list(charts.KINDS)
+    out = tmp_path / "bieu-do.svg"
+    r = run_cli("chart", "--db", demo_file, "--period", "2023-NAM", "--kind", "tinh-trang-linh-vuc", "--out", out)
+    assert r.returncode == 0, r.stderr
+    assert out.exists() and "Đã vẽ biểu đồ" in r.stdout
+    r = run_cli("chart", "--db", demo_file, "--period", "2023-NAM", "--kind", "khong-co", "--out", out)
+    assert r.returncode == 1 and "Không có loại biểu đồ" in r.stderr and "Traceback" not in r.stderr
+    r = run_cli("chart", "--db", demo_file, "--kind", "theo-xa", "--out", out)
+    assert r.returncode == 1 and "Thiếu --period" in r.stderr
+    r = run_cli("chart", "--db", demo_file, "--period", "2023-NAM", "--kind", "theo-xa",
+                "--indicator", "BM3/3.3.1", "--out", tmp_path / "xa.png")
+    assert r.returncode == 0 and "chưa có số liệu" in r.stdout  # the demo is one commune
