@@ -1,0 +1,446 @@
+"""The whole report and its appendix as one Word file, in the format of Nghị định 30/2020/NĐ-CP.
+
+`write(data, path, charts=None)` builds the document from the data alone (ReportData: the
+unit, the period, the narrative, the dossier tables, the catalogue's appendix forms) and
+writes it atomically. Layout (../shared/domain/van-ban-hanh-chinh.md):
+
+- section 1, A4 portrait, margins 20/15/20/30 mm (top/right/bottom/left): the borderless
+  header table (agency | Quốc hiệu, Tiêu ngữ, place and date), BÁO CÁO and the trích yếu, the
+  outline's sections with their text, blocks as tables or lists, the closing table
+  (Nơi nhận | signature); page numbers centred in the top margin from page 2 on;
+- section 2, A4 landscape, numbered from 1 again: "Phụ lục", its title, "(Kèm theo …)" and
+  one table per appendix form with two repeated header rows.
+
+The body is written as XML text (docx_parts) and parsed once: python-docx supplies the
+package, the header parts and the pictures.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from pathlib import Path
+
+from cchc_desktop import fileio, fmt, narrative, periods
+from cchc_desktop.errors import UserError
+from cchc_desktop.exporting import docx_parts as X
+from cchc_desktop.report import ReportData, outline
+
+# --- page geometry (mm) --------------------------------------------------------------------
+A4 = (210.0, 297.0)
+MARGINS = (20.0, 15.0, 20.0, 30.0)  # top, right, bottom, left — inside the decree's ranges
+TEXT_W = A4[0] - MARGINS[1] - MARGINS[3]  # 165 mm portrait
+TEXT_W_LANDSCAPE = A4[1] - MARGINS[1] - MARGINS[3]  # 252 mm landscape
+
+# --- sizes (pt) ------------------------------------------------------------------------------
+BODY = 14
+HEADER_AGENCY = 13
+QUOC_HIEU = 12
+TIEU_NGU = 13
+DATE_LINE = 14
+TABLE = 13
+APPENDIX_TABLE = 12
+NOI_NHAN = 12
+RECIPIENTS = 11
+PAGE_NUMBER = 14
+
+# Body paragraphs: justified, first line 1.27 cm, 6 pt after, line spacing 1.15.
+BODY_FMT = dict(align="both", first_line=X.mm(12.7), after=120, line=276)
+TIEU_NGU_MM = 48.6  # "Độc lập - Tự do - Hạnh phúc" in 13 pt bold Times New Roman
+
+COLUMN_LABELS = ("STT", "Chỉ tiêu thống kê", "Kết quả thống kê", "Đơn vị tính", "Số lượng/ Tỷ lệ", "Ghi chú")
+COLUMN_NOTE = "(sử dụng cho kỳ báo cáo hàng quý, 6 tháng, năm)"
+
+
+# --- names built from the data ---------------------------------------------------------------
+def doc_number(data: ReportData) -> str:
+    """`202/BC-UBND`; numbers below 10 get a leading 0; blank keeps the gap: `     /BC-UBND`."""
+    number = str(data.period.get("doc_number") or "").strip()
+    if number.isdigit() and int(number) < 10:
+        number = f"{int(number):02d}"
+    symbol = data.period.get("doc_symbol") or "BC-UBND"
+    return f"{number or '     '}/{symbol}"
+
+
+def trich_yeu(data: ReportData) -> str:
+    key = data.key
+    return (f"Kết quả công tác cải cách hành chính {periods.name(key)}, "
+            f"phương hướng, nhiệm vụ {periods.next_name(key)}")
+
+
+def issuing_agency(data: ReportData) -> str:
+    return f"ỦY BAN NHÂN DÂN {data.text_value('don_vi.ten_hoa')}"
+
+
+def upper_agency(data: ReportData) -> str:
+    """The cơ quan chủ quản line: `UBND HUYỆN THANH MIỆN` (blank when the unit has none)."""
+    name = (data.unit.get("upper_name") or "").strip()
+    if not name:
+        return ""
+    low = name.lower()
+    if low.startswith(("ubnd", "ủy ban", "uỷ ban")):
+        return name.upper()
+    return f"UBND {name}".upper()
+
+
+def recipients(data: ReportData) -> list[str]:
+    """`- Lãnh đạo UBND huyện;` … the last `- Lưu: VT.`"""
+    items = [r.strip().rstrip(";.,").strip() for r in data.unit.get("recipients") or [] if r and r.strip()]
+    items = [r[2:].strip() if r.startswith("- ") else r for r in items]
+    if not any(r.lower().startswith("lưu") for r in items):
+        items.append("Lưu: VT")
+    # "Lưu" always closes the list.
+    items = [r for r in items if not r.lower().startswith("lưu")] + [r for r in items if r.lower().startswith("lưu")]
+    return [f"- {r};" for r in items[:-1]] + [f"- {items[-1]}."]
+
+
+def appendix_title(data: ReportData) -> str:
+    return f"THỐNG KÊ KẾT QUẢ THỰC HIỆN CÔNG TÁC CẢI CÁCH HÀNH CHÍNH {periods.name(data.key).upper()}"
+
+
+def appendix_reference(data: ReportData) -> str:
+    date = fmt.date(data.period.get("doc_date")) or "      "
+    return f"(Kèm theo Báo cáo số {doc_number(data)} ngày {date} của {data.text_value('don_vi.co_quan')})"
+
+
+def unit_text(unit: str) -> str:
+    """A coded unit as the form lists it, one code a line: `Có = 1; Không = 0` → `Có = 1⏎Không = 0`."""
+    return _CODE_SEP.sub(lambda m: m.group(1) + "\n", unit or "").strip()
+
+
+_CODE_SEP = re.compile(r"(=\s*\d+)\s*[;,]?\s+(?=\S)")
+
+
+def _charts_on(data: ReportData, charts: bool | None) -> bool:
+    return data.period.get("kind") == "NAM" if charts is None else charts
+
+
+# --- the body --------------------------------------------------------------------------------
+class _Body:
+    """Collects body XML; pictures are registered on the document part as they come."""
+
+    def __init__(self, doc):
+        self.doc = doc
+        self.parts: list[str] = []
+        self.paragraphs = 0
+        self.cells = 0
+
+    def add(self, xml: str) -> None:
+        self.parts.append(xml)
+
+    def p(self, runs_xml: str = "", **fmt_) -> None:
+        self.paragraphs += 1
+        self.parts.append(X.para(runs_xml, **fmt_))
+
+    def picture(self, png: bytes, width_mm: float) -> None:
+        from docx.shared import Mm
+        from lxml import etree
+
+        inline = self.doc.part.new_pic_inline(io.BytesIO(png), width=Mm(width_mm))
+        xml = etree.tostring(inline, encoding="unicode")
+        self.p(f"<w:r>{X.rpr(BODY)}<w:drawing>{xml}</w:drawing></w:r>", align="center", before=120, after=60,
+               keep_next=True)
+
+
+def _runs(par: narrative.Paragraph, size: float = BODY) -> str:
+    out = [X.run(par.bullet, size)] if par.bullet else []
+    out += [X.run(text, size, bold=bold) for text, bold in par.runs()]
+    return "".join(out)
+
+
+def _header(b: _Body, data: ReportData) -> None:
+    left_w, right_w = X.mm(TEXT_W * 0.38), X.mm(TEXT_W * 0.62)
+    left_mm, right_mm = TEXT_W * 0.38, TEXT_W * 0.62
+    center = dict(align="center")
+    upper = upper_agency(data)
+    agency = issuing_agency(data)
+    if len(agency) > 24 and agency.startswith("ỦY BAN NHÂN DÂN "):
+        agency = "ỦY BAN NHÂN DÂN\n" + agency[len("ỦY BAN NHÂN DÂN "):]
+    left = ""
+    if upper:
+        left += X.para(X.run(upper, HEADER_AGENCY), **center)
+    left += X.para(X.run(agency, HEADER_AGENCY, bold=True), **center)
+    left += X.rule(left_mm / 3, left_mm, after=160)
+    left += X.para(X.run(f"Số: {doc_number(data)}", HEADER_AGENCY), **center)
+    right = X.para(X.run("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", QUOC_HIEU, bold=True), **center)
+    right += X.para(X.run("Độc lập - Tự do - Hạnh phúc", TIEU_NGU, bold=True), **center)
+    right += X.rule(TIEU_NGU_MM, right_mm, after=160)
+    place = data.unit.get("place_name") or data.unit.get("name") or ""
+    right += X.para(X.run(fmt.date_line(place, data.period.get("doc_date")), DATE_LINE, italic=True), **center)
+    b.paragraphs += 8 if upper else 7
+    b.cells += 2
+    b.add(X.table_start([left_w, right_w], borders=False, cell_margin=0)
+          + X.row(X.cell(left, left_w, valign="top") + X.cell(right, right_w, valign="top"), cant_split=False)
+          + X.TABLE_END)
+
+
+def _title(b: _Body, data: ReportData) -> None:
+    b.p(X.run("BÁO CÁO", BODY, bold=True), align="center", before=480, after=0)
+    # The seed breaks the trích yếu after the period: "… năm 2023 / phương hướng, nhiệm vụ …".
+    b.p(X.run(trich_yeu(data).replace(", phương hướng", ",\nphương hướng", 1), BODY, bold=True), align="center")
+    b.add(X.rule(30, TEXT_W, after=360))
+    b.paragraphs += 1
+
+
+def _field_table(b: _Body, data: ReportData) -> None:
+    header, rows = narrative.field_table(data)
+    n = len(header)
+    first, second = 13.0, 52.0
+    rest = (TEXT_W - first - second) / max(1, n - 2)
+    widths = [X.mm(first), X.mm(second)] + [X.mm(rest)] * (n - 2)
+    cell_fmt = dict(before=40, after=40)
+    xml = [X.table_start(widths)]
+    xml.append(X.row("".join(
+        X.cell(X.para(X.run(h, TABLE, bold=True), align="center", **cell_fmt), w) for h, w in zip(header, widths)
+    ), header=True))
+    for i, r in enumerate(rows):
+        bold = i == len(rows) - 1  # the Cộng row
+        cells = []
+        for j, (text, w) in enumerate(zip(r, widths)):
+            align = "left" if j == 1 and not bold else "center"
+            cells.append(X.cell(X.para(X.run(text, TABLE, bold=bold), align=align, **cell_fmt), w))
+        xml.append(X.row("".join(cells)))
+    xml.append(X.TABLE_END)
+    b.add("".join(xml))
+    b.cells += n * (len(rows) + 1)
+    b.paragraphs += n * (len(rows) + 1)
+    # A table followed directly by text looks glued to it.
+    b.p(size=6, after=0, line=120, line_rule="exact")
+
+
+def _charts(b: _Body, data: ReportData, explicit: bool) -> int:
+    try:
+        from cchc_desktop.exporting.charts import report_charts
+    except ImportError:
+        if explicit:
+            raise UserError("Bản cài đặt này chưa có phần vẽ biểu đồ; hãy xuất báo cáo không kèm biểu đồ.") from None
+        return 0
+    pictures = report_charts(data)
+    for i, (caption, png) in enumerate(pictures, 1):
+        b.picture(png, min(150.0, TEXT_W))
+        b.p(X.run(f"Biểu đồ {i}. {caption}", 13, italic=True), align="center", after=200)
+    return len(pictures)
+
+
+def _sections(b: _Body, data: ReportData, charts: bool, charts_explicit: bool) -> None:
+    charts_done = not charts
+    for s in outline():
+        key, level = s["key"], s.get("level", 2)
+        title = data.section_title(key) if level else ""
+        if title:
+            if level == 1:
+                b.p(X.run(title.upper(), BODY, bold=True), **{**BODY_FMT, "before": 120, "keep_next": True},
+                    outline=0)
+            else:
+                b.p(X.run(title, BODY, bold=True), **{**BODY_FMT, "keep_next": True}, outline=1)
+        if not s.get("text", True):
+            continue
+        text = (data.narratives.get(key) or {}).get("text") or ""
+        for item in narrative.render(text, data):
+            if isinstance(item, narrative.Block):
+                if item.name == "bang.ho_so_linh_vuc":
+                    _field_table(b, data)
+                    if not charts_done:
+                        _charts(b, data, charts_explicit)
+                        charts_done = True
+                elif item.name == "bang.ho_so_nganh_doc":
+                    for agency in ("cong_an", "quan_su"):
+                        if agency in data.tables:
+                            for par in narrative.agency_lines(data, agency):
+                                b.p(_runs(par), **BODY_FMT)
+                else:  # any other block: its lines as paragraphs
+                    for line in narrative.block_lines(item.name, data):
+                        b.p(X.run(line, BODY), **BODY_FMT)
+            else:
+                b.p(_runs(item), **BODY_FMT)
+        if key == "II.2" and not charts_done:  # the text has no dossier table: charts close II.2
+            _charts(b, data, charts_explicit)
+            charts_done = True
+
+
+def _closing(b: _Body, data: ReportData) -> None:
+    left_mm, right_mm = TEXT_W * 0.45, TEXT_W * 0.55
+    left_w, right_w = X.mm(left_mm), X.mm(right_mm)
+    left = X.para(X.run("Nơi nhận:", NOI_NHAN, bold=True, italic=True), align="left")
+    lines = recipients(data)
+    left += "".join(X.para(X.run(r, RECIPIENTS), align="left") for r in lines)
+    center = dict(align="center")
+    capacity = (data.unit.get("signing_capacity") or "").strip().upper()
+    title = (data.unit.get("signer_title") or "").strip().upper()
+    right = ""
+    if capacity:
+        right += X.para(X.run(capacity, BODY, bold=True), **center)
+    right += X.para(X.run(title, BODY, bold=True), **center)
+    right += X.para(size=BODY, line=1700, line_rule="exact", **center)  # ~3 cm for signature and seal
+    right += X.para(X.run(data.unit.get("signer_name") or "", BODY, bold=True), **center)
+    b.paragraphs += 1 + len(lines) + 4
+    b.cells += 2
+    b.p(size=BODY, after=0)
+    b.add(X.table_start([left_w, right_w], borders=False, cell_margin=0)
+          + X.row(X.cell(left, left_w, valign="top") + X.cell(right, right_w, valign="top"))
+          + X.TABLE_END)
+
+
+def _appendix(b: _Body, data: ReportData) -> None:
+    center = dict(align="center")
+    b.p(X.run("Phụ lục", BODY, bold=True), **center)
+    b.p(X.run(appendix_title(data), BODY, bold=True), **center)
+    b.p(X.run(appendix_reference(data), BODY, italic=True), **center, after=240)
+    widths_mm = (17.0, 125.0, 38.0, 27.0, 45.0)  # = 252 mm
+    w = [X.mm(v) for v in widths_mm]
+    cell_fmt = dict(before=30, after=30)
+    size = APPENDIX_TABLE
+
+    def hcell(text: str, width: int, span: int = 1, vmerge: str | None = None, note: str = "") -> str:
+        runs = X.run(text, size, bold=True) + (X.run("\n" + note, size, italic=True) if note else "")
+        return X.cell(X.para(runs, align="center", **cell_fmt) if text else "", width, span, vmerge)
+
+    head = (
+        X.row(hcell(COLUMN_LABELS[0], w[0], vmerge="restart")
+              + hcell(COLUMN_LABELS[1], w[1], vmerge="restart", note=COLUMN_NOTE)
+              + hcell(COLUMN_LABELS[2], w[2] + w[3], span=2)
+              + hcell(COLUMN_LABELS[5], w[4], vmerge="restart"), header=True)
+        + X.row(hcell("", w[0], vmerge="continue") + hcell("", w[1], vmerge="continue")
+                + hcell(COLUMN_LABELS[3], w[2]) + hcell(COLUMN_LABELS[4], w[3])
+                + hcell("", w[4], vmerge="continue"), header=True)
+    )
+    for i, form in enumerate(data.catalogue.appendix_forms()):
+        b.p(X.run(form.heading or form.code, BODY, bold=True), **center, before=240 if i else 0, keep_next=True)
+        b.p(X.run(form.title, BODY, bold=True), **center, after=120, keep_next=True)
+        xml = [X.table_start(w), head]
+        b.cells += 10
+        b.paragraphs += 7
+        for r in form.rows:
+            bold = r.kind == "group" or r.depth == 0
+            italic = r.italic
+            value = r.format(data.values.get(r.code)) if r.has_value else ""
+            texts = (r.stt, r.label, unit_text(r.unit), value, data.note(r.code))
+            aligns = ("center", "left", "center", "center", "left")
+            xml.append(X.row("".join(
+                X.cell(X.para(X.run(t, size, bold=bold, italic=italic), align=a, **cell_fmt), width)
+                for t, a, width in zip(texts, aligns, w)
+            )))
+            b.cells += 5
+            b.paragraphs += 5
+        xml.append(X.TABLE_END)
+        b.add("".join(xml))
+
+
+# --- the document ------------------------------------------------------------------------------
+def _normalise_styles(doc) -> None:
+    """Times New Roman in all four slots of every style and of the defaults; 14 pt; Vietnamese."""
+    from docx.oxml import parse_xml
+
+    styles = doc.styles.element
+    w = X.W
+    for rfonts in styles.iter(f"{w}rFonts"):
+        for attr in list(rfonts.attrib):
+            del rfonts.attrib[attr]
+        for slot in ("ascii", "hAnsi", "eastAsia", "cs"):
+            rfonts.set(f"{w}{slot}", X.FONT)
+    defaults = styles.find(f"{w}docDefaults")
+    rpr = defaults.find(f"{w}rPrDefault/{w}rPr")
+    for child in list(rpr):
+        rpr.remove(child)
+    for el in parse_xml(
+        f'<w:rPr {X.NSDECLS}><w:rFonts w:ascii="{X.FONT}" w:hAnsi="{X.FONT}" w:eastAsia="{X.FONT}" w:cs="{X.FONT}"/>'
+        f'<w:sz w:val="{BODY * 2}"/><w:szCs w:val="{BODY * 2}"/>'
+        '<w:lang w:val="vi-VN" w:eastAsia="en-US" w:bidi="ar-SA"/></w:rPr>'
+    ):
+        rpr.append(el)
+    ppr = defaults.find(f"{w}pPrDefault/{w}pPr")
+    for child in list(ppr):
+        ppr.remove(child)
+    ppr.append(parse_xml(f'<w:spacing {X.NSDECLS} w:after="0" w:line="240" w:lineRule="auto"/>'))
+    # Styles that carry a size or a colour of their own (Normal has none in the default template).
+    for style in styles.iter(f"{w}style"):
+        srpr = style.find(f"{w}rPr")
+        if srpr is not None:
+            for tag in ("color",):
+                for el in srpr.findall(f"{w}{tag}"):
+                    srpr.remove(el)
+            if srpr.find(f"{w}rFonts") is None:
+                srpr.insert(0, parse_xml(
+                    f'<w:rFonts {X.NSDECLS} w:ascii="{X.FONT}" w:hAnsi="{X.FONT}" w:eastAsia="{X.FONT}" w:cs="{X.FONT}"/>'))
+
+
+def _page_headers(doc) -> str:
+    """Header parts of section 1: page number centred (default), nothing on page 1 (first).
+    Returns the `w:headerReference` XML to put in the report's sectPr."""
+    from docx.oxml import parse_xml
+    from lxml import etree
+
+    sec = doc.sections[0]
+    sec.different_first_page_header_footer = True
+    header = sec.header
+    header.is_linked_to_previous = False
+    hdr = header._element
+    for child in list(hdr):
+        hdr.remove(child)
+    hdr.append(parse_xml(f"<w:p {X.NSDECLS}>{X.ppr(align='center')}{X.page_field(PAGE_NUMBER)}</w:p>"))
+    first = sec.first_page_header
+    first.is_linked_to_previous = False
+    sect = doc.element.body.find(f"{X.W}sectPr")
+    refs = sect.findall(f"{X.W}headerReference")
+    return "".join(etree.tostring(r, encoding="unicode") for r in refs)
+
+
+def build(data: ReportData, charts: bool | None = None):
+    """The python-docx Document of the report and its appendix; (doc, paragraphs, cells) counts."""
+    import docx
+    from docx.oxml import parse_xml
+
+    doc = docx.Document()
+    _normalise_styles(doc)
+    refs = _page_headers(doc)
+    b = _Body(doc)
+    _header(b, data)
+    _title(b, data)
+    _sections(b, data, _charts_on(data, charts), charts is True)
+    _closing(b, data)
+    # The paragraph that ends section 1 (portrait, page numbers from page 2).
+    b.add("<w:p><w:pPr>" + X.sect_pr(*A4, MARGINS, header_refs=refs, next_page=False) + "</w:pPr></w:p>")
+    b.paragraphs += 1
+    _appendix(b, data)
+    # Section 2: landscape, its own numbering (headers inherited from section 1).
+    final = X.sect_pr(A4[1], A4[0], MARGINS, landscape=True, restart_numbering=True)
+    body_el = doc.element.body
+    for child in list(body_el):
+        body_el.remove(child)
+    fragment = parse_xml(f"<w:body {X.NSDECLS}>{''.join(b.parts)}{final}</w:body>")
+    body_el.extend(list(fragment))
+    _properties(doc, data)
+    return doc, b.paragraphs, b.cells
+
+
+def _properties(doc, data: ReportData) -> None:
+    cp = doc.core_properties
+    now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0, tzinfo=None)
+    cp.title = f"Báo cáo kết quả công tác cải cách hành chính {periods.name(data.key)}"
+    cp.subject = trich_yeu(data)
+    cp.author = data.text_value("don_vi.co_quan") or ""
+    cp.last_modified_by = cp.author
+    cp.keywords = "CCHC"
+    cp.comments = ""
+    cp.created = now
+    cp.modified = now
+    cp.revision = 1
+    cp.language = "vi-VN"
+
+
+def to_bytes(data: ReportData, charts: bool | None = None) -> bytes:
+    doc, _, _ = build(data, charts)
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
+def write(data: ReportData, path: Path, charts: bool | None = None) -> Path:
+    """Write the report and its appendix to `path` (.docx), atomically.
+
+    Charts: None = on for the annual report (NAM), off for the others. A target that cannot
+    be written (folder gone, file open in Word, disk full) raises UserError with a Vietnamese
+    message, and the target is left as it was.
+    """
+    content = to_bytes(data, charts)
+    return fileio.atomic_write(Path(path), content)
