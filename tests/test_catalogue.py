@@ -1,0 +1,64 @@
+"""The catalogue is data: loaded from TOML, checked, versioned per period."""
+import pytest
+
+from cchc_desktop import catalogue, report
+from cchc_desktop.catalogue import CatalogueError
+from cchc_desktop.store import open_store
+from conftest import MINI
+
+
+def test_the_seed_catalogue_has_the_seven_forms_row_by_row():
+    cat = catalogue.default()
+    assert [f.code for f in cat.appendix_forms()] == ["BM1", "BM2", "BM3", "BM4", "BM5", "BM6", "BM7"]
+    assert [r.stt for r in cat.form("BM1").rows][:5] == ["1.", "2.", "2.1.", "2.2.", "3."]
+    row = cat.row("BM7/6.7")
+    assert row.unit == "%" and row.formula == "pct([BM7/6.7.2], [BM7/6.7.1])"
+    assert cat.row("BM1/5").choices == ((1, "Có"), (0, "Không"))
+    assert cat.row("BM7/2").choice_label(2) == "3 cấp"
+    assert cat.row("BM6/1.2").kind == "money" and cat.row("BM6/1.2").unit == "Triệu đồng"
+    assert cat.row("BM3/3.3.1").formula == "[hs.ubnd.da_giai_quyet]"
+    # Derived rows are evaluated after the rows they depend on.
+    assert cat.order.index("BM7/6.7.1") < cat.order.index("BM7/6.7")
+
+
+@pytest.mark.parametrize("broken,needle", [
+    ('version = "X"\n[[forms]]\ncode = "A"\n[[forms.rows]]\nstt = "1."\nlabel = "a"\nkind = "count"\nformula = "[9.9]"', "không có"),
+    ('version = "X"\n[[forms]]\ncode = "A"\n[[forms.rows]]\nstt = "1."\nlabel = "a"\nformula = "[1] + 1"', "vòng tròn"),
+    ('version = "X"\n[[forms]]\ncode = "A"\n[[forms.rows]]\nstt = "1."\nlabel = "a"\nformula = "eval(1)"', "hàm"),
+    ('version = "X"\n[[forms]]\ncode = "A"\n[[forms.rows]]\nstt = "1."\nlabel = "a"\nkind = "bogus"', "loại"),
+    ('version = "X"\n[[forms]]\ncode = "A"\n[[forms.rows]]\nstt = "1."\nlabel = "a"\n[[forms.rows]]\nstt = "1"\nlabel = "b"', "trùng"),
+    ('version = "X"\n[[forms]]\ncode = "A"\n[[forms.rows]]\nstt = "1."\nlabel = "a"\nkind = "choice"', "danh sách mã"),
+    ('version = \n', "TOML"),
+    ('name = "no version"\n', "thiếu"),
+])
+def test_broken_catalogues_are_refused_in_vietnamese(broken, needle):
+    with pytest.raises(CatalogueError) as e:
+        catalogue.parse_text(broken, "thử.toml")
+    assert needle in str(e.value)
+
+
+def test_a_later_catalogue_never_changes_an_old_report(demo_file, tmp_path):
+    import shutil
+
+    path = tmp_path / "demo.sqlite"
+    shutil.copy(demo_file, path)
+    # Open the file with a province's other catalogue: it becomes the default for new periods only.
+    store = open_store(path, MINI)
+    assert store.default_catalogue_version == "TEST-1"
+    old = report.load_report(store, None, "2023-NAM")
+    assert old.catalogue.version == "HD-2023.1" and str(old.values["BM7/6.7"]) == "97.6"
+    new = store.create_period(old.unit["code"], "2024-NAM")
+    assert new["catalogue_version"] == "TEST-1"
+    assert report.load_period(store, new["id"]).catalogue.row("A/1").label == "Tỷ lệ hoàn thành"
+    store.close()
+
+
+def test_a_version_keeps_the_content_it_was_first_stored_with(tmp_path):
+    store = open_store(tmp_path / "x.sqlite", MINI)
+    store.close()
+    changed = MINI.read_text(encoding="utf-8").replace("Tỷ lệ hoàn thành", "Nhãn đã sửa")
+    other = tmp_path / "same-version.toml"
+    other.write_text(changed, encoding="utf-8")
+    store = open_store(tmp_path / "x.sqlite", other)
+    assert store.catalogue("TEST-1").row("A/1").label == "Tỷ lệ hoàn thành"
+    store.close()
