@@ -8,6 +8,7 @@ from PySide6.QtGui import (  # noqa: F401
     QKeySequence, QPainter, QPalette, QPixmap, QShortcut, QSyntaxHighlighter, QTextCharFormat,
     QTextCursor, QTextDocument, QUndoCommand, QUndoStack, QValidator,
     QKeyEvent,
+    QImage,
 )
 from PySide6.QtWidgets import (  # noqa: F401
     QAbstractItemDelegate, QAbstractItemView, QApplication, QCheckBox, QComboBox, QCompleter, QDateEdit, QDialog,
