@@ -8,9 +8,9 @@ from pathlib import Path
 
 from cchc_desktop.cli import add_db, open_db
 from cchc_desktop.errors import UserError
+from cchc_desktop.exporting import charts  # matplotlib itself is imported only to draw
 
-# The kinds without importing matplotlib (the parser is built on every command).
-KIND_NAMES = ("tiep-nhan-linh-vuc", "tinh-trang-linh-vuc", "xu-huong", "theo-thang", "theo-xa")
+KIND_NAMES = tuple(charts.KINDS)
 
 
 def register(sub) -> None:
@@ -28,8 +28,6 @@ def register(sub) -> None:
 
 def run(args) -> int:
     if args.list:
-        from cchc_desktop.exporting import charts
-
         for kind, title in charts.KINDS.items():
             print(f"{kind}\t{title}")
         return 0
@@ -46,7 +44,6 @@ def run(args) -> int:
     if args.indicator and args.kind != "theo-xa":
         raise UserError("--indicator chỉ dùng với loại biểu đồ theo-xa.")
     from cchc_desktop import report
-    from cchc_desktop.exporting import charts
 
     store = open_db(args)
     try:

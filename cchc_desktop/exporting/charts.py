@@ -23,12 +23,16 @@ import textwrap
 from decimal import Decimal
 from pathlib import Path
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, MaxNLocator
+from typing import TYPE_CHECKING
 
 from cchc_desktop import dossiers, fileio, fmt, periods
 from cchc_desktop.errors import UserError
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+# matplotlib is imported by the functions that draw, not here: the window lists the kinds
+# (and the Word export asks for charts) without paying for matplotlib's import at start.
 
 KINDS: dict[str, str] = {
     "tiep-nhan-linh-vuc": "Hồ sơ tiếp nhận theo lĩnh vực",
@@ -81,6 +85,9 @@ def figure(kind: str, store, data, fig: Figure | None = None, title: bool = True
         known = ", ".join(KINDS)
         raise UserError(f"Không có loại biểu đồ “{kind}”. Các loại có: {known}.")
     if fig is None:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+
         fig = Figure(figsize=SIZE, dpi=100)
         FigureCanvasAgg(fig)
     else:
@@ -159,6 +166,18 @@ def _where(data) -> str:
     return f"{data.text_value('don_vi.ten')}, {periods.name(data.key)}"
 
 
+def _formatter(fn):
+    from matplotlib.ticker import FuncFormatter
+
+    return FuncFormatter(fn)
+
+
+def _int_locator():
+    from matplotlib.ticker import MaxNLocator
+
+    return MaxNLocator(nbins=6, integer=True)
+
+
 def _count_fmt(x, _pos=None) -> str:
     return fmt.number(Decimal(str(round(x, 6))), 1) if x != int(x) else fmt.number(int(x))
 
@@ -229,8 +248,8 @@ def _stacked(ax, names: list[str], series: list[tuple[str, str, list[float | Non
         ax.text(i, total + 0.015 * ymax, fmt.number(total), ha="center", va="bottom", fontsize=9,
                 fontweight="bold", family=FONT)
     ax.set_ylim(0, ymax * 1.12 if ymax > 0 else 1)
-    ax.yaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))
-    ax.yaxis.set_major_formatter(FuncFormatter(_count_fmt))
+    ax.yaxis.set_major_locator(_int_locator())
+    ax.yaxis.set_major_formatter(_formatter(_count_fmt))
     ax.set_ylabel("Số hồ sơ", fontsize=9.5, family=FONT)
 
 
@@ -363,7 +382,7 @@ def _trend(fig, store, data, title=True, series=None, **_):
     step = 10 if 100 - bottom > 40 else 5
     ax.set_ylim(bottom - (100 - bottom) * 0.08, 100 + (100 - bottom) * 0.1)
     ax.set_yticks(list(range(bottom, 101, step)))
-    ax.yaxis.set_major_formatter(FuncFormatter(_pct_fmt))
+    ax.yaxis.set_major_formatter(_formatter(_pct_fmt))
     ax.set_ylabel("Tỷ lệ", fontsize=9.5, family=FONT)
     _legend(ax, 2)
 
@@ -427,8 +446,8 @@ def _by_month(fig, store, data, title=True, **_):
                        rotation=45 if n > 9 else 0, ha="right" if n > 9 else "center")
     ax.set_xlim(-0.6, n - 0.4)
     ax.set_ylim(0, ymax * 1.15)
-    ax.yaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))
-    ax.yaxis.set_major_formatter(FuncFormatter(_count_fmt))
+    ax.yaxis.set_major_locator(_int_locator())
+    ax.yaxis.set_major_formatter(_formatter(_count_fmt))
     ax.set_ylabel("Số hồ sơ", fontsize=9.5, family=FONT)
     _legend(ax, 2)
 
@@ -503,7 +522,7 @@ def _by_commune(fig, store, data, title=True, indicator=None, **_):
     _categories(ax, names)
     if is_pct:
         ax.set_ylim(0, max(105.0, ymax * 1.12))
-        ax.yaxis.set_major_formatter(FuncFormatter(_pct_fmt))
+        ax.yaxis.set_major_formatter(_formatter(_pct_fmt))
     else:
         ax.set_ylim(0, ymax * 1.12)
-        ax.yaxis.set_major_formatter(FuncFormatter(_count_fmt))
+        ax.yaxis.set_major_formatter(_formatter(_count_fmt))
