@@ -54,12 +54,12 @@ COLUMN_NOTE = "(sử dụng cho kỳ báo cáo hàng quý, 6 tháng, năm)"
 
 # --- names built from the data ---------------------------------------------------------------
 def doc_number(data: ReportData) -> str:
-    """`202/BC-UBND`; numbers below 10 get a leading 0; blank keeps the gap: `     /BC-UBND`."""
+    """`202/BC-UBND`; numbers below 10 get a leading 0; blank keeps the gap: `Số:     /BC-UBND`."""
     number = str(data.period.get("doc_number") or "").strip()
     if number.isdigit() and int(number) < 10:
         number = f"{int(number):02d}"
     symbol = data.period.get("doc_symbol") or "BC-UBND"
-    return f"{number or '     '}/{symbol}"
+    return f"{number or '    '}/{symbol}"
 
 
 def trich_yeu(data: ReportData) -> str:
