@@ -17,6 +17,7 @@ from cchc_desktop.errors import UserError
 
 COMMAND_MODULES: list[str] = [
     "cchc_desktop.commands.export",
+    "cchc_desktop.commands.package",
     "cchc_desktop.commands.chart",
 ]
 

@@ -1,0 +1,286 @@
+"""The upper level's roll-up (tổng hợp) of its communes' reports for one period.
+
+`rollup(store, period_code, unit_code=None)` gives a `RollUp`:
+- `data`: a `ReportData` for the upper unit whose raw values are the communes' typed counts
+  and money summed, and whose dossier tables are the communes' tables summed; every derived
+  row (rates included) is then evaluated by the catalogue's own formulas over those sums,
+  so a rate is recomputed from summed parts, never averaged. Coded choices are not summed:
+  the row's note counts the communes per choice ("Có: 25 xã; Không: 5 xã"). A rate that a
+  commune types itself (no parts in the catalogue) cannot be consolidated: its note says so.
+  The Word and Excel exporters take `data` unchanged.
+- `communes`: every commune of the upper unit with its submission status against the
+  deadline (on time, late, missing), the time its first package was made, and key figures;
+- `compare(name)`: the per-commune values of any value name (indicator or dossier measure).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from cchc_desktop import dossiers, fmt, periods, report
+from cchc_desktop.errors import UserError
+from cchc_desktop.store.database import value_text
+
+UPPER_KINDS = ("huyen", "tinh")
+KIND_WORDS = {"xa": "xã", "phuong": "phường", "thi_tran": "thị trấn", "huyen": "huyện", "tinh": "tỉnh"}
+STATUS_LABELS = {
+    "dung_han": "Đã nộp đúng hạn",
+    "tre_han": "Nộp muộn",
+    "chua_nop": "Chưa nộp",
+    "khong_ro": "Đã có số liệu (không rõ ngày nộp)",
+}
+KEY_MEASURES = (
+    ("tiep_nhan", "Hồ sơ tiếp nhận"),
+    ("da_giai_quyet", "Đã giải quyết"),
+    ("ty_le_dung_han", "Tỷ lệ đúng hạn"),
+    ("ty_le_truc_tuyen", "Tỷ lệ trực tuyến"),
+)
+PERCENT_TYPED_NOTE = "Tỷ lệ do xã tự nhập, không cộng dồn"
+
+
+def label(unit: dict) -> str:
+    return f"{KIND_WORDS.get(unit.get('kind'), '')} {unit.get('name', '')}".strip()
+
+
+@dataclass
+class CommuneStatus:
+    code: str
+    name: str  # "xã Chi Lăng Nam"
+    status: str  # dung_han | tre_han | chua_nop | khong_ro
+    submitted_at: str | None = None  # when its first package for the period was made
+    deadline: str | None = None
+    data: report.ReportData | None = None
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    @property
+    def reported(self) -> bool:
+        return self.data is not None
+
+    def figures(self) -> dict[str, Decimal | None]:
+        if self.data is None:
+            return {}
+        m = self.data.measures("ubnd")
+        return {key: m[key] for key, _ in KEY_MEASURES}
+
+
+@dataclass
+class RollUp:
+    upper: dict
+    period_code: str
+    data: report.ReportData
+    communes: list[CommuneStatus] = field(default_factory=list)
+
+    @property
+    def reported(self) -> list[CommuneStatus]:
+        return [c for c in self.communes if c.reported]
+
+    @property
+    def missing(self) -> list[CommuneStatus]:
+        return [c for c in self.communes if not c.reported]
+
+    def compare(self, name: str) -> list[tuple[str, object, str]]:
+        """(commune, raw value, text) for every commune that reported, for one value name."""
+        return [(c.name, c.data.value(name), format_value(self.data, name, c.data.value(name)))
+                for c in self.reported]
+
+    def total(self, name: str) -> tuple[object, str]:
+        v = self.data.value(name)
+        return v, format_value(self.data, name, v)
+
+    def as_dict(self) -> dict:
+        cat = self.data.catalogue
+        values = {}
+        for row in cat.rows():
+            if not row.has_value:
+                continue
+            v = self.data.values.get(row.code)
+            note = self.data.note(row.code)
+            if v is None and not note:
+                continue
+            values[row.code] = {"value": fmt.plain(v) if isinstance(v, Decimal) else v, "text": row.format(v),
+                                "note": note}
+        return {
+            "upper": {"code": self.upper["code"], "name": label(self.upper)},
+            "period": self.period_code,
+            "values": values,
+            "dossiers": {a: {m: fmt.plain(v) for m, v in self.data.measures(a).items()} for a in dossiers.AGENCIES},
+            "communes": [
+                {"code": c.code, "name": c.name, "status": c.status, "status_label": c.status_label,
+                 "submitted_at": c.submitted_at, "deadline": c.deadline,
+                 "figures": {k: fmt.plain(v) for k, v in c.figures().items()}}
+                for c in self.communes
+            ],
+        }
+
+
+def format_value(data: report.ReportData, name: str, value) -> str:
+    row = data.catalogue.rows_by_code.get(name)
+    if row is not None:
+        return row.display(value) if row.kind == "choice" else row.format(value)
+    if name.startswith("hs.") and name.split(".")[-1] in dossiers.RATE_MEASURES:
+        return fmt.percent(value, with_sign=True) if value is not None else ""
+    if isinstance(value, Decimal):
+        return fmt.number(value)
+    return "" if value is None else str(value)
+
+
+def upper_unit(store, unit_code: str | None = None) -> dict:
+    unit = store.unit(unit_code)
+    if unit["kind"] not in UPPER_KINDS:
+        raise UserError(
+            f"Đơn vị {label(unit)} là cấp xã nên không có số liệu tổng hợp. Hãy mở tệp dữ liệu của cấp "
+            "huyện/tỉnh (tệp đã nhập gói của các xã), hoặc chọn đơn vị cấp trên bằng --unit."
+        )
+    return unit
+
+
+def communes_of(store, upper_code: str) -> list[dict]:
+    return [u for u in store.units() if u.get("parent_code") == upper_code]
+
+
+def _sum_tables(tables_list: list[dict[str, dossiers.AgencyTable]]) -> dict[str, dossiers.AgencyTable]:
+    """Summed dossier tables whose effective totals are the sums of the communes' effective totals."""
+    out = {}
+    for agency in dossiers.AGENCIES:
+        tables = [t[agency] for t in tables_list]
+        summed = dossiers.AgencyTable(agency)
+        # Totals row: per column the sum of each commune's effective figure (blank when none knows it).
+        effs = [t.effective() for t in tables]
+        for col in dossiers.COLUMNS:
+            present = [e[col] for e in effs if e[col] is not None]
+            summed.total[col] = sum(present, Decimal(0)) if present else None
+        # Field rows: union of the field names; a column is given per field only when every
+        # commune's figure for it comes from its fields (else the per-field split is unknown).
+        names: list[str] = []
+        for t in tables:
+            for f in t.fields:
+                if f["name"] not in names:
+                    names.append(f["name"])
+        by_field_ok = {
+            col: bool(names) and all(
+                (t.fields and all(f.get(col) is not None for f in t.fields)) or e[col] is None
+                for t, e in zip(tables, effs)
+            ) and any(t.fields for t in tables)
+            for col in dossiers.COLUMNS
+        }
+        for pos, name in enumerate(names, 1):
+            row = {"id": -pos, "name": name}
+            for col in dossiers.COLUMNS:
+                if not by_field_ok[col]:
+                    row[col] = None
+                    continue
+                vals = [f[col] for t in tables for f in t.fields if f["name"] == name and f.get(col) is not None]
+                if summed.total[col] is None:
+                    row[col] = None
+                else:
+                    row[col] = sum(vals, Decimal(0))
+            summed.fields.append(row)
+        # When the fields carry a column, the summed fields and the summed totals are the same
+        # numbers; when they do not, the field rows leave it blank and the total row carries it.
+        out[agency] = summed
+    return out
+
+
+def _sum_values(cat, reported: list[CommuneStatus]) -> dict[str, dict]:
+    raw: dict[str, dict] = {}
+    n = len(reported)
+    for row in cat.rows():
+        if not row.editable:
+            continue
+        known = [(c, c.data.values.get(row.code)) for c in reported]
+        present = [(c, v) for c, v in known if v is not None and v != ""]
+        lacking = [c.name for c, v in known if v is None or v == ""]
+        note = ""
+        value = None
+        if row.kind in ("count", "money"):
+            if present:
+                value = value_text(sum((Decimal(v) for _, v in present), Decimal(0)))
+            if present and lacking:
+                names = ", ".join(lacking[:5]) + (" …" if len(lacking) > 5 else "")
+                note = f"Chưa có số liệu của {len(lacking)}/{n} xã: {names}"
+        elif row.kind == "choice":
+            counts = Counter(Decimal(v) for _, v in present)
+            parts = [f"{lab}: {counts[Decimal(code)]} xã" for code, lab in row.choices if counts[Decimal(code)]]
+            if lacking and present:
+                parts.append(f"chưa nhập: {len(lacking)} xã")
+            note = "; ".join(parts)
+        elif row.kind == "percent" and present:
+            low, high = min(Decimal(v) for _, v in present), max(Decimal(v) for _, v in present)
+            spread = fmt.percent(low, with_sign=True) if low == high else \
+                f"từ {fmt.percent(low, with_sign=True)} đến {fmt.percent(high, with_sign=True)}"
+            note = f"{PERCENT_TYPED_NOTE}; {len(present)} xã: {spread}"
+        if value is not None or note:
+            raw[row.code] = {"value": value, "note": note}
+    return raw
+
+
+def _deadline_passed(created_at: str, deadline: str | None) -> bool:
+    if not deadline:
+        return False
+    try:
+        t = dt.datetime.fromisoformat(created_at)
+        return t.date() > dt.date.fromisoformat(deadline)
+    except (TypeError, ValueError):
+        return False
+
+
+def rollup(store, period_code: str, unit_code: str | None = None) -> RollUp:
+    upper = upper_unit(store, unit_code)
+    key = periods.parse_code(period_code)
+    upper_period = store.find_period(upper["code"], key.code)
+    statuses: list[CommuneStatus] = []
+    first_sent = {
+        r[0]: r[1] for r in store.db.execute(
+            "SELECT unit_code, MIN(created_at) FROM package_imports WHERE period_code = ? GROUP BY unit_code",
+            [key.code],
+        ).fetchall()
+    }
+    versions = Counter()
+    for c in communes_of(store, upper["code"]):
+        period = store.find_period(c["code"], key.code)
+        if period is None:
+            statuses.append(CommuneStatus(c["code"], label(c), "chua_nop",
+                                          deadline=(upper_period or {}).get("deadline")))
+            continue
+        data = report.load_period(store, period["id"], with_previous=False)
+        versions[period["catalogue_version"]] += 1
+        deadline = (upper_period or {}).get("deadline") or period.get("deadline")
+        sent = first_sent.get(c["code"])
+        if sent is None:
+            status = "khong_ro"
+        else:
+            status = "tre_han" if _deadline_passed(sent, deadline) else "dung_han"
+        statuses.append(CommuneStatus(c["code"], label(c), status, sent, deadline, data))
+    if upper_period is not None:
+        version = upper_period["catalogue_version"]
+    elif versions:
+        version = versions.most_common(1)[0][0]
+    else:
+        version = store.default_catalogue_version
+    cat = store.catalogue(version)
+    reported = [s for s in statuses if s.data is not None]
+    if upper_period is None:
+        start, end = periods.default_window(key)
+        upper_period = {
+            "id": None, "unit_code": upper["code"], "year": key.year, "kind": key.kind, "code": key.code,
+            "start_date": start.isoformat(), "end_date": end.isoformat(),
+            "deadline": periods.default_deadline(key).isoformat(), "doc_number": "", "doc_symbol": "BC-UBND",
+            "doc_date": None, "status": "draft", "catalogue_version": cat.version,
+            "on_time_formula": dossiers.DEFAULT_ON_TIME, "updated_at": "",
+        }
+        narratives, documents = {}, []
+    else:
+        narratives, documents = store.narratives(upper_period["id"]), store.documents(upper_period["id"])
+    raw = _sum_values(cat, reported)
+    tables = _sum_tables([s.data.tables for s in reported]) if reported else {
+        a: dossiers.AgencyTable(a) for a in dossiers.AGENCIES}
+    data = report.ReportData(unit=upper, period=upper_period, catalogue=cat, raw=raw, tables=tables,
+                             narratives=narratives, documents=documents)
+    data.values = report.evaluate(cat, raw, tables, upper_period.get("on_time_formula") or dossiers.DEFAULT_ON_TIME)
+    statuses.sort(key=lambda s: (s.data is None, s.name))
+    return RollUp(upper=upper, period_code=key.code, data=data, communes=statuses)

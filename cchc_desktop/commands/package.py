@@ -1,0 +1,119 @@
+"""Hand-off packages and the upper level's roll-up on the command line.
+
+    cchc-desktop package --db PATH --period P [--unit CODE] --out DIR [--khong-kem-van-ban]
+    cchc-desktop import-package --db PATH [--force] FILE_OR_FOLDER...
+    cchc-desktop rollup --db PATH --period P [--unit CODE] [--docx OUT] [--xlsx OUT] [--json]
+                        [--so-sanh NAME]
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from cchc_desktop.cli import add_db, add_period, open_db
+from cchc_desktop.errors import UserError
+
+
+def register(sub) -> None:
+    p = sub.add_parser("package", help="lập gói nộp cấp trên (.cchc) của một kỳ, ví dụ để chép ra USB")
+    add_db(p)
+    add_period(p)
+    p.add_argument("--out", metavar="THƯ_MỤC", required=True, help="thư mục ghi gói (ví dụ ổ USB)")
+    p.add_argument("--khong-kem-van-ban", dest="no_documents", action="store_true",
+                   help="không kèm tệp Word/Excel trong gói (chỉ số liệu)")
+    p.set_defaults(func=run_package)
+
+    p = sub.add_parser("import-package", help="nhập gói nộp của các đơn vị cấp dưới (tệp .cchc hoặc thư mục)")
+    add_db(p)
+    p.add_argument("files", metavar="TỆP", nargs="+", help="tệp .cchc, hoặc thư mục chứa các tệp .cchc")
+    p.add_argument("--force", action="store_true", help="vẫn nhập gói cũ hơn gói đang có (nhập đè)")
+    p.set_defaults(func=run_import)
+
+    p = sub.add_parser("rollup", help="tổng hợp số liệu các xã của cấp huyện/tỉnh cho một kỳ")
+    add_db(p)
+    add_period(p)
+    p.add_argument("--docx", metavar="TỆP.docx", help="xuất báo cáo tổng hợp ra Word")
+    p.add_argument("--xlsx", metavar="TỆP.xlsx", help="xuất phụ lục tổng hợp ra Excel")
+    p.add_argument("--json", action="store_true", help="in số liệu tổng hợp dạng JSON")
+    p.add_argument("--so-sanh", dest="compare", metavar="MÃ",
+                   help="in bảng so sánh theo xã của một chỉ tiêu, ví dụ BM3/3.3 hoặc hs.ubnd.ty_le_dung_han")
+    p.set_defaults(func=run_rollup)
+
+
+def run_package(args) -> int:
+    from cchc_desktop.exporting import package
+
+    store = open_db(args)
+    try:
+        path = package.make_package(store, args.unit, args.period, Path(args.out), documents=not args.no_documents)
+    finally:
+        store.close()
+    print(path)
+    return 0
+
+
+def run_import(args) -> int:
+    from cchc_desktop.importing import package
+
+    paths = package.expand_paths([Path(f) for f in args.files])
+    if not paths:
+        raise UserError("Không có tệp gói (.cchc) nào trong các thư mục đã chọn.")
+    store = open_db(args, must_exist=False)
+    try:
+        results = package.import_packages(store, paths, force=args.force)
+    finally:
+        store.close()
+    for r in results:
+        print(r.line())
+    refused = sum(r.status == "refused" for r in results)
+    if len(results) > 1:
+        counts = {s: sum(r.status == s for r in results) for s in ("imported", "replaced", "unchanged")}
+        print(f"Tổng cộng: {counts['imported']} gói mới, {counts['replaced']} gói thay bản cũ, "
+              f"{counts['unchanged']} gói không đổi, {refused} gói bị từ chối.")
+    return 1 if refused else 0
+
+
+def run_rollup(args) -> int:
+    from cchc_desktop import aggregate, fmt
+
+    store = open_db(args)
+    try:
+        r = aggregate.rollup(store, args.period, args.unit)
+    finally:
+        store.close()
+    if args.compare and not r.data.is_known_name(args.compare):
+        raise UserError(f"Không có chỉ tiêu “{args.compare}”. Mã viết như BM3/3.3 hoặc hs.ubnd.ty_le_dung_han.")
+    if args.json:
+        doc = r.as_dict()
+        if args.compare:
+            doc["compare"] = {"name": args.compare, "rows": [
+                {"commune": n, "value": fmt.plain(v) if v is not None and not isinstance(v, str) else v, "text": t}
+                for n, v, t in r.compare(args.compare)]}
+        sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+    else:
+        up = aggregate.label(r.upper)
+        print(f"Tổng hợp {up}, kỳ {r.period_code}: {len(r.reported)}/{len(r.communes)} xã đã có số liệu.")
+        m = r.data.measures("ubnd")
+        print(f"Hồ sơ Một cửa: tiếp nhận {fmt.number(m['tiep_nhan']) or '—'}, "
+              f"đã giải quyết {fmt.number(m['da_giai_quyet']) or '—'}, "
+              f"đúng hạn {fmt.percent(m['ty_le_dung_han'], with_sign=True) or '—'}.")
+        for c in r.communes:
+            when = f" (lập gói {fmt.date(c.submitted_at[:10])})" if c.submitted_at else ""
+            print(f"  {c.name}: {c.status_label}{when}")
+        if args.compare:
+            print(f"So sánh {args.compare}:")
+            for n, _, t in r.compare(args.compare):
+                print(f"  {n}: {t or '—'}")
+            print(f"  Toàn {up}: {r.total(args.compare)[1] or '—'}")
+    if args.docx:
+        from cchc_desktop.exporting import docx_report
+
+        out = docx_report.write(r.data, Path(args.docx), charts=None)
+        print(f"Đã xuất báo cáo tổng hợp Word: {out}", file=sys.stderr if args.json else sys.stdout)
+    if args.xlsx:
+        from cchc_desktop.exporting import xlsx_appendix
+
+        out = xlsx_appendix.write(r.data, Path(args.xlsx))
+        print(f"Đã xuất phụ lục tổng hợp Excel: {out}", file=sys.stderr if args.json else sys.stdout)
+    return 0

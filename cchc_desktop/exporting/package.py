@@ -1,0 +1,193 @@
+"""The hand-off package: one `.cchc` file (a zip) per unit and period, for the upper level.
+
+Members (docs/goi-nop.md):
+- `data.json`       the period as the documented JSON (cchc_desktop.dataio.dump);
+- `bao-cao.docx`    the report in Word, `phu-luc.xlsx` the appendix in Excel (when the
+                    exporters are available);
+- `danh-muc.toml`   the text of the indicator catalogue the period was entered with;
+- `manifest.json`   unit, upper level, period, app / schema / catalogue / format versions,
+                    time of creation and the SHA-256 and size of every member above;
+- `SHA256SUMS`      the same hashes (and the manifest's) as `sha256sum -c` reads them.
+
+Writing (to a USB stick): into a temporary file in the target folder, fsync, rename, then
+read back and checked against the hashes; a full or removed stick gives a Vietnamese
+message and leaves no partial file.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import json
+import re
+import tempfile
+import zipfile
+from pathlib import Path
+
+from cchc_desktop.errors import UserError
+
+FORMAT = "cchc-desktop/package"
+FORMAT_VERSION = 1
+SUFFIX = ".cchc"
+MANIFEST = "manifest.json"
+SUMS = "SHA256SUMS"
+DATA = "data.json"
+DOCX = "bao-cao.docx"
+XLSX = "phu-luc.xlsx"
+CATALOGUE = "danh-muc.toml"
+REQUIRED = (MANIFEST, SUMS, DATA)
+OPTIONAL = (DOCX, XLSX, CATALOGUE)
+MEMBERS = REQUIRED + OPTIONAL
+# Order inside the zip: the manifest first, so a reader sees what it is at once.
+_ORDER = (MANIFEST, SUMS, DATA, CATALOGUE, DOCX, XLSX)
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def file_name(unit_code: str, period_code: str) -> str:
+    """`<unit>_<period>.cchc`, with characters a file system refuses replaced by `-`."""
+    safe = re.sub(r'[\\/:*?"<>|\s]+', "-", unit_code).strip("-.") or "don-vi"
+    return f"{safe}_{period_code}{SUFFIX}"
+
+
+def now_aware() -> str:
+    return dt.datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def _documents(store, unit_code: str, period_code: str) -> dict[str, bytes]:
+    """The Word report and the Excel appendix, when their exporters are installed."""
+    from cchc_desktop import report
+
+    out: dict[str, bytes] = {}
+    try:
+        from cchc_desktop.exporting import docx_report
+    except ImportError:
+        docx_report = None
+    try:
+        from cchc_desktop.exporting import xlsx_appendix
+    except ImportError:
+        xlsx_appendix = None
+    if docx_report is None and xlsx_appendix is None:
+        return out
+    data = report.load_report(store, unit_code, period_code)
+    with tempfile.TemporaryDirectory(prefix="cchc-goi-") as tmp:
+        if docx_report is not None:
+            p = Path(tmp) / DOCX
+            docx_report.write(data, p, charts=None)
+            out[DOCX] = p.read_bytes()
+        if xlsx_appendix is not None:
+            p = Path(tmp) / XLSX
+            xlsx_appendix.write(data, p)
+            out[XLSX] = p.read_bytes()
+    return out
+
+
+def build_members(store, unit_code: str | None, period_code: str, documents: bool = True,
+                  created_at: str | None = None) -> dict[str, bytes]:
+    """Every member of the package, as bytes (manifest and SHA256SUMS included)."""
+    import cchc_desktop
+    from cchc_desktop import dataio
+    from cchc_desktop.store.migrations import SCHEMA_VERSION
+
+    doc = dataio.dump(store, unit_code, period_code)
+    unit, period = doc["unit"], doc["period"]
+    members: dict[str, bytes] = {DATA: dataio.dumps(doc).encode("utf-8")}
+    members[CATALOGUE] = store.catalogue(doc["catalogue_version"]).text.encode("utf-8")
+    if documents:
+        members.update(_documents(store, unit["code"], period["code"]))
+    manifest = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "app": {"name": cchc_desktop.APP_NAME, "version": cchc_desktop.__version__},
+        "schema_version": SCHEMA_VERSION,
+        "data_format_version": doc["format_version"],
+        "catalogue_version": doc["catalogue_version"],
+        "created_at": created_at or now_aware(),
+        "unit": {k: unit.get(k) for k in ("code", "name", "kind", "upper_name", "upper_code", "district", "province")},
+        "period": {k: period.get(k) for k in ("code", "start", "end", "deadline", "status")},
+        "members": {name: {"sha256": sha256(b), "size": len(b)} for name, b in sorted(members.items())},
+    }
+    members[MANIFEST] = (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    members[SUMS] = sums_text({n: b for n, b in members.items()}).encode("ascii")
+    return members
+
+
+def sums_text(members: dict[str, bytes]) -> str:
+    """`<sha256>  <name>` lines, as `sha256sum` writes and `sha256sum -c` reads them."""
+    return "".join(f"{sha256(b)}  {name}\n" for name, b in sorted(members.items()) if name != SUMS)
+
+
+def zip_bytes(members: dict[str, bytes], when: dt.datetime | None = None) -> bytes:
+    when = when or dt.datetime.now()
+    stamp = (max(when.year, 1980), when.month, when.day, when.hour, when.minute, when.second)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for name in sorted(members, key=lambda n: _ORDER.index(n) if n in _ORDER else len(_ORDER)):
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            # Word and Excel files are zips already: storing them again costs nothing.
+            info.compress_type = zipfile.ZIP_STORED if name in (DOCX, XLSX) else zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            zf.writestr(info, members[name])
+    return buf.getvalue()
+
+
+def verify_file(path: Path, members: dict[str, bytes]) -> None:
+    """Read the written file back and compare every member's hash; UserError if different."""
+    expected = {n: sha256(b) for n, b in members.items()}
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = set(zf.namelist())
+            got = {n: sha256(zf.read(n)) for n in names}
+    except zipfile.BadZipFile:
+        got = None
+    if got != expected:
+        raise UserError(
+            f"Gói “{path.name}” ghi ra nhưng đọc lại không khớp (USB có thể bị lỗi). "
+            "Hãy thử lại, hoặc dùng USB khác."
+        )
+
+
+def write_package(members: dict[str, bytes], target: Path) -> Path:
+    """Write atomically into `target`'s folder, verify before and after the rename."""
+    from cchc_desktop.fileio import atomic_path, os_error_message
+
+    payload = zip_bytes(members)
+    with atomic_path(target) as tmp:
+        with open(tmp, "wb") as fh:
+            fh.write(payload)
+            fh.flush()
+        verify_file(tmp, members)
+    try:
+        verify_file(target, members)
+    except OSError as e:
+        _remove_quietly(target)
+        raise UserError(os_error_message(e, target)) from None
+    except UserError:
+        _remove_quietly(target)
+        raise
+    return target
+
+
+def _remove_quietly(p: Path) -> None:
+    try:
+        p.unlink()
+    except OSError:
+        pass
+
+
+def make_package(store, unit_code: str | None, period_code: str, out_dir: str | Path,
+                 documents: bool = True, created_at: str | None = None) -> Path:
+    """Write `<unit>_<period>.cchc` into `out_dir` and return its path.
+
+    `documents=False` leaves out the Word and Excel files (data, catalogue and manifest only).
+    """
+    out = Path(out_dir)
+    if not out.is_dir():
+        raise UserError(f"Thư mục “{out}” không tồn tại (USB đã rút ra?). Hãy chọn lại nơi lưu gói.")
+    unit = store.unit(unit_code)
+    store.get_period(unit["code"], period_code)  # a clear message when the period is missing
+    members = build_members(store, unit["code"], period_code, documents=documents, created_at=created_at)
+    manifest = json.loads(members[MANIFEST])
+    return write_package(members, out / file_name(unit["code"], manifest["period"]["code"]))

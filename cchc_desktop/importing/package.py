@@ -1,0 +1,618 @@
+"""Importing hand-off packages (`.cchc`) at the upper level (huyện / tỉnh).
+
+`check_package(path)` validates a package before anything is written: a valid zip with only
+the expected members, no absolute or `..` names, sizes within limits (declared and actual,
+and the compression ratio: no zip bomb), every hash right (the manifest and SHA256SUMS
+agree with the content), format / schema / data versions this app understands.
+`preview(store, infos)` says per package what importing would do; `import_packages(store,
+paths)` imports each package in one transaction (its period, the commune unit under the
+upper unit, and a row of history in `package_imports`), a refused package never stopping the
+others. A new, empty data file becomes the upper level that the packages name.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import json
+import re
+import unicodedata
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from cchc_desktop import dossiers, fmt
+from cchc_desktop.errors import UserError
+from cchc_desktop.exporting import package as pkg
+
+MiB = 1024 * 1024
+MAX_FILE_BYTES = 200 * MiB
+MAX_MEMBER_BYTES = {
+    pkg.MANIFEST: 1 * MiB,
+    pkg.SUMS: 64 * 1024,
+    pkg.DATA: 32 * MiB,
+    pkg.CATALOGUE: 4 * MiB,
+    pkg.DOCX: 100 * MiB,
+    pkg.XLSX: 50 * MiB,
+}
+MAX_TOTAL_BYTES = 200 * MiB
+MAX_RATIO = 100  # uncompressed / compressed, for members above RATIO_FLOOR
+RATIO_FLOOR = 1 * MiB
+_SUM_LINE = re.compile(r"^([0-9a-fA-F]{64}) [ *](.+)$")
+
+STATUS_LABELS = {
+    "new": "Mới",
+    "newer": "Bản mới hơn (thay bản đang có)",
+    "same": "Đã có, giống hệt (không cần nhập)",
+    "older": "Cũ hơn bản đang có",
+    "refused": "Bị từ chối",
+}
+RESULT_LABELS = {
+    "imported": "đã nhập",
+    "replaced": "đã thay bản cũ",
+    "unchanged": "không thay đổi (đã có)",
+    "refused": "bị từ chối",
+}
+
+
+class PackageError(UserError):
+    """A package refused; str(e) is the reason in Vietnamese."""
+
+
+@dataclass
+class PackageInfo:
+    path: Path
+    package_sha256: str
+    manifest: dict
+    document: dict
+    data_sha256: str
+    catalogue_text: str | None
+    members: list[str]
+
+    @property
+    def file_name(self) -> str:
+        return self.path.name
+
+    @property
+    def unit(self) -> dict:
+        return self.document["unit"]
+
+    @property
+    def unit_code(self) -> str:
+        return self.document["unit"]["code"]
+
+    @property
+    def unit_label(self) -> str:
+        return unit_label(self.document["unit"])
+
+    @property
+    def period_code(self) -> str:
+        return self.document["period"]["code"]
+
+    @property
+    def created_at(self) -> str:
+        return self.manifest["created_at"]
+
+    def key_figures(self) -> dict[str, str]:
+        return key_figures(self.document)
+
+
+@dataclass
+class Preview:
+    path: Path
+    status: str  # new | newer | same | older | refused
+    info: PackageInfo | None = None
+    reason: str = ""
+    held_created_at: str | None = None
+    upper: dict | None = None  # the upper unit the package goes under (may not exist yet)
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+
+@dataclass
+class Result:
+    path: Path
+    status: str  # imported | replaced | unchanged | refused
+    message: str = ""
+    unit_code: str | None = None
+    unit_label: str = ""
+    period_code: str | None = None
+
+    @property
+    def status_label(self) -> str:
+        return RESULT_LABELS[self.status]
+
+    def line(self) -> str:
+        what = f"{self.unit_label} kỳ {self.period_code}" if self.unit_code else ""
+        text = f"{self.path.name}: {self.status_label}"
+        if what:
+            text += f" — {what}"
+        if self.message:
+            text += f" ({self.message})" if self.status != "refused" else f": {self.message}"
+        return text
+
+
+# --- names ----------------------------------------------------------------------------
+KIND_WORDS = {"xa": "xã", "phuong": "phường", "thi_tran": "thị trấn", "huyen": "huyện", "tinh": "tỉnh"}
+
+
+def unit_label(unit: dict) -> str:
+    return f"{KIND_WORDS.get(unit.get('kind'), '')} {unit.get('name', '')}".strip()
+
+
+def slug(text: str) -> str:
+    text = text.replace("đ", "d").replace("Đ", "D")
+    text = unicodedata.normalize("NFD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def parse_upper_name(upper_name: str) -> tuple[str, str]:
+    """"huyện Thanh Miện" → ("huyen", "Thanh Miện"); "tỉnh …", "thành phố …" → ("tinh", …)."""
+    text = " ".join((upper_name or "").split())
+    low = text.lower()
+    for word, kind in (("huyện", "huyen"), ("tỉnh", "tinh"), ("thành phố", "tinh"), ("thị xã", "huyen"),
+                       ("quận", "huyen")):
+        if low.startswith(word + " "):
+            return kind, text[len(word) + 1:].strip()
+    return "huyen", text
+
+
+# --- checking one package --------------------------------------------------------------
+def _refuse(msg: str):
+    raise PackageError(msg)
+
+
+def _safe_name(name: str) -> bool:
+    if not name or name.startswith(("/", "\\")) or "\\" in name or ":" in name:
+        return False
+    parts = name.split("/")
+    return not any(p in ("", ".", "..") for p in parts)
+
+
+def _read_capped(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int) -> bytes:
+    chunks, total = [], 0
+    with zf.open(info) as fh:
+        while True:
+            chunk = fh.read(min(1 * MiB, cap + 1 - total))
+            if not chunk:
+                break
+            total += len(chunk)
+            if total > cap:
+                _refuse(f"thành phần {info.filename} lớn hơn kích thước khai báo (nghi “bom nén”): gói không hợp lệ")
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _newer_message(what: str) -> str:
+    return (f"gói được tạo bởi phiên bản CCHC Desktop mới hơn ({what}); "
+            "hãy cập nhật phần mềm lên bản mới nhất rồi nhập lại")
+
+
+def check_package(path: str | Path) -> PackageInfo:
+    """Every check a package must pass before anything is written; PackageError if not."""
+    from cchc_desktop import dataio
+    from cchc_desktop.store.migrations import SCHEMA_VERSION
+
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+        if not p.is_file():
+            _refuse("không phải một tệp")
+        if size > MAX_FILE_BYTES:
+            _refuse(f"tệp quá lớn ({size // MiB} MB) so với một gói nộp")
+        raw = p.read_bytes()
+    except FileNotFoundError:
+        _refuse("không tìm thấy tệp (USB đã rút ra?)")
+    except OSError as e:
+        _refuse(f"không đọc được tệp ({e.strerror or e}); hãy chép gói vào máy rồi thử lại")
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(raw))
+    except (zipfile.BadZipFile, zlib.error, ValueError, OSError, EOFError):
+        _refuse("không phải gói nộp hợp lệ (tệp hỏng hoặc chưa chép xong); hãy xin đơn vị gửi lại gói")
+    with zf:
+        infos = zf.infolist()
+        names = [i.filename for i in infos]
+        for n in names:
+            if not _safe_name(n):
+                _refuse(f"gói chứa đường dẫn không an toàn “{n}”: gói không hợp lệ")
+        if len(set(names)) != len(names):
+            _refuse("gói chứa thành phần trùng tên: gói không hợp lệ")
+        extra = [n for n in names if n not in pkg.MEMBERS]
+        if extra:
+            _refuse(f"gói chứa thành phần lạ ({', '.join(extra[:3])}): gói không hợp lệ")
+        missing = [n for n in pkg.REQUIRED if n not in names]
+        if missing:
+            _refuse(f"gói thiếu {', '.join(missing)} (tệp hỏng hoặc không phải gói nộp)")
+        total = 0
+        for i in infos:
+            if i.flag_bits & 0x1:
+                _refuse("gói có thành phần bị mã hóa: gói không hợp lệ")
+            if i.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+                _refuse("gói dùng kiểu nén không hỗ trợ: gói không hợp lệ")
+            cap = MAX_MEMBER_BYTES[i.filename]
+            if i.file_size > cap:
+                _refuse(f"thành phần {i.filename} quá lớn ({i.file_size // MiB} MB): gói không hợp lệ")
+            if i.file_size > RATIO_FLOOR and i.file_size > MAX_RATIO * max(i.compress_size, 1):
+                _refuse(f"thành phần {i.filename} có tỷ lệ nén bất thường (nghi “bom nén”): gói không hợp lệ")
+            total += i.file_size
+        if total > MAX_TOTAL_BYTES:
+            _refuse("tổng dung lượng giải nén quá lớn: gói không hợp lệ")
+        content: dict[str, bytes] = {}
+        try:
+            for i in infos:
+                data = _read_capped(zf, i, min(MAX_MEMBER_BYTES[i.filename], max(i.file_size, 0)))
+                content[i.filename] = data
+        except PackageError:
+            raise
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError):
+            _refuse("gói bị hỏng (dữ liệu nén sai hoặc bị cắt cụt); hãy xin đơn vị gửi lại gói")
+
+    try:
+        manifest = json.loads(content[pkg.MANIFEST].decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        _refuse("bản kê (manifest.json) hỏng: gói không hợp lệ")
+    if not isinstance(manifest, dict) or manifest.get("format") != pkg.FORMAT:
+        _refuse("không phải gói nộp của CCHC Desktop")
+    fv = manifest.get("format_version")
+    if not isinstance(fv, int) or isinstance(fv, bool):
+        _refuse("bản kê không ghi phiên bản định dạng: gói không hợp lệ")
+    if fv > pkg.FORMAT_VERSION:
+        _refuse(_newer_message(f"định dạng gói {fv}, phiên bản này đọc được đến {pkg.FORMAT_VERSION}"))
+    sv = manifest.get("schema_version")
+    if isinstance(sv, int) and sv > SCHEMA_VERSION:
+        _refuse(_newer_message(f"cấu trúc dữ liệu {sv}, phiên bản này hiểu đến {SCHEMA_VERSION}"))
+    dv = manifest.get("data_format_version")
+    if isinstance(dv, int) and dv > dataio.FORMAT_VERSION:
+        _refuse(_newer_message(f"dữ liệu kỳ báo cáo phiên bản {dv}"))
+
+    # Hashes: the manifest lists every member but itself and SHA256SUMS; SHA256SUMS lists the
+    # manifest too. Both must agree with the content.
+    listed = manifest.get("members")
+    if not isinstance(listed, dict):
+        _refuse("bản kê không có danh sách thành phần: gói không hợp lệ")
+    actual = {n: hashlib.sha256(b).hexdigest() for n, b in content.items()}
+    expect_listed = set(content) - {pkg.MANIFEST, pkg.SUMS}
+    if set(listed) != expect_listed:
+        _refuse("danh sách thành phần trong bản kê không khớp với gói (gói bị sửa hoặc thiếu)")
+    for n in expect_listed:
+        entry = listed[n]
+        if not isinstance(entry, dict) or entry.get("sha256") != actual[n] or entry.get("size") != len(content[n]):
+            _refuse(f"mã kiểm tra của {n} không khớp: gói đã bị sửa hoặc hỏng; hãy xin đơn vị gửi lại gói")
+    try:
+        sums_lines = content[pkg.SUMS].decode("ascii").splitlines()
+    except UnicodeDecodeError:
+        _refuse("tệp SHA256SUMS hỏng: gói không hợp lệ")
+    sums: dict[str, str] = {}
+    for line in sums_lines:
+        if not line.strip():
+            continue
+        m = _SUM_LINE.match(line)
+        if not m or m.group(2) in sums:
+            _refuse("tệp SHA256SUMS sai dạng: gói không hợp lệ")
+        sums[m.group(2)] = m.group(1).lower()
+    if set(sums) != set(content) - {pkg.SUMS}:
+        _refuse("SHA256SUMS không liệt kê đúng các thành phần của gói (gói bị sửa)")
+    for n, h in sums.items():
+        if actual[n] != h:
+            _refuse(f"mã kiểm tra của {n} không khớp: gói đã bị sửa hoặc hỏng; hãy xin đơn vị gửi lại gói")
+
+    try:
+        doc = json.loads(content[pkg.DATA].decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        _refuse("dữ liệu (data.json) hỏng: gói không hợp lệ")
+    if not isinstance(doc, dict) or doc.get("format") != dataio.FORMAT:
+        _refuse("data.json không phải dữ liệu kỳ báo cáo của CCHC Desktop")
+    dfv = doc.get("format_version")
+    if not isinstance(dfv, int) or isinstance(dfv, bool):
+        _refuse("data.json không ghi phiên bản: gói không hợp lệ")
+    if dfv > dataio.FORMAT_VERSION:
+        _refuse(_newer_message(f"dữ liệu kỳ báo cáo phiên bản {dfv}"))
+    unit, period = doc.get("unit"), doc.get("period")
+    if not isinstance(unit, dict) or not isinstance(period, dict) or not unit.get("code") or not period.get("code"):
+        _refuse("data.json thiếu đơn vị hoặc kỳ báo cáo")
+    m_unit, m_period = manifest.get("unit") or {}, manifest.get("period") or {}
+    if m_unit.get("code") != unit["code"] or m_period.get("code") != period["code"]:
+        _refuse("đơn vị hoặc kỳ trong bản kê khác với dữ liệu: gói không hợp lệ")
+    if manifest.get("catalogue_version") != doc.get("catalogue_version"):
+        _refuse("phiên bản danh mục trong bản kê khác với dữ liệu: gói không hợp lệ")
+    if unit.get("kind") not in ("xa", "phuong", "thi_tran"):
+        _refuse("gói không phải của một đơn vị cấp xã")
+    created = manifest.get("created_at")
+    if not isinstance(created, str) or _parse_time(created) is None:
+        _refuse("bản kê không ghi thời điểm lập gói: gói không hợp lệ")
+    catalogue_text = None
+    if pkg.CATALOGUE in content:
+        from cchc_desktop import catalogue as catalogue_mod
+
+        try:
+            catalogue_text = content[pkg.CATALOGUE].decode("utf-8")
+            cat = catalogue_mod.from_text(catalogue_text)
+        except (UnicodeDecodeError, UserError):
+            _refuse("danh mục biểu mẫu trong gói không đọc được: gói không hợp lệ")
+        if cat.version != doc.get("catalogue_version"):
+            _refuse("danh mục biểu mẫu trong gói khác phiên bản với dữ liệu: gói không hợp lệ")
+    return PackageInfo(
+        path=p,
+        package_sha256=hashlib.sha256(raw).hexdigest(),
+        manifest=manifest,
+        document=doc,
+        data_sha256=actual[pkg.DATA],
+        catalogue_text=catalogue_text,
+        members=names,
+    )
+
+
+def _parse_time(text: str) -> dt.datetime | None:
+    try:
+        t = dt.datetime.fromisoformat(text)
+    except (TypeError, ValueError):
+        return None
+    return t if t.tzinfo else t.astimezone()
+
+
+def key_figures(doc: dict) -> dict[str, str]:
+    """The few figures a preview shows: dossiers received / resolved, on-time rate (one-stop desk)."""
+    out = {}
+    on_time = (doc.get("period") or {}).get("on_time_formula") or dossiers.DEFAULT_ON_TIME
+    received = Decimal(0)
+    any_received = False
+    for agency in dossiers.AGENCIES:
+        m = _table(doc, agency).measures(on_time if on_time in dossiers.ON_TIME_FORMULAS else dossiers.DEFAULT_ON_TIME)
+        if m["tiep_nhan"] is not None:
+            received += m["tiep_nhan"]
+            any_received = True
+        if agency == "ubnd":
+            out["Hồ sơ Một cửa tiếp nhận"] = fmt.number(m["tiep_nhan"])
+            out["Đã giải quyết"] = fmt.number(m["da_giai_quyet"])
+            out["Tỷ lệ đúng hạn"] = fmt.percent(m["ty_le_dung_han"], with_sign=True) if m["ty_le_dung_han"] is not None else ""
+    out["Tổng hồ sơ (cả ngành dọc)"] = fmt.number(received) if any_received else ""
+    out["Số chỉ tiêu đã nhập"] = fmt.number(sum(1 for v in (doc.get("values") or {}).values()
+                                                 if isinstance(v, dict) and v.get("value") is not None))
+    return out
+
+
+def _table(doc: dict, agency: str) -> dossiers.AgencyTable:
+    t = ((doc.get("dossiers") or {}).get(agency)) or {}
+
+    def cells(d):
+        out = {}
+        for c in dossiers.COLUMNS:
+            v = (d or {}).get(c)
+            out[c] = Decimal(v) if isinstance(v, int) and not isinstance(v, bool) else None
+        return out
+
+    table = dossiers.AgencyTable(agency)
+    table.total = cells(t.get("total"))
+    for f in t.get("fields") or []:
+        if isinstance(f, dict):
+            table.fields.append({"name": f.get("name", ""), **cells(f)})
+    return table
+
+
+# --- where a package goes --------------------------------------------------------------
+def find_upper(store, info: PackageInfo) -> dict:
+    """The upper unit the package goes under: {"code", "name", "kind", "exists"} or PackageError."""
+    unit = info.unit
+    upper_name = (unit.get("upper_name") or "").strip()
+    upper_code = (unit.get("upper_code") or "").strip()
+    kind, name = parse_upper_name(upper_name)
+    code = upper_code or slug(upper_name)
+    units = store.units()
+    uppers = [u for u in units if u["kind"] in ("huyen", "tinh")]
+    if any(u["code"] == unit["code"] and u["parent_code"] is None and u["kind"] not in ("huyen", "tinh")
+           for u in units):
+        _refuse(f"đây là gói của chính {unit_label(unit)}, đơn vị của tệp dữ liệu này; "
+                "gói chỉ nhập được vào tệp dữ liệu của cấp trên")
+    for u in uppers:
+        if code and u["code"] == code:
+            return {**u, "exists": True}
+    for u in uppers:
+        if upper_name and unit_label(u).casefold() == " ".join(upper_name.split()).casefold():
+            return {**u, "exists": True}
+    if not units:
+        if not upper_name:
+            _refuse(f"{unit_label(unit)} chưa khai báo cấp trên (huyện/tỉnh) trong thông tin đơn vị; "
+                    "hãy nhờ xã khai báo rồi lập lại gói")
+        return {"code": code, "name": name, "kind": kind, "exists": False,
+                "district": unit.get("district") or "", "province": unit.get("province") or ""}
+    main = store.unit(None)
+    if main["kind"] not in ("huyen", "tinh"):
+        _refuse(f"tệp dữ liệu này là của {unit_label(main)}, không phải của cấp trên; hãy mở tệp dữ liệu "
+                "của cấp huyện/tỉnh (hoặc một tệp mới) rồi nhập gói")
+    if not upper_name and len(uppers) == 1:
+        return {**uppers[0], "exists": True}
+    _refuse(f"{unit_label(unit)} nộp cho {upper_name or '(chưa khai báo cấp trên)'}, "
+            f"còn tệp dữ liệu này là của {unit_label(main)}")
+
+
+def held(store, unit_code: str, period_code: str) -> dict | None:
+    row = next(store.db.query(
+        "SELECT id, package_sha256, data_sha256, created_at, imported_at FROM package_imports "
+        "WHERE unit_code = ? AND period_code = ? AND status = 'current' ORDER BY id DESC LIMIT 1",
+        [unit_code, period_code],
+    ), None)
+    return dict(row) if row else None
+
+
+def _compare(info: PackageInfo, current: dict | None) -> str:
+    if current is None:
+        return "new"
+    if current["data_sha256"] == info.data_sha256 or current["package_sha256"] == info.package_sha256:
+        return "same"
+    mine, theirs = _parse_time(info.created_at), _parse_time(current["created_at"])
+    if theirs is None or (mine is not None and mine > theirs):
+        return "newer"
+    return "older"
+
+
+def _catalogue_known(store, info: PackageInfo) -> bool:
+    version = info.document.get("catalogue_version")
+    if info.catalogue_text is not None:
+        return True
+    try:
+        store.catalogue(version)
+        return True
+    except UserError:
+        return False
+
+
+def preview(store, infos: list[PackageInfo | Path | str]) -> list[Preview]:
+    """What importing these packages in this order would do (nothing is written)."""
+    out: list[Preview] = []
+    seen: dict[tuple[str, str], dict] = {}
+    for item in infos:
+        if isinstance(item, PackageInfo):
+            info = item
+        else:
+            try:
+                info = check_package(item)
+            except PackageError as e:
+                out.append(Preview(Path(item), "refused", reason=str(e)))
+                continue
+        try:
+            upper = find_upper(store, info)
+            if not _catalogue_known(store, info):
+                _refuse(f"gói dùng danh mục biểu mẫu {info.document.get('catalogue_version')} mà tệp dữ liệu chưa có")
+        except PackageError as e:
+            out.append(Preview(info.path, "refused", info=info, reason=str(e)))
+            continue
+        k = (info.unit_code, info.period_code)
+        current = seen.get(k) or held(store, *k)
+        status = _compare(info, current)
+        out.append(Preview(info.path, status, info=info, upper=upper,
+                           held_created_at=current["created_at"] if current else None))
+        if status in ("new", "newer"):
+            seen[k] = {"package_sha256": info.package_sha256, "data_sha256": info.data_sha256,
+                       "created_at": info.created_at}
+    return out
+
+
+# --- importing -------------------------------------------------------------------------
+def _ensure_upper(store, upper: dict, info: PackageInfo) -> str:
+    if not upper["exists"]:
+        store.create_unit(upper["code"], upper["name"], upper["kind"],
+                          district=upper.get("district", ""), province=upper.get("province", ""),
+                          place_name=upper["name"])
+        upper["exists"] = True
+    code = upper["code"]
+    period = info.document["period"]
+    if store.find_period(code, period["code"]) is None:
+        fields = {"start_date": period.get("start"), "end_date": period.get("end")}
+        if period.get("deadline"):
+            fields["deadline"] = period["deadline"]
+        if period.get("on_time_formula") in dossiers.ON_TIME_FORMULAS:
+            fields["on_time_formula"] = period["on_time_formula"]
+        store.create_period(code, period["code"], catalogue_version=info.document.get("catalogue_version")
+                            or store.default_catalogue_version, **{k: v for k, v in fields.items() if v})
+    return code
+
+
+def import_one(store, info: PackageInfo, force: bool = False) -> Result:
+    from cchc_desktop import dataio
+    from cchc_desktop.store.database import now_iso
+
+    base = dict(unit_code=info.unit_code, unit_label=info.unit_label, period_code=info.period_code)
+    try:
+        upper = find_upper(store, info)
+        if not _catalogue_known(store, info):
+            _refuse(f"gói dùng danh mục biểu mẫu {info.document.get('catalogue_version')} mà tệp dữ liệu chưa có")
+    except PackageError as e:
+        return Result(info.path, "refused", str(e), **base)
+    current = held(store, info.unit_code, info.period_code)
+    status = _compare(info, current)
+    if status == "same":
+        return Result(info.path, "unchanged", "giống hệt gói đã nhập", **base)
+    if status == "older" and not force:
+        when = fmt.date(current["created_at"][:10])
+        return Result(info.path, "refused",
+                      f"gói cũ hơn gói đang có (lập {fmt.date(info.created_at[:10])}, gói đang có lập {when}); "
+                      "chỉ nhập đè khi chắc chắn (tùy chọn --force, hoặc “Vẫn nhập bản cũ” trong cửa sổ)", **base)
+    exists_before = (store.find_period(info.unit_code, info.period_code) is not None)
+    version = info.document.get("catalogue_version")
+    added_catalogue = False
+    try:
+        with store.db.atomic():
+            if info.catalogue_text is not None and store.db.execute(
+                    "SELECT 1 FROM catalogues WHERE version = ?", [version]).fetchone() is None:
+                from cchc_desktop import catalogue as catalogue_mod
+
+                store.register_catalogue(catalogue_mod.from_text(info.catalogue_text), make_default=False)
+                added_catalogue = True
+            upper_code = _ensure_upper(store, upper, info)
+            dataio.load(store, info.document, replace=True)
+            store.db.execute("UPDATE units SET parent_code = ? WHERE code = ?", [upper_code, info.unit_code])
+            store.db.execute(
+                "UPDATE package_imports SET status = 'superseded' WHERE unit_code = ? AND period_code = ? "
+                "AND status = 'current'", [info.unit_code, info.period_code])
+            store.db["package_imports"].insert({
+                "unit_code": info.unit_code, "period_code": info.period_code,
+                "package_sha256": info.package_sha256, "data_sha256": info.data_sha256,
+                "created_at": info.created_at, "imported_at": now_iso(), "status": "current",
+                "file_name": info.path.name,
+                "manifest": json.dumps(info.manifest, ensure_ascii=False),
+                "document": json.dumps(info.document, ensure_ascii=False),
+            })
+            store._audit("package.import", None, f"{info.unit_code} {info.period_code} {info.package_sha256[:12]}",
+                         unit_code=info.unit_code)
+    except UserError as e:
+        if added_catalogue:
+            store._catalogues.pop(version, None)
+        return Result(info.path, "refused", str(e), **base)
+    except Exception as e:  # sqlite3 errors: the transaction has been rolled back
+        if added_catalogue:
+            store._catalogues.pop(version, None)
+        return Result(info.path, "refused", f"không ghi được vào tệp dữ liệu ({e}); tệp dữ liệu không thay đổi",
+                      **base)
+    if status == "newer":
+        return Result(info.path, "replaced", "bản cũ vẫn lưu trong lịch sử", **base)
+    if status == "older":
+        return Result(info.path, "replaced", "nhập đè theo yêu cầu; bản mới hơn vẫn lưu trong lịch sử", **base)
+    if exists_before:
+        return Result(info.path, "replaced", "thay số liệu kỳ này đang có trong tệp", **base)
+    return Result(info.path, "imported", "", **base)
+
+
+def import_packages(store, paths: list, force: bool = False) -> list[Result]:
+    """Import each package in its own transaction; refused ones are reported, the rest go on."""
+    results = []
+    for item in expand_paths(paths):
+        if isinstance(item, PackageInfo):
+            info = item
+        else:
+            try:
+                info = check_package(item)
+            except PackageError as e:
+                results.append(Result(Path(item), "refused", str(e)))
+                continue
+        results.append(import_one(store, info, force=force))
+    return results
+
+
+def expand_paths(paths: list) -> list:
+    """Folders become the `.cchc` files they hold (sorted); files stay as given."""
+    out = []
+    for item in paths:
+        if isinstance(item, PackageInfo):
+            out.append(item)
+            continue
+        p = Path(item)
+        if p.is_dir():
+            out.extend(sorted(q for q in p.iterdir() if q.suffix.lower() == pkg.SUFFIX and q.is_file()))
+        else:
+            out.append(p)
+    return out
+
+
+def history(store, unit_code: str | None = None) -> list[dict]:
+    sql = ("SELECT id, unit_code, period_code, package_sha256, data_sha256, created_at, imported_at, status, "
+           "file_name FROM package_imports")
+    args = []
+    if unit_code:
+        sql += " WHERE unit_code = ?"
+        args.append(unit_code)
+    return [dict(r) for r in store.db.query(sql + " ORDER BY id", args)]
