@@ -1,0 +1,134 @@
+"""IndicatorTableModel as a plain object: no view, no widget; results read back from the data file."""
+from decimal import Decimal
+
+from ui.indicator_form import CHI_TIEU, DON_VI, GHI_CHU, GIA_TRI, KY_TRUOC, STT, IndicatorTableModel
+from ui.qt import QFont, Qt
+
+EDIT = Qt.ItemDataRole.EditRole
+
+
+def stored(ctx, code):
+    return ctx.store.values(ctx.period_id).get(code, {})
+
+
+def model_of(ctx, section, form=None):
+    return IndicatorTableModel(ctx, section, form)
+
+
+def idx(m, code, col=GIA_TRI):
+    return m.index(m.row_of(code), col)
+
+
+def test_columns_rows_and_formatting(ctx):
+    m = model_of(ctx, "I", "BM1")
+    assert m.columnCount() == 6
+    assert [m.headerData(c, Qt.Orientation.Horizontal) for c in (STT, CHI_TIEU, DON_VI, GIA_TRI, GHI_CHU)] == \
+        ["STT", "Chỉ tiêu", "Đơn vị tính", "Giá trị", "Ghi chú"]
+    assert all(r.form == "BM1" and r.section == "I" for r in m.rows)
+    # Thousands separators as the seed writes them; choices by their label.
+    assert idx(m, "BM1/5.1").data() == "3.225"
+    assert idx(m, "BM1/5").data() == "Có"
+    assert idx(m, "BM1/5").data(EDIT) == 1
+    money = model_of(ctx, "II.5", "BM6")
+    assert idx(money, "BM6/1.2").data() == "3.523,681"
+    # Rows of the TT form that belong to section I are in a model of their own.
+    tt = model_of(ctx, "I", "TT")
+    assert tt.rowCount() >= 1 and all(r.form == "TT" for r in tt.rows)
+
+
+def test_derived_and_group_rows_are_read_only_and_marked(ctx):
+    m = model_of(ctx, "I", "BM1")
+    derived = idx(m, "BM1/2")
+    group = idx(m, "BM1/3")
+    assert not m.flags(derived) & Qt.ItemFlag.ItemIsEditable
+    assert not m.flags(group) & Qt.ItemFlag.ItemIsEditable
+    assert m.flags(idx(m, "BM1/2.1")) & Qt.ItemFlag.ItemIsEditable
+    assert derived.data(Qt.ItemDataRole.ForegroundRole) is not None  # greyed
+    font = idx(m, "BM1/3", CHI_TIEU).data(Qt.ItemDataRole.FontRole)
+    assert isinstance(font, QFont) and font.bold()
+    assert not m.setData(derived, "50")
+
+
+def test_a_count_is_stored_and_the_derived_row_follows(ctx):
+    m = model_of(ctx, "I", "BM1")
+    seen = []
+    m.dataChanged.connect(lambda a, b: seen.append((a.row(), b.row())))
+    assert m.setData(idx(m, "BM1/2.1"), "50")
+    assert stored(ctx, "BM1/2.1")["value"] == "50"
+    assert idx(m, "BM1/2").data() == "50"  # 25 of 50 tasks done
+    assert seen  # views are told
+
+
+def test_invalid_input_is_refused_with_a_vietnamese_message_and_kept(ctx):
+    m = model_of(ctx, "I", "BM1")
+    messages = []
+    m.refused.connect(messages.append)
+    ok = m.setData(idx(m, "BM1/2.1"), "hai mươi")
+    assert not ok
+    assert stored(ctx, "BM1/2.1")["value"] == "25"
+    assert messages and "không phải là một con số" in messages[0]
+    assert idx(m, "BM1/2.1").data(EDIT) == "hai mươi"  # the editor reopens with it
+    assert m.setData(idx(m, "BM1/2.1"), "2,5") is False  # a count takes whole numbers only
+    assert "số nguyên" in m.last_error
+    assert m.setData(idx(m, "BM1/2.1"), "30")
+    assert idx(m, "BM1/2.1").data() == "30"
+
+
+def test_a_coded_choice_by_label_or_code(ctx):
+    m = model_of(ctx, "I", "BM1")
+    assert m.setData(idx(m, "BM1/5"), "Không")
+    assert stored(ctx, "BM1/5")["value"] == "0"
+    assert m.setData(idx(m, "BM1/5"), 1)
+    assert stored(ctx, "BM1/5")["value"] == "1"
+    assert not m.setData(idx(m, "BM1/5"), "Có lẽ")
+    assert stored(ctx, "BM1/5")["value"] == "1"
+
+
+def test_a_note(ctx):
+    m = model_of(ctx, "I", "BM1")
+    assert m.setData(idx(m, "BM1/1", GHI_CHU), "  gồm 3 công văn  ")
+    assert stored(ctx, "BM1/1")["note"] == "gồm 3 công văn"
+    assert idx(m, "BM1/1", GHI_CHU).data() == "gồm 3 công văn"
+
+
+def test_undo_writes_the_old_value_back(ctx):
+    m = model_of(ctx, "I", "BM1")
+    m.setData(idx(m, "BM1/2.1"), "40")
+    m.setData(idx(m, "BM1/1", GHI_CHU), "ghi chú")
+    m.undo()
+    assert stored(ctx, "BM1/1")["note"] == ""
+    m.undo()
+    assert stored(ctx, "BM1/2.1")["value"] == "25"
+    m.undo_stack.redo()
+    assert stored(ctx, "BM1/2.1")["value"] == "40"
+
+
+def test_unchanged_text_writes_nothing(ctx):
+    m = model_of(ctx, "I", "BM1")
+    before = len(ctx.store.history(ctx.period_id))
+    assert m.setData(idx(m, "BM1/5.1"), "3.225")
+    assert len(ctx.store.history(ctx.period_id)) == before
+
+
+def test_a_final_period_is_read_only(ctx):
+    m = model_of(ctx, "I", "BM1")
+    ok, _ = ctx.write("period", "set_status", ctx.period_id, "final")
+    assert ok
+    assert m.is_final
+    assert not m.flags(idx(m, "BM1/2.1")) & Qt.ItemFlag.ItemIsEditable
+    assert not m.setData(idx(m, "BM1/2.1"), "99")
+    assert stored(ctx, "BM1/2.1")["value"] == "25"
+
+
+def test_previous_period_column(ctx):
+    m = model_of(ctx, "I", "BM1")
+    assert not m.has_previous
+    new = ctx.store.create_period(ctx.unit_code, "2024-NAM", carry_from=ctx.period_id)
+    ctx.set_period(new["id"])
+    assert m.has_previous
+    assert "Năm 2023" in m.headerData(KY_TRUOC, Qt.Orientation.Horizontal)
+    assert idx(m, "BM1/5.1", KY_TRUOC).data() == "3.225"
+    assert idx(m, "BM1/5.1").data() == ""  # figures do not carry over
+    assert m.setData(idx(m, "BM1/5.1"), "3.300")
+    assert ctx.store.values(new["id"])["BM1/5.1"]["value"] == "3300"
+    assert Decimal(ctx.store.values(ctx.store.find_period(ctx.unit_code, "2023-NAM")["id"])["BM1/5.1"]["value"]) == 3225

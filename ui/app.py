@@ -1,0 +1,140 @@
+"""Starting the window: `run(db_path, screenshot_dir=None) -> exit code` (cli.py's `gui` calls it).
+
+Start-up stays light: matplotlib, python-docx and openpyxl are imported by the features that
+need them, when first needed; pandas and numpy, which sqlite-utils would import for nothing,
+are kept out (see `_light_sqlite_utils`).
+"""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+
+def _light_sqlite_utils() -> None:
+    """Import sqlite-utils without its optional pandas/numpy support (300 ms we never use).
+
+    sqlite-utils only uses them to convert pandas/numpy values in inserts; the app writes
+    plain Python values. Later imports of numpy (matplotlib) work as usual.
+    """
+    if "sqlite_utils" in sys.modules:
+        return
+    blocked = [m for m in ("pandas", "numpy") if m not in sys.modules]
+    for m in blocked:
+        sys.modules[m] = None  # type: ignore[assignment]
+    try:
+        import sqlite_utils  # noqa: F401
+    finally:
+        for m in blocked:
+            if sys.modules.get(m) is None:
+                del sys.modules[m]
+
+
+def _app():
+    from ui.qt import QApplication, QLocale
+
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(sys.argv[:1])
+    app.setApplicationName("CCHC Desktop")
+    app.setApplicationDisplayName("CCHC Desktop")
+    app.setOrganizationName("CCHC Desktop")
+    QLocale.setDefault(QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam))
+    return app
+
+
+def _window_size() -> tuple[int, int]:
+    """1366×768 by default; CCHC_WINDOW_SIZE=1024x768 for checking the small screen."""
+    text = os.environ.get("CCHC_WINDOW_SIZE", "")
+    try:
+        w, h = (int(x) for x in text.lower().split("x"))
+        return w, h
+    except ValueError:
+        return 1366, 768
+
+
+def open_window(store, period_id: int | None = None, install_features: bool = True):
+    """The main window over an open store: the main unit and its most recent period."""
+    from ui.context import AppContext
+    from ui.main_window import MainWindow
+
+    unit = store.unit()
+    if period_id is None:
+        plist = store.periods(unit["code"])
+        if not plist:
+            from cchc_desktop import templates
+
+            period_id = store.create_period(unit["code"], templates.current_period_code())["id"]
+        else:
+            period_id = plist[-1]["id"]
+    unit_code = store.period(period_id)["unit_code"]
+    ctx = AppContext(store, unit_code, period_id)
+    return MainWindow(ctx, install_features=install_features)
+
+
+def save_screenshots(window, folder: Path) -> list[Path]:
+    """One PNG per tab: 01-thong-tin-chung.png … (the window as the user sees it)."""
+    from ui.qt import QApplication
+
+    folder.mkdir(parents=True, exist_ok=True)
+    out = []
+    for i, key in enumerate(window.tab_keys):
+        window.show_tab(key)
+        for _ in range(3):
+            QApplication.processEvents()
+        window.wait_tasks()
+        path = folder / f"{i + 1:02d}-{window.screenshot_names[key]}.png"
+        window.grab().save(str(path))
+        out.append(path)
+    return out
+
+
+def run(db_path: str | None, screenshot_dir: str | None = None, quit_after_show: bool = False) -> int:
+    _light_sqlite_utils()
+    from cchc_desktop import paths
+    from cchc_desktop.errors import DataFileError, UserError
+    from cchc_desktop.store import open_store
+    from ui import messages
+
+    if screenshot_dir:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    app = _app()
+    try:
+        path = Path(db_path) if db_path else paths.default_db_path()
+        store = open_store(path)
+    except (DataFileError, UserError) as e:
+        if screenshot_dir:
+            sys.stderr.write(f"cchc-desktop: {e}\n")
+        else:
+            messages.error(None, f"{e}\n\nChương trình sẽ đóng lại.", "Không mở được tệp dữ liệu")
+        return 1
+    try:
+        period_id = None
+        if not store.units():
+            from ui.welcome import WelcomeDialog
+
+            dlg = WelcomeDialog(store)
+            if screenshot_dir:
+                folder = Path(screenshot_dir)
+                folder.mkdir(parents=True, exist_ok=True)
+                dlg.show()
+                app.processEvents()
+                dlg.grab().save(str(folder / "00-chao-mung.png"))
+                return 0
+            if dlg.exec() != WelcomeDialog.DialogCode.Accepted:
+                return 0
+            period_id = dlg.period_id
+        window = open_window(store, period_id)
+        window.resize(*_window_size())
+        window.show()
+        if screenshot_dir:
+            save_screenshots(window, Path(screenshot_dir))
+            window.close()
+            return 0
+        if quit_after_show:
+            from ui.qt import QTimer
+
+            QTimer.singleShot(0, app.quit)
+        return app.exec()
+    finally:
+        store.close()

@@ -1,0 +1,626 @@
+"""The main window: period selector, tabs in the order of the report, menus, status bar.
+
+The window owns nothing but layout: data lives in the file, reached through `ctx`
+(ui/context.py). Tabs other than the first are built the first time they are shown, so the
+window appears fast. Features (ui/features.py) add menu actions and tabs through
+`add_action`, `add_tab` and run slow work with `run_task` (COMMON.md, "Window API").
+"""
+from __future__ import annotations
+
+import importlib
+import traceback
+
+from cchc_desktop import periods
+from cchc_desktop.errors import UserError
+from cchc_desktop.report import outline, outline_section
+from ui import messages
+from ui.qt import (
+    QAction, QComboBox, QHBoxLayout, QKeySequence, QLabel, QMainWindow, QObject, QProgressBar,
+    QRunnable, QSizePolicy, QSplitter, Qt, QTabWidget, QThreadPool, QTimer, QToolBar, QVBoxLayout,
+    QWidget, Signal, Slot,
+)
+
+# (key, title, file name of the screenshot): the tabs in the order of the report.
+TABS = [
+    ("info", "Thông tin chung", "thong-tin-chung"),
+    ("I", "I. Chỉ đạo điều hành", "chi-dao-dieu-hanh"),
+    ("II.1", "1. Thể chế", "the-che"),
+    ("II.2", "2. Thủ tục hành chính", "thu-tuc-hanh-chinh"),
+    ("II.3", "3. Bộ máy", "bo-may"),
+    ("II.4", "4. Công vụ", "cong-vu"),
+    ("II.5", "5. Tài chính công", "tai-chinh-cong"),
+    ("II.6", "6. Chính quyền số", "chinh-quyen-so"),
+    ("III", "III. Đánh giá chung", "danh-gia-chung"),
+    ("IV", "IV–V. Phương hướng, kiến nghị", "phuong-huong-kien-nghi"),
+    ("check", "Kiểm tra", "kiem-tra"),
+]
+MENUS = ("Tệp", "Kỳ báo cáo", "Công cụ", "Trợ giúp")
+STATUS_LABELS = {"draft": "Bản nháp", "final": "Đã chốt"}
+UNIT_WORDS = {"xa": "xã", "phuong": "phường", "thi_tran": "thị trấn", "huyen": "huyện", "tinh": "tỉnh"}
+VALIDATE_DELAY_MS = 400
+
+
+def unit_title(unit: dict) -> str:
+    return f"UBND {UNIT_WORDS.get(unit.get('kind'), '')} {unit['name']}".replace("  ", " ")
+
+
+def period_short(period: dict) -> str:
+    return f"{periods.KIND_LABELS[period['kind']]} {period['year']}"
+
+
+def period_label(period: dict) -> str:
+    key = periods.PeriodKey(period["year"], period["kind"])
+    text = periods.label(key, period["start_date"], period["end_date"])
+    return text + (" — đã chốt" if period.get("status") == "final" else "")
+
+
+def slug(text: str) -> str:
+    import re
+    import unicodedata
+
+    t = text.replace("đ", "d").replace("Đ", "D")
+    t = unicodedata.normalize("NFKD", t).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", t).strip("-") or "the"
+
+
+# --- tabs ----------------------------------------------------------------------------------
+class LazyTab(QWidget):
+    """A tab page whose content is built the first time it is needed."""
+
+    def __init__(self, key: str, build, parent=None):
+        super().__init__(parent)
+        self.key = key
+        self._build = build
+        self.content: QWidget | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+
+    def ensure_built(self) -> QWidget:
+        if self.content is None:
+            self.content = self._build()
+            self.layout().addWidget(self.content)
+        return self.content
+
+    def focus_target(self, target: str) -> bool:
+        content = self.ensure_built()
+        fn = getattr(content, "focus_target", None)
+        return bool(fn and fn(target))
+
+
+def _optional(module: str, name: str):
+    """A widget class of another part of the app, or None while it does not exist yet."""
+    try:
+        return getattr(importlib.import_module(module), name)
+    except ImportError:
+        return None
+    except Exception:  # a broken module must not stop the window
+        traceback.print_exc()
+        return None
+
+
+class ReformTab(QWidget):
+    """The indicator forms of one section, the extra panel of the section, its narrative editor."""
+
+    def __init__(self, ctx, key: str, parent=None):
+        super().__init__(parent)
+        from ui.indicator_form import IndicatorForm
+
+        self.ctx = ctx
+        self.key = key
+        self.forms: list[IndicatorForm] = []
+        self.panel = None
+        self.editor = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.splitter.setChildrenCollapsible(False)
+        layout.addWidget(self.splitter)
+        data = ctx.data()
+        form_codes = []
+        for row in data.catalogue.rows_in_section(key):
+            if row.form not in form_codes:
+                form_codes.append(row.form)
+        parts: list[tuple[QWidget, str]] = []
+        for code in form_codes:
+            form = data.catalogue.form(code)
+            title = f"{form.heading} — {form.title}" if form.heading else form.title
+            w = IndicatorForm(ctx, key, code, title)
+            self.forms.append(w)
+            parts.append((w, form.heading or "Số liệu khác nêu trong báo cáo"))
+        panel_cls, panel_title = None, ""
+        if key == "II.2":
+            panel_cls, panel_title = _optional("ui.dossier_tab", "DossierPanel"), "Hồ sơ một cửa"
+        elif key == "I":
+            panel_cls, panel_title = _optional("ui.documents", "DocumentsPanel"), "Văn bản đã ban hành"
+        if panel_cls is not None:
+            self.panel = panel_cls(ctx)
+            parts.insert(0 if key == "II.2" else len(parts), (self.panel, panel_title))
+        # The data part: one widget, or sub-tabs when the section has several.
+        self.parts_tabs = None
+        if len(parts) == 1:
+            self.splitter.addWidget(parts[0][0])
+        elif parts:
+            self.parts_tabs = QTabWidget()
+            self.parts_tabs.setDocumentMode(True)
+            for w, title in parts:
+                self.parts_tabs.addTab(w, title)
+            self.splitter.addWidget(self.parts_tabs)
+        sections = [s["key"] for s in outline() if s.get("tab") == key and s.get("text", True)]
+        editor_cls = _optional("ui.narrative_editor", "NarrativeEditor") if sections else None
+        if editor_cls is not None:
+            self.editor = editor_cls(ctx, sections)
+            self.splitter.addWidget(self.editor)
+        if parts and self.editor is not None:
+            small = all(isinstance(w, IndicatorForm) and w.model.rowCount() <= 6 for w, _ in parts)
+            weights = [1, 3] if small else [11, 9]
+            self.splitter.setStretchFactor(0, weights[0])
+            self.splitter.setStretchFactor(1, weights[1])
+            self.splitter.setSizes([w * 100 for w in weights])
+
+    def _reveal(self, widget) -> None:
+        if self.parts_tabs is not None and self.parts_tabs.indexOf(widget) >= 0:
+            self.parts_tabs.setCurrentWidget(widget)
+
+    def focus_target(self, target: str) -> bool:
+        for f in self.forms:
+            if f.model.row_of(target) >= 0:
+                self._reveal(f)
+                return f.focus_code(target)
+        for w in (self.panel, self.editor):
+            fn = getattr(w, "focus_target", None)
+            if fn is not None:
+                if w is self.panel and target.startswith("hs."):
+                    self._reveal(w)
+                if fn(target):
+                    self._reveal(w)
+                    return True
+        return False
+
+
+# --- background work -----------------------------------------------------------------------
+class _TaskSignals(QObject):
+    done = Signal(int, object)
+    failed = Signal(int, str)
+
+
+class _Task(QRunnable):
+    def __init__(self, task_id: int, fn, signals: _TaskSignals):
+        super().__init__()
+        self.task_id, self.fn, self.signals = task_id, fn, signals
+        self.setAutoDelete(True)
+
+    def run(self):
+        try:
+            result = self.fn()
+        except UserError as e:
+            self.signals.failed.emit(self.task_id, str(e))
+        except Exception as e:  # never a traceback on screen
+            traceback.print_exc()
+            self.signals.failed.emit(
+                self.task_id, f"Lỗi không mong đợi ({type(e).__name__}: {e}). Hãy thử lại; nếu lặp lại, "
+                              "hãy báo cho người hỗ trợ kỹ thuật.")
+        else:
+            self.signals.done.emit(self.task_id, result)
+
+
+# --- the window ----------------------------------------------------------------------------
+class MainWindow(QMainWindow):
+    def __init__(self, ctx, install_features: bool = True, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.findings = []
+        self._tasks: dict[int, tuple] = {}
+        self._task_seq = 0
+        self._task_signals = _TaskSignals(self)
+        self._task_signals.done.connect(self._task_done)
+        self._task_signals.failed.connect(self._task_failed)
+        self.menus: dict[str, object] = {}
+        self.tab_keys: list[str] = []
+        self.tab_titles: dict[str, str] = {}
+        self.feature_errors: list[str] = []
+        self.setMinimumSize(900, 600)
+        self._build_menus()
+        self._build_toolbar()
+        self._build_tabs()
+        self._build_statusbar()
+        self._validate_timer = QTimer(self)
+        self._validate_timer.setSingleShot(True)
+        self._validate_timer.setInterval(VALIDATE_DELAY_MS)
+        self._validate_timer.timeout.connect(self.refresh_findings)
+        ctx.data_changed.connect(self._on_data_changed)
+        ctx.period_changed.connect(self._on_period_changed)
+        ctx.saved.connect(self._on_saved)
+        ctx.error.connect(self.show_error)
+        self._fill_periods()
+        self._update_period_state()
+        if install_features:
+            self.install_features()
+        # Findings are computed after the first paint, then after each change.
+        QTimer.singleShot(0, self.refresh_findings)
+
+    # --- building ---------------------------------------------------------------------------
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        for name in MENUS:
+            self.menus[name] = bar.addMenu(name)
+        self.toolbar = QToolBar("Thanh công cụ", self)
+        self.toolbar.setObjectName("toolbar")
+        self.toolbar.setMovable(False)
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.addToolBar(self.toolbar)
+        self.act_quit = self.add_action("Tệp", "Thoát", self.close, "Ctrl+Q")
+        self.act_new_period = self.add_action("Kỳ báo cáo", "Tạo kỳ báo cáo mới…", self.new_period, "Ctrl+N")
+        self.act_final = self.add_action("Kỳ báo cáo", "Chốt kỳ (bản chính thức)", self.mark_final)
+        self.act_reopen = self.add_action("Kỳ báo cáo", "Mở lại kỳ để sửa", self.reopen)
+        self.act_check = self.add_action("Công cụ", "Kiểm tra số liệu", self.show_findings, "F5")
+        self.add_action("Trợ giúp", "Hướng dẫn sử dụng", self.show_guide, "F1")
+        self.add_action("Trợ giúp", "Giới thiệu CCHC Desktop", self.show_about)
+
+    def _build_toolbar(self) -> None:
+        tb = self.toolbar
+        label = QLabel(" Kỳ báo cáo: ")
+        tb.addWidget(label)
+        self.period_combo = QComboBox(self)
+        self.period_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.period_combo.setToolTip("Chọn kỳ báo cáo để xem và nhập số liệu")
+        self.period_combo.currentIndexChanged.connect(self._period_selected)
+        tb.addWidget(self.period_combo)
+        self.status_label = QLabel("")
+        self.status_label.setContentsMargins(8, 0, 8, 0)
+        tb.addWidget(self.status_label)
+        tb.addSeparator()
+        tb.addAction(self.act_final)
+        tb.addAction(self.act_reopen)
+        tb.addAction(self.act_new_period)
+        tb.addSeparator()
+        tb.addAction(self.act_check)
+        spacer = QWidget()
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self._toolbar_spacer = tb.addWidget(spacer)
+
+    def _build_tabs(self) -> None:
+        self.tabs = QTabWidget(self)
+        self.tabs.setDocumentMode(True)
+        self.tabs.setUsesScrollButtons(True)
+        self.tabs.tabBar().setExpanding(False)
+        self.tabs.tabBar().setElideMode(Qt.TextElideMode.ElideNone)
+        self.setCentralWidget(self.tabs)
+        self.screenshot_names: dict[str, str] = {}
+        for key, title, shot in TABS:
+            page = LazyTab(key, self._builder(key))
+            self.tabs.addTab(page, title)
+            self.tab_keys.append(key)
+            self.tab_titles[key] = title
+            self.screenshot_names[key] = shot
+        self.tabs.currentChanged.connect(self._tab_shown)
+        self.tab("info").ensure_built()
+
+    def _builder(self, key: str):
+        def build():
+            if key == "info":
+                from ui.info_tab import InfoTab
+
+                return InfoTab(self.ctx)
+            if key == "check":
+                from ui.validation_tab import ValidationTab
+
+                w = ValidationTab(self.ctx)
+                w.set_findings(self.findings)
+                w.activated.connect(self.focus_target)
+                w.refresh_requested.connect(self.refresh_findings)
+                return w
+            return ReformTab(self.ctx, key)
+        return build
+
+    def _build_statusbar(self) -> None:
+        sb = self.statusBar()
+        self.error_label = QLabel("")
+        self.error_label.setStyleSheet("color:#a00000;")
+        self.error_label.setWordWrap(False)
+        sb.addWidget(self.error_label, 1)
+        self.busy_label = QLabel("")
+        self.busy_bar = QProgressBar()
+        self.busy_bar.setRange(0, 0)
+        self.busy_bar.setMaximumWidth(120)
+        self.busy_bar.setMaximumHeight(14)
+        self.busy_label.hide()
+        self.busy_bar.hide()
+        sb.addPermanentWidget(self.busy_label)
+        sb.addPermanentWidget(self.busy_bar)
+        self.saved_label = QLabel("Chưa có thay đổi nào trong lần mở này.")
+        sb.addPermanentWidget(self.saved_label)
+        self._error_timer = QTimer(self)
+        self._error_timer.setSingleShot(True)
+        self._error_timer.setInterval(20000)
+        self._error_timer.timeout.connect(lambda: self.error_label.setText(""))
+
+    # --- window API for features ----------------------------------------------------------
+    def add_action(self, menu: str, text: str, callback, shortcut: str | None = None,
+                   toolbar: bool = False) -> QAction:
+        if menu not in self.menus:
+            raise ValueError(f"menu {menu!r} is not one of {MENUS}")
+        act = QAction(text, self)
+        if shortcut:
+            act.setShortcut(QKeySequence(shortcut))
+        act.triggered.connect(lambda _checked=False: callback())
+        self.menus[menu].addAction(act)
+        if toolbar and hasattr(self, "_toolbar_spacer"):
+            self.toolbar.insertAction(self._toolbar_spacer, act)
+        return act
+
+    def add_tab(self, widget: QWidget, title: str) -> None:
+        key = f"extra:{title}"
+        at = self.tab_keys.index("check")
+        page = LazyTab(key, lambda: widget)
+        self.tabs.insertTab(at, page, title)
+        self.tab_keys.insert(at, key)
+        self.tab_titles[key] = title
+        self.screenshot_names[key] = slug(title)
+        self._update_tab_titles()
+
+    def run_task(self, title: str, fn, on_done, on_error=None) -> None:
+        self._task_seq += 1
+        tid = self._task_seq
+        self._tasks[tid] = (title, on_done, on_error)
+        self._update_busy()
+        QThreadPool.globalInstance().start(_Task(tid, fn, self._task_signals))
+
+    def wait_tasks(self, timeout_ms: int = 30000) -> bool:
+        """Wait for the background tasks (tests and screenshots)."""
+        from ui.qt import QApplication
+
+        ok = QThreadPool.globalInstance().waitForDone(timeout_ms)
+        QApplication.processEvents()
+        return ok
+
+    @Slot(int, object)
+    def _task_done(self, tid: int, result) -> None:
+        title, on_done, _ = self._tasks.pop(tid, (None, None, None))
+        self._update_busy()
+        if on_done is not None:
+            on_done(result)
+
+    @Slot(int, str)
+    def _task_failed(self, tid: int, message: str) -> None:
+        title, _, on_error = self._tasks.pop(tid, (None, None, None))
+        self._update_busy()
+        if on_error is not None:
+            on_error(message)
+        else:
+            self.error(message)
+
+    def _update_busy(self) -> None:
+        busy = bool(self._tasks)
+        if busy:
+            titles = [t[0] for t in self._tasks.values()]
+            self.busy_label.setText(f"{titles[-1]}…")
+        self.busy_label.setVisible(busy)
+        self.busy_bar.setVisible(busy)
+
+    def info(self, text: str) -> None:
+        messages.info(self, text)
+
+    def error(self, text: str) -> None:
+        messages.error(self, text)
+
+    def ask(self, text: str) -> bool:
+        return messages.ask(self, text)
+
+    def install_features(self) -> None:
+        from ui import features
+
+        for entry in features.FEATURES:
+            try:
+                module, _, func = entry.partition(":")
+                getattr(importlib.import_module(module), func or "install")(self)
+            except Exception as e:
+                traceback.print_exc()
+                self.feature_errors.append(f"{entry}: {type(e).__name__}: {e}")
+        if self.feature_errors:
+            text = ("Một số chức năng bổ sung không nạp được, các phần khác vẫn dùng bình thường:\n"
+                    + "\n".join(self.feature_errors)
+                    + "\nHãy cài lại phần mềm nếu cần các chức năng này.")
+            QTimer.singleShot(0, lambda: self.error(text))
+
+    # --- tabs -------------------------------------------------------------------------------
+    def tab(self, key: str) -> LazyTab:
+        return self.tabs.widget(self.tab_keys.index(key))
+
+    def tab_widget(self, key: str):
+        """The built content of a tab (InfoTab, ReformTab, ValidationTab …)."""
+        return self.tab(key).ensure_built()
+
+    def show_tab(self, key: str):
+        page = self.tab(key)
+        content = page.ensure_built()
+        self.tabs.setCurrentWidget(page)
+        return content
+
+    def _tab_shown(self, index: int) -> None:
+        w = self.tabs.widget(index)
+        if isinstance(w, LazyTab):
+            w.ensure_built()
+
+    def focus_target(self, target: str) -> bool:
+        """Show the tab and the place a finding is about: a code, "hs.<agency>…", "text:<section>"."""
+        if not target:
+            return False
+        key = self._tab_of_target(target)
+        if key is None or key not in self.tab_keys:
+            return False
+        self.show_tab(key)
+        return self.tab(key).focus_target(target)
+
+    def _tab_of_target(self, target: str, section: str = "") -> str | None:
+        if target.startswith("text:"):
+            try:
+                return outline_section(target[5:]).get("tab")
+            except KeyError:
+                return None
+        if target.startswith("hs."):
+            return "II.2"
+        row = self.ctx.data().catalogue.rows_by_code.get(target)
+        if row is not None:
+            return row.section
+        if section:
+            if section in self.tab_keys:
+                return section
+            try:
+                return outline_section(section).get("tab")
+            except KeyError:
+                return None
+        return None
+
+    # --- findings ---------------------------------------------------------------------------
+    def refresh_findings(self) -> None:
+        from cchc_desktop import rules
+
+        self._validate_timer.stop()
+        if self.ctx.period_id is None:
+            return
+        self.findings = rules.validate(self.ctx.data())
+        self._update_tab_titles()
+        page = self.tab("check")
+        if page.content is not None:
+            page.content.set_findings(self.findings)
+
+    def findings_by_tab(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for f in self.findings:
+            key = self._tab_of_target(f.target, f.section)
+            if key:
+                counts[key] = counts.get(key, 0) + 1
+        return counts
+
+    def _update_tab_titles(self) -> None:
+        counts = self.findings_by_tab()
+        for i, key in enumerate(self.tab_keys):
+            base = self.tab_titles[key]
+            n = len(self.findings) if key == "check" else counts.get(key, 0)
+            self.tabs.setTabText(i, f"{base} ({n})" if n else base)
+            self.tabs.setTabToolTip(i, f"{n} lỗi/cảnh báo cần xem ở thẻ Kiểm tra" if n else "")
+
+    def show_findings(self) -> None:
+        self.refresh_findings()
+        self.show_tab("check")
+
+    # --- periods ----------------------------------------------------------------------------
+    def _fill_periods(self) -> None:
+        combo = self.period_combo
+        combo.blockSignals(True)
+        combo.clear()
+        for p in self.ctx.store.periods(self.ctx.unit_code):
+            combo.addItem(period_label(p), p["id"])
+        i = combo.findData(self.ctx.period_id)
+        combo.setCurrentIndex(max(i, 0))
+        combo.blockSignals(False)
+
+    def _period_selected(self, index: int) -> None:
+        pid = self.period_combo.itemData(index)
+        if pid is not None and pid != self.ctx.period_id:
+            self.ctx.set_period(pid)
+
+    def select_period(self, period_id: int) -> None:
+        self._fill_periods()
+        i = self.period_combo.findData(period_id)
+        if i >= 0:
+            self.period_combo.setCurrentIndex(i)
+        self.ctx.set_period(period_id)
+
+    def _update_period_state(self) -> None:
+        data = self.ctx.data()
+        p = data.period
+        final = p.get("status") == "final"
+        self.setWindowTitle(f"{unit_title(data.unit)} — {period_short(p)} — CCHC Desktop")
+        self.status_label.setText(STATUS_LABELS[p.get("status", "draft")])
+        self.status_label.setStyleSheet(
+            "color:#ffffff; background:#2e7d32; padding:2px 8px; border-radius:3px;" if final else
+            "color:#5d4000; background:#ffe9a8; padding:2px 8px; border-radius:3px;")
+        self.status_label.setToolTip("Kỳ đã chốt: chỉ xem, không sửa được." if final else
+                                     "Bản nháp: mọi thay đổi được lưu ngay.")
+        self.act_final.setEnabled(not final)
+        self.act_reopen.setEnabled(final)
+        i = self.period_combo.findData(p["id"])
+        if i >= 0:
+            self.period_combo.setItemText(i, period_label(p))
+
+    def _on_period_changed(self, pid: int) -> None:
+        i = self.period_combo.findData(pid)
+        if i >= 0 and self.period_combo.currentIndex() != i:
+            self.period_combo.blockSignals(True)
+            self.period_combo.setCurrentIndex(i)
+            self.period_combo.blockSignals(False)
+        self._update_period_state()
+        self.refresh_findings()
+
+    def _on_data_changed(self, what: str) -> None:
+        if what in ("*", "period"):
+            self._fill_periods()  # a period may have been added (new period, import)
+        if what in ("*", "period", "unit") or what.startswith(("period", "unit")):
+            self._update_period_state()
+        self._validate_timer.start()
+
+    def mark_final(self) -> None:
+        p = self.ctx.data().period
+        if p.get("status") == "final":
+            return
+        if not self.ask(f"Chốt {period_short(p).lower()} thành bản chính thức?\n"
+                        "Sau khi chốt, số liệu và lời văn của kỳ này chỉ xem được; "
+                        "muốn sửa phải mở lại kỳ. Việc chốt được ghi vào nhật ký."):
+            return
+        self.ctx.write("period", "set_status", p["id"], "final")
+
+    def reopen(self) -> None:
+        p = self.ctx.data().period
+        if p.get("status") != "final":
+            return
+        if not self.ask(f"Mở lại {period_short(p).lower()} để sửa?\nKỳ sẽ trở lại bản nháp; "
+                        "việc mở lại được ghi vào nhật ký."):
+            return
+        self.ctx.write("period", "set_status", p["id"], "draft")
+
+    def new_period(self) -> None:
+        from ui.period_dialogs import NewPeriodDialog
+
+        dlg = NewPeriodDialog(self.ctx.store, self.ctx.unit_code, self.ctx.period_id, self)
+        if dlg.exec() != NewPeriodDialog.DialogCode.Accepted:
+            return
+        self.create_period(dlg.code(), dlg.carry_from())
+
+    def create_period(self, code: str, carry_from: int | None) -> dict | None:
+        ok, period = self.ctx.write("*", "create_period", self.ctx.unit_code, code, carry_from=carry_from)
+        if not ok:
+            self.error(period)
+            return None
+        self.select_period(period["id"])
+        self.statusBar().showMessage(f"Đã tạo kỳ báo cáo {period_label(period)}.", 8000)
+        return period
+
+    # --- status bar -------------------------------------------------------------------------
+    def _on_saved(self, text: str) -> None:
+        self.saved_label.setText(text)
+        if self.error_label.text():
+            self.error_label.setText("")
+
+    def show_error(self, text: str) -> None:
+        """An error of a write: shown in the status bar, never blocking the typing."""
+        self.error_label.setText("⚠ " + text.replace("\n", " "))
+        self.error_label.setToolTip(text)
+        self._error_timer.start()
+
+    # --- help -------------------------------------------------------------------------------
+    def show_guide(self) -> None:
+        from ui.welcome import GuideDialog
+
+        GuideDialog(self).exec()
+
+    def show_about(self) -> None:
+        from cchc_desktop import __version__
+
+        self.info(f"CCHC Desktop {__version__}\nBáo cáo kết quả cải cách hành chính cấp xã.\n"
+                  "Làm việc hoàn toàn ngoại tuyến; dữ liệu lưu trong tệp:\n"
+                  f"{self.ctx.store.path}")
+
+    def closeEvent(self, event):
+        # Every accepted edit is already saved: nothing to ask.
+        event.accept()
