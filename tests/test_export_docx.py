@@ -568,3 +568,12 @@ def test_libreoffice_renders_report_and_landscape_appendix(demo_docx, demo_data,
     appendix = page_text(first_l + 1)
     assert "Phụ lục" in appendix and "Biểu mẫu 1" in appendix
     assert page_text(first_l + 2).split()[0] == "2"  # the appendix numbers its pages on its own
+
+
+def test_file_name_without_diacritics(demo_data, demo_store):
+    assert docx_report.file_name(demo_data) == "BC CCHC nam 2023 - xa Chi Lang Nam.docx"
+    unit = demo_store.unit()
+    demo_store.create_period(unit["code"], "2024-6T")
+    data = report.load_report(demo_store, None, "2024-6T")
+    assert docx_report.file_name(data) == "BC CCHC 6 thang dau nam 2024 - xa Chi Lang Nam.docx"
+    assert docx_report.ascii_text("Đồng Tháp: Ỹ") == "Dong Thap: Y"

@@ -5,4 +5,5 @@ actions (`window.add_action(menu, text, callback, shortcut=None)`), tabs
 (`window.add_tab(widget, title)`) and run slow work with `window.run_task(...)`.
 """
 FEATURES: list[str] = [
+    "ui.export_word:install",
 ]

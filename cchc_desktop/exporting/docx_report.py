@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import unicodedata
 from pathlib import Path
 
 from cchc_desktop import fileio, fmt, narrative, periods
@@ -109,6 +110,21 @@ def unit_text(unit: str) -> str:
 
 
 _CODE_SEP = re.compile(r"(=\s*\d+)\s*[;,]?\s+(?=\S)")
+
+
+def ascii_text(text: str) -> str:
+    """Vietnamese without diacritics: `xã Chi Lăng Nam` → `xa Chi Lang Nam`."""
+    text = text.replace("đ", "d").replace("Đ", "D")
+    decomposed = unicodedata.normalize("NFD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def file_name(data: ReportData) -> str:
+    """The file name the save dialog proposes: `BC CCHC nam 2023 - xa Chi Lang Nam.docx`
+    (no diacritics: some USB sticks, mail systems and old Windows tools mangle them)."""
+    name = f"BC CCHC {periods.name(data.key)} - {data.text_value('don_vi.ten')}"
+    name = re.sub(r'[<>:"/\\|?*\x00-\x1f]+', " ", ascii_text(name))
+    return re.sub(r"\s+", " ", name).strip() + ".docx"
 
 
 def _charts_on(data: ReportData, charts: bool | None) -> bool:

@@ -1,0 +1,146 @@
+"""Tệp → Xuất Word… (Ctrl+E): the whole report and its appendix as one .docx.
+
+If the validator finds errors, a warning lists them first (export anyway / cancel). The save
+dialog proposes a name built from the report without diacritics
+(`BC CCHC nam 2023 - xa Chi Lang Nam.docx`); the file is written on a worker thread
+(window.run_task) so the window never freezes; then the user may open the file or its folder.
+
+The dialogs are module functions (`confirm_errors`, `ask_save_path`, `offer_open`, `open_url`)
+so tests can replace them.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from cchc_desktop import rules
+from cchc_desktop.exporting import docx_report
+from ui.qt import QDesktopServices, QFileDialog, QMessageBox, QUrl
+
+ACTION_TEXT = "Xuất Word…"
+SHORTCUT = "Ctrl+E"
+TASK_TITLE = "Đang xuất báo cáo Word"
+MAX_LISTED = 8
+
+
+# --- dialogs (replaced in tests) -----------------------------------------------------------
+def error_text(findings) -> str:
+    errors = [f for f in findings if f.severity == "loi"]
+    lines = [f"• {f.message}" for f in errors[:MAX_LISTED]]
+    if len(errors) > MAX_LISTED:
+        lines.append(f"… và {len(errors) - MAX_LISTED} lỗi khác (xem thẻ Kiểm tra).")
+    return (f"Báo cáo còn {len(errors)} lỗi:\n\n" + "\n".join(lines)
+            + "\n\nCó thể vẫn xuất ra Word để xem trước, rồi sửa và xuất lại. Vẫn xuất?")
+
+
+def confirm_box(parent, findings) -> QMessageBox:
+    box = QMessageBox(QMessageBox.Icon.Warning, "Xuất Word", error_text(findings), QMessageBox.StandardButton.NoButton,
+                      parent)
+    box.go = box.addButton("Vẫn xuất", QMessageBox.ButtonRole.AcceptRole)
+    box.cancel = box.addButton("Hủy", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(box.cancel)
+    box.setEscapeButton(box.cancel)
+    return box
+
+
+def confirm_errors(parent, findings) -> bool:
+    box = confirm_box(parent, findings)
+    box.exec()
+    return box.clickedButton() is box.go
+
+
+def ask_save_path(parent, proposed: Path) -> str:
+    path, _ = QFileDialog.getSaveFileName(parent, "Xuất báo cáo ra Word", str(proposed),
+                                          "Tài liệu Word (*.docx)")
+    return path
+
+
+def offer_box(parent, path: Path) -> QMessageBox:
+    box = QMessageBox(QMessageBox.Icon.Information, "Xuất Word",
+                      f"Đã xuất báo cáo và phụ lục ra tệp:\n{path}", QMessageBox.StandardButton.NoButton, parent)
+    box.open_file = box.addButton("Mở tệp", QMessageBox.ButtonRole.AcceptRole)
+    box.open_folder = box.addButton("Mở thư mục", QMessageBox.ButtonRole.ActionRole)
+    box.close_button = box.addButton("Đóng", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(box.open_file)
+    box.setEscapeButton(box.close_button)
+    return box
+
+
+def offer_open(parent, path: Path) -> str | None:
+    """'file', 'folder' or None (Đóng)."""
+    box = offer_box(parent, path)
+    box.exec()
+    clicked = box.clickedButton()
+    if clicked is box.open_file:
+        return "file"
+    if clicked is box.open_folder:
+        return "folder"
+    return None
+
+
+def open_url(path: Path) -> bool:
+    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+
+def default_folder() -> Path:
+    docs = Path.home() / "Documents"
+    return docs if docs.is_dir() else Path.home()
+
+
+# --- the feature ---------------------------------------------------------------------------
+class WordExport:
+    def __init__(self, window):
+        self.window = window
+        self.last_dir: Path | None = None
+        self.busy = False
+        self.action = window.add_action("Tệp", ACTION_TEXT, self.run, shortcut=SHORTCUT, toolbar=True)
+        self.action.setToolTip("Xuất toàn văn báo cáo và phụ lục (Biểu mẫu) ra tệp Word (Ctrl+E)")
+
+    def run(self) -> None:
+        if self.busy:
+            return
+        ctx = self.window.ctx
+        if ctx.period_id is None:
+            self.window.info("Chưa chọn kỳ báo cáo. Hãy chọn hoặc tạo một kỳ báo cáo trước khi xuất.")
+            return
+        data = ctx.data()  # read on the UI thread: the data file's connection belongs to it
+        findings = rules.validate(data)
+        if rules.has_errors(findings) and not confirm_errors(self.window, findings):
+            return
+        proposed = (self.last_dir or default_folder()) / docx_report.file_name(data)
+        chosen = ask_save_path(self.window, proposed)
+        if not chosen:
+            return
+        path = Path(chosen)
+        if path.suffix.lower() != ".docx":
+            path = path.with_name(path.name + ".docx")
+        self._set_busy(True)
+        self.window.run_task(TASK_TITLE, lambda: docx_report.write(data, path), self._done, self._failed)
+
+    def _set_busy(self, busy: bool) -> None:
+        self.busy = busy
+        self.action.setEnabled(not busy)
+
+    def _done(self, path) -> None:
+        self._set_busy(False)
+        path = Path(path)
+        self.last_dir = path.parent
+        self.window.statusBar().showMessage(f"Đã xuất {path.name}", 10000)
+        choice = offer_open(self.window, path)
+        if choice == "file":
+            target = path
+        elif choice == "folder":
+            target = path.parent
+        else:
+            return
+        if not open_url(target):
+            self.window.error(f"Không mở được “{target}”. Hãy mở bằng tay trong thư mục {path.parent}.")
+
+    def _failed(self, message: str) -> None:
+        self._set_busy(False)
+        self.window.error(message)
+
+
+def install(window) -> WordExport:
+    feature = WordExport(window)
+    window.word_export = feature
+    return feature
