@@ -1,0 +1,296 @@
+"""The main window driven like a user: keys into the real widgets, results read from the data file."""
+import shutil
+
+from ui.indicator_form import GHI_CHU, GIA_TRI
+from ui.qt import QApplication, QComboBox, QLineEdit, Qt
+from PySide6.QtTest import QTest
+
+
+def type_text(widget, text):
+    """Type like a user, Vietnamese letters included (QTest.keyClicks takes ASCII only)."""
+    from ui.qt import QEvent
+    from PySide6.QtGui import QKeyEvent
+
+    for ch in text:
+        if ch.isascii():
+            QTest.keyClicks(widget, ch)
+        else:
+            for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+                QApplication.sendEvent(widget, QKeyEvent(kind, 0, Qt.KeyboardModifier.NoModifier, ch))
+
+
+def stored(window, code, pid=None):
+    return window.ctx.store.values(pid or window.ctx.period_id).get(code, {})
+
+
+def form_of(window, tab_key, form_code):
+    tab = window.show_tab(tab_key)
+    for f in tab.forms:
+        if f.model.form == form_code:
+            tab._reveal(f)
+            return f
+    raise AssertionError(form_code)
+
+
+def open_editor(qtbot, form, code, col=GIA_TRI):
+    view = form.table
+    index = form.model.index(form.model.row_of(code), col)
+    view.setCurrentIndex(index)
+    view.setFocus()
+    view.edit(index)
+    editor = QApplication.focusWidget()
+    assert isinstance(editor, (QLineEdit, QComboBox)), editor
+    return view, editor
+
+
+def test_tabs_in_report_order_and_title(window):
+    titles = [window.tab_titles[k] for k in window.tab_keys]
+    assert titles == [
+        "Thông tin chung", "I. Chỉ đạo điều hành", "1. Thể chế", "2. Thủ tục hành chính", "3. Bộ máy",
+        "4. Công vụ", "5. Tài chính công", "6. Chính quyền số", "III. Đánh giá chung",
+        "IV–V. Phương hướng, kiến nghị", "Kiểm tra"]
+    assert window.windowTitle() == "UBND xã Chi Lăng Nam — Năm 2023 — CCHC Desktop"
+    assert window.period_combo.currentText() == "Năm 2023 (15/12/2022 – 14/12/2023)"
+    assert window.status_label.text() == "Bản nháp"
+    assert list(window.menus) == ["Tệp", "Kỳ báo cáo", "Công cụ", "Trợ giúp"]
+
+
+def test_typing_a_count_saves_it_and_says_so(window, qtbot):
+    form = form_of(window, "I", "BM1")
+    view, editor = open_editor(qtbot, form, "BM1/2.1")
+    editor.selectAll()
+    QTest.keyClicks(editor, "1.250")
+    QTest.keyClick(editor, Qt.Key.Key_Return)
+    assert stored(window, "BM1/2.1")["value"] == "1250"
+    assert window.saved_label.text().startswith("Đã lưu lúc ")
+    # Enter moved down the value column to the next row that takes input, with its editor open.
+    assert view.currentIndex().row() == form.model.row_of("BM1/2.2")
+    assert form.model.index(form.model.row_of("BM1/2"), GIA_TRI).data() == "2"  # 25 / 1 250, derived
+    # Ctrl+Z in the form undoes that edit.
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
+    QTest.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert stored(window, "BM1/2.1")["value"] == "25"
+
+
+def test_a_refused_number_stays_in_the_editor_with_the_message(window, qtbot):
+    form = form_of(window, "I", "BM1")
+    view, editor = open_editor(qtbot, form, "BM1/2.1")
+    editor.selectAll()
+    QTest.keyClicks(editor, "12a")
+    QTest.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: isinstance(QApplication.focusWidget(), QLineEdit)
+                    and QApplication.focusWidget().text() == "12a")
+    assert view.currentIndex().row() == form.model.row_of("BM1/2.1")
+    assert stored(window, "BM1/2.1")["value"] == "25"
+    assert form.message.isVisible() and "không phải là một con số" in form.message.text()
+    assert "không phải là một con số" in window.error_label.text()
+    fixed = QApplication.focusWidget()
+    fixed.selectAll()
+    QTest.keyClicks(fixed, "12")
+    QTest.keyClick(fixed, Qt.Key.Key_Return)
+    assert stored(window, "BM1/2.1")["value"] == "12"
+    assert not form.message.isVisible()
+
+
+def test_a_coded_choice_through_the_drop_down(window, qtbot):
+    form = form_of(window, "II.6", "BM7")
+    view, combo = open_editor(qtbot, form, "BM7/2")
+    assert isinstance(combo, QComboBox)
+    assert [combo.itemText(i) for i in range(combo.count())][1:] == ["Chưa có", "2 cấp", "3 cấp"]
+    combo.setCurrentIndex(combo.findText("2 cấp"))
+    QTest.keyClick(combo, Qt.Key.Key_Return)
+    assert stored(window, "BM7/2")["value"] == "1"
+    assert form.model.index(form.model.row_of("BM7/2"), GIA_TRI).data() == "2 cấp"
+
+
+def test_a_note(window, qtbot):
+    form = form_of(window, "I", "BM1")
+    view, editor = open_editor(qtbot, form, "BM1/1", GHI_CHU)
+    type_text(editor, "gồm 3 công văn")
+    QTest.keyClick(editor, Qt.Key.Key_Tab)
+    assert stored(window, "BM1/1")["note"] == "gồm 3 công văn"
+
+
+def test_info_tab_saves_on_leaving_the_field(window, qtbot):
+    info = window.show_tab("info")
+    edit = info.fields["period.doc_number"]
+    edit.setFocus()
+    QTest.keyClicks(edit, "125")
+    QTest.keyClick(edit, Qt.Key.Key_Return)
+    assert window.ctx.store.period(window.ctx.period_id)["doc_number"] == "125"
+    date = info.fields["period.doc_date"]
+    date.setFocus()
+    date.selectAll()
+    QTest.keyClicks(date, "20/12/2023")
+    QTest.keyClick(date, Qt.Key.Key_Return)
+    assert window.ctx.store.period(window.ctx.period_id)["doc_date"] == "2023-12-20"
+    name = info.fields["unit.name"]
+    name.setFocus()
+    name.selectAll()
+    type_text(name, "Chi Lăng Bắc")
+    QTest.keyClick(name, Qt.Key.Key_Return)
+    assert window.ctx.store.unit()["name"] == "Chi Lăng Bắc"
+    assert window.windowTitle().startswith("UBND xã Chi Lăng Bắc — ")
+
+
+def test_new_period_carries_text_not_figures(window, qtbot, monkeypatch):
+    from ui import period_dialogs
+
+    old_pid = window.ctx.period_id
+    seen = {}
+
+    def accept(dlg):
+        seen["default"] = dlg.code()
+        dlg.kind.setCurrentIndex(dlg.kind.findData("NAM"))
+        dlg.year.setValue(2024)
+        return period_dialogs.NewPeriodDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(period_dialogs.NewPeriodDialog, "exec", accept)
+    window.act_new_period.trigger()
+    assert seen["default"] == "2024-Q1"  # periods.next_key of Năm 2023
+    store = window.ctx.store
+    new = store.find_period(window.ctx.unit_code, "2024-NAM")
+    assert new and window.ctx.period_id == new["id"]
+    assert window.period_combo.currentText().startswith("Năm 2024 (15/12/2023 – 14/12/2024)")
+    assert window.windowTitle() == "UBND xã Chi Lăng Nam — Năm 2024 — CCHC Desktop"
+    old_text, new_text = store.narratives(old_pid), store.narratives(new["id"])
+    assert new_text["II.2"]["text"] == old_text["II.2"]["text"] and new_text["II.2"]["text"]
+    assert all(v["value"] is None for v in store.values(new["id"]).values())
+    assert [f["name"] for f in store.dossier_table(new["id"], "ubnd").fields] == \
+        [f["name"] for f in store.dossier_table(old_pid, "ubnd").fields]
+    assert all(f["truc_tuyen"] is None for f in store.dossier_table(new["id"], "ubnd").fields)
+    # The form shows the new period, empty, with last year's value beside it.
+    form = form_of(window, "I", "BM1")
+    r = form.model.row_of("BM1/5.1")
+    assert form.model.index(r, GIA_TRI).data() == ""
+    assert not form.table.isColumnHidden(4)
+    assert form.model.index(r, 4).data() == "3.225"
+    view, editor = open_editor(qtbot, form, "BM1/5.1")
+    QTest.keyClicks(editor, "3300")
+    QTest.keyClick(editor, Qt.Key.Key_Return)
+    assert stored(window, "BM1/5.1")["value"] == "3300"
+    assert stored(window, "BM1/5.1", old_pid)["value"] == "3225"
+    # Back to 2023 through the selector.
+    window.period_combo.setCurrentIndex(window.period_combo.findData(old_pid))
+    assert window.ctx.period_id == old_pid
+
+
+def test_a_final_period_refuses_edits_and_is_audited(window, qtbot):
+    store = window.ctx.store
+    pid = window.ctx.period_id
+    window.act_final.trigger()
+    assert store.period(pid)["status"] == "final"
+    assert window.status_label.text() == "Đã chốt"
+    assert not window.act_final.isEnabled() and window.act_reopen.isEnabled()
+    assert any(h["target"] == "period.status" and h["new"] == "final" for h in store.history(pid))
+    form = form_of(window, "I", "BM1")
+    assert form.banner.isVisible() and "đã chốt" in form.banner.text()
+    index = form.model.index(form.model.row_of("BM1/2.1"), GIA_TRI)
+    form.table.setCurrentIndex(index)
+    form.table.setFocus()
+    QTest.keyClicks(form.table, "99")
+    QTest.keyClick(form.table, Qt.Key.Key_Return)
+    assert not isinstance(QApplication.focusWidget(), QLineEdit)  # no editor opened
+    assert stored(window, "BM1/2.1")["value"] == "25"
+    assert not form.model.setData(index, "99")
+    window.act_reopen.trigger()
+    assert store.period(pid)["status"] == "draft"
+    assert any(h["target"] == "period.status" and h["new"] == "draft" for h in store.history(pid))
+    assert not form.banner.isVisible()
+    assert form.model.setData(index, "99")
+    assert stored(window, "BM1/2.1")["value"] == "99"
+
+
+def test_findings_count_on_tabs_and_jump(window, qtbot):
+    window.refresh_findings()
+    before = window.findings_by_tab().get("I", 0)
+    form = form_of(window, "I", "BM1")
+    # More tasks done than planned: part > whole.
+    assert form.model.setData(form.model.index(form.model.row_of("BM1/2.2"), GIA_TRI), "30")
+    qtbot.waitUntil(lambda: window.findings_by_tab().get("I", 0) == before + 1, timeout=3000)
+    i = window.tab_keys.index("I")
+    assert window.tabs.tabText(i) == f"I. Chỉ đạo điều hành ({before + 1})"
+    check = window.show_tab("check")
+    rows = [r for r in range(check.model.rowCount()) if "BM1" in (check.model.findings[r].target or "")]
+    assert rows
+    assert check.model.findings[0].severity == "loi"  # errors first
+    window.show_tab("info")
+    check.view.doubleClicked.emit(check.model.index(rows[0], 1))
+    assert window.tabs.currentIndex() == i
+    target = check.model.findings[rows[0]].target
+    assert form.table.currentIndex().row() == form.model.row_of(target)
+
+
+def test_run_task_runs_off_the_ui_thread(window, qtbot):
+    import threading
+
+    main = threading.get_ident()
+    got = {}
+    window.run_task("Đang thử", lambda: threading.get_ident(), lambda r: got.setdefault("tid", r))
+    assert window.busy_bar.isVisible() or "tid" in got
+    qtbot.waitUntil(lambda: "tid" in got, timeout=5000)
+    assert got["tid"] != main
+    assert not window.busy_bar.isVisible()
+    errors = []
+    window.run_task("Lỗi", lambda: 1 / 0, None, errors.append)
+    qtbot.waitUntil(lambda: bool(errors), timeout=5000)
+    assert "Lỗi không mong đợi" in errors[0]
+
+
+def test_add_action_and_tab_for_features(window):
+    from ui.qt import QLabel
+
+    calls = []
+    act = window.add_action("Công cụ", "Thử", lambda: calls.append(1), "Ctrl+Shift+T", toolbar=True)
+    act.trigger()
+    assert calls == [1]
+    window.add_tab(QLabel("x"), "Biểu đồ")
+    assert window.tab_keys[-2] == "extra:Biểu đồ" and window.tab_keys[-1] == "check"
+
+
+def test_closing_never_asks(window):
+    window.close()
+    assert not [m for m in window.shown_messages if m[0] == "ask"]
+
+
+def test_screenshot_mode_writes_one_png_per_tab(demo_file, tmp_path, qapp):
+    from ui.app import run
+
+    db = tmp_path / "demo.sqlite"
+    shutil.copy(demo_file, db)
+    out = tmp_path / "shots"
+    assert run(str(db), screenshot_dir=str(out)) == 0
+    names = sorted(p.name for p in out.glob("*.png"))
+    assert names[0] == "01-thong-tin-chung.png"
+    assert "04-thu-tuc-hanh-chinh.png" in names and names[-1].endswith("-kiem-tra.png")
+    assert len(names) >= 11
+    assert all((out / n).stat().st_size > 5000 for n in names)
+
+
+def test_a_damaged_file_gives_a_message_not_a_traceback(tmp_path, qapp, capsys):
+    from ui.app import run
+
+    bad = tmp_path / "bad.sqlite"
+    bad.write_bytes(b"not a database at all" * 10)
+    assert run(str(bad), screenshot_dir=str(tmp_path / "s")) == 1
+    err = capsys.readouterr().err
+    assert "không phải là tệp dữ liệu" in err and "Traceback" not in err
+
+
+def test_welcome_creates_the_unit_with_default_texts(tmp_path, qapp, qtbot, no_dialogs):
+    from cchc_desktop.store import open_store
+    from ui.welcome import WelcomeDialog
+
+    store = open_store(tmp_path / "new.sqlite")
+    dlg = WelcomeDialog(store)
+    qtbot.addWidget(dlg)
+    dlg.btn_create.click()
+    type_text(dlg.name, "Hồng Phong")
+    type_text(dlg.upper, "huyện Ninh Giang")
+    dlg.create_unit()
+    assert dlg.result() == WelcomeDialog.DialogCode.Accepted
+    unit = store.unit()
+    assert unit["code"] == "xa-hong-phong" and unit["name"] == "Hồng Phong"
+    texts = store.narratives(dlg.period_id)
+    assert "Hồng Phong" in texts["II.2"]["text"] and "Chi Lăng Nam" not in texts["II.2"]["text"]
+    store.close()
