@@ -329,11 +329,12 @@ def _appendix(b: _Body, data: ReportData) -> None:
         for r in form.rows:
             bold = r.kind == "group" or r.depth == 0
             italic = r.italic
+            keep = r.kind == "group"  # a heading row never ends a page alone
             value = r.format(data.values.get(r.code)) if r.has_value else ""
             texts = (r.stt, r.label, unit_text(r.unit), value, data.note(r.code))
             aligns = ("center", "left", "center", "center", "left")
             xml.append(X.row("".join(
-                X.cell(X.para(X.run(t, size, bold=bold, italic=italic), align=a, **cell_fmt), width)
+                X.cell(X.para(X.run(t, size, bold=bold, italic=italic), align=a, keep_next=keep, **cell_fmt), width)
                 for t, a, width in zip(texts, aligns, w)
             )))
             b.cells += 5
