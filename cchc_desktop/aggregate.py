@@ -219,6 +219,44 @@ def _sum_values(cat, reported: list[CommuneStatus]) -> dict[str, dict]:
     return raw
 
 
+def _load_communes(store, codes: list[str], key: periods.PeriodKey) -> dict[str, tuple[dict, report.ReportData]]:
+    """Each commune's period and its ReportData (values and dossier tables), in a few queries."""
+    if not codes:
+        return {}
+    wanted = set(codes)
+    rows = [dict(r) for r in store.db.query(
+        "SELECT * FROM periods WHERE year = ? AND kind = ?", [key.year, key.kind]) if r["unit_code"] in wanted]
+    by_id = {r["id"]: r for r in rows}
+    raw: dict[int, dict] = {pid: {} for pid in by_id}
+    tables = {pid: {a: dossiers.AgencyTable(a) for a in dossiers.AGENCIES} for pid in by_id}
+    ids = list(by_id)
+    for chunk in (ids[i:i + 500] for i in range(0, len(ids), 500)):
+        marks = ",".join("?" * len(chunk))
+        for r in store.db.execute(
+                f"SELECT period_id, code, value, note FROM indicator_values WHERE period_id IN ({marks})", chunk):
+            raw[r[0]][r[1]] = {"value": r[2], "note": r[3]}
+        cols = ", ".join(dossiers.COLUMNS)
+        for r in store.db.execute(
+                f"SELECT period_id, agency, field, id, {cols} FROM dossier_rows WHERE period_id IN ({marks}) "
+                "ORDER BY period_id, position, id", chunk):
+            vals = {c: (None if v is None else Decimal(v)) for c, v in zip(dossiers.COLUMNS, r[4:])}
+            table = tables[r[0]][r[1]]
+            if r[2] == "":
+                table.total = vals
+            else:
+                table.fields.append({"id": r[3], "name": r[2], **vals})
+    out = {}
+    for pid, period in by_id.items():
+        period["code"] = key.code
+        cat = store.catalogue(period["catalogue_version"])
+        data = report.ReportData(unit={}, period=period, catalogue=cat, raw=raw[pid], tables=tables[pid],
+                                 narratives={}, documents=[])
+        data.values = report.evaluate(cat, raw[pid], tables[pid],
+                                      period.get("on_time_formula") or dossiers.DEFAULT_ON_TIME)
+        out[period["unit_code"]] = (period, data)
+    return out
+
+
 def _deadline_passed(created_at: str, deadline: str | None) -> bool:
     if not deadline:
         return False
@@ -241,13 +279,15 @@ def rollup(store, period_code: str, unit_code: str | None = None) -> RollUp:
         ).fetchall()
     }
     versions = Counter()
-    for c in communes_of(store, upper["code"]):
-        period = store.find_period(c["code"], key.code)
-        if period is None:
+    communes = communes_of(store, upper["code"])
+    loaded = _load_communes(store, [c["code"] for c in communes], key)
+    for c in communes:
+        if c["code"] not in loaded:
             statuses.append(CommuneStatus(c["code"], label(c), "chua_nop",
                                           deadline=(upper_period or {}).get("deadline")))
             continue
-        data = report.load_period(store, period["id"], with_previous=False)
+        period, data = loaded[c["code"]]
+        data.unit = c
         versions[period["catalogue_version"]] += 1
         deadline = (upper_period or {}).get("deadline") or period.get("deadline")
         sent = first_sent.get(c["code"])

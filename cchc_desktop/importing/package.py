@@ -11,6 +11,7 @@ others. A new, empty data file becomes the upper level that the packages name.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import io
@@ -70,6 +71,7 @@ class PackageInfo:
     data_sha256: str
     catalogue_text: str | None
     members: list[str]
+    data_text: str = ""  # data.json exactly as received, kept as history
 
     @property
     def file_name(self) -> str:
@@ -344,6 +346,7 @@ def check_package(path: str | Path) -> PackageInfo:
         data_sha256=actual[pkg.DATA],
         catalogue_text=catalogue_text,
         members=names,
+        data_text=content[pkg.DATA].decode("utf-8"),
     )
 
 
@@ -402,10 +405,10 @@ def find_upper(store, info: PackageInfo) -> dict:
     upper_code = (unit.get("upper_code") or "").strip()
     kind, name = parse_upper_name(upper_name)
     code = upper_code or slug(upper_name)
-    units = store.units()
-    uppers = [u for u in units if u["kind"] in ("huyen", "tinh")]
-    if any(u["code"] == unit["code"] and u["parent_code"] is None and u["kind"] not in ("huyen", "tinh")
-           for u in units):
+    uppers = [store._unit_row(r) for r in store.db.query("SELECT * FROM units WHERE kind IN ('huyen', 'tinh')")]
+    same = store.db.execute("SELECT parent_code, kind FROM units WHERE code = ?", [unit["code"]]).fetchone()
+    has_units = store.db.execute("SELECT 1 FROM units LIMIT 1").fetchone() is not None
+    if same is not None and same[0] is None and same[1] not in ("huyen", "tinh"):
         _refuse(f"đây là gói của chính {unit_label(unit)}, đơn vị của tệp dữ liệu này; "
                 "gói chỉ nhập được vào tệp dữ liệu của cấp trên")
     for u in uppers:
@@ -414,7 +417,7 @@ def find_upper(store, info: PackageInfo) -> dict:
     for u in uppers:
         if upper_name and unit_label(u).casefold() == " ".join(upper_name.split()).casefold():
             return {**u, "exists": True}
-    if not units:
+    if not has_units:
         if not upper_name:
             _refuse(f"{unit_label(unit)} chưa khai báo cấp trên (huyện/tỉnh) trong thông tin đơn vị; "
                     "hãy nhờ xã khai báo rồi lập lại gói")
@@ -549,14 +552,13 @@ def import_one(store, info: PackageInfo, force: bool = False) -> Result:
             store.db.execute(
                 "UPDATE package_imports SET status = 'superseded' WHERE unit_code = ? AND period_code = ? "
                 "AND status = 'current'", [info.unit_code, info.period_code])
-            store.db["package_imports"].insert({
-                "unit_code": info.unit_code, "period_code": info.period_code,
-                "package_sha256": info.package_sha256, "data_sha256": info.data_sha256,
-                "created_at": info.created_at, "imported_at": now_iso(), "status": "current",
-                "file_name": info.path.name,
-                "manifest": json.dumps(info.manifest, ensure_ascii=False),
-                "document": json.dumps(info.document, ensure_ascii=False),
-            })
+            store.db.execute(
+                "INSERT INTO package_imports (unit_code, period_code, package_sha256, data_sha256, created_at, "
+                "imported_at, status, file_name, manifest, document) VALUES (?, ?, ?, ?, ?, ?, 'current', ?, ?, ?)",
+                [info.unit_code, info.period_code, info.package_sha256, info.data_sha256, info.created_at,
+                 now_iso(), info.path.name, json.dumps(info.manifest, ensure_ascii=False),
+                 info.data_text or json.dumps(info.document, ensure_ascii=False)],
+            )
             store._audit("package.import", None, f"{info.unit_code} {info.period_code} {info.package_sha256[:12]}",
                          unit_code=info.unit_code)
     except UserError as e:
@@ -580,17 +582,45 @@ def import_one(store, info: PackageInfo, force: bool = False) -> Result:
 def import_packages(store, paths: list, force: bool = False) -> list[Result]:
     """Import each package in its own transaction; refused ones are reported, the rest go on."""
     results = []
-    for item in expand_paths(paths):
-        if isinstance(item, PackageInfo):
-            info = item
-        else:
-            try:
-                info = check_package(item)
-            except PackageError as e:
-                results.append(Result(Path(item), "refused", str(e)))
-                continue
-        results.append(import_one(store, info, force=force))
+    with _batch_durability(store):
+        for item in expand_paths(paths):
+            if isinstance(item, PackageInfo):
+                info = item
+            else:
+                try:
+                    info = check_package(item)
+                except PackageError as e:
+                    results.append(Result(Path(item), "refused", str(e)))
+                    continue
+            results.append(import_one(store, info, force=force))
     return results
+
+
+@contextlib.contextmanager
+def _batch_durability(store):
+    """Each package stays one transaction; the fsync is done once for the batch, not per package.
+
+    In WAL mode with synchronous=NORMAL a commit is atomic and the file stays consistent
+    through a power cut (the last commits may be lost, never half of one); at the end the
+    checkpoint writes and syncs everything, and synchronous goes back to FULL.
+    """
+    conn = store.db.conn
+    try:
+        wal = conn.execute("PRAGMA journal_mode").fetchone()[0].lower() == "wal"
+    except Exception:
+        wal = False
+    if not wal:
+        yield
+        return
+    conn.execute("PRAGMA synchronous = NORMAL")
+    try:
+        yield
+    finally:
+        conn.execute("PRAGMA synchronous = FULL")
+        try:
+            conn.execute("PRAGMA wal_checkpoint(FULL)")
+        except Exception:
+            pass
 
 
 def expand_paths(paths: list) -> list:
