@@ -155,5 +155,38 @@ def m003_package_history(db):
     )
 
 
+@migrations()
+def m002_register_import(db):
+    # Header mappings the user confirmed, keyed by a hash of the normalised header cells,
+    # and the history of register imports (cchc_desktop/importing/register.py).
+    _run(
+        db,
+        """
+        CREATE TABLE register_mappings (
+            header_hash TEXT PRIMARY KEY,
+            headers TEXT NOT NULL,
+            mapping TEXT NOT NULL,
+            confirmed_at TEXT NOT NULL,
+            user TEXT NOT NULL DEFAULT ''
+        );
+        CREATE TABLE register_imports (
+            id INTEGER PRIMARY KEY,
+            unit_code TEXT NOT NULL REFERENCES units(code) ON DELETE CASCADE,
+            at TEXT NOT NULL,
+            user TEXT NOT NULL DEFAULT '',
+            file_name TEXT NOT NULL,
+            sheet TEXT NOT NULL DEFAULT '',
+            header_hash TEXT NOT NULL DEFAULT '',
+            rows_read INTEGER NOT NULL DEFAULT 0,
+            imported INTEGER NOT NULL DEFAULT 0,
+            updated INTEGER NOT NULL DEFAULT 0,
+            unchanged INTEGER NOT NULL DEFAULT 0,
+            skipped INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX register_finished ON register (unit_code, finished_date)
+        """
+    )
+
+
 SCHEMA_VERSION = len(migrations._migrations)
 KNOWN = [m.name for m in migrations._migrations]

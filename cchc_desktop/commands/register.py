@@ -1,0 +1,77 @@
+"""`cchc-desktop import-register --db PATH FILE [--unit CODE]` and
+`cchc-desktop register-stats --db PATH --period P [--unit CODE] [--apply]`."""
+from __future__ import annotations
+
+import sys
+
+from cchc_desktop.cli import add_db, add_period, open_db
+
+
+def register(sub) -> None:
+    p = sub.add_parser("import-register", help="nhập sổ theo dõi hồ sơ một cửa từ tệp Excel (.xlsx, .xls)")
+    add_db(p)
+    p.add_argument("file", metavar="TỆP_EXCEL")
+    p.add_argument("--unit", metavar="MÃ", help="mã đơn vị (mặc định: đơn vị chính của tệp)")
+    p.set_defaults(func=run_import)
+
+    p = sub.add_parser("register-stats", help="tính số liệu hồ sơ theo lĩnh vực của một kỳ từ sổ hồ sơ đã nhập")
+    add_db(p)
+    add_period(p)
+    p.add_argument("--apply", action="store_true", help="đưa số liệu vào bảng hồ sơ của kỳ (thay số đã nhập tay)")
+    p.set_defaults(func=run_stats)
+
+
+def _progress(done: int, total: int | None) -> None:
+    if sys.stderr.isatty() and total:
+        sys.stderr.write(f"\rĐang đọc dòng {done:,}/{total:,}".replace(",", "."))
+        sys.stderr.flush()
+
+
+def run_import(args) -> int:
+    from cchc_desktop.importing import register as reg
+
+    store = open_db(args)
+    try:
+        preview = reg.inspect(args.file, store)
+        for w in preview.warnings:
+            print(f"Lưu ý: {w}")
+        mapped = ", ".join(f"{reg.FIELDS[f]} ← {preview.column_label(c)}" for f, c in preview.mapping.items())
+        print(f"Ghép cột (dòng tiêu đề {preview.header_row}): {mapped}")
+        summary = reg.import_register(store, args.unit, args.file, progress=_progress)
+        if sys.stderr.isatty():
+            sys.stderr.write("\n")
+    finally:
+        store.close()
+    print(summary.text())
+    return 0
+
+
+def run_stats(args) -> int:
+    from cchc_desktop import fmt
+    from cchc_desktop.errors import UserError
+    from cchc_desktop.importing import register as reg
+
+    store = open_db(args)
+    try:
+        unit = store.unit(args.unit)
+        period = store.get_period(unit["code"], args.period)
+        if reg.register_count(store, unit["code"]) == 0:
+            raise UserError(
+                f"Đơn vị {unit['name']} chưa có sổ hồ sơ. Hãy nhập trước bằng lệnh import-register."
+            )
+        figures = reg.period_figures(store, period["id"])
+        print(f"Số liệu hồ sơ theo lĩnh vực từ sổ, kỳ {period['code']} "
+              f"({fmt.date(period['start_date'])} – {fmt.date(period['end_date'])}):")
+        if not figures:
+            print("Không có hồ sơ nào trong kỳ này.")
+        else:
+            for line in reg.figures_lines(figures):
+                print(line)
+        if args.apply:
+            if not figures:
+                raise UserError("Không có số liệu để đưa vào kỳ (sổ không có hồ sơ nào trong kỳ).")
+            reg.apply_register_figures(store, period["id"], figures)
+            print(f"Đã đưa số liệu vào bảng hồ sơ của kỳ {period['code']} (thay cho số đã nhập tay).")
+    finally:
+        store.close()
+    return 0

@@ -1,0 +1,808 @@
+"""The one-stop dossier register (sổ theo dõi hồ sơ) from an Excel export, and period figures.
+
+Two steps (../shared/domain/ho-so-mot-cua.md):
+- `inspect(path, store=None) -> Preview`: finds the sheet and its header row below any title
+  rows, matches the headers loosely (case, diacritics, spacing, synonyms), and shows the first
+  rows; a mapping the user confirmed earlier for the same headers is used again.
+- `import_register(store, unit_code, path, mapping=None, progress=None, cancel=None) -> Summary`:
+  reads every row, skips totals, blank and unreadable rows (each skipped row with its number
+  and a Vietnamese reason), and upserts one row per dossier code in ONE transaction: a failure
+  or a cancel half-way leaves the data file as it was.
+
+Citizens' names, phone numbers and addresses are never read into Python values: only the
+mapped columns are decoded (see excel_read), and the mapping refuses personal columns.
+
+`register_figures(store, unit_code, start, end)` computes the per-field dossier figures of a
+window; `apply_register_figures(store, period_id, figures)` puts them in the period's UBND
+table in place of typed figures (one transaction, audited).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable
+
+from cchc_desktop import dossiers, fmt
+from cchc_desktop.errors import UserError
+from cchc_desktop.importing import excel_read
+
+# --- the fields of a register row --------------------------------------------------------
+FIELDS = {
+    "code": "Số hồ sơ",
+    "procedure": "Tên thủ tục",
+    "field": "Lĩnh vực",
+    "received_date": "Ngày tiếp nhận",
+    "due_date": "Ngày hẹn trả",
+    "finished_date": "Ngày kết thúc (trả kết quả)",
+    "agency": "Cơ quan",
+    "status": "Trạng thái",
+    "channel": "Hình thức nộp",
+}
+REQUIRED = ("code", "received_date")
+DATE_FIELDS = ("received_date", "due_date", "finished_date")
+SYNONYMS = {
+    "code": ["so ho so", "ma ho so", "so bien nhan", "ma bien nhan", "ma so ho so", "so hs", "ma hs",
+             "so ho so bien nhan", "ma giay bien nhan", "so giay bien nhan"],
+    "procedure": ["ten thu tuc", "thu tuc", "ten thu tuc hanh chinh", "ten tthc", "thu tuc hanh chinh", "tthc",
+                  "ten dich vu cong", "ten ho so"],
+    "field": ["linh vuc", "ten linh vuc"],
+    "received_date": ["ngay tiep nhan", "ngay nhan", "ngay nop", "thoi gian tiep nhan", "ngay nhan ho so",
+                      "ngay nop ho so", "tiep nhan"],
+    "due_date": ["ngay hen tra", "ngay hen tra ket qua", "han xu ly", "han giai quyet", "thoi han giai quyet",
+                 "ngay hen", "hen tra", "han tra ket qua", "ngay het han"],
+    "finished_date": ["ngay ket thuc", "ngay tra ket qua", "ngay hoan thanh", "ngay co ket qua", "ngay tra kq",
+                      "ngay xu ly xong", "ngay giai quyet xong", "tra ket qua", "ket thuc", "ngay tra"],
+    "agency": ["co quan", "co quan giai quyet", "co quan xu ly", "don vi xu ly", "don vi", "don vi giai quyet",
+               "co quan tiep nhan", "noi tiep nhan"],
+    "status": ["trang thai", "tinh trang", "trang thai ho so", "tinh trang ho so", "trang thai xu ly"],
+    "channel": ["hinh thuc nop", "hinh thuc tiep nhan", "kenh nop", "hinh thuc", "kenh tiep nhan",
+                "hinh thuc nop ho so", "nguon ho so"],
+}
+# Columns of personal data: recognised so that they are never mapped, read or stored.
+PERSONAL = ["chu ho so", "nguoi nop", "ten nguoi nop", "nguoi nop ho so", "ho ten", "ho va ten", "ho ten nguoi nop",
+            "so dien thoai", "dien thoai", "sdt", "dia chi", "email", "thu dien tu", "cmnd", "cccd",
+            "so giay to", "so dinh danh", "ngay sinh", "to chuc ca nhan", "ca nhan to chuc", "nguoi dung ten",
+            "so cmnd", "so cccd", "dien thoai lien he"]
+HEADER_SCAN = 30
+PREVIEW_ROWS = 8
+TOTAL_WORDS = ("tong cong", "tong so", "tong", "cong")
+DONE_WORDS = ("da tra ket qua", "hoan thanh", "da giai quyet", "da xu ly xong", "da tra", "co ket qua", "ket thuc")
+WITHDRAWN_WORDS = ("rut", "huy", "tra lai", "tu choi", "khong giai quyet", "dung xu ly")
+CHANNELS = {"truc_tuyen": "Trực tuyến", "truc_tiep": "Trực tiếp", "buu_chinh": "Bưu chính"}
+
+
+def norm(text) -> str:
+    """Lower case, no diacritics (đ → d), words separated by one space."""
+    if text is None:
+        return ""
+    return _norm(str(text))
+
+
+@lru_cache(maxsize=4096)
+def _norm(s: str) -> str:
+    s = s.replace("đ", "d").replace("Đ", "D")
+    s = unicodedata.normalize("NFD", s)
+    s = "".join(ch for ch in s if unicodedata.category(ch) != "Mn")
+    s = re.sub(r"[^0-9a-z]+", " ", s.lower())
+    return s.strip()
+
+
+def _contains(hay: str, needle: str) -> bool:
+    return f" {needle} " in f" {hay} "
+
+
+def match_header(text) -> tuple[str | None, int]:
+    """(field or "personal" or None, score) for one header cell."""
+    h = norm(text)
+    if not h:
+        return None, 0
+    best: tuple[str | None, int] = (None, 0)
+    for p in PERSONAL:
+        if h == p:
+            return "personal", 1000
+        if _contains(h, p) and 500 + len(p) > best[1]:
+            best = ("personal", 500 + len(p))
+    for fld, syns in SYNONYMS.items():
+        for s in syns:
+            if h == s:
+                score = 900 + len(s)
+            elif _contains(h, s) and len(s) >= 5:
+                score = 100 + len(s)
+            else:
+                continue
+            if score > best[1]:
+                best = (fld, score)
+    return best
+
+
+def auto_mapping(headers: list) -> tuple[dict[str, int], set[int]]:
+    """Greedy best matches: each field to one column, each column to one field."""
+    cands = []
+    personal: set[int] = set()
+    for ci, h in enumerate(headers):
+        fld, score = match_header(h)
+        if fld == "personal":
+            personal.add(ci)
+        elif fld:
+            cands.append((score, -ci, fld, ci))
+    mapping: dict[str, int] = {}
+    used: set[int] = set()
+    for score, _, fld, ci in sorted(cands, reverse=True):
+        if fld in mapping or ci in used:
+            continue
+        mapping[fld] = ci
+        used.add(ci)
+    return mapping, personal
+
+
+def header_hash(headers: list) -> str:
+    return hashlib.sha1("|".join(norm(h) for h in headers).encode()).hexdigest()
+
+
+# --- values ------------------------------------------------------------------------------
+_DATE_TEXT = re.compile(
+    r"^\s*(?:(\d{1,2}):(\d{2})(?::(\d{2}))?\s+)?"
+    r"(\d{1,2})\s*[/\-.]\s*(\d{1,2})\s*[/\-.]\s*(\d{4})"
+    r"(?:[\sT,]+(\d{1,2})[:h](\d{2})(?::(\d{2}))?(?:\s*([AaPp][Mm]))?)?\s*$"
+)
+_ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?\s*$")
+EPOCH = dt.date(1899, 12, 30)
+
+
+class BadValue(Exception):
+    pass
+
+
+def _plausible(d: dt.date) -> dt.date:
+    if not (1990 <= d.year <= 2100):
+        raise BadValue(f"năm {d.year} không hợp lý")
+    return d
+
+
+def parse_date(value) -> dt.date | None:
+    """An Excel date cell, serial number or dd/mm/yyyy (dd-mm-yyyy, with or without time) text."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return _plausible(value.date())
+    if isinstance(value, dt.date):
+        return _plausible(value)
+    if isinstance(value, bool):
+        raise BadValue("không phải ngày")
+    if isinstance(value, (int, float)):
+        if value != value or not (1 <= value < 2958466):
+            raise BadValue("không phải ngày")
+        return _plausible(EPOCH + dt.timedelta(days=int(value)))
+    s = str(value).strip()
+    if not s:
+        return None
+    m = _DATE_TEXT.match(s)
+    if m:
+        d, mo, y = int(m.group(4)), int(m.group(5)), int(m.group(6))
+        try:
+            return _plausible(dt.date(y, mo, d))
+        except ValueError:
+            raise BadValue("ngày không có thật") from None
+    m = _ISO.match(s)
+    if m:
+        try:
+            return _plausible(dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))))
+        except ValueError:
+            raise BadValue("ngày không có thật") from None
+    if re.fullmatch(r"\d{5}(\.\d+)?", s):
+        return parse_date(float(s))
+    raise BadValue("không đọc được ngày")
+
+
+_ISO_CACHE: dict = {}
+
+
+def date_iso(value) -> str | None:
+    """parse_date as ISO text, cached (a register repeats the same days many times)."""
+    if value is None:
+        return None
+    key = value if value.__class__ in (int, str) else (int(value) if value.__class__ is float else None)
+    if key is not None:
+        hit = _ISO_CACHE.get(key)
+        if hit is not None:
+            return hit
+    d = parse_date(value)
+    iso = d.isoformat() if d is not None else ""
+    if key is not None and iso:
+        if len(_ISO_CACHE) > 100_000:
+            _ISO_CACHE.clear()
+        _ISO_CACHE[key] = iso
+    return iso or None
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def text_of(value) -> str:
+    if value is None:
+        return ""
+    if value.__class__ is str:
+        if "  " in value or "\n" in value or "\t" in value or "\r" in value or "\xa0" in value:
+            return _SPACES.sub(" ", value).strip()
+        return value.strip()
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, dt.datetime):
+        return fmt.date(value.date()) if value.time() == dt.time() else value.strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, dt.date):
+        return fmt.date(value)
+    return _SPACES.sub(" ", str(value)).strip()
+
+
+@lru_cache(maxsize=1024)
+def channel_of(text: str) -> str:
+    n = norm(text)
+    if not n:
+        return ""
+    if "truc tuyen" in n or "online" in n or "dich vu cong" in n or "dvc" in n.split() or "qua mang" in n \
+            or "muc do 3" in n or "muc do 4" in n or "toan trinh" in n or "mot phan" in n:
+        return "truc_tuyen"
+    if "buu chinh" in n or "buu dien" in n:
+        return "buu_chinh"
+    if "truc tiep" in n or "tai quay" in n or "bo phan mot cua" in n:
+        return "truc_tiep"
+    return text.strip()[:60]
+
+
+@lru_cache(maxsize=1024)
+def is_withdrawn(status: str) -> bool:
+    n = norm(status)
+    return any(_contains(n, w) for w in WITHDRAWN_WORDS)
+
+
+@lru_cache(maxsize=1024)
+def is_done_status(status: str) -> bool:
+    n = norm(status)
+    if n.startswith(("chua", "dang", "cho")):
+        return False
+    return any(_contains(n, w) for w in DONE_WORDS)
+
+
+# --- inspect -----------------------------------------------------------------------------
+@dataclass
+class Preview:
+    path: Path
+    sheet: str
+    header_row: int  # 1-based row number of the (last) header row
+    headers: list[str]  # as displayed, one per column
+    mapping: dict[str, int]  # field → 0-based column
+    personal: set[int]  # columns of personal data: never read
+    rows: list[tuple[int, dict[int, str]]]  # first data rows: (row number, column → text), personal left out
+    warnings: list[str] = field(default_factory=list)
+    remembered: bool = False
+    total_rows: int | None = None
+
+    @property
+    def hash(self) -> str:
+        return header_hash(self.headers)
+
+    def missing(self, mapping: dict[str, int] | None = None) -> list[str]:
+        m = self.mapping if mapping is None else mapping
+        return [f for f in REQUIRED if f not in m]
+
+    def column_label(self, ci: int) -> str:
+        h = self.headers[ci] if ci < len(self.headers) else ""
+        return f"{excel_read.col_letter(ci)}: {h}" if h else f"Cột {excel_read.col_letter(ci)}"
+
+
+def _scan(book, sheet: str) -> tuple[int, list[str], dict, set, int] | None:
+    """The best header row among the first rows: (row, headers, mapping, personal, data_start)."""
+    rows: list[tuple[int, list]] = []
+    for row_no, values in book.rows(sheet):
+        rows.append((row_no, values))
+        if len(rows) >= HEADER_SCAN + 1:
+            break
+    best = None
+    for i, (row_no, values) in enumerate(rows[:HEADER_SCAN]):
+        headers = [text_of(v) for v in values]
+        mapping, personal = auto_mapping(headers)
+        score = len(mapping) + 0.5 * len(personal)
+        if not any(f in mapping for f in REQUIRED) or len(mapping) < 2:
+            continue
+        cand = (score, -i, row_no, headers, mapping, personal, i)
+        # a two-row header: "Ngày" over "Tiếp nhận | Hẹn trả | Trả kết quả"
+        if i + 1 < len(rows) and rows[i + 1][0] == row_no + 1:
+            below = [text_of(v) for v in rows[i + 1][1]]
+            if any(below) and not any(isinstance(v, (int, float, dt.date)) and not isinstance(v, bool)
+                                      for v in rows[i + 1][1] if v is not None and not isinstance(v, str)):
+                width = max(len(headers), len(below))
+                top = headers + [""] * (width - len(headers))
+                below += [""] * (width - len(below))
+                filled, last = [], ""
+                for ci in range(width):
+                    if top[ci]:
+                        last = top[ci]
+                    elif not below[ci]:
+                        last = ""
+                    filled.append(last if not top[ci] and below[ci] else top[ci])
+                combined = [f"{a} {b}".strip() if b and a != b else a for a, b in zip(filled, below)]
+                m2, p2 = auto_mapping(combined)
+                s2 = len(m2) + 0.5 * len(p2)
+                if s2 > score and all(f in m2 for f in REQUIRED):
+                    cand = (s2, -i, rows[i + 1][0], combined, m2, p2, i + 1)
+        if best is None or cand[:2] > best[:2]:
+            best = cand
+    if best is None:
+        return None
+    _, _, row_no, headers, mapping, personal, _ = best
+    return row_no, headers, mapping, personal
+
+
+def _open(path) -> "excel_read.Book":
+    return excel_read.open_book(path)
+
+
+def inspect(path: str | Path, store=None) -> Preview:
+    """The mapping found, the first rows and warnings; UserError for a file that cannot be used."""
+    path = Path(path)
+    book = _open(path)
+    try:
+        sheets = book.sheets()
+        if not sheets:
+            raise UserError(f"Tệp “{path.name}” không có trang tính nào. Hãy xuất lại danh sách hồ sơ.")
+        found = None
+        any_rows = False
+        for sheet in sheets:
+            res = _scan(book, sheet)
+            if res is None:
+                if not any_rows:
+                    any_rows = any(any(v is not None and str(v).strip() for v in vals)
+                                   for _, vals in _first(book.rows(sheet), 5))
+                continue
+            found = (sheet, res)
+            break
+        if found is None:
+            if not any_rows:
+                raise UserError(f"Tệp “{path.name}” không có dữ liệu (các trang tính đều trống).")
+            raise UserError(
+                f"Không tìm thấy dòng tiêu đề của danh sách hồ sơ trong tệp “{path.name}” (cần các cột như "
+                "“Số hồ sơ”, “Ngày tiếp nhận”, “Lĩnh vực” trong 30 dòng đầu). Hãy kiểm tra đúng tệp xuất từ "
+                "phần mềm một cửa chưa."
+            )
+        sheet, (header_row, headers, mapping, personal) = found
+        preview = Preview(path, sheet, header_row, headers, mapping, personal, [], total_rows=book.row_count(sheet))
+        if store is not None:
+            saved = remembered_mapping(store, headers)
+            if saved is not None:
+                preview.mapping = saved
+                preview.remembered = True
+        cols = [c for c in range(len(headers)) if c not in personal]
+        for row_no, values in book.rows(sheet, cols):
+            if row_no <= header_row:
+                continue
+            texts = {c: text_of(v) for c, v in zip(cols, values)}
+            if not any(texts.values()):
+                continue
+            preview.rows.append((row_no, texts))
+            if len(preview.rows) >= PREVIEW_ROWS:
+                break
+    finally:
+        book.close()
+    for f in preview.missing():
+        preview.warnings.append(f"Chưa tìm thấy cột “{FIELDS[f]}” (bắt buộc). Hãy chọn cột tương ứng.")
+    for f in ("field", "due_date", "finished_date", "channel"):
+        if f not in preview.mapping:
+            preview.warnings.append(f"Không thấy cột “{FIELDS[f]}”: {_MISSING_EFFECT[f]}")
+    if personal:
+        names = ", ".join(f"“{headers[c]}”" for c in sorted(personal))
+        preview.warnings.append(f"Các cột {names} là thông tin cá nhân của người dân: không đọc, không lưu.")
+    if preview.remembered:
+        preview.warnings.append("Đã dùng cách ghép cột đã xác nhận lần trước cho tệp có cùng tiêu đề.")
+    return preview
+
+
+_MISSING_EFFECT = {
+    "field": "mọi hồ sơ được xếp vào lĩnh vực “Khác”.",
+    "due_date": "không phân biệt được trước hạn, đúng hạn, quá hạn (tính là đúng hạn).",
+    "finished_date": "mọi hồ sơ được coi là đang giải quyết.",
+    "channel": "mọi hồ sơ được coi là tiếp nhận trực tiếp.",
+}
+
+
+def _first(it, n):
+    out = []
+    for x in it:
+        out.append(x)
+        if len(out) >= n:
+            break
+    return out
+
+
+# --- remembered mappings ------------------------------------------------------------------
+def remembered_mapping(store, headers: list) -> dict[str, int] | None:
+    try:
+        row = store.db.execute(
+            "SELECT mapping FROM register_mappings WHERE header_hash = ?", [header_hash(headers)]
+        ).fetchone()
+    except Exception:
+        return None
+    if not row:
+        return None
+    m = {k: int(v) for k, v in json.loads(row[0]).items() if k in FIELDS}
+    if any(c >= len(headers) for c in m.values()):
+        return None
+    return m
+
+
+# --- import ------------------------------------------------------------------------------
+class Cancelled(UserError):
+    pass
+
+
+@dataclass
+class Summary:
+    file_name: str
+    sheet: str
+    rows_read: int = 0
+    imported: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    blank: int = 0
+    skipped: list[tuple[int, str]] = field(default_factory=list)
+
+    def lines(self, max_skipped: int | None = None) -> list[str]:
+        n = fmt.number
+        out = [
+            f"Đã đọc {n(self.rows_read)} dòng hồ sơ từ tệp “{self.file_name}” (trang “{self.sheet}”).",
+            f"- Hồ sơ mới: {n(self.imported)}",
+            f"- Hồ sơ đã có, được cập nhật: {n(self.updated)}",
+            f"- Hồ sơ đã có, không thay đổi: {n(self.unchanged)}",
+            f"- Dòng bỏ qua: {n(len(self.skipped))}" + (f" (ngoài ra {n(self.blank)} dòng trống)" if self.blank else ""),
+        ]
+        if self.skipped:
+            out.append("Các dòng bỏ qua:")
+            shown = self.skipped if max_skipped is None else self.skipped[:max_skipped]
+            out += [f"  Dòng {r}: {reason}" for r, reason in shown]
+            if len(shown) < len(self.skipped):
+                out.append(f"  … và {n(len(self.skipped) - len(shown))} dòng khác.")
+        return out
+
+    def text(self, max_skipped: int | None = None) -> str:
+        return "\n".join(self.lines(max_skipped))
+
+
+COLS = ("procedure", "field", "agency", "channel", "received_date", "due_date", "finished_date", "status")
+
+
+def _check_mapping(mapping: dict[str, int], preview: Preview) -> dict[str, int]:
+    m = {}
+    for k, v in (mapping or {}).items():
+        if k not in FIELDS:
+            raise UserError(f"Không có trường “{k}” trong sổ hồ sơ.")
+        if v is None:
+            continue
+        v = int(v)
+        if v < 0:
+            continue
+        if v in preview.personal:
+            raise UserError(
+                f"Cột “{preview.headers[v]}” là thông tin cá nhân của người dân, không được dùng cho "
+                f"“{FIELDS[k]}”. Hãy chọn cột khác."
+            )
+        m[k] = v
+    cols = list(m.values())
+    if len(cols) != len(set(cols)):
+        raise UserError("Mỗi cột chỉ dùng cho một trường. Hãy chọn lại cách ghép cột.")
+    missing = [FIELDS[f] for f in REQUIRED if f not in m]
+    if missing:
+        raise UserError("Chưa chọn cột cho: " + ", ".join(missing) + ". Không thể nhập sổ hồ sơ khi thiếu các cột này.")
+    return m
+
+
+def _is_total(texts: list[str]) -> bool:
+    for t in texts:
+        if not t or t[0] not in "TtCc":
+            continue
+        n = norm(t)
+        if n and any(n == w or n.startswith(w + " ") for w in TOTAL_WORDS):
+            return True
+    return False
+
+
+def _is_column_numbers(values: list) -> bool:
+    nums = []
+    for v in values:
+        if v is None or (isinstance(v, str) and not v.strip()):
+            continue
+        s = str(v).strip().strip("()")
+        if isinstance(v, bool) or not re.fullmatch(r"\d{1,2}(\.0)?", s):
+            return False
+        nums.append(int(float(s)))
+    return len(nums) >= 3 and len(set(nums)) == len(nums) and max(nums) <= 60
+
+
+def import_register(store, unit_code: str | None, path: str | Path, mapping: dict[str, int] | None = None,
+                    progress: Callable[[int, int | None], None] | None = None,
+                    cancel: Callable[[], bool] | None = None) -> Summary:
+    """Read the whole file, then write every good row in one transaction (or nothing)."""
+    path = Path(path)
+    unit = store.unit(unit_code)
+    unit_code = unit["code"]
+    preview = inspect(path, store)
+    confirmed = mapping is not None
+    m = _check_mapping(mapping if mapping is not None else preview.mapping, preview)
+    summary = Summary(path.name, preview.sheet)
+
+    # The columns to read: the mapped ones, and the first columns (STT) to recognise totals rows.
+    extra = [c for c in range(min(3, len(preview.headers))) if c not in preview.personal and c not in m.values()]
+    order = list(m.items())
+    cols = [c for _, c in order] + extra
+    idx = {f: i for i, (f, _) in enumerate(order)}
+    i_code = idx["code"]
+    i_recv = idx["received_date"]
+    i_due = idx.get("due_date")
+    i_fin = idx.get("finished_date")
+    text_idx = [(f, idx.get(f)) for f in ("procedure", "field", "agency", "status", "channel")]
+    check_total = [i for i in range(len(cols)) if i not in (i_recv, i_due, i_fin)]
+
+    book = _open(path)
+    total_rows = book.row_count(preview.sheet)
+    records: dict[str, tuple] = {}
+    first_row: dict[str, int] = {}
+    now = dt.datetime.now().isoformat(timespec="seconds")
+    try:
+        count = 0
+        for row_no, values in book.rows(preview.sheet, cols):
+            if row_no <= preview.header_row:
+                continue
+            count += 1
+            if count % 2000 == 0:
+                if cancel is not None and cancel():
+                    raise Cancelled("Đã hủy nhập sổ hồ sơ; dữ liệu không thay đổi.")
+                if progress is not None:
+                    progress(row_no, total_rows)
+            if values.count(None) == len(values) or all(
+                    v is None or (v.__class__ is str and not v.strip()) for v in values):
+                summary.blank += 1
+                continue
+            summary.rows_read += 1
+            code = text_of(values[i_code])
+            texts = [text_of(values[i]) if not isinstance(values[i], (int, float)) or i == i_code else ""
+                     for i in check_total]
+            if _is_total(texts):
+                summary.skipped.append((row_no, "dòng tổng cộng"))
+                continue
+            if summary.rows_read <= 3 and _is_column_numbers(values):
+                summary.skipped.append((row_no, "dòng đánh số thứ tự cột"))
+                continue
+            if not code:
+                if values[i_recv] is None:
+                    summary.skipped.append((row_no, "không có số hồ sơ và ngày tiếp nhận (dòng ghi chú?)"))
+                else:
+                    summary.skipped.append((row_no, "thiếu số hồ sơ"))
+                continue
+            if len(code) > 100:
+                summary.skipped.append((row_no, "số hồ sơ dài bất thường (quá 100 ký tự)"))
+                continue
+            try:
+                recv = date_iso(values[i_recv])
+            except BadValue as e:
+                summary.skipped.append((row_no, f"ngày tiếp nhận “{text_of(values[i_recv])[:40]}” {e}"))
+                continue
+            try:
+                due = None if i_due is None else date_iso(values[i_due])
+            except BadValue as e:
+                summary.skipped.append((row_no, f"ngày hẹn trả “{text_of(values[i_due])[:40]}” {e}"))
+                continue
+            try:
+                fin = None if i_fin is None else date_iso(values[i_fin])
+            except BadValue as e:
+                summary.skipped.append((row_no, f"ngày kết thúc “{text_of(values[i_fin])[:40]}” {e}"))
+                continue
+            if recv is None:
+                summary.skipped.append((row_no, "thiếu ngày tiếp nhận"))
+                continue
+            if fin is not None and fin < recv:
+                summary.skipped.append((row_no, f"ngày kết thúc {fmt.date(fin)} trước ngày tiếp nhận {fmt.date(recv)}"))
+                continue
+            if due is not None and due < recv:
+                summary.skipped.append((row_no, f"ngày hẹn trả {fmt.date(due)} trước ngày tiếp nhận {fmt.date(recv)}"))
+                continue
+            t = {f: (text_of(values[i])[:300] if i is not None else "") for f, i in text_idx}
+            status = t["status"]
+            if fin is None and status and is_done_status(status) and not is_withdrawn(status):
+                summary.skipped.append((row_no, f"trạng thái “{status[:40]}” nhưng không có ngày kết thúc"))
+                continue
+            rec = (t["procedure"], t["field"], t["agency"], channel_of(t["channel"]), recv, due, fin, status)
+            if code in records:
+                summary.skipped.append((first_row[code], f"số hồ sơ {code} lặp lại ở dòng {row_no}; lấy dòng sau"))
+            records[code] = rec
+            first_row[code] = row_no
+    finally:
+        book.close()
+    if progress is not None:
+        progress(total_rows or count, total_rows)
+    summary.skipped.sort()
+
+    # Write: one transaction; nothing is written when anything fails or the user cancels.
+    existing = {r[0]: tuple(r[1:]) for r in store.db.execute(
+        f"SELECT code, {', '.join(COLS)} FROM register WHERE unit_code = ?", [unit_code]
+    )}
+    new_rows, changed = [], []
+    for code, rec in records.items():
+        old = existing.get(code)
+        if old is None:
+            new_rows.append((unit_code, code, *rec, now))
+        elif tuple(old) != rec:
+            changed.append((unit_code, code, *rec, now))
+        else:
+            summary.unchanged += 1
+    summary.imported, summary.updated = len(new_rows), len(changed)
+    if cancel is not None and cancel():
+        raise Cancelled("Đã hủy nhập sổ hồ sơ; dữ liệu không thay đổi.")
+    sql = (
+        f"INSERT INTO register (unit_code, code, {', '.join(COLS)}, imported_at) "
+        f"VALUES ({', '.join(['?'] * (len(COLS) + 3))}) "
+        f"ON CONFLICT (unit_code, code) DO UPDATE SET "
+        + ", ".join(f"{c} = excluded.{c}" for c in (*COLS, "imported_at"))
+    )
+    conn = store.db.conn
+    with store.db.atomic():
+        conn.executemany(sql, new_rows)
+        if cancel is not None and cancel():
+            raise Cancelled("Đã hủy nhập sổ hồ sơ; dữ liệu không thay đổi.")
+        conn.executemany(sql, changed)
+        if cancel is not None and cancel():
+            raise Cancelled("Đã hủy nhập sổ hồ sơ; dữ liệu không thay đổi.")
+        h = header_hash(preview.headers)
+        if confirmed:
+            conn.execute(
+                "INSERT INTO register_mappings (header_hash, headers, mapping, confirmed_at, user) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (header_hash) DO UPDATE SET mapping = excluded.mapping, "
+                "headers = excluded.headers, confirmed_at = excluded.confirmed_at, user = excluded.user",
+                [h, json.dumps(preview.headers, ensure_ascii=False), json.dumps(m), now, store.user],
+            )
+        conn.execute(
+            "INSERT INTO register_imports (unit_code, at, user, file_name, sheet, header_hash, rows_read, "
+            "imported, updated, unchanged, skipped) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [unit_code, now, store.user, path.name, preview.sheet, h, summary.rows_read, summary.imported,
+             summary.updated, summary.unchanged, len(summary.skipped)],
+        )
+        store._audit(
+            "register.import", None,
+            f"{path.name}: {summary.imported} mới, {summary.updated} cập nhật, {len(summary.skipped)} bỏ qua",
+            unit_code=unit_code,
+        )
+    return summary
+
+
+def import_history(store, unit_code: str) -> list[dict]:
+    return [dict(r) for r in store.db.query(
+        "SELECT * FROM register_imports WHERE unit_code = ? ORDER BY id", [unit_code]
+    )]
+
+
+def register_count(store, unit_code: str) -> int:
+    return store.db.execute("SELECT COUNT(*) FROM register WHERE unit_code = ?", [unit_code]).fetchone()[0]
+
+
+# --- period figures ----------------------------------------------------------------------
+OTHER_FIELD = "Khác"
+
+
+def field_name(text: str) -> str:
+    s = re.sub(r"\s+", " ", text or "").strip()
+    if norm(s).startswith("linh vuc "):
+        s = s.split(" ", 2)[2] if len(s.split(" ", 2)) == 3 else s
+    return s[:1].upper() + s[1:] if s else OTHER_FIELD
+
+
+def _iso(d) -> str:
+    if isinstance(d, dt.datetime):
+        return d.date().isoformat()
+    if isinstance(d, dt.date):
+        return d.isoformat()
+    return dt.date.fromisoformat(str(d)).isoformat()
+
+
+def register_figures(store, unit_code: str, start, end) -> dict[str, dict[str, int]]:
+    """Per-field dossier figures of the window [start, end] (both days included).
+
+    received online/direct: received inside the window, by Hình thức nộp (post counts as direct);
+    carried over: received before the start and not finished before it;
+    resolved: finished inside the window — early if before the promised date, on time on it (or
+    when there is no promised date), late after it;
+    pending: received by the end and not finished by then — overdue if the promised date is
+    before the end. Withdrawn or returned dossiers (status rút / hủy / trả lại / từ chối) are left out.
+    """
+    start, end = _iso(start), _iso(end)
+    out: dict[str, dict[str, int]] = {}
+    names: dict[str, str] = {}
+    for fld, channel, recv, due, fin, status in store.db.execute(
+        "SELECT field, channel, received_date, due_date, finished_date, status FROM register "
+        "WHERE unit_code = ? AND received_date <= ? AND (finished_date IS NULL OR finished_date >= ?)",
+        [unit_code, end, start],
+    ):
+        if status and is_withdrawn(status):
+            continue
+        name = field_name(fld)
+        key = norm(name)
+        name = names.setdefault(key, name)
+        row = out.get(name)
+        if row is None:
+            row = out[name] = {c: 0 for c in dossiers.COLUMNS}
+        if recv < start:
+            row["ky_truoc"] += 1
+        elif channel == "truc_tuyen":
+            row["truc_tuyen"] += 1
+        else:
+            row["truc_tiep"] += 1
+        if fin is not None and fin <= end:
+            if due is None or fin == due:
+                row["dung_han"] += 1
+            elif fin < due:
+                row["truoc_han"] += 1
+            else:
+                row["qua_han"] += 1
+        else:
+            row["dang_giai_quyet"] += 1
+            if due is not None and due < end:
+                row["dang_qua_han"] += 1
+    return dict(sorted(out.items(), key=lambda kv: (kv[0] == OTHER_FIELD, norm(kv[0]))))
+
+
+def period_figures(store, period_id: int) -> dict[str, dict[str, int]]:
+    p = store.period(period_id)
+    return register_figures(store, p["unit_code"], p["start_date"], p["end_date"])
+
+
+def apply_register_figures(store, period_id: int, figures: dict[str, dict[str, int]]) -> None:
+    """Replace the period's UBND field rows (and typed totals) with these figures; one audited transaction."""
+    for name, row in figures.items():
+        for c in dossiers.COLUMNS:
+            v = row.get(c, 0)
+            if not isinstance(v, int) or isinstance(v, bool) or v < 0:
+                raise UserError(f"Số liệu lĩnh vực “{name}” cột {dossiers.COLUMN_LABELS[c]} không hợp lệ.")
+    cols = ", ".join(dossiers.COLUMNS)
+    with store.db.atomic():
+        store._writable(period_id)
+        old_rows = [dict(r) for r in store.db.query(
+            f"SELECT field, position, {cols} FROM dossier_rows WHERE period_id = ? AND agency = 'ubnd' "
+            "ORDER BY position, id", [period_id]
+        )]
+        existing = [r["field"] for r in old_rows if r["field"] != ""]
+        by_norm = {norm(field_name(f)): f for f in existing}
+        order: list[tuple[str, dict]] = []
+        rest = []
+        for name, row in figures.items():
+            target = by_norm.get(norm(field_name(name)))
+            if target is not None:
+                order.append((target, row))
+            else:
+                rest.append((name, row))
+        order.sort(key=lambda t: existing.index(t[0]))
+        order += rest
+        store.db.execute("DELETE FROM dossier_rows WHERE period_id = ? AND agency = 'ubnd'", [period_id])
+        store.db.conn.executemany(
+            f"INSERT INTO dossier_rows (period_id, agency, field, position, {cols}) "
+            f"VALUES (?, 'ubnd', ?, ?, {', '.join('?' * len(dossiers.COLUMNS))})",
+            [(period_id, name, pos, *(int(row.get(c, 0)) for c in dossiers.COLUMNS))
+             for pos, (name, row) in enumerate(order, 1)],
+        )
+        old_text = json.dumps({r["field"] or "*": {c: r[c] for c in dossiers.COLUMNS} for r in old_rows},
+                              ensure_ascii=False)
+        new_text = json.dumps({n: {c: int(r.get(c, 0)) for c in dossiers.COLUMNS} for n, r in order},
+                              ensure_ascii=False)
+        store._audit("dossier:ubnd:register", old_text, new_text, period_id=period_id)
+
+
+def figures_lines(figures: dict[str, dict[str, int]]) -> list[str]:
+    """The figures as a text table (CLI)."""
+    header = ["Lĩnh vực"] + [dossiers.COLUMN_SHORT[c] for c in dossiers.COLUMNS]
+    rows = [[name] + [fmt.number(r.get(c, 0)) for c in dossiers.COLUMNS] for name, r in figures.items()]
+    total = ["Cộng"] + [fmt.number(sum(r.get(c, 0) for r in figures.values())) for c in dossiers.COLUMNS]
+    table = [header] + rows + [total]
+    widths = [max(len(r[i]) for r in table) for i in range(len(header))]
+    return ["  ".join(cell.ljust(widths[0]) if i == 0 else cell.rjust(widths[i]) for i, cell in enumerate(r))
+            for r in table]
