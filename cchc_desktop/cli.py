@@ -19,7 +19,6 @@ COMMAND_MODULES: list[str] = [
     "cchc_desktop.commands.export",
     "cchc_desktop.commands.package",
     "cchc_desktop.commands.chart",
-    "cchc_desktop.commands.safety",
     "cchc_desktop.commands.register",
 ]
 
