@@ -1,0 +1,284 @@
+"""The dossier table model without any widget, then the panel driven through its widgets.
+
+Figures are read back from the data file with a separate sqlite3 connection.
+"""
+import sqlite3
+
+import pytest
+
+from ui.qt import QApplication, QEvent, QKeyEvent, Qt
+
+
+def type_text(qtbot, widget, text):
+    """qtbot.keyClicks, also for Vietnamese letters (QTest only maps Latin-1 to keys)."""
+    for ch in text:
+        if ord(ch) < 128:
+            qtbot.keyClicks(widget, ch)
+        else:
+            for kind in (QEvent.KeyPress, QEvent.KeyRelease):
+                QApplication.sendEvent(widget, QKeyEvent(kind, Qt.Key_unknown, Qt.NoModifier, ch))
+
+
+def type_in_cell(qtbot, view, text):
+    """Type into the view's current cell as a user does: the first key opens the cell editor."""
+    type_text(qtbot, view, text[0])
+    editor = QApplication.focusWidget()
+    assert editor is not view, "the first key should open the cell editor"
+    type_text(qtbot, editor, text[1:])
+    return editor
+
+
+def cell_in_file(ctx, agency, field, column):
+    conn = sqlite3.connect(str(ctx.store.path))
+    try:
+        row = conn.execute(f"SELECT {column} FROM dossier_rows WHERE period_id = ? AND agency = ? AND field = ?",
+                           [ctx.period_id, agency, field]).fetchone()
+        return row[0] if row else "missing"
+    finally:
+        conn.close()
+
+
+@pytest.fixture
+def model(ctx):
+    from ui.dossier_tab import DossierTableModel
+
+    return DossierTableModel(ctx, "ubnd")
+
+
+def test_shape_and_figures(model):
+    from ui.dossier_tab import (
+        COL_CARRIED, COL_DIRECT, COL_EARLY, COL_FIELD, COL_ONLINE, COL_OVERDUE, COL_PENDING, COL_RECEIVED,
+        COL_RESOLVED, COLUMN_COUNT,
+    )
+
+    assert model.columnCount() == COLUMN_COUNT == 11
+    assert model.rowCount() == 5  # four fields + Cộng
+    d = lambda r, c: model.data(model.index(r, c))  # noqa: E731
+    assert [d(r, COL_FIELD) for r in range(5)] == ["Hộ tịch", "Chứng thực", "Người có công", "Bảo trợ xã hội", "Cộng"]
+    assert d(0, COL_ONLINE) == "458" and d(1, COL_ONLINE) == "2.645" and d(1, COL_DIRECT) == "0"
+    assert d(0, COL_CARRIED) == ""  # unknown, not zero
+    assert d(0, COL_RECEIVED) == "501"  # online + direct when the carried-over figure is unknown
+    assert d(4, COL_ONLINE) == "3.147" and d(4, COL_DIRECT) == "78"
+    assert d(4, COL_CARRIED) == "0" and d(4, COL_RECEIVED) == "3.225"
+    assert d(4, COL_EARLY) == "3.143" and d(4, COL_RESOLVED) == "3.218" and d(4, COL_PENDING) == "7"
+    assert d(4, COL_OVERDUE) == ""
+    assert model.headerData(COL_ONLINE, Qt.Horizontal) == "Trực\ntuyến"
+    assert model.field_at(0) == "Hộ tịch" and model.field_at(4) is None
+
+
+def test_computed_and_typed_totals(model):
+    from ui.dossier_tab import COL_EARLY, COL_FIELD, COL_ONLINE, COL_RECEIVED, COMPUTED_BG, TYPED_TOTAL_FG
+
+    total = 4
+    editable = lambda r, c: bool(model.flags(model.index(r, c)) & Qt.ItemIsEditable)  # noqa: E731
+    # Every field has "online": the total is their sum, computed, read-only, shaded.
+    assert model.is_computed(total, COL_ONLINE) and not editable(total, COL_ONLINE)
+    assert model.data(model.index(total, COL_ONLINE), Qt.BackgroundRole) == COMPUTED_BG
+    # No field has "early": the total is typed, editable, blue.
+    assert not model.is_computed(total, COL_EARLY) and editable(total, COL_EARLY)
+    assert model.data(model.index(total, COL_EARLY), Qt.ForegroundRole) == TYPED_TOTAL_FG
+    # Computed columns and the "Cộng" label are never editable; field cells are.
+    assert not editable(0, COL_RECEIVED) and not editable(total, COL_FIELD)
+    assert editable(0, COL_ONLINE) and editable(0, COL_FIELD)
+    assert not model.setData(model.index(total, COL_ONLINE), "1")
+    assert not model.setData(model.index(0, COL_RECEIVED), "1")
+
+
+def test_set_data_writes_the_store(model, ctx):
+    from ui.dossier_tab import COL_CARRIED, COL_DIRECT, COL_EARLY, COL_ONLINE, COL_RECEIVED
+
+    assert model.setData(model.index(0, COL_DIRECT), "1.043")  # thousands separator
+    assert cell_in_file(ctx, "ubnd", "Hộ tịch", "truc_tiep") == 1043
+    assert model.data(model.index(0, COL_DIRECT)) == "1.043"
+    assert model.data(model.index(4, COL_DIRECT)) == "1.078"  # the total follows
+    assert model.data(model.index(4, COL_RECEIVED)) == "4.225"
+    # The typed total of a column no field has.
+    assert model.setData(model.index(4, COL_EARLY), "3144")
+    assert cell_in_file(ctx, "ubnd", "", "truoc_han") == 3144
+    # Blank = unknown, 0 = zero.
+    assert model.setData(model.index(1, COL_ONLINE), "")
+    assert cell_in_file(ctx, "ubnd", "Chứng thực", "truc_tuyen") is None
+    assert model.data(model.index(1, COL_ONLINE)) == ""
+    assert model.setData(model.index(1, COL_ONLINE), "0")
+    assert cell_in_file(ctx, "ubnd", "Chứng thực", "truc_tuyen") == 0
+    assert model.data(model.index(1, COL_ONLINE)) == "0"
+    # A column becomes computed once every field has it.
+    assert not model.is_computed(4, COL_CARRIED)
+    for r in range(4):
+        assert model.setData(model.index(r, COL_CARRIED), "1")
+    assert model.is_computed(4, COL_CARRIED) and model.data(model.index(4, COL_CARRIED)) == "4"
+
+
+def test_invalid_input_refused(model, ctx):
+    from ui.dossier_tab import COL_DIRECT, REJECTED_BG
+
+    errors = []
+    ctx.error.connect(errors.append)
+    idx = model.index(0, COL_DIRECT)
+    for bad in ("abc", "-1", "1,5"):
+        assert not model.setData(idx, bad)
+        assert cell_in_file(ctx, "ubnd", "Hộ tịch", "truc_tiep") == 43
+        # The typed text stays in the cell, red, with the reason.
+        assert model.data(idx) == bad
+        assert model.data(idx, Qt.BackgroundRole) == REJECTED_BG
+        assert model.data(idx, Qt.ToolTipRole).startswith("Chưa lưu: ")
+    assert len(errors) == 3 and "không âm" in errors[1]
+    assert model.setData(idx, "44")
+    assert model.data(idx) == "44" and model.data(idx, Qt.BackgroundRole) is None
+
+
+def test_rename_through_the_name_cell(model, ctx):
+    from ui.dossier_tab import COL_FIELD
+
+    assert model.setData(model.index(0, COL_FIELD), "Hộ tịch – Chứng thực bản sao")
+    assert cell_in_file(ctx, "ubnd", "Hộ tịch – Chứng thực bản sao", "truc_tuyen") == 458
+    assert not model.setData(model.index(1, COL_FIELD), "Bảo trợ xã hội")  # already there
+    assert model.data(model.index(1, COL_FIELD)) == "Bảo trợ xã hội"  # shown, refused, red
+
+
+def test_agencies_with_only_the_totals_row(ctx):
+    from ui.dossier_tab import COL_ONLINE, COL_RESOLVED, DossierTableModel
+
+    m = DossierTableModel(ctx, "cong_an")
+    assert m.rowCount() == 1 and m.data(m.index(0, 0)) == "Cộng"
+    assert m.data(m.index(0, COL_ONLINE)) == "322" and m.data(m.index(0, COL_RESOLVED)) == "322"
+    assert m.setData(m.index(0, COL_ONLINE), "330")
+    assert cell_in_file(ctx, "cong_an", "", "truc_tuyen") == 330
+
+
+def test_follows_other_writes_and_periods(model, ctx):
+    from ui.dossier_tab import COL_ONLINE
+
+    ctx.write("dossier", "set_dossier", ctx.period_id, "ubnd", "Hộ tịch", "truc_tuyen", "460")
+    assert model.data(model.index(0, COL_ONLINE)) == "460"
+    new = ctx.store.create_period(ctx.unit_code, "2024-NAM", carry_from=ctx.period_id)["id"]
+    ctx.set_period(new)
+    assert model.rowCount() == 5 and model.data(model.index(0, 0)) == "Hộ tịch"
+    assert model.data(model.index(0, COL_ONLINE)) == ""  # fields carry over, figures do not
+
+
+def test_final_period_refuses_edits(ctx):
+    from ui.dossier_tab import COL_DIRECT, DossierTableModel
+
+    ctx.store.set_status(ctx.period_id, "final")
+    m = DossierTableModel(ctx, "ubnd")
+    assert m.read_only
+    assert not (m.flags(m.index(0, COL_DIRECT)) & Qt.ItemIsEditable)
+    assert not m.setData(m.index(0, COL_DIRECT), "1")
+    assert cell_in_file(ctx, "ubnd", "Hộ tịch", "truc_tiep") == 43
+
+
+# --- the panel, through its widgets ----------------------------------------------------
+@pytest.fixture
+def panel(ctx, qtbot):
+    from ui.dossier_tab import DossierPanel
+
+    w = DossierPanel(ctx)
+    qtbot.addWidget(w)
+    w.resize(1000, 760)
+    w.show()
+    qtbot.waitExposed(w)
+    yield w
+    w.close()
+
+
+def test_add_field_and_type_figures(panel, ctx, qtbot, monkeypatch):
+    from ui import dossier_tab
+    from ui.dossier_tab import COL_DIRECT, COL_ONLINE
+
+    asked = []
+    monkeypatch.setattr(dossier_tab, "ask_text", lambda parent, title, label, text="": asked.append(title) or ("Đất đai", True))
+    box = panel.boxes["ubnd"]
+    qtbot.mouseClick(box.add_button, Qt.LeftButton)
+    assert asked == ["Thêm lĩnh vực"]
+    assert box.model.rowCount() == 6 and box.model.field_at(4) == "Đất đai"
+    assert cell_in_file(ctx, "ubnd", "Đất đai", "truc_tuyen") is None
+    # The new row's first figure cell is current: type, Enter commits and goes down.
+    view = box.view
+    assert view.currentIndex().row() == 4 and view.currentIndex().column() == COL_ONLINE
+    editor = type_in_cell(qtbot, view, "1.234")
+    qtbot.keyClick(editor, Qt.Key_Return)
+    qtbot.waitUntil(lambda: cell_in_file(ctx, "ubnd", "Đất đai", "truc_tuyen") == 1234, timeout=2000)
+    assert box.model.data(box.model.index(4, COL_ONLINE)) == "1.234"
+    # Tab moves to the next cell to the right.
+    view.setCurrentIndex(box.model.index(4, COL_ONLINE))
+    qtbot.keyClick(view, Qt.Key_Tab)
+    assert view.currentIndex().column() == COL_DIRECT
+    editor = type_in_cell(qtbot, view, "6")
+    qtbot.keyClick(editor, Qt.Key_Tab)
+    qtbot.waitUntil(lambda: cell_in_file(ctx, "ubnd", "Đất đai", "truc_tiep") == 6, timeout=2000)
+    # The totals now include the new field; the key rates line follows.
+    assert box.model.data(box.model.index(5, COL_ONLINE)) == "4.381"
+    assert "Tiếp nhận 4.465 hồ sơ" in box.rates.text()
+
+
+def test_enter_moves_down(panel, qtbot):
+    from ui.dossier_tab import COL_DIRECT
+
+    box = panel.boxes["ubnd"]
+    view = box.view
+    view.setFocus()
+    view.setCurrentIndex(box.model.index(0, COL_DIRECT))
+    editor = type_in_cell(qtbot, view, "40")
+    qtbot.keyClick(editor, Qt.Key_Return)
+    qtbot.waitUntil(lambda: view.currentIndex().row() != 0, timeout=1000)
+    assert view.currentIndex().row() == 1 and view.currentIndex().column() == COL_DIRECT
+    assert box.model.data(box.model.index(0, COL_DIRECT)) == "40"
+
+
+def test_rename_and_remove_field(panel, ctx, qtbot, monkeypatch):
+    from ui import dossier_tab, messages
+
+    box = panel.boxes["ubnd"]
+    assert not box.rename_button.isEnabled()  # no field chosen yet
+    box.view.setCurrentIndex(box.model.index(3, 1))
+    assert box.rename_button.isEnabled() and box.remove_button.isEnabled()
+    monkeypatch.setattr(dossier_tab, "ask_text", lambda *a, **k: ("Bảo trợ xã hội và trẻ em", True))
+    qtbot.mouseClick(box.rename_button, Qt.LeftButton)
+    assert box.model.field_at(3) == "Bảo trợ xã hội và trẻ em"
+    assert cell_in_file(ctx, "ubnd", "Bảo trợ xã hội và trẻ em", "truc_tuyen") == 44
+    # Removing asks first; "Không" keeps it.
+    monkeypatch.setattr(messages, "ask", lambda parent, text, title=None: False)
+    box.view.setCurrentIndex(box.model.index(3, 1))
+    qtbot.mouseClick(box.remove_button, Qt.LeftButton)
+    assert box.model.rowCount() == 5
+    asked = []
+    monkeypatch.setattr(messages, "ask", lambda parent, text, title=None: asked.append(text) or True)
+    qtbot.mouseClick(box.remove_button, Qt.LeftButton)
+    assert "Bảo trợ xã hội và trẻ em" in asked[0]
+    assert box.model.rowCount() == 4
+    assert cell_in_file(ctx, "ubnd", "Bảo trợ xã hội và trẻ em", "truc_tuyen") == "missing"
+
+
+def test_panel_final_period(ctx, qtbot):
+    from ui.dossier_tab import DossierPanel
+
+    ctx.store.set_status(ctx.period_id, "final")
+    w = DossierPanel(ctx)
+    qtbot.addWidget(w)
+    w.show()
+    assert w.banner.isVisible()
+    for box in w.boxes.values():
+        assert not box.add_button.isEnabled()
+    box = w.boxes["ubnd"]
+    box.view.setCurrentIndex(box.model.index(0, 2))
+    assert not box.remove_button.isEnabled()
+    type_text(qtbot, box.view, "9")
+    from ui.qt import QAbstractItemView
+
+    assert box.view.state() != QAbstractItemView.EditingState
+    assert cell_in_file(ctx, "ubnd", "Hộ tịch", "truc_tiep") == 43
+    w.close()
+
+
+def test_focus_target(panel):
+    from ui.dossier_tab import COL_RESOLVED
+
+    assert panel.focus_target("hs.cong_an")
+    box = panel.boxes["cong_an"]
+    assert box.view.currentIndex().row() == 0
+    assert panel.focus_target("hs.ubnd.Người có công")
+    assert panel.boxes["ubnd"].view.currentIndex().row() == 2
+    assert panel.focus_target("hs.ubnd.da_giai_quyet")
+    assert panel.boxes["ubnd"].view.currentIndex().column() == COL_RESOLVED
+    assert not panel.focus_target("BM1/1") and not panel.focus_target("hs.khac")

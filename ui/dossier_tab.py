@@ -1,0 +1,566 @@
+"""The one-stop dossier tables: per field, per agency, with a totals row.
+
+`DossierTableModel` is one agency's table (testable without any widget): rows are the fields
+and a last "Cộng" row; columns are the field name, the typed columns of cchc_desktop.dossiers
+and two computed ones (total received, total resolved). A cell of the "Cộng" row is the sum of
+the fields when every field has that column (computed, read-only, shaded) and otherwise the
+typed total (editable, white, blue). Blank = unknown, 0 = zero.
+
+`DossierPanel` shows the three agencies (Bộ phận Một cửa UBND, Công an xã, BCH Quân sự xã)
+with add / rename / remove field buttons and a line of key rates under each table.
+"""
+from __future__ import annotations
+
+from cchc_desktop import dossiers, fmt
+from ui import messages
+from ui.messages import vi_buttons
+from ui.qt import (
+    QAbstractItemDelegate, QAbstractItemView, QAbstractTableModel, QColor, QDialog,
+    QDialogButtonBox, QFont, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
+    QModelIndex, QPushButton, QScrollArea, QSizePolicy, QStyledItemDelegate,
+    QTableView, Qt, QVBoxLayout, QWidget,
+)
+
+# Column numbers (named, as Vorta does).
+COL_FIELD = 0
+COL_ONLINE = 1  # truc_tuyen
+COL_DIRECT = 2  # truc_tiep
+COL_CARRIED = 3  # ky_truoc
+COL_RECEIVED = 4  # computed: tiếp nhận
+COL_EARLY = 5  # truoc_han
+COL_ON_TIME = 6  # dung_han
+COL_LATE = 7  # qua_han
+COL_RESOLVED = 8  # computed: đã giải quyết
+COL_PENDING = 9  # dang_giai_quyet
+COL_OVERDUE = 10  # dang_qua_han
+COLUMN_COUNT = 11
+
+TYPED = {
+    COL_ONLINE: "truc_tuyen", COL_DIRECT: "truc_tiep", COL_CARRIED: "ky_truoc",
+    COL_EARLY: "truoc_han", COL_ON_TIME: "dung_han", COL_LATE: "qua_han",
+    COL_PENDING: "dang_giai_quyet", COL_OVERDUE: "dang_qua_han",
+}
+COMPUTED = {COL_RECEIVED: "tiep_nhan", COL_RESOLVED: "da_giai_quyet"}
+HEADERS = {
+    COL_FIELD: ("Lĩnh vực", "Tên lĩnh vực (dòng cuối: Cộng)"),
+    COL_ONLINE: ("Trực\ntuyến", dossiers.COLUMN_LABELS["truc_tuyen"]),
+    COL_DIRECT: ("Trực tiếp,\nbưu chính", dossiers.COLUMN_LABELS["truc_tiep"]),
+    COL_CARRIED: ("Kỳ trước\nchuyển qua", dossiers.COLUMN_LABELS["ky_truoc"]),
+    COL_RECEIVED: ("Tổng\ntiếp nhận", "Tổng số tiếp nhận = trực tuyến + trực tiếp + kỳ trước (tự tính)"),
+    COL_EARLY: ("Trước\nhạn", dossiers.COLUMN_LABELS["truoc_han"]),
+    COL_ON_TIME: ("Đúng\nhạn", dossiers.COLUMN_LABELS["dung_han"]),
+    COL_LATE: ("Quá\nhạn", dossiers.COLUMN_LABELS["qua_han"]),
+    COL_RESOLVED: ("Đã giải\nquyết", "Tổng số đã giải quyết = trước hạn + đúng hạn + quá hạn (tự tính)"),
+    COL_PENDING: ("Đang giải\nquyết", dossiers.COLUMN_LABELS["dang_giai_quyet"]),
+    COL_OVERDUE: ("Trong đó\nquá hạn", dossiers.COLUMN_LABELS["dang_qua_han"] + " (trong số đang giải quyết)"),
+}
+TOTAL_LABEL = "Cộng"
+
+COMPUTED_BG = QColor("#eef2f7")  # shaded: the app computes it
+TYPED_TOTAL_FG = QColor("#1d4ed8")  # blue: a total typed by hand
+REJECTED_BG = QColor("#fecaca")
+MISMATCH_FG = QColor("#b91c1c")
+
+
+class DossierTableModel(QAbstractTableModel):
+    """One agency's dossier table over the AppContext; every edit is one ctx.write."""
+
+    def __init__(self, ctx, agency: str, parent=None):
+        super().__init__(parent)
+        if agency not in dossiers.AGENCIES:
+            raise ValueError(agency)
+        self.ctx = ctx
+        self.agency = agency
+        self.table = dossiers.AgencyTable(agency)
+        self._effective: dict = {}
+        self._sums: dict = {}
+        self._read_only = False
+        self._rejected: dict[tuple[int, int], tuple[str, str]] = {}  # (row, col) → (text, message)
+        self._writing = False
+        ctx.period_changed.connect(self._on_period_changed)
+        ctx.data_changed.connect(self._on_data_changed)
+        self.reload()
+
+    # --- loading ------------------------------------------------------------------------
+    def reload(self) -> None:
+        """Re-read the table; a reset only when the rows changed (keeps the view's current cell)."""
+        if self.ctx.period_id is None:
+            table, read_only = dossiers.AgencyTable(self.agency), True
+        else:
+            table, read_only = self.ctx.data().tables[self.agency], self.ctx.is_final()
+        same_rows = [f["name"] for f in table.fields] == [f["name"] for f in self.table.fields]
+        if same_rows and self.rowCount() > 0:
+            self._set(table, read_only)
+            self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, COLUMN_COUNT - 1))
+            return
+        self.beginResetModel()
+        self._set(table, read_only)
+        self.endResetModel()
+
+    def _set(self, table, read_only) -> None:
+        self.table = table
+        self._read_only = read_only
+        self._effective = table.effective()
+        self._sums = table.field_sums()
+
+    def _on_period_changed(self, _pid) -> None:
+        self._rejected.clear()
+        self.reload()
+
+    def _on_data_changed(self, what: str) -> None:
+        if what.startswith(("value:", "text:", "note:")):
+            return  # nothing of ours
+        if self._writing:
+            return  # setData refreshes itself
+        if what != "dossier":
+            self._rejected.clear()
+        self.reload()
+
+    # --- shape --------------------------------------------------------------------------
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.table.fields) + 1
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else COLUMN_COUNT
+
+    def is_total_row(self, row: int) -> bool:
+        return row == len(self.table.fields)
+
+    def field_at(self, row: int) -> str | None:
+        """The field name of a row; None for the totals row."""
+        if 0 <= row < len(self.table.fields):
+            return self.table.fields[row]["name"]
+        return None
+
+    def row_of_field(self, name: str) -> int | None:
+        for i, f in enumerate(self.table.fields):
+            if f["name"] == name:
+                return i
+        return None
+
+    def is_computed(self, row: int, col: int) -> bool:
+        """Shown by the app, not typed: the computed columns, and totals whose fields are complete."""
+        if col in COMPUTED:
+            return True
+        if self.is_total_row(row) and col in TYPED:
+            return self._sums.get(TYPED[col]) is not None
+        return False
+
+    def value(self, row: int, col: int):
+        """The Decimal (or None) a cell stands for."""
+        if col == COL_FIELD:
+            return None
+        if self.is_total_row(row):
+            if col in TYPED:
+                return self._effective.get(TYPED[col])
+            return self._received_or_resolved(self._effective, col)
+        f = self.table.fields[row]
+        if col in TYPED:
+            return f.get(TYPED[col])
+        return self._received_or_resolved(f, col)
+
+    @staticmethod
+    def _received_or_resolved(values: dict, col: int):
+        m = dossiers.measures_of(values)
+        if col == COL_RECEIVED:
+            # Without the carried-over figure the paper table adds online + direct only.
+            return m["tiep_nhan"] if values.get("ky_truoc") is not None else m["tiep_nhan_trong_ky"]
+        return m["da_giai_quyet"]
+
+    # --- data ---------------------------------------------------------------------------
+    def data(self, index, role=Qt.DisplayRole):
+        if not index.isValid():
+            return None
+        row, col = index.row(), index.column()
+        total = self.is_total_row(row)
+        rejected = self._rejected.get((row, col))
+        if role in (Qt.DisplayRole, Qt.EditRole):
+            if rejected is not None:
+                return rejected[0]
+            if col == COL_FIELD:
+                return TOTAL_LABEL if total else self.table.fields[row]["name"]
+            return fmt.number(self.value(row, col))
+        if role == Qt.TextAlignmentRole:
+            return int(Qt.AlignLeft | Qt.AlignVCenter) if col == COL_FIELD else int(Qt.AlignRight | Qt.AlignVCenter)
+        if role == Qt.FontRole:
+            if total or col in COMPUTED:
+                f = QFont()
+                f.setBold(total)
+                f.setItalic(col in COMPUTED and not total)
+                return f
+            return None
+        if role == Qt.BackgroundRole:
+            if rejected is not None:
+                return REJECTED_BG
+            if self.is_computed(row, col) or (total and col == COL_FIELD):
+                return COMPUTED_BG
+            return None
+        if role == Qt.ForegroundRole:
+            if total and col in TYPED and not self.is_computed(row, col) and self.value(row, col) is not None:
+                return TYPED_TOTAL_FG
+            if total and col in TYPED and self._mismatch(col):
+                return MISMATCH_FG
+            return None
+        if role == Qt.ToolTipRole:
+            return self._tooltip(row, col, rejected)
+        return None
+
+    def _mismatch(self, col: int) -> bool:
+        key = TYPED[col]
+        typed = self.table.total.get(key)
+        return typed is not None and self._sums.get(key) is not None and typed != self._sums[key]
+
+    def _tooltip(self, row, col, rejected):
+        if rejected is not None:
+            return f"Chưa lưu: {rejected[1]}"
+        if col == COL_FIELD:
+            if self.is_total_row(row):
+                return "Dòng Cộng: ô nền xám do phần mềm tự cộng các lĩnh vực; ô chữ xanh là số tổng nhập tay."
+            return "Nhấp đúp để đổi tên lĩnh vực."
+        label = HEADERS[col][1]
+        if col in COMPUTED:
+            return f"{label}."
+        if self.is_total_row(row):
+            key = TYPED[col]
+            if self._mismatch(col):
+                return (f"{label}: các lĩnh vực cộng lại được {fmt.number(self._sums[key])} nhưng dòng Cộng ghi "
+                        f"{fmt.number(self.table.total[key])}. Phần mềm dùng tổng các lĩnh vực.")
+            if self.is_computed(row, col):
+                return f"{label}: tổng của các lĩnh vực (tự tính)."
+            return f"{label}: số tổng nhập tay (các lĩnh vực chưa có đủ số liệu cột này). Để trống nếu chưa biết."
+        return f"{label}. Để trống nếu chưa biết; gõ 0 nếu không có hồ sơ."
+
+    def flags(self, index):
+        if not index.isValid():
+            return Qt.NoItemFlags
+        base = Qt.ItemIsEnabled | Qt.ItemIsSelectable
+        if self._read_only:
+            return base
+        row, col = index.row(), index.column()
+        if col == COL_FIELD:
+            return base if self.is_total_row(row) else base | Qt.ItemIsEditable
+        if self.is_computed(row, col):
+            return base
+        return base | Qt.ItemIsEditable
+
+    def headerData(self, section, orientation, role=Qt.DisplayRole):  # noqa: N802
+        if orientation == Qt.Horizontal and 0 <= section < COLUMN_COUNT:
+            if role == Qt.DisplayRole:
+                return HEADERS[section][0]
+            if role == Qt.ToolTipRole:
+                return HEADERS[section][1]
+        if orientation == Qt.Vertical and role == Qt.DisplayRole:
+            return "" if self.is_total_row(section) else str(section + 1)
+        return None
+
+    def setData(self, index, value, role=Qt.EditRole):  # noqa: N802
+        if not index.isValid() or role != Qt.EditRole or not (self.flags(index) & Qt.ItemIsEditable):
+            return False
+        row, col = index.row(), index.column()
+        text = "" if value is None else str(value)
+        pid = self.ctx.period_id
+        if col == COL_FIELD:
+            old = self.field_at(row)
+            if text.strip() == old:
+                return True
+            ok, msg = self._write("rename_field", pid, self.agency, old, text)
+        else:
+            field = "" if self.is_total_row(row) else self.field_at(row)
+            ok, msg = self._write("set_dossier", pid, self.agency, field, TYPED[col], text)
+        if not ok:
+            self._rejected[(row, col)] = (text, msg)
+            self.dataChanged.emit(index, index)
+            return False
+        self._rejected.pop((row, col), None)
+        rejected = dict(self._rejected)
+        self.reload()  # totals and computed columns follow
+        self._rejected = rejected
+        return True
+
+    def _write(self, method, *args):
+        self._writing = True
+        try:
+            return self.ctx.write("dossier", method, *args)
+        finally:
+            self._writing = False
+
+    @property
+    def read_only(self) -> bool:
+        return self._read_only
+
+    def rejected(self) -> dict:
+        return dict(self._rejected)
+
+    def measures(self) -> dict:
+        return self.ctx.data().measures(self.agency) if self.ctx.period_id is not None else {}
+
+
+def rates_text(m: dict) -> str:
+    """The key figures of one agency in one line."""
+    def n(k):
+        return fmt.number(m.get(k)) if m.get(k) is not None else "…"
+
+    def p(k):
+        return fmt.percent(m.get(k), with_sign=True) if m.get(k) is not None else "…"
+
+    return (f"Tiếp nhận {n('tiep_nhan')} hồ sơ (trực tuyến {p('ty_le_truc_tuyen')}) · "
+            f"đã giải quyết {n('da_giai_quyet')} ({p('ty_le_da_giai_quyet')}) · "
+            f"trước hạn {p('ty_le_truoc_han')} · đúng hạn {p('ty_le_dung_han')} · quá hạn {p('ty_le_qua_han')} · "
+            f"đang giải quyết {n('dang_giai_quyet')}")
+
+
+class NumberDelegate(QStyledItemDelegate):
+    """A plain line editor (no spin box) that keeps the typed text as it is."""
+
+    def createEditor(self, parent, option, index):  # noqa: N802
+        editor = QLineEdit(parent)
+        if index.column() != COL_FIELD:
+            editor.setAlignment(Qt.AlignRight)
+        return editor
+
+    def setEditorData(self, editor, index):  # noqa: N802
+        editor.setText(index.data(Qt.EditRole) or "")
+        editor.selectAll()
+
+    def setModelData(self, editor, model, index):  # noqa: N802
+        if editor.text() != (index.data(Qt.EditRole) or ""):
+            model.setData(index, editor.text(), Qt.EditRole)
+
+
+class DossierTableView(QTableView):
+    """Enter commits and moves down; Tab moves right to the next editable cell."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setItemDelegate(NumberDelegate(self))
+        self.setSelectionBehavior(QAbstractItemView.SelectItems)
+        self.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.DoubleClicked | QAbstractItemView.EditKeyPressed
+                             | QAbstractItemView.AnyKeyPressed)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarAsNeeded)
+        self.setWordWrap(False)
+        self.verticalHeader().setVisible(False)
+        h = self.horizontalHeader()
+        h.setDefaultAlignment(Qt.AlignCenter)
+        h.setMinimumSectionSize(54)
+
+    def setModel(self, model):  # noqa: N802
+        super().setModel(model)
+        h = self.horizontalHeader()
+        h.setSectionResizeMode(QHeaderView.Stretch)
+        h.setSectionResizeMode(COL_FIELD, QHeaderView.Interactive)
+        self.setColumnWidth(COL_FIELD, 170)
+        model.modelReset.connect(self.fit_height)
+        self.fit_height()
+
+    def fit_height(self) -> None:
+        """As tall as its rows: the page scrolls, not the table."""
+        model = self.model()
+        rows = model.rowCount() if model else 1
+        self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+        h = self.horizontalHeader().sizeHint().height() + rows * self.verticalHeader().defaultSectionSize()
+        h += 2 * self.frameWidth() + (self.horizontalScrollBar().sizeHint().height() if self.horizontalScrollBar().isVisible() else 0)
+        self.setFixedHeight(h + 2)
+
+    def keyPressEvent(self, e):  # noqa: N802
+        if e.key() in (Qt.Key_Return, Qt.Key_Enter) and self.state() != QAbstractItemView.EditingState:
+            cur = self.currentIndex()
+            if cur.isValid() and cur.flags() & Qt.ItemIsEditable:
+                self.edit(cur)
+            else:
+                self._move_down(cur)
+            return
+        super().keyPressEvent(e)
+
+    def closeEditor(self, editor, hint):  # noqa: N802
+        # Enter in the cell editor commits it; then go down one row, like a spreadsheet.
+        super().closeEditor(editor, hint)
+        if hint == QAbstractItemDelegate.SubmitModelCache:
+            self._move_down(self.currentIndex())
+
+    def _move_down(self, cur) -> None:
+        model = self.model()
+        if not cur.isValid():
+            return
+        for r in range(cur.row() + 1, model.rowCount()):
+            idx = model.index(r, cur.column())
+            if idx.flags() & Qt.ItemIsEditable:
+                self.setCurrentIndex(idx)
+                return
+
+
+def ask_text(parent, title: str, label: str, text: str = "") -> tuple[str, bool]:
+    """QInputDialog.getText with Vietnamese buttons (Qt ships no Vietnamese translation)."""
+    dlg = QDialog(parent)
+    dlg.setWindowTitle(title)
+    form = QFormLayout(dlg)
+    edit = QLineEdit(text)
+    edit.selectAll()
+    edit.setMinimumWidth(320)
+    form.addRow(label, edit)
+    buttons = vi_buttons(QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel))
+    buttons.accepted.connect(dlg.accept)
+    buttons.rejected.connect(dlg.reject)
+    form.addRow(buttons)
+    ok = dlg.exec() == QDialog.Accepted
+    return edit.text(), ok
+
+
+class AgencyBox(QGroupBox):
+    """One agency: its table, the field buttons, the line of key rates."""
+
+    def __init__(self, ctx, agency: str, hint: str = "", parent=None):
+        super().__init__(dossiers.AGENCIES[agency], parent)
+        self.ctx = ctx
+        self.agency = agency
+        layout = QVBoxLayout(self)
+        if hint:
+            h = QLabel(hint)
+            h.setWordWrap(True)
+            h.setStyleSheet("color: #4b5563;")
+            layout.addWidget(h)
+        self.model = DossierTableModel(ctx, agency, self)
+        self.view = DossierTableView()
+        self.view.setModel(self.model)
+        self.view.setAccessibleName(f"Bảng hồ sơ {dossiers.AGENCIES[agency]}")
+        layout.addWidget(self.view)
+        row = QHBoxLayout()
+        self.add_button = QPushButton("Thêm lĩnh vực")
+        self.rename_button = QPushButton("Đổi tên")
+        self.remove_button = QPushButton("Xóa lĩnh vực")
+        self.rates = QLabel()
+        self.rates.setWordWrap(True)
+        self.rates.setStyleSheet("color: #1f2937;")
+        for b in (self.add_button, self.rename_button, self.remove_button):
+            row.addWidget(b)
+        row.addWidget(self.rates, 1)
+        layout.addLayout(row)
+        self.add_button.clicked.connect(self.add_field)
+        self.rename_button.clicked.connect(self.rename_field)
+        self.remove_button.clicked.connect(self.remove_field)
+        self.view.selectionModel().currentChanged.connect(lambda *_: self.update_buttons())
+        self.model.modelReset.connect(self.refresh)
+        self.model.dataChanged.connect(lambda *_: self.refresh_rates())
+        self.refresh()
+
+    def current_field(self) -> str | None:
+        idx = self.view.currentIndex()
+        return self.model.field_at(idx.row()) if idx.isValid() else None
+
+    def refresh(self) -> None:
+        self.refresh_rates()
+        self.update_buttons()
+
+    def refresh_rates(self) -> None:
+        self.rates.setText(rates_text(self.model.measures()) if self.ctx.period_id is not None else "")
+
+    def update_buttons(self) -> None:
+        writable = self.ctx.period_id is not None and not self.model.read_only
+        has_field = self.current_field() is not None
+        self.add_button.setEnabled(writable)
+        self.rename_button.setEnabled(writable and has_field)
+        self.remove_button.setEnabled(writable and has_field)
+
+    def add_field(self) -> None:
+        name, ok = ask_text(self, "Thêm lĩnh vực", "Tên lĩnh vực mới (ví dụ: Hộ tịch):")
+        if not ok or not name.strip():
+            return
+        done, _ = self.ctx.write("dossier", "add_field", self.ctx.period_id, self.agency, name)
+        if done:
+            row = self.model.row_of_field(name.strip())
+            if row is not None:
+                self.view.setCurrentIndex(self.model.index(row, COL_ONLINE))
+                self.view.setFocus()
+
+    def rename_field(self) -> None:
+        old = self.current_field()
+        if old is None:
+            return
+        name, ok = ask_text(self, "Đổi tên lĩnh vực", "Tên mới của lĩnh vực:", old)
+        if not ok or not name.strip() or name.strip() == old:
+            return
+        self.ctx.write("dossier", "rename_field", self.ctx.period_id, self.agency, old, name)
+
+    def remove_field(self) -> None:
+        name = self.current_field()
+        if name is None:
+            return
+        if not messages.ask(self, f"Xóa lĩnh vực “{name}” cùng mọi số liệu của nó trong kỳ này?\n"
+                                  "Việc xóa được ghi vào nhật ký thay đổi.", "Xóa lĩnh vực"):
+            return
+        self.ctx.write("dossier", "remove_field", self.ctx.period_id, self.agency, name)
+
+
+class DossierPanel(QWidget):
+    """The three agencies' tables in one scrolling page."""
+
+    def __init__(self, ctx, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        self.banner = QLabel("Kỳ báo cáo này đã chốt: chỉ xem, không sửa được.")
+        self.banner.setStyleSheet("background: #fef3c7; color: #92400e; padding: 4px 8px;")
+        self.banner.hide()
+        outer.addWidget(self.banner)
+        legend = QLabel(
+            "Gõ số vào ô, Enter để xuống dòng, Tab để sang ô bên phải. Để trống = chưa biết; 0 = không có. "
+            "Ô nền xám do phần mềm tự tính; ở dòng Cộng, số chữ xanh là tổng nhập tay (khi các lĩnh vực chưa đủ số liệu)."
+        )
+        legend.setWordWrap(True)
+        legend.setStyleSheet("color: #4b5563; padding: 2px 4px;")
+        outer.addWidget(legend)
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QScrollArea.NoFrame)
+        inner = QWidget()
+        layout = QVBoxLayout(inner)
+        self.boxes = {
+            "ubnd": AgencyBox(ctx, "ubnd", "Số hồ sơ theo từng lĩnh vực của Bộ phận Tiếp nhận và trả kết quả."),
+            "cong_an": AgencyBox(ctx, "cong_an", "Thường chỉ cần dòng Cộng."),
+            "quan_su": AgencyBox(ctx, "quan_su", "Thường chỉ cần dòng Cộng."),
+        }
+        for box in self.boxes.values():
+            box.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Fixed)
+            layout.addWidget(box)
+        layout.addStretch(1)
+        self.scroll.setWidget(inner)
+        outer.addWidget(self.scroll, 1)
+        ctx.period_changed.connect(lambda _p: self._update_banner())
+        ctx.data_changed.connect(lambda _w: self._update_banner())
+        self._update_banner()
+
+    def models(self) -> dict[str, DossierTableModel]:
+        return {a: b.model for a, b in self.boxes.items()}
+
+    def _update_banner(self) -> None:
+        self.banner.setVisible(self.ctx.period_id is not None and self.ctx.is_final())
+
+    def focus_target(self, target: str) -> bool:
+        """`hs.<agency>` (the totals row), `hs.<agency>.<field>` or `hs.<agency>.<measure>`."""
+        if not target.startswith("hs."):
+            return False
+        parts = target.split(".", 2)
+        box = self.boxes.get(parts[1]) if len(parts) > 1 else None
+        if box is None:
+            return False
+        model = box.model
+        row = model.rowCount() - 1
+        col = COL_FIELD
+        if len(parts) == 3:
+            found = model.row_of_field(parts[2])
+            if found is not None:
+                row = found
+            elif parts[2] in dossiers.COLUMNS:
+                col = next(c for c, k in TYPED.items() if k == parts[2])
+            elif parts[2] in ("tiep_nhan", "tiep_nhan_trong_ky"):
+                col = COL_RECEIVED
+            elif parts[2] == "da_giai_quyet":
+                col = COL_RESOLVED
+        idx = model.index(row, col)
+        self.scroll.ensureWidgetVisible(box, 0, 20)
+        box.view.setCurrentIndex(idx)
+        box.view.scrollTo(idx)
+        box.view.setFocus()
+        return True
