@@ -1,0 +1,303 @@
+"""The appendix (Biểu mẫu 1–7) and the dossier tables as an Excel workbook.
+
+One sheet per appendix form, laid out like the paper form: the title lines, the two-level
+header ("Kết quả thống kê" over "Đơn vị tính" / "Số lượng/ Tỷ lệ"), borders, column widths,
+wrapped labels, group rows bold, italic rows italic; numbers are numbers with number formats
+(thousands separators, percentages with one decimal). Then a sheet with the per-field dossier
+table of the one-stop desk and the figures of Công an xã and BCH Quân sự xã.
+Print set-up: A4 landscape, fit to the page width, the header rows repeated on every page.
+Text a user typed (notes, labels) is always written as text: "=…" never becomes a formula.
+"""
+from __future__ import annotations
+
+import math
+import re
+from decimal import Decimal
+from pathlib import Path
+
+from cchc_desktop import dossiers, fileio, fmt, narrative, periods
+from cchc_desktop.report import ReportData
+
+FONT = "Times New Roman"
+COUNT_FORMAT = "#,##0"
+PERCENT_FORMAT = "0.0"
+MONEY_FORMAT = "#,##0.###"
+CHOICE_FORMAT = "0"
+WIDTHS = {"A": 7, "B": 62, "C": 17, "D": 15, "E": 30}
+HEADER_ROWS = (6, 7)
+COLUMN_NOTE = "(sử dụng cho kỳ báo cáo hàng quý, 6 tháng, năm)"
+DOSSIER_SHEET = "Hồ sơ TTHC"
+AGENCY_SHEET = "Hồ sơ theo cơ quan"
+AGENCY_MEASURES = (
+    "tiep_nhan", "truc_tuyen", "truc_tiep", "ky_truoc", "da_giai_quyet", "truoc_han", "dung_han", "qua_han",
+    "dang_giai_quyet", "dang_qua_han", "ty_le_truc_tuyen", "ty_le_dung_han", "ty_le_da_giai_quyet",
+)
+
+
+def file_name(data: ReportData) -> str:
+    """`Phu luc CCHC nam 2023 - xa Chi Lang Nam.xlsx` (no diacritics, as the Word export names its file)."""
+    from cchc_desktop.exporting.docx_report import ascii_text
+
+    name = f"Phu luc CCHC {periods.name(data.key)} - {data.text_value('don_vi.ten')}"
+    name = re.sub(r'[<>:"/\\|?*\x00-\x1f]+', " ", ascii_text(name))
+    return re.sub(r"\s+", " ", name).strip() + ".xlsx"
+
+
+def set_text(cell, text) -> None:
+    """Text as text: a value starting with "=" (or +, -, @) must never become a formula."""
+    text = "" if text is None else str(text)
+    cell.value = text
+    cell.data_type = "s"
+    if text[:1] in ("=", "+", "-", "@"):
+        cell.quotePrefix = True
+
+
+def set_number(cell, value, number_format: str) -> None:
+    if value is None:
+        cell.value = None
+        return
+    cell.value = fmt.plain(Decimal(str(value)))
+    cell.number_format = number_format
+
+
+def _styles():
+    from openpyxl.styles import Alignment, Border, Font, Side
+
+    thin = Side(style="thin", color="000000")
+    return {
+        "border": Border(left=thin, right=thin, top=thin, bottom=thin),
+        "font": Font(name=FONT, size=12),
+        "bold": Font(name=FONT, size=12, bold=True),
+        "italic": Font(name=FONT, size=12, italic=True),
+        "bold_italic": Font(name=FONT, size=12, bold=True, italic=True),
+        "head_note": Font(name=FONT, size=11, italic=True),
+        "center": Alignment(horizontal="center", vertical="center", wrap_text=True),
+        "left": Alignment(horizontal="left", vertical="center", wrap_text=True),
+        "right": Alignment(horizontal="right", vertical="center", wrap_text=False),
+    }
+
+
+def _title_rows(ws, data: ReportData, lines: list[tuple[str, str]], last_col: str, st) -> None:
+    from cchc_desktop.exporting.docx_report import appendix_reference, appendix_title
+
+    texts = {"phu_luc": "PHỤ LỤC", "title": appendix_title(data), "ref": appendix_reference(data)}
+    fonts = {"phu_luc": st["bold"], "title": st["bold"], "ref": st["italic"], "heading": st["bold"],
+             "form_title": st["bold"]}
+    for i, (kind, text) in enumerate(lines, 1):
+        ws.merge_cells(f"A{i}:{last_col}{i}")
+        c = ws[f"A{i}"]
+        set_text(c, texts.get(kind, text))
+        c.font = fonts.get(kind, st["bold"])
+        c.alignment = st["center"]
+        ws.row_dimensions[i].height = 33 if kind == "title" else 18
+
+
+def _print_setup(ws, title_rows: str) -> None:
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.print_title_rows = title_rows
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.oddFooter.center.text = "Trang &P/&N"
+
+
+def _lines(text: str, width_chars: float) -> int:
+    n = 0
+    for part in (text or "").split("\n"):
+        n += max(1, math.ceil(len(part) * 1.1 / max(width_chars, 1)))
+    return n
+
+
+def _sheet_name(text: str, used: set[str]) -> str:
+    name = re.sub(r"[\[\]:*?/\\]", " ", text).strip()[:31] or "Biểu"
+    base, k = name, 2
+    while name in used:
+        suffix = f" ({k})"
+        name = base[: 31 - len(suffix)] + suffix
+        k += 1
+    used.add(name)
+    return name
+
+
+def _form_sheet(wb, form, data: ReportData, used: set[str], st) -> None:
+    from cchc_desktop.exporting.docx_report import unit_text
+
+    ws = wb.create_sheet(_sheet_name(form.heading or form.code, used))
+    for col, w in WIDTHS.items():
+        ws.column_dimensions[col].width = w
+    _title_rows(ws, data, [("phu_luc", ""), ("title", ""), ("ref", ""), ("heading", form.heading or form.code),
+                           ("form_title", form.title)], "E", st)
+    top, sub = HEADER_ROWS
+    ws.merge_cells(f"A{top}:A{sub}")
+    ws.merge_cells(f"B{top}:B{sub}")
+    ws.merge_cells(f"C{top}:D{top}")
+    ws.merge_cells(f"E{top}:E{sub}")
+    heads = {f"A{top}": "STT", f"B{top}": f"Chỉ tiêu thống kê\n{COLUMN_NOTE}", f"C{top}": "Kết quả thống kê",
+             f"E{top}": "Ghi chú", f"C{sub}": "Đơn vị tính", f"D{sub}": "Số lượng/ Tỷ lệ"}
+    for ref, text in heads.items():
+        set_text(ws[ref], text)
+    for r in (top, sub):
+        for col in "ABCDE":
+            c = ws[f"{col}{r}"]
+            c.font = st["bold"]
+            c.alignment = st["center"]
+            c.border = st["border"]
+    ws.row_dimensions[top].height = 36
+    ws.row_dimensions[sub].height = 33
+    row_no = sub + 1
+    for r in form.rows:
+        bold = r.kind == "group" or r.depth == 0
+        font = st["bold_italic"] if bold and r.italic else st["bold"] if bold else st["italic"] if r.italic else st["font"]
+        unit = unit_text(r.unit)
+        cells = [ws.cell(row_no, i) for i in range(1, 6)]
+        set_text(cells[0], r.stt)
+        set_text(cells[1], r.label)
+        set_text(cells[2], unit)
+        value = data.values.get(r.code) if r.has_value else None
+        vc = cells[3]
+        if value is None:
+            vc.value = None
+        elif r.kind == "text":
+            set_text(vc, value)
+        elif r.kind == "percent" or (r.derived and r.unit == "%"):
+            set_number(vc, Decimal(str(value)).quantize(Decimal("0.1")), PERCENT_FORMAT)
+        elif r.kind == "money":
+            set_number(vc, value, MONEY_FORMAT)
+        elif r.kind == "choice":
+            set_number(vc, value, CHOICE_FORMAT)
+        else:
+            set_number(vc, value, COUNT_FORMAT)
+        note = data.note(r.code)
+        if note:
+            set_text(cells[4], note)
+        for i, c in enumerate(cells):
+            c.font = font
+            c.border = st["border"]
+            c.alignment = st["left"] if i in (1, 4) else st["center"]
+        if r.kind == "text":
+            vc.alignment = st["left"]
+        lines = max(_lines(r.label, WIDTHS["B"]), _lines(unit, WIDTHS["C"]), _lines(note, WIDTHS["E"]),
+                    _lines(str(value) if r.kind == "text" and value else "", WIDTHS["D"]))
+        ws.row_dimensions[row_no].height = max(18, 16 * lines + 3)
+        row_no += 1
+    _print_setup(ws, f"{top}:{sub}")
+    ws.freeze_panes = f"A{sub + 1}"
+
+
+def _number_or_text(cell, text: str) -> None:
+    if text == "":
+        cell.value = None
+        return
+    try:
+        set_number(cell, fmt.parse_number(text), COUNT_FORMAT)
+    except Exception:
+        set_text(cell, text)
+
+
+def _dossier_sheet(wb, data: ReportData, used: set[str], st) -> None:
+    ws = wb.create_sheet(_sheet_name(DOSSIER_SHEET, used))
+    header, rows = narrative.field_table(data)
+    ncols = len(header)
+    from openpyxl.utils import get_column_letter
+
+    last = get_column_letter(max(ncols, 5))
+    _title_rows(ws, data, [("phu_luc", ""), ("title", ""), ("ref", ""),
+                           ("heading", "KẾT QUẢ GIẢI QUYẾT HỒ SƠ THỦ TỤC HÀNH CHÍNH"),
+                           ("form_title", f"1. {dossiers.AGENCIES['ubnd']} (theo lĩnh vực)")], last, st)
+    head_row = 6
+    widths = [7, 34] + [15] * (ncols - 2)
+    for i, w in enumerate(widths, 1):
+        ws.column_dimensions[get_column_letter(i)].width = w
+    for i, text in enumerate(header, 1):
+        c = ws.cell(head_row, i)
+        set_text(c, text)
+        c.font = st["bold"]
+        c.alignment = st["center"]
+        c.border = st["border"]
+    ws.row_dimensions[head_row].height = 50
+    r = head_row + 1
+    for row in rows:  # noqa: B007
+        is_total = row[1] == "Cộng"
+        for i, text in enumerate(row, 1):
+            c = ws.cell(r, i)
+            if i <= 2:
+                set_text(c, text)
+            else:
+                _number_or_text(c, text)
+            c.font = st["bold"] if is_total else st["font"]
+            c.border = st["border"]
+            c.alignment = st["left"] if i == 2 else st["center"]
+        ws.row_dimensions[r].height = 20
+        r += 1
+
+    _print_setup(ws, f"{head_row}:{head_row}")
+
+
+def _agency_sheet(wb, data: ReportData, used: set[str], st) -> None:
+    """The agencies side by side: the one-stop desk, Công an xã, BCH Quân sự xã."""
+    ws = wb.create_sheet(_sheet_name(AGENCY_SHEET, used))
+    agencies = list(dossiers.AGENCIES)
+    _title_rows(ws, data, [("phu_luc", ""), ("title", ""), ("ref", ""),
+                           ("heading", "KẾT QUẢ GIẢI QUYẾT HỒ SƠ THỦ TỤC HÀNH CHÍNH"),
+                           ("form_title", "2. Tổng hợp theo cơ quan (Bộ phận Một cửa UBND, Công an xã, BCH Quân sự xã)")],
+                "E", st)
+    widths = [7, 52, 20, 20, 20]
+    for i, w in enumerate(widths, 1):
+        ws.column_dimensions["ABCDE"[i - 1]].width = w
+    r = 6
+    heads = ["STT", "Chỉ tiêu"] + [dossiers.AGENCIES[a] for a in agencies]
+    for i, text in enumerate(heads, 1):
+        c = ws.cell(r, i)
+        set_text(c, text)
+        c.font = st["bold"]
+        c.alignment = st["center"]
+        c.border = st["border"]
+    ws.row_dimensions[r].height = 36
+    measures = {a: data.measures(a) for a in agencies}
+    for n, m in enumerate(AGENCY_MEASURES, 1):
+        r += 1
+        set_text(ws.cell(r, 1), str(n))
+        set_text(ws.cell(r, 2), dossiers.MEASURES[m])
+        for j, a in enumerate(agencies, 3):
+            v = measures[a].get(m)
+            c = ws.cell(r, j)
+            if v is None:
+                c.value = None
+            elif m in dossiers.RATE_MEASURES:
+                set_number(c, Decimal(str(v)).quantize(Decimal("0.1")), PERCENT_FORMAT)
+            else:
+                set_number(c, v, COUNT_FORMAT)
+        for i in range(1, 3 + len(agencies)):
+            c = ws.cell(r, i)
+            c.font = st["font"]
+            c.border = st["border"]
+            c.alignment = st["left"] if i == 2 else st["center"]
+        ws.row_dimensions[r].height = max(20, 16 * _lines(dossiers.MEASURES[m], widths[1]) + 3)
+    _print_setup(ws, "6:6")
+
+
+def build(data: ReportData):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    st = _styles()
+    used: set[str] = set()
+    for form in data.catalogue.appendix_forms():
+        _form_sheet(wb, form, data, used, st)
+    _dossier_sheet(wb, data, used, st)
+    _agency_sheet(wb, data, used, st)
+    wb.properties.title = f"Phụ lục báo cáo CCHC {periods.name(data.key)}"
+    wb.properties.creator = "CCHC Desktop"
+    return wb
+
+
+def write(data: ReportData, path: Path) -> Path:
+    """Write the workbook atomically; returns the path."""
+    path = Path(path)
+    wb = build(data)
+    return fileio.atomic_write(path, lambda tmp: wb.save(tmp))

@@ -1,0 +1,173 @@
+"""The Excel appendix: layout like the paper form, numbers as numbers, text as text, read by a real client."""
+from __future__ import annotations
+
+import csv
+import shutil
+import subprocess
+import zipfile
+from decimal import Decimal
+
+import openpyxl
+import pytest
+
+from cchc_desktop import report
+from cchc_desktop.exporting import xlsx_appendix
+
+NOTE = "=SUM(A1:A3)+1"
+
+
+@pytest.fixture
+def exported(demo_store, tmp_path):
+    store = demo_store
+    unit = store.unit()
+    period = store.get_period(unit["code"], "2023-NAM")
+    store.set_note(period["id"], "BM1/1", NOTE)
+    store.set_note(period["id"], "BM1/2.1", "+ ghi chú bắt đầu bằng dấu cộng")
+    data = report.load_period(store, period["id"])
+    out = xlsx_appendix.write(data, tmp_path / xlsx_appendix.file_name(data))
+    return data, out
+
+
+def test_file_name(exported):
+    data, out = exported
+    assert out.name == "Phu luc CCHC nam 2023 - xa Chi Lang Nam.xlsx"
+    assert out.exists() and not list(out.parent.glob(".*.tmp"))
+
+
+def test_one_sheet_per_form_laid_out_like_the_paper(exported):
+    data, out = exported
+    wb = openpyxl.load_workbook(out)
+    forms = data.catalogue.appendix_forms()
+    assert wb.sheetnames == [f.heading for f in forms] + ["Hồ sơ TTHC", "Hồ sơ theo cơ quan"]
+    ws = wb["Biểu mẫu 1"]
+    assert ws["A1"].value == "PHỤ LỤC"
+    assert ws["A4"].value == "Biểu mẫu 1" and ws["A5"].value == "Công tác chỉ đạo điều hành CCHC"
+    merged = {str(r) for r in ws.merged_cells.ranges}
+    assert {"A6:A7", "B6:B7", "C6:D6", "E6:E7"} <= merged
+    assert ws["C6"].value == "Kết quả thống kê"
+    assert (ws["C7"].value, ws["D7"].value) == ("Đơn vị tính", "Số lượng/ Tỷ lệ")
+    assert ws["A6"].border.left.style == "thin" and ws["D9"].border.bottom.style == "thin"
+    assert ws.column_dimensions["B"].width > 50
+    assert ws["B8"].alignment.wrap_text
+    # print set-up
+    assert ws.page_setup.orientation == "landscape"
+    assert int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A4) == 9
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
+    assert ws.print_title_rows == "$6:$7"
+
+
+def _row_of(ws, stt):
+    for r in range(8, ws.max_row + 1):
+        if ws.cell(r, 1).value == stt:
+            return r
+    raise AssertionError(stt)
+
+
+def test_values_are_numbers_with_formats(exported):
+    data, out = exported
+    wb = openpyxl.load_workbook(out)
+    checked = 0
+    for form in data.catalogue.appendix_forms():
+        ws = wb[form.heading]
+        for row in form.rows:
+            r = _row_of(ws, row.stt)
+            cell = ws.cell(r, 4)
+            v = data.values.get(row.code) if row.has_value else None
+            assert ws.cell(r, 2).value == row.label
+            if row.kind == "group" or row.depth == 0:
+                assert ws.cell(r, 2).font.b
+            if row.italic:
+                assert ws.cell(r, 2).font.i
+            if v is None:
+                assert cell.value is None
+                continue
+            checked += 1
+            if row.kind == "text":
+                assert cell.value == v and cell.data_type == "s"
+            elif row.kind == "percent" or (row.derived and row.unit == "%"):
+                assert cell.number_format == "0.0"
+                assert Decimal(str(cell.value)) == Decimal(v).quantize(Decimal("0.1"))
+            elif row.kind == "money":
+                assert cell.number_format == "#,##0.###" and Decimal(str(cell.value)) == Decimal(v)
+            else:
+                assert isinstance(cell.value, int) and Decimal(cell.value) == Decimal(v)
+                if row.kind == "count":
+                    assert cell.number_format == "#,##0"
+    assert checked > 40
+    ws = wb["Biểu mẫu 1"]
+    assert ws.cell(_row_of(ws, "5.1."), 4).value == 3225
+
+
+def test_typed_text_never_becomes_a_formula(exported):
+    data, out = exported
+    wb = openpyxl.load_workbook(out)
+    ws = wb["Biểu mẫu 1"]
+    r = _row_of(ws, "1.")
+    assert ws.cell(r, 5).value == NOTE and ws.cell(r, 5).data_type == "s"
+    with zipfile.ZipFile(out) as z:
+        for name in z.namelist():
+            if name.startswith("xl/worksheets/"):
+                assert b"<f>" not in z.read(name) and b"<f " not in z.read(name)
+
+
+def test_dossier_sheets(exported):
+    data, out = exported
+    wb = openpyxl.load_workbook(out)
+    ws = wb["Hồ sơ TTHC"]
+    assert ws.print_title_rows == "$6:$6"
+    header = [c.value for c in ws[6] if c.value]
+    assert header[:3] == ["Số TT", "Tên lĩnh vực", "Tổng số hồ sơ tiếp nhận"]
+    rows = {ws.cell(r, 2).value: [ws.cell(r, c).value for c in range(3, len(header) + 1)]
+            for r in range(7, ws.max_row + 1) if ws.cell(r, 2).value}
+    assert rows["Lĩnh vực Hộ tịch"] == [501, 458, 43]
+    assert rows["Cộng"][0] == 3225
+    ws = wb["Hồ sơ theo cơ quan"]
+    labels = {ws.cell(r, 2).value: (ws.cell(r, 3).value, ws.cell(r, 4).value, ws.cell(r, 5).value)
+              for r in range(7, ws.max_row + 1)}
+    ca = data.measures("cong_an")
+    qs = data.measures("quan_su")
+    assert labels["Số hồ sơ tiếp nhận trực tuyến"][1] == ca["truc_tuyen"] == 322
+    assert labels["Số hồ sơ tiếp nhận trực tiếp, bưu chính"][2] == qs["truc_tiep"]
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+def test_libreoffice_reads_the_values(exported, tmp_path):
+    data, out = exported
+    outdir = tmp_path / "csv"
+    outdir.mkdir()
+    src = outdir / "pl.xlsx"
+    shutil.copy(out, src)
+    # All sheets, UTF-8, values as stored (not as shown), formulas not exported.
+    filt = "csv:Text - txt - csv (StarCalc):44,34,76,1,,1033,false,true,false,false,false,-1"
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation=file://{tmp_path}/lo", "--headless", "--convert-to", filt,
+         "--outdir", str(outdir), str(src)],
+        check=True, capture_output=True, timeout=180,
+    )
+    files = {p.stem: p for p in outdir.glob("*.csv")}
+    assert files, list(outdir.iterdir())
+    form_csv = next(p for n, p in files.items() if n.endswith("Biểu mẫu 1"))
+    with open(form_csv, encoding="utf-8") as fh:
+        rows = list(csv.reader(fh))
+    by_stt = {r[0]: r for r in rows if r}
+    assert by_stt["5.1."][3] == "3225"
+    assert by_stt["1."][4] == NOTE  # the note stayed text
+    for form in data.catalogue.appendix_forms()[:3]:
+        path = next(p for n, p in files.items() if n.endswith(form.heading))
+        with open(path, encoding="utf-8") as fh:
+            by_stt = {r[0]: r for r in csv.reader(fh) if r}
+        for row in form.rows:
+            v = data.values.get(row.code) if row.has_value else None
+            got = by_stt[row.stt][3]
+            if v is None:
+                assert got == ""
+            elif row.kind == "text":
+                assert got == v
+            else:
+                want = Decimal(v).quantize(Decimal("0.1")) if (row.kind == "percent" or row.unit == "%") else Decimal(v)
+                assert Decimal(got) == want, (row.code, got, v)
+    dossier_csv = next(p for n, p in files.items() if n.endswith("Hồ sơ TTHC"))
+    with open(dossier_csv, encoding="utf-8") as fh:
+        rows = {r[1]: r for r in csv.reader(fh) if len(r) > 2}
+    assert rows["Cộng"][2] == "3225"
