@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import io
 import re
 import zipfile
 from pathlib import Path, PurePosixPath
@@ -419,7 +420,8 @@ class XlsBook(Book):
 
         self.path = path
         try:
-            self.book = xlrd.open_workbook(file_contents=data, on_demand=True)
+            # xlrd's warnings about damaged files go to a buffer, not to the user's console
+            self.book = xlrd.open_workbook(file_contents=data, on_demand=True, logfile=io.StringIO())
         except xlrd.XLRDError as e:
             msg = str(e).lower()
             if "encrypt" in msg or "password" in msg:
