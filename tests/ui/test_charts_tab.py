@@ -1,0 +1,200 @@
+"""The "Biểu đồ" tab: matplotlib only once the tab is shown, the period follows the window,
+re-draws reuse the figure, PNG/SVG/clipboard output."""
+import copy
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cchc_desktop import dataio, paths
+from cchc_desktop.exporting import charts
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def texts(fig):
+    out = [t.get_text() for t in fig.texts]
+    for ax in fig.axes:
+        out += [t.get_text() for t in ax.texts]
+    return out
+
+
+def heights(fig):
+    return [[p.get_height() for p in c.patches] for c in fig.axes[0].containers]
+
+
+@pytest.fixture
+def tab(ctx, qtbot):
+    from ui.charts_tab import ChartsTab
+
+    t = ChartsTab(ctx)
+    qtbot.addWidget(t)
+    t.resize(1100, 650)
+    return t
+
+
+def shown(tab, qtbot):
+    tab.show()
+    qtbot.waitExposed(tab)
+    assert tab.canvas is not None
+    return tab
+
+
+def add_2022(store):
+    """The demo again as 2022-NAM with other per-field figures."""
+    doc = copy.deepcopy(dataio.read_file(paths.resource("demo", "chi-lang-nam-2023.json")))
+    doc["period"].update(code="2022-NAM", start="2021-12-15", end="2022-12-14", doc_date=None)
+    for i, f in enumerate(doc["dossiers"]["ubnd"]["fields"]):
+        f["truc_tuyen"], f["truc_tiep"] = 100 * (i + 1), 10 * (i + 1)
+    return dataio.load(store, doc)
+
+
+def test_matplotlib_is_imported_when_the_tab_is_first_shown(demo_file, tmp_path):
+    """In a fresh process: the window (or, before it exists, the tab) is built without
+    matplotlib; showing the tab imports it and draws."""
+    db = tmp_path / "demo.sqlite"
+    db.write_bytes(Path(demo_file).read_bytes())
+    code = f"""
+import sys
+from ui.qt import QApplication, QTabWidget
+app = QApplication([])
+from cchc_desktop.store import open_store
+from ui.context import AppContext
+store = open_store(r'{db}')
+unit = store.unit()
+ctx = AppContext(store, unit['code'], store.get_period(unit['code'], '2023-NAM')['id'])
+try:
+    from ui.main_window import MainWindow
+except ImportError:
+    MainWindow = None
+from ui import charts_tab
+if MainWindow is not None:
+    w = MainWindow(ctx)  # with every feature of ui/features.py
+    key = 'extra:' + charts_tab.TITLE
+    if key not in w.tab_keys:  # until ui/features.py lists the tab
+        charts_tab.install(w)
+    tab = w.tab_widget(key)  # built into its page, the page not shown
+    w.show(); app.processEvents()
+    show = lambda: w.show_tab(key)
+else:
+    tabs = QTabWidget()
+    from ui.qt import QLabel
+    tabs.addTab(QLabel('khác'), 'Khác')
+    tab = charts_tab.ChartsTab(ctx)
+    tabs.addTab(tab, charts_tab.TITLE)
+    tabs.show(); app.processEvents()
+    show = lambda: tabs.setCurrentWidget(tab)
+assert 'matplotlib' not in sys.modules, 'matplotlib imported before the tab is shown'
+assert tab.canvas is None
+show(); app.processEvents()
+assert 'matplotlib' in sys.modules
+assert tab.canvas is not None and tab.canvas.figure.axes, 'no chart drawn'
+print('ok', MainWindow is not None)
+"""
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
+                       env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert r.returncode == 0 and "ok" in r.stdout, r.stdout + r.stderr
+
+
+def test_the_chart_list_and_the_first_chart(tab, qtbot):
+    assert [tab.kinds.item(i).text() for i in range(tab.kinds.count())] == list(charts.KINDS.values())
+    assert tab.canvas is None
+    shown(tab, qtbot)
+    fig = tab.canvas.figure
+    assert charts.KINDS["tiep-nhan-linh-vuc"] in texts(fig)
+    assert heights(fig) == [[458, 2645, 0, 44], [43, 0, 26, 9]]
+    assert not tab.indicator_combo.isVisible()
+    tab.set_kind("theo-xa")
+    assert tab.indicator_combo.isVisible()
+    assert tab.indicator() == "hs.ubnd.ty_le_truc_tuyen"
+    assert charts.NO_DATA in texts(fig)  # the demo holds no commune under it
+    tab.set_kind("tinh-trang-linh-vuc")
+    assert not tab.indicator_combo.isVisible()
+    assert tab.canvas.figure is fig  # one figure, re-drawn
+    assert heights(fig) == [[3143], [75], [0], [7]]
+
+
+def test_period_follows_the_window_and_its_own_combo(ctx, tab, qtbot):
+    p22 = add_2022(ctx.store)
+    ctx.invalidate("period")
+    shown(tab, qtbot)
+    fig = tab.canvas.figure
+    assert tab.period_combo.count() == 2
+    assert heights(fig)[0] == [458, 2645, 0, 44]
+    ctx.set_period(p22["id"])
+    assert tab.period_id() == p22["id"]
+    qtbot.waitUntil(lambda: heights(fig)[0] == [100, 200, 300, 400], timeout=3000)
+    # The tab's own combo: back to 2023 without changing the window's period.
+    tab.period_combo.setCurrentIndex(tab.period_combo.findData(ctx.store.get_period(ctx.unit_code, "2023-NAM")["id"]))
+    assert heights(tab.canvas.figure)[0] == [458, 2645, 0, 44]
+    assert ctx.period_id == p22["id"]
+    tab.set_kind("xu-huong")
+    online = tab.canvas.figure.axes[0].get_lines()[0]
+    assert list(online.get_ydata()) == pytest.approx([100 * 1000 / 1100, 100 * 3147 / 3225])
+
+
+def test_an_edit_redraws_after_a_short_pause(ctx, tab, qtbot):
+    shown(tab, qtbot)
+    fig = tab.canvas.figure
+    ok, _ = ctx.write("dossier", "set_dossier", ctx.period_id, "ubnd", "Hộ tịch", "truc_tuyen", 500)
+    assert ok
+    assert tab._timer.isActive()  # debounced, not drawn at once
+    qtbot.waitUntil(lambda: heights(fig)[0][0] == 500, timeout=3000)
+    assert tab.canvas.figure is fig
+
+
+def test_a_hidden_tab_redraws_when_shown_again(ctx, tab, qtbot):
+    shown(tab, qtbot)
+    tab.hide()
+    ctx.write("dossier", "set_dossier", ctx.period_id, "ubnd", "Hộ tịch", "truc_tiep", 7)
+    assert not tab._timer.isActive()
+    tab.show()
+    qtbot.waitExposed(tab)
+    assert heights(tab.canvas.figure)[1][0] == 7
+
+
+def test_save_png_svg_and_copy(ctx, tab, qtbot, tmp_path, monkeypatch, no_dialogs):
+    shown(tab, qtbot)
+    png = tab.save_as("png", str(tmp_path / "a.png"))
+    assert png.read_bytes()[:4] == b"\x89PNG"
+    # Through the dialog: the name offered names kind, unit and period; the suffix is added.
+    offered = {}
+
+    def fake_dialog(parent, caption, start, filters):
+        offered.update(caption=caption, start=start, filters=filters)
+        return str(tmp_path / "bieu-do"), filters
+
+    from ui import charts_tab
+
+    monkeypatch.setattr(charts_tab.QFileDialog, "getSaveFileName", staticmethod(fake_dialog))
+    svg = tab.save_as("svg")
+    assert svg == tmp_path / "bieu-do.svg" and b"<svg" in svg.read_bytes()[:500]
+    assert offered["caption"] == "Lưu biểu đồ"
+    assert Path(offered["start"]).name == "bieu-do-tiep-nhan-linh-vuc-xa-chi-lang-nam-2023-NAM.svg"
+    assert "Đã lưu biểu đồ" in tab.status.text()
+    # A folder that does not exist: a Vietnamese message, no traceback.
+    assert tab.save_as("png", str(tmp_path / "khong-co" / "a.png")) is None
+    assert no_dialogs and no_dialogs[-1][0] == "error" and "không tồn tại" in no_dialogs[-1][1]
+    from ui.qt import QGuiApplication
+
+    assert tab.copy_to_clipboard()
+    image = QGuiApplication.clipboard().image()
+    assert not image.isNull() and image.width() > 500
+
+
+def test_install_adds_the_tab(ctx, qtbot):
+    from ui import charts_tab
+
+    added = []
+
+    class FakeWindow:
+        pass
+
+    w = FakeWindow()
+    w.ctx = ctx
+    w.add_tab = lambda widget, title: added.append((widget, title))
+    tab = charts_tab.install(w)
+    qtbot.addWidget(tab)
+    assert added == [(tab, "Biểu đồ")]

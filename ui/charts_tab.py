@@ -1,0 +1,302 @@
+"""The "Biểu đồ" tab: the dossier charts of cchc_desktop.exporting.charts on screen.
+
+matplotlib is NOT imported when the window starts: the canvas (matplotlib's QtAgg backend) is
+created the first time the tab is shown. After that the one figure is cleared and re-drawn:
+on a change of the chart, the period or the indicator, and (debounced) on `data_changed`.
+The period follows the window's (`ctx.period_changed`) and can be chosen here as well.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from cchc_desktop import periods
+from cchc_desktop.errors import UserError
+from cchc_desktop.exporting import charts  # no matplotlib at import (it is imported to draw)
+from ui import messages
+from ui.qt import (
+    QComboBox, QFileDialog, QGuiApplication, QHBoxLayout, QImage, QLabel, QListWidget, QListWidgetItem,
+    QPushButton, QSizePolicy, QSplitter, Qt, QTimer, QVBoxLayout, QWidget,
+)
+
+TITLE = "Biểu đồ"
+DEBOUNCE_MS = 300
+KIND_ROLE = Qt.ItemDataRole.UserRole
+
+
+class ChartsTab(QWidget):
+    def __init__(self, ctx, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.canvas = None  # FigureCanvasQTAgg, made on first show
+        self._cache: dict[int, object] = {}  # period id → ReportData (not the current one)
+        self._dirty = True
+        self._last_dir: Path | None = None
+
+        self.kinds = QListWidget()
+        for kind, title in charts.KINDS.items():
+            item = QListWidgetItem(title)
+            item.setData(KIND_ROLE, kind)
+            item.setToolTip(title)
+            self.kinds.addItem(item)
+        self.kinds.setCurrentRow(0)
+        self.kinds.setMinimumWidth(220)
+
+        self.period_combo = QComboBox()
+        self.period_combo.setMinimumContentsLength(24)
+        self.indicator_label = QLabel("Chỉ tiêu so sánh:")
+        self.indicator_combo = QComboBox()
+        self.indicator_combo.setMinimumContentsLength(30)
+        self.indicator_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.save_png = QPushButton("Lưu PNG…")
+        self.save_svg = QPushButton("Lưu SVG…")
+        self.copy_button = QPushButton("Sao chép")
+        self.save_png.setToolTip("Lưu biểu đồ thành ảnh PNG (chèn vào Word, gửi Zalo…)")
+        self.save_svg.setToolTip("Lưu biểu đồ thành ảnh SVG (ảnh vẽ, phóng to không vỡ nét)")
+        self.copy_button.setToolTip("Sao chép ảnh biểu đồ để dán vào Word hoặc Excel (Ctrl+V)")
+
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Kỳ báo cáo:"))
+        top.addWidget(self.period_combo)
+        top.addWidget(self.indicator_label)
+        top.addWidget(self.indicator_combo, 1)
+        top.addStretch(0)
+        for b in (self.save_png, self.save_svg, self.copy_button):
+            top.addWidget(b)
+
+        self.placeholder = QLabel("Biểu đồ sẽ hiện ở đây.")
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.status = QLabel("")
+        self.status.setWordWrap(True)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        right = QWidget()
+        self.right_layout = QVBoxLayout(right)
+        self.right_layout.setContentsMargins(0, 0, 0, 0)
+        self.right_layout.addLayout(top)
+        self.right_layout.addWidget(self.placeholder, 1)
+        self.right_layout.addWidget(self.status)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.kinds)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([240, 900])
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(DEBOUNCE_MS)
+        self._timer.timeout.connect(self.redraw)
+
+        self._fill_periods()
+        self._update_indicator_visibility()
+        self.kinds.currentRowChanged.connect(self._on_kind)
+        self.period_combo.currentIndexChanged.connect(lambda _i: self.redraw())
+        self.indicator_combo.currentIndexChanged.connect(lambda _i: self.redraw())
+        self.save_png.clicked.connect(lambda: self.save_as("png"))
+        self.save_svg.clicked.connect(lambda: self.save_as("svg"))
+        self.copy_button.clicked.connect(self.copy_to_clipboard)
+        ctx.period_changed.connect(self._on_ctx_period)
+        ctx.data_changed.connect(self._on_data_changed)
+
+    # --- what is chosen -------------------------------------------------------------------
+    def kind(self) -> str:
+        item = self.kinds.currentItem()
+        return item.data(KIND_ROLE) if item else next(iter(charts.KINDS))
+
+    def set_kind(self, kind: str) -> None:
+        for row in range(self.kinds.count()):
+            if self.kinds.item(row).data(KIND_ROLE) == kind:
+                self.kinds.setCurrentRow(row)
+                return
+        raise KeyError(kind)
+
+    def period_id(self) -> int | None:
+        pid = self.period_combo.currentData()
+        return pid if pid is not None else self.ctx.period_id
+
+    def indicator(self) -> str:
+        return self.indicator_combo.currentData() or charts.DEFAULT_INDICATOR
+
+    def _fill_periods(self) -> None:
+        self.period_combo.blockSignals(True)
+        try:
+            current = self.period_combo.currentData() or self.ctx.period_id
+            self.period_combo.clear()
+            unit = self.ctx.unit_code
+            if unit is None and self.ctx.period_id is not None:
+                unit = self.ctx.store.period(self.ctx.period_id)["unit_code"]
+            rows = self.ctx.store.periods(unit) if unit else []
+            for p in reversed(rows):  # newest first, as the window's period list
+                key = periods.PeriodKey(p["year"], p["kind"])
+                self.period_combo.addItem(periods.label(key, p["start_date"], p["end_date"]), p["id"])
+            i = self.period_combo.findData(current)
+            self.period_combo.setCurrentIndex(i if i >= 0 else 0)
+        finally:
+            self.period_combo.blockSignals(False)
+
+    def _fill_indicators(self, data) -> None:
+        if self.indicator_combo.count():
+            return
+        self.indicator_combo.blockSignals(True)
+        try:
+            for name, label in charts.indicator_choices(data):
+                self.indicator_combo.addItem(label if len(label) < 90 else label[:88] + "…", name)
+                self.indicator_combo.setItemData(self.indicator_combo.count() - 1, label, Qt.ItemDataRole.ToolTipRole)
+            i = self.indicator_combo.findData(charts.DEFAULT_INDICATOR)
+            self.indicator_combo.setCurrentIndex(max(i, 0))
+        finally:
+            self.indicator_combo.blockSignals(False)
+
+    def _update_indicator_visibility(self) -> None:
+        show = charts.kind_needs_indicator(self.kind())
+        self.indicator_label.setVisible(show)
+        self.indicator_combo.setVisible(show)
+
+    # --- signals --------------------------------------------------------------------------
+    def _on_kind(self, _row: int) -> None:
+        self._update_indicator_visibility()
+        self.redraw()
+
+    def _on_ctx_period(self, period_id: int) -> None:
+        self._fill_periods()
+        i = self.period_combo.findData(period_id)
+        if i >= 0 and i != self.period_combo.currentIndex():
+            self.period_combo.blockSignals(True)
+            self.period_combo.setCurrentIndex(i)
+            self.period_combo.blockSignals(False)
+        self.schedule()
+
+    def _on_data_changed(self, what: str) -> None:
+        self._cache.clear()
+        if what in ("*", "period", "unit") or what.startswith("period"):
+            self._fill_periods()
+        self.schedule()
+
+    def schedule(self) -> None:
+        """Re-draw soon (several changes in a row make one re-draw), or when next shown."""
+        self._dirty = True
+        if self.canvas is not None and self.isVisible():
+            self._timer.start()
+
+    # --- drawing --------------------------------------------------------------------------
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self.canvas is None:
+            self._make_canvas()
+        if self._dirty:
+            self.redraw()
+
+    def _make_canvas(self) -> None:
+        from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+        from matplotlib.figure import Figure
+
+        fig = Figure(figsize=charts.SIZE, dpi=100)
+        self.canvas = FigureCanvasQTAgg(fig)
+        self.canvas.setMinimumSize(560, 340)
+        self.canvas.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.right_layout.replaceWidget(self.placeholder, self.canvas)
+        self.placeholder.hide()
+        self.placeholder.deleteLater()
+
+    def data_for(self, period_id: int):
+        from cchc_desktop import report
+
+        if period_id == self.ctx.period_id:
+            return self.ctx.data()
+        data = self._cache.get(period_id)
+        if data is None:
+            data = self._cache[period_id] = report.load_period(self.ctx.store, period_id, with_previous=False)
+        return data
+
+    def _options(self, kind: str, data) -> dict:
+        if kind == "theo-xa":
+            self._fill_indicators(data)
+            return {"indicator": self.indicator()}
+        if kind == "xu-huong":
+            unit = data.unit["code"]
+            return {"series": [self.data_for(p["id"]) for p in self.ctx.store.periods(unit)]}
+        return {}
+
+    def redraw(self, sync: bool = False) -> None:
+        """Draw the chosen chart into the one figure (nothing before the canvas exists)."""
+        self._timer.stop()
+        if self.canvas is None:
+            self._dirty = True
+            return
+        self._dirty = False
+        pid = self.period_id()
+        if pid is None:
+            self.canvas.figure.clear()
+            self.status.setText("Chưa chọn kỳ báo cáo.")
+            self.canvas.draw_idle()
+            return
+        kind = self.kind()
+        try:
+            data = self.data_for(pid)
+            charts.figure(kind, self.ctx.store, data, fig=self.canvas.figure, **self._options(kind, data))
+        except UserError as e:
+            self.canvas.figure.clear()
+            self.status.setText(str(e))
+        else:
+            self.status.setText("")
+        if sync:
+            self.canvas.draw()
+        else:
+            self.canvas.draw_idle()
+
+    # --- output ---------------------------------------------------------------------------
+    def _export_figure(self):
+        """The chart at its standard size (not the size of the window) for files and the clipboard."""
+        pid = self.period_id()
+        if pid is None:
+            raise UserError("Chưa chọn kỳ báo cáo.")
+        kind = self.kind()
+        data = self.data_for(pid)
+        return charts.figure(kind, self.ctx.store, data, **self._options(kind, data)), data
+
+    def default_name(self, suffix: str, data) -> str:
+        unit = re.sub(r"[^0-9A-Za-z_-]+", "-", data.unit["code"]).strip("-")
+        return f"bieu-do-{self.kind()}-{unit}-{data.key.code}.{suffix}"
+
+    def save_as(self, suffix: str, path: str | None = None) -> Path | None:
+        """Ask where (unless `path` is given) and write the chart there; returns the path written."""
+        try:
+            fig, data = self._export_figure()
+            if path is None:
+                folder = self._last_dir or Path(self.ctx.store.path).parent
+                filters = "Ảnh PNG (*.png)" if suffix == "png" else "Ảnh SVG (*.svg)"
+                chosen, _ = QFileDialog.getSaveFileName(
+                    self, "Lưu biểu đồ", str(folder / self.default_name(suffix, data)), filters)
+                if not chosen:
+                    return None
+                path = chosen
+            target = Path(path)
+            if target.suffix.lower() != f".{suffix}":
+                target = target.with_name(target.name + f".{suffix}")
+            written = charts.save(fig, target)
+        except UserError as e:
+            messages.error(self, str(e))
+            return None
+        self._last_dir = written.parent
+        self.status.setText(f"Đã lưu biểu đồ vào {written}")
+        return written
+
+    def copy_to_clipboard(self) -> bool:
+        try:
+            fig, _ = self._export_figure()
+        except UserError as e:
+            messages.error(self, str(e))
+            return False
+        image = QImage.fromData(charts.png_bytes(fig), "PNG")
+        QGuiApplication.clipboard().setImage(image)
+        self.status.setText("Đã sao chép biểu đồ. Dán vào Word hoặc Excel bằng Ctrl+V.")
+        return True
+
+
+def install(window) -> ChartsTab:
+    tab = ChartsTab(window.ctx)
+    window.add_tab(tab, TITLE)
+    return tab
