@@ -5,5 +5,6 @@ actions (`window.add_action(menu, text, callback, shortcut=None)`), tabs
 (`window.add_tab(widget, title)`) and run slow work with `window.run_task(...)`.
 """
 FEATURES: list[str] = [
+    "ui.charts_tab:install",
     "ui.export_word:install",
 ]
