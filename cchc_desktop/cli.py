@@ -19,6 +19,7 @@ COMMAND_MODULES: list[str] = [
     "cchc_desktop.commands.export",
     "cchc_desktop.commands.package",
     "cchc_desktop.commands.chart",
+    "cchc_desktop.commands.safety",
     "cchc_desktop.commands.register",
 ]
 

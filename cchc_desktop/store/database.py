@@ -47,18 +47,44 @@ def value_text(value) -> str | None:
     return str(value)
 
 
+CHECK_BUSY_TIMEOUT = 2.0  # seconds to wait for another program's write lock while checking
+RESTORE_HINT = "Hãy khôi phục từ một bản sao lưu (Tệp → Khôi phục bản sao lưu…, hoặc lệnh restore)."
+
+
+def _header_problem(p: Path, header: bytes, size: int) -> str | None:
+    """A file shorter than its own header says (copied half-way, USB pulled out)."""
+    if len(header) < 100:
+        return f"chỉ còn {size} byte"
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    if page_size < 512 or page_size & (page_size - 1):
+        return None  # not a size SQLite writes: quick_check will say what is wrong
+    wal = p.with_name(p.name + "-wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        return None  # pages may still be in the WAL; SQLite's own checks decide
+    pages = int.from_bytes(header[28:32], "big")
+    valid = header[24:28] == header[92:96] and pages > 0
+    if size % page_size:
+        return f"{size // 1024} KB, không trọn trang dữ liệu"
+    if valid and size < pages * page_size:
+        return f"chỉ còn {size // 1024} KB trên {pages * page_size // 1024} KB"
+    return None
+
+
 def check_file(path: str | Path) -> None:
     """Refuse a file that is not a usable data file of this app, without modifying it.
 
     A missing or empty file is fine (it will be created). Raises DataFileError with a
-    Vietnamese message that says what to do.
+    Vietnamese message that says what to do. The window's open path (`open_store`) and the
+    `check` command both go through this one function, so they agree on what is unusable.
     """
     p = Path(path)
-    if not p.exists() or p.stat().st_size == 0:
+    if not p.exists() or (p.is_file() and p.stat().st_size == 0):
         return
     if p.is_dir():
         raise DataFileError(f"“{p}” là một thư mục, không phải tệp dữ liệu. Hãy chọn một tệp .sqlite.")
     try:
+        size = p.stat().st_size
         with open(p, "rb") as fh:
             header = fh.read(100)
     except OSError as e:
@@ -68,10 +94,16 @@ def check_file(path: str | Path) -> None:
             f"Tệp “{p.name}” không phải là tệp dữ liệu của CCHC Desktop (hoặc đã bị hỏng). "
             "Hãy chọn đúng tệp, hoặc khôi phục từ một bản sao lưu."
         )
+    short = _header_problem(p, header, size)
+    if short:
+        raise DataFileError(
+            f"Tệp dữ liệu “{p.name}” bị hỏng: thiếu phần cuối ({short}), có thể do sao chép dở dang hoặc USB bị rút ra "
+            f"khi đang ghi. {RESTORE_HINT}"
+        )
     try:
-        conn = sqlite3.connect(f"{p.resolve().as_uri()}?mode=ro", uri=True)
+        conn = sqlite3.connect(f"{p.resolve().as_uri()}?mode=ro", uri=True, timeout=CHECK_BUSY_TIMEOUT)
     except sqlite3.Error as e:
-        raise DataFileError(f"Không mở được tệp “{p.name}”: {e}. Hãy khôi phục từ một bản sao lưu.") from None
+        raise DataFileError(f"Không mở được tệp “{p.name}”: {e}. {RESTORE_HINT}") from None
     try:
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
@@ -81,12 +113,6 @@ def check_file(path: str | Path) -> None:
             raise DataFileError(
                 f"Tệp “{p.name}” là cơ sở dữ liệu của một chương trình khác, không phải của CCHC Desktop. "
                 "Hãy chọn đúng tệp dữ liệu."
-            )
-        result = conn.execute("PRAGMA quick_check").fetchone()[0]
-        if result != "ok":
-            raise DataFileError(
-                f"Tệp dữ liệu “{p.name}” bị hỏng ({result}). Hãy khôi phục từ một bản sao lưu "
-                "(Tệp → Khôi phục bản sao lưu, hoặc lệnh restore)."
             )
         if "_sqlite_migrations" in tables:
             applied = [r[0] for r in conn.execute(
@@ -99,10 +125,20 @@ def check_file(path: str | Path) -> None:
                     f"{len(applied)}, phiên bản này chỉ hiểu đến {SCHEMA_VERSION}). Hãy cập nhật phần mềm "
                     "lên bản mới nhất rồi mở lại tệp; tệp không bị thay đổi."
                 )
+        result = [r[0] for r in conn.execute("PRAGMA quick_check(5)")]
+        if result != ["ok"]:
+            raise DataFileError(
+                f"Tệp dữ liệu “{p.name}” bị hỏng ({'; '.join(result)[:200]}). {RESTORE_HINT}"
+            )
+    except sqlite3.OperationalError as e:
+        if "locked" in str(e) or "busy" in str(e):
+            raise DataFileError(
+                f"Tệp dữ liệu “{p.name}” đang bị một chương trình khác khóa để ghi. "
+                "Hãy đóng chương trình đó (hoặc đợi nó ghi xong) rồi mở lại tệp."
+            ) from None
+        raise DataFileError(f"Tệp dữ liệu “{p.name}” bị hỏng hoặc không đọc được ({e}). {RESTORE_HINT}") from None
     except sqlite3.DatabaseError as e:
-        raise DataFileError(
-            f"Tệp dữ liệu “{p.name}” bị hỏng hoặc không đọc được ({e}). Hãy khôi phục từ một bản sao lưu."
-        ) from None
+        raise DataFileError(f"Tệp dữ liệu “{p.name}” bị hỏng hoặc không đọc được ({e}). {RESTORE_HINT}") from None
     finally:
         conn.close()
 
@@ -118,21 +154,94 @@ def connect(path: str | Path) -> sqlite3.Connection:
     return conn
 
 
-def open_store(path: str | Path, catalogue_path: str | Path | None = None) -> "Store":
+class _UpgradeFailed(Exception):
+    pass
+
+
+def upgrade(db: Database) -> None:
+    """Bring the file to this app's schema in ONE exclusive transaction: every pending
+    migration step (sqlite-utils nests each step's atomic() as a savepoint), the file's marks
+    (application_id, user_version). A failing step rolls everything back: the file stays as
+    it was. Foreign keys are off meanwhile so that a table rebuild cannot cascade deletes;
+    `foreign_key_check` runs before the commit instead."""
+    conn = db.conn
+    pending = migrations.pending(db)
+    marked = conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+    if not pending and marked and conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION:
+        return
+    conn.execute("PRAGMA foreign_keys = OFF")
+    try:
+        conn.execute("BEGIN EXCLUSIVE")
+        try:
+            if not marked:
+                conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            migrations.apply(db)
+            broken = conn.execute("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise _UpgradeFailed(f"liên kết dữ liệu không khớp ở bảng {broken[0][0]}")
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            conn.execute("COMMIT")
+        except BaseException as e:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            if isinstance(e, sqlite3.OperationalError) and ("locked" in str(e) or "busy" in str(e)):
+                raise
+            if isinstance(e, Exception) and not isinstance(e, UserError):
+                raise _UpgradeFailed(f"{type(e).__name__}: {e}") from e
+            raise
+    finally:
+        conn.execute("PRAGMA foreign_keys = ON")
+
+
+def open_store(path: str | Path, catalogue_path: str | Path | None = None, *,
+               lock: bool = True, backup: bool = False) -> "Store":
+    """Open (or create) a data file for writing.
+
+    In order: `check_file` (a damaged, foreign or newer file is refused, untouched); the
+    writer lock (`lock=True`: a second writer gets DataFileError, see store/lock.py); a backup
+    — always before an upgrade (if it cannot be made, the file is not upgraded), otherwise
+    when the content changed since the last backup (`backup=True`, what the window and the
+    command line pass; tests leave it off; a failure there only sets `store.backup_warning`);
+    then pending migrations in one exclusive transaction.
+    """
     check_file(path)
     p = Path(path)
     if p.parent and not p.parent.exists():
         raise DataFileError(f"Thư mục “{p.parent}” không tồn tại. Hãy chọn một thư mục có thật.")
+    existed = p.is_file() and p.stat().st_size > 0
+    from cchc_desktop.store import backup as backup_mod
+    from cchc_desktop.store.lock import WriterLock
+
+    writer_lock = WriterLock.acquire(p) if lock else None
+    conn = None
+    backup_warning = None
     try:
         conn = connect(p)
         db = Database(conn, execute_plugins=False)
-        if conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
-            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-        pending = migrations.pending(db)
-        if pending:
-            migrations.apply(db)
-        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        if existed:
+            older = bool(migrations.pending(db)) and bool(migrations.applied(db))
+            if older:
+                try:
+                    backup_mod.backup_now((conn, p), "nang-cap")
+                except UserError as e:
+                    raise DataFileError(
+                        f"Chưa nâng cấp được tệp “{p.name}” lên phiên bản mới vì không tạo được bản sao lưu "
+                        f"trước khi nâng cấp: {e} Tệp chưa bị thay đổi."
+                    ) from None
+            elif backup:
+                try:
+                    backup_mod.backup_if_changed((conn, p), "mo-tep")
+                except UserError as e:
+                    backup_warning = f"Chưa tạo được bản sao lưu tự động: {e}"
+        upgrade(db)
+    except _UpgradeFailed as e:
+        _abandon(conn, writer_lock)
+        raise DataFileError(
+            f"Không nâng cấp được tệp dữ liệu “{p.name}” lên phiên bản này ({e}). Tệp vẫn giữ nguyên như "
+            f"trước và đã có bản sao lưu trong thư mục “{backup_mod.DIR_NAME}”. Hãy báo cho người hỗ trợ kỹ thuật."
+        ) from None
     except sqlite3.OperationalError as e:
+        _abandon(conn, writer_lock)
         msg = str(e)
         if "readonly" in msg or "unable to open" in msg:
             raise DataFileError(
@@ -141,10 +250,31 @@ def open_store(path: str | Path, catalogue_path: str | Path | None = None) -> "S
             ) from None
         if "locked" in msg or "busy" in msg:
             raise DataFileError(f"Tệp dữ liệu “{p.name}” đang được một chương trình khác dùng. Hãy đóng nó rồi thử lại.") from None
+        if "full" in msg:
+            raise DataFileError(f"Ổ đĩa đã đầy, không mở được tệp dữ liệu “{p.name}”. Hãy giải phóng dung lượng rồi thử lại.") from None
         raise DataFileError(f"Không mở được tệp dữ liệu “{p.name}”: {msg}.") from None
+    except BaseException:
+        _abandon(conn, writer_lock)
+        raise
     store = Store(db, p)
-    store.register_catalogue(catalogue_mod.load(catalogue_path))
+    store.writer_lock = writer_lock
+    store.backup_warning = backup_warning
+    try:
+        store.register_catalogue(catalogue_mod.load(catalogue_path))
+    except BaseException:
+        store.close()
+        raise
     return store
+
+
+def _abandon(conn, writer_lock) -> None:
+    if conn is not None:
+        try:
+            conn.close()
+        except sqlite3.Error:
+            pass
+    if writer_lock is not None:
+        writer_lock.release()
 
 
 class Store:
@@ -157,6 +287,9 @@ class Store:
 
     def close(self) -> None:
         self.db.close()
+        lock = getattr(self, "writer_lock", None)  # set by open_store (store/lock.py)
+        if lock is not None:
+            lock.release()
 
     # --- catalogues ---------------------------------------------------------------------
     def register_catalogue(self, cat: catalogue_mod.Catalogue, make_default: bool = True) -> None:
