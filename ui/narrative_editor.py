@@ -376,6 +376,7 @@ class SectionBlock(QFrame):
         self._loading = False
         self.writing = False
         self.picker: PlaceholderPicker | None = None
+        self.max_height = 0  # set by the NarrativeEditor from its visible height
         self.setObjectName("sectionBlock")
         self.setFrameShape(QFrame.StyledPanel)
 
@@ -532,6 +533,9 @@ class SectionBlock(QFrame):
         lines = max(MIN_LINES, min(MAX_LINES, int(lines) + 1))
         fm = self.editor.fontMetrics()
         h = int(lines * fm.lineSpacing() + 2 * self.editor.frameWidth() + self.editor.document().documentMargin() * 2 + 4)
+        if self.max_height:  # never taller than the page that shows it: one scroll at a time
+            floor = int(MIN_LINES * fm.lineSpacing() + 2 * self.editor.frameWidth() + 12)
+            h = max(floor, min(h, self.max_height))
         if self.splitter.height() != h:
             self.splitter.setFixedHeight(h)
 
@@ -719,6 +723,7 @@ class NarrativeEditor(QWidget):
             inner_layout.addWidget(block)
         inner_layout.addStretch(1)
         self.scroll.setWidget(inner)
+        self.scroll.viewport().installEventFilter(self)
         layout.addWidget(self.scroll, 1)
 
         self._refresh_timer = QTimer(self)
@@ -797,6 +802,18 @@ class NarrativeEditor(QWidget):
             if block.editor.isReadOnly() != ro:
                 block.set_read_only(ro)
                 block.refresh_figures()
+
+    def eventFilter(self, obj, event):  # noqa: N802
+        if obj is self.scroll.viewport() and event.type() == QEvent.Resize:
+            self._fit_blocks()
+        return super().eventFilter(obj, event)
+
+    def _fit_blocks(self) -> None:
+        room = self.scroll.viewport().height() - 70  # the block's title row and margins
+        for block in self.blocks.values():
+            if block.max_height != room:
+                block.max_height = room
+                block._fit_height()
 
     def showEvent(self, e):  # noqa: N802
         super().showEvent(e)
