@@ -15,7 +15,7 @@ from ui import messages
 from ui.qt import (
     QAbstractItemView, QAbstractTableModel, QColor, QComboBox, QHBoxLayout, QHeaderView, QLabel,
     QLineEdit, QModelIndex, QPushButton, QStyledItemDelegate, QTableView, Qt,
-    QVBoxLayout, QWidget,
+    QKeySequence, QShortcut, QUndoCommand, QUndoStack, QVBoxLayout, QWidget,
 )
 
 COL_NUMBER = 0
@@ -58,6 +58,24 @@ def parse_date(text: str) -> str | None:
     raise ValueError(f"Ngày “{raw}” không hợp lệ. Hãy gõ theo dạng ngày/tháng/năm, ví dụ 30/12/2022.")
 
 
+class _DocEdit(QUndoCommand):
+    """One accepted edit of a document, already written when pushed."""
+
+    def __init__(self, model, doc_id: int, field: str, old, new):
+        super().__init__(field)
+        self.model, self.doc_id, self.field, self.old, self.new = model, doc_id, field, old, new
+        self._done = True
+
+    def redo(self):
+        if self._done:
+            self._done = False
+            return
+        self.model._apply(self.doc_id, self.field, self.new)
+
+    def undo(self):
+        self.model._apply(self.doc_id, self.field, self.old)
+
+
 class DocumentsModel(QAbstractTableModel):
     """The issued documents of the current period."""
 
@@ -68,6 +86,7 @@ class DocumentsModel(QAbstractTableModel):
         self._read_only = False
         self._rejected: dict[tuple[int, int], tuple[str, str]] = {}  # (doc id, col) → (text, message)
         self._writing = False
+        self.undo_stack = QUndoStack(self)
         ctx.period_changed.connect(self._on_period_changed)
         ctx.data_changed.connect(self._on_data_changed)
         self.reload()
@@ -83,6 +102,7 @@ class DocumentsModel(QAbstractTableModel):
 
     def _on_period_changed(self, _pid) -> None:
         self._rejected.clear()
+        self.undo_stack.clear()
         self.reload()
 
     def _on_data_changed(self, what: str) -> None:
@@ -175,9 +195,21 @@ class DocumentsModel(QAbstractTableModel):
             self._reject(index, doc, col, text, msg)
             return False
         self._rejected.pop((doc["id"], col), None)
+        old = doc.get(FIELDS[col])
         doc[FIELDS[col]] = stored
         self.dataChanged.emit(index, index)
+        if (old or None) != (stored or None):
+            self.undo_stack.push(_DocEdit(self, doc["id"], FIELDS[col], old, stored))
         return True
+
+    def undo(self) -> None:
+        """Ctrl+Z outside a cell editor: the last accepted edit's old value goes back."""
+        if self.undo_stack.canUndo():
+            self.undo_stack.undo()
+
+    def _apply(self, doc_id: int, field: str, value) -> bool:
+        ok, _ = self.ctx.write("documents", "update_document", doc_id, **{field: value})
+        return ok
 
     def _reject(self, index, doc, col, text, message) -> None:
         self._rejected[(doc["id"], col)] = (text, message)
@@ -242,6 +274,9 @@ class DocumentsPanel(QWidget):
                                   | QAbstractItemView.AnyKeyPressed)
         self.view.setWordWrap(False)
         self.view.setAccessibleName("Danh sách văn bản đã ban hành")
+        undo = QShortcut(QKeySequence.Undo, self.view)
+        undo.setContext(Qt.WidgetShortcut)
+        undo.activated.connect(self.model.undo)
         h = self.view.horizontalHeader()
         h.setSectionResizeMode(QHeaderView.Interactive)
         h.setSectionResizeMode(COL_SUMMARY, QHeaderView.Stretch)

@@ -18,7 +18,7 @@ from ui.qt import (
     QAbstractItemDelegate, QAbstractItemView, QAbstractTableModel, QColor, QDialog,
     QDialogButtonBox, QFont, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
     QModelIndex, QPushButton, QScrollArea, QSizePolicy, QStyledItemDelegate,
-    QTableView, Qt, QVBoxLayout, QWidget,
+    QShortcut, QKeySequence, QTableView, Qt, QUndoCommand, QUndoStack, QVBoxLayout, QWidget,
 )
 
 # Column numbers (named, as Vorta does).
@@ -62,6 +62,24 @@ REJECTED_BG = QColor("#fecaca")
 MISMATCH_FG = QColor("#b91c1c")
 
 
+class _CellEdit(QUndoCommand):
+    """One accepted edit of the table, already written when pushed; undo writes the old value back."""
+
+    def __init__(self, model, method: str, redo_args: tuple, undo_args: tuple):
+        super().__init__(method)
+        self.model, self.method, self.redo_args, self.undo_args = model, method, redo_args, undo_args
+        self._done = True
+
+    def redo(self):
+        if self._done:
+            self._done = False
+            return
+        self.model._apply(self.method, *self.redo_args)
+
+    def undo(self):
+        self.model._apply(self.method, *self.undo_args)
+
+
 class DossierTableModel(QAbstractTableModel):
     """One agency's dossier table over the AppContext; every edit is one ctx.write."""
 
@@ -77,6 +95,7 @@ class DossierTableModel(QAbstractTableModel):
         self._read_only = False
         self._rejected: dict[tuple[int, int], tuple[str, str]] = {}  # (row, col) → (text, message)
         self._writing = False
+        self.undo_stack = QUndoStack(self)
         ctx.period_changed.connect(self._on_period_changed)
         ctx.data_changed.connect(self._on_data_changed)
         self.reload()
@@ -105,6 +124,7 @@ class DossierTableModel(QAbstractTableModel):
 
     def _on_period_changed(self, _pid) -> None:
         self._rejected.clear()
+        self.undo_stack.clear()
         self.reload()
 
     def _on_data_changed(self, what: str) -> None:
@@ -264,9 +284,13 @@ class DossierTableModel(QAbstractTableModel):
             if text.strip() == old:
                 return True
             ok, msg = self._write("rename_field", pid, self.agency, old, text)
+            command = ("rename_field", (pid, self.agency, old, text.strip()), (pid, self.agency, text.strip(), old))
         else:
             field = "" if self.is_total_row(row) else self.field_at(row)
-            ok, msg = self._write("set_dossier", pid, self.agency, field, TYPED[col], text)
+            key = TYPED[col]
+            before = (self.table.total if field == "" else self.table.fields[row]).get(key)
+            ok, msg = self._write("set_dossier", pid, self.agency, field, key, text)
+            command = ("set_dossier", (pid, self.agency, field, key, text), (pid, self.agency, field, key, before))
         if not ok:
             self._rejected[(row, col)] = (text, msg)
             self.dataChanged.emit(index, index)
@@ -275,7 +299,21 @@ class DossierTableModel(QAbstractTableModel):
         rejected = dict(self._rejected)
         self.reload()  # totals and computed columns follow
         self._rejected = rejected
+        if col != COL_FIELD and msg == command[2][4]:
+            return True  # nothing changed: nothing to undo
+        self.undo_stack.push(_CellEdit(self, *command))
         return True
+
+    def undo(self) -> None:
+        """Ctrl+Z outside a cell editor: write the last accepted edit's old value back."""
+        if self.undo_stack.canUndo():
+            self.undo_stack.undo()
+
+    def _apply(self, method, *args) -> bool:
+        ok, _ = self._write(method, *args)
+        self._rejected.clear()
+        self.reload()
+        return ok
 
     def _write(self, method, *args):
         self._writing = True
@@ -424,6 +462,9 @@ class AgencyBox(QGroupBox):
         self.view = DossierTableView()
         self.view.setModel(self.model)
         self.view.setAccessibleName(f"Bảng hồ sơ {dossiers.AGENCIES[agency]}")
+        undo = QShortcut(QKeySequence.Undo, self.view)
+        undo.setContext(Qt.WidgetShortcut)
+        undo.activated.connect(self.model.undo)
         layout.addWidget(self.view)
         row = QHBoxLayout()
         self.add_button = QPushButton("Thêm lĩnh vực")

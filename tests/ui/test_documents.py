@@ -43,6 +43,12 @@ def test_edit_writes_the_store(model, ctx):
     assert docs_in_file(ctx)[0]["summary"] == "về CCHC năm 2023"
     assert model.setData(model.index(0, COL_DATE), "")  # a date may be unknown
     assert docs_in_file(ctx)[0]["date"] is None
+    # Undo, newest first.
+    model.undo()
+    assert docs_in_file(ctx)[0]["date"] == "2022-12-31"
+    model.undo()
+    assert docs_in_file(ctx)[0]["summary"] == "về Cải cách hành chính năm 2023"
+    assert model.data(model.index(0, COL_SUMMARY)) == "về Cải cách hành chính năm 2023"
 
 
 def test_invalid_date_refused_and_kept_on_screen(model, ctx):

@@ -109,6 +109,25 @@ def test_set_data_writes_the_store(model, ctx):
     assert model.is_computed(4, COL_CARRIED) and model.data(model.index(4, COL_CARRIED)) == "4"
 
 
+def test_undo_writes_the_old_value_back(model, ctx):
+    from ui.dossier_tab import COL_DIRECT, COL_EARLY, COL_FIELD
+
+    assert model.setData(model.index(0, COL_DIRECT), "50")
+    assert model.setData(model.index(4, COL_EARLY), "")
+    assert model.setData(model.index(0, COL_FIELD), "Hộ tịch mới")
+    assert model.setData(model.index(0, COL_DIRECT), "50")  # unchanged: nothing to undo
+    model.undo()
+    assert model.field_at(0) == "Hộ tịch"
+    model.undo()
+    assert cell_in_file(ctx, "ubnd", "", "truoc_han") == 3143
+    model.undo()
+    assert cell_in_file(ctx, "ubnd", "Hộ tịch", "truc_tiep") == 43
+    assert model.data(model.index(0, COL_DIRECT)) == "43"
+    model.undo()  # nothing left: no harm
+    model.undo_stack.redo()
+    assert cell_in_file(ctx, "ubnd", "Hộ tịch", "truc_tiep") == 50
+
+
 def test_invalid_input_refused(model, ctx):
     from ui.dossier_tab import COL_DIRECT, REJECTED_BG
 
@@ -224,6 +243,10 @@ def test_enter_moves_down(panel, qtbot):
     qtbot.waitUntil(lambda: view.currentIndex().row() != 0, timeout=1000)
     assert view.currentIndex().row() == 1 and view.currentIndex().column() == COL_DIRECT
     assert box.model.data(box.model.index(0, COL_DIRECT)) == "40"
+    # Ctrl+Z in the table (not in a cell editor) undoes the last accepted edit.
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key_Z, Qt.ControlModifier)
+    assert box.model.data(box.model.index(0, COL_DIRECT)) == "43"
 
 
 def test_rename_and_remove_field(panel, ctx, qtbot, monkeypatch):
