@@ -291,6 +291,27 @@ def test_the_figure_is_reused(mini_store):
     assert is_no_data(fig) and fig.axes == []
     charts.figure("tiep-nhan-linh-vuc", store, data, fig=fig)
     assert len(fig.axes) == 1 and container_heights(fig.axes[0]) == [[1], [2]]
+    # The same kind again with other figures: the axes stay, nothing of the old chart does.
+    ax = fig.axes[0]
+    store.add_field(pid, "ubnd", "B")
+    store.set_dossier(pid, "ubnd", "B", "truc_tuyen", 30)
+    store.set_dossier(pid, "ubnd", "B", "truc_tiep", 4)
+    charts.figure("tiep-nhan-linh-vuc", store, data_of(store, pid), fig=fig)
+    assert fig.axes == [ax]
+    assert container_heights(ax) == [[1, 30], [2, 4]]
+    assert tick_labels(ax) == ["A", "B"]
+    assert len(ax.get_legend().get_texts()) == 2
+    # segment labels where they fit (30 and 4 of 34; 1 and 2 are too small), then the totals
+    assert [t.get_text() for t in ax.texts] == ["30", "4", "3", "34"]
+    assert len(fig.texts) == 2  # title and subtitle, not twice
+    # and the no-data picture on a reused figure drops the axes
+    charts.figure("tiep-nhan-linh-vuc", store, _empty(store), fig=fig)
+    assert fig.axes == [] and is_no_data(fig)
+
+
+def _empty(store):
+    p = store.create_period("x1", "2020-NAM")["id"]
+    return data_of(store, p)
 
 
 def test_save_png_and_svg_atomically(demo_store, tmp_path):

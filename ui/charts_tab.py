@@ -40,7 +40,10 @@ class ChartsTab(QWidget):
             item.setToolTip(title)
             self.kinds.addItem(item)
         self.kinds.setCurrentRow(0)
-        self.kinds.setMinimumWidth(220)
+        self.kinds.setWordWrap(True)
+        self.kinds.setSpacing(3)
+        self.kinds.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.kinds.setMinimumWidth(200)
 
         self.period_combo = QComboBox()
         self.period_combo.setMinimumContentsLength(24)
@@ -81,7 +84,7 @@ class ChartsTab(QWidget):
         splitter.addWidget(self.kinds)
         splitter.addWidget(right)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([240, 900])
+        splitter.setSizes([260, 900])
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
 

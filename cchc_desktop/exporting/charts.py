@@ -79,8 +79,10 @@ _SUBTITLE_Y = 0.895
 # --- public API ---------------------------------------------------------------------------
 def figure(kind: str, store, data, fig: Figure | None = None, title: bool = True, **options) -> Figure:
     """Draw chart `kind` for `data` (a ReportData); `store` is needed by xu-huong, theo-thang
-    and theo-xa (None draws what `data` alone holds). `fig` is reused (cleared) when given.
-    Options: `indicator` (theo-xa)."""
+    and theo-xa (None draws what `data` alone holds). `fig` is reused when given: cleared for
+    another kind; for the kind it shows already, its axes stay and only what was drawn on
+    them is replaced (a re-draw after a period change costs the drawing, not a new axes).
+    Options: `indicator` (theo-xa), `series` (xu-huong: the ReportData of every period)."""
     if kind not in KINDS:
         known = ", ".join(KINDS)
         raise UserError(f"Không có loại biểu đồ “{kind}”. Các loại có: {known}.")
@@ -90,8 +92,13 @@ def figure(kind: str, store, data, fig: Figure | None = None, title: bool = True
 
         fig = Figure(figsize=SIZE, dpi=100)
         FigureCanvasAgg(fig)
+    elif getattr(fig, "_cchc_kind", None) == kind and fig.axes == [getattr(fig, "_cchc_axes", None)]:
+        for t in list(fig.texts):
+            t.remove()
+        _reset_axes(fig.axes[0])
     else:
         fig.clear()
+    fig._cchc_kind = kind
     fig.set_facecolor("white")
     draw = {
         "tiep-nhan-linh-vuc": _received_by_field,
@@ -196,6 +203,8 @@ def _header(fig: Figure, title: str | None, subtitle: str | None) -> None:
 
 
 def _no_data(fig: Figure, title: str | None, subtitle: str | None, hint: str | None = None) -> None:
+    for ax in list(fig.axes):
+        fig.delaxes(ax)
     _header(fig, title, subtitle)
     fig.text(0.5, 0.5, NO_DATA, ha="center", va="center", fontsize=14, color="#555555", family=FONT)
     if hint:
@@ -203,8 +212,22 @@ def _no_data(fig: Figure, title: str | None, subtitle: str | None, hint: str | N
                  color="#777777", family=FONT)
 
 
+def _reset_axes(ax) -> None:
+    """Take off everything a chart drew on the axes, keep the axes (and its ticks)."""
+    for c in list(ax.containers):
+        c.remove()
+    for a in [*ax.patches, *ax.texts, *ax.lines, *ax.collections]:
+        a.remove()
+    if ax.legend_ is not None:
+        ax.legend_.remove()
+
+
 def _axes(fig: Figure):
+    ax = getattr(fig, "_cchc_axes", None)
+    if ax is not None and fig.axes == [ax]:
+        return ax
     ax = fig.add_axes(_AX_RECT)
+    fig._cchc_axes = ax
     ax.spines["top"].set_visible(False)
     ax.spines["right"].set_visible(False)
     ax.grid(axis="y", color="#e3e3e3", linewidth=0.8)
