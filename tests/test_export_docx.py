@@ -210,8 +210,8 @@ def test_header_block_text_and_format(doc):
     assert "Số:     /BC-UBND" in body_texts(doc)
     # A rule under the agency and under the Tiêu ngữ: bordered empty paragraphs.
     left, right = header.rows[0].cells
-    assert any(p._p.find(f"{W}pPr/{W}pBdr/{W}bottom") is not None and not p.text for p in left.paragraphs)
-    ruled = [p for p in right.paragraphs if p._p.find(f"{W}pPr/{W}pBdr/{W}bottom") is not None]
+    assert any(p._p.find(f"{W}pPr/{W}pBdr/{W}top") is not None and not p.text for p in left.paragraphs)
+    ruled = [p for p in right.paragraphs if p._p.find(f"{W}pPr/{W}pBdr/{W}top") is not None]
     assert len(ruled) == 1 and not ruled[0].text
     # Order: Quốc hiệu, Tiêu ngữ, rule, date.
     texts = [norm(p.text) for p in right.paragraphs]
@@ -226,7 +226,7 @@ def test_title_and_trich_yeu(doc):
     assert only_format(t)["bold"] and only_format(t)["size"] == 14
     assert t.alignment == WD_ALIGN_PARAGRAPH.CENTER
     nxt = t._p.getnext()
-    assert nxt.find(f"{W}pPr/{W}pBdr/{W}bottom") is not None  # the short rule under it
+    assert nxt.find(f"{W}pPr/{W}pBdr/{W}top") is not None  # the short rule under it
 
 
 def test_body_paragraph_format_and_headings(doc):
@@ -577,3 +577,12 @@ def test_file_name_without_diacritics(demo_data, demo_store):
     data = report.load_report(demo_store, None, "2024-6T")
     assert docx_report.file_name(data) == "BC CCHC 6 thang dau nam 2024 - xa Chi Lang Nam.docx"
     assert docx_report.ascii_text("Đồng Tháp: Ỹ") == "Dong Thap: Y"
+
+
+def test_rule_under_tieu_ngu_as_long_as_the_text(doc):
+    right = doc.tables[0].rows[0].cells[1]
+    rule = next(p for p in right.paragraphs if p._p.find(f"{W}pPr/{W}pBdr/{W}top") is not None)
+    ind = rule._p.find(f"{W}pPr/{W}ind")
+    width_mm = (right.width - Pt(int(ind.get(f"{W}left")) / 20) - Pt(int(ind.get(f"{W}right")) / 20)) / Mm(1)
+    # "Độc lập - Tự do - Hạnh phúc" in 13 pt bold Times New Roman is about 55–56 mm wide.
+    assert 52 <= width_mm <= 59

@@ -77,6 +77,7 @@ def ppr(
     keep_next: bool = False,
     keep_lines: bool = False,
     border_bottom: bool = False,
+    border_top: bool = False,
     outline: int | None = None,
     size: float | None = None,
 ) -> str:
@@ -86,8 +87,9 @@ def ppr(
         out.append("<w:keepNext/>")
     if keep_lines:
         out.append("<w:keepLines/>")
-    if border_bottom:
-        out.append('<w:pBdr><w:bottom w:val="single" w:sz="6" w:space="0" w:color="000000"/></w:pBdr>')
+    if border_top or border_bottom:
+        side = "top" if border_top else "bottom"
+        out.append(f'<w:pBdr><w:{side} w:val="single" w:sz="6" w:space="0" w:color="000000"/></w:pBdr>')
     spacing = f'<w:spacing w:before="{before}" w:after="{after}"'
     if line is not None:
         spacing += f' w:line="{line}" w:lineRule="{line_rule}"'
@@ -115,11 +117,13 @@ def para(runs_xml: str = "", **fmt) -> str:
     return f"<w:p>{ppr(**fmt)}{runs_xml}</w:p>"
 
 
-def rule(length_mm: float, box_mm: float, size: float = 2, after: int = 0) -> str:
-    """A centred horizontal rule `length_mm` long inside a box `box_mm` wide: an empty,
-    three-point-high paragraph with a bottom border, narrowed by its indents."""
+def rule(length_mm: float, box_mm: float, size: float = 2, after: int = 0, gap: int = 80) -> str:
+    """A centred horizontal rule `length_mm` long inside a box `box_mm` wide, `gap` twips under
+    the text above: an empty, one-point-high paragraph with a top border (drawn below its space
+    before), narrowed by its indents."""
     side = max(0, mm((box_mm - length_mm) / 2))
-    return para(left=side, right=side, line=60, line_rule="exact", border_bottom=True, size=size, after=after)
+    return para(left=side, right=side, before=gap, line=20, line_rule="exact", border_top=True, size=size,
+                after=after)
 
 
 def page_field(size: float = 14) -> str:

@@ -47,7 +47,7 @@ PAGE_NUMBER = 14
 
 # Body paragraphs: justified, first line 1.27 cm, 6 pt after, line spacing 1.15.
 BODY_FMT = dict(align="both", first_line=X.mm(12.7), after=120, line=276)
-TIEU_NGU_MM = 48.6  # "Độc lập - Tự do - Hạnh phúc" in 13 pt bold Times New Roman
+TIEU_NGU_MM = 55.5  # "Độc lập - Tự do - Hạnh phúc", 13 pt bold Times New Roman (advance widths)
 
 COLUMN_LABELS = ("STT", "Chỉ tiêu thống kê", "Kết quả thống kê", "Đơn vị tính", "Số lượng/ Tỷ lệ", "Ghi chú")
 COLUMN_NOTE = "(sử dụng cho kỳ báo cáo hàng quý, 6 tháng, năm)"
@@ -194,7 +194,7 @@ def _title(b: _Body, data: ReportData) -> None:
     b.p(X.run("BÁO CÁO", BODY, bold=True), align="center", before=480, after=0)
     # The seed breaks the trích yếu after the period: "… năm 2023 / phương hướng, nhiệm vụ …".
     b.p(X.run(trich_yeu(data).replace(", phương hướng", ",\nphương hướng", 1), BODY, bold=True), align="center")
-    b.add(X.rule(30, TEXT_W, after=360))
+    b.add(X.rule(30, TEXT_W, after=360, gap=140))
     b.paragraphs += 1
 
 
