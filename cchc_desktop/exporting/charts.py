@@ -72,16 +72,19 @@ STATUS_LABELS = {
 
 # Layout, in figure fractions: fixed so a re-draw never runs a layout engine.
 _AX_RECT = (0.09, 0.15, 0.88, 0.59)
+_AX_RECT_NO_TITLE = (0.11, 0.12, 0.86, 0.63)
 _TITLE_Y = 0.955
 _SUBTITLE_Y = 0.895
 
 
 # --- public API ---------------------------------------------------------------------------
-def figure(kind: str, store, data, fig: Figure | None = None, title: bool = True, **options) -> Figure:
+def figure(kind: str, store, data, fig: Figure | None = None, title: bool = True,
+           size: tuple[float, float] | None = None, **options) -> Figure:
     """Draw chart `kind` for `data` (a ReportData); `store` is needed by xu-huong, theo-thang
     and theo-xa (None draws what `data` alone holds). `fig` is reused when given: cleared for
     another kind; for the kind it shows already, its axes stay and only what was drawn on
     them is replaced (a re-draw after a period change costs the drawing, not a new axes).
+    `title=False` leaves the title to a caption (the Word report); `size` in inches.
     Options: `indicator` (theo-xa), `series` (xu-huong: the ReportData of every period)."""
     if kind not in KINDS:
         known = ", ".join(KINDS)
@@ -90,15 +93,15 @@ def figure(kind: str, store, data, fig: Figure | None = None, title: bool = True
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
 
-        fig = Figure(figsize=SIZE, dpi=100)
+        fig = Figure(figsize=size or SIZE, dpi=100)
         FigureCanvasAgg(fig)
-    elif getattr(fig, "_cchc_kind", None) == kind and fig.axes == [getattr(fig, "_cchc_axes", None)]:
+    elif getattr(fig, "_cchc_kind", None) == (kind, title) and fig.axes == [getattr(fig, "_cchc_axes", None)]:
         for t in list(fig.texts):
             t.remove()
         _reset_axes(fig.axes[0])
     else:
         fig.clear()
-    fig._cchc_kind = kind
+    fig._cchc_kind = (kind, title)
     fig.set_facecolor("white")
     draw = {
         "tiep-nhan-linh-vuc": _received_by_field,
@@ -138,7 +141,7 @@ def report_charts(data) -> list[tuple[str, bytes]]:
     out = []
     where = _where(data)
     for kind in ("tiep-nhan-linh-vuc", "tinh-trang-linh-vuc"):
-        fig = figure(kind, None, data, title=False)
+        fig = figure(kind, None, data, title=False, size=(7.0, 4.0))
         if has_data(fig):
             out.append((f"{KINDS[kind]} ({where})", png_bytes(fig, dpi=200)))
     return out
@@ -197,7 +200,7 @@ def _header(fig: Figure, title: str | None, subtitle: str | None) -> None:
     if title:
         fig.text(0.5, _TITLE_Y, title, ha="center", va="top", fontsize=13, fontweight="bold", family=FONT)
     if subtitle:
-        y = _SUBTITLE_Y if title else _TITLE_Y
+        y = _SUBTITLE_Y if title else 0.975
         fig.text(0.5, y, subtitle, ha="center", va="top", fontsize=9.5, color="#444444", family=FONT,
                  wrap=False)
 
@@ -226,7 +229,8 @@ def _axes(fig: Figure):
     ax = getattr(fig, "_cchc_axes", None)
     if ax is not None and fig.axes == [ax]:
         return ax
-    ax = fig.add_axes(_AX_RECT)
+    titled = getattr(fig, "_cchc_kind", (None, True))[1]
+    ax = fig.add_axes(_AX_RECT if titled else _AX_RECT_NO_TITLE)
     fig._cchc_axes = ax
     ax.spines["top"].set_visible(False)
     ax.spines["right"].set_visible(False)
