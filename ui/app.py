@@ -99,9 +99,17 @@ def run(db_path: str | None, screenshot_dir: str | None = None, quit_after_show:
     if screenshot_dir:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = _app()
+    guard = None
     try:
         path = Path(db_path) if db_path else paths.default_db_path()
-        store = open_store(path)
+        if not screenshot_dir:
+            from ui import single_instance
+
+            guard = single_instance.claim(path)
+            if guard is None:  # another window has this file open; it was asked to come forward
+                messages.info(None, single_instance.ALREADY_OPEN.format(name=path.name))
+                return 0
+        store = open_store(path, backup=not screenshot_dir)  # a backup when it changed since the last one
     except (DataFileError, UserError) as e:
         if screenshot_dir:
             sys.stderr.write(f"cchc-desktop: {e}\n")
@@ -125,6 +133,8 @@ def run(db_path: str | None, screenshot_dir: str | None = None, quit_after_show:
                 return 0
             period_id = dlg.period_id
         window = open_window(store, period_id)
+        if guard is not None:
+            guard.attach(window)  # a second start on this file brings this window forward
         window.resize(*_window_size())
         window.show()
         if screenshot_dir:

@@ -2,6 +2,7 @@
 from PySide6.QtCore import (  # noqa: F401
     QAbstractTableModel, QByteArray, QLocale, QEvent, QItemSelectionModel, QModelIndex, QObject, QPoint,
     QRect, QRunnable, QSize, QSortFilterProxyModel, Qt, QThreadPool, QTimer, QUrl, Signal, Slot,
+    QMimeData,
 )
 from PySide6.QtGui import (  # noqa: F401
     QAction, QBrush, QColor, QDesktopServices, QFont, QFontMetrics, QGuiApplication, QIcon,
@@ -9,6 +10,7 @@ from PySide6.QtGui import (  # noqa: F401
     QTextCursor, QTextDocument, QUndoCommand, QUndoStack, QValidator,
     QKeyEvent,
     QImage,
+    QDragEnterEvent, QDropEvent,
 )
 from PySide6.QtWidgets import (  # noqa: F401
     QAbstractItemDelegate, QAbstractItemView, QApplication, QCheckBox, QComboBox, QCompleter, QDateEdit, QDialog,
@@ -20,3 +22,4 @@ from PySide6.QtWidgets import (  # noqa: F401
     QStyle, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
     QToolTip,
 )
+from PySide6.QtNetwork import QLocalServer, QLocalSocket  # noqa: F401

@@ -1,0 +1,232 @@
+"""The safety parts of the window: audit trail, backup to a folder, restore, one instance per
+file, disk trouble during an edit."""
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from cchc_desktop.store import backup
+
+pytest.importorskip("PySide6")
+
+
+def _action(window, menu, text):
+    acts = [a for a in window.menus[menu].actions() if a.text() == text]
+    assert acts, f"no action {text!r} in menu {menu!r}"
+    return acts[0]
+
+
+# --- audit trail -------------------------------------------------------------------------
+def test_audit_model_shows_who_changed_what(ctx):
+    from ui.audit_view import COL_NEW, COL_OLD, COL_TARGET, COL_USER, AuditModel, period_history
+
+    pid = ctx.period_id
+    old = ctx.store.values(pid).get("BM1/4.1", {}).get("value")
+    ok, _ = ctx.write("value:BM1/4.1", "set_value", pid, "BM1/4.1", "3.225")
+    assert ok
+    ctx.write("text:I.1", "set_narrative", pid, "I.1", "Dòng một\nDòng hai")
+    model = AuditModel(period_history(ctx.store, pid, ctx.unit_code), ctx.store.catalogue_for(pid))
+    assert model.rowCount() >= 2
+    top = model.rows[0]
+    assert top["target"] == "text:I.1"  # newest first
+    assert model.text(0, COL_TARGET) == "Lời văn mục I.1"
+    assert "⏎" in model.text(0, COL_NEW)
+    value_row = next(i for i, r in enumerate(model.rows) if r["target"] == "value:BM1/4.1")
+    assert model.text(value_row, COL_TARGET).startswith("BM1/4.1 ")
+    assert model.text(value_row, COL_NEW) == "3.225"
+    assert model.text(value_row, COL_OLD) == ("(trống)" if old is None else model.text(value_row, COL_OLD))
+    assert model.text(value_row, COL_USER) == ctx.store.user
+
+
+def test_audit_labels():
+    from ui.audit_view import target_label, value_label
+
+    assert target_label("dossier:ubnd:Hộ tịch:truc_tuyen") == "Hồ sơ Bộ phận Một cửa UBND – Hộ tịch – Trực tuyến"
+    assert target_label("dossier:cong_an:*:qua_han") == "Hồ sơ Công an xã – dòng tổng – Quá hạn"
+    assert target_label("period.status") == "Kỳ báo cáo: trạng thái"
+    assert value_label("period.status", "final") == "đã chốt"
+    assert value_label("dossier:ubnd:*:truc_tuyen", "3225") == "3.225"
+    assert value_label("value:X/1", None) == "(trống)"
+
+
+def test_audit_dialog_for_one_value_and_the_whole_period(ctx, qtbot, tmp_path):
+    from ui.audit_view import AuditDialog
+
+    pid = ctx.period_id
+    for v in ("10", "11", "12"):
+        ctx.write("value:BM1/1", "set_value", pid, "BM1/1", v)
+    ctx.write("text:I.1", "set_narrative", pid, "I.1", "Văn bản mới")
+    dlg = AuditDialog(ctx, "value:BM1/1")
+    qtbot.addWidget(dlg)
+    dlg.show()
+    assert dlg.proxy.rowCount() == 3
+    assert [dlg.model.text(i, 4) for i in range(3)] == ["12", "11", "10"]
+    dlg.target_box.setCurrentIndex(0)  # the whole period
+    assert dlg.proxy.rowCount() >= 4
+    dlg.search.setText("Văn bản mới")
+    assert dlg.proxy.rowCount() == 1
+    assert "1 thay đổi" in dlg.count_label.text()
+    dlg.search.clear()
+    dlg.grab().save(str(tmp_path / "audit.png"))
+
+
+# --- menu actions ------------------------------------------------------------------------
+def test_install_adds_the_menu_actions(window):
+    from ui import backup_dialogs
+
+    backup_dialogs.install(window)
+    _action(window, "Tệp", "Sao lưu ra USB…")
+    _action(window, "Tệp", "Khôi phục bản sao lưu…")
+    _action(window, "Công cụ", "Lịch sử thay đổi…")
+
+
+def test_history_action_opens_the_dialog(window, qtbot):
+    from ui import backup_dialogs
+    from ui.audit_view import AuditDialog
+
+    backup_dialogs.install(window)
+    _action(window, "Công cụ", "Lịch sử thay đổi…").trigger()
+    dialogs = [w for w in window.findChildren(AuditDialog)]
+    assert dialogs and dialogs[0].isVisible()
+    dialogs[0].close()
+
+
+def test_backup_to_a_folder_in_one_click(window, tmp_path):
+    from ui import backup_dialogs
+
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    backup_dialogs.backup_to_folder(window, str(usb))
+    window.wait_tasks()
+    made = list(usb.glob("*.sqlite"))
+    assert len(made) == 1
+    assert window.shown_messages[-1][0] == "info" and str(made[0]) in window.shown_messages[-1][1]
+    backup_dialogs.backup_to_folder(window, str(tmp_path / "rut-ra"))  # the stick was pulled out
+    window.wait_tasks()
+    kind, text = window.shown_messages[-1]
+    assert kind == "error" and "không tồn tại" in text and "Traceback" not in text
+
+
+def test_restore_into_the_open_window(window, tmp_path):
+    from ui import backup_dialogs
+
+    ctx = window.ctx
+    pid = ctx.period_id
+    ctx.write("value:BM1/1", "set_value", pid, "BM1/1", "21")
+    saved = backup.backup_now(ctx.store, "thu-cong")
+    ctx.write("value:BM1/1", "set_value", pid, "BM1/1", "99")
+    old_store = ctx.store
+    changed = []
+    ctx.data_changed.connect(changed.append)
+
+    dlg = backup_dialogs.RestoreDialog(ctx.store.path, window)
+    assert dlg.table.rowCount() == 1 and dlg.table.item(0, 2).text() == "xã Chi Lăng Nam"
+    assert dlg.table.item(0, 3).text() == "2023-NAM" and dlg.restore_button.isEnabled()
+    dlg._accept_selected()
+    assert dlg.chosen == saved
+
+    assert backup_dialogs.restore_into_window(window, saved)
+    assert ctx.store is not old_store
+    assert ctx.store.values(pid)["BM1/1"]["value"] == "21"
+    assert ctx.data()  # the window reads from the reopened file
+    assert "*" in changed
+    kind, text = window.shown_messages[-1]
+    assert kind == "info" and "Đã khôi phục" in text and "khoi-phuc" in text
+    # the file that was replaced is kept
+    kept = [b for b in backup.list_backups(ctx.store.path) if b.reason == "khoi-phuc"]
+    assert sqlite3.connect(kept[0].path).execute(
+        "SELECT value FROM indicator_values WHERE code = 'BM1/1'").fetchone() == ("99",)
+    # the close backup takes the reopened store and closes it
+    assert backup_dialogs.backup_on_close(window, old_store) is not None
+    with pytest.raises(sqlite3.ProgrammingError):
+        ctx.store.db.execute("SELECT 1")
+
+
+def test_restore_dialog_screenshot(ctx, qtbot, tmp_path):
+    from ui import backup_dialogs
+
+    backup.backup_now(ctx.store, "mo-tep")
+    backup.backup_now(ctx.store, "nang-cap")
+    dlg = backup_dialogs.RestoreDialog(ctx.store.path)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    assert dlg.table.rowCount() == 2 and dlg.table.item(0, 1).text() == "trước khi nâng cấp phần mềm"
+    dlg.grab().save(str(tmp_path / "restore.png"))
+
+
+# --- one instance per file ---------------------------------------------------------------
+def test_second_start_on_the_same_file_brings_the_first_forward(qapp, qtbot, tmp_path):
+    from ui import single_instance
+    from ui.qt import QMainWindow
+
+    path = tmp_path / "a.sqlite"
+    first = single_instance.claim(path)
+    assert first is not None and first.server is not None
+    win = QMainWindow()
+    qtbot.addWidget(win)
+    win.show()
+    win.showMinimized()
+    first.attach(win)
+    with qtbot.waitSignal(first.activate_requested, timeout=3000):
+        assert single_instance.claim(Path(str(path))) is None  # same file: told it is open
+    qtbot.waitUntil(lambda: not win.isMinimized(), timeout=3000)
+    other = single_instance.claim(tmp_path / "b.sqlite")  # another file: its own instance
+    assert other is not None
+    other.close()
+    first.close()
+    again = single_instance.claim(path)  # the first has gone: the next start owns the file
+    assert again is not None
+    again.close()
+
+
+def test_server_name_is_the_same_for_every_spelling(tmp_path):
+    from ui.single_instance import server_name
+
+    assert server_name(tmp_path / "x" / ".." / "a.sqlite") == server_name(tmp_path / "a.sqlite")
+    assert server_name(tmp_path / "a.sqlite") != server_name(tmp_path / "b.sqlite")
+
+
+# --- disk trouble during an edit ---------------------------------------------------------
+def test_disk_full_during_an_edit_reports_and_keeps_the_data(ctx):
+    store, pid = ctx.store, ctx.period_id
+    ctx.write("text:I.1", "set_narrative", pid, "I.1", "ngắn")
+    errors = []
+    ctx.error.connect(errors.append)
+    pages = store.db.execute("PRAGMA page_count").fetchone()[0]
+    store.db.execute(f"PRAGMA max_page_count = {pages}")  # the disk is full: the file cannot grow
+    long_text = "Nội dung rất dài của báo cáo. " * 4000
+    ok, message = ctx.write("text:I.1", "set_narrative", pid, "I.1", long_text)
+    assert not ok and "Ổ đĩa đã đầy" in message and errors == [message]
+    assert "vẫn còn trên màn hình" in message
+    assert store.narratives(pid)["I.1"]["text"] == "ngắn"  # nothing half-written
+    assert store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    store.db.execute("PRAGMA max_page_count = 1073741823")  # space freed: the retry works
+    ok, _ = ctx.write("text:I.1", "set_narrative", pid, "I.1", long_text)
+    assert ok and store.narratives(pid)["I.1"]["text"] == long_text
+
+
+def test_read_only_file_during_an_edit(ctx):
+    store, pid = ctx.store, ctx.period_id
+    before = store.values(pid).get("BM1/1")
+    store.db.execute("PRAGMA query_only = ON")
+    ok, message = ctx.write("value:BM1/1", "set_value", pid, "BM1/1", "77")
+    assert not ok and "chỉ đọc" in message
+    assert store.values(pid).get("BM1/1") == before
+    store.db.execute("PRAGMA query_only = OFF")
+    assert ctx.write("value:BM1/1", "set_value", pid, "BM1/1", "77")[0]
+
+
+def test_the_app_start_on_a_file_already_open(qapp, qtbot, tmp_path, demo_file, no_dialogs):
+    """ui.app.run: a second start on the same file says so and exits; the first comes forward."""
+    import shutil
+
+    from ui import app as app_mod
+    from ui import single_instance
+
+    path = tmp_path / "open.sqlite"
+    shutil.copy(demo_file, path)
+    first = single_instance.claim(path)
+    with qtbot.waitSignal(first.activate_requested, timeout=3000):
+        assert app_mod.run(str(path)) == 0
+    assert no_dialogs[-1][0] == "info" and "đang được mở ở một cửa sổ CCHC Desktop khác" in no_dialogs[-1][1]
+    first.close()
