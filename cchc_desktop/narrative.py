@@ -189,12 +189,8 @@ TYPED_FIGURE = re.compile(
 )
 
 
-def typed_figures(text: str, data) -> list[dict]:
-    """Numbers typed into text that equal a value the data holds, with the placeholder to use.
-
-    Returns [{"start", "end", "text", "names": [candidate value names]}].
-    """
-    # Index the data's values by their formatted text.
+def figure_index(data) -> dict[str, list[str]]:
+    """The data's values by their formatted text (`3.225`, `97,6`) → value names."""
     index: dict[str, list[str]] = {}
     for name, v in data.values.items():
         if isinstance(v, Decimal):
@@ -206,6 +202,17 @@ def typed_figures(text: str, data) -> list[dict]:
                 name = f"hs.{agency}.{measure}"
                 key = fmt.percent(v) if measure in dossiers.RATE_MEASURES else fmt.number(v)
                 index.setdefault(key, []).append(name)
+    return index
+
+
+def typed_figures(text: str, data, index: dict[str, list[str]] | None = None) -> list[dict]:
+    """Numbers typed into text that equal a value the data holds, with the placeholder to use.
+
+    Returns [{"start", "end", "text", "names": [candidate value names]}]. `index` is
+    figure_index(data), for callers that check many texts against the same data.
+    """
+    if index is None:
+        index = figure_index(data)
     found = []
     spans = [(m.start(), m.end()) for m in PLACEHOLDER.finditer(text)]
     for m in TYPED_FIGURE.finditer(text):

@@ -70,11 +70,20 @@ def rank_candidates(names: list[str], unit: str, data) -> list[str]:
     return [n for _, n in sorted(enumerate(names), key=key)]
 
 
+_index_cache: list = [None, None]  # (ReportData, its figure index): one data at a time
+
+
+def _figure_index(data) -> dict:
+    if _index_cache[0] is not data:
+        _index_cache[:] = [data, narrative.figure_index(data)]
+    return _index_cache[1]
+
+
 def figures_in(text: str, data) -> list[dict]:
     """narrative.typed_figures with ranked candidates and `repl_end` (where the replaced text ends:
     after the number, or after the "%" for a percent, whose value text already has it)."""
     out = []
-    for f in narrative.typed_figures(text, data):
+    for f in narrative.typed_figures(text, data, _figure_index(data)):
         f = dict(f)
         f["names"] = rank_candidates(f["names"], f["unit"], data)
         end = f["end"]
