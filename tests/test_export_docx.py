@@ -213,10 +213,12 @@ def test_header_block_text_and_format(doc):
     assert any(p._p.find(f"{W}pPr/{W}pBdr/{W}top") is not None and not p.text for p in left.paragraphs)
     ruled = [p for p in right.paragraphs if p._p.find(f"{W}pPr/{W}pBdr/{W}top") is not None]
     assert len(ruled) == 1 and not ruled[0].text
-    # Order: Quốc hiệu, Tiêu ngữ, rule, date.
-    texts = [norm(p.text) for p in right.paragraphs]
-    assert texts == ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "",
-                     "Chi Lăng Nam, ngày 15 tháng 12 năm 2023"]
+    # Left: chủ quản, agency, rule | right: Quốc hiệu, Tiêu ngữ, rule; then Số level with the date.
+    assert [norm(p.text) for p in left.paragraphs] == ["UBND HUYỆN THANH MIỆN", "ỦY BAN NHÂN DÂN XÃ CHI LĂNG NAM", ""]
+    assert [norm(p.text) for p in right.paragraphs] == [
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", ""]
+    assert [norm(c.text) for c in header.rows[1].cells] == [
+        "Số: /BC-UBND", "Chi Lăng Nam, ngày 15 tháng 12 năm 2023"]
 
 
 def test_title_and_trich_yeu(doc):

@@ -176,17 +176,19 @@ def _header(b: _Body, data: ReportData) -> None:
     if upper:
         left += X.para(X.run(upper, HEADER_AGENCY), **center)
     left += X.para(X.run(agency, HEADER_AGENCY, bold=True), **center)
-    left += X.rule(left_mm / 3, left_mm, after=160)
-    left += X.para(X.run(f"Số: {doc_number(data)}", HEADER_AGENCY), **center)
+    left += X.rule(left_mm / 3, left_mm, after=120)
     right = X.para(X.run("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", QUOC_HIEU, bold=True), **center)
     right += X.para(X.run("Độc lập - Tự do - Hạnh phúc", TIEU_NGU, bold=True), **center)
-    right += X.rule(TIEU_NGU_MM, right_mm, after=160)
+    right += X.rule(TIEU_NGU_MM, right_mm, after=120)
+    # Second row: Số and the place-and-date line level with each other, as the decree draws them.
+    number = X.para(X.run(f"Số: {doc_number(data)}", HEADER_AGENCY), **center)
     place = data.unit.get("place_name") or data.unit.get("name") or ""
-    right += X.para(X.run(fmt.date_line(place, data.period.get("doc_date")), DATE_LINE, italic=True), **center)
+    date = X.para(X.run(fmt.date_line(place, data.period.get("doc_date")), DATE_LINE, italic=True), **center)
     b.paragraphs += 8 if upper else 7
-    b.cells += 2
+    b.cells += 4
     b.add(X.table_start([left_w, right_w], borders=False, cell_margin=0)
           + X.row(X.cell(left, left_w, valign="top") + X.cell(right, right_w, valign="top"), cant_split=False)
+          + X.row(X.cell(number, left_w, valign="top") + X.cell(date, right_w, valign="top"), cant_split=False)
           + X.TABLE_END)
 
 
@@ -205,16 +207,17 @@ def _field_table(b: _Body, data: ReportData) -> None:
     rest = (TEXT_W - first - second) / max(1, n - 2)
     widths = [X.mm(first), X.mm(second)] + [X.mm(rest)] * (n - 2)
     cell_fmt = dict(before=40, after=40)
+    size = TABLE if n <= 6 else 11  # the resolution columns too: narrower columns, smaller type
     xml = [X.table_start(widths)]
     xml.append(X.row("".join(
-        X.cell(X.para(X.run(h, TABLE, bold=True), align="center", **cell_fmt), w) for h, w in zip(header, widths)
+        X.cell(X.para(X.run(h, size, bold=True), align="center", **cell_fmt), w) for h, w in zip(header, widths)
     ), header=True))
     for i, r in enumerate(rows):
         bold = i == len(rows) - 1  # the Cộng row
         cells = []
         for j, (text, w) in enumerate(zip(r, widths)):
             align = "left" if j == 1 and not bold else "center"
-            cells.append(X.cell(X.para(X.run(text, TABLE, bold=bold), align=align, **cell_fmt), w))
+            cells.append(X.cell(X.para(X.run(text, size, bold=bold), align=align, **cell_fmt), w))
         xml.append(X.row("".join(cells)))
     xml.append(X.TABLE_END)
     b.add("".join(xml))
