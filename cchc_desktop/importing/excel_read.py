@@ -333,28 +333,55 @@ class XlsxBook(Book):
             return
         slots = {col_letter(c).encode(): i for i, c in enumerate(columns)}
         letters = b"|".join(sorted(slots, key=len, reverse=True))
+        m = re.search(rb"<(\w+:)?c r=", first)
+        prefix = re.escape(m.group(1)) if m and m.group(1) else b""
+        # A literal start ("<c r=") lets the regular expression engine skip ahead quickly.
         pat = re.compile(
-            rb'<(?:\w+:)?c r="(' + letters + rb')(\d+)"([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)', re.S
+            b"<" + prefix + rb'c r="(' + letters + rb')(\d+)"([^>]*?)(?:/>|>(.*?)</' + prefix + b"c>)", re.S
         )
         width = len(columns)
         cur_row = None
         values: list = []
         value_of = self._cell_value
+        cache = self._cache
         for part in _prepend(first, chunks):
-            for m in pat.finditer(part):
-                letter, row_b, attrs, content = m.groups()
-                row_no = int(row_b)
-                if row_no != cur_row:
+            for letter, row_b, attrs, content in pat.findall(part):
+                if row_b != cur_row:
                     if cur_row is not None:
-                        yield cur_row, values
-                    cur_row = row_no
+                        yield int(cur_row), values
+                    cur_row = row_b
                     values = [None] * width
                 if not content:
                     continue
-                tm = _ATTR_T.search(attrs) if attrs else None
-                values[slots[letter]] = value_of(tm.group(1) if tm else b"n", content, sst)
+                if b't="' not in attrs or b't="n"' in attrs:  # a number (or a date's serial number)
+                    if content[:3] == b"<v>" and content[-4:] == b"</v>":
+                        raw = content[3:-4]
+                        if raw.isdigit():
+                            values[slots[letter]] = int(raw)
+                            continue
+                        try:
+                            f = float(raw)
+                            values[slots[letter]] = int(f) if f.is_integer() and -1e15 < f < 1e15 else f
+                            continue
+                        except ValueError:
+                            pass
+                    values[slots[letter]] = value_of(b"n", content, sst)
+                elif b'"inlineStr"' in attrs:
+                    v = cache.get(content)
+                    if v is None:
+                        v = value_of(b"inlineStr", content, sst)
+                    values[slots[letter]] = v
+                elif b't="s"' in attrs and content[:3] == b"<v>" and content[-4:] == b"</v>":
+                    raw = content[3:-4]
+                    v = cache.get(raw)
+                    if v is None:
+                        v = value_of(b"s", content, sst)
+                    values[slots[letter]] = v
+                else:
+                    tm = _ATTR_T.search(attrs)
+                    values[slots[letter]] = value_of(tm.group(1) if tm else b"n", content, sst)
         if cur_row is not None:
-            yield cur_row, values
+            yield int(cur_row), values
 
     def _generic_rows(self, target: str, columns: list[int] | None):
         sst = self._shared()

@@ -543,8 +543,11 @@ def import_register(store, unit_code: str | None, path: str | Path, mapping: dic
     i_recv = idx["received_date"]
     i_due = idx.get("due_date")
     i_fin = idx.get("finished_date")
-    text_idx = [(f, idx.get(f)) for f in ("procedure", "field", "agency", "status", "channel")]
-    check_total = [i for i in range(len(cols)) if i not in (i_recv, i_due, i_fin)]
+    i_proc, i_field, i_agency, i_status, i_channel = (
+        idx.get(f) for f in ("procedure", "field", "agency", "status", "channel"))
+    # a totals row says so in the STT, code or procedure column ("Tổng cộng", "Cộng: 125 hồ sơ")
+    check_total = [i for i, c in enumerate(cols)
+                   if c in extra or i == i_code or i == idx.get("procedure") or c == 0]
 
     book = _open(path)
     total_rows = book.row_count(preview.sheet)
@@ -568,9 +571,13 @@ def import_register(store, unit_code: str | None, path: str | Path, mapping: dic
                 continue
             summary.rows_read += 1
             code = text_of(values[i_code])
-            texts = [text_of(values[i]) if not isinstance(values[i], (int, float)) or i == i_code else ""
-                     for i in check_total]
-            if _is_total(texts):
+            total = False
+            for i in check_total:
+                v = values[i]
+                if v.__class__ is str and v.lstrip()[:1] in ("T", "t", "C", "c") and _is_total([text_of(v)]):
+                    total = True
+                    break
+            if total:
                 summary.skipped.append((row_no, "dòng tổng cộng"))
                 continue
             if summary.rows_read <= 3 and _is_column_numbers(values):
@@ -609,12 +616,15 @@ def import_register(store, unit_code: str | None, path: str | Path, mapping: dic
             if due is not None and due < recv:
                 summary.skipped.append((row_no, f"ngày hẹn trả {fmt.date(due)} trước ngày tiếp nhận {fmt.date(recv)}"))
                 continue
-            t = {f: (text_of(values[i])[:300] if i is not None else "") for f, i in text_idx}
-            status = t["status"]
+            procedure = text_of(values[i_proc])[:300] if i_proc is not None else ""
+            fld = text_of(values[i_field])[:300] if i_field is not None else ""
+            agency = text_of(values[i_agency])[:300] if i_agency is not None else ""
+            status = text_of(values[i_status])[:300] if i_status is not None else ""
+            channel = text_of(values[i_channel]) if i_channel is not None else ""
             if fin is None and status and is_done_status(status) and not is_withdrawn(status):
                 summary.skipped.append((row_no, f"trạng thái “{status[:40]}” nhưng không có ngày kết thúc"))
                 continue
-            rec = (t["procedure"], t["field"], t["agency"], channel_of(t["channel"]), recv, due, fin, status)
+            rec = (procedure, fld, agency, channel_of(channel), recv, due, fin, status)
             if code in records:
                 summary.skipped.append((first_row[code], f"số hồ sơ {code} lặp lại ở dòng {row_no}; lấy dòng sau"))
             records[code] = rec

@@ -1,0 +1,113 @@
+"""Tệp → Xuất Excel… (beside Xuất Word, also on the toolbar): the appendix (Biểu mẫu) and the
+dossier tables as one .xlsx.
+
+The save dialog proposes `Phu luc CCHC nam 2023 - xa Chi Lang Nam.xlsx`; the workbook is
+written on a worker thread (window.run_task); then the user may open the file or its folder.
+The dialogs are module functions (`ask_save_path`, `offer_open`, `open_url`) so tests can
+replace them.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from cchc_desktop.exporting import xlsx_appendix
+from ui.qt import QDesktopServices, QFileDialog, QMessageBox, QUrl
+
+ACTION_TEXT = "Xuất Excel…"
+SHORTCUT = "Ctrl+Shift+E"
+TASK_TITLE = "Đang xuất phụ lục Excel"
+
+
+def ask_save_path(parent, proposed: Path) -> str:
+    path, _ = QFileDialog.getSaveFileName(parent, "Xuất phụ lục ra Excel", str(proposed), "Bảng tính Excel (*.xlsx)")
+    return path
+
+
+def offer_box(parent, path: Path) -> QMessageBox:
+    box = QMessageBox(QMessageBox.Icon.Information, "Xuất Excel",
+                      f"Đã xuất phụ lục (Biểu mẫu) và bảng hồ sơ ra tệp:\n{path}",
+                      QMessageBox.StandardButton.NoButton, parent)
+    box.open_file = box.addButton("Mở tệp", QMessageBox.ButtonRole.AcceptRole)
+    box.open_folder = box.addButton("Mở thư mục", QMessageBox.ButtonRole.ActionRole)
+    box.close_button = box.addButton("Đóng", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(box.open_file)
+    box.setEscapeButton(box.close_button)
+    return box
+
+
+def offer_open(parent, path: Path) -> str | None:
+    """'file', 'folder' or None (Đóng)."""
+    box = offer_box(parent, path)
+    box.exec()
+    clicked = box.clickedButton()
+    if clicked is box.open_file:
+        return "file"
+    if clicked is box.open_folder:
+        return "folder"
+    return None
+
+
+def open_url(path: Path) -> bool:
+    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+
+def default_folder() -> Path:
+    docs = Path.home() / "Documents"
+    return docs if docs.is_dir() else Path.home()
+
+
+class ExcelExport:
+    def __init__(self, window):
+        self.window = window
+        self.last_dir: Path | None = None
+        self.busy = False
+        self.action = window.add_action("Tệp", ACTION_TEXT, self.run, shortcut=SHORTCUT, toolbar=True)
+        self.action.setToolTip("Xuất phụ lục (Biểu mẫu 1–7) và bảng hồ sơ ra tệp Excel (Ctrl+Shift+E)")
+
+    def run(self) -> None:
+        if self.busy:
+            return
+        ctx = self.window.ctx
+        if ctx.period_id is None:
+            self.window.info("Chưa chọn kỳ báo cáo. Hãy chọn hoặc tạo một kỳ báo cáo trước khi xuất.")
+            return
+        data = ctx.data()  # read on the UI thread: the data file's connection belongs to it
+        word = getattr(self.window, "word_export", None)
+        folder = self.last_dir or (word.last_dir if word is not None and word.last_dir else None) or default_folder()
+        chosen = ask_save_path(self.window, folder / xlsx_appendix.file_name(data))
+        if not chosen:
+            return
+        path = Path(chosen)
+        if path.suffix.lower() != ".xlsx":
+            path = path.with_name(path.name + ".xlsx")
+        self._set_busy(True)
+        self.window.run_task(TASK_TITLE, lambda: xlsx_appendix.write(data, path), self._done, self._failed)
+
+    def _set_busy(self, busy: bool) -> None:
+        self.busy = busy
+        self.action.setEnabled(not busy)
+
+    def _done(self, path) -> None:
+        self._set_busy(False)
+        path = Path(path)
+        self.last_dir = path.parent
+        self.window.statusBar().showMessage(f"Đã xuất {path.name}", 10000)
+        choice = offer_open(self.window, path)
+        if choice == "file":
+            target = path
+        elif choice == "folder":
+            target = path.parent
+        else:
+            return
+        if not open_url(target):
+            self.window.error(f"Không mở được “{target}”. Hãy mở bằng tay trong thư mục {path.parent}.")
+
+    def _failed(self, message: str) -> None:
+        self._set_busy(False)
+        self.window.error(message)
+
+
+def install(window) -> ExcelExport:
+    feature = ExcelExport(window)
+    window.excel_export = feature
+    return feature
