@@ -48,8 +48,27 @@ _UNIT_FIT = {
 
 _STD_ACTIONS = {
     "edit-undo": "Hoàn tác", "edit-redo": "Làm lại", "edit-cut": "Cắt", "edit-copy": "Sao chép",
-    "edit-paste": "Dán", "edit-delete": "Xóa", "select-all": "Chọn tất cả",
+    "edit-paste": "Dán", "edit-delete": "Xóa", "select-all": "Chọn tất cả", "link-copy": "Sao chép địa chỉ liên kết",
 }
+
+
+def vi_menu(menu: QMenu) -> QMenu:
+    """Vietnamese texts for a Qt standard context menu (Qt ships no Vietnamese translation)."""
+    for action in menu.actions():
+        label = _STD_ACTIONS.get(action.objectName())
+        if label:
+            shortcut = action.text().split("\t", 1)
+            action.setText(label + ("\t" + shortcut[1] if len(shortcut) > 1 else ""))
+    return menu
+
+
+class PreviewBrowser(QTextBrowser):
+    """The preview, with its context menu in Vietnamese."""
+
+    def contextMenuEvent(self, e):  # noqa: N802
+        menu = vi_menu(self.createStandardContextMenu(e.pos()))
+        menu.exec(e.globalPos())
+        menu.deleteLater()
 
 
 def rank_candidates(names: list[str], unit: str, data) -> list[str]:
@@ -335,12 +354,7 @@ class SectionTextEdit(QPlainTextEdit):
         self.focus_lost.emit()
 
     def build_context_menu(self, pos: int) -> QMenu:
-        menu = self.createStandardContextMenu()
-        for action in menu.actions():
-            label = _STD_ACTIONS.get(action.objectName())
-            if label:
-                shortcut = action.text().split("\t", 1)
-                action.setText(label + ("\t" + shortcut[1] if len(shortcut) > 1 else ""))
+        menu = vi_menu(self.createStandardContextMenu())
         first = menu.actions()[0] if menu.actions() else None
         kind, what, base = self._at(pos)
         extra = []
@@ -415,7 +429,7 @@ class SectionBlock(QFrame):
         self.splitter = QSplitter(Qt.Horizontal)
         self.editor = SectionTextEdit(self.ctx.data)
         self.editor.setAccessibleName(f"Nội dung mục {self.key}")
-        self.preview = QTextBrowser()
+        self.preview = PreviewBrowser()
         self.preview.setOpenLinks(False)
         self.preview.setAccessibleName("Xem trước")
         self.preview.setFocusPolicy(Qt.NoFocus)

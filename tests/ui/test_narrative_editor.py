@@ -315,3 +315,11 @@ def test_picker_lists_every_kind_of_name(ctx, qtbot):
     assert p.current_name() == "ky.nam_sau"
     p.filter.setText("zzzz khong co")
     assert p.visible_names() == [] and not p.ok_button.isEnabled()
+
+
+def test_preview_menu_is_vietnamese(editor):
+    from ui.narrative_editor import vi_menu
+
+    preview = editor.blocks["II.2"].preview
+    texts = [a.text() for a in vi_menu(preview.createStandardContextMenu()).actions() if a.text()]
+    assert texts and all(t.split("\t")[0] in ("Sao chép", "Chọn tất cả", "Sao chép địa chỉ liên kết") for t in texts)
