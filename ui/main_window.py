@@ -236,7 +236,8 @@ class MainWindow(QMainWindow):
         if install_features:
             self.install_features()
         # Findings are computed after the first paint, then after each change.
-        QTimer.singleShot(0, self.refresh_findings)
+        self._closed = False
+        self._validate_timer.start(0)
 
     # --- building ---------------------------------------------------------------------------
     def _build_menus(self) -> None:
@@ -476,9 +477,14 @@ class MainWindow(QMainWindow):
         from cchc_desktop import rules
 
         self._validate_timer.stop()
-        if self.ctx.period_id is None:
+        self._validate_timer.setInterval(VALIDATE_DELAY_MS)  # after the first, immediate run
+        if self.ctx.period_id is None or self._closed:
             return
-        self.findings = rules.validate(self.ctx.data())
+        try:
+            self.findings = rules.validate(self.ctx.data())
+        except Exception:  # the file was closed under us (window closing): nothing to show
+            traceback.print_exc()
+            return
         self._update_tab_titles()
         page = self.tab("check")
         if page.content is not None:
@@ -623,4 +629,6 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event):
         # Every accepted edit is already saved: nothing to ask.
+        self._closed = True
+        self._validate_timer.stop()
         event.accept()
