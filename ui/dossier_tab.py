@@ -95,6 +95,7 @@ class DossierTableModel(QAbstractTableModel):
         self._read_only = False
         self._rejected: dict[tuple[int, int], tuple[str, str]] = {}  # (row, col) → (text, message)
         self._writing = False
+        self._in_undo = False
         self.undo_stack = QUndoStack(self)
         ctx.period_changed.connect(self._on_period_changed)
         ctx.data_changed.connect(self._on_data_changed)
@@ -112,6 +113,8 @@ class DossierTableModel(QAbstractTableModel):
             self._set(table, read_only)
             self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, COLUMN_COUNT - 1))
             return
+        if not self._in_undo:
+            self.undo_stack.clear()  # fields added, renamed or removed: older edits name other rows
         self.beginResetModel()
         self._set(table, read_only)
         self.endResetModel()
@@ -297,7 +300,11 @@ class DossierTableModel(QAbstractTableModel):
             return False
         self._rejected.pop((row, col), None)
         rejected = dict(self._rejected)
-        self.reload()  # totals and computed columns follow
+        self._in_undo = True  # a rename made here is recorded below, so older edits stay valid
+        try:
+            self.reload()  # totals and computed columns follow
+        finally:
+            self._in_undo = False
         self._rejected = rejected
         if col != COL_FIELD and msg == command[2][4]:
             return True  # nothing changed: nothing to undo
@@ -310,9 +317,13 @@ class DossierTableModel(QAbstractTableModel):
             self.undo_stack.undo()
 
     def _apply(self, method, *args) -> bool:
-        ok, _ = self._write(method, *args)
-        self._rejected.clear()
-        self.reload()
+        self._in_undo = True
+        try:
+            ok, _ = self._write(method, *args)
+            self._rejected.clear()
+            self.reload()
+        finally:
+            self._in_undo = False
         return ok
 
     def _write(self, method, *args):

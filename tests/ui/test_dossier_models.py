@@ -126,6 +126,9 @@ def test_undo_writes_the_old_value_back(model, ctx):
     model.undo()  # nothing left: no harm
     model.undo_stack.redo()
     assert cell_in_file(ctx, "ubnd", "Hộ tịch", "truc_tiep") == 50
+    # A field added elsewhere changes the rows: older edits are no longer undone.
+    ctx.write("dossier", "add_field", ctx.period_id, "ubnd", "Đất đai")
+    assert not model.undo_stack.canUndo()
 
 
 def test_invalid_input_refused(model, ctx):
