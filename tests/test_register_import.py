@@ -523,9 +523,10 @@ def test_failure_half_way_leaves_data_as_it_was(mini_store, tmp_path, monkeypatc
     assert content(store) == before
 
 
-def test_cancel_while_reading_a_large_file(mini_store, tmp_path):
+def test_cancel_while_reading_a_large_file(mini_store, tmp_path, monkeypatch):
     store, _ = mini_store
-    items = make_dossiers(4500, seed=14)
+    monkeypatch.setattr(reg, "CHECK_EVERY", 50)
+    items = make_dossiers(300, seed=14)
     write_igate(tmp_path / "big.xlsx", items, totals=False, footer=False)
     seen = []
     before = content(store)

@@ -70,6 +70,7 @@ PERSONAL = ["chu ho so", "nguoi nop", "ten nguoi nop", "nguoi nop ho so", "ho te
             "so giay to", "so dinh danh", "ngay sinh", "to chuc ca nhan", "ca nhan to chuc", "nguoi dung ten",
             "so cmnd", "so cccd", "dien thoai lien he"]
 HEADER_SCAN = 30
+CHECK_EVERY = 2000  # rows between two looks at the cancel flag / progress reports
 PREVIEW_ROWS = 8
 TOTAL_WORDS = ("tong cong", "tong so", "tong", "cong")
 DONE_WORDS = ("da tra ket qua", "hoan thanh", "da giai quyet", "da xu ly xong", "da tra", "co ket qua", "ket thuc")
@@ -560,7 +561,7 @@ def import_register(store, unit_code: str | None, path: str | Path, mapping: dic
             if row_no <= preview.header_row:
                 continue
             count += 1
-            if count % 2000 == 0:
+            if count % CHECK_EVERY == 0:
                 if cancel is not None and cancel():
                     raise Cancelled("Đã hủy nhập sổ hồ sơ; dữ liệu không thay đổi.")
                 if progress is not None:
