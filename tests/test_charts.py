@@ -389,3 +389,16 @@ def test_cli_list_and_draw(demo_file, tmp_path):
     r = run_cli("chart", "--db", demo_file, "--period", "2023-NAM", "--kind", "theo-xa",
                 "--indicator", "BM3/3.3.1", "--out", tmp_path / "xa.png")
     assert r.returncode == 0 and "chưa có số liệu" in r.stdout  # the demo is one commune
+
+
+def test_header_kept_out_of_the_picture_for_the_window(demo_store):
+    data = report.load_report(demo_store, None, "2023-NAM")
+    fig = charts.figure("tiep-nhan-linh-vuc", demo_store, data, header=False)
+    title, subtitle = charts.header_of(fig)
+    assert title == charts.KINDS["tiep-nhan-linh-vuc"]
+    assert "xã Chi Lăng Nam, năm 2023" in subtitle
+    assert fig.texts == []  # neither drawn
+    assert container_heights(fig.axes[0]) == [[458, 2645, 0, 44], [43, 0, 26, 9]]
+    empty = charts.figure("theo-thang", demo_store, data, header=False)
+    assert charts.header_of(empty)[0] == charts.KINDS["theo-thang"]
+    assert is_no_data(empty)

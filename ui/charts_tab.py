@@ -15,7 +15,7 @@ from cchc_desktop.errors import UserError
 from cchc_desktop.exporting import charts  # no matplotlib at import (it is imported to draw)
 from ui import messages
 from ui.qt import (
-    QComboBox, QFileDialog, QGuiApplication, QHBoxLayout, QImage, QLabel, QListWidget, QListWidgetItem,
+    QComboBox, QFileDialog, QFrame, QGuiApplication, QHBoxLayout, QImage, QLabel, QListWidget, QListWidgetItem,
     QPushButton, QSizePolicy, QSplitter, Qt, QTimer, QVBoxLayout, QWidget,
 )
 
@@ -67,6 +67,17 @@ class ChartsTab(QWidget):
         for b in (self.save_png, self.save_svg, self.copy_button):
             top.addWidget(b)
 
+        # The chart's title and subtitle are the window's own text above the canvas (crisp,
+        # selectable, and a re-draw renders less text); saved pictures carry them inside.
+        self.title_label = QLabel("")
+        self.title_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.title_label.setStyleSheet("font-size: 15px; font-weight: bold;")
+        self.subtitle_label = QLabel("")
+        self.subtitle_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.subtitle_label.setWordWrap(True)
+        self.subtitle_label.setStyleSheet("color: #444444;")
+        for lab in (self.title_label, self.subtitle_label):
+            lab.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.placeholder = QLabel("Biểu đồ sẽ hiện ở đây.")
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.status = QLabel("")
@@ -77,7 +88,16 @@ class ChartsTab(QWidget):
         self.right_layout = QVBoxLayout(right)
         self.right_layout.setContentsMargins(0, 0, 0, 0)
         self.right_layout.addLayout(top)
-        self.right_layout.addWidget(self.placeholder, 1)
+        sheet = QFrame()  # white, like the picture that is saved
+        sheet.setObjectName("sheet")
+        sheet.setStyleSheet("#sheet { background: white; border: 1px solid #d0d0d0; }")
+        self.sheet_layout = QVBoxLayout(sheet)
+        self.sheet_layout.setContentsMargins(1, 8, 1, 1)
+        self.sheet_layout.setSpacing(2)
+        self.sheet_layout.addWidget(self.title_label)
+        self.sheet_layout.addWidget(self.subtitle_label)
+        self.sheet_layout.addWidget(self.placeholder, 1)
+        self.right_layout.addWidget(sheet, 1)
         self.right_layout.addWidget(self.status)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -196,11 +216,11 @@ class ChartsTab(QWidget):
         from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
         from matplotlib.figure import Figure
 
-        fig = Figure(figsize=charts.SIZE, dpi=100)
+        fig = Figure(figsize=charts.SIZE, dpi=100, facecolor="white")
         self.canvas = FigureCanvasQTAgg(fig)
         self.canvas.setMinimumSize(560, 340)
         self.canvas.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.right_layout.replaceWidget(self.placeholder, self.canvas)
+        self.sheet_layout.replaceWidget(self.placeholder, self.canvas)
         self.placeholder.hide()
         self.placeholder.deleteLater()
 
@@ -233,22 +253,31 @@ class ChartsTab(QWidget):
         pid = self.period_id()
         if pid is None:
             self.canvas.figure.clear()
+            self._set_header("", "")
             self.status.setText("Chưa chọn kỳ báo cáo.")
             self.canvas.draw_idle()
             return
         kind = self.kind()
         try:
             data = self.data_for(pid)
-            charts.figure(kind, self.ctx.store, data, fig=self.canvas.figure, **self._options(kind, data))
+            fig = charts.figure(kind, self.ctx.store, data, fig=self.canvas.figure, header=False,
+                                **self._options(kind, data))
         except UserError as e:
             self.canvas.figure.clear()
+            self._set_header(charts.KINDS[kind], "")
             self.status.setText(str(e))
         else:
+            self._set_header(*charts.header_of(fig))
             self.status.setText("")
         if sync:
             self.canvas.draw()
         else:
             self.canvas.draw_idle()
+
+    def _set_header(self, title: str, subtitle: str) -> None:
+        self.title_label.setText(title)
+        self.subtitle_label.setText(subtitle)
+        self.subtitle_label.setVisible(bool(subtitle))
 
     # --- output ---------------------------------------------------------------------------
     def _export_figure(self):

@@ -73,18 +73,21 @@ STATUS_LABELS = {
 # Layout, in figure fractions: fixed so a re-draw never runs a layout engine.
 _AX_RECT = (0.09, 0.15, 0.88, 0.59)
 _AX_RECT_NO_TITLE = (0.11, 0.12, 0.86, 0.63)
+_AX_RECT_NO_HEADER = (0.08, 0.12, 0.90, 0.76)
 _TITLE_Y = 0.955
 _SUBTITLE_Y = 0.895
 
 
 # --- public API ---------------------------------------------------------------------------
 def figure(kind: str, store, data, fig: Figure | None = None, title: bool = True,
-           size: tuple[float, float] | None = None, **options) -> Figure:
+           size: tuple[float, float] | None = None, header: bool = True, **options) -> Figure:
     """Draw chart `kind` for `data` (a ReportData); `store` is needed by xu-huong, theo-thang
     and theo-xa (None draws what `data` alone holds). `fig` is reused when given: cleared for
     another kind; for the kind it shows already, its axes stay and only what was drawn on
     them is replaced (a re-draw after a period change costs the drawing, not a new axes).
-    `title=False` leaves the title to a caption (the Word report); `size` in inches.
+    `title=False` leaves the title to a caption (the Word report); `header=False` draws
+    neither title nor subtitle but keeps them for `header_of(fig)` (the window shows them
+    as its own text above the canvas); `size` in inches.
     Options: `indicator` (theo-xa), `series` (xu-huong: the ReportData of every period)."""
     if kind not in KINDS:
         known = ", ".join(KINDS)
@@ -95,13 +98,14 @@ def figure(kind: str, store, data, fig: Figure | None = None, title: bool = True
 
         fig = Figure(figsize=size or SIZE, dpi=100)
         FigureCanvasAgg(fig)
-    elif getattr(fig, "_cchc_kind", None) == (kind, title) and fig.axes == [getattr(fig, "_cchc_axes", None)]:
+    elif getattr(fig, "_cchc_kind", None) == (kind, title, header) and fig.axes == [getattr(fig, "_cchc_axes", None)]:
         for t in list(fig.texts):
             t.remove()
         _reset_axes(fig.axes[0])
     else:
         fig.clear()
-    fig._cchc_kind = (kind, title)
+    fig._cchc_kind = (kind, title, header)
+    fig._cchc_header = ("", "")
     fig.set_facecolor("white")
     draw = {
         "tiep-nhan-linh-vuc": _received_by_field,
@@ -196,7 +200,15 @@ def _pct_fmt(x, _pos=None) -> str:
     return fmt.percent(Decimal(str(round(x, 6)))) + " %"
 
 
+def header_of(fig: Figure) -> tuple[str, str]:
+    """(title, subtitle) of the chart last drawn into `fig`."""
+    return getattr(fig, "_cchc_header", ("", ""))
+
+
 def _header(fig: Figure, title: str | None, subtitle: str | None) -> None:
+    fig._cchc_header = (title or "", subtitle or "")
+    if not fig._cchc_kind[2]:
+        return
     if title:
         fig.text(0.5, _TITLE_Y, title, ha="center", va="top", fontsize=13, fontweight="bold", family=FONT)
     if subtitle:
@@ -229,8 +241,8 @@ def _axes(fig: Figure):
     ax = getattr(fig, "_cchc_axes", None)
     if ax is not None and fig.axes == [ax]:
         return ax
-    titled = getattr(fig, "_cchc_kind", (None, True))[1]
-    ax = fig.add_axes(_AX_RECT if titled else _AX_RECT_NO_TITLE)
+    _, titled, header = getattr(fig, "_cchc_kind", (None, True, True))
+    ax = fig.add_axes(_AX_RECT_NO_HEADER if not header else _AX_RECT if titled else _AX_RECT_NO_TITLE)
     fig._cchc_axes = ax
     ax.spines["top"].set_visible(False)
     ax.spines["right"].set_visible(False)

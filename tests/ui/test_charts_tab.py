@@ -103,7 +103,9 @@ def test_the_chart_list_and_the_first_chart(tab, qtbot):
     assert tab.canvas is None
     shown(tab, qtbot)
     fig = tab.canvas.figure
-    assert charts.KINDS["tiep-nhan-linh-vuc"] in texts(fig)
+    assert tab.title_label.text() == charts.KINDS["tiep-nhan-linh-vuc"]  # the header is the tab's own text
+    assert "tổng 3.225 hồ sơ, trực tuyến 97,6 %" in tab.subtitle_label.text()
+    assert charts.KINDS["tiep-nhan-linh-vuc"] not in texts(fig)
     assert heights(fig) == [[458, 2645, 0, 44], [43, 0, 26, 9]]
     assert not tab.indicator_combo.isVisible()
     tab.set_kind("theo-xa")
@@ -114,6 +116,7 @@ def test_the_chart_list_and_the_first_chart(tab, qtbot):
     assert not tab.indicator_combo.isVisible()
     assert tab.canvas.figure is fig  # one figure, re-drawn
     assert heights(fig) == [[3143], [75], [0], [7]]
+    assert "riêng từng lĩnh vực" in tab.subtitle_label.text()
 
 
 def test_period_follows_the_window_and_its_own_combo(ctx, tab, qtbot):
