@@ -323,3 +323,28 @@ def test_preview_menu_is_vietnamese(editor):
     preview = editor.blocks["II.2"].preview
     texts = [a.text() for a in vi_menu(preview.createStandardContextMenu()).actions() if a.text()]
     assert texts and all(t.split("\t")[0] in ("Sao chép", "Chọn tất cả", "Sao chép địa chỉ liên kết") for t in texts)
+
+
+def test_hover_shows_the_current_value(editor, qtbot):
+    from PySide6.QtGui import QHelpEvent
+
+    from ui.qt import QToolTip
+
+    block = editor.blocks["II.3"]
+    ed = go_to_end(block)
+    qtbot.keyClick(ed, Qt.Key_Return)
+    type_text(qtbot, ed, "Có {{hs.ubnd.tiep_nhan}} và 78 hồ sơ")
+    last = ed.document().lastBlock()
+
+    def hover(col):
+        cur = ed.textCursor()
+        cur.setPosition(last.position() + col)
+        rect = ed.cursorRect(cur)
+        pos = ed.viewport().mapTo(ed, rect.center())
+        QApplication.sendEvent(ed, QHelpEvent(QEvent.ToolTip, pos, ed.mapToGlobal(pos)))
+        return QToolTip.text() if QToolTip.isVisible() else ""
+
+    tip = hover(last.text().index("tiep_nhan") + 2)
+    assert "{{hs.ubnd.tiep_nhan}}" in tip and "Giá trị hiện tại: 3.225" in tip
+    tip = hover(last.text().index("78") + 1)
+    assert "{{hs.ubnd.truc_tiep}}" in tip and "nhấp chuột phải" in tip
