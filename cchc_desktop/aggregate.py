@@ -257,6 +257,14 @@ def _load_communes(store, codes: list[str], key: periods.PeriodKey) -> dict[str,
     return out
 
 
+def _sort_key(name: str) -> tuple:
+    """Vietnamese order, near enough: letters without their marks first, then with them (đ after d)."""
+    import unicodedata
+
+    base = unicodedata.normalize("NFD", name.replace("đ", "dz").replace("Đ", "Dz").lower())
+    return "".join(c for c in base if not unicodedata.combining(c)), name
+
+
 def _deadline_passed(created_at: str, deadline: str | None) -> bool:
     if not deadline:
         return False
@@ -322,5 +330,5 @@ def rollup(store, period_code: str, unit_code: str | None = None) -> RollUp:
     data = report.ReportData(unit=upper, period=upper_period, catalogue=cat, raw=raw, tables=tables,
                              narratives=narratives, documents=documents)
     data.values = report.evaluate(cat, raw, tables, upper_period.get("on_time_formula") or dossiers.DEFAULT_ON_TIME)
-    statuses.sort(key=lambda s: (s.data is None, s.name))
+    statuses.sort(key=lambda s: (s.data is None, _sort_key(s.name)))
     return RollUp(upper=upper, period_code=key.code, data=data, communes=statuses)

@@ -7,6 +7,7 @@ actions (`window.add_action(menu, text, callback, shortcut=None)`), tabs
 FEATURES: list[str] = [
     "ui.charts_tab:install",
     "ui.export_word:install",
+    "ui.package_dialogs:install",
     "ui.export_excel:install",
     "ui.register_import:install",
 ]

@@ -56,11 +56,7 @@ def now_aware() -> str:
     return dt.datetime.now().astimezone().isoformat(timespec="seconds")
 
 
-def _documents(store, unit_code: str, period_code: str) -> dict[str, bytes]:
-    """The Word report and the Excel appendix, when their exporters are installed."""
-    from cchc_desktop import report
-
-    out: dict[str, bytes] = {}
+def _exporters():
     try:
         from cchc_desktop.exporting import docx_report
     except ImportError:
@@ -69,9 +65,19 @@ def _documents(store, unit_code: str, period_code: str) -> dict[str, bytes]:
         from cchc_desktop.exporting import xlsx_appendix
     except ImportError:
         xlsx_appendix = None
+    return docx_report, xlsx_appendix
+
+
+def documents_available() -> bool:
+    return any(m is not None for m in _exporters())
+
+
+def render_documents(data) -> dict[str, bytes]:
+    """The Word report and the Excel appendix of a ReportData, when their exporters are installed."""
+    docx_report, xlsx_appendix = _exporters()
+    out: dict[str, bytes] = {}
     if docx_report is None and xlsx_appendix is None:
         return out
-    data = report.load_report(store, unit_code, period_code)
     with tempfile.TemporaryDirectory(prefix="cchc-goi-") as tmp:
         if docx_report is not None:
             p = Path(tmp) / DOCX
@@ -84,19 +90,54 @@ def _documents(store, unit_code: str, period_code: str) -> dict[str, bytes]:
     return out
 
 
+def _documents(store, unit_code: str, period_code: str) -> dict[str, bytes]:
+    from cchc_desktop import report
+
+    if not documents_available():
+        return {}
+    return render_documents(report.load_report(store, unit_code, period_code))
+
+
+class Prepared:
+    """What a package needs from the data file, read at once (on the UI thread in the window);
+    `members()` then renders and hashes without touching the data file (a worker thread may)."""
+
+    def __init__(self, store, unit_code: str | None, period_code: str, documents: bool = True):
+        from cchc_desktop import dataio, report
+
+        unit = store.unit(unit_code)
+        store.get_period(unit["code"], period_code)
+        self.doc = dataio.dump(store, unit["code"], period_code)
+        self.catalogue_text = store.catalogue(self.doc["catalogue_version"]).text
+        self.data = report.load_report(store, unit["code"], period_code) if documents else None
+        self.unit_code = unit["code"]
+        self.period_code = self.doc["period"]["code"]
+
+    @property
+    def file_name(self) -> str:
+        return file_name(self.unit_code, self.period_code)
+
+    def members(self, created_at: str | None = None) -> dict[str, bytes]:
+        extra = render_documents(self.data) if self.data is not None else {}
+        return members_from(self.doc, self.catalogue_text, extra, created_at)
+
+
 def build_members(store, unit_code: str | None, period_code: str, documents: bool = True,
                   created_at: str | None = None) -> dict[str, bytes]:
     """Every member of the package, as bytes (manifest and SHA256SUMS included)."""
+    return Prepared(store, unit_code, period_code, documents).members(created_at)
+
+
+def members_from(doc: dict, catalogue_text: str, documents: dict[str, bytes] | None = None,
+                 created_at: str | None = None) -> dict[str, bytes]:
     import cchc_desktop
     from cchc_desktop import dataio
     from cchc_desktop.store.migrations import SCHEMA_VERSION
 
-    doc = dataio.dump(store, unit_code, period_code)
     unit, period = doc["unit"], doc["period"]
     members: dict[str, bytes] = {DATA: dataio.dumps(doc).encode("utf-8")}
-    members[CATALOGUE] = store.catalogue(doc["catalogue_version"]).text.encode("utf-8")
-    if documents:
-        members.update(_documents(store, unit["code"], period["code"]))
+    members[CATALOGUE] = catalogue_text.encode("utf-8")
+    members.update(documents or {})
     manifest = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -110,7 +151,7 @@ def build_members(store, unit_code: str | None, period_code: str, documents: boo
         "members": {name: {"sha256": sha256(b), "size": len(b)} for name, b in sorted(members.items())},
     }
     members[MANIFEST] = (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-    members[SUMS] = sums_text({n: b for n, b in members.items()}).encode("ascii")
+    members[SUMS] = sums_text(members).encode("ascii")
     return members
 
 
@@ -186,8 +227,5 @@ def make_package(store, unit_code: str | None, period_code: str, out_dir: str | 
     out = Path(out_dir)
     if not out.is_dir():
         raise UserError(f"Thư mục “{out}” không tồn tại (USB đã rút ra?). Hãy chọn lại nơi lưu gói.")
-    unit = store.unit(unit_code)
-    store.get_period(unit["code"], period_code)  # a clear message when the period is missing
-    members = build_members(store, unit["code"], period_code, documents=documents, created_at=created_at)
-    manifest = json.loads(members[MANIFEST])
-    return write_package(members, out / file_name(unit["code"], manifest["period"]["code"]))
+    prepared = Prepared(store, unit_code, period_code, documents)
+    return write_package(prepared.members(created_at), out / prepared.file_name)

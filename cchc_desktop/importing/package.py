@@ -579,20 +579,28 @@ def import_one(store, info: PackageInfo, force: bool = False) -> Result:
     return Result(info.path, "imported", "", **base)
 
 
-def import_packages(store, paths: list, force: bool = False) -> list[Result]:
-    """Import each package in its own transaction; refused ones are reported, the rest go on."""
+def import_packages(store, paths: list, force: bool = False, on_result=None) -> list[Result]:
+    """Import each package in its own transaction; refused ones are reported, the rest go on.
+
+    `on_result(index, count, result)` is called after each package (a progress bar).
+    """
     results = []
+    items = expand_paths(paths)
     with _batch_durability(store):
-        for item in expand_paths(paths):
+        for k, item in enumerate(items):
             if isinstance(item, PackageInfo):
                 info = item
             else:
                 try:
                     info = check_package(item)
                 except PackageError as e:
-                    results.append(Result(Path(item), "refused", str(e)))
-                    continue
-            results.append(import_one(store, info, force=force))
+                    info = None
+                    result = Result(Path(item), "refused", str(e))
+            if info is not None:
+                result = import_one(store, info, force=force)
+            results.append(result)
+            if on_result is not None:
+                on_result(k, len(items), result)
     return results
 
 
