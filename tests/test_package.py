@@ -374,3 +374,23 @@ def test_cli_package_import_rollup(demo_file, tmp_path):
     assert doc["upper"]["name"] == "huyện Thanh Miện"
     assert doc["dossiers"]["ubnd"]["tiep_nhan"] == 3225
     assert [c["status"] for c in doc["communes"]] == ["tre_han"]
+
+
+def test_package_with_word_and_excel(demo_store, tmp_path, upper):
+    if not pkg.documents_available():
+        pytest.skip("the Word/Excel exporters are not there yet")
+    out = tmp_path / "usb-docs"
+    out.mkdir()
+    path = pkg.make_package(demo_store, None, PERIOD, out)
+    members = read_members(path)
+    assert {pkg.DOCX, pkg.XLSX} <= set(members)
+    from docx import Document
+
+    text = "\n".join(p.text for p in Document(io.BytesIO(members[pkg.DOCX])).paragraphs)
+    assert "Chi Lăng Nam".upper() in text.upper()
+    if shutil.which("sha256sum"):
+        folder = tmp_path / "unpacked-docs"
+        with zipfile.ZipFile(path) as zf:
+            zf.extractall(folder)
+        assert subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=folder, capture_output=True).returncode == 0
+    assert [r.status for r in ip.import_packages(upper, [path])] == ["imported"]
