@@ -1,33 +1,14 @@
 """Starting the window: `run(db_path, screenshot_dir=None) -> exit code` (cli.py's `gui` calls it).
 
 Start-up stays light: matplotlib, python-docx and openpyxl are imported by the features that
-need them, when first needed; pandas and numpy, which sqlite-utils would import for nothing,
-are kept out (see `_light_sqlite_utils`).
+need them, when first needed (cchc_desktop.store keeps pandas/numpy out of sqlite-utils);
+tabs other than the first are built when first shown; the checks run after the first paint.
 """
 from __future__ import annotations
 
 import os
 import sys
 from pathlib import Path
-
-
-def _light_sqlite_utils() -> None:
-    """Import sqlite-utils without its optional pandas/numpy support (300 ms we never use).
-
-    sqlite-utils only uses them to convert pandas/numpy values in inserts; the app writes
-    plain Python values. Later imports of numpy (matplotlib) work as usual.
-    """
-    if "sqlite_utils" in sys.modules:
-        return
-    blocked = [m for m in ("pandas", "numpy") if m not in sys.modules]
-    for m in blocked:
-        sys.modules[m] = None  # type: ignore[assignment]
-    try:
-        import sqlite_utils  # noqa: F401
-    finally:
-        for m in blocked:
-            if sys.modules.get(m) is None:
-                del sys.modules[m]
 
 
 def _app():
@@ -90,7 +71,6 @@ def save_screenshots(window, folder: Path) -> list[Path]:
 
 
 def run(db_path: str | None, screenshot_dir: str | None = None, quit_after_show: bool = False) -> int:
-    _light_sqlite_utils()
     from cchc_desktop import paths
     from cchc_desktop.errors import DataFileError, UserError
     from cchc_desktop.store import open_store

@@ -254,6 +254,10 @@ class MainWindow(QMainWindow):
         self.act_final = self.add_action("Kỳ báo cáo", "Chốt kỳ (bản chính thức)", self.mark_final)
         self.act_reopen = self.add_action("Kỳ báo cáo", "Mở lại kỳ để sửa", self.reopen)
         self.act_check = self.add_action("Công cụ", "Kiểm tra số liệu", self.show_findings, "F5")
+        for act, short in ((self.act_new_period, "Kỳ mới"), (self.act_final, "Chốt kỳ"),
+                           (self.act_reopen, "Mở lại kỳ"), (self.act_check, "Kiểm tra")):
+            act.setIconText(short)  # the toolbar's short label; the menu keeps the full text
+            act.setToolTip(act.text().rstrip("…"))
         self.add_action("Trợ giúp", "Hướng dẫn sử dụng", self.show_guide, "F1")
         self.add_action("Trợ giúp", "Giới thiệu CCHC Desktop", self.show_about)
 
