@@ -180,3 +180,28 @@ def test_hot_wal_after_a_crash_is_not_refused(tmp_path):
     store = open_store(path, MINI)
     assert store.unit("x1")["name"] == "Thử"
     store.close()
+
+
+def test_disk_full_during_an_edit_is_a_user_error_and_loses_nothing(tmp_path):
+    from cchc_desktop.errors import UserError
+
+    path = _good(tmp_path / "full.sqlite")
+    store = open_store(path, MINI)
+    pid = store.periods("x1")[0]["id"]
+    store.set_narrative(pid, "I.1", "trước")
+    pages = store.db.execute("PRAGMA page_count").fetchone()[0]
+    store.db.execute(f"PRAGMA max_page_count = {pages}")  # as if the disk were full
+    with pytest.raises(UserError) as e:
+        store.set_narrative(pid, "I.1", "x" * 500_000)
+    assert isinstance(e.value, sqlite3.OperationalError)  # still what sqlite3 callers expect
+    assert "Ổ đĩa đã đầy" in str(e.value)
+    assert store.narratives(pid)["I.1"]["text"] == "trước"
+    store.db.execute("PRAGMA query_only = ON")
+    with pytest.raises(UserError) as e:
+        store.set_value(pid, "A/1.1", "5")
+    assert "chỉ đọc" in str(e.value)
+    store.db.execute("PRAGMA query_only = OFF")
+    store.db.execute("PRAGMA max_page_count = 1073741823")
+    store.set_narrative(pid, "I.1", "x" * 500_000)  # the retry works
+    assert store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    store.close()

@@ -143,9 +143,52 @@ def check_file(path: str | Path) -> None:
         conn.close()
 
 
+class DiskTrouble(UserError, sqlite3.OperationalError):
+    """Disk full, read-only or failing while writing the data file. Both a UserError (the CLI
+    and the window show its Vietnamese message) and the sqlite3.OperationalError it was, so
+    code that catches sqlite3 errors still does. The transaction was rolled back: what was
+    saved before is intact, and the edit can be retried."""
+
+
+def disk_trouble_message(e: sqlite3.Error) -> str | None:
+    text = str(e).lower()
+    if "database or disk is full" in text:
+        return ("Ổ đĩa đã đầy nên thay đổi chưa được lưu (dữ liệu đã lưu trước đó vẫn nguyên vẹn, nội dung vừa "
+                "nhập vẫn còn trên màn hình). Hãy giải phóng dung lượng ổ đĩa rồi thử lại.")
+    if "readonly database" in text or "read-only" in text:
+        return ("Tệp dữ liệu đang ở chế độ chỉ đọc nên thay đổi chưa được lưu. Hãy kiểm tra quyền ghi của thư mục "
+                "(hoặc USB đang khóa ghi) rồi thử lại.")
+    if "disk i/o error" in text:
+        return ("Lỗi đọc/ghi ổ đĩa nên thay đổi chưa được lưu (USB bị rút ra hoặc ổ đĩa hỏng?). Hãy kiểm tra ổ đĩa "
+                "rồi thử lại; nội dung vừa nhập vẫn còn trên màn hình.")
+    return None
+
+
+class _Connection(sqlite3.Connection):
+    """Turns disk trouble while writing into DiskTrouble (see above); nothing else changes."""
+
+    def execute(self, *args, **kwargs):
+        try:
+            return super().execute(*args, **kwargs)
+        except sqlite3.OperationalError as e:
+            msg = disk_trouble_message(e)
+            if msg is None or isinstance(e, DiskTrouble):
+                raise
+            raise DiskTrouble(msg) from e
+
+    def executemany(self, *args, **kwargs):
+        try:
+            return super().executemany(*args, **kwargs)
+        except sqlite3.OperationalError as e:
+            msg = disk_trouble_message(e)
+            if msg is None or isinstance(e, DiskTrouble):
+                raise
+            raise DiskTrouble(msg) from e
+
+
 def connect(path: str | Path) -> sqlite3.Connection:
     """A connection with the settings every connection to the data file must have."""
-    conn = sqlite3.connect(str(path), timeout=10, check_same_thread=False)
+    conn = sqlite3.connect(str(path), timeout=10, check_same_thread=False, factory=_Connection)
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA journal_mode = WAL")
     # FULL: a commit that has returned survives a power cut, not only a crash.
