@@ -402,3 +402,30 @@ def test_header_kept_out_of_the_picture_for_the_window(demo_store):
     empty = charts.figure("theo-thang", demo_store, data, header=False)
     assert charts.header_of(empty)[0] == charts.KINDS["theo-thang"]
     assert is_no_data(empty)
+
+
+def test_per_month_from_an_imported_excel_register(mini_store, tmp_path):
+    """The chart reads what the register import writes (ISO dates, the unit's rows)."""
+    import datetime as dt
+
+    openpyxl = pytest.importorskip("openpyxl")
+    register = pytest.importorskip("cchc_desktop.importing.register")
+    store, pid = mini_store
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["STT", "Số hồ sơ", "Tên thủ tục", "Lĩnh vực", "Ngày tiếp nhận", "Ngày hẹn trả", "Ngày kết thúc"])
+    rows = [("HS1", dt.date(2024, 1, 5), dt.date(2024, 1, 9)), ("HS2", "20/01/2024", "02/02/2024"),
+            ("HS3", dt.date(2024, 2, 1), None), ("HS4", "14/12/2024", "14/12/2024")]
+    for i, (code, rec, fin) in enumerate(rows, 1):
+        ws.append([i, code, "Đăng ký khai sinh", "Hộ tịch", rec, None, fin])
+    path = tmp_path / "so-theo-doi.xlsx"
+    wb.save(path)
+    register.import_register(store, "x1", path)
+    ax = charts.figure("theo-thang", store, data_of(store, pid)).axes[0]
+    labels = tick_labels(ax)
+    received, resolved = container_heights(ax)
+    got_rec = dict(zip(labels, received))
+    got_res = dict(zip(labels, resolved))
+    assert (got_rec["01/2024"], got_rec["02/2024"], got_rec["12/2024"]) == (2, 1, 1)
+    assert (got_res["01/2024"], got_res["02/2024"], got_res["12/2024"]) == (1, 1, 1)
+    assert sum(received) == 4 and sum(resolved) == 3
