@@ -168,6 +168,9 @@ class RestoreDialog(QDialog):
 
 
 def choose_and_restore(window) -> None:
+    if getattr(window, "_tasks", None):  # an export or import is still reading the file
+        window.error("Đang có việc chạy nền (xuất báo cáo, nhập dữ liệu…). Hãy đợi việc đó xong rồi khôi phục.")
+        return
     dlg = RestoreDialog(window.ctx.store.path, window)
     if dlg.exec() != QDialog.DialogCode.Accepted or dlg.chosen is None:
         return

@@ -230,3 +230,26 @@ def test_the_app_start_on_a_file_already_open(qapp, qtbot, tmp_path, demo_file, 
         assert app_mod.run(str(path)) == 0
     assert no_dialogs[-1][0] == "info" and "đang được mở ở một cửa sổ CCHC Desktop khác" in no_dialogs[-1][1]
     first.close()
+
+
+def test_restore_through_the_menu(window, monkeypatch):
+    from ui import backup_dialogs
+    from ui.qt import QDialog
+
+    backup_dialogs.install(window)
+    ctx = window.ctx
+    pid = ctx.period_id
+    ctx.write("value:BM1/1", "set_value", pid, "BM1/1", "31")
+    backup.backup_now(ctx.store, "thu-cong")
+    ctx.write("value:BM1/1", "set_value", pid, "BM1/1", "32")
+
+    def pick_first(dlg):
+        dlg._accept_selected()
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(backup_dialogs.RestoreDialog, "exec", pick_first)
+    _action(window, "Tệp", "Khôi phục bản sao lưu…").trigger()
+    asks = [m for m in window.shown_messages if m[0] == "ask"]
+    assert asks and "Khôi phục dữ liệu về bản sao lưu lúc" in asks[-1][1]
+    assert ctx.store.values(pid)["BM1/1"]["value"] == "31"
+    assert window.ctx.data().values  # the window shows the restored data
