@@ -292,9 +292,10 @@ class RegisterImport:
         cancel, signal = self.cancel_event, self._progress.changed
 
         def work():
-            return reg.import_register(store, unit, path, mapping=mapping,
-                                       progress=lambda done, total: signal.emit(int(done), int(total or 0)),
-                                       cancel=cancel.is_set)
+            with reg.own_connection(store) as own:
+                return reg.import_register(own, unit, path, mapping=mapping,
+                                           progress=lambda done, total: signal.emit(int(done), int(total or 0)),
+                                           cancel=cancel.is_set)
 
         self.window.run_task(TASK_TITLE, work, self._done, self._failed)
 

@@ -23,6 +23,7 @@ import hashlib
 import json
 import re
 import unicodedata
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -686,6 +687,24 @@ def import_register(store, unit_code: str | None, path: str | Path, mapping: dic
             unit_code=unit_code,
         )
     return summary
+
+
+@contextmanager
+def own_connection(store):
+    """A second Store over the same (already open and locked) data file, with its own SQLite
+    connection, for an import on a worker thread: the window's connection stays free for reading
+    (WAL), and nothing the window does can slip into the import's transaction."""
+    from sqlite_utils import Database
+
+    from cchc_desktop.store.database import Store, connect
+
+    conn = connect(store.path)
+    other = Store(Database(conn, execute_plugins=False), store.path)
+    other.user = store.user
+    try:
+        yield other
+    finally:
+        conn.close()
 
 
 def import_history(store, unit_code: str) -> list[dict]:
