@@ -1,0 +1,80 @@
+"""Entry point of the frozen app (PyInstaller): the same program as `cchc-desktop`.
+
+No arguments start the window; `demo`, `validate`, `export`, … work as on the command line.
+Before handing over to cchc_desktop.cli.main it fixes two things a frozen build needs:
+
+- the windowed Windows build has no console (sys.stdout / sys.stderr are None): output goes
+  nowhere, and an error line is shown in a Windows message box instead of being lost;
+- matplotlib's font cache lives in the user's cache folder, not in a fresh temporary folder
+  for every start (PyInstaller's default), so the first chart of a session is not slowed
+  by a rebuild of the font list.
+"""
+import io
+import os
+import sys
+
+
+class _Collect(io.StringIO):
+    """Stands in for a missing stderr: keeps what is written, shown in a message box at exit."""
+
+
+def _fix_streams() -> _Collect | None:
+    collected = None
+    if sys.stdout is None:
+        sys.stdout = open(os.devnull, "w", encoding="utf-8")
+    if sys.stderr is None:
+        collected = _Collect()
+        sys.stderr = collected
+    return collected
+
+
+def _show_error(text: str) -> None:
+    if sys.platform != "win32" or not text.strip():
+        return
+    try:
+        import ctypes
+
+        MB_ICONERROR = 0x10
+        ctypes.windll.user32.MessageBoxW(None, text.strip()[:2000], "CCHC Desktop", MB_ICONERROR)
+    except Exception:
+        pass
+
+
+def _matplotlib_cache() -> None:
+    if not getattr(sys, "frozen", False):
+        return
+    try:
+        import platformdirs
+
+        folder = os.path.join(platformdirs.user_cache_dir("CCHC Desktop", appauthor=False), "matplotlib")
+        os.makedirs(folder, exist_ok=True)
+        os.environ["MPLCONFIGDIR"] = folder
+    except Exception:  # keep PyInstaller's temporary folder
+        pass
+
+
+def _report_resources() -> None:
+    """CCHC_PRINT_RESOURCE_DIR=1: print where resources are looked up (the smoke test checks it)."""
+    if os.environ.get("CCHC_PRINT_RESOURCE_DIR"):
+        from cchc_desktop import paths
+
+        print(f"resource_dir={paths.resource_dir()}", flush=True)
+
+
+def run() -> int:
+    collected = _fix_streams()
+    _matplotlib_cache()
+    _report_resources()
+    from cchc_desktop.cli import main
+
+    try:
+        code = main()
+    except SystemExit as e:  # argparse errors and --help
+        code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+    if collected is not None and code not in (0, None):
+        _show_error(collected.getvalue())
+    return code or 0
+
+
+if __name__ == "__main__":
+    sys.exit(run())
