@@ -152,7 +152,7 @@ class ReformTab(QWidget):
             self.splitter.addWidget(self.editor)
         if parts and self.editor is not None:
             small = all(isinstance(w, IndicatorForm) and w.model.rowCount() <= 6 for w, _ in parts)
-            weights = [1, 3] if small else [11, 9]
+            weights = [1, 5] if small else [11, 9]
             self.splitter.setStretchFactor(0, weights[0])
             self.splitter.setStretchFactor(1, weights[1])
             self.splitter.setSizes([w * 100 for w in weights])

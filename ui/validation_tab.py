@@ -5,7 +5,7 @@ from cchc_desktop import dossiers
 from cchc_desktop.report import outline_section
 from ui.qt import (
     QAbstractItemView, QAbstractTableModel, QColor, QHBoxLayout, QHeaderView, QLabel, QModelIndex,
-    QPushButton, QStyle, Qt, QTableView, QVBoxLayout, QWidget, Signal,
+    QPushButton, QStyle, Qt, QTableView, QTimer, QVBoxLayout, QWidget, Signal,
 )
 
 MUC_DO, NOI_DUNG, VI_TRI = range(3)
@@ -138,6 +138,14 @@ class ValidationTab(QWidget):
         else:
             self.summary.setText(f"{n_err} lỗi, {n_warn} cảnh báo. Nên sửa hết lỗi trước khi chốt kỳ.")
             self.summary.setStyleSheet("color:#b00020;" if n_err else "color:#965f00;")
+
+    def showEvent(self, e):  # noqa: N802 (Qt name): wrap the messages at the real width
+        super().showEvent(e)
+        QTimer.singleShot(0, self.view.resizeRowsToContents)
+
+    def resizeEvent(self, e):  # noqa: N802
+        super().resizeEvent(e)
+        QTimer.singleShot(0, self.view.resizeRowsToContents)
 
     def _go(self, index) -> None:
         target = index.data(TARGET_ROLE)
