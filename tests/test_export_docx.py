@@ -109,11 +109,12 @@ def row_of(table, stt: str) -> list[str]:
 def demo_data(demo_file):
     from cchc_desktop.store import open_store
 
-    store = open_store(demo_file)
+    store = open_store(demo_file, lock=False)
     try:
-        yield report.load_report(store, None, "2023-NAM")
+        data = report.load_report(store, None, "2023-NAM")
     finally:
         store.close()
+    return data
 
 
 @pytest.fixture(scope="module")
@@ -588,3 +589,17 @@ def test_rule_under_tieu_ngu_as_long_as_the_text(doc):
     width_mm = (right.width - Pt(int(ind.get(f"{W}left")) / 20) - Pt(int(ind.get(f"{W}right")) / 20)) / Mm(1)
     # "Độc lập - Tự do - Hạnh phúc" in 13 pt bold Times New Roman is about 55–56 mm wide.
     assert 52 <= width_mm <= 59
+
+
+def test_header_and_signature_variants(demo_store, tmp_path):
+    code = demo_store.unit()["code"]
+    demo_store.update_unit(code, upper_name="", signing_capacity="KT. CHỦ TỊCH", signer_title="PHÓ CHỦ TỊCH",
+                           signer_name="Trần Văn A")
+    data = report.load_report(demo_store, None, "2023-NAM")
+    d = docx.Document(str(docx_report.write(data, tmp_path / "v.docx", charts=False)))
+    left = d.tables[0].rows[0].cells[0]
+    assert [norm(p.text) for p in left.paragraphs] == ["ỦY BAN NHÂN DÂN XÃ CHI LĂNG NAM", ""]
+    closing = d.tables[-1] if d.tables[-1].rows[0].cells[0].paragraphs[0].text == "Nơi nhận:" else None
+    closing = closing or next(t for t in d.tables if t.rows[0].cells[0].paragraphs[0].text == "Nơi nhận:")
+    signer = [p.text for p in closing.rows[0].cells[1].paragraphs]
+    assert signer[:2] == ["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"] and signer[-1] == "Trần Văn A"
