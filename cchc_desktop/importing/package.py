@@ -405,7 +405,9 @@ def find_upper(store, info: PackageInfo) -> dict:
     upper_code = (unit.get("upper_code") or "").strip()
     kind, name = parse_upper_name(upper_name)
     code = upper_code or slug(upper_name)
-    uppers = [store._unit_row(r) for r in store.db.query("SELECT * FROM units WHERE kind IN ('huyen', 'tinh')")]
+    cur = store.db.execute("SELECT * FROM units WHERE kind IN ('huyen', 'tinh')")
+    cols = [d[0] for d in cur.description]
+    uppers = [store._unit_row(dict(zip(cols, r))) for r in cur.fetchall()]
     same = store.db.execute("SELECT parent_code, kind FROM units WHERE code = ?", [unit["code"]]).fetchone()
     has_units = store.db.execute("SELECT 1 FROM units LIMIT 1").fetchone() is not None
     if same is not None and same[0] is None and same[1] not in ("huyen", "tinh"):
@@ -434,12 +436,13 @@ def find_upper(store, info: PackageInfo) -> dict:
 
 
 def held(store, unit_code: str, period_code: str) -> dict | None:
-    row = next(store.db.query(
+    row = store.db.execute(
         "SELECT id, package_sha256, data_sha256, created_at, imported_at FROM package_imports "
         "WHERE unit_code = ? AND period_code = ? AND status = 'current' ORDER BY id DESC LIMIT 1",
         [unit_code, period_code],
-    ), None)
-    return dict(row) if row else None
+    ).fetchone()
+    keys = ("id", "package_sha256", "data_sha256", "created_at", "imported_at")
+    return dict(zip(keys, row)) if row else None
 
 
 def _compare(info: PackageInfo, current: dict | None) -> str:
