@@ -821,3 +821,23 @@ def install(window) -> PackageFeature:
     feature = PackageFeature(window)
     window.package_feature = feature
     return feature
+
+
+def upper_period_id(store) -> int | None:
+    """The newest period of the file's upper unit (after packages went into a new file), or None."""
+    try:
+        main = store.unit(None)
+    except UserError:
+        return None
+    if main["kind"] not in aggregate.UPPER_KINDS:
+        return None
+    periods = store.periods(main["code"])
+    return periods[-1]["id"] if periods else None
+
+
+def import_into_new_file(store, parent=None) -> int | None:
+    """For the welcome screen of an empty data file at the upper level: import the communes'
+    packages (the file becomes the upper unit they name) and return the period to open."""
+    dlg = ImportPackagesDialog(store, parent)
+    dlg.exec()
+    return upper_period_id(store)

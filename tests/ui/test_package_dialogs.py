@@ -198,3 +198,37 @@ def test_rollup_dialog(qtbot, upper, packages, monkeypatch, tmp_path, no_dialogs
     monkeypatch.setattr(pd, "ask_save_path", lambda *a: str(target))
     dlg.export("xlsx")
     assert target.exists()
+
+
+def test_new_empty_file_becomes_the_upper_level(qtbot, upper, packages, monkeypatch):
+    a, b, _ = packages
+
+    def run(self):
+        self.add_paths([a, b])
+        self.run_import()
+        return 0
+
+    monkeypatch.setattr(pd.ImportPackagesDialog, "exec", run)
+    assert pd.upper_period_id(upper) is None
+    pid = pd.import_into_new_file(upper)
+    period = upper.period(pid)
+    assert period["unit_code"] == "huyen-thanh-mien" and period["code"] == PERIOD
+
+
+def test_window_over_the_upper_file_shows_the_rollup(qtbot, upper, packages, no_dialogs):
+    from ui.context import AppContext
+    from ui.main_window import MainWindow
+
+    a, b, _ = packages
+    ip.import_packages(upper, [a, b])
+    ctx = AppContext(upper, "huyen-thanh-mien", pd.upper_period_id(upper))
+    w = MainWindow(ctx, install_features=False)
+    qtbot.addWidget(w)
+    feature = pd.install(w)
+    dlg = feature.show_rollup()
+    assert isinstance(dlg, pd.RollupDialog)
+    assert len(dlg.rollup.reported) == 2
+    dlg.close()
+    # The upper level does not make packages itself.
+    feature.export_package(folder="/tmp", documents=False)
+    assert no_dialogs[-1][0] == "error" and "cấp trên" in no_dialogs[-1][1]
