@@ -603,3 +603,18 @@ def test_header_and_signature_variants(demo_store, tmp_path):
     closing = closing or next(t for t in d.tables if t.rows[0].cells[0].paragraphs[0].text == "Nơi nhận:")
     signer = [p.text for p in closing.rows[0].cells[1].paragraphs]
     assert signer[:2] == ["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"] and signer[-1] == "Trần Văn A"
+
+
+def test_empty_period_and_small_catalogue_export(mini_store, demo_store, tmp_path):
+    store, pid = mini_store
+    data = report.load_period(store, pid)
+    d = docx.Document(str(docx_report.write(data, tmp_path / "mini.docx")))
+    text = full_text(d)
+    assert "BÁO CÁO" in text and "Phụ lục" in text and "{{" not in text
+    assert len(d.sections) == 2
+    # A new period of the demo unit with nothing entered yet, its text from the templates.
+    code = demo_store.unit()["code"]
+    demo_store.create_period(code, "2024-Q3")
+    data = report.load_report(demo_store, None, "2024-Q3")
+    d = docx.Document(str(docx_report.write(data, tmp_path / "q3.docx", charts=True)))
+    assert "quý III năm 2024, phương hướng, nhiệm vụ quý IV năm 2024" in full_text(d)
