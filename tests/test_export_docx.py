@@ -443,6 +443,9 @@ def test_charts_inserted_after_the_dossier_table(demo_data, tmp_path, monkeypatc
     monkeypatch.setitem(sys.modules, "cchc_desktop.exporting.charts", fake)
     d = docx.Document(str(docx_report.write(demo_data, tmp_path / "c.docx")))  # NAM: on by default
     assert len(d.inline_shapes) == 2
+    ids = [e.get("id") for e in d.element.body.iter("{http://schemas.openxmlformats.org/drawingml/2006/"
+                                                   "wordprocessingDrawing}docPr")]
+    assert len(ids) == len(set(ids)) == 2  # Word calls duplicate drawing ids damage
     texts = [norm(t) for t in body_texts(d)]
     i1 = texts.index("Biểu đồ 1. Hồ sơ tiếp nhận theo lĩnh vực")
     i2 = texts.index("Biểu đồ 2. Tình trạng giải quyết")

@@ -140,6 +140,7 @@ class _Body:
         self.parts: list[str] = []
         self.paragraphs = 0
         self.cells = 0
+        self.pictures = 0
 
     def add(self, xml: str) -> None:
         self.parts.append(xml)
@@ -153,6 +154,11 @@ class _Body:
         from lxml import etree
 
         inline = self.doc.part.new_pic_inline(io.BytesIO(png), width=Mm(width_mm))
+        # python-docx numbers a picture from the ids already in the document; these are not
+        # in it yet, so number them here (Word reports duplicate drawing ids as damage).
+        self.pictures += 1
+        inline.docPr.id = self.pictures
+        inline.docPr.name = f"Biểu đồ {self.pictures}"
         xml = etree.tostring(inline, encoding="unicode")
         self.p(f"<w:r>{X.rpr(BODY)}<w:drawing>{xml}</w:drawing></w:r>", align="center", before=120, after=60,
                keep_next=True)
