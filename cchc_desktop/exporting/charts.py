@@ -242,7 +242,9 @@ def _axes(fig: Figure):
     if ax is not None and fig.axes == [ax]:
         return ax
     _, titled, header = getattr(fig, "_cchc_kind", (None, True, True))
-    ax = fig.add_axes(_AX_RECT_NO_HEADER if not header else _AX_RECT if titled else _AX_RECT_NO_TITLE)
+    rect = _AX_RECT_NO_HEADER if not header else _AX_RECT if titled else _AX_RECT_NO_TITLE
+    ax = fig.add_axes(rect)
+    ax._cchc_rect = rect
     fig._cchc_axes = ax
     ax.spines["top"].set_visible(False)
     ax.spines["right"].set_visible(False)
@@ -262,10 +264,20 @@ def _wrap(name: str, width: int = 16) -> str:
 
 
 def _categories(ax, names: list[str]) -> None:
+    """Category names under the bars: wrapped when few, slanted (one line each) when many."""
     ax.set_xticks(range(len(names)))
     many = len(names) > 6
-    ax.set_xticklabels([_wrap(n, 18 if many else 16) for n in names], rotation=30 if many else 0,
-                       ha="right" if many else "center", fontsize=8.5 if many else 9, family=FONT)
+    if many:
+        ax.set_xticklabels([n if len(n) <= 28 else n[:27] + "…" for n in names], rotation=30, ha="right",
+                           rotation_mode="anchor", fontsize=8, family=FONT)
+    else:
+        ax.set_xticklabels([_wrap(n) for n in names], rotation=0, ha="center", fontsize=9, family=FONT)
+    # Slanted names need more room below the axes: take it from the plot's height.
+    x0, _, w, _ = ax.get_position().bounds
+    top = sum(ax._cchc_rect[1::2]) if hasattr(ax, "_cchc_rect") else None
+    if top is not None:
+        bottom = ax._cchc_rect[1] + (0.1 if many else 0)
+        ax.set_position([x0, bottom, w, top - bottom])
     ax.set_xlim(-0.6, len(names) - 0.4)
 
 
@@ -301,7 +313,7 @@ def _received_by_field(fig, store, data, title=True, **_):
     total = table.effective()
     if not rows:
         if total.get("truc_tuyen") is None and total.get("truc_tiep") is None:
-            _no_data(fig, t, sub, "Hãy nhập số hồ sơ tiếp nhận theo lĩnh vực ở thẻ hồ sơ Một cửa.")
+            _no_data(fig, t, sub, "Hãy nhập số hồ sơ tiếp nhận theo lĩnh vực ở phần Hồ sơ một cửa (thẻ “2. Thủ tục hành chính”).")
             return
         # Only the desk's totals are known: one bar, and say so.
         rows = [{"name": WHOLE_DESK, "truc_tuyen": total.get("truc_tuyen"), "truc_tiep": total.get("truc_tiep")}]
@@ -345,7 +357,7 @@ def _status_by_field(fig, store, data, title=True, **_):
     sums = [sum(series[c][i] or 0 for c in known) for i in range(len(names))]
     if not known or not any(sums):
         _no_data(fig, t, sub, "Hãy nhập số hồ sơ đã giải quyết (trước hạn, đúng hạn, quá hạn) "
-                              "và đang giải quyết ở thẻ hồ sơ Một cửa.")
+                              "và đang giải quyết ở phần Hồ sơ một cửa (thẻ “2. Thủ tục hành chính”).")
         return
     missing = [STATUS_LABELS[c].lower() for c in STATUS_COLUMNS if c not in known]
     if missing:
