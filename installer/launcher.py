@@ -63,6 +63,10 @@ def _report_resources() -> None:
 
 def run() -> int:
     collected = _fix_streams()
+    import warnings
+
+    # matplotlib's 3D toolkit is left out of the bundle on purpose (no 3D chart): no warning
+    warnings.filterwarnings("ignore", message="Unable to import Axes3D")
     _matplotlib_cache()
     _report_resources()
     from cchc_desktop.cli import main
