@@ -50,7 +50,9 @@ def rpr(size: float = 14, bold: bool = False, italic: bool = False) -> str:
 
 
 def run(text: str, size: float = 14, bold: bool = False, italic: bool = False) -> str:
-    """One run; "\\n" in the text becomes a line break, "\\t" a tab."""
+    """One run; "\\n" in the text becomes a line break, "\\t" a tab; nothing for no text."""
+    if not text:
+        return ""
     props = rpr(size, bold, italic)
     parts = []
     for i, line in enumerate(text.split("\n")):

@@ -440,6 +440,11 @@ def build(data: ReportData, charts: bool | None = None):
 
 
 def _properties(doc, data: ReportData) -> None:
+    # The template's thumbnail is a picture of python-docx's blank page: Explorer would show it.
+    rels = doc.part.package.rels
+    for rid, rel in list(rels.items()):
+        if rel.reltype.endswith("/metadata/thumbnail"):
+            rels.pop(rid)
     cp = doc.core_properties
     now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0, tzinfo=None)
     cp.title = f"Báo cáo kết quả công tác cải cách hành chính {periods.name(data.key)}"
