@@ -394,3 +394,31 @@ def test_package_with_word_and_excel(demo_store, tmp_path, upper):
             zf.extractall(folder)
         assert subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=folder, capture_output=True).returncode == 0
     assert [r.status for r in ip.import_packages(upper, [path])] == ["imported"]
+
+
+@pytest.mark.parametrize("where, change", [
+    ("manifest", lambda m, d: m.update(unit="xa")),
+    ("raw", lambda m, d: m.update(members=[])),
+    ("manifest", lambda m, d: m.update(created_at=5)),
+    ("data", lambda m, d: d["unit"].update(upper_name=12)),
+    ("data", lambda m, d: d.update(dossiers=[1, 2])),
+    ("data", lambda m, d: d["dossiers"]["ubnd"].update(total=[1])),
+    ("data", lambda m, d: d["period"].update(code="2023-Q9")),
+    ("data", lambda m, d: d.update(values={"BM1/1": 5})),
+    ("data", lambda m, d: d.update(narrative={"I.1": "x"})),
+])
+def test_malformed_content_is_refused_never_a_crash(package_file, upper, tmp_path, where, change):
+    members = read_members(package_file)
+    m, d = json.loads(members[pkg.MANIFEST]), json.loads(members[pkg.DATA])
+    change(m, d)
+    if where == "data" and "code" in d.get("period", {}):
+        m["period"]["code"] = d["period"]["code"]
+    members[pkg.MANIFEST] = json.dumps(m).encode()
+    members[pkg.DATA] = json.dumps(d).encode()
+    p = write_zip(tmp_path / "odd.cchc", members, reseal=where != "raw")
+    ip.import_packages(upper, [package_file])
+    before = table_dump(upper.path)
+    assert [pv.status for pv in ip.preview(upper, [p])] == ["refused"]
+    r = ip.import_packages(upper, [p])[0]
+    assert r.status == "refused" and r.message
+    assert table_dump(upper.path) == before

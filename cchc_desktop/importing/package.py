@@ -197,7 +197,18 @@ def _newer_message(what: str) -> str:
 
 def check_package(path: str | Path) -> PackageInfo:
     """Every check a package must pass before anything is written; PackageError if not."""
-    from cchc_desktop import dataio
+    try:
+        return _check_package(path)
+    except PackageError:
+        raise
+    except UserError as e:
+        raise PackageError(str(e)) from None
+    except (AttributeError, TypeError, KeyError, ValueError, IndexError, RecursionError):
+        raise PackageError("nội dung gói sai dạng (bản kê hoặc dữ liệu hỏng): gói không hợp lệ") from None
+
+
+def _check_package(path: str | Path) -> PackageInfo:
+    from cchc_desktop import dataio, periods
     from cchc_desktop.store.migrations import SCHEMA_VERSION
 
     p = Path(path)
@@ -324,6 +335,26 @@ def check_package(path: str | Path) -> PackageInfo:
         _refuse("phiên bản danh mục trong bản kê khác với dữ liệu: gói không hợp lệ")
     if unit.get("kind") not in ("xa", "phuong", "thi_tran"):
         _refuse("gói không phải của một đơn vị cấp xã")
+    for key in ("code", "name", "upper_name", "upper_code", "district", "province"):
+        if unit.get(key) is not None and not isinstance(unit.get(key), str):
+            _refuse(f"thông tin đơn vị ({key}) sai dạng: gói không hợp lệ")
+    if not isinstance(period["code"], str):
+        _refuse("mã kỳ báo cáo sai dạng: gói không hợp lệ")
+    periods.parse_code(period["code"])
+    for key in ("values", "narrative", "dossiers"):
+        if doc.get(key) is not None and not isinstance(doc.get(key), dict):
+            _refuse(f"phần {key} của dữ liệu sai dạng: gói không hợp lệ")
+    for agency, table in (doc.get("dossiers") or {}).items():
+        if (not isinstance(table, dict) or not isinstance(table.get("fields") or [], list)
+                or not isinstance(table.get("total") or {}, dict)
+                or not all(isinstance(f, dict) for f in table.get("fields") or [])):
+            _refuse(f"bảng hồ sơ {agency} sai dạng: gói không hợp lệ")
+    for key in ("values", "narrative"):
+        if not all(isinstance(v, dict) for v in (doc.get(key) or {}).values()):
+            _refuse(f"phần {key} của dữ liệu sai dạng: gói không hợp lệ")
+    if not isinstance(doc.get("documents") or [], list) or not all(
+            isinstance(x, dict) for x in doc.get("documents") or []):
+        _refuse("danh sách văn bản sai dạng: gói không hợp lệ")
     created = manifest.get("created_at")
     if not isinstance(created, str) or _parse_time(created) is None:
         _refuse("bản kê không ghi thời điểm lập gói: gói không hợp lệ")
@@ -360,6 +391,13 @@ def _parse_time(text: str) -> dt.datetime | None:
 
 def key_figures(doc: dict) -> dict[str, str]:
     """The few figures a preview shows: dossiers received / resolved, on-time rate (one-stop desk)."""
+    try:
+        return _key_figures(doc)
+    except (AttributeError, TypeError, ValueError, ArithmeticError):
+        return {}
+
+
+def _key_figures(doc: dict) -> dict[str, str]:
     out = {}
     on_time = (doc.get("period") or {}).get("on_time_formula") or dossiers.DEFAULT_ON_TIME
     received = Decimal(0)
@@ -487,6 +525,9 @@ def preview(store, infos: list[PackageInfo | Path | str]) -> list[Preview]:
         except PackageError as e:
             out.append(Preview(info.path, "refused", info=info, reason=str(e)))
             continue
+        except (AttributeError, TypeError, ValueError):
+            out.append(Preview(info.path, "refused", info=info, reason="nội dung gói sai dạng: gói không hợp lệ"))
+            continue
         k = (info.unit_code, info.period_code)
         current = seen.get(k) or held(store, *k)
         status = _compare(info, current)
@@ -529,6 +570,8 @@ def import_one(store, info: PackageInfo, force: bool = False) -> Result:
             _refuse(f"gói dùng danh mục biểu mẫu {info.document.get('catalogue_version')} mà tệp dữ liệu chưa có")
     except PackageError as e:
         return Result(info.path, "refused", str(e), **base)
+    except (AttributeError, TypeError, ValueError):
+        return Result(info.path, "refused", "nội dung gói sai dạng: gói không hợp lệ", **base)
     current = held(store, info.unit_code, info.period_code)
     status = _compare(info, current)
     if status == "same":
