@@ -541,7 +541,14 @@ def test_cli_export(demo_file, tmp_path):
 @pytest.mark.libreoffice
 @pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdfinfo") is None,
                     reason="LibreOffice / poppler not installed")
-def test_libreoffice_renders_report_and_landscape_appendix(demo_docx, demo_data, tmp_path):
+def test_libreoffice_renders_report_and_landscape_appendix(demo_data, tmp_path):
+    # The export as the user gets it: the annual report carries its charts when the module is there.
+    try:
+        from cchc_desktop.exporting import charts
+        n_charts = len(charts.report_charts(demo_data))
+    except ImportError:  # pragma: no cover - the charts module ships with the app
+        n_charts = 0
+    demo_docx = docx_report.write(demo_data, tmp_path / "bao-cao.docx")
     profile = tmp_path / "lo-profile"
     r = subprocess.run(
         ["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
@@ -574,6 +581,11 @@ def test_libreoffice_renders_report_and_landscape_appendix(demo_docx, demo_data,
     appendix = page_text(first_l + 1)
     assert "Phụ lục" in appendix and "Biểu mẫu 1" in appendix
     assert page_text(first_l + 2).split()[0] == "2"  # the appendix numbers its pages on its own
+    if shutil.which("pdfimages"):
+        listing = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True).stdout
+        pages_with_images = [int(line.split()[0]) for line in listing.splitlines()[2:]
+                             if len(line.split()) > 2 and line.split()[2] == "image"]  # not their alpha masks
+        assert len(pages_with_images) == n_charts and all(p < first_l for p in pages_with_images)
 
 
 def test_file_name_without_diacritics(demo_data, demo_store):
