@@ -475,7 +475,8 @@ def _by_month(fig, store, data, title=True, **_):
     counts = month_counts(store, data)
     if not counts:
         _no_data(fig, t, sub, "Sổ theo dõi hồ sơ chưa có hồ sơ nào trong kỳ này. Hãy nhập sổ theo dõi "
-                              "(tệp Excel xuất từ hệ thống Một cửa của tỉnh) để có biểu đồ này.")
+                              "(tệp Excel xuất từ hệ thống Một cửa của tỉnh: Công cụ → Nhập sổ theo "
+                              "dõi hồ sơ (Excel)…) để có biểu đồ này.")
         return
     rec = [c[1] for c in counts]
     res = [c[2] for c in counts]
