@@ -332,3 +332,88 @@ def rollup(store, period_code: str, unit_code: str | None = None) -> RollUp:
     data.values = report.evaluate(cat, raw, tables, upper_period.get("on_time_formula") or dossiers.DEFAULT_ON_TIME)
     statuses.sort(key=lambda s: (s.data is None, _sort_key(s.name)))
     return RollUp(upper=upper, period_code=key.code, data=data, communes=statuses)
+
+
+def write_xlsx(r: RollUp, path, compare: str | None = None):
+    """The consolidated appendix in Excel (as a commune's), plus a sheet with every commune's
+    submission status and key figures, and, with `compare`, one comparing an indicator."""
+    from pathlib import Path
+
+    from openpyxl.styles import Alignment, Border, Font, Side
+
+    from cchc_desktop import fileio
+    from cchc_desktop.exporting import xlsx_appendix as xa
+
+    wb = xa.build(r.data)
+    thin = Side(style="thin", color="000000")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    font, bold = Font(name=xa.FONT, size=12), Font(name=xa.FONT, size=12, bold=True)
+    wrap = Alignment(vertical="center", wrap_text=True)
+    center = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+    def sheet(title: str, heading: str, headers: list[tuple[str, int]], rows: list[list], formats: list):
+        ws = wb.create_sheet(title)
+        xa.set_text(ws.cell(1, 1), heading)
+        ws.cell(1, 1).font = bold
+        for c, (text, width) in enumerate(headers, 1):
+            cell = ws.cell(3, c)
+            xa.set_text(cell, text)
+            cell.font, cell.alignment, cell.border = bold, center, border
+            ws.column_dimensions[cell.column_letter].width = width
+        for i, row in enumerate(rows, 4):
+            for c, (value, form) in enumerate(zip(row, formats), 1):
+                if isinstance(value, tuple):  # (value, number format) chosen per cell
+                    value, form = value
+                cell = ws.cell(i, c)
+                if form is None or value is None or isinstance(value, str):
+                    xa.set_text(cell, value)
+                else:
+                    xa.set_number(cell, value, form)
+                cell.font, cell.border = font, border
+                cell.alignment = wrap if form is None else Alignment(horizontal="right", vertical="center")
+        ws.print_title_rows = "3:3"
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        return ws
+
+    rows = []
+    for k, c in enumerate(r.communes, 1):
+        f = c.figures()
+        rows.append([k, c.name, c.status_label,
+                     f"{fmt.date(c.submitted_at[:10])} {c.submitted_at[11:16]}" if c.submitted_at else "",
+                     fmt.date(c.deadline) if c.deadline else "", f.get("tiep_nhan"), f.get("da_giai_quyet"),
+                     _round1(f.get("ty_le_dung_han")), _round1(f.get("ty_le_truc_tuyen"))])
+    sheet("Các xã", f"Tình hình nộp báo cáo của các xã — {aggregate_title(r)}",
+          [("STT", 6), ("Xã", 28), ("Tình trạng", 20), ("Lập gói lúc", 18), ("Hạn nộp", 12),
+           ("Hồ sơ tiếp nhận", 14), ("Đã giải quyết", 14), ("Tỷ lệ đúng hạn (%)", 13),
+           ("Tỷ lệ trực tuyến (%)", 13)],
+          rows, [xa.CHOICE_FORMAT, None, None, None, None, xa.COUNT_FORMAT, xa.COUNT_FORMAT,
+                 xa.PERCENT_FORMAT, xa.PERCENT_FORMAT])
+    if compare:
+        row = r.data.catalogue.rows_by_code.get(compare)
+        what = f"{row.form} {row.stt} {row.label}" if row else dossiers.all_value_names().get(compare, compare)
+        def cell(v, text):
+            if not isinstance(v, Decimal) or (row is not None and row.kind == "choice"):
+                return text
+            if (row is not None and (row.kind == "percent" or row.unit == "%")) or compare.split(".")[-1] in \
+                    dossiers.RATE_MEASURES:
+                return (_round1(v), xa.PERCENT_FORMAT)
+            return (v, xa.MONEY_FORMAT if row is not None and row.kind == "money" else xa.COUNT_FORMAT)
+
+        cmp_rows = [[k, n, cell(v, t)] for k, (n, v, t) in enumerate(r.compare(compare), 1)]
+        total_v, total_t = r.total(compare)
+        cmp_rows.append(["", f"Toàn {label(r.upper)}", cell(total_v, total_t) if total_t else r.data.note(compare)])
+        sheet("So sánh", f"So sánh theo xã: {what} — {aggregate_title(r)}",
+              [("STT", 6), ("Xã", 28), ("Giá trị", 24)], cmp_rows, [xa.CHOICE_FORMAT, None, None])
+    path = Path(path)
+    return fileio.atomic_write(path, lambda tmp: wb.save(tmp))
+
+
+def _round1(v):
+    return None if v is None else Decimal(v).quantize(Decimal("0.1"))
+
+
+def aggregate_title(r: RollUp) -> str:
+    return f"{label(r.upper)}, {periods.name(periods.parse_code(r.period_code))}"

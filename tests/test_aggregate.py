@@ -243,3 +243,22 @@ def test_rollup_exports_like_a_commune_report(rolled, tmp_path):
     wb = openpyxl.load_workbook(xlsx_path)
     cells = {str(c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value is not None}
     assert any("Có:" in c for c in cells)
+
+
+def test_rollup_xlsx_has_communes_and_comparison(rolled, tmp_path):
+    _, r, _ = rolled
+    try:
+        from cchc_desktop.exporting import xlsx_appendix  # noqa: F401
+    except ImportError:
+        pytest.skip("the Excel exporter is not there yet")
+    import openpyxl
+
+    path = aggregate.write_xlsx(r, tmp_path / "th.xlsx", compare="BM3/3.3")
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames[0] == "Biểu mẫu 1" and wb.sheetnames[-2:] == ["Các xã", "So sánh"]
+    rows = list(wb["Các xã"].iter_rows(min_row=4, values_only=True))
+    assert len(rows) == N + 2
+    assert {row[2] for row in rows} == {"Đã nộp đúng hạn", "Nộp muộn", "Chưa nộp"}
+    cmp = list(wb["So sánh"].iter_rows(min_row=4, values_only=True))
+    assert len(cmp) == N + 1
+    assert cmp[-1][2] == float(r.data.values["BM3/3.3"])

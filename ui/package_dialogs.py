@@ -653,15 +653,14 @@ class RollupDialog(QDialog):
         if not path:
             return None
         data = r.data
+        compare = self.indicator.currentData()
 
         def work():
             if kind == "docx":
                 from cchc_desktop.exporting import docx_report
 
                 return docx_report.write(data, Path(path), charts=False)
-            from cchc_desktop.exporting import xlsx_appendix
-
-            return xlsx_appendix.write(data, Path(path))
+            return aggregate.write_xlsx(r, Path(path), compare=compare)
 
         def done(out):
             messages.info(self, f"Đã xuất {'báo cáo Word' if kind == 'docx' else 'phụ lục Excel'}: {out}")
