@@ -266,15 +266,21 @@ class RegisterImport:
         if not chosen:
             return
         path = Path(chosen)
-        try:
-            preview = reg.inspect(path, self.ctx.store)
-        except UserError as e:
-            self.window.error(str(e))
-            return
+        self._set_busy(True)
+        # Reading the first rows of a large .xls can take a moment: off the UI thread.
+        self.window.run_task("Đang đọc tệp sổ hồ sơ", lambda: reg.inspect(path), self._inspected, self._inspect_failed)
+
+    def _inspect_failed(self, message: str) -> None:
+        self._set_busy(False)
+        self.window.error(message)
+
+    def _inspected(self, preview: reg.Preview) -> None:
+        self._set_busy(False)
+        reg.apply_remembered(preview, self.ctx.store)
         mapping = confirm_mapping(self.window, preview)
         if mapping is None:
             return
-        self.start_import(path, mapping)
+        self.start_import(preview.path, mapping)
 
     def start_import(self, path: Path, mapping: dict[str, int]) -> None:
         store = self.ctx.store

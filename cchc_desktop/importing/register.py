@@ -374,11 +374,6 @@ def inspect(path: str | Path, store=None) -> Preview:
             )
         sheet, (header_row, headers, mapping, personal) = found
         preview = Preview(path, sheet, header_row, headers, mapping, personal, [], total_rows=book.row_count(sheet))
-        if store is not None:
-            saved = remembered_mapping(store, headers)
-            if saved is not None:
-                preview.mapping = saved
-                preview.remembered = True
         cols = [c for c in range(len(headers)) if c not in personal]
         for row_no, values in book.rows(sheet, cols):
             if row_no <= header_row:
@@ -391,6 +386,29 @@ def inspect(path: str | Path, store=None) -> Preview:
                 break
     finally:
         book.close()
+    if store is not None:
+        apply_remembered(preview, store)
+    else:
+        _warn(preview)
+    return preview
+
+
+def apply_remembered(preview: Preview, store) -> Preview:
+    """Use the mapping the user confirmed earlier for the same headers (when there is one).
+
+    Separate from reading the file so that a window can read on a worker thread and look this
+    up on its own thread afterwards."""
+    saved = remembered_mapping(store, preview.headers)
+    if saved is not None:
+        preview.mapping = saved
+        preview.remembered = True
+    _warn(preview)
+    return preview
+
+
+def _warn(preview: Preview) -> None:
+    personal, headers = preview.personal, preview.headers
+    preview.warnings = []
     for f in preview.missing():
         preview.warnings.append(f"Chưa tìm thấy cột “{FIELDS[f]}” (bắt buộc). Hãy chọn cột tương ứng.")
     for f in ("field", "due_date", "finished_date", "channel"):
@@ -401,7 +419,6 @@ def inspect(path: str | Path, store=None) -> Preview:
         preview.warnings.append(f"Các cột {names} là thông tin cá nhân của người dân: không đọc, không lưu.")
     if preview.remembered:
         preview.warnings.append("Đã dùng cách ghép cột đã xác nhận lần trước cho tệp có cùng tiêu đề.")
-    return preview
 
 
 _MISSING_EFFECT = {

@@ -17,6 +17,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from test_register_import import expected_figures, make_dossiers, write_igate  # noqa: E402
 
 
+def settle(window, timeout_ms=60000):
+    """Wait for the chain of background tasks (read the file, then import) to finish."""
+    for _ in range(10):
+        assert window.wait_tasks(timeout_ms)
+        if not window._tasks:
+            return True
+    return not window._tasks
+
+
 @pytest.fixture
 def feature(window):
     yield register_import.install(window)
@@ -70,7 +79,7 @@ def test_import_then_apply_figures(window, feature, dialogs, register_file):
     items, path = register_file
     answer["path"] = str(path)
     feature.import_action.trigger()
-    assert window.wait_tasks(60000)
+    assert settle(window)
     assert len(calls["mapping"]) == 1 and len(calls["summary"]) == 1
     summary, can_compute = calls["summary"][0]
     assert summary.imported == 120 and can_compute
@@ -95,6 +104,7 @@ def test_wrong_file_gets_a_message_and_nothing_else(window, feature, dialogs, tm
     bad.write_text("không phải Excel", encoding="utf-8")
     answer["path"] = str(bad)
     feature.import_action.trigger()
+    assert settle(window)
     assert not calls["mapping"]
     assert window.shown_messages and "không phải là bảng tính Excel" in window.shown_messages[0][1]
 
@@ -105,13 +115,13 @@ def test_user_declines_mapping_or_figures(window, feature, dialogs, register_fil
     answer["path"] = str(path)
     answer["mapping"] = None
     feature.import_action.trigger()
-    assert window.wait_tasks(10000)
+    assert settle(window)
     assert reg.register_count(window.ctx.store, window.ctx.unit_code) == 0
     answer["mapping"] = "auto"
     answer["apply"] = False
     before = window.ctx.store.dossier_table(window.ctx.period_id, "ubnd").effective()
     feature.import_action.trigger()
-    assert window.wait_tasks(60000)
+    assert settle(window)
     assert calls["figures"]
     assert window.ctx.store.dossier_table(window.ctx.period_id, "ubnd").effective() == before
 
@@ -128,7 +138,7 @@ def test_cancelled_import_writes_nothing(window, feature, dialogs, register_file
 
     monkeypatch.setattr(reg, "import_register", slow_import)
     feature.import_action.trigger()
-    assert window.wait_tasks(60000)
+    assert settle(window)
     assert reg.register_count(window.ctx.store, window.ctx.unit_code) == 0
     assert window.shown_messages[-1][0] == "info" and "hủy" in window.shown_messages[-1][1]
     assert not calls["summary"]
