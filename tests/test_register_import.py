@@ -602,3 +602,17 @@ def test_cli_import_and_stats(demo_file, tmp_path):
     assert r.returncode == 0 and "Đã đưa số liệu" in r.stdout
     r = run_cli("import-register", "--db", db, tmp_path / "khong-co.xlsx")
     assert r.returncode == 1 and "Không tìm thấy tệp" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_1904_date_system(mini_store, tmp_path):
+    """Excel for Mac may count serial numbers from 1904; the dates must come out the same."""
+    store, _ = mini_store
+    wb = openpyxl.Workbook()
+    wb.epoch = openpyxl.utils.datetime.CALENDAR_MAC_1904
+    ws = wb.active
+    ws.append(["Số hồ sơ", "Ngày tiếp nhận", "Ngày hẹn trả"])
+    ws.append(["M1", dt.datetime(2023, 3, 5), dt.datetime(2023, 3, 9)])
+    wb.save(tmp_path / "mac.xlsx")
+    s = reg.import_register(store, "x1", tmp_path / "mac.xlsx")
+    assert s.imported == 1
+    assert dump_register(store)[0][5:7] == ("2023-03-05", "2023-03-09")

@@ -150,6 +150,7 @@ def open_book(path: str | Path) -> "Book":
 
 class Book:
     path: Path
+    date1904 = False  # serial numbers of dates count from 1904 (xlsx only; xlrd converts .xls itself)
 
     def sheets(self) -> list[str]:
         raise NotImplementedError
@@ -212,6 +213,8 @@ class XlsxBook(Book):
             target = targets.get(key)
             if target and target in names:
                 self._sheets.append((html.unescape(nm.group(1).decode("utf-8")), target))
+        # Workbooks from Excel for Mac may count days from 1904: serial numbers are 1462 days less.
+        self.date1904 = bool(re.search(rb'date1904="(?:1|true)"', wb))
         self._sst: list | None = None
         self._cache: dict = {}  # decoded strings of the requested columns only
         self._sst_path = next((t for t in targets.values() if t.endswith("sharedStrings.xml")), None)

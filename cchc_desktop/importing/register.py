@@ -570,6 +570,8 @@ def import_register(store, unit_code: str | None, path: str | Path, mapping: dic
 
     book = _open(path)
     total_rows = book.row_count(preview.sheet)
+    shift = 1462 if book.date1904 else 0
+    date_slots = [i for i in (i_recv, i_due, i_fin) if i is not None]
     records: dict[str, tuple] = {}
     first_row: dict[str, int] = {}
     now = dt.datetime.now().isoformat(timespec="seconds")
@@ -589,6 +591,11 @@ def import_register(store, unit_code: str | None, path: str | Path, mapping: dic
                 summary.blank += 1
                 continue
             summary.rows_read += 1
+            if shift:
+                for i in date_slots:
+                    v = values[i]
+                    if v.__class__ in (int, float):
+                        values[i] = v + shift
             code = text_of(values[i_code])
             total = False
             for i in check_total:
