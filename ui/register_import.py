@@ -113,7 +113,7 @@ class MappingDialog(QDialog):
             for j, f in enumerate(reg.FIELDS):
                 ci = m.get(f)
                 raw = texts.get(ci, "") if ci is not None else ""
-                shown, bad = _shown(f, raw)
+                shown, bad = _shown(f, raw, self.preview.date1904)
                 item = QTableWidgetItem(shown)
                 if bad:
                     item.setForeground(Qt.GlobalColor.red)
@@ -132,10 +132,10 @@ def _html(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _shown(field: str, raw: str) -> tuple[str, bool]:
+def _shown(field: str, raw: str, date1904: bool = False) -> tuple[str, bool]:
     if field in reg.DATE_FIELDS and raw:
         try:
-            value = float(raw) if raw.replace(".", "", 1).isdigit() else raw
+            value = float(raw) + (1462 if date1904 else 0) if raw.replace(".", "", 1).isdigit() else raw
             d = reg.parse_date(value)
             return (fmt.date(d) if d else ""), False
         except reg.BadValue:

@@ -284,6 +284,7 @@ class Preview:
     warnings: list[str] = field(default_factory=list)
     remembered: bool = False
     total_rows: int | None = None
+    date1904: bool = False  # date serial numbers count from 1904 (Excel for Mac)
 
     @property
     def hash(self) -> str:
@@ -373,7 +374,8 @@ def inspect(path: str | Path, store=None) -> Preview:
                 "phần mềm một cửa chưa."
             )
         sheet, (header_row, headers, mapping, personal) = found
-        preview = Preview(path, sheet, header_row, headers, mapping, personal, [], total_rows=book.row_count(sheet))
+        preview = Preview(path, sheet, header_row, headers, mapping, personal, [], total_rows=book.row_count(sheet),
+                          date1904=book.date1904)
         cols = [c for c in range(len(headers)) if c not in personal]
         for row_no, values in book.rows(sheet, cols):
             if row_no <= header_row:
