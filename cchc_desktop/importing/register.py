@@ -176,10 +176,10 @@ def parse_date(value) -> dt.date | None:
     if isinstance(value, dt.date):
         return _plausible(value)
     if isinstance(value, bool):
-        raise BadValue("không phải ngày")
+        raise BadValue("không phải là ngày")
     if isinstance(value, (int, float)):
         if value != value or not (1 <= value < 2958466):
-            raise BadValue("không phải ngày")
+            raise BadValue("không phải là ngày")
         return _plausible(EPOCH + dt.timedelta(days=int(value)))
     s = str(value).strip()
     if not s:
@@ -190,16 +190,16 @@ def parse_date(value) -> dt.date | None:
         try:
             return _plausible(dt.date(y, mo, d))
         except ValueError:
-            raise BadValue("ngày không có thật") from None
+            raise BadValue("không có thật") from None
     m = _ISO.match(s)
     if m:
         try:
             return _plausible(dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))))
         except ValueError:
-            raise BadValue("ngày không có thật") from None
+            raise BadValue("không có thật") from None
     if re.fullmatch(r"\d{5}(\.\d+)?", s):
         return parse_date(float(s))
-    raise BadValue("không đọc được ngày")
+    raise BadValue("không đọc được (cần dạng ngày/tháng/năm, ví dụ 15/12/2023)")
 
 
 _ISO_CACHE: dict = {}
