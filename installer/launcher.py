@@ -61,6 +61,36 @@ def _report_resources() -> None:
         print(f"resource_dir={paths.resource_dir()}", flush=True)
 
 
+def _bench_window() -> int:
+    """bench/bench_frozen.py: `[gui] --db FILE` shows the window, fills it, and exits at once
+    (the same code path frozen and from the source tree)."""
+    args = [a for a in sys.argv[1:] if a != "gui"]
+    db = args[args.index("--db") + 1] if "--db" in args else None
+    from ui.app import run as run_window
+
+    return run_window(db, quit_after_show=True)
+
+
+def _package_hint() -> None:
+    """Double-clicking a .cchc file runs `cchc-desktop.exe FILE.cchc` (installer/cchc-desktop.nsi).
+    Until the command line opens a package itself, say how to import it and open the window."""
+    args = sys.argv[1:]
+    if len(args) != 1 or not args[0].lower().endswith(".cchc") or not os.path.isfile(args[0]):
+        return
+    text = (f"Để nhập gói “{os.path.basename(args[0])}”, trong cửa sổ CCHC Desktop hãy chọn "
+            "Công cụ → Nhập gói của đơn vị cấp dưới… rồi chọn tệp này.")
+    if sys.platform == "win32":
+        try:
+            import ctypes
+
+            ctypes.windll.user32.MessageBoxW(None, text, "CCHC Desktop", 0x40)  # MB_ICONINFORMATION
+        except Exception:
+            pass
+    else:
+        print(text, flush=True)
+    del sys.argv[1:]
+
+
 def run() -> int:
     collected = _fix_streams()
     import warnings
@@ -69,10 +99,11 @@ def run() -> int:
     warnings.filterwarnings("ignore", message="Unable to import Axes3D")
     _matplotlib_cache()
     _report_resources()
+    _package_hint()
     from cchc_desktop.cli import main
 
     try:
-        code = main()
+        code = _bench_window() if os.environ.get("CCHC_BENCH_QUIT_AFTER_SHOW") else main()
     except SystemExit as e:  # argparse errors and --help
         code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
     if collected is not None and code not in (0, None):
