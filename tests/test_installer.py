@@ -69,3 +69,37 @@ def test_spec_is_one_folder_and_windowed_on_windows():
     assert "COLLECT(" in spec and "exclude_binaries=True" in spec  # one-folder, not one-file
     assert "console=not IS_WIN" in spec
     assert '"tkinter"' in spec and '"PySide6.QtQml"' in spec
+
+
+def _launcher():
+    spec = importlib.util.spec_from_file_location("cchc_launcher", INSTALLER / "launcher.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_launcher_turns_a_double_clicked_package_into_a_hint_and_the_window(tmp_path, monkeypatch, capsys):
+    launcher = _launcher()
+    package = tmp_path / "chi-lang-nam_2023-NAM.cchc"
+    package.write_bytes(b"PK")
+    monkeypatch.setattr("sys.argv", ["cchc-desktop", str(package)])
+    launcher._package_hint()
+    import sys
+
+    assert sys.argv == ["cchc-desktop"]  # → no argument: the window
+    assert "Nhập gói của đơn vị cấp dưới" in capsys.readouterr().out
+    monkeypatch.setattr("sys.argv", ["cchc-desktop", "validate", "--period", "2023-NAM"])
+    launcher._package_hint()
+    assert sys.argv[1:] == ["validate", "--period", "2023-NAM"]
+
+
+def test_launcher_gives_a_windowed_build_somewhere_to_write(monkeypatch):
+    launcher = _launcher()
+    monkeypatch.setattr("sys.stdout", None)
+    monkeypatch.setattr("sys.stderr", None)
+    collected = launcher._fix_streams()
+    import sys
+
+    print("x")
+    sys.stderr.write("cchc-desktop: lỗi\n")
+    assert collected.getvalue() == "cchc-desktop: lỗi\n"
