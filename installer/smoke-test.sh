@@ -111,6 +111,12 @@ else
   echo "smoke: SKIP export --docx (cchc_desktop/exporting/docx_report.py not in the source tree yet)" >&2
 fi
 
+if [ -f "$ROOT/cchc_desktop/exporting/xlsx_appendix.py" ]; then
+  out=$(run_app export --db "$DB" --period 2023-NAM --xlsx "$WORK/out/phu-luc.xlsx" 2>&1) || fail "export --xlsx: $out"
+  [ -s "$WORK/out/phu-luc.xlsx" ] || fail "export wrote no .xlsx"
+  ok "export --xlsx ($(stat -c %s "$WORK/out/phu-luc.xlsx") bytes)"
+fi
+
 # 6. the window, offscreen, one PNG per tab (required once ui/app.py exists)
 if [ -f "$ROOT/ui/app.py" ]; then
   out=$(run_app gui --db "$DB" --screenshot "$WORK/out/shots" 2>&1) || fail "gui --screenshot: $out"
@@ -131,7 +137,7 @@ ok "a missing file: one Vietnamese line, exit 1"
 
 # 8. the NSIS installer script compiles with this bundle as payload
 if command -v makensis >/dev/null 2>&1; then
-  out=$(makensis -V2 -INPUTCHARSET UTF8 -DNOCOMPRESS -DPAYLOAD_DIR="$WORK/app" \
+  out=$(makensis -V2 -WX -INPUTCHARSET UTF8 -DNOCOMPRESS -DPAYLOAD_DIR="$WORK/app" \
         -DOUTFILE="$WORK/out/cchc-desktop-cai-dat.exe" "$ROOT/installer/cchc-desktop.nsi" 2>&1) \
     || fail "makensis: $out"
   [ -s "$WORK/out/cchc-desktop-cai-dat.exe" ] || fail "makensis wrote no installer"
