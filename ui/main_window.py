@@ -205,9 +205,11 @@ class _Task(QRunnable):
 
 # --- the window ----------------------------------------------------------------------------
 class MainWindow(QMainWindow):
-    def __init__(self, ctx, install_features: bool = True, parent=None):
+    def __init__(self, ctx=None, install_features: bool = True, parent=None):
+        """With `ctx` the window is complete; without, only its frame (menus, toolbar, tab
+        titles) until `attach(ctx)`: app.run shows the frame first and opens the file after."""
         super().__init__(parent)
-        self.ctx = ctx
+        self.ctx = None
         self.findings = []
         self._tasks: dict[int, tuple] = {}
         self._task_seq = 0
@@ -218,7 +220,9 @@ class MainWindow(QMainWindow):
         self.tab_keys: list[str] = []
         self.tab_titles: dict[str, str] = {}
         self.feature_errors: list[str] = []
+        self._closed = False
         self.setMinimumSize(900, 600)
+        self.setWindowTitle("CCHC Desktop")
         self._build_menus()
         self._build_toolbar()
         self._build_tabs()
@@ -227,16 +231,29 @@ class MainWindow(QMainWindow):
         self._validate_timer.setSingleShot(True)
         self._validate_timer.setInterval(VALIDATE_DELAY_MS)
         self._validate_timer.timeout.connect(self.refresh_findings)
+        for act in (self.act_new_period, self.act_final, self.act_reopen, self.act_check):
+            act.setEnabled(False)
+        if ctx is not None:
+            self.attach(ctx, install_features)
+        else:
+            self.saved_label.setText("Đang mở tệp dữ liệu…")
+
+    def attach(self, ctx, install_features: bool = True) -> None:
+        """Fill the window from the data file's context (once)."""
+        self.ctx = ctx
         ctx.data_changed.connect(self._on_data_changed)
         ctx.period_changed.connect(self._on_period_changed)
         ctx.saved.connect(self._on_saved)
         ctx.error.connect(self.show_error)
+        self.saved_label.setText("Chưa có thay đổi nào trong lần mở này.")
+        self.act_new_period.setEnabled(True)
+        self.act_check.setEnabled(True)
         self._fill_periods()
         self._update_period_state()
+        self._tab_shown(self.tabs.currentIndex())
         if install_features:
             self.install_features()
         # Findings are computed after the first paint, then after each change.
-        self._closed = False
         self._validate_timer.start(0)
 
     # --- building ---------------------------------------------------------------------------
@@ -298,7 +315,6 @@ class MainWindow(QMainWindow):
             self.tab_titles[key] = title
             self.screenshot_names[key] = shot
         self.tabs.currentChanged.connect(self._tab_shown)
-        self.tab("info").ensure_built()
 
     def _builder(self, key: str):
         def build():
@@ -332,7 +348,7 @@ class MainWindow(QMainWindow):
         self.busy_bar.hide()
         sb.addPermanentWidget(self.busy_label)
         sb.addPermanentWidget(self.busy_bar)
-        self.saved_label = QLabel("Chưa có thay đổi nào trong lần mở này.")
+        self.saved_label = QLabel("")
         sb.addPermanentWidget(self.saved_label)
         self._error_timer = QTimer(self)
         self._error_timer.setSingleShot(True)
@@ -437,13 +453,16 @@ class MainWindow(QMainWindow):
 
     def show_tab(self, key: str):
         page = self.tab(key)
+        if self.ctx is None:
+            self.tabs.setCurrentWidget(page)
+            return None
         content = page.ensure_built()
         self.tabs.setCurrentWidget(page)
         return content
 
     def _tab_shown(self, index: int) -> None:
         w = self.tabs.widget(index)
-        if isinstance(w, LazyTab):
+        if isinstance(w, LazyTab) and self.ctx is not None:
             w.ensure_built()
 
     def focus_target(self, target: str) -> bool:
@@ -482,7 +501,7 @@ class MainWindow(QMainWindow):
 
         self._validate_timer.stop()
         self._validate_timer.setInterval(VALIDATE_DELAY_MS)  # after the first, immediate run
-        if self.ctx.period_id is None or self._closed:
+        if self.ctx is None or self.ctx.period_id is None or self._closed:
             return
         try:
             self.findings = rules.validate(self.ctx.data())
@@ -627,9 +646,9 @@ class MainWindow(QMainWindow):
     def show_about(self) -> None:
         from cchc_desktop import __version__
 
+        where = f"; dữ liệu lưu trong tệp:\n{self.ctx.store.path}" if self.ctx else "."
         self.info(f"CCHC Desktop {__version__}\nBáo cáo kết quả cải cách hành chính cấp xã.\n"
-                  "Làm việc hoàn toàn ngoại tuyến; dữ liệu lưu trong tệp:\n"
-                  f"{self.ctx.store.path}")
+                  f"Làm việc hoàn toàn ngoại tuyến{where}")
 
     def closeEvent(self, event):
         # Every accepted edit is already saved: nothing to ask.
