@@ -37,7 +37,7 @@ def main() -> None:
     from cchc_desktop.store import open_store
     from ui.context import AppContext
 
-    app = QCoreApplication.instance() or QCoreApplication([])  # noqa: F841 (signals need an app)
+    _app = QCoreApplication.instance() or QCoreApplication([])  # noqa: F841 (signals need an app)
     with tempfile.TemporaryDirectory() as tmp:
         demo = Path(tmp) / "demo.sqlite"
         subprocess.run([sys.executable, "-m", "cchc_desktop", "demo", "--db", str(demo)], check=True,

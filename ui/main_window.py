@@ -10,13 +10,10 @@ from __future__ import annotations
 import importlib
 import traceback
 
-from cchc_desktop import periods
-from cchc_desktop.errors import UserError
-from cchc_desktop.report import outline, outline_section
 from ui import messages
 from ui.qt import (
-    QAction, QComboBox, QHBoxLayout, QKeySequence, QLabel, QMainWindow, QObject, QProgressBar,
-    QRunnable, QSizePolicy, QSplitter, Qt, QTabWidget, QThreadPool, QTimer, QToolBar, QVBoxLayout,
+    QAction, QComboBox, QKeySequence, QLabel, QMainWindow, QObject, QProgressBar,
+    QRunnable, QSizePolicy, QSplitter, QTabWidget, QThreadPool, QTimer, QToolBar, QVBoxLayout,
     QWidget, Signal, Slot,
 )
 
@@ -45,10 +42,14 @@ def unit_title(unit: dict) -> str:
 
 
 def period_short(period: dict) -> str:
+    from cchc_desktop import periods
+
     return f"{periods.KIND_LABELS[period['kind']]} {period['year']}"
 
 
 def period_label(period: dict) -> str:
+    from cchc_desktop import periods
+
     key = periods.PeriodKey(period["year"], period["kind"])
     text = periods.label(key, period["start_date"], period["end_date"])
     return text + (" — đã chốt" if period.get("status") == "final" else "")
@@ -103,6 +104,7 @@ class ReformTab(QWidget):
 
     def __init__(self, ctx, key: str, parent=None):
         super().__init__(parent)
+        from cchc_desktop.report import outline
         from ui.indicator_form import IndicatorForm
 
         self.ctx = ctx
@@ -112,6 +114,8 @@ class ReformTab(QWidget):
         self.editor = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        from ui.qt import Qt
+
         self.splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.splitter.setChildrenCollapsible(False)
         layout.addWidget(self.splitter)
@@ -190,6 +194,8 @@ class _Task(QRunnable):
         self.setAutoDelete(True)
 
     def run(self):
+        from cchc_desktop.errors import UserError
+
         try:
             result = self.fn()
         except UserError as e:
@@ -250,6 +256,9 @@ class MainWindow(QMainWindow):
         self.act_check.setEnabled(True)
         self._fill_periods()
         self._update_period_state()
+        from ui.qt import Qt
+
+        self.tabs.tabBar().setElideMode(Qt.TextElideMode.ElideNone)
         self._tab_shown(self.tabs.currentIndex())
         if install_features:
             self.install_features()
@@ -264,7 +273,8 @@ class MainWindow(QMainWindow):
         self.toolbar = QToolBar("Thanh công cụ", self)
         self.toolbar.setObjectName("toolbar")
         self.toolbar.setMovable(False)
-        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        # (Actions have no icons, so the toolbar shows their short texts. The Qt namespace is
+        # not touched before the window is shown: building its enums costs ~20 ms.)
         self.addToolBar(self.toolbar)
         self.act_quit = self.add_action("Tệp", "Thoát", self.close, "Ctrl+Q")
         self.act_new_period = self.add_action("Kỳ báo cáo", "Tạo kỳ báo cáo mới…", self.new_period, "Ctrl+N")
@@ -305,7 +315,6 @@ class MainWindow(QMainWindow):
         self.tabs.setDocumentMode(True)
         self.tabs.setUsesScrollButtons(True)
         self.tabs.tabBar().setExpanding(False)
-        self.tabs.tabBar().setElideMode(Qt.TextElideMode.ElideNone)
         self.setCentralWidget(self.tabs)
         self.screenshot_names: dict[str, str] = {}
         for key, title, shot in TABS:
@@ -476,6 +485,8 @@ class MainWindow(QMainWindow):
         return self.tab(key).focus_target(target)
 
     def _tab_of_target(self, target: str, section: str = "") -> str | None:
+        from cchc_desktop.report import outline_section
+
         if target.startswith("text:"):
             try:
                 return outline_section(target[5:]).get("tab")
