@@ -227,6 +227,7 @@ class MainWindow(QMainWindow):
         self.tab_titles: dict[str, str] = {}
         self.feature_errors: list[str] = []
         self._closed = False
+        self._pending_shortcuts: list[tuple[QAction, str]] = []
         self.setMinimumSize(900, 600)
         self.setWindowTitle("CCHC Desktop")
         self._build_menus()
@@ -258,6 +259,9 @@ class MainWindow(QMainWindow):
         self._update_period_state()
         from ui.qt import Qt
 
+        for act, shortcut in self._pending_shortcuts:
+            act.setShortcut(QKeySequence(shortcut))
+        self._pending_shortcuts.clear()
         self.tabs.tabBar().setElideMode(Qt.TextElideMode.ElideNone)
         self._tab_shown(self.tabs.currentIndex())
         if install_features:
@@ -370,7 +374,11 @@ class MainWindow(QMainWindow):
         if menu not in self.menus:
             raise ValueError(f"menu {menu!r} is not one of {MENUS}")
         act = QAction(text, self)
-        if shortcut:
+        if shortcut and self.ctx is None:
+            # Set when the window is filled: the first shortcut builds Qt's enums (~20 ms),
+            # which would delay the first paint of the frame.
+            self._pending_shortcuts.append((act, shortcut))
+        elif shortcut:
             act.setShortcut(QKeySequence(shortcut))
         act.triggered.connect(lambda _checked=False: callback())
         self.menus[menu].addAction(act)
