@@ -45,13 +45,17 @@ def save_screenshots(window, folder: Path) -> list[Path]:
     """One PNG per tab: 01-thong-tin-chung.png … (the window as the user sees it)."""
     from ui.qt import QApplication
 
+    import time
+
     folder.mkdir(parents=True, exist_ok=True)
     out = []
     for i, key in enumerate(window.tab_keys):
         window.show_tab(key)
-        for _ in range(3):
-            QApplication.processEvents()
         window.wait_tasks()
+        until = time.monotonic() + 0.15  # let layouts settle (rows fitted to the final widths)
+        while time.monotonic() < until:
+            QApplication.processEvents()
+            time.sleep(0.01)
         path = folder / f"{i + 1:02d}-{window.screenshot_names[key]}.png"
         window.grab().save(str(path))
         out.append(path)

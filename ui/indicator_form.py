@@ -377,7 +377,7 @@ class IndicatorTable(QTableView):
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         h = self.horizontalHeader()
         h.setSectionResizeMode(CHI_TIEU, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((STT, 48), (DON_VI, 100), (GIA_TRI, 120), (KY_TRUOC, 110), (GHI_CHU, 170)):
+        for col, width in ((STT, 48), (DON_VI, 112), (GIA_TRI, 120), (KY_TRUOC, 110), (GHI_CHU, 170)):
             h.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
             self.setColumnWidth(col, width)
         h.setHighlightSections(False)

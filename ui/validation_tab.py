@@ -20,7 +20,8 @@ def where(target: str, data) -> str:
         return ""
     if target.startswith("text:"):
         try:
-            title = outline_section(target[5:])["title"] or "Phần kết"
+            outline_section(target[5:])
+            title = data.section_title(target[5:]) or "Phần kết"
         except KeyError:
             title = target[5:]
         return f"Lời văn: {title[:50]}"

@@ -294,3 +294,40 @@ def test_welcome_creates_the_unit_with_default_texts(tmp_path, qapp, qtbot, no_d
     texts = store.narratives(dlg.period_id)
     assert "Hồng Phong" in texts["II.2"]["text"] and "Chi Lăng Nam" not in texts["II.2"]["text"]
     store.close()
+
+
+def test_a_broken_feature_shows_a_message_and_the_window_still_starts(ctx, qtbot, no_dialogs, monkeypatch):
+    from ui import features
+    from ui.main_window import MainWindow
+
+    monkeypatch.setattr(features, "FEATURES", ["ui.khong_co_module_nay:install"])
+    w = MainWindow(ctx)
+    qtbot.addWidget(w)
+    assert w.feature_errors and "khong_co_module_nay" in w.feature_errors[0]
+    qtbot.waitUntil(lambda: any(kind == "error" for kind, _ in no_dialogs), timeout=3000)
+    assert any("không nạp được" in text for kind, text in no_dialogs if kind == "error")
+    assert w.tab_keys[-1] == "check"
+
+
+def test_tab_moves_down_the_value_column_skipping_derived_rows(window, qtbot):
+    form = form_of(window, "I", "BM1")
+    view = form.table
+    view.setCurrentIndex(form.model.index(form.model.row_of("BM1/1"), GIA_TRI))
+    view.setFocus()
+    QTest.keyClick(view, Qt.Key.Key_Tab)
+    assert view.currentIndex().row() == form.model.row_of("BM1/2.1")  # BM1/2 is derived
+    QTest.keyClick(view, Qt.Key.Key_Tab)
+    QTest.keyClick(view, Qt.Key.Key_Tab)
+    assert view.currentIndex().row() == form.model.row_of("BM1/3.1")  # BM1/3 is a group row
+    QTest.keyClick(view, Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
+    assert view.currentIndex().row() == form.model.row_of("BM1/2.2")
+
+
+def test_the_frame_is_shown_before_the_file_is_opened(qapp, qtbot):
+    from ui.main_window import MainWindow
+
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.show()
+    assert w.windowTitle() == "CCHC Desktop" and w.tabs.count() == 11
+    assert not w.act_final.isEnabled() and "Đang mở" in w.saved_label.text()
