@@ -74,28 +74,36 @@ def run(db_path: str | None, screenshot_dir: str | None = None, quit_after_show:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         return _run_screenshots(db_path, Path(screenshot_dir))
     app = _app()
+    from cchc_desktop import paths
+    from ui import messages, single_instance
     from ui.main_window import MainWindow
     from ui.qt import QTimer
 
+    db_file = Path(db_path) if db_path else paths.default_db_path()
+    guard = single_instance.claim(db_file)
+    if guard is None:  # another window has this file open; it was asked to come forward
+        messages.info(None, single_instance.ALREADY_OPEN.format(name=db_file.name))
+        return 0
     window = MainWindow()
     window.resize(*_window_size())
     window.show()
     state = {"code": 0, "store": None}
 
     def load() -> None:
-        from cchc_desktop import paths
         from cchc_desktop.errors import UserError
         from cchc_desktop.store import open_store
-        from ui import messages
+        from ui.backup_dialogs import reopen_after_restore
 
         try:
-            path = Path(db_path) if db_path else paths.default_db_path()
-            store = open_store(path)
+            path = db_file
+            store = open_store(path, backup=True)  # a backup when it changed since the last one
         except UserError as e:  # DataFileError included
-            messages.error(window, f"{e}\n\nChương trình sẽ đóng lại.", "Không mở được tệp dữ liệu")
-            state["code"] = 1
-            app.exit(1)
-            return
+            store = reopen_after_restore(path, e, window)  # a damaged file: offers to restore a backup
+            if store is None:
+                messages.error(window, f"{e}\n\nChương trình sẽ đóng lại.", "Không mở được tệp dữ liệu")
+                state["code"] = 1
+                app.exit(1)
+                return
         state["store"] = store
         period_id = None
         if not store.units():
@@ -107,6 +115,7 @@ def run(db_path: str | None, screenshot_dir: str | None = None, quit_after_show:
                 return
             period_id = dlg.period_id
         window.attach(context_for(store, period_id))
+        guard.attach(window)  # a second start on this file brings this window forward
         if quit_after_show:
             QTimer.singleShot(0, app.quit)
 

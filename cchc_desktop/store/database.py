@@ -48,7 +48,8 @@ def value_text(value) -> str | None:
 
 
 CHECK_BUSY_TIMEOUT = 2.0  # seconds to wait for another program's write lock while checking
-RESTORE_HINT = "Hãy khôi phục từ một bản sao lưu (Tệp → Khôi phục bản sao lưu…, hoặc lệnh restore)."
+RESTORE_HINT = ("Hãy khôi phục từ một bản sao lưu trong thư mục “sao-luu” bên cạnh tệp (chương trình đề nghị "
+                "việc này khi mở tệp; hoặc lệnh cchc-desktop restore).")
 
 
 def _header_problem(p: Path, header: bytes, size: int) -> str | None:

@@ -92,7 +92,10 @@ class WriterLock:
         try:
             fh = open(path, "a+b")
         except OSError:
-            return None
+            try:  # made by another user on a shared folder: a read handle can hold the lock too
+                fh = open(path, "rb")
+            except OSError:
+                return None
         if not _try_lock(fh):
             fh.close()
             raise DataFileError(IN_USE_MESSAGE.format(name=Path(data_path).name))

@@ -227,7 +227,7 @@ def test_the_app_start_on_a_file_already_open(qapp, qtbot, tmp_path, demo_file, 
     shutil.copy(demo_file, path)
     first = single_instance.claim(path)
     with qtbot.waitSignal(first.activate_requested, timeout=3000):
-        assert app_mod.run(str(path)) == 0
+        assert app_mod.run(str(path), quit_after_show=True) == 0  # never hangs, even if not wired
     assert no_dialogs[-1][0] == "info" and "đang được mở ở một cửa sổ CCHC Desktop khác" in no_dialogs[-1][1]
     first.close()
 
@@ -253,3 +253,45 @@ def test_restore_through_the_menu(window, monkeypatch):
     assert asks and "Khôi phục dữ liệu về bản sao lưu lúc" in asks[-1][1]
     assert ctx.store.values(pid)["BM1/1"]["value"] == "31"
     assert window.ctx.data().values  # the window shows the restored data
+
+
+def test_a_damaged_file_at_start_offers_its_backups(qapp, tmp_path, demo_file, no_dialogs, monkeypatch):
+    """What ui/app.py's start does when open_store refuses the file (reopen_after_restore)."""
+    import shutil
+
+    from cchc_desktop.errors import DataFileError
+    from cchc_desktop.store import open_store
+    from ui import backup_dialogs
+    from ui.qt import QDialog
+
+    path = tmp_path / "hong.sqlite"
+    shutil.copy(demo_file, path)
+    saved = backup.backup_now(path, "dong")
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 3])  # the USB stick was pulled out mid-copy
+
+    def pick_first(dlg):
+        dlg._accept_selected()
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(backup_dialogs.RestoreDialog, "exec", pick_first)
+    with pytest.raises(DataFileError) as e:
+        open_store(path, backup=True)
+    store = backup_dialogs.reopen_after_restore(path, e.value)
+    assert store is not None and store.unit()["name"] == "Chi Lăng Nam"
+    store.close()
+    kinds = [k for k, _ in no_dialogs]
+    assert kinds == ["ask", "info"] and "thiếu phần cuối" in no_dialogs[0][1]
+    assert "hong" in no_dialogs[1][1]
+    assert saved.exists()
+    damaged = [b for b in backup.list_backups(path) if b.reason == "hong"]
+    assert damaged and damaged[0].path.read_bytes() == data[: len(data) // 3]
+
+
+def test_no_offer_for_a_newer_file_or_without_backups(qapp, tmp_path, no_dialogs):
+    from cchc_desktop.errors import DataFileError
+    from ui.backup_dialogs import reopen_after_restore
+
+    assert reopen_after_restore(tmp_path / "x.sqlite", DataFileError("bị hỏng")) is None  # no backups
+    assert reopen_after_restore(tmp_path / "x.sqlite", DataFileError("phiên bản mới hơn")) is None
+    assert no_dialogs == []
