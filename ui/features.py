@@ -10,4 +10,5 @@ FEATURES: list[str] = [
     "ui.package_dialogs:install",
     "ui.export_excel:install",
     "ui.register_import:install",
+    "ui.backup_dialogs:install",
 ]
