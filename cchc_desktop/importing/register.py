@@ -299,8 +299,8 @@ class Preview:
         return f"{excel_read.col_letter(ci)}: {h}" if h else f"Cột {excel_read.col_letter(ci)}"
 
 
-def _scan(book, sheet: str) -> tuple[int, list[str], dict, set, int] | None:
-    """The best header row among the first rows: (row, headers, mapping, personal, data_start)."""
+def _scan(book, sheet: str) -> tuple[int, list[str], dict, set] | None:
+    """The best header row among the first rows: (row number of its last line, headers, mapping, personal)."""
     rows: list[tuple[int, list]] = []
     for row_no, values in book.rows(sheet):
         rows.append((row_no, values))
