@@ -74,15 +74,15 @@ def run(db_path: str | None, screenshot_dir: str | None = None, quit_after_show:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         return _run_screenshots(db_path, Path(screenshot_dir))
     app = _app()
-    from cchc_desktop import paths
-    from ui import messages, single_instance
+    from ui import single_instance
     from ui.main_window import MainWindow
     from ui.qt import QTimer
 
-    db_file = Path(db_path) if db_path else paths.default_db_path()
-    guard = single_instance.claim(db_file)
+    guard = single_instance.claim(db_path)  # None: the default file, keyed without computing its path
     if guard is None:  # another window has this file open; it was asked to come forward
-        messages.info(None, single_instance.ALREADY_OPEN.format(name=db_file.name))
+        from ui import messages
+
+        messages.info(None, single_instance.ALREADY_OPEN.format(name=Path(db_path).name if db_path else "cchc.sqlite"))
         return 0
     window = MainWindow()
     window.resize(*_window_size())
@@ -90,12 +90,14 @@ def run(db_path: str | None, screenshot_dir: str | None = None, quit_after_show:
     state = {"code": 0, "store": None}
 
     def load() -> None:
+        from cchc_desktop import paths
         from cchc_desktop.errors import UserError
         from cchc_desktop.store import open_store
+        from ui import messages
         from ui.backup_dialogs import reopen_after_restore
 
         try:
-            path = db_file
+            path = Path(db_path) if db_path else paths.default_db_path()
             store = open_store(path, backup=True)  # a backup when it changed since the last one
         except UserError as e:  # DataFileError included
             store = reopen_after_restore(path, e, window)  # a damaged file: offers to restore a backup

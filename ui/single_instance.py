@@ -15,7 +15,7 @@ import hashlib
 import os
 from pathlib import Path
 
-from ui.qt import QLocalServer, QLocalSocket, QObject, Qt, Signal
+from ui.qt import QLocalServer, QLocalSocket, QObject, Signal  # Qt itself only when needed (~20 ms)
 
 ALREADY_OPEN = (
     "Tệp dữ liệu “{name}” đang được mở ở một cửa sổ CCHC Desktop khác; cửa sổ đó đã được đưa lên "
@@ -24,8 +24,12 @@ ALREADY_OPEN = (
 _HELLO = b"cchc-activate\n"
 
 
-def server_name(data_path: str | Path) -> str:
-    """The same name for every spelling of one file's path (case-insensitive on Windows)."""
+def server_name(data_path: str | Path | None) -> str:
+    """The same name for every spelling of one file's path (case-insensitive on Windows).
+
+    None is the default data file (its path is not computed before the window shows)."""
+    if data_path is None:
+        return "cchc-desktop-mac-dinh"
     p = Path(data_path)
     try:
         p = p.resolve()
@@ -70,6 +74,8 @@ class InstanceGuard(QObject):
 
 
 def bring_forward(window) -> None:
+    from ui.qt import Qt
+
     if window.isMinimized():
         window.setWindowState(window.windowState() & ~Qt.WindowState.WindowMinimized)
     window.show()
@@ -77,7 +83,7 @@ def bring_forward(window) -> None:
     window.activateWindow()
 
 
-def claim(data_path: str | Path, timeout_ms: int = 800) -> InstanceGuard | None:
+def claim(data_path: str | Path | None, timeout_ms: int = 800) -> InstanceGuard | None:
     """Become the instance for this file, or (None) ask the one that is to come forward."""
     name = server_name(data_path)
     sock = QLocalSocket()
