@@ -28,8 +28,14 @@ def server_name(data_path: str | Path | None) -> str:
     """The same name for every spelling of one file's path (case-insensitive on Windows).
 
     None is the default data file (its path is not computed before the window shows)."""
-    if data_path is None:
-        return "cchc-desktop-mac-dinh"
+    if data_path is None:  # per user: the default file lives in the user's own folder
+        import getpass
+
+        try:
+            user = getpass.getuser()
+        except Exception:
+            user = "?"
+        return "cchc-desktop-mac-dinh-" + hashlib.sha1(user.encode("utf-8")).hexdigest()[:12]
     p = Path(data_path)
     try:
         p = p.resolve()

@@ -184,6 +184,7 @@ def test_server_name_is_the_same_for_every_spelling(tmp_path):
 
     assert server_name(tmp_path / "x" / ".." / "a.sqlite") == server_name(tmp_path / "a.sqlite")
     assert server_name(tmp_path / "a.sqlite") != server_name(tmp_path / "b.sqlite")
+    assert server_name(None) == server_name(None) != server_name(tmp_path / "a.sqlite")  # the default file
 
 
 # --- disk trouble during an edit ---------------------------------------------------------
