@@ -98,6 +98,14 @@ def run(db_path: str | None, screenshot_dir: str | None = None, quit_after_show:
 
         try:
             path = Path(db_path) if db_path else paths.default_db_path()
+        except OSError as e:
+            messages.error(window, f"Không tạo được thư mục dữ liệu của người dùng ({e.strerror}). "
+                           "Hãy mở phần mềm với một tệp dữ liệu cụ thể, hoặc kiểm tra quyền ghi.",
+                           "Không mở được tệp dữ liệu")
+            state["code"] = 1
+            app.exit(1)
+            return
+        try:
             store = open_store(path, backup=True)  # a backup when it changed since the last one
         except UserError as e:  # DataFileError included
             store = reopen_after_restore(path, e, window)  # a damaged file: offers to restore a backup
@@ -121,7 +129,21 @@ def run(db_path: str | None, screenshot_dir: str | None = None, quit_after_show:
         if quit_after_show:
             QTimer.singleShot(0, app.quit)
 
-    QTimer.singleShot(0, load)
+    def safe_load() -> None:
+        try:
+            load()
+        except Exception as e:  # never an empty window and a traceback: say it and close
+            import traceback
+
+            from ui import messages
+
+            traceback.print_exc()
+            messages.error(window, f"Lỗi không mong đợi khi mở dữ liệu ({type(e).__name__}: {e}). "
+                           "Chương trình sẽ đóng lại; hãy mở lại, nếu vẫn lỗi hãy báo người hỗ trợ.")
+            state["code"] = 3
+            app.exit(3)
+
+    QTimer.singleShot(0, safe_load)
     try:
         code = app.exec()
     finally:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import importlib
 import traceback
 
-from ui import messages
 from ui.qt import (
     QAction, QComboBox, QKeySequence, QLabel, QMainWindow, QObject, QProgressBar,
     QRunnable, QSizePolicy, QSplitter, QTabWidget, QThreadPool, QTimer, QToolBar, QVBoxLayout,
@@ -436,12 +435,18 @@ class MainWindow(QMainWindow):
         self.busy_bar.setVisible(busy)
 
     def info(self, text: str) -> None:
+        from ui import messages
+
         messages.info(self, text)
 
     def error(self, text: str) -> None:
+        from ui import messages
+
         messages.error(self, text)
 
     def ask(self, text: str) -> bool:
+        from ui import messages
+
         return messages.ask(self, text)
 
     def install_features(self) -> None:
