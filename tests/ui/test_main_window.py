@@ -331,3 +331,19 @@ def test_the_frame_is_shown_before_the_file_is_opened(qapp, qtbot):
     w.show()
     assert w.windowTitle() == "CCHC Desktop" and w.tabs.count() == 11
     assert not w.act_final.isEnabled() and "Đang mở" in w.saved_label.text()
+
+
+def test_start_up_imports_no_heavy_library(demo_file, tmp_path):
+    """A real start (frame, file, features) leaves matplotlib, python-docx, openpyxl, numpy out."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    db = tmp_path / "demo.sqlite"
+    shutil.copy(demo_file, db)
+    code = ("import sys; import ui.app as a; rc = a.run(sys.argv[1], quit_after_show=True); "
+            "print(rc, [m for m in ('matplotlib', 'docx', 'openpyxl', 'numpy', 'pandas') if m in sys.modules])")
+    p = subprocess.run([sys.executable, "-c", code, str(db)], capture_output=True, text=True, timeout=120,
+                       cwd=Path(__file__).resolve().parents[2], env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert p.stdout.strip().splitlines()[-1] == "0 []", p.stdout + p.stderr
