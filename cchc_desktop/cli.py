@@ -58,14 +58,48 @@ def add_period(p: argparse.ArgumentParser) -> None:
     p.add_argument("--unit", metavar="MÃ", help="mã đơn vị (mặc định: đơn vị chính của tệp)")
 
 
-def open_db(args, must_exist: bool = True):
+def open_db(args, must_exist: bool = True, *, write: bool):
+    """Open the data file of `--db` (default: the user's file).
+
+    `write=True` (commands that change the file): the writer lock, so a command is refused
+    while a window has the file open, and a backup when the file changed since the last one.
+    `write=False` (commands that only read: dump, export, …): no lock, so they work while the
+    window is open; no backup. Only a file that still needs an upgrade (a write) is opened
+    with the lock then.
+    """
     from cchc_desktop import paths
     from cchc_desktop.store import open_store
 
     path = Path(args.db) if args.db else paths.default_db_path()
     if must_exist and not path.exists():
         raise UserError(f"Không tìm thấy tệp dữ liệu “{path}”. Hãy kiểm tra đường dẫn (hoặc tạo bằng lệnh demo).")
-    return open_store(path, getattr(args, "catalogue", None))
+    catalogue = getattr(args, "catalogue", None)
+    if write:
+        store = open_store(path, catalogue, backup=True)
+        if store.backup_warning:
+            sys.stderr.write(f"cchc-desktop: lưu ý: {store.backup_warning}\n")
+        return store
+    return open_store(path, catalogue, lock=_needs_upgrade(path))
+
+
+def _needs_upgrade(path: Path) -> bool:
+    """True when opening the file would upgrade it (its schema mark is older than this app's)."""
+    import sqlite3
+
+    from cchc_desktop.store.migrations import SCHEMA_VERSION
+
+    try:
+        if not path.is_file() or path.stat().st_size == 0:
+            return False
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=10)
+    except (OSError, sqlite3.Error):
+        return True  # open_store says what is wrong
+    try:
+        return conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION
+    except sqlite3.Error:
+        return True
+    finally:
+        conn.close()
 
 
 def cmd_gui(args) -> int:
@@ -73,13 +107,18 @@ def cmd_gui(args) -> int:
         from ui.app import run
     except ImportError as e:
         raise UserError(f"Không khởi động được cửa sổ (thiếu thành phần giao diện: {e.name}). Hãy cài lại phần mềm.") from None
-    return run(args.db, screenshot_dir=getattr(args, "screenshot", None))
+    extra = {}
+    if getattr(args, "open_package", None):
+        # absolute: the window that opens it may be another process (one window per file)
+        extra["open_package"] = str(Path(args.open_package).expanduser().absolute())
+    return run(args.db, screenshot_dir=getattr(args, "screenshot", None), **extra)
 
 
 def cmd_demo(args) -> int:
     from cchc_desktop import dataio
     from cchc_desktop.store import open_store
 
+    # The writer lock; no backup: demo only ever writes into a file that holds no unit.
     path = Path(args.db)
     if path.exists() and path.stat().st_size > 0:
         store = open_store(path, args.catalogue)
@@ -99,7 +138,7 @@ def cmd_demo(args) -> int:
 def cmd_validate(args) -> int:
     from cchc_desktop import report, rules
 
-    store = open_db(args)
+    store = open_db(args, write=False)
     try:
         data = report.load_report(store, args.unit, args.period)
         findings = rules.validate(data)
@@ -120,7 +159,7 @@ def cmd_validate(args) -> int:
 def cmd_dump(args) -> int:
     from cchc_desktop import dataio
 
-    store = open_db(args)
+    store = open_db(args, write=False)
     try:
         doc = dataio.dump(store, args.unit, args.period)
     finally:
@@ -131,10 +170,12 @@ def cmd_dump(args) -> int:
 
 def cmd_load(args) -> int:
     from cchc_desktop import dataio
+    from cchc_desktop.importing import backup_before_import
 
     doc = dataio.read_file(args.file)
-    store = open_db(args, must_exist=False)
+    store = open_db(args, must_exist=False, write=True)
     try:
+        backup_before_import(store)
         period = dataio.load(store, doc, replace=args.replace)
     finally:
         store.close()
@@ -150,7 +191,7 @@ def _row_and_data(args, store):
 
 
 def cmd_get(args) -> int:
-    store = open_db(args)
+    store = open_db(args, write=False)
     try:
         row, data = _row_and_data(args, store)
         value = data.values.get(row.code)
@@ -164,7 +205,7 @@ def cmd_get(args) -> int:
 
 
 def cmd_set(args) -> int:
-    store = open_db(args)
+    store = open_db(args, write=True)
     try:
         row, data = _row_and_data(args, store)
         pid = data.period["id"]
@@ -182,7 +223,7 @@ def cmd_list(args) -> int:
     from cchc_desktop import catalogue as catalogue_mod
 
     if args.db:
-        store = open_db(args)
+        store = open_db(args, write=False)
         cat = store.catalogue()
         store.close()
     else:
@@ -205,6 +246,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("gui", help="mở cửa sổ chương trình (mặc định khi không có lệnh)")
     add_db(p)
     p.add_argument("--screenshot", metavar="THƯ_MỤC", help="chụp mỗi thẻ một ảnh PNG vào thư mục rồi thoát")
+    p.add_argument("--open-package", metavar="TỆP.cchc",
+                   help="mở cửa sổ và nhập gói nộp (.cchc) của đơn vị cấp dưới")
     p.set_defaults(func=cmd_gui)
 
     p = sub.add_parser("demo", help="tạo tệp dữ liệu mẫu (báo cáo năm 2023 của xã Chi Lăng Nam)")
@@ -252,11 +295,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+GUI_OPTIONS = ("--db", "--open-package", "--screenshot")  # the window's options without `gui`
+PACKAGE_SUFFIX = ".cchc"
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     parser = build_parser()
-    if not argv or argv[0].startswith("--db"):
+    if not argv or argv[0].startswith(GUI_OPTIONS):
         argv = ["gui", *argv]
+    elif len(argv) == 1 and argv[0].lower().endswith(PACKAGE_SUFFIX) and Path(argv[0]).is_file():
+        argv = ["gui", "--open-package", argv[0]]  # a double-clicked package (installer/cchc-desktop.nsi)
     args = parser.parse_args(argv)
     try:
         return args.func(args) or 0

@@ -2,7 +2,8 @@
 
 Write into a temporary file in the target's own folder (so the rename stays on one
 volume), flush and fsync it, then rename over the target. Every export, package and backup
-writes through `atomic_write`. OS errors become a Vietnamese UserError that says what to do.
+writes through `atomic_write`. The file gets the permissions of any new file (not the 0600 of
+a temporary file). OS errors become a Vietnamese UserError that says what to do.
 """
 from __future__ import annotations
 
@@ -14,6 +15,9 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from cchc_desktop.errors import UserError
+
+_UMASK = os.umask(0o022)  # read once at import (os.umask is process-wide: never toggle it later)
+os.umask(_UMASK)
 
 
 def os_error_message(e: OSError, target: Path) -> str:
@@ -45,6 +49,7 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
         yield tmp
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
+        _usual_mode(tmp)
         os.replace(tmp, target)
         _fsync_dir(target.parent)
     except OSError as e:
@@ -64,6 +69,15 @@ def atomic_write(target: str | Path, write: Callable[[Path], None] | bytes) -> P
         else:
             write(tmp)
     return target
+
+
+def _usual_mode(tmp: Path) -> None:
+    """mkstemp makes 0600 files; what is written gets the mode of any new file (0666 minus
+    the umask), as if written in place. (On Windows only the read-only flag exists: unset.)"""
+    try:
+        os.chmod(tmp, 0o666 & ~_UMASK)
+    except OSError:
+        pass
 
 
 def _fsync_dir(folder: Path) -> None:

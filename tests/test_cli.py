@@ -112,3 +112,120 @@ def test_load_rejects_bad_documents_without_writing(demo_db, tmp_path):
     # The file exists (created on open) but holds no unit or period.
     r = run_cli("dump", "--db", tmp_path / "new.sqlite", "--period", "2023-NAM")
     assert r.returncode == 1 and "chưa có đơn vị" in r.stderr
+
+
+# --- the writer lock: reading commands work while a window has the file open ----------------
+def _main(capsys, *args):
+    from cchc_desktop import cli
+
+    capsys.readouterr()
+    code = cli.main([str(a) for a in args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def _content(path):
+    import sqlite3
+
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        return list(conn.iterdump())
+    finally:
+        conn.close()
+
+
+def test_reading_commands_work_and_writing_ones_are_refused_while_the_file_is_open(demo_db, tmp_path, capsys):
+    from cchc_desktop.store import open_store
+    from cchc_desktop.store.lock import IN_USE_MESSAGE
+
+    from test_register_import import make_dossiers, write_igate
+
+    register = write_igate(tmp_path / "so.xlsx", make_dossiers(20, seed=31))
+    assert _main(capsys, "import-register", "--db", demo_db, register)[0] == 0
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    (tmp_path / "k.json").write_text(_main(capsys, "dump", "--db", demo_db, "--period", "2023-NAM")[1],
+                                     encoding="utf-8")
+    in_use = IN_USE_MESSAGE.format(name=demo_db.name)
+    window = open_store(demo_db)  # lock=True, as the window holds it
+    try:
+        window.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        before = _content(demo_db)
+        p = ["--db", demo_db, "--period", "2023-NAM"]
+        for args in (["dump", *p], ["get", *p, "BM1/1"], ["validate", *p], ["list", "--db", demo_db],
+                     ["export", *p, "--xlsx", tmp_path / "pl.xlsx"],
+                     ["chart", *p, "--kind", "tiep-nhan-linh-vuc", "--out", tmp_path / "c.png"],
+                     ["register-stats", *p], ["package", *p, "--out", usb, "--khong-kem-van-ban"]):
+            code, out, err = _main(capsys, *args)
+            assert code == 0 and out, (args, err)
+            assert "đang được mở" not in err
+        assert (tmp_path / "pl.xlsx").exists() and (tmp_path / "c.png").exists()
+        assert list(usb.glob("*.cchc"))
+        for args in (["set", *p, "BM1/1", "26"], ["load", "--db", demo_db, tmp_path / "k.json", "--replace"],
+                     ["import-register", "--db", demo_db, register], ["register-stats", *p, "--apply"],
+                     ["import-package", "--db", demo_db, next(usb.glob("*.cchc"))],
+                     ["demo", "--db", demo_db], ["restore", "--db", demo_db, demo_db]):
+            code, out, err = _main(capsys, *args)
+            assert code == 1, args
+            assert (in_use in err or "chính là tệp dữ liệu" in err), (args, err)
+        assert _content(demo_db) == before  # nothing written, not even by the reading commands
+    finally:
+        window.close()
+    # closed: the writing commands work again
+    assert _main(capsys, "set", *p, "BM1/1", "26")[0] == 0
+
+
+def test_reading_command_does_not_upgrade_a_file_another_window_holds(tmp_path, capsys):
+    import hashlib
+    import shutil
+
+    from conftest import FIXTURES
+    from cchc_desktop.store.lock import WriterLock
+
+    path = tmp_path / "cu.sqlite"
+    shutil.copy(FIXTURES / "schema" / "v1.sqlite", path)
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    lock = WriterLock.acquire(path)  # an older window with the file open
+    try:
+        code, _, err = _main(capsys, "dump", "--db", path, "--period", "2023-NAM", "--unit", "x-co",
+                             "--catalogue", FIXTURES / "mini.toml")
+        assert code == 1 and "đang được mở" in err
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == digest
+    finally:
+        lock.release()
+    code, out, err = _main(capsys, "dump", "--db", path, "--period", "2023-NAM", "--unit", "x-co",
+                           "--catalogue", FIXTURES / "mini.toml")
+    assert code == 0, err
+    assert json.loads(out)["unit"]["code"] == "x-co"
+
+
+# --- gui --open-package ---------------------------------------------------------------------------
+@pytest.fixture
+def window_calls(monkeypatch):
+    import sys
+    import types
+
+    calls = []
+    fake = types.ModuleType("ui.app")
+    fake.run = lambda db, **kw: calls.append((db, kw)) or 0
+    monkeypatch.setitem(sys.modules, "ui.app", fake)
+    return calls
+
+
+def test_gui_open_package_goes_to_the_window(window_calls, tmp_path, monkeypatch):
+    from cchc_desktop import cli
+
+    package = tmp_path / "xa-a_2023-NAM.cchc"
+    package.write_bytes(b"PK")
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["gui", "--db", "h.sqlite", "--open-package", package.name]) == 0
+    assert window_calls[-1] == ("h.sqlite", {"screenshot_dir": None, "open_package": str(package)})
+    # without `gui`, and a double-clicked package as the only argument
+    assert cli.main(["--open-package", package.name, "--db", "h.sqlite"]) == 0
+    assert window_calls[-1] == ("h.sqlite", {"screenshot_dir": None, "open_package": str(package)})
+    assert cli.main([str(package)]) == 0
+    assert window_calls[-1] == (None, {"screenshot_dir": None, "open_package": str(package)})
+    # no package: the window as before (no open_package keyword at all)
+    assert cli.main([]) == 0 and cli.main(["gui", "--db", "h.sqlite"]) == 0
+    assert window_calls[-2:] == [(None, {"screenshot_dir": None}), ("h.sqlite", {"screenshot_dir": None})]
+    assert len(window_calls) == 5

@@ -45,7 +45,7 @@ def run(args) -> int:
         raise UserError("--indicator chỉ dùng với loại biểu đồ theo-xa.")
     from cchc_desktop import report
 
-    store = open_db(args)
+    store = open_db(args, write=False)
     try:
         data = report.load_report(store, args.unit, args.period, with_previous=False)
         options = {"indicator": args.indicator} if args.indicator else {}

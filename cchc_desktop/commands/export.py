@@ -22,7 +22,7 @@ def run(args) -> int:
 
     if not args.docx and not args.xlsx:
         raise UserError("Hãy cho biết tệp cần xuất: --docx TỆP.docx và/hoặc --xlsx TỆP.xlsx.")
-    store = open_db(args)
+    store = open_db(args, write=False)
     try:
         data = report.load_report(store, args.unit, args.period)
     finally:

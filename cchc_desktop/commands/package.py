@@ -44,7 +44,7 @@ def register(sub) -> None:
 def run_package(args) -> int:
     from cchc_desktop.exporting import package
 
-    store = open_db(args)
+    store = open_db(args, write=False)
     try:
         path = package.make_package(store, args.unit, args.period, Path(args.out), documents=not args.no_documents)
     finally:
@@ -59,7 +59,7 @@ def run_import(args) -> int:
     paths = package.expand_paths([Path(f) for f in args.files])
     if not paths:
         raise UserError("Không có tệp gói (.cchc) nào trong các thư mục đã chọn.")
-    store = open_db(args, must_exist=False)
+    store = open_db(args, must_exist=False, write=True)
     try:
         results = package.import_packages(store, paths, force=args.force)
     finally:
@@ -77,7 +77,7 @@ def run_import(args) -> int:
 def run_rollup(args) -> int:
     from cchc_desktop import aggregate, fmt
 
-    store = open_db(args)
+    store = open_db(args, write=False)
     try:
         r = aggregate.rollup(store, args.period, args.unit)
     finally:

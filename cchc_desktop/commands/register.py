@@ -30,7 +30,7 @@ def _progress(done: int, total: int | None) -> None:
 def run_import(args) -> int:
     from cchc_desktop.importing import register as reg
 
-    store = open_db(args)
+    store = open_db(args, write=True)
     try:
         preview = reg.inspect(args.file, store)
         for w in preview.warnings:
@@ -51,7 +51,7 @@ def run_stats(args) -> int:
     from cchc_desktop.errors import UserError
     from cchc_desktop.importing import register as reg
 
-    store = open_db(args)
+    store = open_db(args, write=args.apply)
     try:
         unit = store.unit(args.unit)
         period = store.get_period(unit["code"], args.period)

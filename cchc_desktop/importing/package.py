@@ -7,7 +7,8 @@ agree with the content), format / schema / data versions this app understands.
 `preview(store, infos)` says per package what importing would do; `import_packages(store,
 paths)` imports each package in one transaction (its period, the commune unit under the
 upper unit, and a row of history in `package_imports`), a refused package never stopping the
-others. A new, empty data file becomes the upper level that the packages name.
+others; a file that holds data is backed up before the first package is written. A new, empty
+data file becomes the upper level that the packages name.
 """
 from __future__ import annotations
 
@@ -559,8 +560,15 @@ def _ensure_upper(store, upper: dict, info: PackageInfo) -> str:
     return code
 
 
-def import_one(store, info: PackageInfo, force: bool = False) -> Result:
+def import_one(store, info: PackageInfo, force: bool = False, before_write=None) -> Result:
+    """Import one checked package in one transaction.
+
+    `before_write()` runs just before the transaction (default: `backup_before_import`, a
+    backup of a file that holds data); if it raises UserError the package is refused with
+    that reason and nothing is written.
+    """
     from cchc_desktop import dataio
+    from cchc_desktop.importing import backup_before_import
     from cchc_desktop.store.database import now_iso
 
     base = dict(unit_code=info.unit_code, unit_label=info.unit_label, period_code=info.period_code)
@@ -581,6 +589,10 @@ def import_one(store, info: PackageInfo, force: bool = False) -> Result:
         return Result(info.path, "refused",
                       f"gói cũ hơn gói đang có (lập {fmt.date(info.created_at[:10])}, gói đang có lập {when}); "
                       "chỉ nhập đè khi chắc chắn (tùy chọn --force, hoặc “Vẫn nhập bản cũ” trong cửa sổ)", **base)
+    try:
+        (before_write or (lambda: backup_before_import(store)))()
+    except UserError as e:
+        return Result(info.path, "refused", str(e), **base)
     exists_before = (store.find_period(info.unit_code, info.period_code) is not None)
     version = info.document.get("catalogue_version")
     added_catalogue = False
@@ -629,9 +641,14 @@ def import_packages(store, paths: list, force: bool = False, on_result=None) -> 
     """Import each package in its own transaction; refused ones are reported, the rest go on.
 
     `on_result(index, count, result)` is called after each package (a progress bar).
+    A file that holds data is backed up once, before the first package that writes; if that
+    backup cannot be made, every package that would write is refused with the reason.
     """
+    from cchc_desktop.importing import BackupOnce
+
     results = []
     items = expand_paths(paths)
+    before_write = BackupOnce(store)
     with _batch_durability(store):
         for k, item in enumerate(items):
             if isinstance(item, PackageInfo):
@@ -643,7 +660,7 @@ def import_packages(store, paths: list, force: bool = False, on_result=None) -> 
                     info = None
                     result = Result(Path(item), "refused", str(e))
             if info is not None:
-                result = import_one(store, info, force=force)
+                result = import_one(store, info, force=force, before_write=before_write)
             results.append(result)
             if on_result is not None:
                 on_result(k, len(items), result)

@@ -7,7 +7,8 @@ Two steps (../shared/domain/ho-so-mot-cua.md):
 - `import_register(store, unit_code, path, mapping=None, progress=None, cancel=None) -> Summary`:
   reads every row, skips totals, blank and unreadable rows (each skipped row with its number
   and a Vietnamese reason), and upserts one row per dossier code in ONE transaction: a failure
-  or a cancel half-way leaves the data file as it was.
+  or a cancel half-way leaves the data file as it was. Before a write that changes the
+  register, the file is backed up (`importing.backup_before_import`; no backup, no import).
 
 Citizens' names, phone numbers and addresses are never read into Python values: only the
 mapped columns are decoded (see excel_read), and the mapping refuses personal columns.
@@ -679,6 +680,12 @@ def import_register(store, unit_code: str | None, path: str | Path, mapping: dic
     summary.imported, summary.updated = len(new_rows), len(changed)
     if cancel is not None and cancel():
         raise Cancelled("Đã hủy nhập sổ hồ sơ; dữ liệu không thay đổi.")
+    if new_rows or changed:  # the register changes: the file as it was is kept first
+        from cchc_desktop.importing import backup_before_import
+
+        backup_before_import(store)
+        if cancel is not None and cancel():
+            raise Cancelled("Đã hủy nhập sổ hồ sơ; dữ liệu không thay đổi.")
     sql = (
         f"INSERT INTO register (unit_code, code, {', '.join(COLS)}, imported_at) "
         f"VALUES ({', '.join(['?'] * (len(COLS) + 3))}) "
