@@ -1,25 +1,56 @@
 """Tệp → Xuất Word… (Ctrl+E): the whole report and its appendix as one .docx.
 
-If the validator finds errors, a warning lists them first (export anyway / cancel). The save
-dialog proposes a name built from the report without diacritics
-(`BC CCHC nam 2023 - xa Chi Lang Nam.docx`); the file is written on a worker thread
-(window.run_task) so the window never freezes; then the user may open the file or its folder.
+If the validator finds errors, a warning lists them first (export anyway / cancel). A small
+options dialog then asks whether to include the one-stop desk's charts (on by default for the
+annual report; the choice is remembered per period kind in the unit's settings in the data
+file, like the register's column mappings), and the native save dialog proposes a name built
+from the report without diacritics (`BC CCHC nam 2023 - xa Chi Lang Nam.docx`). The file is
+written on a worker thread (window.run_task) so the window never freezes; then the user may
+open the file or its folder.
 
-The dialogs are module functions (`confirm_errors`, `ask_save_path`, `offer_open`, `open_url`)
-so tests can replace them.
+The dialogs are module functions (`confirm_errors`, `ask_options`, `ask_save_path`,
+`offer_open`, `open_url`) so tests can replace them.
 """
 from __future__ import annotations
 
 from pathlib import Path
 
-from cchc_desktop import rules
+from cchc_desktop import periods, rules
 from cchc_desktop.exporting import docx_report
-from ui.qt import QDesktopServices, QFileDialog, QMessageBox, QUrl
+from ui.messages import vi_buttons
+from ui.qt import (QCheckBox, QDesktopServices, QDialog, QDialogButtonBox, QFileDialog, QLabel, QMessageBox, QUrl,
+                   QVBoxLayout)
 
 ACTION_TEXT = "Xuất Word…"
 SHORTCUT = "Ctrl+E"
 TASK_TITLE = "Đang xuất báo cáo Word"
 MAX_LISTED = 8
+CHARTS_TEXT = "Kèm biểu đồ hồ sơ một cửa"
+CHARTS_HINT = ("Hai biểu đồ (hồ sơ tiếp nhận và tình hình giải quyết theo lĩnh vực), đặt sau bảng hồ sơ "
+               "ở mục II.2; biểu đồ chưa có số liệu thì không chèn.\n"
+               "Mặc định có với báo cáo năm, không với các kỳ khác; phần mềm nhớ lựa chọn cho từng loại kỳ.")
+SETTINGS_KEY = "xuat_word_bieu_do"  # unit settings: {"NAM": true, "Q1": false, …}
+
+
+# --- the charts setting, remembered per period kind ---------------------------------------
+def charts_default(kind: str) -> bool:
+    return kind == "NAM"
+
+
+def remembered_charts(unit: dict, kind: str) -> bool:
+    value = (unit.get("settings") or {}).get(SETTINGS_KEY, {}).get(kind)
+    return charts_default(kind) if not isinstance(value, bool) else value
+
+
+def remember_charts(ctx, unit: dict, kind: str, on: bool) -> None:
+    """Store the choice in the unit's settings; nothing is written when it is already stored."""
+    settings = dict(unit.get("settings") or {})
+    chosen = dict(settings.get(SETTINGS_KEY) or {})
+    if chosen.get(kind) is on:
+        return
+    chosen[kind] = on
+    settings[SETTINGS_KEY] = chosen
+    ctx.write("unit", "update_unit", unit["code"], settings=settings)
 
 
 # --- dialogs (replaced in tests) -----------------------------------------------------------
@@ -46,6 +77,48 @@ def confirm_errors(parent, findings) -> bool:
     box = confirm_box(parent, findings)
     box.exec()
     return box.clickedButton() is box.go
+
+
+class OptionsDialog(QDialog):
+    """Before the save dialog: what goes into the file, and the charts check box."""
+
+    def __init__(self, parent, data, charts: bool):
+        super().__init__(parent)
+        self.setWindowTitle("Xuất Word")
+        layout = QVBoxLayout(self)
+        title = QLabel(f"Xuất báo cáo CCHC {periods.name(data.key)} — {data.text_value('don_vi.ten')}")
+        title.setStyleSheet("font-weight: bold;")
+        layout.addWidget(title)
+        layout.addWidget(QLabel("Toàn văn báo cáo (mục I–V) và phụ lục Biểu mẫu 1–7 trong một tệp Word."))
+        layout.addSpacing(6)
+        self.charts_box = QCheckBox(CHARTS_TEXT)
+        self.charts_box.setChecked(charts)
+        layout.addWidget(self.charts_box)
+        hint = QLabel(CHARTS_HINT)
+        hint.setWordWrap(True)
+        hint.setStyleSheet("color: #4b5563; margin-left: 22px;")
+        layout.addWidget(hint)
+        layout.addSpacing(6)
+        buttons = vi_buttons(QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel))
+        self.go = buttons.addButton("Chọn nơi lưu…", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.go.setDefault(True)
+        self.go.setFocus()
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        self.buttons = buttons
+        layout.addWidget(buttons)
+        self.setMinimumWidth(520)
+
+    def charts(self) -> bool:
+        return self.charts_box.isChecked()
+
+
+def ask_options(parent, data, charts: bool) -> bool | None:
+    """Whether to include the charts; None when the user cancels."""
+    dlg = OptionsDialog(parent, data, charts)
+    if dlg.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return dlg.charts()
 
 
 def ask_save_path(parent, proposed: Path) -> str:
@@ -106,6 +179,12 @@ class WordExport:
         findings = rules.validate(data)
         if rules.has_errors(findings) and not confirm_errors(self.window, findings):
             return
+        kind = data.period["kind"]
+        unit = ctx.store.unit(data.unit["code"])  # fresh: the settings may have changed since `data`
+        charts = ask_options(self.window, data, remembered_charts(unit, kind))
+        if charts is None:
+            return
+        remember_charts(ctx, unit, kind, charts)
         proposed = (self.last_dir or default_folder()) / docx_report.file_name(data)
         chosen = ask_save_path(self.window, proposed)
         if not chosen:
@@ -114,7 +193,8 @@ class WordExport:
         if path.suffix.lower() != ".docx":
             path = path.with_name(path.name + ".docx")
         self._set_busy(True)
-        self.window.run_task(TASK_TITLE, lambda: docx_report.write(data, path), self._done, self._failed)
+        self.window.run_task(TASK_TITLE, lambda: docx_report.write(data, path, charts=charts),
+                             self._done, self._failed)
 
     def _set_busy(self, busy: bool) -> None:
         self.busy = busy

@@ -1,5 +1,6 @@
 """Tệp → Xuất Word…: driven on the real main window with the dialogs replaced."""
 import threading
+import zipfile
 from pathlib import Path
 
 import docx
@@ -13,17 +14,25 @@ def feature(window):
     return export_word.install(window)
 
 
+DEFAULT = object()
+
+
 @pytest.fixture
 def dialogs(monkeypatch, tmp_path):
     """Replace the dialogs: the save dialog answers `answer["path"]`, the confirm `answer["go"]`,
+    the options dialog `answer["charts"]` (DEFAULT: leaves the box as proposed; None: Hủy),
     the offer `answer["offer"]`; every call is recorded."""
-    calls = {"confirm": [], "save": [], "offer": [], "open": []}
-    answer = {"path": str(tmp_path / "out" / "BC.docx"), "go": True, "offer": None}
+    calls = {"confirm": [], "options": [], "save": [], "offer": [], "open": []}
+    answer = {"path": str(tmp_path / "out" / "BC.docx"), "go": True, "charts": False, "offer": None}
     (tmp_path / "out").mkdir()
 
     def confirm(parent, findings):
         calls["confirm"].append(export_word.error_text(findings))
         return answer["go"]
+
+    def options(parent, data, charts):
+        calls["options"].append((data.period["kind"], charts))
+        return charts if answer["charts"] is DEFAULT else answer["charts"]
 
     def save(parent, proposed):
         calls["save"].append(proposed)
@@ -34,6 +43,7 @@ def dialogs(monkeypatch, tmp_path):
         return answer["offer"]
 
     monkeypatch.setattr(export_word, "confirm_errors", confirm)
+    monkeypatch.setattr(export_word, "ask_options", options)
     monkeypatch.setattr(export_word, "ask_save_path", save)
     monkeypatch.setattr(export_word, "offer_open", offer)
     monkeypatch.setattr(export_word, "open_url", lambda p: calls["open"].append(Path(p)) or True)
@@ -61,7 +71,7 @@ def test_export_writes_the_file_off_the_ui_thread_and_offers_to_open_it(window, 
 
     def spy(data, path, charts=None):
         threads.append(threading.current_thread() is threading.main_thread())
-        return real_write(data, path, charts=False)
+        return real_write(data, path, charts=charts)
 
     monkeypatch.setattr(export_word.docx_report, "write", spy)
     _trigger(window, feature)
@@ -139,3 +149,82 @@ def test_many_errors_are_summarised():
 
     text = export_word.error_text([F()] * 12)
     assert text.count("• Sai") == export_word.MAX_LISTED and "… và 4 lỗi khác" in text
+
+
+# --- the charts option -----------------------------------------------------------------------
+def _pictures(path: Path) -> tuple[int, list[str]]:
+    """(inline pictures in the body, media members of the package)."""
+    with zipfile.ZipFile(path) as z:
+        media = sorted(n for n in z.namelist() if n.startswith("word/media/"))
+    return len(docx.Document(str(path)).inline_shapes), media
+
+
+def test_charts_off_exports_no_pictures(window, feature, dialogs):
+    calls, answer = dialogs
+    answer["charts"] = False
+    _trigger(window, feature)
+    assert calls["options"] == [("NAM", True)]  # proposed on for the annual report, unticked by the user
+    out = Path(answer["path"])
+    assert _pictures(out) == (0, [])
+    assert "Biểu đồ 1." not in " ".join(p.text for p in docx.Document(str(out)).paragraphs)
+
+
+def test_charts_on_by_default_for_the_annual_report(window, feature, dialogs):
+    calls, answer = dialogs
+    answer["charts"] = DEFAULT
+    _trigger(window, feature)
+    assert calls["options"] == [("NAM", True)]
+    out = Path(answer["path"])
+    shapes, media = _pictures(out)
+    assert shapes == 2 and len(media) == 2 and all(m.endswith(".png") for m in media)
+    texts = [p.text for p in docx.Document(str(out)).paragraphs]
+    captions = [t for t in texts if t.startswith("Biểu đồ ")]
+    assert [c.split(".")[0] for c in captions] == ["Biểu đồ 1", "Biểu đồ 2"]
+    assert "Hồ sơ tiếp nhận theo lĩnh vực" in captions[0]
+
+
+def test_charts_choice_remembered_per_period_kind(window, feature, dialogs):
+    calls, answer = dialogs
+    ctx = window.ctx
+    store = ctx.store
+    answer["charts"] = False  # the user unticks the box for the annual report
+    _trigger(window, feature)
+    assert store.unit(ctx.unit_code)["settings"][export_word.SETTINGS_KEY] == {"NAM": False}
+    history = len(store.history())
+    _trigger(window, feature)  # the same choice again: proposed as remembered, nothing written
+    assert calls["options"] == [("NAM", True), ("NAM", False)]
+    assert len(store.history()) == history
+    # A quarter starts unticked; its choice is kept apart from the annual report's.
+    ok, q1 = ctx.write("period", "create_period", ctx.unit_code, "2024-Q1")
+    assert ok
+    ctx.set_period(q1["id"])
+    answer["charts"] = True
+    _trigger(window, feature)
+    assert calls["options"][-1] == ("Q1", False)
+    assert store.unit(ctx.unit_code)["settings"][export_word.SETTINGS_KEY] == {"NAM": False, "Q1": True}
+    answer["charts"] = DEFAULT
+    _trigger(window, feature)
+    assert calls["options"][-1] == ("Q1", True)
+
+
+def test_cancel_in_the_options_dialog_writes_nothing(window, feature, dialogs):
+    calls, answer = dialogs
+    answer["charts"] = None
+    _trigger(window, feature)
+    assert calls["options"] == [("NAM", True)] and calls["save"] == []
+    assert not Path(answer["path"]).exists()
+    assert export_word.SETTINGS_KEY not in window.ctx.store.unit(window.ctx.unit_code)["settings"]
+
+
+def test_options_dialog(window):
+    data = window.ctx.data()
+    dlg = export_word.OptionsDialog(window, data, True)
+    assert dlg.charts_box.text() == export_word.CHARTS_TEXT and dlg.charts()
+    assert {b.text() for b in dlg.buttons.buttons()} == {"Chọn nơi lưu…", "Hủy"}
+    assert dlg.go.isDefault()
+    dlg.charts_box.setChecked(False)
+    assert dlg.charts() is False
+    assert export_word.OptionsDialog(window, data, False).charts() is False
+    dlg.show()
+    assert not dlg.grab().isNull()
+    dlg.close()
