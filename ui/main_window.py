@@ -227,6 +227,7 @@ class MainWindow(QMainWindow):
         self.feature_errors: list[str] = []
         self._closed = False
         self._pending_shortcuts: list[tuple[QAction, str]] = []
+        self._file_tail = None  # the separator above "Thoát" (set by _build_menus)
         self.setMinimumSize(900, 600)
         self.setWindowTitle("CCHC Desktop")
         self._build_menus()
@@ -280,6 +281,8 @@ class MainWindow(QMainWindow):
         # not touched before the window is shown: building its enums costs ~20 ms.)
         self.addToolBar(self.toolbar)
         self.act_quit = self.add_action("Tệp", "Thoát", self.close, "Ctrl+Q")
+        # "Thoát" stays the last item of Tệp: add_action puts later items above this separator.
+        self._file_tail = self.menus["Tệp"].insertSeparator(self.act_quit)
         self.act_new_period = self.add_action("Kỳ báo cáo", "Tạo kỳ báo cáo mới…", self.new_period, "Ctrl+N")
         self.act_final = self.add_action("Kỳ báo cáo", "Chốt kỳ (bản chính thức)", self.mark_final)
         self.act_reopen = self.add_action("Kỳ báo cáo", "Mở lại kỳ để sửa", self.reopen)
@@ -380,7 +383,11 @@ class MainWindow(QMainWindow):
         elif shortcut:
             act.setShortcut(QKeySequence(shortcut))
         act.triggered.connect(lambda _checked=False: callback())
-        self.menus[menu].addAction(act)
+        tail = self._file_tail if menu == "Tệp" else None
+        if tail is not None:
+            self.menus[menu].insertAction(tail, act)
+        else:
+            self.menus[menu].addAction(act)
         if toolbar and hasattr(self, "_toolbar_spacer"):
             self.toolbar.insertAction(self._toolbar_spacer, act)
         return act

@@ -347,3 +347,23 @@ def test_start_up_imports_no_heavy_library(demo_file, tmp_path):
     p = subprocess.run([sys.executable, "-c", code, str(db)], capture_output=True, text=True, timeout=120,
                        cwd=Path(__file__).resolve().parents[2], env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
     assert p.stdout.strip().splitlines()[-1] == "0 []", p.stdout + p.stderr
+
+
+def _file_menu(w):
+    return [a.text() for a in w.menus["Tệp"].actions() if not a.isSeparator()]
+
+
+def test_quit_stays_the_last_item_of_the_file_menu(ctx, qtbot, no_dialogs):
+    from ui.main_window import MainWindow
+
+    frame = MainWindow()  # the frame before the file is open: Thoát alone
+    qtbot.addWidget(frame)
+    assert _file_menu(frame) == ["Thoát"]
+    w = MainWindow(ctx)  # every feature of ui/features.py adds its items to Tệp
+    qtbot.addWidget(w)
+    items = _file_menu(w)
+    assert "Xuất gói nộp cấp trên…" in items and "Sao lưu ra USB…" in items
+    assert items[-1] == "Thoát" and items.count("Thoát") == 1
+    w.add_action("Tệp", "Thêm sau cùng", lambda: None)  # added later still goes above it
+    assert _file_menu(w)[-2:] == ["Thêm sau cùng", "Thoát"]
+    assert w.menus["Tệp"].actions()[-2].isSeparator()  # a line sets Thoát apart
