@@ -45,10 +45,11 @@ RequestExecutionLevel user
 !ifndef OUTFILE
   !define OUTFILE "..\build\windows\cchc-desktop-${VERSION}-cai-dat.exe"
 !endif
-; What double-clicking a .cchc file runs after the program's path. The CLI has no dedicated
-; "open this package in the window" entry yet: the file is passed as the only argument.
+; What double-clicking a .cchc file runs after the program's path: the window on the user's data
+; file, with the import preview of that package open (ui.app.run(open_package=…)); on a new, empty
+; data file the package sets it up as the upper level (huyện/tỉnh).
 !ifndef OPEN_PACKAGE_ARGS
-  !define OPEN_PACKAGE_ARGS '"%1"'
+  !define OPEN_PACKAGE_ARGS 'gui --open-package "%1"'
 !endif
 !ifndef ICON
   !define ICON "..\resources\icons\app.ico"

@@ -1,6 +1,7 @@
 """Entry point of the frozen app (PyInstaller): the same program as `cchc-desktop`.
 
-No arguments start the window; `demo`, `validate`, `export`, … work as on the command line.
+No arguments start the window; `demo`, `validate`, `export`, … work as on the command line;
+a double-clicked .cchc package runs `gui --open-package FILE` (installer/cchc-desktop.nsi).
 Before handing over to cchc_desktop.cli.main it fixes two things a frozen build needs:
 
 - the windowed Windows build has no console (sys.stdout / sys.stderr are None): output goes
@@ -71,26 +72,6 @@ def _bench_window() -> int:
     return run_window(db, quit_after_show=True)
 
 
-def _package_hint() -> None:
-    """Double-clicking a .cchc file runs `cchc-desktop.exe FILE.cchc` (installer/cchc-desktop.nsi).
-    Until the command line opens a package itself, say how to import it and open the window."""
-    args = sys.argv[1:]
-    if len(args) != 1 or not args[0].lower().endswith(".cchc") or not os.path.isfile(args[0]):
-        return
-    text = (f"Để nhập gói “{os.path.basename(args[0])}”, trong cửa sổ CCHC Desktop hãy chọn "
-            "Công cụ → Nhập gói của đơn vị cấp dưới… rồi chọn tệp này.")
-    if sys.platform == "win32":
-        try:
-            import ctypes
-
-            ctypes.windll.user32.MessageBoxW(None, text, "CCHC Desktop", 0x40)  # MB_ICONINFORMATION
-        except Exception:
-            pass
-    else:
-        print(text, flush=True)
-    del sys.argv[1:]
-
-
 def run() -> int:
     collected = _fix_streams()
     import warnings
@@ -99,7 +80,6 @@ def run() -> int:
     warnings.filterwarnings("ignore", message="Unable to import Axes3D")
     _matplotlib_cache()
     _report_resources()
-    _package_hint()
     from cchc_desktop.cli import main
 
     try:

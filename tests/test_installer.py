@@ -78,19 +78,33 @@ def _launcher():
     return mod
 
 
-def test_launcher_turns_a_double_clicked_package_into_a_hint_and_the_window(tmp_path, monkeypatch, capsys):
-    launcher = _launcher()
-    package = tmp_path / "chi-lang-nam_2023-NAM.cchc"
-    package.write_bytes(b"PK")
-    monkeypatch.setattr("sys.argv", ["cchc-desktop", str(package)])
-    launcher._package_hint()
+def test_a_double_clicked_package_opens_in_the_window(tmp_path, monkeypatch):
+    """Explorer runs `"…\\cchc-desktop.exe" gui --open-package "%1"`; the launcher hands that
+    argv to the command line unchanged, which asks the window to open the package."""
+    import re
+    import shlex
     import sys
 
-    assert sys.argv == ["cchc-desktop"]  # → no argument: the window
-    assert "Nhập gói của đơn vị cấp dưới" in capsys.readouterr().out
-    monkeypatch.setattr("sys.argv", ["cchc-desktop", "validate", "--period", "2023-NAM"])
-    launcher._package_hint()
-    assert sys.argv[1:] == ["validate", "--period", "2023-NAM"]
+    from cchc_desktop import cli
+
+    nsi = (INSTALLER / "cchc-desktop.nsi").read_text(encoding="utf-8-sig")
+    args = re.search(r"!define OPEN_PACKAGE_ARGS '(.*)'", nsi).group(1)
+    assert '"$INSTDIR\\${EXE}" ${OPEN_PACKAGE_ARGS}' in nsi  # the shell\open\command value
+    package = tmp_path / "USB của xã" / "xa-chi-lang-nam_2023-NAM.cchc"  # spaces: "%1" is quoted
+    argv = shlex.split(args.replace("%1", str(package)))
+    assert argv == ["gui", "--open-package", str(package)]
+    launcher = _launcher()
+    assert not hasattr(launcher, "_package_hint")  # the stop-gap is gone
+    seen = []
+    monkeypatch.setattr("sys.argv", ["cchc-desktop.exe", *argv])
+    monkeypatch.setattr(cli, "main", lambda: seen.append(list(sys.argv[1:])) or 0)
+    assert launcher.run() == 0
+    assert seen == [argv]
+    opened = []
+    monkeypatch.setattr("ui.app.run", lambda db, **kw: opened.append((db, kw)) or 0)
+    parsed = cli.build_parser().parse_args(argv)
+    assert parsed.func(parsed) == 0
+    assert opened == [(None, {"screenshot_dir": None, "open_package": str(package)})]
 
 
 def test_launcher_gives_a_windowed_build_somewhere_to_write(monkeypatch):

@@ -1,14 +1,147 @@
-"""Starting the window: `run(db_path, screenshot_dir=None) -> exit code` (cli.py's `gui` calls it).
+"""Starting the window: `run(db_path, screenshot_dir=None, quit_after_show=False, open_package=None)
+-> exit code` (cli.py's `gui` calls it).
 
 Start-up stays light: matplotlib, python-docx and openpyxl are imported by the features that
 need them, when first needed (cchc_desktop.store keeps pandas/numpy out of sqlite-utils);
 tabs other than the first are built when first shown; the checks run after the first paint.
+The application gets the app icon (resources/icons) and a translator that puts Qt's own texts
+(context menus of text fields, standard buttons, the non-native file dialog) in Vietnamese.
 """
 from __future__ import annotations
 
 import os
 import sys
 from pathlib import Path
+
+# Qt's own texts in Vietnamese (Qt ships no Vietnamese translation): (contexts) → {English: Vietnamese}.
+# The contexts are the ones Qt 6 passes to QCoreApplication::translate. "&" marks the Alt+letter
+# key; Qt appends a shortcut such as "\tCtrl+Z" to a menu text itself. Shortcut strings Qt parses
+# back (QFileDialog's "Alt+Left") and key names (QShortcut: "Ctrl") stay as they are.
+_EDIT_MENU = {
+    "&Undo": "&Hoàn tác", "&Redo": "&Làm lại", "Cu&t": "Cắ&t", "&Copy": "&Sao chép", "&Paste": "&Dán",
+    "Delete": "Xóa", "Select All": "Chọn tất cả", "Copy &Link Location": "Sao chép địa chỉ &liên kết",
+}
+_FILE_TYPES = {
+    "Drive": "Ổ đĩa", "Folder": "Thư mục", "File Folder": "Thư mục", "File": "Tệp", "%1 File": "Tệp %1",
+    "Shortcut": "Lối tắt", "Alias": "Lối tắt", "Unknown": "Không rõ",
+}
+_FILE_COLUMNS = {
+    "Name": "Tên", "Size": "Kích thước", "Type": "Loại", "Kind": "Loại", "Date Modified": "Ngày sửa",
+    "My Computer": "Máy tính", "Computer": "Máy tính",
+}
+QT_TEXTS: dict[tuple[str, ...], dict[str, str]] = {
+    ("QLineEdit", "QWidgetTextControl"): _EDIT_MENU,
+    ("QPlatformTheme",): {
+        "OK": "Đồng ý", "Save": "Lưu", "Save All": "Lưu tất cả", "Open": "Mở", "&Yes": "&Có",
+        "Yes to &All": "Có cho &tất cả", "&No": "&Không", "N&o to All": "Không c&ho tất cả",
+        "Abort": "Dừng lại", "Retry": "Thử lại", "Ignore": "Bỏ qua", "Close": "Đóng", "Cancel": "Hủy",
+        "Discard": "Không lưu", "Help": "Trợ giúp", "Apply": "Áp dụng", "Reset": "Đặt lại",
+        "Restore Defaults": "Khôi phục mặc định",
+    },
+    ("QGnomeTheme",): {  # Linux desktops with the GNOME theme
+        "&OK": "Đồn&g ý", "&Save": "&Lưu", "&Cancel": "&Hủy", "&Close": "Đón&g",
+        "Close without Saving": "Đóng, không lưu",
+    },
+    ("QMessageBox",): {
+        "Show Details...": "Xem chi tiết…", "Hide Details...": "Ẩn chi tiết…", "About Qt": "Giới thiệu Qt",
+    },
+    ("QAbstractSpinBox",): {"&Select All": "&Chọn tất cả", "&Step up": "&Tăng", "Step &down": "&Giảm"},
+    ("QScrollBar",): {
+        "Scroll here": "Cuộn đến đây", "Left edge": "Mép trái", "Right edge": "Mép phải", "Top": "Trên cùng",
+        "Bottom": "Dưới cùng", "Page left": "Sang trái một trang", "Page right": "Sang phải một trang",
+        "Page up": "Lên một trang", "Page down": "Xuống một trang", "Scroll left": "Cuộn sang trái",
+        "Scroll right": "Cuộn sang phải", "Scroll up": "Cuộn lên", "Scroll down": "Cuộn xuống",
+    },
+    ("QTabBar",): {"Scroll Left": "Cuộn sang trái", "Scroll Right": "Cuộn sang phải", "Close Tab": "Đóng thẻ"},
+    ("QUndoStack", "QUndoGroup"): {
+        "Undo": "Hoàn tác", "Redo": "Làm lại", "Undo %1": "Hoàn tác %1", "Redo %1": "Làm lại %1",
+    },
+    ("QUndoModel",): {"<empty>": "<trống>"},
+    ("QInputDialog",): {"Enter a value:": "Nhập một giá trị:"},
+    ("QProgressDialog",): {"Cancel": "Hủy"},
+    ("QFileDialog",): {
+        **_FILE_TYPES, **_FILE_COLUMNS,
+        "&Open": "&Mở", "&Save": "&Lưu", "&Choose": "&Chọn", "Open": "Mở", "Save As": "Lưu thành",
+        "Find Directory": "Chọn thư mục", "&Look in:": "Tìm t&rong:", "Look in:": "Tìm trong:",
+        "File &name:": "&Tên tệp:", "Files of &type:": "L&oại tệp:", "Files of type:": "Loại tệp:",
+        "Directory:": "Thư mục:", "Directories": "Thư mục", "Files": "Tệp", "All Files (*)": "Tất cả tệp (*)",
+        "All files (*)": "Tất cả tệp (*)", "Back": "Quay lại", "Forward": "Tiến tới", "Go back": "Quay lại",
+        "Go forward": "Tiến tới", "Parent Directory": "Thư mục cha", "Go to the parent directory": "Lên thư mục cha",
+        "Create New Folder": "Tạo thư mục mới", "Create a New Folder": "Tạo thư mục mới",
+        "New Folder": "Thư mục mới", "&New Folder": "Thư mục &mới", "&Rename": "Đổi &tên", "&Delete": "&Xóa",
+        "Remove": "Bỏ khỏi danh sách", "Show &hidden files": "Hiện tệp ẩ&n", "Show ": "Hiện cột ",
+        "List View": "Danh sách", "Detail View": "Chi tiết", "Change to list view mode": "Xem dạng danh sách",
+        "Change to detail view mode": "Xem dạng chi tiết", "Sidebar": "Thanh bên",
+        "List of places and bookmarks": "Các nơi thường dùng", "Recent Places": "Nơi mở gần đây",
+        "%1 already exists.\nDo you want to replace it?": "Đã có tệp %1.\nGhi đè lên tệp đó?",
+        "Are you sure you want to delete '%1'?": "Xóa “%1”?",
+        "'%1' is write protected.\nDo you want to delete it anyway?": "“%1” đang được chống ghi.\nVẫn xóa?",
+        "Could not delete directory.": "Không xóa được thư mục.",
+        "%1\nFile not found.\nPlease verify the correct file name was given.":
+            "%1\nKhông tìm thấy tệp.\nHãy kiểm tra lại tên tệp.",
+        "%1\nDirectory not found.\nPlease verify the correct directory name was given.":
+            "%1\nKhông tìm thấy thư mục.\nHãy kiểm tra lại tên thư mục.",
+    },
+    ("QAbstractFileIconProvider",): _FILE_TYPES,
+    ("QFileSystemModel",): {
+        **_FILE_COLUMNS, "Invalid filename": "Tên tệp không hợp lệ",
+        '<b>The name "%1" cannot be used.</b><p>Try using another name, with fewer characters or no '
+        "punctuation marks.": "<b>Không dùng được tên “%1”.</b><p>Hãy đặt tên khác, ngắn hơn hoặc không "
+                              "có dấu câu.",
+    },
+}
+_qt_table: dict[tuple[str, str], str] = {}
+_translator = None
+
+
+def qt_text(context: str, source: str) -> str | None:
+    """The Vietnamese of one of Qt's own texts, or None (Qt then keeps its English).
+
+    A shortcut suffix ("&Undo\\tCtrl+Z") is kept as it is and only the text before it translated."""
+    if not _qt_table:
+        for contexts, texts in QT_TEXTS.items():
+            for ctx in contexts:
+                for src, vi in texts.items():
+                    _qt_table[(ctx, src)] = vi
+    text, tab, suffix = source.partition("\t")
+    vi = _qt_table.get((context, text))
+    return None if vi is None else vi + tab + suffix
+
+
+def install_translator(app) -> None:
+    """Qt's own texts in Vietnamese from now on (once per process)."""
+    global _translator
+    if _translator is not None:
+        return
+    from ui.qt import QTranslator
+
+    class QtTextsVietnamese(QTranslator):
+        def translate(self, context, source, disambiguation=None, n=-1):  # noqa: ARG002
+            return qt_text(context or "", source or "")  # None: not ours, Qt falls back
+
+        def isEmpty(self):  # noqa: N802
+            return False
+
+    _translator = QtTextsVietnamese(app)
+    app.installTranslator(_translator)
+
+
+def app_icon():
+    """The app icon from resources/icons (app-16.png … app-256.png), found frozen too.
+
+    Each size is added with its size given, so Qt reads a file only when that size is drawn."""
+    from cchc_desktop import paths
+    from ui.qt import QIcon, QSize
+
+    icon = QIcon()
+    folder = paths.resource("icons")
+    for f in sorted(folder.glob("app-*.png")):
+        size = f.stem.partition("-")[2]
+        if size.isdigit():
+            icon.addFile(str(f), QSize(int(size), int(size)))
+    if icon.isNull() and (folder / "app.png").is_file():
+        icon.addFile(str(folder / "app.png"))
+    return icon
 
 
 def _app():
@@ -21,6 +154,8 @@ def _app():
     app.setApplicationDisplayName("CCHC Desktop")
     app.setOrganizationName("CCHC Desktop")
     QLocale.setDefault(QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam))
+    install_translator(app)
+    app.setWindowIcon(app_icon())
     return app
 
 
@@ -62,13 +197,16 @@ def save_screenshots(window, folder: Path) -> list[Path]:
     return out
 
 
-def run(db_path: str | None, screenshot_dir: str | None = None, quit_after_show: bool = False) -> int:
+def run(db_path: str | None, screenshot_dir: str | None = None, quit_after_show: bool = False,
+        open_package: str | None = None) -> int:
     """Show the window, open the data file, run until closed; returns the exit code.
 
     The window's frame is shown first and the data file opened at the first turn of the
     event loop, so the window appears as fast as a bare one and fills in a moment later.
     With `screenshot_dir`: offscreen, one PNG per tab, exit 0. `quit_after_show`: exit once
-    the window is filled (bench/bench_window.py).
+    the window is filled (bench/bench_window.py). `open_package`: a .cchc file (double-clicked:
+    `gui --open-package FILE`) whose import preview opens once the window is filled; on a file
+    with no unit, the upper level is set up from it (the welcome screen if nothing was imported).
     """
     if screenshot_dir:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -82,7 +220,10 @@ def run(db_path: str | None, screenshot_dir: str | None = None, quit_after_show:
     if guard is None:  # another window has this file open; it was asked to come forward
         from ui import messages
 
-        messages.info(None, single_instance.ALREADY_OPEN.format(name=Path(db_path).name if db_path else "cchc.sqlite"))
+        text = single_instance.ALREADY_OPEN.format(name=Path(db_path).name if db_path else "cchc.sqlite")
+        if open_package:
+            text += "\n\n" + PACKAGE_IN_OTHER_WINDOW.format(name=Path(open_package).name)
+        messages.info(None, text)
         return 0
     window = MainWindow()
     window.resize(*_window_size())
@@ -116,16 +257,17 @@ def run(db_path: str | None, screenshot_dir: str | None = None, quit_after_show:
                 return
         state["store"] = store
         period_id = None
+        package = open_package
         if not store.units():
-            from ui.welcome import WelcomeDialog
-
-            dlg = WelcomeDialog(store, window)
-            if dlg.exec() != WelcomeDialog.DialogCode.Accepted:
+            period_id = set_up_empty_file(store, window, package)
+            if period_id is None:
                 app.exit(0)
                 return
-            period_id = dlg.period_id
+            package = None  # offered by the set-up already
         window.attach(context_for(store, period_id))
         guard.attach(window)  # a second start on this file brings this window forward
+        if package:
+            show_package_import(window, package)
         if quit_after_show:
             QTimer.singleShot(0, app.quit)
 
@@ -149,7 +291,47 @@ def run(db_path: str | None, screenshot_dir: str | None = None, quit_after_show:
     finally:
         if state["store"] is not None:
             state["store"].close()
+        # Closing the last window while quitting posts one more Quit; left queued, it would end
+        # the next event loop of this process at once (a second run, the tests).
+        from ui.qt import QEvent
+
+        app.removePostedEvents(app, QEvent.Type.Quit)
     return state["code"] or code
+
+
+PACKAGE_IN_OTHER_WINDOW = ("Để nhập gói “{name}”: trong cửa sổ đó chọn Công cụ → Nhập gói của đơn vị cấp dưới… "
+                           "rồi chọn tệp này, hoặc kéo thả tệp vào cửa sổ.")
+
+
+def set_up_empty_file(store, parent, package: str | None = None) -> int | None:
+    """A data file with no unit: the period to open, or None (the user quit).
+
+    With a package (double-clicked), the upper level is set up from it: the import preview with
+    that file; if nothing was imported there, or without a package, the welcome screen."""
+    if package:
+        from ui.package_dialogs import import_into_new_file
+
+        period_id = import_into_new_file(store, parent, [package])
+        if period_id is not None:
+            return period_id
+    from ui.welcome import WelcomeDialog
+
+    dlg = WelcomeDialog(store, parent)
+    if dlg.exec() != WelcomeDialog.DialogCode.Accepted:
+        return None
+    return dlg.period_id
+
+
+def show_package_import(window, package: str):
+    """The menu's package import (Công cụ → Nhập gói của đơn vị cấp dưới…) with `package` chosen."""
+    feature = getattr(window, "package_feature", None)
+    if feature is None:  # the feature did not load (its error was shown)
+        from ui import messages
+
+        messages.error(window, f"Không mở được gói “{Path(package).name}”: chức năng nhập gói chưa nạp được. "
+                               "Hãy cài lại phần mềm.")
+        return None
+    return feature.import_packages([package])
 
 
 def context_for(store, period_id: int | None = None):

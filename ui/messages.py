@@ -1,7 +1,8 @@
 """Vietnamese message boxes and button texts (Qt ships no Vietnamese translation of its own).
 
-Every dialog of the app sets the texts of its standard buttons through `vi_buttons`; every
-message box goes through `info`, `error` or `ask` (tests monkeypatch these three).
+The app installs a translator for Qt's own texts (ui.app); dialogs also set the texts of their
+standard buttons through `vi_buttons`, from the same table, so they are Vietnamese wherever
+they are built. Every message box goes through `info`, `error` or `ask` (tests monkeypatch these).
 """
 from __future__ import annotations
 
@@ -9,44 +10,35 @@ from ui.qt import QDialogButtonBox, QMessageBox
 
 APP_TITLE = "CCHC Desktop"
 
-BUTTON_TEXTS = {
-    QDialogButtonBox.StandardButton.Ok: "Đồng ý",
-    QDialogButtonBox.StandardButton.Cancel: "Hủy",
-    QDialogButtonBox.StandardButton.Yes: "Có",
-    QDialogButtonBox.StandardButton.No: "Không",
-    QDialogButtonBox.StandardButton.Close: "Đóng",
-    QDialogButtonBox.StandardButton.Save: "Lưu",
-    QDialogButtonBox.StandardButton.Apply: "Áp dụng",
-    QDialogButtonBox.StandardButton.Help: "Trợ giúp",
-    QDialogButtonBox.StandardButton.Discard: "Bỏ qua",
-    QDialogButtonBox.StandardButton.Retry: "Thử lại",
-    QDialogButtonBox.StandardButton.Open: "Mở",
-}
-
-_BOX_TEXTS = {
-    QMessageBox.StandardButton.Ok: "Đồng ý",
-    QMessageBox.StandardButton.Cancel: "Hủy",
-    QMessageBox.StandardButton.Yes: "Có",
-    QMessageBox.StandardButton.No: "Không",
-    QMessageBox.StandardButton.Close: "Đóng",
+# Qt's own text of each standard button (context QPlatformTheme), by the button's name, so that
+# QDialogButtonBox and QMessageBox buttons share it; ui.app.QT_TEXTS holds the Vietnamese.
+_QT_BUTTON_SOURCES = {
+    "Ok": "OK", "Save": "Save", "SaveAll": "Save All", "Open": "Open", "Yes": "&Yes", "YesToAll": "Yes to &All",
+    "No": "&No", "NoToAll": "N&o to All", "Abort": "Abort", "Retry": "Retry", "Ignore": "Ignore",
+    "Close": "Close", "Cancel": "Cancel", "Discard": "Discard", "Help": "Help", "Apply": "Apply",
+    "Reset": "Reset", "RestoreDefaults": "Restore Defaults",
 }
 
 
-def vi_buttons(box: QDialogButtonBox) -> QDialogButtonBox:
-    """Give the standard buttons of a QDialogButtonBox their Vietnamese texts."""
-    for std, text in BUTTON_TEXTS.items():
-        b = box.button(std)
-        if b is not None:
+def button_text(std) -> str | None:
+    """The Vietnamese text of a standard button (QDialogButtonBox's or QMessageBox's enum)."""
+    from ui.app import qt_text
+
+    source = _QT_BUTTON_SOURCES.get(getattr(std, "name", ""))
+    return qt_text("QPlatformTheme", source) if source else None
+
+
+def vi_buttons(box: QDialogButtonBox | QMessageBox):
+    """Give the standard buttons of a QDialogButtonBox (or QMessageBox) their Vietnamese texts."""
+    for b in box.buttons():
+        text = button_text(box.standardButton(b))
+        if text:
             b.setText(text)
     return box
 
 
 def _box(parent, icon, text: str, buttons, default=None, title: str = APP_TITLE) -> QMessageBox:
-    box = QMessageBox(icon, title, text, buttons, parent)
-    for std, label in _BOX_TEXTS.items():
-        b = box.button(std)
-        if b is not None:
-            b.setText(label)
+    box = vi_buttons(QMessageBox(icon, title, text, buttons, parent))
     if default is not None:
         box.setDefaultButton(default)
     return box

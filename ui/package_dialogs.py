@@ -834,9 +834,12 @@ def upper_period_id(store) -> int | None:
     return periods[-1]["id"] if periods else None
 
 
-def import_into_new_file(store, parent=None) -> int | None:
+def import_into_new_file(store, parent=None, paths=None) -> int | None:
     """For the welcome screen of an empty data file at the upper level: import the communes'
-    packages (the file becomes the upper unit they name) and return the period to open."""
+    packages (the file becomes the upper unit they name) and return the period to open, or None
+    if nothing was imported. `paths`: packages already chosen (a double-clicked .cchc)."""
     dlg = ImportPackagesDialog(store, parent)
+    if paths:
+        dlg.add_paths(paths)
     dlg.exec()
     return upper_period_id(store)

@@ -1,4 +1,5 @@
-"""First start on an empty data file: create the unit, or open the demo. Also the user guide viewer."""
+"""First start on an empty data file: create the unit, open the demo, or (upper level) import the
+communes' packages. Also the user guide viewer."""
 from __future__ import annotations
 
 import re
@@ -46,8 +47,8 @@ class WelcomeDialog(QDialog):
         title.setFont(f)
         v.addWidget(title)
         text = QLabel("Phần mềm giúp UBND xã, phường, thị trấn lập báo cáo kết quả công tác cải cách hành "
-                      "chính: nhập số liệu theo biểu mẫu, viết lời văn, kiểm tra và xuất báo cáo. "
-                      "Mọi thay đổi được lưu ngay vào tệp dữ liệu trên máy này.\n\n"
+                      "chính: nhập số liệu theo biểu mẫu, viết lời văn, kiểm tra và xuất báo cáo; huyện, tỉnh nhập gói nộp "
+                      "của các xã để tổng hợp số liệu. Mọi thay đổi được lưu ngay vào tệp dữ liệu trên máy này.\n\n"
                       f"Tệp dữ liệu: {store.path}\n\nBạn muốn bắt đầu thế nào?")
         text.setWordWrap(True)
         v.addWidget(text)
@@ -55,7 +56,10 @@ class WelcomeDialog(QDialog):
         self.btn_create.setToolTip("Nhập tên đơn vị và người ký; kỳ báo cáo năm nay được tạo sẵn với lời văn mẫu")
         self.btn_demo = QPushButton("Mở dữ liệu mẫu (xã Chi Lăng Nam, năm 2023)")
         self.btn_demo.setToolTip("Dữ liệu của một báo cáo thật, để xem thử trước khi nhập của đơn vị mình")
-        for b in (self.btn_create, self.btn_demo):
+        self.btn_upper = QPushButton("Nhập gói nộp của các xã (cấp huyện/tỉnh)…")
+        self.btn_upper.setToolTip("Ở huyện, tỉnh: chọn các tệp .cchc các xã gửi lên. Tệp dữ liệu này thành tệp "
+                                  "của huyện/tỉnh mà các xã khai báo, để tổng hợp số liệu.")
+        for b in (self.btn_create, self.btn_demo, self.btn_upper):
             b.setMinimumHeight(36)
             v.addWidget(b)
         quit_btn = QPushButton("Thoát")
@@ -68,6 +72,7 @@ class WelcomeDialog(QDialog):
         self.pages.addWidget(first)
         self.btn_create.clicked.connect(lambda: self.pages.setCurrentIndex(1))
         self.btn_demo.clicked.connect(self.open_demo)
+        self.btn_upper.clicked.connect(self.import_packages)
 
         # Page 2: the new unit.
         second = QWidget()
@@ -142,6 +147,15 @@ class WelcomeDialog(QDialog):
             return
         self.period_id = period["id"]
         self.accept()
+
+    def import_packages(self) -> None:
+        """The upper level: the communes' packages set this empty file up as their huyện/tỉnh."""
+        from ui.package_dialogs import import_into_new_file
+
+        period_id = import_into_new_file(self.store, self)
+        if period_id is not None:
+            self.period_id = period_id
+            self.accept()
 
     def open_demo(self) -> None:
         from cchc_desktop import dataio

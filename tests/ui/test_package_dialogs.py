@@ -232,3 +232,161 @@ def test_window_over_the_upper_file_shows_the_rollup(qtbot, upper, packages, no_
     # The upper level does not make packages itself.
     feature.export_package(folder="/tmp", documents=False)
     assert no_dialogs[-1][0] == "error" and "cấp trên" in no_dialogs[-1][1]
+
+
+# --- the welcome screen and a double-clicked package (ui.app.run(open_package=…)) -----------
+def when_shown(cls, action, tries=1000, give_up=None):
+    """Run `action(dialog)` once a visible `cls` dialog exists (modal dialogs run their own loop);
+    `give_up()` if none comes (so that a failing test stops instead of waiting forever)."""
+    from ui.qt import QApplication, QTimer
+
+    def poll(left=tries):
+        found = [w for w in QApplication.topLevelWidgets() if isinstance(w, cls) and w.isVisible()]
+        if found:
+            action(found[0])
+        elif left:
+            QTimer.singleShot(10, lambda: poll(left - 1))
+        elif give_up is not None:
+            give_up()
+
+    QTimer.singleShot(0, poll)
+
+
+def import_and_close(seen, then=None):
+    """The import preview: note what it lists, import, close (as a user would)."""
+    def action(dlg):
+        try:
+            seen["files"] = [dlg.table.item(r, 0).text() for r in range(dlg.table.rowCount())]
+            seen["states"] = [dlg.table.item(r, 6).text() for r in range(dlg.table.rowCount())]
+            dlg.btn_import.click()
+            seen["summary"] = dlg.summary.text()
+        finally:
+            dlg.reject()
+            if then is not None:
+                then()
+    return action
+
+
+def test_welcome_sets_up_the_upper_level_from_the_communes_packages(qtbot, upper, packages, monkeypatch,
+                                                                     no_dialogs):
+    from ui.app import open_window
+    from ui.welcome import WelcomeDialog
+
+    a, b, _ = packages
+    monkeypatch.setattr(pd, "choose_package_files", lambda parent: [str(a), str(b)])  # the file dialog
+    dlg = WelcomeDialog(upper)
+    qtbot.addWidget(dlg)
+    assert dlg.btn_upper.text() == "Nhập gói nộp của các xã (cấp huyện/tỉnh)…"
+    seen = {}
+
+    def add_then_import(imp):
+        imp.btn_files.click()
+        import_and_close(seen)(imp)
+
+    when_shown(pd.ImportPackagesDialog, add_then_import)
+    dlg.btn_upper.click()
+    assert seen["files"] == [a.name, b.name] and seen["summary"].startswith("Đã xong: 2 gói mới")
+    assert dlg.result() == WelcomeDialog.DialogCode.Accepted
+    period = upper.period(dlg.period_id)
+    assert period["unit_code"] == "huyen-thanh-mien" and period["code"] == PERIOD
+    w = open_window(upper, dlg.period_id, install_features=False)  # what run() does next
+    qtbot.addWidget(w)
+    assert w.windowTitle() == "UBND huyện Thanh Miện — Năm 2023 — CCHC Desktop"
+
+
+def test_welcome_stays_when_nothing_was_imported(qtbot, upper, monkeypatch, no_dialogs):
+    from ui.welcome import WelcomeDialog
+
+    dlg = WelcomeDialog(upper)
+    qtbot.addWidget(dlg)
+    when_shown(pd.ImportPackagesDialog, lambda imp: imp.reject())  # closed at once
+    dlg.btn_upper.click()
+    assert dlg.result() != WelcomeDialog.DialogCode.Accepted and dlg.period_id is None
+    assert upper.units() == []
+
+
+def _titles(monkeypatch):
+    """The window title each time the window is filled (run() keeps its window to itself)."""
+    from ui.main_window import MainWindow
+
+    titles = []
+    attach = MainWindow.attach
+
+    def spy(self, *args, **kwargs):
+        attach(self, *args, **kwargs)
+        titles.append(self.windowTitle())
+
+    monkeypatch.setattr(MainWindow, "attach", spy)
+    return titles
+
+
+def test_double_clicked_package_on_a_new_file_sets_up_the_upper_level(qapp, tmp_path, packages, monkeypatch,
+                                                                       no_dialogs):
+    from ui.app import run
+    from ui.welcome import WelcomeDialog
+
+    a, _, _ = packages
+    db = tmp_path / "moi.sqlite"
+    titles = _titles(monkeypatch)
+    seen = {}
+    welcomed = []
+    monkeypatch.setattr(WelcomeDialog, "exec", lambda self: welcomed.append(self) or 0)  # 0: closed
+    when_shown(pd.ImportPackagesDialog, import_and_close(seen))
+    assert run(str(db), quit_after_show=True, open_package=str(a)) == 0
+    assert not welcomed
+    assert seen["files"] == [a.name] and seen["states"][0].startswith("Mới")  # pre-selected
+    assert titles == ["UBND huyện Thanh Miện — Năm 2023 — CCHC Desktop"]  # the window filled from it
+    store = open_store(db)
+    try:
+        assert {u["code"] for u in store.units()} == {"huyen-thanh-mien", "xa-chi-lang-nam"}
+        assert store.get_period("xa-chi-lang-nam", PERIOD)
+    finally:
+        store.close()
+
+
+def test_double_clicked_package_opens_the_import_preview_in_the_window(qapp, tmp_path, packages, monkeypatch,
+                                                                        no_dialogs):
+    from ui.app import run
+    from ui.main_window import MainWindow
+    from ui.qt import QApplication
+
+    a, b, _ = packages
+    db = tmp_path / "huyen.sqlite"
+    store = open_store(db)
+    ip.import_packages(store, [a])  # the district already holds one commune
+    store.close()
+    titles = _titles(monkeypatch)
+    seen = {}
+
+    def close_all():
+        for w in QApplication.topLevelWidgets():
+            if isinstance(w, MainWindow):
+                w.close()
+        QApplication.quit()
+
+    when_shown(pd.ImportPackagesDialog, import_and_close(seen, then=close_all), give_up=close_all)
+    assert run(str(db), open_package=str(b)) == 0
+    assert titles == ["UBND huyện Thanh Miện — Năm 2023 — CCHC Desktop"]
+    assert seen["files"] == [b.name] and seen["states"][0].startswith("Mới")
+    assert seen["summary"].startswith("Đã xong: 1 gói mới")
+    store = open_store(db)
+    try:
+        assert store.get_period("xa-doan-ket", PERIOD)
+    finally:
+        store.close()
+
+
+def test_a_package_for_a_file_open_in_another_window_says_how_to_import(qapp, tmp_path, packages, no_dialogs):
+    from ui import single_instance
+    from ui.app import run
+
+    a, _, _ = packages
+    db = tmp_path / "huyen.sqlite"
+    guard = single_instance.claim(str(db))  # the first window
+    try:
+        assert run(str(db), open_package=str(a)) == 0
+    finally:
+        guard.close()
+    kind, text = no_dialogs[-1]
+    assert kind == "info" and "đang được mở" in text
+    assert a.name in text and "Nhập gói của đơn vị cấp dưới" in text
