@@ -400,7 +400,7 @@ def write_xlsx(r: RollUp, path, compare: str | None = None):
             if (row is not None and (row.kind == "percent" or row.unit == "%")) or compare.split(".")[-1] in \
                     dossiers.RATE_MEASURES:
                 return (_round1(v), xa.PERCENT_FORMAT)
-            return (v, xa.MONEY_FORMAT if row is not None and row.kind == "money" else xa.COUNT_FORMAT)
+            return (v, xa.money_format(v) if row is not None and row.kind == "money" else xa.COUNT_FORMAT)
 
         cmp_rows = [[k, n, cell(v, t)] for k, (n, v, t) in enumerate(r.compare(compare), 1)]
         total_v, total_t = r.total(compare)

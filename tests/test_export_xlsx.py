@@ -88,7 +88,8 @@ def test_values_are_numbers_with_formats(exported):
                 assert cell.number_format == "0.0"
                 assert Decimal(str(cell.value)) == Decimal(v).quantize(Decimal("0.1"))
             elif row.kind == "money":
-                assert cell.number_format == "#,##0.###" and Decimal(str(cell.value)) == Decimal(v)
+                assert cell.number_format == xlsx_appendix.money_format(v) and Decimal(str(cell.value)) == Decimal(v)
+                assert not cell.number_format.endswith(".")
             else:
                 assert isinstance(cell.value, int) and Decimal(cell.value) == Decimal(v)
                 if row.kind == "count":
@@ -171,3 +172,11 @@ def test_libreoffice_reads_the_values(exported, tmp_path):
     with open(dossier_csv, encoding="utf-8") as fh:
         rows = {r[1]: r for r in csv.reader(fh) if len(r) > 2}
     assert rows["Cộng"][2] == "3225"
+
+
+@pytest.mark.parametrize("value, expected", [
+    (4000, "#,##0"), (Decimal("4000.0"), "#,##0"), (Decimal("3523.681"), "#,##0.000"),
+    (Decimal("12.5"), "#,##0.0"), (Decimal("1E+3"), "#,##0"), (Decimal("0.12345"), "#,##0.000"),
+])
+def test_money_format_never_ends_in_a_bare_separator(value, expected):
+    assert xlsx_appendix.money_format(value) == expected

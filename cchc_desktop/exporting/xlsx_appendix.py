@@ -21,7 +21,6 @@ from cchc_desktop.report import ReportData
 FONT = "Times New Roman"
 COUNT_FORMAT = "#,##0"
 PERCENT_FORMAT = "0.0"
-MONEY_FORMAT = "#,##0.###"
 CHOICE_FORMAT = "0"
 WIDTHS = {"A": 7, "B": 62, "C": 17, "D": 15, "E": 30}
 HEADER_ROWS = (6, 7)
@@ -101,8 +100,20 @@ def _print_setup(ws, title_rows: str) -> None:
     ws.print_title_rows = title_rows
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.5
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    # The footer sits inside the bottom margin: 0.3" from the edge in a 0.75" margin, so
+    # "Trang 7/11" is not cut off.
+    ws.page_margins.top = 0.6
+    ws.page_margins.bottom = 0.75
+    ws.page_margins.footer = 0.3
     ws.oddFooter.center.text = "Trang &P/&N"
+
+
+def money_format(value) -> str:
+    """Thousands separators and exactly the decimals the value has (at most 3): "#,##0.###"
+    would leave a bare decimal separator after a whole number in Excel ("4.000,")."""
+    exponent = Decimal(str(value)).normalize().as_tuple().exponent
+    decimals = min(max(-exponent, 0), 3) if isinstance(exponent, int) else 0
+    return "#,##0" + ("." + "0" * decimals if decimals else "")
 
 
 def _lines(text: str, width_chars: float) -> int:
@@ -166,7 +177,7 @@ def _form_sheet(wb, form, data: ReportData, used: set[str], st) -> None:
         elif r.kind == "percent" or (r.derived and r.unit == "%"):
             set_number(vc, Decimal(str(value)).quantize(Decimal("0.1")), PERCENT_FORMAT)
         elif r.kind == "money":
-            set_number(vc, value, MONEY_FORMAT)
+            set_number(vc, value, money_format(value))
         elif r.kind == "choice":
             set_number(vc, value, CHOICE_FORMAT)
         else:
