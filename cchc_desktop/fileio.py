@@ -49,7 +49,7 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
         yield tmp
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
-        _usual_mode(tmp)
+        usual_mode(tmp)
         os.replace(tmp, target)
         _fsync_dir(target.parent)
     except OSError as e:
@@ -71,7 +71,7 @@ def atomic_write(target: str | Path, write: Callable[[Path], None] | bytes) -> P
     return target
 
 
-def _usual_mode(tmp: Path) -> None:
+def usual_mode(tmp: Path) -> None:
     """mkstemp makes 0600 files; what is written gets the mode of any new file (0666 minus
     the umask), as if written in place. (On Windows only the read-only flag exists: unset.)"""
     try:

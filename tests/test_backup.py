@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from cchc_desktop import fileio
 from cchc_desktop.errors import DataFileError, UserError
 from cchc_desktop.store import backup, open_store
 from conftest import MINI, run_cli
@@ -206,7 +207,7 @@ def test_restore_backs_up_the_current_file_then_replaces_it(tmp_path):
     assert store.values(pid)["A/1.1"]["value"] == "1"
     store.set_value(pid, "A/1.1", "3")  # an ordinary file again
     store.close()
-    assert oct(path.stat().st_mode & 0o777) == oct(0o666 & ~backup._UMASK)
+    assert oct(path.stat().st_mode & 0o777) == oct(0o666 & ~fileio._UMASK)
 
 
 def test_restore_over_a_damaged_file_keeps_the_damaged_bytes(tmp_path):

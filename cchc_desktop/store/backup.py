@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cchc_desktop.errors import DataFileError, UserError
-from cchc_desktop.fileio import _fsync_dir, atomic_write, os_error_message
+from cchc_desktop.fileio import _fsync_dir, atomic_write, os_error_message, usual_mode
 
 DIR_NAME = "sao-luu"
 INDEX_NAME = "index.json"
@@ -46,8 +46,6 @@ _NAME = re.compile(
     r"^(?P<stem>.+)_(?P<date>\d{4}-\d{2}-\d{2})_(?P<time>\d{6})(?:-(?P<n>\d+))?_(?P<reason>[a-z0-9-]+)\.sqlite$"
 )
 _STALE_TEMP = dt.timedelta(minutes=10)
-_UMASK = os.umask(0o022)  # read once at import (os.umask is process-wide: never toggle it later)
-os.umask(_UMASK)
 
 
 # --- thinning (pure) -----------------------------------------------------------------------
@@ -191,17 +189,10 @@ def _sqlite_write_message(e: sqlite3.Error, target: Path) -> str:
     return f"Không sao lưu được ({e}). Hãy thử lại."
 
 
-def _plain_mode(p: Path) -> None:
-    """mkstemp makes 0600 files; a backup or a restored file gets the usual permissions."""
-    try:
-        os.chmod(p, 0o666 & ~_UMASK)
-    except OSError:
-        pass
-
 
 def _copy_to(conn: sqlite3.Connection, tmp: Path) -> str:
     """Copy the database of `conn` into `tmp` (backup API), verify it; returns its SHA-256."""
-    _plain_mode(tmp)
+    usual_mode(tmp)
     dst = sqlite3.connect(str(tmp))
     try:
         dst.execute("PRAGMA synchronous = OFF")  # fsync once, below, when the file is kept
