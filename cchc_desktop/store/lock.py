@@ -10,9 +10,9 @@ content (process id, computer, time) is only informative.
 Both locks are per open file handle, so a second `open_store` of the same file in the same
 process is refused too: there is exactly one writing Store per file.
 
-What is refused while another window holds the lock: `open_store` (every command that edits
-or reads through a Store). What still works: `check_file` / `cchc-desktop check` and
-`cchc-desktop backup`, which only read, through their own read-only SQLite connection.
+What is refused while another window holds the lock: `open_store(..., lock=True)`, i.e. every
+command that edits (cli.open_db with write=True). What still works: the reading commands (dump,
+validate, export, …: `lock=False`), `check_file` / `cchc-desktop check` and `cchc-desktop backup`.
 """
 from __future__ import annotations
 
