@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cchc_desktop import fmt
+from cchc_desktop import fmt, periods
 from cchc_desktop.errors import UserError
 from cchc_desktop.store import backup
 from ui import messages
@@ -155,7 +155,7 @@ class RestoreDialog(QDialog):
             f"{b.at:%d/%m/%Y %H:%M:%S}",
             b.reason_label,
             d["unit"] or "(chưa có đơn vị)",
-            ", ".join(d["periods"]) or "chưa có kỳ",
+            ", ".join(period_text(code) for code in d["periods"]) or "chưa có kỳ",
             fmt.number(d["values"]),
             fmt.number(d["dossiers"]) if d["dossiers"] is not None else "",
             when(d["last_edit"]) if d["last_edit"] else "",
@@ -176,6 +176,15 @@ class RestoreDialog(QDialog):
         if name:
             self.chosen = Path(name)
             self.accept()
+
+
+def period_text(code: str) -> str:
+    """`2023-NAM` → `Năm 2023`, `2024-Q1` → `Quý I năm 2024` (an unreadable code stays as it is)."""
+    try:
+        text = periods.name(periods.parse_code(code))
+    except UserError:
+        return code
+    return text[:1].upper() + text[1:]
 
 
 def choose_and_restore(window) -> None:

@@ -107,6 +107,15 @@ def test_backup_to_a_folder_in_one_click(window, tmp_path):
     assert kind == "error" and "không tồn tại" in text and "Traceback" not in text
 
 
+def test_restore_dialog_names_periods_in_vietnamese():
+    from ui.backup_dialogs import period_text
+
+    assert period_text("2023-NAM") == "Năm 2023"
+    assert period_text("2024-Q1") == "Quý I năm 2024"
+    assert period_text("2024-6T") == "6 tháng đầu năm 2024"
+    assert period_text("la") == "la"  # a code from a foreign file stays readable
+
+
 def test_restore_into_the_open_window(window, tmp_path):
     from ui import backup_dialogs
 
@@ -121,7 +130,7 @@ def test_restore_into_the_open_window(window, tmp_path):
 
     dlg = backup_dialogs.RestoreDialog(ctx.store.path, window)
     assert dlg.table.rowCount() == 1 and dlg.table.item(0, 2).text() == "xã Chi Lăng Nam"
-    assert dlg.table.item(0, 3).text() == "2023-NAM" and dlg.restore_button.isEnabled()
+    assert dlg.table.item(0, 3).text() == "Năm 2023" and dlg.restore_button.isEnabled()
     dlg._accept_selected()
     assert dlg.chosen == saved
 
