@@ -3,6 +3,7 @@ import pytest
 
 from cchc_desktop import catalogue, report
 from cchc_desktop.catalogue import CatalogueError
+from cchc_desktop.errors import UserError
 from cchc_desktop.store import open_store
 from conftest import MINI
 
@@ -59,6 +60,8 @@ def test_a_version_keeps_the_content_it_was_first_stored_with(tmp_path):
     changed = MINI.read_text(encoding="utf-8").replace("Tỷ lệ hoàn thành", "Nhãn đã sửa")
     other = tmp_path / "same-version.toml"
     other.write_text(changed, encoding="utf-8")
-    store = open_store(tmp_path / "x.sqlite", other)
+    with pytest.raises(UserError, match="nội dung khác"):  # refused, and the file keeps its forms
+        open_store(tmp_path / "x.sqlite", other)
+    store = open_store(tmp_path / "x.sqlite", MINI)
     assert store.catalogue("TEST-1").row("A/1").label == "Tỷ lệ hoàn thành"
     store.close()

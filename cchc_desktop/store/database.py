@@ -23,6 +23,7 @@ UNIT_FIELDS = (
     "name", "kind", "parent_code", "upper_name", "upper_code", "district", "province",
     "place_name", "signer_name", "signer_title", "signing_capacity", "recipients", "settings",
 )
+UNIT_CATALOGUE_SETTING = "danh_muc_bieu_mau"  # units.settings: catalogue version of new periods
 PERIOD_FIELDS = ("start_date", "end_date", "deadline", "doc_number", "doc_symbol", "doc_date", "on_time_formula")
 DOCUMENT_FIELDS = ("number", "symbol", "date", "kind", "summary")
 
@@ -304,7 +305,14 @@ def open_store(path: str | Path, catalogue_path: str | Path | None = None, *,
     store.writer_lock = writer_lock
     store.backup_warning = backup_warning
     try:
-        store.register_catalogue(catalogue_mod.load(catalogue_path))
+        builtin = catalogue_mod.load(None)
+        store.register_catalogue(builtin)
+        store.builtin_catalogue_version = builtin.version
+        if catalogue_path is not None:  # `--catalogue FILE`: this run's new periods use it
+            chosen = catalogue_mod.load(catalogue_path)
+            store.add_catalogue(chosen)
+            store.default_catalogue_version = chosen.version
+            store.catalogue_from_command_line = True
     except BaseException:
         store.close()
         raise
@@ -328,6 +336,8 @@ class Store:
         self.user = _user()
         self._catalogues: dict[str, catalogue_mod.Catalogue] = {}
         self.default_catalogue_version: str | None = None
+        self.builtin_catalogue_version: str | None = None  # the app's own (resources/catalogue)
+        self.catalogue_from_command_line = False  # `--catalogue FILE`: new periods use it
 
     def close(self) -> None:
         self.db.close()
@@ -351,6 +361,64 @@ class Store:
             self._catalogues[cat.version] = catalogue_mod.from_text(row[0]) if row[0] != cat.text else cat
         if make_default:
             self.default_catalogue_version = cat.version
+
+    def add_catalogue(self, cat: catalogue_mod.Catalogue) -> None:
+        """Store a catalogue the user loads (a province's forms). A version already in the file
+        with other content is refused: periods entered with it must keep their forms."""
+        row = self.db.execute("SELECT text FROM catalogues WHERE version = ?", [cat.version]).fetchone()
+        if row is not None and row[0] != cat.text:
+            raise UserError(
+                f"Tệp dữ liệu đã có danh mục phiên bản “{cat.version}” với nội dung khác. Hãy đặt một "
+                "`version` mới ở đầu tệp danh mục (ví dụ thêm “.2”) rồi nạp lại."
+            )
+        self.register_catalogue(cat, make_default=False)
+
+    def catalogues(self) -> list[dict]:
+        """Every catalogue the file holds: version, name, added_at, periods (how many use it)."""
+        return [dict(r) for r in self.db.query(
+            "SELECT c.version, c.name, c.added_at, "
+            "(SELECT COUNT(*) FROM periods p WHERE p.catalogue_version = c.version) AS periods "
+            "FROM catalogues c ORDER BY c.added_at, c.version")]
+
+    def new_period_catalogue(self, unit_code: str) -> str:
+        """The catalogue version a new period of the unit is entered with: `--catalogue` of the
+        command line when given, else the unit's choice (Tệp → Danh mục biểu mẫu…), else the
+        app's own catalogue."""
+        if self.catalogue_from_command_line:
+            return self.default_catalogue_version
+        chosen = self.unit(unit_code)["settings"].get(UNIT_CATALOGUE_SETTING)
+        if chosen and self.db.execute("SELECT 1 FROM catalogues WHERE version = ?", [chosen]).fetchone():
+            return chosen
+        return self.default_catalogue_version
+
+    def choose_unit_catalogue(self, unit_code: str, version: str | None) -> None:
+        """The catalogue of the unit's new periods (None: the app's own)."""
+        if version is not None:
+            self.catalogue(version)  # refuses a version the file does not hold
+        settings = dict(self.unit(unit_code)["settings"])
+        if version is None or version == self.builtin_catalogue_version:
+            settings.pop(UNIT_CATALOGUE_SETTING, None)
+        else:
+            settings[UNIT_CATALOGUE_SETTING] = version
+        self.update_unit(unit_code, settings=settings)
+
+    def set_period_catalogue(self, period_id: int, version: str) -> None:
+        """Switch a period to another catalogue; only while it holds no figure (a figure's code
+        means a row of the catalogue it was entered with)."""
+        self.catalogue(version)
+        current = self.period(period_id)
+        if current["catalogue_version"] == version:
+            return
+        with self.db.atomic():
+            self._writable(period_id)
+            if self.db.execute("SELECT 1 FROM indicator_values WHERE period_id = ? LIMIT 1", [period_id]).fetchone():
+                raise InvalidValue(
+                    f"Kỳ {current['code']} đã có số liệu nên vẫn dùng danh mục {current['catalogue_version']}. "
+                    "Danh mục mới sẽ dùng cho các kỳ báo cáo tạo sau."
+                )
+            self.db.execute("UPDATE periods SET catalogue_version = ?, updated_at = ? WHERE id = ?",
+                            [version, now_iso(), period_id])
+            self._audit("period.catalogue_version", current["catalogue_version"], version, period_id=period_id)
 
     def catalogue(self, version: str | None = None) -> catalogue_mod.Catalogue:
         version = version or self.default_catalogue_version
@@ -478,7 +546,7 @@ class Store:
             "start_date": start.isoformat(),
             "end_date": end.isoformat(),
             "deadline": periods.default_deadline(key).isoformat(),
-            "catalogue_version": self.default_catalogue_version,
+            "catalogue_version": self.new_period_catalogue(unit_code),
             "updated_at": now_iso(),
         }
         src = self.period(carry_from) if carry_from else None
