@@ -12,10 +12,11 @@ import re
 
 from cchc_desktop import fmt, narrative
 from ui import messages
+from ui.dossier_tab import header_data, wire_table_panel
 from ui.qt import (
     QAbstractItemView, QAbstractTableModel, QColor, QComboBox, QHBoxLayout, QHeaderView, QLabel,
     QLineEdit, QModelIndex, QPushButton, QStyledItemDelegate, QTableView, Qt,
-    QKeySequence, QShortcut, QUndoCommand, QUndoStack, QVBoxLayout, QWidget,
+    QUndoCommand, QUndoStack, QVBoxLayout, QWidget,
 )
 
 COL_NUMBER = 0
@@ -160,14 +161,7 @@ class DocumentsModel(QAbstractTableModel):
         return base if self._read_only else base | Qt.ItemIsEditable
 
     def headerData(self, section, orientation, role=Qt.DisplayRole):  # noqa: N802
-        if orientation == Qt.Horizontal and 0 <= section < COLUMN_COUNT:
-            if role == Qt.DisplayRole:
-                return HEADERS[section][0]
-            if role == Qt.ToolTipRole:
-                return HEADERS[section][1]
-        if orientation == Qt.Vertical and role == Qt.DisplayRole:
-            return str(section + 1)
-        return None
+        return header_data(HEADERS, section, orientation, role, lambda row: str(row + 1))
 
     def setData(self, index, value, role=Qt.EditRole):  # noqa: N802
         if not index.isValid() or role != Qt.EditRole or not (self.flags(index) & Qt.ItemIsEditable):
@@ -274,9 +268,6 @@ class DocumentsPanel(QWidget):
                                   | QAbstractItemView.AnyKeyPressed)
         self.view.setWordWrap(False)
         self.view.setAccessibleName("Danh sách văn bản đã ban hành")
-        undo = QShortcut(QKeySequence.Undo, self.view)
-        undo.setContext(Qt.WidgetShortcut)
-        undo.activated.connect(self.model.undo)
         h = self.view.horizontalHeader()
         h.setSectionResizeMode(QHeaderView.Interactive)
         h.setSectionResizeMode(COL_SUMMARY, QHeaderView.Stretch)
@@ -296,11 +287,9 @@ class DocumentsPanel(QWidget):
         self.citation.setStyleSheet("background: #fbfaf7; border: 1px solid #e5e7eb; padding: 6px;")
         self.citation.setMinimumHeight(48)
         layout.addWidget(self.citation)
-        self.add_button.clicked.connect(self.add_document)
-        self.remove_button.clicked.connect(self.remove_document)
-        self.view.selectionModel().currentChanged.connect(lambda *_: self.refresh())
-        self.model.modelReset.connect(self.refresh)
-        self.model.dataChanged.connect(lambda *_: self.refresh())
+        wire_table_panel(self.view, self.model,
+                         [(self.add_button, self.add_document), (self.remove_button, self.remove_document)],
+                         on_current=self.refresh, on_reset=self.refresh, on_data=self.refresh)
         self.refresh()
 
     def current_row(self) -> int | None:

@@ -8,6 +8,10 @@ typed total (editable, white, blue). Blank = unknown, 0 = zero.
 
 `DossierPanel` shows the three agencies (Bộ phận Một cửa UBND, Công an xã, BCH Quân sự xã)
 with add / rename / remove field buttons and a line of key rates under each table.
+
+A field is renamed only on purpose: F2, a double-click or the "Đổi tên" button (typing over
+the name cell does not open it). A name of digits only, or one the table has already, is
+refused with a message box that says why.
 """
 from __future__ import annotations
 
@@ -18,7 +22,8 @@ from ui.qt import (
     QAbstractItemDelegate, QAbstractItemView, QAbstractTableModel, QColor, QDialog,
     QDialogButtonBox, QFont, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
     QModelIndex, QPushButton, QScrollArea, QSizePolicy, QStyledItemDelegate,
-    QShortcut, QKeySequence, QTableView, Qt, QUndoCommand, QUndoStack, QVBoxLayout, QWidget,
+    QShortcut, QKeySequence, QTableView, Qt, QTimer, QToolTip, QUndoCommand, QUndoStack, QVBoxLayout,
+    QWidget,
 )
 
 # Column numbers (named, as Vorta does).
@@ -55,6 +60,7 @@ HEADERS = {
     COL_OVERDUE: ("Trong đó\nquá hạn", dossiers.COLUMN_LABELS["dang_qua_han"] + " (trong số đang giải quyết)"),
 }
 TOTAL_LABEL = "Cộng"
+RENAME_HINT = "Muốn đổi tên lĩnh vực: nhấn F2, nhấp đúp vào tên hoặc bấm nút “Đổi tên”."
 
 COMPUTED_BG = QColor("#eef2f7")  # shaded: the app computes it
 TYPED_TOTAL_FG = QColor("#1d4ed8")  # blue: a total typed by hand
@@ -78,6 +84,50 @@ class _CellEdit(QUndoCommand):
 
     def undo(self):
         self.model._apply(self.method, *self.undo_args)
+
+
+def field_name_problem(name: str, existing, old: str | None = None) -> str | None:
+    """Why `name` cannot be a field's (new) name, in Vietnamese; None when it can.
+
+    `existing` are the table's field names; `old` the name being changed (it may stay).
+    """
+    clean = " ".join((name or "").split())
+    if not clean:
+        return "Lĩnh vực cần có tên. Hãy gõ tên lĩnh vực, ví dụ: Hộ tịch."
+    if clean.replace(".", "").replace(",", "").isdigit():
+        return (f"Tên lĩnh vực “{clean}” chỉ có chữ số, có lẽ là một con số gõ nhầm vào ô tên. "
+                "Hãy gõ tên lĩnh vực bằng chữ, ví dụ: Hộ tịch; số hồ sơ gõ vào các cột bên phải.")
+    for other in existing:
+        if other != old and " ".join(other.split()).casefold() == clean.casefold():
+            return f"Bảng đã có lĩnh vực “{other}”. Hãy đặt tên khác, hoặc nhập số liệu vào dòng đã có."
+    return None
+
+
+def header_data(headers: dict, section: int, orientation, role, row_label):
+    """headerData of a table whose columns are `headers` {column: (title, tooltip)} and whose
+    rows are numbered by `row_label(row)`."""
+    if orientation == Qt.Horizontal and section in headers:
+        if role == Qt.DisplayRole:
+            return headers[section][0]
+        if role == Qt.ToolTipRole:
+            return headers[section][1]
+    if orientation == Qt.Vertical and role == Qt.DisplayRole:
+        return row_label(section)
+    return None
+
+
+def wire_table_panel(view, model, buttons, *, on_current, on_reset, on_data) -> None:
+    """The wiring a table panel shares (dossier fields, issued documents): Ctrl+Z in the table
+    undoes the model's last accepted edit; each (button, slot) pair is connected; the panel
+    refreshes on a new current cell, a reset of the model and a change of its data."""
+    undo = QShortcut(QKeySequence.Undo, view)
+    undo.setContext(Qt.WidgetShortcut)
+    undo.activated.connect(model.undo)
+    for button, slot in buttons:
+        button.clicked.connect(slot)
+    view.selectionModel().currentChanged.connect(lambda *_: on_current())
+    model.modelReset.connect(on_reset)
+    model.dataChanged.connect(lambda *_: on_data())
 
 
 class DossierTableModel(QAbstractTableModel):
@@ -239,7 +289,7 @@ class DossierTableModel(QAbstractTableModel):
         if col == COL_FIELD:
             if self.is_total_row(row):
                 return "Dòng Cộng: ô nền xám do phần mềm tự cộng các lĩnh vực; ô chữ xanh là số tổng nhập tay."
-            return "Nhấp đúp để đổi tên lĩnh vực."
+            return RENAME_HINT
         label = HEADERS[col][1]
         if col in COMPUTED:
             return f"{label}."
@@ -267,14 +317,8 @@ class DossierTableModel(QAbstractTableModel):
         return base | Qt.ItemIsEditable
 
     def headerData(self, section, orientation, role=Qt.DisplayRole):  # noqa: N802
-        if orientation == Qt.Horizontal and 0 <= section < COLUMN_COUNT:
-            if role == Qt.DisplayRole:
-                return HEADERS[section][0]
-            if role == Qt.ToolTipRole:
-                return HEADERS[section][1]
-        if orientation == Qt.Vertical and role == Qt.DisplayRole:
-            return "" if self.is_total_row(section) else str(section + 1)
-        return None
+        return header_data(HEADERS, section, orientation, role,
+                           lambda row: "" if self.is_total_row(row) else str(row + 1))
 
     def setData(self, index, value, role=Qt.EditRole):  # noqa: N802
         if not index.isValid() or role != Qt.EditRole or not (self.flags(index) & Qt.ItemIsEditable):
@@ -286,6 +330,12 @@ class DossierTableModel(QAbstractTableModel):
             old = self.field_at(row)
             if text.strip() == old:
                 return True
+            problem = field_name_problem(text, [f["name"] for f in self.table.fields], old)
+            if problem is not None:
+                self.ctx.error.emit(problem)  # as ctx.write does for the store's refusals
+                self._rejected[(row, col)] = (text, problem)
+                self.dataChanged.emit(index, index)
+                return False
             ok, msg = self._write("rename_field", pid, self.agency, old, text)
             command = ("rename_field", (pid, self.agency, old, text.strip()), (pid, self.agency, text.strip(), old))
         else:
@@ -372,12 +422,19 @@ class NumberDelegate(QStyledItemDelegate):
         editor.selectAll()
 
     def setModelData(self, editor, model, index):  # noqa: N802
-        if editor.text() != (index.data(Qt.EditRole) or ""):
-            model.setData(index, editor.text(), Qt.EditRole)
+        if editor.text() != (index.data(Qt.EditRole) or "") and not model.setData(index, editor.text(), Qt.EditRole):
+            refused = model.rejected().get((index.row(), index.column())) if index.column() == COL_FIELD else None
+            if refused is not None:
+                # A refused name is said in a message box, not only in the status bar; after the
+                # editor has closed (a modal box inside the commit would close it twice).
+                parent = self.parent()
+                QTimer.singleShot(0, lambda: messages.error(parent, refused[1], "Đổi tên lĩnh vực"))
 
 
 class DossierTableView(QTableView):
-    """Enter commits and moves down; Tab moves right to the next editable cell."""
+    """Enter commits and moves down; Tab moves right to the next editable cell. The current cell
+    is kept in sight, also when the page around the table scrolls (the table itself never does).
+    Typing over a field name does not rename it: F2 or a double-click opens that cell."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -412,15 +469,49 @@ class DossierTableView(QTableView):
         h += 2 * self.frameWidth() + (self.horizontalScrollBar().sizeHint().height() if self.horizontalScrollBar().isVisible() else 0)
         self.setFixedHeight(h + 2)
 
+    def edit(self, index, trigger=None, event=None):  # noqa: D102
+        if trigger is None:  # edit(index): the programmatic call opens any editable cell
+            return super().edit(index)
+        if index.column() == COL_FIELD and trigger == QAbstractItemView.AnyKeyPressed:
+            if index.flags() & Qt.ItemIsEditable:
+                rect = self.visualRect(index)
+                QToolTip.showText(self.viewport().mapToGlobal(rect.bottomLeft()), RENAME_HINT, self)
+            return False
+        return super().edit(index, trigger, event)
+
     def keyPressEvent(self, e):  # noqa: N802
+        cur = self.currentIndex()
+        if (cur.isValid() and cur.column() == COL_FIELD and self.state() != QAbstractItemView.EditingState
+                and e.text().strip() and not e.modifiers() & (Qt.ControlModifier | Qt.AltModifier)):
+            self.edit(cur, QAbstractItemView.AnyKeyPressed, e)  # the hint; no keyboard search either
+            e.accept()
+            return
         if e.key() in (Qt.Key_Return, Qt.Key_Enter) and self.state() != QAbstractItemView.EditingState:
-            cur = self.currentIndex()
             if cur.isValid() and cur.flags() & Qt.ItemIsEditable:
                 self.edit(cur)
             else:
                 self._move_down(cur)
             return
         super().keyPressEvent(e)
+
+    def currentChanged(self, current, previous):  # noqa: N802
+        super().currentChanged(current, previous)
+        if current.isValid():
+            self.reveal(current)
+
+    def reveal(self, index) -> None:
+        """Scroll the cell into sight: in the table, and in the scrolling page that holds it."""
+        self.scrollTo(index)
+        area = self.parentWidget()
+        while area is not None and not isinstance(area, QScrollArea):
+            area = area.parentWidget()
+        if area is None or area.widget() is None:
+            return
+        rect = self.visualRect(index)
+        if rect.isEmpty():
+            return
+        center = self.viewport().mapTo(area.widget(), rect.center())
+        area.ensureVisible(center.x(), center.y(), rect.width() // 2 + 8, rect.height() + 8)
 
     def closeEditor(self, editor, hint):  # noqa: N802
         # Enter in the cell editor commits it; then go down one row, like a spreadsheet.
@@ -473,9 +564,6 @@ class AgencyBox(QGroupBox):
         self.view = DossierTableView()
         self.view.setModel(self.model)
         self.view.setAccessibleName(f"Bảng hồ sơ {dossiers.AGENCIES[agency]}")
-        undo = QShortcut(QKeySequence.Undo, self.view)
-        undo.setContext(Qt.WidgetShortcut)
-        undo.activated.connect(self.model.undo)
         layout.addWidget(self.view)
         row = QHBoxLayout()
         self.add_button = QPushButton("Thêm lĩnh vực")
@@ -488,12 +576,12 @@ class AgencyBox(QGroupBox):
             row.addWidget(b)
         row.addWidget(self.rates, 1)
         layout.addLayout(row)
-        self.add_button.clicked.connect(self.add_field)
-        self.rename_button.clicked.connect(self.rename_field)
-        self.remove_button.clicked.connect(self.remove_field)
-        self.view.selectionModel().currentChanged.connect(lambda *_: self.update_buttons())
-        self.model.modelReset.connect(self.refresh)
-        self.model.dataChanged.connect(lambda *_: self.refresh_rates())
+        wire_table_panel(
+            self.view, self.model,
+            [(self.add_button, self.add_field), (self.rename_button, self.rename_field),
+             (self.remove_button, self.remove_field)],
+            on_current=self.update_buttons, on_reset=self.refresh, on_data=self.refresh_rates,
+        )
         self.refresh()
 
     def current_field(self) -> str | None:
@@ -514,9 +602,16 @@ class AgencyBox(QGroupBox):
         self.rename_button.setEnabled(writable and has_field)
         self.remove_button.setEnabled(writable and has_field)
 
+    def _names(self) -> list[str]:
+        return [f["name"] for f in self.model.table.fields]
+
     def add_field(self) -> None:
         name, ok = ask_text(self, "Thêm lĩnh vực", "Tên lĩnh vực mới (ví dụ: Hộ tịch):")
         if not ok or not name.strip():
+            return
+        problem = field_name_problem(name, self._names())
+        if problem is not None:
+            messages.error(self, problem, "Thêm lĩnh vực")
             return
         done, _ = self.ctx.write("dossier", "add_field", self.ctx.period_id, self.agency, name)
         if done:
@@ -531,6 +626,10 @@ class AgencyBox(QGroupBox):
             return
         name, ok = ask_text(self, "Đổi tên lĩnh vực", "Tên mới của lĩnh vực:", old)
         if not ok or not name.strip() or name.strip() == old:
+            return
+        problem = field_name_problem(name, self._names(), old)
+        if problem is not None:
+            messages.error(self, problem, "Đổi tên lĩnh vực")
             return
         self.ctx.write("dossier", "rename_field", self.ctx.period_id, self.agency, old, name)
 

@@ -308,3 +308,100 @@ def test_focus_target(panel):
     assert panel.focus_target("hs.ubnd.da_giai_quyet")
     assert panel.boxes["ubnd"].view.currentIndex().column() == COL_RESOLVED
     assert not panel.focus_target("BM1/1") and not panel.focus_target("hs.khac")
+
+
+def test_field_names_of_digits_only_or_taken_are_refused(model, ctx):
+    from ui.dossier_tab import COL_FIELD, field_name_problem
+
+    names = ["Hộ tịch", "Chứng thực"]
+    assert "chỉ có chữ số" in field_name_problem("1.234", names)
+    assert "đã có lĩnh vực “Hộ tịch”" in field_name_problem("  hộ  tịch ", names)
+    assert field_name_problem("Hộ tịch", names, old="Hộ tịch") is None  # keeping its own name
+    assert field_name_problem("Đất đai", names) is None
+    errors = []
+    ctx.error.connect(errors.append)
+    assert not model.setData(model.index(0, COL_FIELD), "458")
+    assert "chỉ có chữ số" in errors[-1]
+    assert cell_in_file(ctx, "ubnd", "458", "truc_tuyen") == "missing"
+    assert cell_in_file(ctx, "ubnd", "Hộ tịch", "truc_tuyen") == 458
+
+
+def test_typing_over_a_field_name_does_not_rename_it(panel, ctx, qtbot):
+    from ui.dossier_tab import COL_FIELD
+    from ui.qt import QAbstractItemView
+
+    box = panel.boxes["ubnd"]
+    view = box.view
+    view.setFocus()
+    view.setCurrentIndex(box.model.index(0, COL_FIELD))
+    type_text(qtbot, view, "45")
+    assert view.state() != QAbstractItemView.EditingState
+    assert QApplication.focusWidget() is view
+    assert box.model.field_at(0) == "Hộ tịch" and cell_in_file(ctx, "ubnd", "Hộ tịch", "truc_tuyen") == 458
+    # F2 opens the name on purpose.
+    qtbot.keyClick(view, Qt.Key_F2)
+    assert view.state() == QAbstractItemView.EditingState
+
+
+def test_a_refused_name_in_the_cell_gets_a_message_box(panel, ctx, qtbot, no_dialogs):
+    from ui.dossier_tab import COL_FIELD
+
+    box = panel.boxes["ubnd"]
+    view = box.view
+    view.setFocus()
+    view.setCurrentIndex(box.model.index(1, COL_FIELD))
+    qtbot.keyClick(view, Qt.Key_F2)
+    editor = QApplication.focusWidget()
+    editor.selectAll()
+    type_text(qtbot, editor, "Hộ tịch")
+    qtbot.keyClick(editor, Qt.Key_Return)
+    qtbot.waitUntil(lambda: bool(no_dialogs), timeout=2000)
+    kind, text = no_dialogs[-1]
+    assert kind == "error" and "đã có lĩnh vực “Hộ tịch”" in text
+    assert cell_in_file(ctx, "ubnd", "Chứng thực", "truc_tuyen") == 2645
+
+
+def test_rename_button_refuses_digits_and_duplicates_with_a_message_box(panel, ctx, qtbot, monkeypatch, no_dialogs):
+    from ui import dossier_tab
+
+    box = panel.boxes["ubnd"]
+    box.view.setCurrentIndex(box.model.index(3, 1))
+    for typed, expected in (("2023", "chỉ có chữ số"), ("Chứng thực", "đã có lĩnh vực “Chứng thực”")):
+        monkeypatch.setattr(dossier_tab, "ask_text", lambda *a, t=typed, **k: (t, True))
+        qtbot.mouseClick(box.rename_button, Qt.LeftButton)
+        assert no_dialogs[-1][0] == "error" and expected in no_dialogs[-1][1]
+        assert box.model.field_at(3) == "Bảo trợ xã hội"
+    monkeypatch.setattr(dossier_tab, "ask_text", lambda *a, **k: ("12", True))
+    qtbot.mouseClick(box.add_button, Qt.LeftButton)
+    assert "chỉ có chữ số" in no_dialogs[-1][1] and box.model.rowCount() == 5
+
+
+def test_enter_keeps_the_current_cell_in_sight(ctx, qtbot):
+    from ui.dossier_tab import COL_DIRECT, DossierPanel
+
+    w = DossierPanel(ctx)
+    qtbot.addWidget(w)
+    w.resize(1000, 190)  # the page shows only the first rows of the first table
+    w.show()
+    qtbot.waitExposed(w)
+    w.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is w, timeout=2000)
+    box = w.boxes["ubnd"]
+    view = box.view
+    view.setFocus()
+    view.setCurrentIndex(box.model.index(0, COL_DIRECT))
+    viewport = w.scroll.viewport()
+
+    def in_sight(idx):
+        rect = view.visualRect(idx)
+        top_left = view.viewport().mapTo(viewport, rect.topLeft())
+        bottom_right = view.viewport().mapTo(viewport, rect.bottomRight())
+        return viewport.rect().contains(top_left) and viewport.rect().contains(bottom_right)
+
+    for row in range(3):
+        editor = type_in_cell(qtbot, view, str(40 + row))
+        qtbot.keyClick(editor, Qt.Key_Return)
+        qtbot.waitUntil(lambda r=row: view.currentIndex().row() == r + 1, timeout=1000)
+        assert in_sight(view.currentIndex()), f"row {row + 1} went out of sight"
+    assert w.scroll.verticalScrollBar().value() > 0
+    w.close()
