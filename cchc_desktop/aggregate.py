@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from cchc_desktop import dossiers, fmt, periods, report
 from cchc_desktop.errors import UserError
@@ -186,7 +186,52 @@ def _sum_tables(tables_list: list[dict[str, dossiers.AgencyTable]]) -> dict[str,
     return out
 
 
-def _sum_values(cat, reported: list[CommuneStatus]) -> dict[str, dict]:
+def aggregation(cat, row) -> str:
+    """How the roll-up consolidates a typed count or money row (catalogue attribute `tong_hop`).
+
+    A data file keeps each catalogue version's text as it first saw it, so a file made before the
+    attribute existed holds the shipped version without it: the shipped catalogue of the same
+    version then says (the roll-up method is not part of the report's content)."""
+    if row.tong_hop:
+        return row.tong_hop
+    from cchc_desktop import catalogue as catalogue_mod
+
+    try:
+        shipped = catalogue_mod.default()
+    except UserError:
+        return "cong"
+    same = shipped.rows_by_code.get(row.code) if shipped.version == cat.version else None
+    return (same.tong_hop if same is not None else None) or "cong"
+
+
+AGGREGATION_NOTES = {
+    "lon_nhat": "Lấy số lớn nhất của các xã (các xã dùng chung một danh mục)",
+    "trung_binh": "Trung bình của {n} xã",
+}
+OWN_FIGURE_NOTE = "Số liệu của {upper}, không cộng từ các xã"
+OWN_FIGURE_BLANK = "Số liệu của {upper}, không cộng từ các xã: nhập ở kỳ báo cáo của {upper}"
+
+
+def _consolidate(method: str, row, present: list[Decimal]) -> tuple[Decimal | None, str]:
+    """(value, note part) of a count or money row from the communes' figures."""
+    if not present:
+        return None, ""
+    if method == "lon_nhat":
+        low, high = min(present), max(present)
+        note = AGGREGATION_NOTES["lon_nhat"]
+        if low != high:
+            note += f"; các xã khai từ {row.format(low)} đến {row.format(high)}"
+        return high, note
+    if method == "trung_binh":
+        places = Decimal(1) if row.kind == "count" else Decimal("0.001")
+        mean = (sum(present, Decimal(0)) / len(present)).quantize(places, rounding=ROUND_HALF_UP)
+        return mean, AGGREGATION_NOTES["trung_binh"].format(n=len(present))
+    return sum(present, Decimal(0)), ""
+
+
+def _sum_values(cat, reported: list[CommuneStatus], own: dict[str, dict] | None = None,
+                upper_name: str = "cấp trên") -> dict[str, dict]:
+    """The consolidated raw values; `own`: the upper level's own typed values (rows `tong_hop = "khong"`)."""
     raw: dict[str, dict] = {}
     n = len(reported)
     for row in cat.rows():
@@ -198,11 +243,21 @@ def _sum_values(cat, reported: list[CommuneStatus]) -> dict[str, dict]:
         note = ""
         value = None
         if row.kind in ("count", "money"):
-            if present:
-                value = value_text(sum((Decimal(v) for _, v in present), Decimal(0)))
+            method = aggregation(cat, row)
+            if method == "khong":
+                mine = (own or {}).get(row.code) or {}
+                value = mine.get("value") if mine.get("value") not in (None, "") else None
+                note = (OWN_FIGURE_NOTE if value is not None else OWN_FIGURE_BLANK).format(upper=upper_name)
+                raw[row.code] = {"value": value, "note": note}
+                continue
+            total, how = _consolidate(method, row, [Decimal(v) for _, v in present])
+            if total is not None:
+                value = value_text(total)
+            parts = [how] if how else []
             if present and lacking:
                 names = ", ".join(lacking[:5]) + (" …" if len(lacking) > 5 else "")
-                note = f"Chưa có số liệu của {len(lacking)}/{n} xã: {names}"
+                parts.append(f"Chưa có số liệu của {len(lacking)}/{n} xã: {names}")
+            note = "; ".join(parts)
         elif row.kind == "choice":
             counts = Counter(Decimal(v) for _, v in present)
             parts = [f"{lab}: {counts[Decimal(code)]} xã" for code, lab in row.choices if counts[Decimal(code)]]
@@ -324,7 +379,8 @@ def rollup(store, period_code: str, unit_code: str | None = None) -> RollUp:
         narratives, documents = {}, []
     else:
         narratives, documents = store.narratives(upper_period["id"]), store.documents(upper_period["id"])
-    raw = _sum_values(cat, reported)
+    own = store.values(upper_period["id"]) if upper_period.get("id") else {}
+    raw = _sum_values(cat, reported, own, label(upper))
     tables = _sum_tables([s.data.tables for s in reported]) if reported else {
         a: dossiers.AgencyTable(a) for a in dossiers.AGENCIES}
     data = report.ReportData(unit=upper, period=upper_period, catalogue=cat, raw=raw, tables=tables,

@@ -19,6 +19,11 @@ from cchc_desktop.errors import InvalidValue, UserError
 KINDS = ("count", "money", "percent", "choice", "text", "group")
 SEVERITIES = {"loi": "Lỗi", "canh_bao": "Cảnh báo"}
 OPS = ("=", "!=", "<", "<=", ">", ">=")
+# How the upper level's roll-up consolidates a typed count or money row (docs/catalogue.md):
+# cong = summed (the default); lon_nhat = the largest commune figure (a set all communes share,
+# e.g. the province's list of procedures); trung_binh = the mean; khong = not taken from the
+# communes (the upper level's own figure). Rates are recomputed from their parts whatever this says.
+AGGREGATIONS = ("cong", "lon_nhat", "trung_binh", "khong")
 DEFAULT_FILE = "hai-duong-2023.toml"
 
 
@@ -37,6 +42,7 @@ class Row:
     italic: bool = False
     formula: str | None = None  # absolute references
     choices: tuple[tuple[int, str], ...] = ()
+    tong_hop: str | None = None  # one of AGGREGATIONS; None: as the kind implies (counts, money summed)
 
     @property
     def number(self) -> str:
@@ -192,6 +198,20 @@ def _absolute(text: str, form: str) -> str:
     return _REL.sub(lambda m: f"[{form}/{m.group(1).rstrip('.')}]", text)
 
 
+def _aggregation(rd: dict, row: Row, source: str) -> str | None:
+    value = rd.get("tong_hop")
+    if value is None:
+        return None
+    if value not in AGGREGATIONS:
+        raise CatalogueError(f"{source}: cách tổng hợp “{value}” của dòng {row.code} không có "
+                             f"(dùng một trong: {', '.join(AGGREGATIONS)}).")
+    if row.formula is not None or row.kind not in ("count", "money"):
+        raise CatalogueError(f"{source}: dòng {row.code} không nhận tong_hop: chỉ dòng số đếm hoặc tiền nhập tay "
+                             "mới có cách tổng hợp (dòng tính sẵn và tỷ lệ luôn tính lại từ các phần). "
+                             "Hãy bỏ tong_hop ở dòng này.")
+    return value
+
+
 def parse_text(text: str, source: str = "danh mục") -> Catalogue:
     try:
         data = tomllib.loads(text)
@@ -227,6 +247,7 @@ def parse_text(text: str, source: str = "danh mục") -> Catalogue:
                     formula=_absolute(rd["formula"], f.code) if rd.get("formula") else None,
                     choices=tuple((int(c["code"]), str(c["label"])) for c in rd.get("choices", [])),
                 )
+                row.tong_hop = _aggregation(rd, row, source)
                 if kind == "choice" and not row.choices:
                     raise CatalogueError(f"{source}: dòng {row.code} là lựa chọn nhưng không có danh sách mã.")
                 f.rows.append(row)
