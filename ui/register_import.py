@@ -147,43 +147,56 @@ def _shown(field: str, raw: str, date1904: bool = False) -> tuple[str, bool]:
 
 # --- the figures dialog --------------------------------------------------------------------------
 class FiguresDialog(QDialog):
-    def __init__(self, figures: dict, period: dict, parent=None):
+    """The period's figures computed from the register, per agency (the register's Cơ quan
+    column): one block of field rows and a "Cộng" row for each agency that has dossiers."""
+
+    def __init__(self, by_agency: dict, period: dict, parent=None):
         super().__init__(parent)
         self.setWindowTitle("Số liệu hồ sơ của kỳ, tính từ sổ")
         self.resize(980, 420)
         lay = QVBoxLayout(self)
+        tables = ", ".join(dossiers.AGENCIES[a] for a in by_agency) or dossiers.AGENCIES["ubnd"]
         head = QLabel(
             f"Số liệu hồ sơ theo lĩnh vực của kỳ {period['code']} ({fmt.date(period['start_date'])} – "
             f"{fmt.date(period['end_date'])}), tính từ sổ theo dõi hồ sơ đã nhập. Khi đồng ý, các số này thay cho "
-            f"bảng hồ sơ của {dossiers.AGENCIES['ubnd']} trong kỳ (kể cả các số đã nhập tay)."
+            f"bảng hồ sơ của {tables} trong kỳ (kể cả các số đã nhập tay)."
         )
         head.setWordWrap(True)
         lay.addWidget(head)
         cols = list(dossiers.COLUMNS)
-        self.table = QTableWidget(len(figures) + 1, len(cols) + 1)
+        headed = len(by_agency) > 1 or any(a != "ubnd" for a in by_agency)
+        lines: list[tuple[str, dict | None, str]] = []  # (text, row, kind: agency | field | total)
+        for agency, figures in by_agency.items():
+            if headed:
+                lines.append((dossiers.AGENCIES[agency], None, "agency"))
+            lines += [(name, row, "field") for name, row in figures.items()]
+            lines.append(("Cộng", {c: sum(r[c] for r in figures.values()) for c in cols}, "total"))
+        self.table = QTableWidget(len(lines), len(cols) + 1)
         self.table.setHorizontalHeaderLabels(["Lĩnh vực"] + [dossiers.COLUMN_SHORT[c] for c in cols])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
         bold = QFont()
         bold.setBold(True)
-        for i, (name, row) in enumerate(list(figures.items()) + [("Cộng", None)]):
-            self.table.setItem(i, 0, QTableWidgetItem(name))
+        for i, (text, row, kind) in enumerate(lines):
+            self.table.setItem(i, 0, QTableWidgetItem(text))
+            if kind != "field":
+                self.table.item(i, 0).setFont(bold)
+            if kind == "agency":
+                self.table.setSpan(i, 0, 1, len(cols) + 1)
+                continue
             for j, c in enumerate(cols, 1):
-                v = row[c] if row is not None else sum(r[c] for r in figures.values())
-                item = QTableWidgetItem(fmt.number(v))
+                item = QTableWidgetItem(fmt.number(row[c]))
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                if row is None:
+                if kind == "total":
                     item.setFont(bold)
                 self.table.setItem(i, j, item)
-            if row is None:
-                self.table.item(i, 0).setFont(bold)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         lay.addWidget(self.table, 1)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         messages.vi_buttons(self.buttons)
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok_button.setText("Đưa vào kỳ báo cáo")
-        self.ok_button.setEnabled(bool(figures))
+        self.ok_button.setEnabled(bool(by_agency))
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Đóng")
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
@@ -356,7 +369,7 @@ class RegisterImport:
         if reg.register_count(ctx.store, period["unit_code"]) == 0:
             self.window.info("Chưa có sổ hồ sơ. Hãy nhập sổ trước (Công cụ → Nhập sổ theo dõi hồ sơ).")
             return
-        figures = reg.period_figures(ctx.store, ctx.period_id)
+        figures = reg.period_figures_by_agency(ctx.store, ctx.period_id)
         if not figures:
             self.window.info(f"Sổ hồ sơ không có hồ sơ nào trong kỳ {period['code']}.")
             return
@@ -366,7 +379,7 @@ class RegisterImport:
             self.window.error("Kỳ báo cáo này đã chốt (bản chính thức) nên không sửa được. Hãy mở lại kỳ để sửa.")
             return
         try:
-            reg.apply_register_figures(ctx.store, ctx.period_id, figures)
+            reg.apply_figures_by_agency(ctx.store, ctx.period_id, figures)
         except UserError as e:
             self.window.error(str(e))
             return

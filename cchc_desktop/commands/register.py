@@ -47,7 +47,7 @@ def run_import(args) -> int:
 
 
 def run_stats(args) -> int:
-    from cchc_desktop import fmt
+    from cchc_desktop import dossiers, fmt
     from cchc_desktop.errors import UserError
     from cchc_desktop.importing import register as reg
 
@@ -59,19 +59,22 @@ def run_stats(args) -> int:
             raise UserError(
                 f"Đơn vị {unit['name']} chưa có sổ hồ sơ. Hãy nhập trước bằng lệnh import-register."
             )
-        figures = reg.period_figures(store, period["id"])
+        by_agency = reg.period_figures_by_agency(store, period["id"])
         print(f"Số liệu hồ sơ theo lĩnh vực từ sổ, kỳ {period['code']} "
               f"({fmt.date(period['start_date'])} – {fmt.date(period['end_date'])}):")
-        if not figures:
+        if not by_agency:
             print("Không có hồ sơ nào trong kỳ này.")
-        else:
+        for agency, figures in by_agency.items():
+            if len(by_agency) > 1 or agency != "ubnd":
+                print(f"\n{dossiers.AGENCIES[agency]}:")
             for line in reg.figures_lines(figures):
                 print(line)
         if args.apply:
-            if not figures:
+            if not by_agency:
                 raise UserError("Không có số liệu để đưa vào kỳ (sổ không có hồ sơ nào trong kỳ).")
-            reg.apply_register_figures(store, period["id"], figures)
-            print(f"Đã đưa số liệu vào bảng hồ sơ của kỳ {period['code']} (thay cho số đã nhập tay).")
+            reg.apply_figures_by_agency(store, period["id"], by_agency)
+            tables = ", ".join(dossiers.AGENCIES[a] for a in by_agency)
+            print(f"Đã đưa số liệu vào bảng hồ sơ của kỳ {period['code']} ({tables}), thay cho số đã nhập tay.")
     finally:
         store.close()
     return 0

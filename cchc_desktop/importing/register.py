@@ -13,9 +13,10 @@ Two steps (../shared/domain/ho-so-mot-cua.md):
 Citizens' names, phone numbers and addresses are never read into Python values: only the
 mapped columns are decoded (see excel_read), and the mapping refuses personal columns.
 
-`register_figures(store, unit_code, start, end)` computes the per-field dossier figures of a
-window; `apply_register_figures(store, period_id, figures)` puts them in the period's UBND
-table in place of typed figures (one transaction, audited).
+`register_figures(store, unit_code, start, end, agency)` computes the per-field dossier figures
+of one agency (the row's Cơ quan column, `agency_of`: UBND desk, Công an xã, BCH Quân sự xã) in
+a window; `apply_figures_by_agency(store, period_id, …)` puts them in the period's tables in
+place of typed figures (one transaction, audited).
 """
 from __future__ import annotations
 
@@ -769,8 +770,20 @@ def _iso(d) -> str:
     return dt.date.fromisoformat(str(d)).isoformat()
 
 
-def register_figures(store, unit_code: str, start, end) -> dict[str, dict[str, int]]:
-    """Per-field dossier figures of the window [start, end] (both days included).
+def agency_of(text: str) -> str:
+    """The agency table a register row belongs to, by its Cơ quan column: Công an xã, BCH Quân
+    sự xã, otherwise (blank, "Bộ phận một cửa", "UBND xã", a department …) the UBND desk."""
+    t = norm(text)
+    if "cong an" in t:
+        return "cong_an"
+    if "quan su" in t or re.search(r"\bbch\b", t):
+        return "quan_su"
+    return "ubnd"
+
+
+def register_figures(store, unit_code: str, start, end, agency: str = "ubnd") -> dict[str, dict[str, int]]:
+    """Per-field dossier figures of one agency (`agency_of` its Cơ quan column) in the window
+    [start, end] (both days included).
 
     received online/direct: received inside the window, by Hình thức nộp (post counts as direct);
     carried over: received before the start and not finished before it;
@@ -782,12 +795,14 @@ def register_figures(store, unit_code: str, start, end) -> dict[str, dict[str, i
     start, end = _iso(start), _iso(end)
     out: dict[str, dict[str, int]] = {}
     names: dict[str, str] = {}
-    for fld, channel, recv, due, fin, status in store.db.execute(
-        "SELECT field, channel, received_date, due_date, finished_date, status FROM register "
+    for fld, who, channel, recv, due, fin, status in store.db.execute(
+        "SELECT field, agency, channel, received_date, due_date, finished_date, status FROM register "
         "WHERE unit_code = ? AND received_date <= ? AND (finished_date IS NULL OR finished_date >= ?)",
         [unit_code, end, start],
     ):
         if status and is_withdrawn(status):
+            continue
+        if agency_of(who or "") != agency:
             continue
         name = field_name(fld)
         key = norm(name)
@@ -815,13 +830,29 @@ def register_figures(store, unit_code: str, start, end) -> dict[str, dict[str, i
     return dict(sorted(out.items(), key=lambda kv: (kv[0] == OTHER_FIELD, norm(kv[0]))))
 
 
-def period_figures(store, period_id: int) -> dict[str, dict[str, int]]:
+def period_figures(store, period_id: int, agency: str = "ubnd") -> dict[str, dict[str, int]]:
     p = store.period(period_id)
-    return register_figures(store, p["unit_code"], p["start_date"], p["end_date"])
+    return register_figures(store, p["unit_code"], p["start_date"], p["end_date"], agency)
 
 
-def apply_register_figures(store, period_id: int, figures: dict[str, dict[str, int]]) -> None:
-    """Replace the period's UBND field rows (and typed totals) with these figures; one audited transaction."""
+def period_figures_by_agency(store, period_id: int) -> dict[str, dict[str, dict[str, int]]]:
+    """{agency: per-field figures} of the agencies that have dossiers in the period, UBND first."""
+    out = {a: period_figures(store, period_id, a) for a in dossiers.AGENCIES}
+    return {a: f for a, f in out.items() if f}
+
+
+def apply_figures_by_agency(store, period_id: int, by_agency: dict[str, dict[str, dict[str, int]]]) -> None:
+    """`apply_register_figures` for every agency given, all in one transaction."""
+    with store.db.atomic():
+        for agency, figures in by_agency.items():
+            apply_register_figures(store, period_id, figures, agency)
+
+
+def apply_register_figures(store, period_id: int, figures: dict[str, dict[str, int]],
+                           agency: str = "ubnd") -> None:
+    """Replace the period's field rows (and typed totals) of one agency with these figures; one audited transaction."""
+    if agency not in dossiers.AGENCIES:
+        raise ValueError(agency)
     for name, row in figures.items():
         for c in dossiers.COLUMNS:
             v = row.get(c, 0)
@@ -831,8 +862,8 @@ def apply_register_figures(store, period_id: int, figures: dict[str, dict[str, i
     with store.db.atomic():
         store._writable(period_id)
         old_rows = [dict(r) for r in store.db.query(
-            f"SELECT field, position, {cols} FROM dossier_rows WHERE period_id = ? AND agency = 'ubnd' "
-            "ORDER BY position, id", [period_id]
+            f"SELECT field, position, {cols} FROM dossier_rows WHERE period_id = ? AND agency = ? "
+            "ORDER BY position, id", [period_id, agency]
         )]
         existing = [r["field"] for r in old_rows if r["field"] != ""]
         by_norm = {norm(field_name(f)): f for f in existing}
@@ -846,18 +877,18 @@ def apply_register_figures(store, period_id: int, figures: dict[str, dict[str, i
                 rest.append((name, row))
         order.sort(key=lambda t: existing.index(t[0]))
         order += rest
-        store.db.execute("DELETE FROM dossier_rows WHERE period_id = ? AND agency = 'ubnd'", [period_id])
+        store.db.execute("DELETE FROM dossier_rows WHERE period_id = ? AND agency = ?", [period_id, agency])
         store.db.conn.executemany(
             f"INSERT INTO dossier_rows (period_id, agency, field, position, {cols}) "
-            f"VALUES (?, 'ubnd', ?, ?, {', '.join('?' * len(dossiers.COLUMNS))})",
-            [(period_id, name, pos, *(int(row.get(c, 0)) for c in dossiers.COLUMNS))
+            f"VALUES (?, ?, ?, ?, {', '.join('?' * len(dossiers.COLUMNS))})",
+            [(period_id, agency, name, pos, *(int(row.get(c, 0)) for c in dossiers.COLUMNS))
              for pos, (name, row) in enumerate(order, 1)],
         )
         old_text = json.dumps({r["field"] or "*": {c: r[c] for c in dossiers.COLUMNS} for r in old_rows},
                               ensure_ascii=False)
         new_text = json.dumps({n: {c: int(r.get(c, 0)) for c in dossiers.COLUMNS} for n, r in order},
                               ensure_ascii=False)
-        store._audit("dossier:ubnd:register", old_text, new_text, period_id=period_id)
+        store._audit(f"dossier:{agency}:register", old_text, new_text, period_id=period_id)
 
 
 def figures_lines(figures: dict[str, dict[str, int]]) -> list[str]:

@@ -89,7 +89,7 @@ def test_import_then_apply_figures(window, feature, dialogs, register_file):
     period = store.period(window.ctx.period_id)
     want = expected_figures(items, dt.date.fromisoformat(period["start_date"]),
                             dt.date.fromisoformat(period["end_date"]))
-    assert calls["figures"] == [want]
+    assert calls["figures"] == [{"ubnd": want}]
     eff = store.dossier_table(window.ctx.period_id, "ubnd").effective()
     for c in dossiers.COLUMNS:
         assert eff[c] == sum(r[c] for r in want.values())
@@ -173,12 +173,19 @@ def test_mapping_dialog(qtbot, register_file, tmp_path):
 def test_figures_dialog(qtbot, tmp_path):
     figures = {"Hộ tịch": dict.fromkeys(dossiers.COLUMNS, 3), "Chứng thực": dict.fromkeys(dossiers.COLUMNS, 1200)}
     period = {"code": "2023-NAM", "start_date": "2022-12-15", "end_date": "2023-12-14"}
-    dlg = register_import.FiguresDialog(figures, period)
+    dlg = register_import.FiguresDialog({"ubnd": figures}, period)
     qtbot.addWidget(dlg)
     assert dlg.table.rowCount() == 3
     assert dlg.table.item(2, 0).text() == "Cộng" and dlg.table.item(2, 1).text() == "1.203"
     assert dlg.ok_button.text() == "Đưa vào kỳ báo cáo"
     dlg.grab().save(str(tmp_path / "figures.png"))
+    # with the police's dossiers too: one headed block per agency, each with its own total
+    police = {"Cư trú": dict.fromkeys(dossiers.COLUMNS, 7)}
+    dlg = register_import.FiguresDialog({"ubnd": figures, "cong_an": police}, period)
+    qtbot.addWidget(dlg)
+    texts = [dlg.table.item(i, 0).text() for i in range(dlg.table.rowCount())]
+    assert texts == ["Bộ phận Một cửa UBND", "Hộ tịch", "Chứng thực", "Cộng", "Công an xã", "Cư trú", "Cộng"]
+    assert dlg.table.item(6, 1).text() == "7"
 
 
 def test_excel_export_action(window, monkeypatch, tmp_path):
