@@ -2,9 +2,12 @@
 
 `AuditModel` is a plain QAbstractTableModel over history rows (tested without widgets);
 `AuditDialog` shows one period's changes, or those of one value (`target`, e.g.
-"value:BM3/3.3.1"), newest first, with a filter. Other parts of the window open it for a value
-with `show_history(window, "value:BM1/1")`; the menu Công cụ → "Lịch sử thay đổi…" opens it
-for the whole period (installed by ui.backup_dialogs).
+"value:BM3/3.3.1"), newest first, with a filter. Besides an audit target, `target` may name a
+whole row: `row:BM1/1` (an indicator's value and its note) or `dossier:ubnd:Hộ tịch` (every
+column of one dossier field, and the field's own adding / renaming). The indicator forms and
+the dossier tables open it from a row's context menu ("Xem lịch sử thay đổi",
+`open_history(ctx, target, parent)`); the menu Công cụ → "Lịch sử thay đổi…" opens it for the
+whole period (installed by ui.backup_dialogs).
 """
 from __future__ import annotations
 
@@ -47,9 +50,42 @@ def _row(catalogue, code: str):
         return None
 
 
+def row_target(code: str) -> str:
+    """The history filter of one indicator: its value and its note."""
+    return f"row:{code}"
+
+
+def field_target(agency: str, field: str) -> str:
+    """The history filter of one dossier field (every column, and the field's adding / renaming)."""
+    return f"dossier:{agency}:{field}"
+
+
+def matches(wanted: str, row: dict) -> bool:
+    """Whether a history row belongs to `wanted` (an audit target or a row filter, see above)."""
+    target = row["target"]
+    if target == wanted:
+        return True
+    kind, _, rest = wanted.partition(":")
+    if kind == "row":
+        return target in (f"value:{rest}", f"note:{rest}")
+    if kind == "dossier" and rest.count(":") == 1:
+        agency, field = rest.split(":")
+        if target.startswith(f"dossier:{agency}:{field}:"):
+            return True
+        return target == f"field:{agency}" and field in (row.get("old"), row.get("new"))
+    return False
+
+
 def target_label(target: str, catalogue=None) -> str:
-    """What an audit target means, in Vietnamese."""
+    """What an audit target (or a row filter) means, in Vietnamese."""
     kind, _, rest = target.partition(":")
+    if kind == "row":
+        row = _row(catalogue, rest)
+        return f"{rest} {row.label} (số liệu và ghi chú)" if row is not None else f"{rest} (số liệu và ghi chú)"
+    if kind == "dossier" and rest.count(":") == 1:
+        agency, field = rest.split(":")
+        what = "dòng Cộng" if field == "*" else f"lĩnh vực {field}"
+        return f"Hồ sơ {dossiers.AGENCIES.get(agency, agency)} – {what} (mọi cột)"
     if kind in ("value", "note"):
         row = _row(catalogue, rest)
         name = f"{rest} {row.label}" if row is not None else rest
@@ -223,7 +259,7 @@ class AuditDialog(QDialog):
 
     def _refill(self) -> None:
         t = self.target_box.currentData()
-        rows = self.all_rows if t is None else [r for r in self.all_rows if r["target"] == t]
+        rows = self.all_rows if t is None else [r for r in self.all_rows if matches(t, r)]
         self.model.set_rows(rows)
         self._filter(self.search.text())
 
@@ -233,8 +269,14 @@ class AuditDialog(QDialog):
         self.count_label.setText("Chưa có thay đổi nào." if n == 0 else f"{n} thay đổi, mới nhất ở trên.")
 
 
-def show_history(window, target: str | None = None) -> AuditDialog:
-    """Open the audit trail of the window's current period (or of one value: `target`)."""
-    dlg = AuditDialog(window.ctx, target, window)
+def open_history(ctx, target: str | None = None, parent=None) -> AuditDialog:
+    """Open (not modal to the caller's code) the audit trail of ctx's period, or of `target`."""
+    dlg = AuditDialog(ctx, target, parent)
+    dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dlg.open()
     return dlg
+
+
+def show_history(window, target: str | None = None) -> AuditDialog:
+    """Open the audit trail of the window's current period (or of one value: `target`)."""
+    return open_history(window.ctx, target, window)

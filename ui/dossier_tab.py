@@ -21,7 +21,7 @@ from ui.messages import vi_buttons
 from ui.qt import (
     QAbstractItemDelegate, QAbstractItemView, QAbstractTableModel, QColor, QDialog,
     QDialogButtonBox, QFont, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
-    QModelIndex, QPushButton, QScrollArea, QSizePolicy, QStyledItemDelegate,
+    QMenu, QModelIndex, QPushButton, QScrollArea, QSizePolicy, QStyledItemDelegate,
     QShortcut, QKeySequence, QTableView, Qt, QTimer, QToolTip, QUndoCommand, QUndoStack, QVBoxLayout,
     QWidget,
 )
@@ -493,6 +493,32 @@ class DossierTableView(QTableView):
                 self._move_down(cur)
             return
         super().keyPressEvent(e)
+
+    def context_menu(self, index) -> QMenu | None:
+        """A row's menu: the history of its field (every column), or of the Cộng row."""
+        model = self.model()
+        if not index.isValid() or model is None or model.ctx.period_id is None:
+            return None
+        field = model.field_at(index.row())
+        menu = QMenu(self)
+        act = menu.addAction("Xem lịch sử thay đổi")
+        act.triggered.connect(lambda _=False, f=field or "*": self.show_history(f))
+        return menu
+
+    def show_history(self, field: str):
+        from ui.audit_view import field_target, open_history
+
+        model = self.model()
+        return open_history(model.ctx, field_target(model.agency, field), self.window())
+
+    def contextMenuEvent(self, e):  # noqa: N802
+        index = self.indexAt(e.pos())
+        menu = self.context_menu(index)
+        if menu is None:
+            return super().contextMenuEvent(e)
+        self.setCurrentIndex(index)
+        menu.exec(e.globalPos())
+        menu.deleteLater()
 
     def currentChanged(self, current, previous):  # noqa: N802
         super().currentChanged(current, previous)

@@ -4,7 +4,11 @@
 through the context and writes every accepted edit through `ctx.write` (one transaction
 each). It is a plain QAbstractTableModel, tested without any widget
 (tests/ui/test_indicator_model.py). `IndicatorForm` is the widget: a title, a banner when
-the period is final, the table, and the message of a refused edit.
+the period is final, the table, and the message of a refused edit. A row's context menu
+opens its history ("Xem lịch sử thay đổi": the value's and the note's changes).
+
+A coded choice (Có = 1; Không = 0) leaves the Đơn vị tính column blank: its value column
+shows the label and offers the drop-down; the codes are for the paper form only.
 """
 from __future__ import annotations
 
@@ -13,7 +17,7 @@ from decimal import Decimal
 from cchc_desktop import periods
 from ui.qt import (
     QAbstractItemDelegate, QAbstractItemView, QAbstractTableModel, QColor, QComboBox, QEvent,
-    QFont, QHeaderView, QKeySequence, QLabel, QLineEdit, QModelIndex, QShortcut, QSizePolicy,
+    QFont, QHeaderView, QKeySequence, QLabel, QLineEdit, QMenu, QModelIndex, QShortcut, QSizePolicy,
     QStyledItemDelegate, Qt, QTableView, QTimer, QUndoCommand, QUndoStack, QVBoxLayout, QWidget,
     Signal,
 )
@@ -171,7 +175,7 @@ class IndicatorTableModel(QAbstractTableModel):
             if col == CHI_TIEU:
                 return row.label
             if col == DON_VI:
-                return row.unit
+                return "" if row.kind == "choice" else row.unit
             if col == GIA_TRI:
                 if rejected is not None:
                     return rejected
@@ -216,6 +220,8 @@ class IndicatorTableModel(QAbstractTableModel):
                     return "Dòng tự tính từ các dòng khác, không nhập tay."
                 if row.kind == "choice":
                     return "Chọn: " + " / ".join(lab for _, lab in row.choices)
+            if col == DON_VI and row.kind == "choice":
+                return "Chọn ở cột Giá trị: " + " / ".join(lab for _, lab in row.choices)
             if col == CHI_TIEU:
                 return f"{row.label} (mã {row.code})"
         elif role == CODE_ROLE:
@@ -435,6 +441,33 @@ class IndicatorTable(QTableView):
                 self.focusNextChild()  # leave the table after its last input row
                 return
         super().keyPressEvent(event)
+
+    def context_menu(self, index) -> QMenu | None:
+        """The menu of a row: its history (None on a heading row, which holds no value)."""
+        if not index.isValid():
+            return None
+        row = self.model().row_at(index.row())
+        if not row.has_value:
+            return None
+        menu = QMenu(self)
+        act = menu.addAction("Xem lịch sử thay đổi")
+        act.setToolTip(f"Ai đã sửa số liệu và ghi chú của chỉ tiêu {row.stt}, lúc nào, từ giá trị nào")
+        act.triggered.connect(lambda _=False, code=row.code: self.show_history(code))
+        return menu
+
+    def show_history(self, code: str):
+        from ui.audit_view import open_history, row_target
+
+        return open_history(self.model().ctx, row_target(code), self.window())
+
+    def contextMenuEvent(self, event):  # noqa: N802
+        index = self.indexAt(event.pos())
+        menu = self.context_menu(index)
+        if menu is None:
+            return super().contextMenuEvent(event)
+        self.setCurrentIndex(index)
+        menu.exec(event.globalPos())
+        menu.deleteLater()
 
     def reopen_later(self, index) -> None:
         def reopen():

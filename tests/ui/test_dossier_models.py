@@ -405,3 +405,19 @@ def test_enter_keeps_the_current_cell_in_sight(ctx, qtbot):
         assert in_sight(view.currentIndex()), f"row {row + 1} went out of sight"
     assert w.scroll.verticalScrollBar().value() > 0
     w.close()
+
+
+def test_history_of_a_field_from_its_context_menu(panel, ctx):
+    from ui.audit_view import AuditDialog
+    from ui.dossier_tab import COL_ONLINE
+
+    ctx.write("dossier", "set_dossier", ctx.period_id, "ubnd", "Hộ tịch", "truc_tuyen", "460")
+    ctx.write("dossier", "set_dossier", ctx.period_id, "ubnd", "Chứng thực", "truc_tuyen", "2600")
+    view = panel.boxes["ubnd"].view
+    menu = view.context_menu(view.model().index(0, COL_ONLINE))
+    assert [a.text() for a in menu.actions()] == ["Xem lịch sử thay đổi"]
+    menu.actions()[0].trigger()
+    dlg = next(w for w in panel.findChildren(AuditDialog) if w.isVisible())
+    assert [dlg.model.rows[i]["target"] for i in range(dlg.model.rowCount())] == ["dossier:ubnd:Hộ tịch:truc_tuyen"]
+    assert "lĩnh vực Hộ tịch" in dlg.target_box.currentText()
+    dlg.close()

@@ -132,3 +132,12 @@ def test_previous_period_column(ctx):
     assert m.setData(idx(m, "BM1/5.1"), "3.300")
     assert ctx.store.values(new["id"])["BM1/5.1"]["value"] == "3300"
     assert Decimal(ctx.store.values(ctx.store.find_period(ctx.unit_code, "2023-NAM")["id"])["BM1/5.1"]["value"]) == 3225
+
+
+def test_coded_choices_leave_the_unit_column_blank(ctx):
+    m = model_of(ctx, "I", "BM1")
+    assert idx(m, "BM1/5", DON_VI).data() == ""  # not "Có = 1; Không = 0": the value column has the drop-down
+    assert idx(m, "BM1/5.2", DON_VI).data() == ""
+    assert idx(m, "BM1/5", DON_VI).data(Qt.ItemDataRole.ToolTipRole) == "Chọn ở cột Giá trị: Có / Không"
+    assert idx(m, "BM1/5", GIA_TRI).data() == "Có"
+    assert idx(m, "BM1/1", DON_VI).data() == "Văn bản"  # other rows keep their unit

@@ -305,3 +305,38 @@ def test_no_offer_for_a_newer_file_or_without_backups(qapp, tmp_path, no_dialogs
     assert reopen_after_restore(tmp_path / "x.sqlite", DataFileError("bị hỏng")) is None  # no backups
     assert reopen_after_restore(tmp_path / "x.sqlite", DataFileError("phiên bản mới hơn")) is None
     assert no_dialogs == []
+
+
+def test_history_of_one_indicator_from_its_context_menu(ctx, qtbot):
+    from ui.audit_view import AuditDialog
+    from ui.indicator_form import IndicatorTable, IndicatorTableModel
+
+    pid = ctx.period_id
+    ctx.write("value:BM1/1", "set_value", pid, "BM1/1", "30")
+    ctx.write("note:BM1/1", "set_note", pid, "BM1/1", "theo sổ công văn")
+    ctx.write("value:BM1/2.1", "set_value", pid, "BM1/2.1", "9")  # another row: not shown
+    model = IndicatorTableModel(ctx, "I", "BM1")
+    table = IndicatorTable(model)
+    qtbot.addWidget(table)
+    assert table.context_menu(model.index(model.row_of("BM1/3"), 1)) is None  # a heading row
+    menu = table.context_menu(model.index(model.row_of("BM1/1"), 1))
+    assert [a.text() for a in menu.actions()] == ["Xem lịch sử thay đổi"]
+    menu.actions()[0].trigger()
+    dlg = table.findChild(AuditDialog) or next(w for w in table.window().findChildren(AuditDialog))
+    assert dlg.isVisible()
+    targets = {dlg.model.rows[i]["target"] for i in range(dlg.model.rowCount())}
+    assert targets == {"value:BM1/1", "note:BM1/1"}
+    assert "BM1/1" in dlg.target_box.currentText() and "ghi chú" in dlg.target_box.currentText()
+    dlg.close()
+
+
+def test_history_of_one_dossier_field(ctx):
+    from ui.audit_view import field_target, matches
+
+    pid = ctx.period_id
+    ctx.write("dossier", "set_dossier", pid, "ubnd", "Hộ tịch", "truc_tuyen", "460")
+    ctx.write("dossier", "set_dossier", pid, "ubnd", "Chứng thực", "truc_tuyen", "2600")
+    ctx.write("dossier", "rename_field", pid, "ubnd", "Hộ tịch", "Hộ tịch, nuôi con nuôi")
+    rows = ctx.store.history(pid)
+    mine = [r["target"] for r in rows if matches(field_target("ubnd", "Hộ tịch"), r)]
+    assert sorted(mine) == ["dossier:ubnd:Hộ tịch:truc_tuyen", "field:ubnd"]
