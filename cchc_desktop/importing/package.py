@@ -191,6 +191,23 @@ def _read_capped(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int) -> bytes:
     return b"".join(chunks)
 
 
+def _json_member(raw: bytes, name: str, fmt: str, newest: int, foreign: str, newer: str) -> dict:
+    """A JSON member (manifest, data): parsed, of format `fmt`, of a `format_version` this app
+    reads (`newer` says which one it is, "{v}" standing for the version found)."""
+    try:
+        obj = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        _refuse(f"{name} hỏng: gói không hợp lệ")
+    if not isinstance(obj, dict) or obj.get("format") != fmt:
+        _refuse(foreign)
+    version = obj.get("format_version")
+    if not isinstance(version, int) or isinstance(version, bool):
+        _refuse(f"{name} không ghi phiên bản định dạng: gói không hợp lệ")
+    if version > newest:
+        _refuse(_newer_message(newer.format(v=version)))
+    return obj
+
+
 def _newer_message(what: str) -> str:
     return (f"gói được tạo bởi phiên bản CCHC Desktop mới hơn ({what}); "
             "hãy cập nhật phần mềm lên bản mới nhất rồi nhập lại")
@@ -266,17 +283,9 @@ def _check_package(path: str | Path) -> PackageInfo:
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError):
             _refuse("gói bị hỏng (dữ liệu nén sai hoặc bị cắt cụt); hãy xin đơn vị gửi lại gói")
 
-    try:
-        manifest = json.loads(content[pkg.MANIFEST].decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        _refuse("bản kê (manifest.json) hỏng: gói không hợp lệ")
-    if not isinstance(manifest, dict) or manifest.get("format") != pkg.FORMAT:
-        _refuse("không phải gói nộp của CCHC Desktop")
-    fv = manifest.get("format_version")
-    if not isinstance(fv, int) or isinstance(fv, bool):
-        _refuse("bản kê không ghi phiên bản định dạng: gói không hợp lệ")
-    if fv > pkg.FORMAT_VERSION:
-        _refuse(_newer_message(f"định dạng gói {fv}, phiên bản này đọc được đến {pkg.FORMAT_VERSION}"))
+    manifest = _json_member(content[pkg.MANIFEST], "bản kê (manifest.json)", pkg.FORMAT, pkg.FORMAT_VERSION,
+                            "không phải gói nộp của CCHC Desktop",
+                            f"định dạng gói {{v}}, phiên bản này đọc được đến {pkg.FORMAT_VERSION}")
     sv = manifest.get("schema_version")
     if isinstance(sv, int) and sv > SCHEMA_VERSION:
         _refuse(_newer_message(f"cấu trúc dữ liệu {sv}, phiên bản này hiểu đến {SCHEMA_VERSION}"))
@@ -315,17 +324,8 @@ def _check_package(path: str | Path) -> PackageInfo:
         if actual[n] != h:
             _refuse(f"mã kiểm tra của {n} không khớp: gói đã bị sửa hoặc hỏng; hãy xin đơn vị gửi lại gói")
 
-    try:
-        doc = json.loads(content[pkg.DATA].decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        _refuse("dữ liệu (data.json) hỏng: gói không hợp lệ")
-    if not isinstance(doc, dict) or doc.get("format") != dataio.FORMAT:
-        _refuse("data.json không phải dữ liệu kỳ báo cáo của CCHC Desktop")
-    dfv = doc.get("format_version")
-    if not isinstance(dfv, int) or isinstance(dfv, bool):
-        _refuse("data.json không ghi phiên bản: gói không hợp lệ")
-    if dfv > dataio.FORMAT_VERSION:
-        _refuse(_newer_message(f"dữ liệu kỳ báo cáo phiên bản {dfv}"))
+    doc = _json_member(content[pkg.DATA], "dữ liệu (data.json)", dataio.FORMAT, dataio.FORMAT_VERSION,
+                       "data.json không phải dữ liệu kỳ báo cáo của CCHC Desktop", "dữ liệu kỳ báo cáo phiên bản {v}")
     unit, period = doc.get("unit"), doc.get("period")
     if not isinstance(unit, dict) or not isinstance(period, dict) or not unit.get("code") or not period.get("code"):
         _refuse("data.json thiếu đơn vị hoặc kỳ báo cáo")
