@@ -11,6 +11,11 @@
 - `communes`: every commune of the upper unit with its submission status against the
   deadline (on time, late, missing), the time its first package was made, and key figures;
 - `compare(name)`: the per-commune values of any value name (indicator or dossier measure).
+
+`data` is a `RollUpData`: a ReportData that also holds the communes, so the Word report prints
+their submission status and draws the per-commune charts (through `CommuneView`) from `data`
+alone. An upper level's period holds the consolidated report's default texts
+(templates.upper_narratives); one made before they existed gets them here.
 """
 from __future__ import annotations
 
@@ -52,6 +57,7 @@ class CommuneStatus:
     submitted_at: str | None = None  # when its first package for the period was made
     deadline: str | None = None
     data: report.ReportData | None = None
+    unit: dict | None = None  # the commune's unit record
 
     @property
     def status_label(self) -> str:
@@ -69,10 +75,60 @@ class CommuneStatus:
 
 
 @dataclass
+class RollUpData(report.ReportData):
+    """The consolidated ReportData, with every commune and its submission status."""
+    communes: list[CommuneStatus] = field(default_factory=list)
+
+
+class CommuneView:
+    """A read-only stand-in for the store over a roll-up's communes: what the per-commune chart
+    (exporting/charts.py, kind theo-xa) reads, so it is drawn without the data file (the
+    window writes the Word file on a worker thread, away from the file's connection)."""
+
+    def __init__(self, data: RollUpData):
+        self.upper = data.unit
+        self.period_code = data.key.code
+        self.communes = {c.code: c for c in data.communes}
+
+    def units(self) -> list[dict]:
+        return [self.upper] + [{**(c.unit or {"code": c.code, "name": c.name, "kind": "xa"}),
+                                "parent_code": self.upper["code"]} for c in self.communes.values()]
+
+    def find_period(self, unit_code: str, code: str) -> dict | None:
+        c = self.communes.get(unit_code)
+        return {"id": unit_code} if c is not None and c.data is not None and code == self.period_code else None
+
+    def _data(self, unit_code: str) -> report.ReportData:
+        return self.communes[unit_code].data
+
+    def period(self, unit_code: str) -> dict:
+        return {**self._data(unit_code).period, "unit_code": unit_code}
+
+    def unit(self, unit_code: str) -> dict:
+        return self._data(unit_code).unit
+
+    def catalogue(self, version=None):
+        return next(c.data.catalogue for c in self.communes.values() if c.data is not None
+                    and c.data.catalogue.version == version)
+
+    def values(self, unit_code: str) -> dict:
+        return self._data(unit_code).raw
+
+    def dossier_tables(self, unit_code: str) -> dict:
+        return self._data(unit_code).tables
+
+    def narratives(self, _unit_code: str) -> dict:
+        return {}
+
+    def documents(self, _unit_code: str) -> list:
+        return []
+
+
+@dataclass
 class RollUp:
     upper: dict
     period_code: str
-    data: report.ReportData
+    data: RollUpData
     communes: list[CommuneStatus] = field(default_factory=list)
 
     @property
@@ -205,7 +261,7 @@ def aggregation(cat, row) -> str:
 
 
 AGGREGATION_NOTES = {
-    "lon_nhat": "Lấy số lớn nhất của các xã (các xã dùng chung một danh mục)",
+    "lon_nhat": "Số lớn nhất của các xã (dùng chung một bộ)",
     "trung_binh": "Trung bình của {n} xã",
 }
 OWN_FIGURE_NOTE = "Số liệu của {upper}, không cộng từ các xã"
@@ -347,7 +403,7 @@ def rollup(store, period_code: str, unit_code: str | None = None) -> RollUp:
     for c in communes:
         if c["code"] not in loaded:
             statuses.append(CommuneStatus(c["code"], label(c), "chua_nop",
-                                          deadline=(upper_period or {}).get("deadline")))
+                                          deadline=(upper_period or {}).get("deadline"), unit=c))
             continue
         period, data = loaded[c["code"]]
         data.unit = c
@@ -358,7 +414,7 @@ def rollup(store, period_code: str, unit_code: str | None = None) -> RollUp:
             status = "khong_ro"
         else:
             status = "tre_han" if _deadline_passed(sent, deadline) else "dung_han"
-        statuses.append(CommuneStatus(c["code"], label(c), status, sent, deadline, data))
+        statuses.append(CommuneStatus(c["code"], label(c), status, sent, deadline, data, unit=c))
     if upper_period is not None:
         version = upper_period["catalogue_version"]
     elif versions:
@@ -379,14 +435,18 @@ def rollup(store, period_code: str, unit_code: str | None = None) -> RollUp:
         narratives, documents = {}, []
     else:
         narratives, documents = store.narratives(upper_period["id"]), store.documents(upper_period["id"])
+    if not any((n.get("text") or "").strip() for n in narratives.values()):
+        from cchc_desktop import templates
+
+        narratives = templates.upper_narratives()  # a period made before the upper level had default texts
     own = store.values(upper_period["id"]) if upper_period.get("id") else {}
     raw = _sum_values(cat, reported, own, label(upper))
     tables = _sum_tables([s.data.tables for s in reported]) if reported else {
         a: dossiers.AgencyTable(a) for a in dossiers.AGENCIES}
-    data = report.ReportData(unit=upper, period=upper_period, catalogue=cat, raw=raw, tables=tables,
-                             narratives=narratives, documents=documents)
-    data.values = report.evaluate(cat, raw, tables, upper_period.get("on_time_formula") or dossiers.DEFAULT_ON_TIME)
     statuses.sort(key=lambda s: (s.data is None, _sort_key(s.name)))
+    data = RollUpData(unit=upper, period=upper_period, catalogue=cat, raw=raw, tables=tables,
+                      narratives=narratives, documents=documents, communes=statuses)
+    data.values = report.evaluate(cat, raw, tables, upper_period.get("on_time_formula") or dossiers.DEFAULT_ON_TIME)
     return RollUp(upper=upper, period_code=key.code, data=data, communes=statuses)
 
 

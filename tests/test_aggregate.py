@@ -194,7 +194,7 @@ def test_procedure_counts_take_the_shared_set_not_the_sum(rolled):
     v = r.data.values
     for code in ("BM3/1", "BM3/1.4.3", "BM7/6.4.1", "BM7/6.6.1", "TT/5"):
         assert v[code] == largest(docs, code) != total(docs, code), code
-        assert r.data.note(code).startswith("Lấy số lớn nhất của các xã"), code
+        assert r.data.note(code).startswith("Số lớn nhất của các xã (dùng chung một bộ)"), code
     # The communes disagree in these random figures: the note gives the spread.
     low = min(Decimal(str(d["values"]["BM3/1"]["value"])) for d in docs if "BM3/1" in d["values"])
     assert f"các xã khai từ {int(low)} đến" in r.data.note("BM3/1")
@@ -404,6 +404,99 @@ def test_rollup_exports_like_a_commune_report(rolled, tmp_path):
     wb = openpyxl.load_workbook(xlsx_path)
     cells = {str(c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value is not None}
     assert any("Có:" in c for c in cells)
+
+
+def _docx_text(path) -> str:
+    from docx import Document
+
+    d = Document(str(path))
+    texts = [p.text for p in d.paragraphs]
+    for t in d.tables:
+        for row in t.rows:
+            for c in row.cells:
+                texts += [p.text for p in c.paragraphs]
+    return "\n".join(texts)
+
+
+def test_rollup_word_report_is_a_real_upper_level_report(rolled, tmp_path):
+    """Default text with the consolidated figures, the communes' submission status, the date
+    line with its year, a signer to fill in and the district's usual recipients."""
+    from cchc_desktop import fmt
+    from cchc_desktop.exporting import docx_report
+
+    docs, r, _ = rolled
+    path = docx_report.write(r.data, tmp_path / "th.docx", charts=False)
+    text = _docx_text(path)
+    m = r.data.measures("ubnd")
+    assert f"đã tiếp nhận {fmt.number(m['tiep_nhan'])} hồ sơ" in text
+    assert f"tỷ lệ giải quyết đúng hạn (kể cả trước hạn) đạt {fmt.percent(m['ty_le_dung_han'], True)}" in text
+    assert f"các xã đã ban hành {fmt.number(total(docs, 'BM1/1'))} văn bản chỉ đạo" in text
+    assert f"Bộ thủ tục hành chính cấp xã: {fmt.number(largest(docs, 'BM3/1'))} thủ tục" in text
+    assert "{{" not in text
+    # The communes' submission status, by name.
+    assert "5. Tình hình báo cáo của UBND cấp xã" in text
+    assert f"Đã nhận báo cáo (gói số liệu) của {N}/{N + 2} UBND cấp xã" in text
+    late = [c.name for c in r.communes if c.status == "tre_han"]
+    assert len(late) == N // 5
+    assert f"Nộp muộn: {len(late)} xã: {late[0]} (ngày 20/12/2023)" in text
+    assert f"Nộp đúng hạn: {N - len(late)} xã: " in text
+    assert "Chưa nộp: 2 xã: xã Vắng Mặt 30, xã Vắng Mặt 31." in text
+    # Date line, signer, recipients.
+    assert "Thanh Miện, ngày      tháng      năm 2023" in text
+    closing = next(t for t in __import__("docx").Document(str(path)).tables
+                   if t.rows[0].cells[0].paragraphs[0].text == "Nơi nhận:")
+    signer = [p.text for p in closing.rows[0].cells[1].paragraphs]
+    assert signer[:2] == ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"] and signer[-1] == ""
+    recipients = [p.text for p in closing.rows[0].cells[0].paragraphs][1:]
+    assert recipients[0] == "- UBND tỉnh Hải Dương (Sở Nội vụ);" and recipients[-1] == "- Lưu: VT."
+    assert len(recipients) >= 3
+
+
+def test_rollup_word_report_charts_per_commune(rolled, tmp_path):
+    from docx import Document
+
+    from cchc_desktop.exporting import docx_report
+
+    _, r, _ = rolled
+    on = Document(str(docx_report.write(r.data, tmp_path / "on.docx", charts=True)))
+    off = Document(str(docx_report.write(r.data, tmp_path / "off.docx", charts=False)))
+    assert len(off.inline_shapes) == 0
+    assert len(on.inline_shapes) == 4  # the two field charts, then on-time and online rates per commune
+    captions = [p.text for p in on.paragraphs if p.text.startswith("Biểu đồ ")]
+    assert captions[2] == "Biểu đồ 3. Tỷ lệ giải quyết đúng hạn (kể cả trước hạn) theo xã (huyện Thanh Miện, năm 2023)"
+    assert captions[3].startswith("Biểu đồ 4. Tỷ lệ tiếp nhận trực tuyến theo xã")
+    # The chart's bars are the communes' own figures: the view gives what the data file gives.
+    from cchc_desktop.exporting import charts
+
+    view = aggregate.CommuneView(r.data)
+    values = dict(charts.commune_values(view, r.data, "hs.ubnd.ty_le_dung_han"))
+    assert len(values) == N + 2 and values["xã Vắng Mặt 30"] is None
+    for name, v, _ in r.compare("hs.ubnd.ty_le_dung_han"):
+        assert values[name] == pytest.approx(float(v))
+
+
+def test_upper_period_without_text_gets_the_default_texts(rolled):
+    _, r, store = rolled
+    period = store.get_period(r.upper["code"], PERIOD)
+    held = store.narratives(period["id"])
+    assert "{{bang.ho_so_linh_vuc}}" in held["II.2"]["text"]  # made by the import, with its texts
+    store.db.execute("DELETE FROM narratives WHERE period_id = ?", [period["id"]])  # a file of before
+    try:
+        again = aggregate.rollup(store, PERIOD)
+        assert again.data.narratives["II.2"]["text"] == held["II.2"]["text"]
+    finally:
+        for key, t in held.items():
+            store.set_narrative(period["id"], key, text=t["text"], title=t["title"])
+
+
+def test_upper_levels_own_text_has_no_unknown_placeholder(rolled):
+    """The window validates the upper level's own period: its default texts name only known values."""
+    from cchc_desktop import report, rules
+
+    _, r, store = rolled
+    data = report.load_report(store, r.upper["code"], PERIOD)
+    assert data.narratives["I.1"]["text"].startswith("- Thực hiện Kế hoạch của UBND tỉnh")
+    assert [f.message for f in rules.check_text(data)] == []
 
 
 def test_rollup_xlsx_has_communes_and_comparison(rolled, tmp_path):

@@ -633,3 +633,47 @@ def test_empty_period_and_small_catalogue_export(mini_store, demo_store, tmp_pat
     data = report.load_report(demo_store, None, "2024-Q3")
     d = docx.Document(str(docx_report.write(data, tmp_path / "q3.docx", charts=True)))
     assert "quý III năm 2024, phương hướng, nhiệm vụ quý IV năm 2024" in full_text(d)
+
+
+def test_new_communes_report_cites_blanks_not_the_seeds_documents(tmp_path):
+    """A new unit's default text: the seed's own documents as blanks to fill, the period's years;
+    the date line keeps the year; no signer gives CHỦ TỊCH over an empty name."""
+    from cchc_desktop import templates
+    from cchc_desktop.store import open_store
+
+    store = open_store(tmp_path / "moi.sqlite")
+    try:
+        period = templates.setup_unit(store, "xa-tan-lap", "Tân Lập", "xa", period_code="2025-NAM",
+                                      upper_name="huyện Gia Lộc", province="Hà Nội", place_name="Tân Lập")
+        texts = store.narratives(period["id"])
+        joined = "\n".join(t["text"] for t in texts.values())
+        for seed_citation in ("21/KH-UBND", "14/QĐ-UBND", "202/BC-UBND", "04/QĐ-UBND", "26/KH-UBND",
+                              "01/TB-TKT", "15/02/2023", "13/2016/QĐ-UBND", "05/2020/NQ-HĐND", "1581/UBND-VP"):
+            assert seed_citation not in joined, seed_citation
+        assert "Kế hoạch số …/KH-UBND ngày …/…/… về rà soát" in texts["II.2"]["text"]
+        assert "Nghị quyết số …/…/NQ-HĐND ngày …/…/… của Hội đồng nhân dân tỉnh Hà Nội" in texts["II.3"]["text"]
+        assert "Nghị định số 34/2016/NĐ-CP ngày 14/5/2016" in texts["II.1"]["text"]  # national: kept
+        assert "Chỉ thị số 05/CT-TTg ngày 23/02/2023" in texts["II.6"]["text"]
+        d = docx.Document(str(docx_report.write(report.load_period(store, period["id"]), tmp_path / "m.docx",
+                                                charts=False)))
+        text = full_text(d)
+        assert "năm 2023" not in text.replace("ngày 23/02/2023", "")
+        assert "tự kiểm tra công tác cải cách hành chính năm 2025" in text
+        assert "quyết toán ngân sách năm 2024" in text
+        assert "Tân Lập, ngày tháng năm 2025" in text  # blanks for the day and month, the year printed
+        closing = next(t for t in d.tables if t.rows[0].cells[0].paragraphs[0].text == "Nơi nhận:")
+        signer = [p.text for p in closing.rows[0].cells[1].paragraphs]
+        assert signer[:2] == ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"] and signer[-1] == ""
+    finally:
+        store.close()
+
+
+def test_date_line_without_a_date_keeps_the_year_of_the_deadline():
+    class D:
+        unit = {"place_name": "Chi Lăng Nam"}
+        period = {"year": 2024, "kind": "Q1", "deadline": "2024-03-18", "doc_date": None}
+        key = report.periods.PeriodKey(2024, "Q1")
+
+    assert docx_report.date_line(D()) == "Chi Lăng Nam, ngày      tháng      năm 2024"
+    D.period = {**D.period, "doc_date": "2024-03-05"}
+    assert docx_report.date_line(D()) == "Chi Lăng Nam, ngày 05 tháng 3 năm 2024"

@@ -422,3 +422,26 @@ def test_malformed_content_is_refused_never_a_crash(package_file, upper, tmp_pat
     r = ip.import_packages(upper, [p])[0]
     assert r.status == "refused" and r.message
     assert table_dump(upper.path) == before
+
+
+def test_an_upper_levels_new_period_starts_from_the_consolidated_reports_texts(tmp_path):
+    from cchc_desktop import templates
+
+    store = open_store(tmp_path / "tren.sqlite")
+    try:
+        store.create_unit("h", "Gia Lộc", "huyen")
+        store.create_unit("x", "Tân Lập", "xa")
+        upper = store.create_period("h", "2024-NAM")
+        texts = store.narratives(upper["id"])
+        assert texts == {k: {"title": None, "text": t["text"]} for k, t in templates.upper_narratives().items()}
+        assert "{{hs.ubnd.ty_le_dung_han}}" in texts["II.2"]["text"] and set(texts) >= {"I.1", "II.6", "KET"}
+        assert store.narratives(store.create_period("x", "2024-NAM")["id"]) == {}  # a commune's: setup_unit's job
+        # Carried over from an earlier period, the upper level keeps its own words.
+        store.set_narrative(upper["id"], "V", text="- Đề nghị tỉnh mở lớp tập huấn.")
+        nxt = store.create_period("h", "2025-NAM", carry_from=upper["id"])
+        assert store.narratives(nxt["id"])["V"]["text"] == "- Đề nghị tỉnh mở lớp tập huấn."
+        # The welcome screen's upper level: the consolidated texts, not a commune's.
+        p = templates.setup_unit(store, "t", "Hải Dương", "tinh", period_code="2024-NAM")
+        assert store.narratives(p["id"])["I.1"]["text"] == texts["I.1"]["text"]
+    finally:
+        store.close()

@@ -11,6 +11,13 @@ writes it atomically. Layout (../shared/domain/van-ban-hanh-chinh.md):
 - section 2, A4 landscape, numbered from 1 again: "Phụ lục", its title, "(Kèm theo …)" and
   one table per appendix form with two repeated header rows.
 
+What the unit leaves blank is printed to be filled by hand: a date line without a date keeps the
+year of the period (`…, ngày      tháng      năm 2023`), no signer gives `TM. ỦY BAN NHÂN DÂN /
+CHỦ TỊCH` over an empty name. An upper level's consolidated report (aggregate.RollUpData) also
+gets its usual recipients when the unit names none, a part on the communes' submission status
+at the end of section I, and with the charts one per-commune chart (kind theo-xa) of the
+on-time rate and one of the online rate.
+
 The body is written as XML text (docx_parts) and parsed once: python-docx supplies the
 package, the header parts and the pictures.
 """
@@ -22,7 +29,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-from cchc_desktop import fileio, fmt, narrative, periods
+from cchc_desktop import fileio, fmt, narrative, periods, templates
 from cchc_desktop.errors import UserError
 from cchc_desktop.exporting import docx_parts as X
 from cchc_desktop.report import ReportData, outline
@@ -85,14 +92,43 @@ def upper_agency(data: ReportData) -> str:
 
 
 def recipients(data: ReportData) -> list[str]:
-    """`- Lãnh đạo UBND huyện;` … the last `- Lưu: VT.`"""
-    items = [r.strip().rstrip(";.,").strip() for r in data.unit.get("recipients") or [] if r and r.strip()]
+    """`- Lãnh đạo UBND huyện;` … the last `- Lưu: VT.` An upper level that names none gets its
+    usual ones (templates.upper_recipients)."""
+    given = [r for r in data.unit.get("recipients") or [] if r and r.strip()]
+    if not given and data.unit.get("kind") in templates.UPPER_KINDS:
+        given = templates.upper_recipients(data.unit)
+    items = [r.strip().rstrip(";.,").strip() for r in given]
     items = [r[2:].strip() if r.startswith("- ") else r for r in items]
     if not any(r.lower().startswith("lưu") for r in items):
         items.append("Lưu: VT")
     # "Lưu" always closes the list.
     items = [r for r in items if not r.lower().startswith("lưu")] + [r for r in items if r.lower().startswith("lưu")]
     return [f"- {r};" for r in items[:-1]] + [f"- {items[-1]}."]
+
+
+def date_line(data: ReportData) -> str:
+    """`Chi Lăng Nam, ngày 15 tháng 12 năm 2023`; without a date, the blanks to fill by hand and
+    the year the report is due in (the period's deadline)."""
+    place = data.unit.get("place_name") or data.unit.get("name") or ""
+    if data.period.get("doc_date"):
+        return fmt.date_line(place, data.period["doc_date"])
+    deadline = str(data.period.get("deadline") or "")
+    year = deadline[:4] if deadline[:4].isdigit() else str(data.key.year)
+    return f"{place}, ngày      tháng      năm {year}"
+
+
+SIGNING_CAPACITY = "TM. ỦY BAN NHÂN DÂN"
+SIGNER_TITLE = "CHỦ TỊCH"
+
+
+def signer(data: ReportData) -> tuple[str, str, str]:
+    """(capacity, title, name) of the signature block: the unit's, else `TM. ỦY BAN NHÂN DÂN`,
+    `CHỦ TỊCH` and an empty name for the user to write in."""
+    capacity = (data.unit.get("signing_capacity") or "").strip().upper()
+    title = (data.unit.get("signer_title") or "").strip().upper()
+    if not title:
+        capacity, title = capacity or SIGNING_CAPACITY, SIGNER_TITLE
+    return capacity, title, (data.unit.get("signer_name") or "").strip()
 
 
 def appendix_title(data: ReportData) -> str:
@@ -188,8 +224,7 @@ def _header(b: _Body, data: ReportData) -> None:
     right += X.rule(TIEU_NGU_MM, right_mm, after=120)
     # Second row: Số and the place-and-date line level with each other, as the decree draws them.
     number = X.para(X.run(f"Số: {doc_number(data)}", HEADER_AGENCY), **center)
-    place = data.unit.get("place_name") or data.unit.get("name") or ""
-    date = X.para(X.run(fmt.date_line(place, data.period.get("doc_date")), DATE_LINE, italic=True), **center)
+    date = X.para(X.run(date_line(data), DATE_LINE, italic=True), **center)
     b.paragraphs += 8 if upper else 7
     b.cells += 4
     b.add(X.table_start([left_w, right_w], borders=False, cell_margin=0)
@@ -240,17 +275,72 @@ def _charts(b: _Body, data: ReportData, explicit: bool) -> int:
         if explicit:
             raise UserError("Bản cài đặt này chưa có phần vẽ biểu đồ; hãy xuất báo cáo không kèm biểu đồ.") from None
         return 0
-    pictures = report_charts(data)
+    pictures = report_charts(data) + commune_charts(data)
     for i, (caption, png) in enumerate(pictures, 1):
         b.picture(png, min(150.0, TEXT_W))
         b.p(X.run(f"Biểu đồ {i}. {caption}", 13, italic=True), align="center", after=200)
     return len(pictures)
 
 
+COMMUNE_CHARTS = ("hs.ubnd.ty_le_dung_han", "hs.ubnd.ty_le_truc_tuyen")
+
+
+def commune_charts(data: ReportData) -> list[tuple[str, bytes]]:
+    """A roll-up's per-commune charts (kind theo-xa): (caption, PNG); none for a commune's report."""
+    if not getattr(data, "communes", None):
+        return []
+    from cchc_desktop import aggregate
+    from cchc_desktop.exporting import charts
+
+    view = aggregate.CommuneView(data)
+    where = f"{data.text_value('don_vi.ten')}, {periods.name(data.key)}"
+    out = []
+    for name in COMMUNE_CHARTS:
+        fig = charts.figure("theo-xa", view, data, title=False, size=(7.0, 4.2), indicator=name)
+        if charts.has_data(fig):
+            label = charts.indicator_label(data, name)[0].split(" — ")[0].replace(" (%)", "")
+            out.append((f"{label} theo xã ({where})", charts.png_bytes(fig, dpi=200)))
+    return out
+
+
+SUBMISSIONS_TITLE = "Tình hình báo cáo của UBND cấp xã"
+
+
+def submission_lines(data: ReportData) -> list[narrative.Paragraph]:
+    """A roll-up's communes by submission status: on time, late, with figures of unknown date, missing."""
+    communes = getattr(data, "communes", None) or []
+    deadline = next((c.deadline for c in communes if c.deadline), None) or data.period.get("deadline")
+    reported = [c for c in communes if c.data is not None]
+    head = (f"Hạn nộp báo cáo {periods.name(data.key)} của UBND cấp xã: ngày {fmt.date(deadline)}. "
+            if deadline else "")
+    lines = [narrative.Paragraph(f"{head}Đã nhận báo cáo (gói số liệu) của {len(reported)}/{len(communes)} "
+                                 "UBND cấp xã, cụ thể:")]
+    groups = [("dung_han", "Nộp đúng hạn"), ("tre_han", "Nộp muộn"),
+              ("khong_ro", "Đã có số liệu, chưa rõ ngày nộp"), ("chua_nop", "Chưa nộp")]
+    shown = [(k, t) for k, t in groups if k != "khong_ro" or any(c.status == k for c in communes)]
+    for i, (status, words) in enumerate(shown):
+        these = [c for c in communes if c.status == status]
+        names = ", ".join(c.name + (f" (ngày {fmt.date(c.submitted_at[:10])})" if status == "tre_han"
+                                    and c.submitted_at else "") for c in these)
+        end = "." if i == len(shown) - 1 else ";"
+        lines.append(narrative.Paragraph(f"**{words}: {len(these)} xã**" + (f": {names}" if names else "") + end,
+                                         "- "))
+    return lines
+
+
+def _submissions(b: _Body, data: ReportData) -> None:
+    number = 1 + sum(1 for s in outline() if s["key"].startswith("I.") and s.get("level", 2) == 2)
+    b.p(X.run(f"{number}. {SUBMISSIONS_TITLE}", BODY, bold=True), **{**BODY_FMT, "keep_next": True}, outline=1)
+    for par in submission_lines(data):
+        b.p(_runs(par), **BODY_FMT)
+
+
 def _sections(b: _Body, data: ReportData, charts: bool, charts_explicit: bool) -> None:
     charts_done = not charts
     for s in outline():
         key, level = s["key"], s.get("level", 2)
+        if key == "II" and getattr(data, "communes", None):  # the communes' reports close section I
+            _submissions(b, data)
         title = data.section_title(key) if level else ""
         if title:
             if level == 1:
@@ -290,14 +380,13 @@ def _closing(b: _Body, data: ReportData) -> None:
     lines = recipients(data)
     left += "".join(X.para(X.run(r, RECIPIENTS), align="left") for r in lines)
     center = dict(align="center")
-    capacity = (data.unit.get("signing_capacity") or "").strip().upper()
-    title = (data.unit.get("signer_title") or "").strip().upper()
+    capacity, title, name = signer(data)
     right = ""
     if capacity:
         right += X.para(X.run(capacity, BODY, bold=True), **center)
     right += X.para(X.run(title, BODY, bold=True), **center)
     right += X.para(size=BODY, line=1700, line_rule="exact", **center)  # ~3 cm for signature and seal
-    right += X.para(X.run(data.unit.get("signer_name") or "", BODY, bold=True), **center)
+    right += X.para(X.run(name, BODY, bold=True), **center)
     b.paragraphs += 1 + len(lines) + 4
     b.cells += 2
     b.p(size=BODY, after=0)

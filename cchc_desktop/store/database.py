@@ -535,9 +535,13 @@ class Store:
         return p
 
     def create_period(self, unit_code: str, code: str, carry_from: int | None = None, **fields) -> dict:
-        """A new period with default window; `carry_from` copies text, fields and settings, not figures."""
+        """A new period with default window; `carry_from` copies text, fields and settings, not figures.
+
+        Without `carry_from`, an upper level's (huyện/tỉnh) period starts from the consolidated
+        report's default texts (templates.upper_narratives): the one importing packages makes
+        has text to export. A commune's first texts come from templates.setup_unit."""
         key = periods.parse_code(code)
-        self.unit(unit_code)
+        unit = self.unit(unit_code)
         start, end = periods.default_window(key)
         record = {
             "unit_code": unit_code,
@@ -570,6 +574,12 @@ class Store:
                     [pid, src["id"]],
                 )
                 # Notes that describe a row (not a figure) carry over; values do not.
+            elif unit["kind"] in ("huyen", "tinh"):
+                from cchc_desktop import templates
+
+                self.db["narratives"].insert_all(
+                    [{"period_id": pid, "section": k, "title": t["title"], "text": t["text"]}
+                     for k, t in templates.upper_narratives().items()])
             self._audit("period", None, code, period_id=pid, unit_code=unit_code)
         return self.period(pid)
 
