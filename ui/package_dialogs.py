@@ -444,11 +444,12 @@ class ImportPackagesDialog(QDialog):
 class RollupDialog(QDialog):
     """The consolidated figures of the upper level for one period."""
 
-    def __init__(self, store, upper_code: str, period_code: str, parent=None, run_task=None):
+    def __init__(self, store, upper_code: str, period_code: str, parent=None, run_task=None, ctx=None):
         super().__init__(parent)
         self.store = store
         self.upper_code = upper_code
         self.run_task = run_task
+        self.ctx = ctx  # the window's context: the Word export's charts choice is remembered through it
         self.rollup: aggregate.RollUp | None = None
         self.setWindowTitle("Tổng hợp số liệu")
         self.resize(1100, 700)
@@ -641,12 +642,29 @@ class RollupDialog(QDialog):
             f.setBold(True)
             t.item(len(rows), c).setFont(f)
 
+    def ask_charts(self) -> bool | None:
+        """The commune export's options dialog (Kèm biểu đồ hồ sơ một cửa), its choice remembered
+        per period kind in the upper unit's settings; None when cancelled."""
+        from ui import export_word
+
+        r = self.rollup
+        unit = self.store.unit(r.upper["code"])
+        period_kind = r.data.period["kind"]
+        charts = export_word.ask_options(self, r.data, export_word.remembered_charts(unit, period_kind))
+        if charts is not None and self.ctx is not None:
+            export_word.remember_charts(self.ctx, unit, period_kind, charts)
+        return charts
+
     def export(self, kind: str) -> str | None:
         r = self.rollup
         if r is None:
             return None
         base = f"tong-hop_{r.upper['code']}_{r.period_code}"
+        charts = False
         if kind == "docx":
+            charts = self.ask_charts()
+            if charts is None:
+                return None
             path = ask_save_path(self, "Xuất báo cáo tổng hợp ra Word", base + ".docx", "Tài liệu Word (*.docx)")
         else:
             path = ask_save_path(self, "Xuất phụ lục tổng hợp ra Excel", base + ".xlsx", "Bảng tính Excel (*.xlsx)")
@@ -659,7 +677,7 @@ class RollupDialog(QDialog):
             if kind == "docx":
                 from cchc_desktop.exporting import docx_report
 
-                return docx_report.write(data, Path(path), charts=False)
+                return docx_report.write(data, Path(path), charts=charts)
             return aggregate.write_xlsx(r, Path(path), compare=compare)
 
         def done(out):
@@ -810,7 +828,7 @@ class PackageFeature(QObject):
                 self.window.info("Chưa có số liệu của xã nào. Hãy nhập các gói nộp trước.")
                 return None
             code = codes[0]
-        dlg = RollupDialog(ctx.store, unit["code"], code, self.window, run_task=self.window.run_task)
+        dlg = RollupDialog(ctx.store, unit["code"], code, self.window, run_task=self.window.run_task, ctx=ctx)
         self.last_dialog = dlg
         dlg.open()
         return dlg

@@ -390,3 +390,63 @@ def test_a_package_for_a_file_open_in_another_window_says_how_to_import(qapp, tm
     kind, text = no_dialogs[-1]
     assert kind == "info" and "đang được mở" in text
     assert a.name in text and "Nhập gói của đơn vị cấp dưới" in text
+
+
+def test_rollup_word_export_asks_for_the_charts_like_a_communes(qtbot, upper, packages, monkeypatch, tmp_path,
+                                                                no_dialogs):
+    """The options dialog of Xuất Word (ui/export_word.py) decides the charts; on: the dossier
+    charts and the per-commune ones (theo-xa) are in the file, off: none; cancelled: nothing."""
+    import docx
+
+    from ui import export_word
+
+    if not pkg.documents_available():
+        pytest.skip("the Word exporter is not there")
+    a, b, _ = packages
+    ip.import_packages(upper, [a, b])
+    dlg = pd.RollupDialog(upper, "huyen-thanh-mien", PERIOD)
+    qtbot.addWidget(dlg)
+    asked = []
+    answers = iter([True, False, None])
+
+    def ask(parent, data, charts):
+        asked.append((parent, data.text_value("don_vi.ten"), charts))
+        return next(answers)
+
+    monkeypatch.setattr(export_word, "ask_options", ask)
+    target = {"path": tmp_path / "on.docx"}
+    monkeypatch.setattr(pd, "ask_save_path", lambda *a: str(target["path"]))
+    dlg.export("docx")
+    assert asked[0] == (dlg, "huyện Thanh Miện", True)  # the annual report: on by default
+    on = docx.Document(str(tmp_path / "on.docx"))
+    captions = [p.text for p in on.paragraphs if p.text.startswith("Biểu đồ ")]
+    assert len(on.inline_shapes) == 4 and len(captions) == 4
+    assert "theo xã (huyện Thanh Miện, năm 2023)" in captions[2]
+    target["path"] = tmp_path / "off.docx"
+    dlg.export("docx")
+    assert len(docx.Document(str(tmp_path / "off.docx")).inline_shapes) == 0
+    target["path"] = tmp_path / "cancelled.docx"
+    assert dlg.export("docx") is None and not target["path"].exists()
+
+
+def test_rollup_from_the_window_remembers_the_charts_choice(qtbot, upper, packages, monkeypatch, tmp_path,
+                                                            no_dialogs):
+    from ui import export_word
+    from ui.context import AppContext
+    from ui.main_window import MainWindow
+
+    a, b, _ = packages
+    ip.import_packages(upper, [a, b])
+    ctx = AppContext(upper, "huyen-thanh-mien", pd.upper_period_id(upper))
+    w = MainWindow(ctx, install_features=False)
+    qtbot.addWidget(w)
+    feature = pd.install(w)
+    dlg = feature.show_rollup()
+    defaults = []
+    monkeypatch.setattr(export_word, "ask_options", lambda p, d, charts: defaults.append(charts) or False)
+    monkeypatch.setattr(pd, "ask_save_path", lambda *a: None)  # the save dialog cancelled
+    dlg.export("docx")
+    dlg.export("docx")
+    assert defaults == [True, False]  # the second time, the choice made the first time
+    assert upper.unit("huyen-thanh-mien")["settings"][export_word.SETTINGS_KEY] == {"NAM": False}
+    dlg.close()
