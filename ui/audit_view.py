@@ -269,6 +269,19 @@ class AuditDialog(QDialog):
         self.count_label.setText("Chưa có thay đổi nào." if n == 0 else f"{n} thay đổi, mới nhất ở trên.")
 
 
+def exec_row_menu(view, event) -> bool:
+    """Show `view.context_menu(index)` (a row's menu, e.g. its history) at a context-menu event;
+    False when the row has none (the caller then does Qt's default)."""
+    index = view.indexAt(event.pos())
+    menu = view.context_menu(index)
+    if menu is None:
+        return False
+    view.setCurrentIndex(index)
+    menu.exec(event.globalPos())
+    menu.deleteLater()
+    return True
+
+
 def open_history(ctx, target: str | None = None, parent=None) -> AuditDialog:
     """Open (not modal to the caller's code) the audit trail of ctx's period, or of `target`."""
     dlg = AuditDialog(ctx, target, parent)

@@ -512,13 +512,10 @@ class DossierTableView(QTableView):
         return open_history(model.ctx, field_target(model.agency, field), self.window())
 
     def contextMenuEvent(self, e):  # noqa: N802
-        index = self.indexAt(e.pos())
-        menu = self.context_menu(index)
-        if menu is None:
-            return super().contextMenuEvent(e)
-        self.setCurrentIndex(index)
-        menu.exec(e.globalPos())
-        menu.deleteLater()
+        from ui.audit_view import exec_row_menu
+
+        if not exec_row_menu(self, e):
+            super().contextMenuEvent(e)
 
     def currentChanged(self, current, previous):  # noqa: N802
         super().currentChanged(current, previous)

@@ -461,13 +461,10 @@ class IndicatorTable(QTableView):
         return open_history(self.model().ctx, row_target(code), self.window())
 
     def contextMenuEvent(self, event):  # noqa: N802
-        index = self.indexAt(event.pos())
-        menu = self.context_menu(index)
-        if menu is None:
-            return super().contextMenuEvent(event)
-        self.setCurrentIndex(index)
-        menu.exec(event.globalPos())
-        menu.deleteLater()
+        from ui.audit_view import exec_row_menu
+
+        if not exec_row_menu(self, event):
+            super().contextMenuEvent(event)
 
     def reopen_later(self, index) -> None:
         def reopen():

@@ -340,3 +340,25 @@ def test_history_of_one_dossier_field(ctx):
     rows = ctx.store.history(pid)
     mine = [r["target"] for r in rows if matches(field_target("ubnd", "Hộ tịch"), r)]
     assert sorted(mine) == ["dossier:ubnd:Hộ tịch:truc_tuyen", "field:ubnd"]
+
+
+def test_right_click_on_an_indicator_row_shows_the_history_entry(ctx, qtbot, monkeypatch):
+    from ui.indicator_form import IndicatorTable, IndicatorTableModel
+    from PySide6.QtGui import QContextMenuEvent  # not one of the window's names in ui.qt
+
+    from ui.qt import QApplication, QMenu
+
+    shown = []
+    monkeypatch.setattr(QMenu, "exec", lambda self, *a: shown.append([x.text() for x in self.actions()]))
+    model = IndicatorTableModel(ctx, "I", "BM1")
+    table = IndicatorTable(model)
+    qtbot.addWidget(table)
+    table.resize(900, 500)
+    table.show()
+    qtbot.waitExposed(table)
+    r = model.row_of("BM1/1")
+    pos = table.visualRect(model.index(r, 1)).center()
+    QApplication.sendEvent(table.viewport(), QContextMenuEvent(QContextMenuEvent.Reason.Mouse, pos,
+                                                               table.viewport().mapToGlobal(pos)))
+    assert shown == [["Xem lịch sử thay đổi"]]
+    assert table.currentIndex().row() == r
