@@ -216,14 +216,14 @@ def run(db_path: str | None, screenshot_dir: str | None = None, quit_after_show:
     from ui.main_window import MainWindow
     from ui.qt import QTimer
 
-    guard = single_instance.claim(db_path)  # None: the default file, keyed without computing its path
-    if guard is None:  # another window has this file open; it was asked to come forward
+    # None: another window has this file open (the default file is keyed without computing its path)
+    guard = single_instance.claim(db_path, package=open_package)
+    if guard is None:  # that window was asked to come forward, and to open the package's import preview
+        if open_package:
+            return 0
         from ui import messages
 
-        text = single_instance.ALREADY_OPEN.format(name=Path(db_path).name if db_path else "cchc.sqlite")
-        if open_package:
-            text += "\n\n" + PACKAGE_IN_OTHER_WINDOW.format(name=Path(open_package).name)
-        messages.info(None, text)
+        messages.info(None, single_instance.ALREADY_OPEN.format(name=Path(db_path).name if db_path else "cchc.sqlite"))
         return 0
     window = MainWindow()
     window.resize(*_window_size())

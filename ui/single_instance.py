@@ -5,7 +5,12 @@ makes the second start friendly. The first instance listens on a QLocalServer wh
 derived from the data file's full path; a second instance on the same file connects, asks it
 to come forward (`raise_`, `activateWindow`, where the OS allows) and exits with a message.
 
-    guard = single_instance.claim(path)   # None: another window has the file, it was asked to come forward
+A double-clicked package (`gui --open-package FILE.cchc`) while a window has the file open: the
+second instance sends the package's path along and exits without a message; the window comes
+forward and opens its import preview (Công cụ → Nhập gói của đơn vị cấp dưới… with the file
+chosen). A path that arrives before the window is ready waits for `attach`.
+
+    guard = single_instance.claim(path, package=FILE)  # None: another window has the file (and the package)
     ...
     guard.attach(window)                  # once the window exists
 """
@@ -22,6 +27,7 @@ ALREADY_OPEN = (
     "trước. Hãy làm việc trên cửa sổ đó (hai cửa sổ cùng ghi một tệp sẽ dễ ghi đè lên nhau)."
 )
 _HELLO = b"cchc-activate\n"
+_PACKAGE = b"cchc-open-package\t"  # + the package's absolute path in UTF-8 + "\n"
 
 
 def server_name(data_path: str | Path | None) -> str:
@@ -49,12 +55,15 @@ class InstanceGuard(QObject):
     """Held by the first instance while its window is open."""
 
     activate_requested = Signal()
+    package_requested = Signal(str)
 
     def __init__(self, server: QLocalServer | None, name: str):
         super().__init__()
         self.name = name
         self.server = server
         self._window = None
+        self._pending: list[str] = []  # packages handed over before the window was attached
+        self.package_requested.connect(self._on_package)
         if server is not None:
             server.setParent(self)
             server.newConnection.connect(self._on_connection)
@@ -62,16 +71,39 @@ class InstanceGuard(QObject):
     def _on_connection(self) -> None:
         while self.server is not None and self.server.hasPendingConnections():
             sock = self.server.nextPendingConnection()
-            if sock.bytesAvailable() or sock.waitForReadyRead(500):
-                if _HELLO.strip() in bytes(sock.readAll()):
-                    self.activate_requested.emit()
+            message = b""
+            # One message a connection: read until the other start hangs up (it does once written).
+            while (sock.bytesAvailable() or sock.waitForReadyRead(500)) and len(message) < 65536:
+                message += bytes(sock.readAll())
             sock.disconnectFromServer()
             sock.deleteLater()
+            lines = message.split(b"\n")
+            if _HELLO.strip() in lines:
+                self.activate_requested.emit()
+            for line in lines:
+                if line.startswith(_PACKAGE):
+                    path = line[len(_PACKAGE):].decode("utf-8", "replace").strip()
+                    if path:
+                        self.package_requested.emit(path)
 
     def attach(self, window) -> None:
-        """Bring `window` forward whenever another start on the same file asks for it."""
+        """Bring `window` forward whenever another start on the same file asks for it, and open
+        the import preview of a package it hands over (one that came before now, too)."""
         self._window = window
         self.activate_requested.connect(lambda: bring_forward(window))
+        pending, self._pending = self._pending, []
+        for path in pending:
+            self._on_package(path)
+
+    def _on_package(self, path: str) -> None:
+        if self._window is None:
+            self._pending.append(path)
+            return
+        from ui.qt import QTimer
+
+        window = self._window
+        # After this slot returns: the preview is a modal dialog with its own event loop.
+        QTimer.singleShot(0, lambda: open_package(window, path))
 
     def close(self) -> None:
         if self.server is not None:
@@ -89,13 +121,26 @@ def bring_forward(window) -> None:
     window.activateWindow()
 
 
-def claim(data_path: str | Path | None, timeout_ms: int = 800) -> InstanceGuard | None:
-    """Become the instance for this file, or (None) ask the one that is to come forward."""
+def open_package(window, path: str):
+    """The window's package import with `path` chosen (ui.app.show_package_import)."""
+    from ui.app import show_package_import
+
+    bring_forward(window)
+    return show_package_import(window, path)
+
+
+def claim(data_path: str | Path | None, timeout_ms: int = 800, package: str | Path | None = None
+          ) -> InstanceGuard | None:
+    """Become the instance for this file, or (None) ask the one that is to come forward and,
+    with `package`, to open that package's import preview."""
     name = server_name(data_path)
     sock = QLocalSocket()
     sock.connectToServer(name)
     if sock.waitForConnected(timeout_ms):
-        sock.write(_HELLO)
+        message = _HELLO
+        if package:
+            message += _PACKAGE + str(Path(package).absolute()).encode("utf-8") + b"\n"
+        sock.write(message)
         sock.flush()
         sock.waitForBytesWritten(timeout_ms)
         sock.disconnectFromServer()

@@ -215,7 +215,8 @@ def test_new_empty_file_becomes_the_upper_level(qtbot, upper, packages, monkeypa
     assert period["unit_code"] == "huyen-thanh-mien" and period["code"] == PERIOD
 
 
-def test_window_over_the_upper_file_shows_the_rollup(qtbot, upper, packages, no_dialogs):
+def _upper_window(qtbot, upper, packages):
+    """A window over the district's file holding two communes, with the package feature."""
     from ui.context import AppContext
     from ui.main_window import MainWindow
 
@@ -224,7 +225,11 @@ def test_window_over_the_upper_file_shows_the_rollup(qtbot, upper, packages, no_
     ctx = AppContext(upper, "huyen-thanh-mien", pd.upper_period_id(upper))
     w = MainWindow(ctx, install_features=False)
     qtbot.addWidget(w)
-    feature = pd.install(w)
+    return w, pd.install(w)
+
+
+def test_window_over_the_upper_file_shows_the_rollup(qtbot, upper, packages, no_dialogs):
+    _w, feature = _upper_window(qtbot, upper, packages)
     dlg = feature.show_rollup()
     assert isinstance(dlg, pd.RollupDialog)
     assert len(dlg.rollup.reported) == 2
@@ -376,21 +381,59 @@ def test_double_clicked_package_opens_the_import_preview_in_the_window(qapp, tmp
         store.close()
 
 
-def test_a_package_for_a_file_open_in_another_window_says_how_to_import(qapp, tmp_path, packages, no_dialogs):
+def test_a_package_double_clicked_while_the_file_is_open_goes_to_that_window(qapp, qtbot, tmp_path, packages,
+                                                                          no_dialogs):
+    """`gui --open-package` on a file another window has open: the second start hands the path over
+    and exits without a message; the path waits until the first start's window is attached."""
     from ui import single_instance
     from ui.app import run
+    from ui.qt import QMainWindow
 
     a, _, _ = packages
     db = tmp_path / "huyen.sqlite"
-    guard = single_instance.claim(str(db))  # the first window
+    guard = single_instance.claim(str(db))  # the first start, its window not attached yet
     try:
-        assert run(str(db), open_package=str(a)) == 0
+        with qtbot.waitSignal(guard.package_requested, timeout=5000) as got:
+            assert run(str(db), open_package=str(a)) == 0
+        assert got.args == [str(a.absolute())]
+        assert no_dialogs == []  # no message box: the first window shows the preview
+        opened = []
+        win = QMainWindow()
+        qtbot.addWidget(win)
+        win.package_feature = type("F", (), {"import_packages": lambda self, paths: opened.append(paths)})()
+        win.show()
+        win.showMinimized()
+        guard.attach(win)
+        qtbot.waitUntil(lambda: opened == [[str(a.absolute())]], timeout=5000)
+        assert not win.isMinimized()
     finally:
         guard.close()
-    kind, text = no_dialogs[-1]
-    assert kind == "info" and "đang được mở" in text
-    assert a.name in text and "Nhập gói của đơn vị cấp dưới" in text
 
+
+def test_the_running_window_opens_the_import_preview_of_a_handed_over_package(qtbot, upper, packages,
+                                                                             no_dialogs):
+    """Two instances in one process: the second's package opens in the first's window."""
+    from ui import single_instance
+
+    _a, b, _ = packages
+    w, feature = _upper_window(qtbot, upper, packages)
+    path = upper.path
+    first = single_instance.claim(path)
+    try:
+        first.attach(w)
+        assert single_instance.claim(path, package=b) is None
+        qtbot.waitUntil(lambda: isinstance(feature.last_dialog, pd.ImportPackagesDialog), timeout=5000)
+        dlg = feature.last_dialog
+        assert [p.name for p in dlg.paths] == [b.name]
+        assert dlg.table.item(0, 6).text() == ip.STATUS_LABELS["same"]  # imported already by _upper_window
+        dlg.close()
+        # A plain second start on the file only brings the window forward.
+        feature.last_dialog = None
+        with qtbot.waitSignal(first.activate_requested, timeout=5000):
+            assert single_instance.claim(path) is None
+        assert feature.last_dialog is None
+    finally:
+        first.close()
 
 def test_rollup_word_export_asks_for_the_charts_like_a_communes(qtbot, upper, packages, monkeypatch, tmp_path,
                                                                 no_dialogs):
@@ -432,15 +475,8 @@ def test_rollup_word_export_asks_for_the_charts_like_a_communes(qtbot, upper, pa
 def test_rollup_from_the_window_remembers_the_charts_choice(qtbot, upper, packages, monkeypatch, tmp_path,
                                                             no_dialogs):
     from ui import export_word
-    from ui.context import AppContext
-    from ui.main_window import MainWindow
 
-    a, b, _ = packages
-    ip.import_packages(upper, [a, b])
-    ctx = AppContext(upper, "huyen-thanh-mien", pd.upper_period_id(upper))
-    w = MainWindow(ctx, install_features=False)
-    qtbot.addWidget(w)
-    feature = pd.install(w)
+    _w, feature = _upper_window(qtbot, upper, packages)
     dlg = feature.show_rollup()
     defaults = []
     monkeypatch.setattr(export_word, "ask_options", lambda p, d, charts: defaults.append(charts) or False)
