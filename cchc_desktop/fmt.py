@@ -37,6 +37,20 @@ def number(value: Number | None, decimals: int = 0, strip_zeros: bool = True) ->
     return sign + _group(whole) + ("," + frac if frac else "")
 
 
+PERCENT_STEP = Decimal("0.1")
+
+
+def round_percent(value: Number | None) -> Decimal | None:
+    """A percentage to one decimal, half up as the seed and `percent()` write it: 0,25 → 0,3; 0,75 → 0,8.
+
+    Every stored or computed percentage goes through here (Python's round() and Decimal's
+    default are half-even: 0,25 → 0,2), so a value and its text always agree.
+    """
+    if value is None:
+        return None
+    return Decimal(str(value)).quantize(PERCENT_STEP, rounding=ROUND_HALF_UP)
+
+
 def percent(value: Number | None, with_sign: bool = False) -> str:
     """One decimal, `,0` dropped: `97.58` → `97,6`, `100.0` → `100`; with_sign adds ` %`."""
     if value is None:

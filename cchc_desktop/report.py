@@ -144,7 +144,7 @@ def evaluate(cat: Catalogue, raw: dict[str, dict], tables: dict[str, dossiers.Ag
         row = cat.rows_by_code[code]
         v = formula.evaluate(row.formula, resolve)
         if v is not None and (row.kind == "percent" or row.unit == "%"):
-            v = v.quantize(Decimal("0.1"))
+            v = fmt.round_percent(v)
         values[code] = v
     return values
 
