@@ -6,9 +6,12 @@ absolute (`[BM1/2.1]`) so every consumer sees one naming.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import tomllib
-from dataclasses import dataclass, field
+import unicodedata
+from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -27,8 +30,34 @@ AGGREGATIONS = ("cong", "lon_nhat", "trung_binh", "khong")
 DEFAULT_FILE = "hai-duong-2023.toml"
 
 
+LABEL_WIDTH = 48  # characters of a label in a message before it is cut with "…"
+
+
 class CatalogueError(UserError):
     pass
+
+
+def shorten(text: str, width: int = LABEL_WIDTH) -> str:
+    """`text` cut at a word to at most `width` characters, with "…" when cut."""
+    text = " ".join(str(text).split())
+    if len(text) <= width:
+        return text
+    cut = text[: width - 1]
+    if " " in cut[width // 2:]:
+        cut = cut[: cut.rfind(" ")]
+    if cut.count("(") > cut.count(")") and cut.rfind("(") > width // 3:  # no half parenthesis
+        cut = cut[: cut.rfind("(")]
+    return cut.rstrip(" ,;:.-–(") + "…"
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFC", " ".join(str(text).split())).casefold()
+
+
+def _bare(text: str) -> str:
+    """Without Vietnamese diacritics: `Chưa có` → `chua co`."""
+    decomposed = unicodedata.normalize("NFD", _fold(text).replace("đ", "d"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 @dataclass
@@ -42,7 +71,7 @@ class Row:
     italic: bool = False
     formula: str | None = None  # absolute references
     choices: tuple[tuple[int, str], ...] = ()
-    tong_hop: str | None = None  # one of AGGREGATIONS; None: as the kind implies (counts, money summed)
+    form_name: str = ""  # "Biểu mẫu 3" (the form's heading, else its title)
 
     @property
     def number(self) -> str:
@@ -68,6 +97,41 @@ class Row:
     def depth(self) -> int:
         return self.number.count(".")
 
+    @property
+    def place(self) -> str:
+        """Where the row is, in words: `Biểu mẫu 3, dòng 3.3.1`."""
+        return f"{self.form_name or self.form}, dòng {self.number}"
+
+    def describe(self, width: int = LABEL_WIDTH) -> str:
+        """The row by its place and label: `Biểu mẫu 3, dòng 3.3.1 «Số hồ sơ đã giải quyết»`."""
+        return f"{self.place} «{shorten(self.label, width)}»"
+
+    def expected(self) -> str:
+        """What to type, with an example, as error messages end."""
+        if self.kind == "choice":
+            c, lab = self.choices[0]
+            return f"hãy nhập mã hoặc tên lựa chọn, ví dụ {c} hoặc {lab}"
+        if self.kind == "percent":
+            return "hãy nhập tỷ lệ từ 0 đến 100, ví dụ 97,6"
+        if self.kind == "money":
+            return f"hãy nhập số tiền ({self.unit or 'đồng'}) không âm, tối đa 3 chữ số thập phân, ví dụ 3.523,681"
+        return "hãy nhập số nguyên không âm, ví dụ 12"
+
+    def _allowed(self) -> str:
+        return "; ".join(f"{lab} = {c}" for c, lab in self.choices)
+
+    def _invalid(self, what: str) -> InvalidValue:
+        return InvalidValue(f"{self.place}: {what}, {self.expected()}.")
+
+    def choice_code(self, text: str) -> Decimal | None:
+        """A choice typed by its label (`Có`, `có`, `3 cap`) → its code; None when no label matches."""
+        key = _fold(text)
+        for fold in (_fold, _bare):
+            hits = {c for c, lab in self.choices if fold(lab) == fold(key)}
+            if len(hits) == 1:
+                return Decimal(hits.pop())
+        return None
+
     def choice_label(self, code) -> str:
         for c, lab in self.choices:
             if code is not None and Decimal(c) == Decimal(code):
@@ -82,31 +146,44 @@ class Row:
             return None
         if self.kind == "text":
             return str(text).strip()
-        if self.kind == "group" or self.derived:
-            raise InvalidValue(f"Chỉ tiêu {self.stt} được tính tự động, không nhập tay.")
+        if self.kind == "group":
+            raise InvalidValue(f"{self.place}: là dòng tiêu đề, không có giá trị; hãy nhập ở các dòng bên dưới.")
+        if self.derived:
+            raise InvalidValue(f"{self.place}: được tính tự động từ các dòng khác, không nhập tay; "
+                               "hãy nhập các dòng mà nó được tính từ đó.")
         if isinstance(text, (int, float, Decimal)) and not isinstance(text, bool):
             d = Decimal(str(text))
             if not d.is_finite():
-                raise InvalidValue(f"Giá trị của chỉ tiêu {self.stt} không hợp lệ.")
+                raise self._invalid("giá trị không hợp lệ")
         else:
-            d = fmt.parse_number(str(text))
+            if self.kind == "choice":
+                code = self.choice_code(str(text))
+                if code is not None:
+                    return code
+            try:
+                d = fmt.parse_number(str(text))
+            except InvalidValue as e:
+                typed = f"“{shorten(str(text).strip(), 20)}”"
+                if "quá lớn" in str(e):
+                    raise self._invalid(f"{typed} quá lớn") from None
+                if self.kind == "choice":
+                    raise self._invalid(f"{typed} không phải mã hay tên lựa chọn nào (chỉ nhận {self._allowed()})") from None
+                raise self._invalid(f"{typed} không phải là một con số") from None
         if self.kind == "choice":
             for c, lab in self.choices:
                 if Decimal(c) == d:
                     return Decimal(c)
-            allowed = "; ".join(f"{lab} = {c}" for c, lab in self.choices)
-            raise InvalidValue(f"Chỉ tiêu {self.stt} chỉ nhận các mã: {allowed}.")
+            raise self._invalid(f"không có mã {fmt.number(d, 3)} (chỉ nhận {self._allowed()})")
         if d < 0:
-            raise InvalidValue(f"Chỉ tiêu {self.stt} không được âm.")
+            raise self._invalid(f"không được âm ({fmt.number(d, 3)})")
         if self.kind == "count" and d != d.to_integral_value():
-            raise InvalidValue(f"Chỉ tiêu {self.stt} là số đếm ({self.unit or 'số lượng'}): hãy nhập số nguyên.")
+            raise self._invalid(f"phải là số nguyên, không nhận {fmt.number(d, 3)}")
         if self.kind == "percent":
             if d > 100:
-                raise InvalidValue(f"Tỷ lệ ở chỉ tiêu {self.stt} phải từ 0 đến 100.")
-            if d != d.quantize(Decimal("0.1")):
-                d = d.quantize(Decimal("0.1"))
+                raise self._invalid(f"tỷ lệ {fmt.number(d, 3)} % vượt quá 100")
+            d = fmt.round_percent(d)
         if self.kind == "money" and d != d.quantize(Decimal("0.001")):
-            raise InvalidValue(f"Chỉ tiêu {self.stt} ({self.unit}) chỉ nhận tối đa 3 chữ số thập phân.")
+            raise self._invalid(f"{fmt.number(d, 6)} có quá 3 chữ số thập phân")
         return d
 
     def format(self, value) -> str:
@@ -190,6 +267,16 @@ class Catalogue:
     def rows_in_section(self, section: str) -> list[Row]:
         return [r for r in self.rows() if r.section == section]
 
+    @property
+    def fingerprint(self) -> str:
+        """A digest of what the catalogue says (forms, rows, formulas, rules), not of how the
+        TOML is written: comments, spacing and key order do not change it, a label does.
+        Two files with one version and different fingerprints are two catalogues."""
+        content = {"version": self.version, "name": self.name,
+                   "forms": [asdict(f) for f in self.forms], "rules": [asdict(r) for r in self.rules]}
+        text = json.dumps(content, ensure_ascii=False, sort_keys=True, default=str)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
 
 _REL = re.compile(r"\[\s*([0-9][0-9.]*)\s*\]")
 
@@ -246,6 +333,7 @@ def parse_text(text: str, source: str = "danh mục") -> Catalogue:
                     italic=bool(rd.get("italic", False)),
                     formula=_absolute(rd["formula"], f.code) if rd.get("formula") else None,
                     choices=tuple((int(c["code"]), str(c["label"])) for c in rd.get("choices", [])),
+                    form_name=f.heading or f.title,
                 )
                 row.tong_hop = _aggregation(rd, row, source)
                 if kind == "choice" and not row.choices:

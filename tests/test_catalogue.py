@@ -65,3 +65,46 @@ def test_a_version_keeps_the_content_it_was_first_stored_with(tmp_path):
     store = open_store(tmp_path / "x.sqlite", MINI)
     assert store.catalogue("TEST-1").row("A/1").label == "Tỷ lệ hoàn thành"
     store.close()
+
+
+def test_the_fingerprint_follows_content_not_layout():
+    text = MINI.read_text(encoding="utf-8")
+    base = catalogue.parse_text(text).fingerprint
+    relaid = "# một chú thích\n" + text.replace('label = "Tỷ lệ hoàn thành"', 'label   =   "Tỷ lệ hoàn thành"  # sửa')
+    assert catalogue.parse_text(relaid).fingerprint == base
+    for old, new in (('"Tỷ lệ hoàn thành"', '"Nhãn đã sửa"'), ('"pct([1.2], [1.1])"', '"pct([1.1], [1.2])"'),
+                     ('op = "<="', 'op = "<"'), ('unit = "Triệu đồng"', 'unit = "Đồng"')):
+        assert old in text
+        assert catalogue.parse_text(text.replace(old, new, 1)).fingerprint != base, new
+    assert catalogue.default().fingerprint != base
+
+
+@pytest.mark.parametrize("code,typed,needle", [
+    ("BM1/1", "-3", "Biểu mẫu 1, dòng 1: không được âm (-3), hãy nhập số nguyên không âm, ví dụ 12."),
+    ("BM1/1", "2,5", "Biểu mẫu 1, dòng 1: phải là số nguyên, không nhận 2,5, hãy nhập số nguyên không âm, ví dụ 12."),
+    ("BM1/1", "abc", "Biểu mẫu 1, dòng 1: “abc” không phải là một con số, hãy nhập"),
+    ("BM1/1", "1e9999", "Biểu mẫu 1, dòng 1: “1e9999” không phải là một con số"),
+    ("BM1/1", "10000000000000000", "quá lớn"),
+    ("BM4/2.5", "120", "Biểu mẫu 4, dòng 2.5: tỷ lệ 120 % vượt quá 100, hãy nhập tỷ lệ từ 0 đến 100, ví dụ 97,6."),
+    ("BM6/1.2", "1,23456", "Biểu mẫu 6, dòng 1.2: 1,23456 có quá 3 chữ số thập phân, hãy nhập số tiền (Triệu đồng)"),
+    ("BM1/5", "7", "Biểu mẫu 1, dòng 5: không có mã 7 (chỉ nhận Có = 1; Không = 0), hãy nhập mã hoặc tên"),
+    ("BM1/5", "Hông", "“Hông” không phải mã hay tên lựa chọn nào (chỉ nhận Có = 1; Không = 0)"),
+    ("BM1/2", "5", "Biểu mẫu 1, dòng 2: được tính tự động"),
+    ("TT/4", "-1", "Số liệu khác nêu trong báo cáo, dòng 4: không được âm"),
+])
+def test_value_errors_say_where_what_and_what_to_do(code, typed, needle):
+    from cchc_desktop.errors import InvalidValue
+
+    with pytest.raises(InvalidValue) as e:
+        catalogue.default().row(code).parse(typed)
+    assert needle in str(e.value)
+    assert "Chỉ tiêu" not in str(e.value) and code not in str(e.value)
+
+
+@pytest.mark.parametrize("code,typed,stored", [
+    ("BM1/5", "Có", 1), ("BM1/5", "có", 1), ("BM1/5", "KHÔNG", 0), ("BM1/5", "khong", 0), ("BM1/5", "1", 1),
+    ("BM7/2", "3 cấp", 2), ("BM7/2", "3 cap", 2), ("BM7/2", "chưa  có", 0), ("BM7/4", "Đang làm", 1),
+    ("BM7/4", "dang lam", 1),
+])
+def test_a_coded_choice_is_typed_by_code_or_label(code, typed, stored):
+    assert catalogue.default().row(code).parse(typed) == stored
