@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from cchc_desktop import dossiers, fmt, formula, narrative
-from cchc_desktop.catalogue import SEVERITIES, Rule
+from cchc_desktop.catalogue import SEVERITIES, Rule, shorten
 from cchc_desktop.report import ReportData, outline
 
 _OPS = {"=": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
@@ -62,12 +62,30 @@ def check_rule(rule: Rule, data: ReportData) -> Finding | None:
     target, section = _target_of([rule.left, rule.right], data)
     if left is None or right is None:
         if rule.missing == "fail":
-            return Finding(rule.severity, rule.message + " (thiếu số liệu)", target, rule.id, section)
+            blank = [n for n in formula.refs(rule.left) + formula.refs(rule.right)
+                     if not isinstance(data.value(n), Decimal)]
+            what = ", ".join(name_in_words(n, data) for n in dict.fromkeys(blank)) or "một vế"
+            return Finding(rule.severity, f"{rule.message} (chưa kiểm tra được: thiếu số liệu ở {what})",
+                           target, rule.id, section)
         return None
     if _OPS[rule.op](left, right):
         return None
     detail = f" (hiện tại: {fmt.number(left, 1)} so với {fmt.number(right, 1)})"
     return Finding(rule.severity, rule.message + detail, target, rule.id, section)
+
+
+PART_WIDTH = 36  # label characters of a part or whole named inside a message
+
+
+def name_in_words(name: str, data: ReportData, form: str = "", width: int = PART_WIDTH) -> str:
+    """A value name as a message says it: `dòng 2.2 «Số nhiệm vụ đã hoàn thành»` within `form`,
+    `Biểu mẫu 3, dòng 1.4 «…»` elsewhere, `Bộ phận Một cửa UBND: Số hồ sơ …` for a dossier figure."""
+    row = data.catalogue.rows_by_code.get(name)
+    if row is None:
+        return shorten(dossiers.all_value_names().get(name, name), width + 24)
+    if row.form == form:
+        return f"dòng {row.number} «{shorten(row.label, width)}»"
+    return row.describe(width)
 
 
 def derived_rules(data: ReportData) -> list[Rule]:
@@ -78,17 +96,13 @@ def derived_rules(data: ReportData) -> list[Rule]:
             continue
         for part, whole in formula.pct_pairs(row.formula):
             part_t, whole_t = formula.to_text(part), formula.to_text(whole)
-            names = formula.refs(part_t) + formula.refs(whole_t)
-            labels = []
-            for n in names:
-                r = data.catalogue.rows_by_code.get(n)
-                labels.append(f"{r.stt.rstrip('.')} ({r.label[:50].rstrip()}…)" if r and len(r.label) > 50 else
-                              f"{r.stt.rstrip('.')} ({r.label})" if r else dossiers.all_value_names().get(n, n))
+            part_w, whole_w = (" + ".join(name_in_words(n, data, row.form) for n in formula.refs(t))
+                               for t in (part_t, whole_t))
             out.append(Rule(
                 id=f"phan-khong-vuot-tong:{row.code}",
                 left=part_t, op="<=", right=whole_t, severity="loi", missing="skip",
-                message=f"{row.form} {row.stt} {row.label[:60]}: phần {labels[0]} lớn hơn tổng "
-                        f"{labels[-1]}, nên tỷ lệ vượt 100 %. Hãy kiểm tra lại hai số này.",
+                message=f"{row.describe()}: phần ({part_w}) lớn hơn tổng ({whole_w}), nên tỷ lệ vượt 100 %. "
+                        "Hãy kiểm tra lại hai số này.",
                 builtin=True,
             ))
     return out
@@ -100,7 +114,8 @@ def check_percent_ranges(data: ReportData) -> list[Finding]:
         if row.kind == "percent" and not row.derived:
             v = data.values.get(row.code)
             if isinstance(v, Decimal) and not 0 <= v <= 100:
-                out.append(Finding("loi", f"{row.form} {row.stt}: tỷ lệ {fmt.percent(v)} % nằm ngoài 0–100.",
+                out.append(Finding("loi", f"{row.describe()}: tỷ lệ {fmt.percent(v)} % nằm ngoài 0–100. "
+                                          "Hãy nhập một tỷ lệ từ 0 đến 100.",
                                    row.code, "ty-le-0-100", row.section))
     return out
 
@@ -156,14 +171,37 @@ def check_text(data: ReportData) -> list[Finding]:
             if not data.is_known_name(name):
                 out.append(Finding(
                     "loi",
-                    f"Mục {s['title'][:40]}: chỗ chèn {{{{{name}}}}} không trỏ tới số liệu nào. "
+                    f"Mục {shorten(s['title'], 40)}: chỗ chèn {{{{{name}}}}} không trỏ tới số liệu nào. "
                     "Hãy xóa nó hoặc chèn lại từ danh sách.",
                     f"text:{s['key']}", "cho-chen-ton-tai", s["key"],
                 ))
             elif fmt_name and fmt_name not in narrative.FORMATS:
-                out.append(Finding("loi", f"Mục {s['title'][:40]}: kiểu hiển thị “{fmt_name}” của {{{{{name}}}}} không có.",
+                out.append(Finding("loi", f"Mục {shorten(s['title'], 40)}: kiểu hiển thị “{fmt_name}” của {{{{{name}}}}} không có.",
                                    f"text:{s['key']}", "cho-chen-ton-tai", s["key"]))
     return out
+
+
+FORMS_LISTED = 4  # forms named in the completeness warning before "…"
+
+
+def check_completeness(data: ReportData) -> list[Finding]:
+    """One warning counting the input indicators still blank, per form; it points at the first."""
+    empty = [r for r in data.catalogue.rows() if r.editable and data.values.get(r.code) in (None, "")]
+    if not empty:
+        return []
+    per_form: dict[str, int] = {}
+    for r in empty:
+        name = shorten(r.form_name or r.form, 24)
+        per_form[name] = per_form.get(name, 0) + 1
+    parts = [f"{name}: {n}" for name, n in per_form.items()]
+    listed = ", ".join(parts[:FORMS_LISTED]) + ("…" if len(parts) > FORMS_LISTED else "")
+    first = empty[0]
+    return [Finding(
+        "canh_bao",
+        f"Chưa nhập {len(empty)} chỉ tiêu ({listed}). Hãy nhập số liệu còn thiếu (không phát sinh thì nhập 0); "
+        f"nhấp đúp để đến chỉ tiêu trống đầu tiên: {first.place}.",
+        first.code, "chua-nhap", first.section,
+    )]
 
 
 def validate(data: ReportData) -> list[Finding]:
@@ -175,6 +213,7 @@ def validate(data: ReportData) -> list[Finding]:
     findings += check_percent_ranges(data)
     findings += check_dossiers(data)
     findings += check_text(data)
+    findings += check_completeness(data)
     findings.sort(key=lambda f: (f.severity != "loi",))
     return findings
 

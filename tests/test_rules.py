@@ -91,3 +91,73 @@ def test_errors_come_before_warnings(mini_store):
     fs = findings(store, pid)
     assert [f.severity for f in fs] == sorted((f.severity for f in fs), key=lambda s: s != "loi")
     assert rules.has_errors(fs)
+
+
+def _rule(missing, severity="loi"):
+    from cchc_desktop.catalogue import Rule
+
+    return Rule(id="thu", left="[A/5.1]", op="<=", right="[A/5.2]", severity=severity, missing=missing,
+                message="Phần một không được lớn hơn phần hai.")
+
+
+def test_missing_side_zero_counts_a_blank_as_0(mini_store):
+    store, pid = mini_store
+    store.set_value(pid, "A/5.1", "7")  # 5.2 blank → 0, and 7 <= 0 fails
+    f = rules.check_rule(_rule("zero"), report.load_period(store, pid))
+    assert f is not None and f.severity == "loi" and "7 so với 0" in f.message and f.target == "A/5.1"
+    assert rules.check_rule(_rule("skip"), report.load_period(store, pid)) is None
+    store.set_value(pid, "A/5.1", "")
+    store.set_value(pid, "A/5.2", "3")  # 0 <= 3 holds
+    assert rules.check_rule(_rule("zero"), report.load_period(store, pid)) is None
+    store.set_value(pid, "A/5.2", "")  # both blank: 0 <= 0 holds
+    assert rules.check_rule(_rule("zero"), report.load_period(store, pid)) is None
+
+
+def test_missing_side_fail_reports_what_is_missing(mini_store):
+    store, pid = mini_store
+    store.set_value(pid, "A/5.1", "2")
+    f = rules.check_rule(_rule("fail", "canh_bao"), report.load_period(store, pid))
+    assert f is not None and f.severity == "canh_bao" and f.rule == "thu"
+    assert "thiếu số liệu" in f.message and "dòng 5.2" in f.message and "dòng 5.1" not in f.message
+    assert rules.check_rule(_rule("skip"), report.load_period(store, pid)) is None
+    store.set_value(pid, "A/5.2", "3")  # both known and the rule holds: nothing to say
+    assert rules.check_rule(_rule("fail"), report.load_period(store, pid)) is None
+
+
+def test_completeness_warning_counts_blank_inputs_and_points_at_the_first(mini_store):
+    store, pid = mini_store
+    # mini.toml has 7 input rows: 1.1, 1.2, 2, 3, 4, 5.1, 5.2 (1, 5, 6 are computed)
+    (f,) = by_rule(findings(store, pid), "chua-nhap")
+    assert f.severity == "canh_bao" and "Chưa nhập 7 chỉ tiêu (Biểu mẫu A: 7)" in f.message
+    assert f.target == "A/1.1" and f.section == "I" and "Biểu mẫu A, dòng 1.1" in f.message
+    store.set_value(pid, "A/1.1", "4")
+    (f,) = by_rule(findings(store, pid), "chua-nhap")
+    assert "Chưa nhập 6 chỉ tiêu" in f.message and f.target == "A/1.2"
+    for code, v in {"A/1.2": "0", "A/2": "Có", "A/3": "1", "A/4": "0", "A/5.1": "1", "A/5.2": "1"}.items():
+        store.set_value(pid, code, v)
+    fs = findings(store, pid)
+    assert by_rule(fs, "chua-nhap") == [] and not rules.has_errors(fs)
+
+
+def test_messages_name_rows_by_form_row_and_label_not_by_code(mini_store):
+    store, pid = mini_store
+    store.set_value(pid, "A/1.1", "4")
+    store.set_value(pid, "A/1.2", "5")
+    store.db.execute("INSERT INTO indicator_values (period_id, code, value) VALUES (?, 'A/4', '120')", [pid])
+    fs = findings(store, pid)
+    (part,) = by_rule(fs, "phan-khong-vuot-tong")
+    assert part.message.startswith("Biểu mẫu A, dòng 1 «Tỷ lệ hoàn thành»: phần (dòng 1.2 «Số nhiệm vụ hoàn thành»)")
+    (pct,) = by_rule(fs, "ty-le-0-100")
+    assert pct.message.startswith("Biểu mẫu A, dòng 4 «Tỷ lệ nhập tay»: tỷ lệ 120 %")
+    for f in fs:
+        assert "A/" not in f.message and "A 1." not in f.message, f.message
+
+
+def test_long_labels_are_cut_at_a_word_with_an_ellipsis():
+    from cchc_desktop import catalogue
+
+    row = catalogue.default().row("BM7/2")
+    text = row.describe()
+    assert text.startswith("Biểu mẫu 7, dòng 2 «Xây dựng") and text.endswith("…»")
+    inside = text[text.index("«") + 1:-2]
+    assert len(inside) <= catalogue.LABEL_WIDTH and row.label.startswith(inside)
