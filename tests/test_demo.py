@@ -55,7 +55,12 @@ def test_appendix_figure(demo, code, expected):
 
 
 def test_demo_validates_clean(demo):
-    assert [f.message for f in rules.validate(demo)] == []
+    # No error and no warning but the one that counts the rows the seed leaves blank.
+    findings = rules.validate(demo)
+    assert [f.rule for f in findings] == ["chua-nhap"], [f.message for f in findings]
+    assert findings[0].message.startswith("Chưa nhập 22 chỉ tiêu (Biểu mẫu 1: 6, Biểu mẫu 2: 4, Biểu mẫu 4: 1, "
+                                          "Biểu mẫu 5: 3…)")
+    assert findings[0].target == "BM1/3.1"
 
 
 def test_demo_holds_the_seed_dossier_figures_without_inventing_a_split(demo):
@@ -91,6 +96,8 @@ def _body(demo) -> str:
     "8.155.962.653 đồng", "3.523.681.000 đồng", "1.250 văn bản", "119 TTHC/139 TTHC", "NĂM 2024",
     "Từ 15/12/2022 đến 14/12/2023", "Kế hoạch số 44/KH-UBND ngày 30/12/2022",
     "Quyết định số 04/QĐ-UBND ngày 24/02/2023",
+    "Kế hoạch số 26/KH-UBND ngày 28/02/2023", "Quyết định số 14/QĐ-UBND ngày 13/09/2023",
+    "Báo cáo số 202/BC-UBND ngày 29/09/2023 về công tác khắc phục",
 ])
 def test_body_figure(demo, figure):
     assert figure in _body(demo)
@@ -116,6 +123,18 @@ def test_demo_then_dump_reproduces_the_seed(tmp_path):
     assert "BM7/6.7" not in doc["values"]  # derived rows are computed, never stored
     assert doc["values"]["BM6/1.2"]["value"] == 3523.681
     assert doc["dossiers"]["ubnd"]["total"]["truoc_han"] == 3143
-    assert len(doc["documents"]) == 5
+    # Every document the seed cites with number, date and subject (21/KH-UBND: NOTES.md).
+    assert [(d["number"], d["symbol"], d["date"]) for d in doc["documents"]] == [
+        ("44", "KH-UBND", "2022-12-30"), ("13", "KH-UBND", "2023-02-10"), ("19", "KH-UBND", "2023-02-15"),
+        ("47", "KH-UBND", "2023-03-13"), ("04", "QĐ-UBND", "2023-02-24"), ("26", "KH-UBND", "2023-02-28"),
+        ("14", "QĐ-UBND", "2023-09-13"), ("202", "BC-UBND", "2023-09-29")]
     r = run_cli("get", "--db", db, "--period", "2023-NAM", "BM7/6.7")
     assert r.stdout.strip() == "97,6"
+    # The computed figures as the report shows them, in the dump's read-only part.
+    computed = doc["computed"]
+    assert computed["values"]["BM7/6.7"] == "97,6" and computed["values"]["BM3/3.3.1"] == "3.218"
+    assert computed["values"]["BM6/1"] == "88,1" and "BM7/6.7.1" in computed["values"]
+    assert not set(computed["values"]) & set(doc["values"])  # only derived rows
+    assert computed["dossiers"]["ubnd"]["ty_le_truc_tuyen"] == "97,6"
+    assert computed["dossiers"]["ubnd"]["ty_le_truoc_han"] == "97,7"
+    assert computed["dossiers"]["quan_su"]["tiep_nhan"] == "273"
