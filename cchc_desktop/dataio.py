@@ -61,7 +61,26 @@ def dump(store, unit_code: str | None, period_code: str) -> dict:
         "documents": [
             {k: d[k] for k in ("number", "symbol", "date", "kind", "summary")} for d in store.documents(pid)
         ],
+        "computed": computed(store, pid),
     }
+
+
+def computed(store, period_id: int) -> dict:
+    """The figures the app computes, as the report shows them (`"BM7/6.7": "97,6"`): derived
+    indicators, then each agency's dossier measures. Read-only: `load` ignores this part."""
+    from cchc_desktop import report
+
+    data = report.load_period(store, period_id, with_previous=False)
+    values = {r.code: r.format(data.values.get(r.code)) for r in data.catalogue.rows()
+              if r.derived and data.values.get(r.code) is not None}
+    agencies = {}
+    for agency in dossiers.AGENCIES:
+        shown = {}
+        for measure, v in data.measures(agency).items():
+            if v is not None:
+                shown[measure] = fmt.percent(v) if measure in dossiers.RATE_MEASURES else fmt.number(v)
+        agencies[agency] = shown
+    return {"values": values, "dossiers": agencies}
 
 
 def _code_order(cat, code):
@@ -108,7 +127,9 @@ def _check_date(value, what):
 
 
 def load(store, doc: dict, replace: bool = False) -> dict:
-    """Write one period's document into the store; returns the period row."""
+    """Write one period's document into the store; returns the period row.
+
+    The `computed` part of a dump is ignored: those figures are computed again from the data."""
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         _bad("đây không phải tệp dữ liệu kỳ báo cáo của CCHC Desktop")
     if not isinstance(doc.get("format_version"), int) or doc["format_version"] > FORMAT_VERSION:
