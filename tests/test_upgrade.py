@@ -21,6 +21,17 @@ def _sha(p):
     return hashlib.sha256(Path(p).read_bytes()).hexdigest()
 
 
+def _old_file(tmp_path, fixture="v1.sqlite"):
+    """A copy of a fixture as an older app left it: WAL mode, checkpointed. (The fixtures are kept
+    in journal mode DELETE so that nothing writes -wal/-shm files into the source tree.)"""
+    path = tmp_path / "old.sqlite"
+    shutil.copy(SCHEMA / fixture, path)
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.close()
+    return path
+
+
 def _applied(path):
     conn = sqlite3.connect(f"{Path(path).as_uri()}?mode=ro", uri=True)
     try:
@@ -29,20 +40,22 @@ def _applied(path):
         conn.close()
 
 
-def test_a_fixture_for_every_earlier_version():
+def test_a_fixture_for_every_earlier_version(tmp_path):
     have = sorted(int(p.stem[1:]) for p in SCHEMA.glob("v*.sqlite"))
     missing = [v for v in range(1, SCHEMA_VERSION) if v not in have]
     assert not missing, (f"no fixture file for schema version(s) {missing}: run "
                          "`.venv/bin/python tests/fixtures/schema/make_fixtures.py` and commit the files")
     for v in have:
-        assert _applied(SCHEMA / f"v{v}.sqlite") == KNOWN[:v], f"v{v}.sqlite is not at step {KNOWN[v - 1]}"
+        # Journal mode DELETE (header bytes 18-19 = 1, WAL would be 2): opening it leaves no -wal/-shm.
+        assert (SCHEMA / f"v{v}.sqlite").read_bytes()[18:20] == b"\x01\x01", f"v{v}.sqlite is in WAL mode"
+        copy = shutil.copy(SCHEMA / f"v{v}.sqlite", tmp_path / f"v{v}.sqlite")  # never opened in place
+        assert _applied(copy) == KNOWN[:v], f"v{v}.sqlite is not at step {KNOWN[v - 1]}"
 
 
 @pytest.mark.parametrize("fixture", sorted(p.name for p in SCHEMA.glob("v*.sqlite")))
 def test_each_earlier_version_is_backed_up_then_upgraded_with_its_data(tmp_path, fixture):
-    path = tmp_path / "old.sqlite"
-    shutil.copy(SCHEMA / fixture, path)
-    original = _sha(path)
+    original = _sha(SCHEMA / fixture)
+    path = _old_file(tmp_path, fixture)
     version = int(fixture[1:].split(".")[0])
     store = open_store(path, MINI)
     try:
@@ -97,8 +110,7 @@ def _failing_set(step_ok_name="m900_ok"):
 
 
 def test_a_failing_step_rolls_back_the_whole_upgrade(tmp_path, monkeypatch):
-    path = tmp_path / "old.sqlite"
-    shutil.copy(SCHEMA / "v1.sqlite", path)
+    path = _old_file(tmp_path)
     before = _sha(path)
     ms = _failing_set()
     monkeypatch.setattr(database, "migrations", ms)
@@ -124,8 +136,7 @@ def test_a_failing_step_rolls_back_the_whole_upgrade(tmp_path, monkeypatch):
 
 
 def test_no_upgrade_without_its_backup(tmp_path, monkeypatch):
-    path = tmp_path / "old.sqlite"
-    shutil.copy(SCHEMA / "v1.sqlite", path)
+    path = _old_file(tmp_path)
     before = _sha(path)
 
     def disk_full(*a, **k):
@@ -140,8 +151,7 @@ def test_no_upgrade_without_its_backup(tmp_path, monkeypatch):
 
 def test_upgrade_runs_in_one_exclusive_transaction(tmp_path, monkeypatch):
     """While the steps run, no other connection can even start writing."""
-    path = tmp_path / "old.sqlite"
-    shutil.copy(SCHEMA / "v1.sqlite", path)
+    path = _old_file(tmp_path)
     seen = {}
     ms = Migrations(migrations.name)
     for m in migrations._migrations:
