@@ -205,15 +205,21 @@ def cmd_get(args) -> int:
 
 
 def cmd_set(args) -> int:
+    if args.value is None and args.note is None:
+        raise UserError(f"Thiếu giá trị cần ghi cho {args.code}. Hãy viết: cchc-desktop set --period KỲ "
+                        f"{args.code} GIÁ_TRỊ (hoặc --note GHI_CHÚ để chỉ ghi chú).")
     store = open_db(args, write=True)
     try:
         row, data = _row_and_data(args, store)
         pid = data.period["id"]
+        if args.value is not None:  # first: a refused value leaves the note unwritten too
+            stored = store.set_value(pid, row.code, args.value, catalogue=data.catalogue)
+            label = f" ({row.choice_label(stored)})" if row.kind == "choice" and stored is not None else ""
+            print(f"{row.code} = {row.format(stored)}{label}")
         if args.note is not None:
             store.set_note(pid, row.code, args.note)
-        if args.value is not None:
-            stored = store.set_value(pid, row.code, args.value, catalogue=data.catalogue)
-            print(f"{row.code} = {row.format(stored)}")
+            if args.value is None:
+                print(f"{row.code}: đã ghi chú “{args.note.strip()}”" if args.note.strip() else f"{row.code}: đã xóa ghi chú")
     finally:
         store.close()
     return 0

@@ -43,9 +43,40 @@ def test_set_and_get(demo_db):
     assert r.returncode == 1 and "Có = 1" in r.stderr
 
 
+def test_set_takes_a_choice_by_its_label(demo_db):
+    p = ["--db", demo_db, "--period", "2023-NAM"]
+    r = run_cli("set", *p, "BM7/2", "3 cấp")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "BM7/2 = 2 (3 cấp)"
+    assert run_cli("get", *p, "BM7/2").stdout.strip() == "2"
+    for typed, code in (("không", "0"), ("Có", "1"), ("KHONG", "0")):
+        r = run_cli("set", *p, "BM1/6", typed)
+        assert r.returncode == 0, r.stderr
+        assert run_cli("get", *p, "BM1/6").stdout.strip() == code
+    r = run_cli("set", *p, "BM1/6", "Có lẽ")
+    assert r.returncode == 1 and "Không = 0; Có = 1" in r.stderr
+    assert run_cli("get", *p, "BM1/6").stdout.strip() == "0"  # unchanged
+
+
+def test_set_without_a_value_fails_in_one_line_and_writes_nothing(demo_db):
+    before = run_cli("dump", "--db", demo_db, "--period", "2023-NAM").stdout
+    r = run_cli("set", "--db", demo_db, "--period", "2023-NAM", "BM1/1")
+    assert r.returncode == 1 and r.stdout == ""
+    _no_traceback(r)
+    assert r.stderr.startswith("cchc-desktop: Thiếu giá trị") and "BM1/1" in r.stderr
+    assert run_cli("dump", "--db", demo_db, "--period", "2023-NAM").stdout == before
+    # A note alone is a value-less set that works.
+    r = run_cli("set", "--db", demo_db, "--period", "2023-NAM", "BM1/1", "--note", "theo sổ văn bản")
+    assert r.returncode == 0 and "ghi chú" in r.stdout
+    assert run_cli("get", "--db", demo_db, "--period", "2023-NAM", "BM1/1", "--note").stdout.splitlines() == \
+        ["25", "theo sổ văn bản"]
+
+
 def test_validate_exit_codes(demo_db):
     r = run_cli("validate", "--db", demo_db, "--period", "2023-NAM")
-    assert r.returncode == 0 and "Không phát hiện" in r.stdout
+    # The demo has no error; its one warning counts the rows the seed leaves blank.
+    assert r.returncode == 0 and "Tổng cộng: 0 lỗi, 1 cảnh báo." in r.stdout, r.stdout
+    assert "[Cảnh báo] Chưa nhập" in r.stdout
     run_cli("set", "--db", demo_db, "--period", "2023-NAM", "BM1/2.2", "30")  # more done than planned
     r = run_cli("validate", "--db", demo_db, "--period", "2023-NAM", "--json")
     assert r.returncode == 1
@@ -63,6 +94,20 @@ def test_dump_load_round_trip_is_identical(demo_db, tmp_path):
     # Loading again without --replace is refused and changes nothing.
     r = run_cli("load", "--db", tmp_path / "new.sqlite", tmp_path / "k.json")
     assert r.returncode == 1 and "đã có" in r.stderr
+
+
+def test_load_ignores_the_computed_part(demo_db, tmp_path):
+    first = run_cli("dump", "--db", demo_db, "--period", "2023-NAM").stdout
+    doc = json.loads(first)
+    assert doc["computed"]["values"]["BM7/6.7"] == "97,6"
+    doc["computed"] = {"values": {"BM7/6.7": "84", "BM9/9": "x"}, "dossiers": "rác"}
+    (tmp_path / "k.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    assert run_cli("load", "--db", tmp_path / "a.sqlite", tmp_path / "k.json").returncode == 0
+    assert run_cli("dump", "--db", tmp_path / "a.sqlite", "--period", "2023-NAM").stdout == first
+    del doc["computed"]
+    (tmp_path / "k.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    assert run_cli("load", "--db", tmp_path / "b.sqlite", tmp_path / "k.json").returncode == 0
+    assert run_cli("dump", "--db", tmp_path / "b.sqlite", "--period", "2023-NAM").stdout == first
 
 
 def test_list_prints_codes_labels_kinds():
