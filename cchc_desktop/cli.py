@@ -43,7 +43,9 @@ argparse._ = lambda s: _ARGPARSE_VI.get(s, s)  # type: ignore[attr-defined]
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message):  # one line, Vietnamese, exit 2
-        sys.stderr.write(f"cchc-desktop: lỗi: {message}. Xem: cchc-desktop {self.prog.split()[-1]} --help\n")
+        words = self.prog.split()  # "cchc-desktop" or "cchc-desktop <command>"
+        help_cmd = " ".join(["cchc-desktop", *words[1:], "--help"])
+        sys.stderr.write(f"cchc-desktop: lỗi: {message}. Xem: {help_cmd}\n")
         raise SystemExit(2)
 
 
@@ -107,11 +109,30 @@ def cmd_gui(args) -> int:
         from ui.app import run
     except ImportError as e:
         raise UserError(f"Không khởi động được cửa sổ (thiếu thành phần giao diện: {e.name}). Hãy cài lại phần mềm.") from None
+    if getattr(args, "catalogue", None):
+        _choose_catalogue(args)
     extra = {}
     if getattr(args, "open_package", None):
         # absolute: the window that opens it may be another process (one window per file)
         extra["open_package"] = str(Path(args.open_package).expanduser().absolute())
     return run(args.db, screenshot_dir=getattr(args, "screenshot", None), **extra)
+
+
+def _choose_catalogue(args) -> None:
+    """`gui --catalogue FILE`: the file's own unit enters its new periods with that catalogue
+    (the same as Tệp → Danh mục biểu mẫu… in the window), and so do later sessions."""
+    from cchc_desktop import catalogue as catalogue_mod
+
+    cat = catalogue_mod.load(args.catalogue)
+    store = open_db(argparse.Namespace(db=args.db), must_exist=False, write=True)
+    try:
+        if not store.units():
+            raise UserError("Tệp dữ liệu chưa có đơn vị. Hãy mở chương trình, tạo đơn vị, rồi nạp danh mục "
+                            "ở Tệp → Danh mục biểu mẫu…")
+        store.add_catalogue(cat)
+        store.choose_unit_catalogue(store.unit()["code"], cat.version)
+    finally:
+        store.close()
 
 
 def cmd_demo(args) -> int:
@@ -301,7 +322,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-GUI_OPTIONS = ("--db", "--open-package", "--screenshot")  # the window's options without `gui`
+GUI_OPTIONS = ("--db", "--open-package", "--screenshot", "--catalogue")  # the window's options without `gui`
 PACKAGE_SUFFIX = ".cchc"
 
 

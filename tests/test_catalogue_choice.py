@@ -1,0 +1,103 @@
+"""A province's own catalogue: stored in the file, chosen per unit, old periods untouched."""
+import shutil
+
+import pytest
+
+from cchc_desktop import catalogue as catalogue_mod
+from cchc_desktop import cli
+from cchc_desktop.errors import UserError
+from cchc_desktop.store import open_store
+from tests.conftest import MINI
+
+
+def test_new_periods_use_the_units_chosen_catalogue(demo_store):
+    store = demo_store
+    unit = store.unit()["code"]
+    old = store.get_period(unit, "2023-NAM")
+    mini = catalogue_mod.load(MINI)
+    store.add_catalogue(mini)
+    assert store.new_period_catalogue(unit) == store.builtin_catalogue_version
+    store.choose_unit_catalogue(unit, mini.version)
+    new = store.create_period(unit, "2024-NAM", carry_from=old["id"])
+    assert new["catalogue_version"] == "TEST-1"
+    assert store.catalogue_for(new["id"]).version == "TEST-1"
+    # the period entered before keeps its forms
+    assert store.period(old["id"])["catalogue_version"] == store.builtin_catalogue_version
+    # back to the app's own: the setting is removed
+    store.choose_unit_catalogue(unit, None)
+    assert "danh_muc_bieu_mau" not in store.unit(unit)["settings"]
+    assert store.create_period(unit, "2025-Q1")["catalogue_version"] == store.builtin_catalogue_version
+
+
+def test_the_choice_survives_reopening(demo_file, tmp_path):
+    path = tmp_path / "d.sqlite"
+    shutil.copy(demo_file, path)
+    store = open_store(path)
+    store.add_catalogue(catalogue_mod.load(MINI))
+    store.choose_unit_catalogue(store.unit()["code"], "TEST-1")
+    store.close()
+    store = open_store(path)  # no --catalogue: the window's way of opening
+    try:
+        assert store.new_period_catalogue(store.unit()["code"]) == "TEST-1"
+    finally:
+        store.close()
+
+
+def test_a_version_reused_with_other_content_is_refused(demo_store, tmp_path):
+    store = demo_store
+    store.add_catalogue(catalogue_mod.load(MINI))
+    changed = tmp_path / "mini2.toml"
+    changed.write_text(MINI.read_text(encoding="utf-8").replace("Số nhiệm vụ hoàn thành", "Số việc xong"),
+                       encoding="utf-8")
+    with pytest.raises(UserError, match="nội dung khác"):
+        store.add_catalogue(catalogue_mod.load(changed))
+    assert "Số việc xong" not in store.catalogue("TEST-1").text
+    store.add_catalogue(catalogue_mod.load(MINI))  # the same content again is fine
+
+
+def test_switching_a_period_only_while_it_holds_no_figure(demo_store):
+    store = demo_store
+    unit = store.unit()["code"]
+    store.add_catalogue(catalogue_mod.load(MINI))
+    filled = store.get_period(unit, "2023-NAM")
+    with pytest.raises(UserError, match="đã có số liệu"):
+        store.set_period_catalogue(filled["id"], "TEST-1")
+    assert store.period(filled["id"])["catalogue_version"] == store.builtin_catalogue_version
+    empty = store.create_period(unit, "2024-Q1")
+    store.set_period_catalogue(empty["id"], "TEST-1")
+    assert store.catalogue_for(empty["id"]).version == "TEST-1"
+    audit = store.db.execute("SELECT old, new FROM audit WHERE target = 'period.catalogue_version'").fetchall()
+    assert audit == [(store.builtin_catalogue_version, "TEST-1")]
+    store.set_value(empty["id"], "A/1.1", "4")
+    with pytest.raises(UserError):
+        store.set_period_catalogue(empty["id"], store.builtin_catalogue_version)
+
+
+def test_unknown_version_cannot_be_chosen(demo_store):
+    with pytest.raises(UserError):
+        demo_store.choose_unit_catalogue(demo_store.unit()["code"], "KHONG-CO")
+
+
+def test_gui_catalogue_option_sets_the_units_choice(demo_file, tmp_path, monkeypatch):
+    import ui.app
+
+    path = tmp_path / "d.sqlite"
+    shutil.copy(demo_file, path)
+    opened = []
+    monkeypatch.setattr(ui.app, "run", lambda db, **kw: opened.append(db) or 0)
+    assert cli.main(["--db", str(path), "--catalogue", str(MINI)]) == 0
+    assert opened == [str(path)]
+    store = open_store(path)
+    try:
+        assert store.new_period_catalogue(store.unit()["code"]) == "TEST-1"
+    finally:
+        store.close()
+
+
+def test_gui_catalogue_on_an_empty_file_says_what_to_do(tmp_path, capsys, monkeypatch):
+    import ui.app
+
+    monkeypatch.setattr(ui.app, "run", lambda db, **kw: 0)
+    assert cli.main(["gui", "--db", str(tmp_path / "new.sqlite"), "--catalogue", str(MINI)]) != 0
+    err = capsys.readouterr().err
+    assert "chưa có đơn vị" in err and "Danh mục biểu mẫu" in err
