@@ -277,9 +277,14 @@ def exec_row_menu(view, event) -> bool:
     if menu is None:
         return False
     view.setCurrentIndex(index)
-    menu.exec(event.globalPos())
+    _exec_menu(menu, event.globalPos())
     menu.deleteLater()
     return True
+
+
+def _exec_menu(menu, pos) -> None:
+    """Run the menu (its own function: tests replace it, a real menu would wait for a click)."""
+    menu.exec(pos)
 
 
 def open_history(ctx, target: str | None = None, parent=None) -> AuditDialog:

@@ -346,10 +346,11 @@ def test_right_click_on_an_indicator_row_shows_the_history_entry(ctx, qtbot, mon
     from ui.indicator_form import IndicatorTable, IndicatorTableModel
     from PySide6.QtGui import QContextMenuEvent  # not one of the window's names in ui.qt
 
-    from ui.qt import QApplication, QMenu
+    from ui import audit_view
+    from ui.qt import QApplication
 
     shown = []
-    monkeypatch.setattr(QMenu, "exec", lambda self, *a: shown.append([x.text() for x in self.actions()]))
+    monkeypatch.setattr(audit_view, "_exec_menu", lambda menu, pos: shown.append([x.text() for x in menu.actions()]))
     model = IndicatorTableModel(ctx, "I", "BM1")
     table = IndicatorTable(model)
     qtbot.addWidget(table)
