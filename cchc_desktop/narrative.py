@@ -183,19 +183,71 @@ def block_lines(name: str, data) -> list[str]:
 
 
 # Figures typed into prose that look like data: a number followed by a unit word, or a percent.
-TYPED_FIGURE = re.compile(
-    r"(?<![\w{/.,])(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d+))?\s*(%|hồ sơ|hs\b|thủ tục|TTHC|văn bản|người|nhiệm vụ|lượt|tin bài)",
-    re.IGNORECASE,
-)
+# Each word → the catalogue units (lower case) of the values it may stand for. A word is looked
+# for only when the catalogue has one of its units ("12 cuộc" means nothing to a catalogue
+# without a "Cuộc" row); "hồ sơ" also fits the dossier counts, "%" every rate, and "đồng" also
+# the rows in triệu đồng (their placeholder then takes the `|dong` format).
+UNIT_FITS: dict[str, tuple[str, ...]] = {
+    "%": ("%",),
+    "hồ sơ": ("hồ sơ",), "hs": ("hồ sơ",),
+    "thủ tục": ("thủ tục", "tthc"), "tthc": ("thủ tục", "tthc"),
+    "văn bản": ("văn bản",), "nhiệm vụ": ("nhiệm vụ",), "tin bài": ("tin bài",),
+    "người": ("người",), "cán bộ": ("người",), "công chức": ("người",), "viên chức": ("người",),
+    "biên chế": ("người",),
+    "lượt": ("lượt",), "cuộc": ("cuộc",), "buổi": ("buổi",),
+    "triệu đồng": ("triệu đồng",), "đồng": ("đồng", "triệu đồng"),
+}
+_ALWAYS = ("%", "hồ sơ", "hs")  # the dossier figures and the rates need no catalogue unit
+_NUMBER = r"(?<![\w{/.,])(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d+))?\s*"
+_patterns: dict[frozenset, re.Pattern] = {}
+
+
+def unit_words(catalogue) -> list[str]:
+    """The unit words worth looking for with this catalogue, longest first."""
+    units = {(r.unit or "").strip().lower() for r in catalogue.rows()}
+    words = [w for w, fits in UNIT_FITS.items() if w in _ALWAYS or units.intersection(fits)]
+    return sorted(words, key=len, reverse=True)
+
+
+def typed_figure_pattern(catalogue) -> re.Pattern:
+    words = frozenset(unit_words(catalogue))
+    pattern = _patterns.get(words)
+    if pattern is None:
+        alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+        pattern = _patterns[words] = re.compile(_NUMBER + f"({alternatives})(?!\\w)", re.IGNORECASE)
+    return pattern
+
+
+def unit_fits(name: str, unit: str, data) -> bool:
+    """Whether value `name` (a placeholder name, maybe with `|dong`) may be written before `unit`."""
+    word = unit.lower()
+    base, _, fmt_name = name.partition("|")
+    if word == "%":
+        return is_percent_name(base, data)
+    if is_percent_name(base, data):
+        return False
+    if base.startswith("hs."):
+        return word in ("hồ sơ", "hs")
+    row = data.catalogue.rows_by_code.get(base)
+    if row is None:
+        return False
+    row_unit = (row.unit or "").strip().lower()
+    if fmt_name == "dong":
+        return word == "đồng" and row_unit == "triệu đồng"
+    return row_unit in UNIT_FITS.get(word, ())
 
 
 def figure_index(data) -> dict[str, list[str]]:
-    """The data's values by their formatted text (`3.225`, `97,6`) → value names."""
+    """The data's values by their formatted text (`3.225`, `97,6`) → value names; a value in
+    triệu đồng is also there in đồng (`3.523.681.000` → `BM6/1.2|dong`)."""
     index: dict[str, list[str]] = {}
     for name, v in data.values.items():
         if isinstance(v, Decimal):
             key = fmt.percent(v) if is_percent_name(name, data) else fmt.number(v, 3)
             index.setdefault(key, []).append(name)
+            row = data.catalogue.rows_by_code.get(name)
+            if row is not None and (row.unit or "").strip().lower() == "triệu đồng":
+                index.setdefault(fmt.dong_from_million(v), []).append(f"{name}|dong")
     for agency in data.tables:
         for measure, v in data.measures(agency).items():
             if v is not None:
@@ -208,23 +260,21 @@ def figure_index(data) -> dict[str, list[str]]:
 def typed_figures(text: str, data, index: dict[str, list[str]] | None = None) -> list[dict]:
     """Numbers typed into text that equal a value the data holds, with the placeholder to use.
 
-    Returns [{"start", "end", "text", "names": [candidate value names]}]. `index` is
-    figure_index(data), for callers that check many texts against the same data.
+    Returns [{"start", "end", "text", "unit", "names": [candidate value names]}]; only values
+    whose unit fits the word after the number (`12 cán bộ` → a row counted in Người), and a
+    name may carry its format (`BM6/1.2|dong`). `index` is figure_index(data), for callers
+    that check many texts against the same data.
     """
     if index is None:
         index = figure_index(data)
     found = []
     spans = [(m.start(), m.end()) for m in PLACEHOLDER.finditer(text)]
-    for m in TYPED_FIGURE.finditer(text):
+    for m in typed_figure_pattern(data.catalogue).finditer(text):
         if any(a <= m.start() < b for a, b in spans):
             continue
         number = m.group(1) + ("," + m.group(2) if m.group(2) else "")
         unit = m.group(3)
-        names = index.get(number, [])
-        if unit == "%":
-            names = [n for n in names if is_percent_name(n, data)]
-        else:
-            names = [n for n in names if not is_percent_name(n, data)]
+        names = [n for n in index.get(number, []) if unit_fits(n, unit, data)]
         if names:
             found.append({"start": m.start(), "end": m.end(2) if m.group(2) else m.end(1), "text": number,
                           "unit": unit, "names": names})

@@ -40,3 +40,24 @@ def test_document_citation():
     doc = {"kind": "Kế hoạch", "number": "44", "symbol": "KH-UBND", "date": "2022-12-30",
            "summary": "về Cải cách hành chính năm 2023"}
     assert narrative.document_citation(doc) == "Kế hoạch số 44/KH-UBND ngày 30/12/2022 về Cải cách hành chính năm 2023"
+
+
+def test_typed_figures_with_the_new_unit_words_match_only_fitting_units(demo_store):
+    data = report.load_report(demo_store, None, "2023-NAM")
+    words = narrative.unit_words(data.catalogue)
+    assert {"cán bộ", "công chức", "viên chức", "biên chế", "lượt", "triệu đồng", "đồng"} <= set(words)
+    assert "cuộc" not in words and "buổi" not in words  # the catalogue counts nothing in cuộc / buổi
+    text = ("Có 10 cán bộ và 10 công chức; 20 biên chế; 23 lượt tập huấn; 23 cuộc họp; thu 11.750.652.112 đồng; "
+            "kế hoạch 4.000 triệu đồng, đã chi 3.523.681.000 đồng; 3.225 văn bản; 10 đồng chí.")
+    found = {(f["text"], f["unit"]): f["names"] for f in narrative.typed_figures(text, data)}
+    assert set(found["10", "cán bộ"]) == {"TT/8", "TT/9"}  # rows counted in Người
+    assert set(found["10", "công chức"]) == {"TT/8", "TT/9"}
+    assert set(found["20", "biên chế"]) == {"BM4/2.1", "BM4/2.2"}
+    assert found["23", "lượt"] == ["TT/12"]
+    assert ("23", "cuộc") not in found
+    assert found["11.750.652.112", "đồng"] == ["TT/14"]
+    assert found["4.000", "triệu đồng"] == ["BM6/1.1"]
+    assert found["3.523.681.000", "đồng"] == ["BM6/1.2|dong"]  # a triệu đồng row written in đồng
+    assert ("3.225", "văn bản") not in found  # 3.225 is a count of hồ sơ, not of văn bản
+    assert ("10", "đồng") not in found  # "đồng chí" is no money, and no Đồng row holds 10
+    assert narrative.render_inline("{{BM6/1.2|dong}} đồng", data) == "3.523.681.000 đồng"

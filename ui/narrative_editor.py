@@ -39,13 +39,6 @@ BULLET_FG = QColor("#1d4ed8")
 ANY_BRACES = re.compile(r"\{\{.*?(\}\}|$)")
 BOLD = re.compile(r"\*\*(.+?)\*\*")
 
-# Unit words after a typed figure → the catalogue units that fit them.
-_UNIT_FIT = {
-    "hồ sơ": ("hồ sơ",), "hs": ("hồ sơ",), "thủ tục": ("tthc", "thủ tục"), "tthc": ("tthc", "thủ tục"),
-    "văn bản": ("văn bản",), "người": ("người",), "nhiệm vụ": ("nhiệm vụ",), "lượt": ("lượt",),
-    "tin bài": ("tin bài", "tin", "bài"), "%": ("%",),
-}
-
 _STD_ACTIONS = {
     "edit-undo": "Hoàn tác", "edit-redo": "Làm lại", "edit-cut": "Cắt", "edit-copy": "Sao chép",
     "edit-paste": "Dán", "edit-delete": "Xóa", "select-all": "Chọn tất cả", "link-copy": "Sao chép địa chỉ liên kết",
@@ -72,19 +65,16 @@ class PreviewBrowser(QTextBrowser):
 
 
 def rank_candidates(names: list[str], unit: str, data) -> list[str]:
-    """Best placeholder first: the unit fits, then dossier figures (the source), then typed
-    catalogue rows, then derived rows."""
-    fits = _UNIT_FIT.get(unit.lower(), ())
-
+    """Best placeholder first: the unit fits (narrative.unit_fits), then dossier figures (the
+    source), then typed catalogue rows, then derived rows."""
     def key(item):
         i, name = item
         if name.startswith("hs."):
-            ok, source = unit.lower() in ("hồ sơ", "hs", "%"), 0
+            source = 0
         else:
-            row = data.catalogue.rows_by_code.get(name)
-            ok = row is not None and (row.unit or "").lower() in fits
+            row = data.catalogue.rows_by_code.get(name.partition("|")[0])
             source = 2 if row is not None and row.derived else 1
-        return (not ok, source, i)
+        return (not narrative.unit_fits(name, unit, data), source, i)
 
     return [n for _, n in sorted(enumerate(names), key=key)]
 

@@ -75,10 +75,17 @@ def label_of(name: str, data) -> str | None:
 
 
 def describe(name: str, data) -> tuple[str, str] | None:
-    """(label, current value) of a known name, None for an unknown one."""
-    if not data.is_known_name(name):
+    """(label, current value) of a known name (`BM6/1.2|dong`: with its format), None for an unknown one."""
+    base, _, fmt_name = name.partition("|")
+    if not data.is_known_name(base) or (fmt_name and fmt_name not in narrative.FORMATS):
         return None
-    return label_of(name, data) or name, value_text(name, data)
+    label = label_of(base, data) or base
+    if not fmt_name:
+        return label, value_text(base, data)
+    if fmt_name == "dong":
+        label = label.replace("(Triệu đồng)", "(viết bằng đồng)")
+    text = narrative.format_value(base, fmt_name, data)
+    return label, "" if text == narrative.BLANK else text
 
 
 def value_entries(data) -> list[Entry]:

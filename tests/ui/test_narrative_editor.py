@@ -348,3 +348,15 @@ def test_hover_shows_the_current_value(editor, qtbot):
     assert "{{hs.ubnd.tiep_nhan}}" in tip and "Giá trị hiện tại: 3.225" in tip
     tip = hover(last.text().index("78") + 1)
     assert "{{hs.ubnd.truc_tiep}}" in tip and "nhấp chuột phải" in tip
+
+
+def test_a_figure_in_dong_is_offered_with_the_dong_format(ctx):
+    from ui.narrative_editor import figures_in
+    from ui.placeholder_picker import describe
+
+    data = ctx.data()
+    found = figures_in("Đã chi 3.523.681.000 đồng; có 10 cán bộ.", data)
+    assert [f["names"][0] for f in found] == ["BM6/1.2|dong", "TT/8"]
+    label, value = describe("BM6/1.2|dong", data)
+    assert "viết bằng đồng" in label and value == "3.523.681.000"
+    assert describe("BM6/1.2|khong_co", data) is None
