@@ -333,7 +333,8 @@ def test_report_charts_for_the_word_report(demo_store):
     items = charts.report_charts(data)
     assert [c for c, _ in items] == [
         "Hồ sơ tiếp nhận theo lĩnh vực (xã Chi Lăng Nam, năm 2023)",
-        "Tình hình giải quyết hồ sơ theo lĩnh vực (xã Chi Lăng Nam, năm 2023)",
+        # the demo has resolution figures for the whole desk only: one bar, titled for it
+        "Tình hình giải quyết hồ sơ của Bộ phận Một cửa UBND (xã Chi Lăng Nam, năm 2023)",
     ]
     assert all(png[:4] == b"\x89PNG" for _, png in items)
     assert not any(c.startswith("Biểu đồ") for c, _ in items)
@@ -429,3 +430,58 @@ def test_per_month_from_an_imported_excel_register(mini_store, tmp_path):
     assert (got_rec["01/2024"], got_rec["02/2024"], got_rec["12/2024"]) == (2, 1, 1)
     assert (got_res["01/2024"], got_res["02/2024"], got_res["12/2024"]) == (1, 1, 1)
     assert sum(received) == 4 and sum(resolved) == 3
+
+
+def test_the_charts_font_is_a_serif_with_the_vietnamese_letters():
+    from matplotlib import font_manager
+    from matplotlib.ft2font import FT2Font
+
+    family = charts.font()
+    assert family in (charts.PREFERRED_FONT, "DejaVu Serif")
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    assert family == (charts.PREFERRED_FONT if charts.PREFERRED_FONT in installed else "DejaVu Serif")
+    path = font_manager.findfont(font_manager.FontProperties(family=family), fallback_to_default=False)
+    font = FT2Font(path)
+    for ch in "ữỗệẫặđƯơĐ":
+        assert font.get_char_index(ord(ch)) != 0, ch
+
+
+def test_every_text_of_a_chart_is_in_the_serif_font(demo_store):
+    data = report.load_report(demo_store, None, "2023-NAM")
+    fig = charts.figure("tiep-nhan-linh-vuc", None, data)
+    ax = fig.axes[0]
+    fig.canvas.draw()
+    texts = [*fig.texts, *ax.texts, ax.yaxis.label, *ax.get_xticklabels(), *ax.get_yticklabels(),
+             *ax.get_legend().get_texts()]
+    assert texts and all(t.get_fontfamily() == [charts.font()] for t in texts), \
+        {t.get_text(): t.get_fontfamily() for t in texts if t.get_fontfamily() != [charts.font()]}
+
+
+def test_one_bar_is_not_titled_per_field(mini_store):
+    store, pid = mini_store
+    set_fields(store, pid, {"Hộ tịch": {"truc_tuyen": 40, "truc_tiep": 2, "truoc_han": 30, "dung_han": 10,
+                                         "qua_han": 0, "dang_giai_quyet": 2}})
+    data = data_of(store, pid)
+    for kind, title in (("tiep-nhan-linh-vuc", "Hồ sơ tiếp nhận lĩnh vực Hộ tịch"),
+                        ("tinh-trang-linh-vuc", "Tình hình giải quyết hồ sơ lĩnh vực Hộ tịch")):
+        fig = charts.figure(kind, store, data)
+        assert charts.header_of(fig)[0] == title and title in all_texts(fig)
+    assert charts.title_of("tinh-trang-linh-vuc", [charts.WHOLE_DESK]) == \
+        "Tình hình giải quyết hồ sơ của Bộ phận Một cửa UBND"
+    assert charts.title_of("tinh-trang-linh-vuc", ["A", "B"]) == charts.KINDS["tinh-trang-linh-vuc"]
+
+
+@pytest.mark.parametrize("size", [(4.4, 3.2), (5.5, 4.5), (8.0, 4.8)])
+def test_axis_labels_stay_inside_a_small_picture(demo_store, size):
+    """In a small window (1024×768: a canvas of about 450 px) nothing of the axes is cut off."""
+    data = report.load_report(demo_store, None, "2023-NAM")
+    for kind in ("tiep-nhan-linh-vuc", "xu-huong"):
+        fig = charts.figure(kind, demo_store, data, size=size, header=False)
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        ax = fig.axes[0]
+        box = fig.bbox
+        label = ax.yaxis.label.get_window_extent(renderer)
+        assert label.x0 >= box.x0, (kind, size, "y-axis label cut off")
+        tight = ax.get_tightbbox(renderer)
+        assert tight.x0 >= box.x0 and tight.x1 <= box.x1 + 0.5 and tight.y0 >= box.y0 and tight.y1 <= box.y1 + 0.5

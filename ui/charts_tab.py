@@ -4,6 +4,10 @@ matplotlib is NOT imported when the window starts: the canvas (matplotlib's QtAg
 created the first time the tab is shown. After that the one figure is cleared and re-drawn:
 on a change of the chart, the period or the indicator, and (debounced) on `data_changed`.
 The period follows the window's (`ctx.period_changed`) and can be chosen here as well.
+A resize of the canvas re-draws it too (debounced), so `charts.fit_axes` keeps the axis labels
+inside the picture at any window size (1024×768 included). Laid out for a narrow screen:
+the period on top, the compared indicator on a row of its own (theo-xa), the save buttons
+under the chart beside its status line.
 """
 from __future__ import annotations
 
@@ -15,8 +19,8 @@ from cchc_desktop.errors import UserError
 from cchc_desktop.exporting import charts  # no matplotlib at import (it is imported to draw)
 from ui import messages
 from ui.qt import (
-    QComboBox, QFileDialog, QFrame, QGuiApplication, QHBoxLayout, QImage, QLabel, QListWidget, QListWidgetItem,
-    QPushButton, QSizePolicy, QSplitter, Qt, QTimer, QVBoxLayout, QWidget,
+    QComboBox, QEvent, QFileDialog, QFrame, QGuiApplication, QHBoxLayout, QImage, QLabel, QListWidget,
+    QListWidgetItem, QPushButton, QSizePolicy, QSplitter, Qt, QTimer, QVBoxLayout, QWidget,
 )
 
 TITLE = "Biểu đồ"
@@ -43,13 +47,13 @@ class ChartsTab(QWidget):
         self.kinds.setWordWrap(True)
         self.kinds.setSpacing(3)
         self.kinds.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.kinds.setMinimumWidth(200)
+        self.kinds.setMinimumWidth(170)
 
         self.period_combo = QComboBox()
-        self.period_combo.setMinimumContentsLength(24)
+        self.period_combo.setMinimumContentsLength(20)
         self.indicator_label = QLabel("Chỉ tiêu so sánh:")
         self.indicator_combo = QComboBox()
-        self.indicator_combo.setMinimumContentsLength(30)
+        self.indicator_combo.setMinimumContentsLength(20)
         self.indicator_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.save_png = QPushButton("Lưu PNG…")
         self.save_svg = QPushButton("Lưu SVG…")
@@ -58,14 +62,19 @@ class ChartsTab(QWidget):
         self.save_svg.setToolTip("Lưu biểu đồ thành ảnh SVG (ảnh vẽ, phóng to không vỡ nét)")
         self.copy_button.setToolTip("Sao chép ảnh biểu đồ để dán vào Word hoặc Excel (Ctrl+V)")
 
+        self.status = QLabel("")
+        self.status.setWordWrap(True)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         top = QHBoxLayout()
         top.addWidget(QLabel("Kỳ báo cáo:"))
-        top.addWidget(self.period_combo)
-        top.addWidget(self.indicator_label)
-        top.addWidget(self.indicator_combo, 1)
-        top.addStretch(0)
+        top.addWidget(self.period_combo, 1)
+        indicator_row = QHBoxLayout()
+        indicator_row.addWidget(self.indicator_label)
+        indicator_row.addWidget(self.indicator_combo, 1)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.status, 1)
         for b in (self.save_png, self.save_svg, self.copy_button):
-            top.addWidget(b)
+            bottom.addWidget(b)
 
         # The chart's title and subtitle are the window's own text above the canvas (crisp,
         # selectable, and a re-draw renders less text); saved pictures carry them inside.
@@ -80,14 +89,12 @@ class ChartsTab(QWidget):
             lab.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.placeholder = QLabel("Biểu đồ sẽ hiện ở đây.")
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.status = QLabel("")
-        self.status.setWordWrap(True)
-        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         right = QWidget()
         self.right_layout = QVBoxLayout(right)
         self.right_layout.setContentsMargins(0, 0, 0, 0)
         self.right_layout.addLayout(top)
+        self.right_layout.addLayout(indicator_row)
         sheet = QFrame()  # white, like the picture that is saved
         sheet.setObjectName("sheet")
         sheet.setStyleSheet("#sheet { background: white; border: 1px solid #d0d0d0; }")
@@ -98,7 +105,7 @@ class ChartsTab(QWidget):
         self.sheet_layout.addWidget(self.subtitle_label)
         self.sheet_layout.addWidget(self.placeholder, 1)
         self.right_layout.addWidget(sheet, 1)
-        self.right_layout.addWidget(self.status)
+        self.right_layout.addLayout(bottom)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.kinds)
@@ -218,11 +225,17 @@ class ChartsTab(QWidget):
 
         fig = Figure(figsize=charts.SIZE, dpi=100, facecolor="white")
         self.canvas = FigureCanvasQTAgg(fig)
-        self.canvas.setMinimumSize(560, 340)
+        self.canvas.setMinimumSize(420, 300)
+        self.canvas.installEventFilter(self)
         self.canvas.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.sheet_layout.replaceWidget(self.placeholder, self.canvas)
         self.placeholder.hide()
         self.placeholder.deleteLater()
+
+    def eventFilter(self, obj, event):  # noqa: N802
+        if obj is self.canvas and event.type() == QEvent.Type.Resize:
+            self.schedule()  # the axes' margins are fitted to the new size when re-drawn
+        return super().eventFilter(obj, event)
 
     def data_for(self, period_id: int):
         from cchc_desktop import report

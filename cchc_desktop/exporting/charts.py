@@ -10,7 +10,13 @@ Five kinds, each named as the CLI and the window name it (see KINDS):
 4. ``theo-thang`` — received and resolved per month of the period, from the register;
 5. ``theo-xa`` — one bar per commune of an upper level, for one indicator.
 
-A chart with nothing to draw shows ``NO_DATA`` in the picture instead of empty axes.
+A chart with nothing to draw shows ``NO_DATA`` in the picture instead of empty axes. Charts
+1 and 2 with a single bar (one field, or only the desk's totals) are titled for what they
+show, not "theo lĩnh vực". Every text is in a serif face like the report's Times New Roman
+(`font()`: Times New Roman where installed, else DejaVu Serif, which ships with matplotlib
+and has every Vietnamese letter). The axes start at fixed fractions of the figure and
+`fit_axes` then moves their edges in just enough for the tick labels, the axis label and the
+legend to stay inside the picture at any size (a small window included).
 Nothing here touches pyplot's global state: every figure is a plain ``Figure``; the window
 gives its own (Qt) canvas's figure through ``fig=`` and the figure is cleared and reused.
 """
@@ -45,7 +51,9 @@ NO_DATA = "Chưa có số liệu để vẽ biểu đồ này"
 DEFAULT_INDICATOR = "hs.ubnd.ty_le_truc_tuyen"
 WHOLE_DESK = "Toàn bộ phận"
 
-FONT = "DejaVu Sans"  # ships with matplotlib and has every Vietnamese letter
+FONT = "DejaVu Serif"  # ships with matplotlib and has every Vietnamese letter: the fallback
+PREFERRED_FONT = "Times New Roman"  # the report's face, where the machine has it (Windows does)
+_font_cache: list[str] = []
 SIZE = (8.0, 4.8)  # inches; the window scales it, Word gets it at 16 cm wide
 DPI = 150
 
@@ -79,6 +87,61 @@ _SUBTITLE_Y = 0.895
 
 
 # --- public API ---------------------------------------------------------------------------
+def font() -> str:
+    """The serif family the charts use: Times New Roman when installed, else DejaVu Serif."""
+    if not _font_cache:
+        from matplotlib import font_manager
+
+        try:
+            font_manager.findfont(font_manager.FontProperties(family=PREFERRED_FONT), fallback_to_default=False)
+            _font_cache.append(PREFERRED_FONT)
+        except ValueError:
+            _font_cache.append(FONT)
+    return _font_cache[0]
+
+
+def title_of(kind: str, names: list[str] | None = None) -> str:
+    """The chart's title; charts 1 and 2 with a single bar say what that bar is."""
+    title = KINDS[kind]
+    if kind in ("tiep-nhan-linh-vuc", "tinh-trang-linh-vuc") and names is not None and len(names) == 1:
+        base = title.removesuffix(" theo lĩnh vực")
+        title = f"{base} của {dossiers.AGENCIES['ubnd']}" if names[0] == WHOLE_DESK else f"{base} lĩnh vực {names[0]}"
+    return title
+
+
+def fit_axes(fig: Figure, pad: float = 4.0) -> None:
+    """Move the axes' edges in so that their tick labels, axis label and legend stay inside the
+    figure (at its current size, in pixels): the figure's own tight layout for our one axes."""
+    ax = getattr(fig, "_cchc_axes", None)
+    if ax is None or ax not in fig.axes or fig.canvas is None:
+        return
+    renderer = fig.canvas.get_renderer()
+    box = fig.bbox
+    legend = ax.get_legend()
+    if legend is not None and legend.get_window_extent(renderer).width > box.width - 2 * pad:
+        _legend(ax, 1)  # side by side it is wider than the picture: one entry a line
+    pos = ax.get_position()
+    for _ in range(2):  # a second pass for labels that re-wrap after the first move
+        tight = ax.get_tightbbox(renderer)
+        if tight is None:
+            return
+        left = max(0.0, box.x0 + pad - tight.x0)
+        right = max(0.0, tight.x1 - (box.x1 - pad))
+        bottom = max(0.0, box.y0 + pad - tight.y0)
+        top = max(0.0, tight.y1 - (box.y1 - pad))
+        if not (left or right or bottom or top):
+            return
+        x0 = pos.x0 + left / box.width
+        x1 = pos.x1 - right / box.width
+        y0 = pos.y0 + bottom / box.height
+        y1 = pos.y1 - top / box.height
+        if x1 - x0 < 0.2 or y1 - y0 < 0.2:  # a picture too small to hold its labels: leave it
+            return
+        ax.set_position([x0, y0, x1 - x0, y1 - y0])
+        pos = ax.get_position()
+
+
+
 def figure(kind: str, store, data, fig: Figure | None = None, title: bool = True,
            size: tuple[float, float] | None = None, header: bool = True, **options) -> Figure:
     """Draw chart `kind` for `data` (a ReportData); `store` is needed by xu-huong, theo-thang
@@ -106,6 +169,7 @@ def figure(kind: str, store, data, fig: Figure | None = None, title: bool = True
         fig.clear()
     fig._cchc_kind = (kind, title, header)
     fig._cchc_header = ("", "")
+    fig._cchc_title = KINDS[kind]
     fig.set_facecolor("white")
     draw = {
         "tiep-nhan-linh-vuc": _received_by_field,
@@ -115,6 +179,7 @@ def figure(kind: str, store, data, fig: Figure | None = None, title: bool = True
         "theo-xa": _by_commune,
     }[kind]
     draw(fig, store, data, title=title, **options)
+    fit_axes(fig)
     return fig
 
 
@@ -147,7 +212,7 @@ def report_charts(data) -> list[tuple[str, bytes]]:
     for kind in ("tiep-nhan-linh-vuc", "tinh-trang-linh-vuc"):
         fig = figure(kind, None, data, title=False, size=(7.0, 4.0))
         if has_data(fig):
-            out.append((f"{KINDS[kind]} ({where})", png_bytes(fig, dpi=200)))
+            out.append((f"{getattr(fig, '_cchc_title', KINDS[kind])} ({where})", png_bytes(fig, dpi=200)))
     return out
 
 
@@ -210,10 +275,10 @@ def _header(fig: Figure, title: str | None, subtitle: str | None) -> None:
     if not fig._cchc_kind[2]:
         return
     if title:
-        fig.text(0.5, _TITLE_Y, title, ha="center", va="top", fontsize=13, fontweight="bold", family=FONT)
+        fig.text(0.5, _TITLE_Y, title, ha="center", va="top", fontsize=13, fontweight="bold", family=font())
     if subtitle:
         y = _SUBTITLE_Y if title else 0.975
-        fig.text(0.5, y, subtitle, ha="center", va="top", fontsize=9.5, color="#444444", family=FONT,
+        fig.text(0.5, y, subtitle, ha="center", va="top", fontsize=9.5, color="#444444", family=font(),
                  wrap=False)
 
 
@@ -221,10 +286,10 @@ def _no_data(fig: Figure, title: str | None, subtitle: str | None, hint: str | N
     for ax in list(fig.axes):
         fig.delaxes(ax)
     _header(fig, title, subtitle)
-    fig.text(0.5, 0.5, NO_DATA, ha="center", va="center", fontsize=14, color="#555555", family=FONT)
+    fig.text(0.5, 0.5, NO_DATA, ha="center", va="center", fontsize=14, color="#555555", family=font())
     if hint:
         fig.text(0.5, 0.41, "\n".join(textwrap.wrap(hint, 80)), ha="center", va="top", fontsize=9.5,
-                 color="#777777", family=FONT)
+                 color="#777777", family=font())
 
 
 def _reset_axes(ax) -> None:
@@ -235,6 +300,8 @@ def _reset_axes(ax) -> None:
         a.remove()
     if ax.legend_ is not None:
         ax.legend_.remove()
+    if hasattr(ax, "_cchc_rect"):
+        ax.set_position(ax._cchc_rect)  # fit_axes starts again from the standard margins
 
 
 def _axes(fig: Figure):
@@ -250,13 +317,13 @@ def _axes(fig: Figure):
     ax.spines["right"].set_visible(False)
     ax.grid(axis="y", color="#e3e3e3", linewidth=0.8)
     ax.set_axisbelow(True)
-    ax.tick_params(labelsize=9)
+    ax.tick_params(labelsize=9, labelfontfamily=font())
     return ax
 
 
 def _legend(ax, ncol: int) -> None:
     ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.01), ncol=ncol, frameon=False, fontsize=9,
-              prop={"family": FONT, "size": 9})
+              prop={"family": font(), "size": 9})
 
 
 def _wrap(name: str, width: int = 16) -> str:
@@ -269,9 +336,9 @@ def _categories(ax, names: list[str]) -> None:
     many = len(names) > 6
     if many:
         ax.set_xticklabels([n if len(n) <= 28 else n[:27] + "…" for n in names], rotation=30, ha="right",
-                           rotation_mode="anchor", fontsize=8, family=FONT)
+                           rotation_mode="anchor", fontsize=8, family=font())
     else:
-        ax.set_xticklabels([_wrap(n) for n in names], rotation=0, ha="center", fontsize=9, family=FONT)
+        ax.set_xticklabels([_wrap(n) for n in names], rotation=0, ha="center", fontsize=9, family=font())
     # Slanted names need more room below the axes: take it from the plot's height.
     x0, _, w, _ = ax.get_position().bounds
     top = sum(ax._cchc_rect[1::2]) if hasattr(ax, "_cchc_rect") else None
@@ -293,15 +360,15 @@ def _stacked(ax, names: list[str], series: list[tuple[str, str, list[float | Non
         for i, h in enumerate(heights):
             if h > 0 and h >= 0.07 * ymax:
                 ax.text(i, bottoms[i] + h / 2, fmt.number(h), ha="center", va="center", fontsize=8.5,
-                        color="white", fontweight="bold", family=FONT)
+                        color="white", fontweight="bold", family=font())
         bottoms = [b + h for b, h in zip(bottoms, heights)]
     for i, total in enumerate(bottoms):
         ax.text(i, total + 0.015 * ymax, fmt.number(total), ha="center", va="bottom", fontsize=9,
-                fontweight="bold", family=FONT)
+                fontweight="bold", family=font())
     ax.set_ylim(0, ymax * 1.12 if ymax > 0 else 1)
     ax.yaxis.set_major_locator(_int_locator())
     ax.yaxis.set_major_formatter(_formatter(_count_fmt))
-    ax.set_ylabel("Số hồ sơ", fontsize=9.5, family=FONT)
+    ax.set_ylabel("Số hồ sơ", fontsize=9.5, family=font())
 
 
 # --- 1. received per field ------------------------------------------------------------------
@@ -319,6 +386,8 @@ def _received_by_field(fig, store, data, title=True, **_):
         rows = [{"name": WHOLE_DESK, "truc_tuyen": total.get("truc_tuyen"), "truc_tiep": total.get("truc_tiep")}]
         sub += " — chưa có số liệu riêng từng lĩnh vực"
     names = [r["name"] for r in rows]
+    fig._cchc_title = title_of("tiep-nhan-linh-vuc", names)
+    t = fig._cchc_title if title else None
     online = [_num(r.get("truc_tuyen")) for r in rows]
     direct = [_num(r.get("truc_tiep")) for r in rows]
     sums = [(a or 0) + (b or 0) for a, b in zip(online, direct)]
@@ -359,6 +428,8 @@ def _status_by_field(fig, store, data, title=True, **_):
         _no_data(fig, t, sub, "Hãy nhập số hồ sơ đã giải quyết (trước hạn, đúng hạn, quá hạn) "
                               "và đang giải quyết ở phần Hồ sơ một cửa (thẻ “2. Thủ tục hành chính”).")
         return
+    fig._cchc_title = title_of("tinh-trang-linh-vuc", names)
+    t = fig._cchc_title if title else None
     missing = [STATUS_LABELS[c].lower() for c in STATUS_COLUMNS if c not in known]
     if missing:
         sub += " — chưa có số " + ", ".join(missing)
@@ -423,9 +494,9 @@ def _trend(fig, store, data, title=True, series=None, **_):
             up = rank == len(known) - 1
             ax.annotate(_pct_fmt(v), (i, v), textcoords="offset points", xytext=(0, 9 if up else -9),
                         ha="center", va="bottom" if up else "top", fontsize=8.5, color=COLORS[key],
-                        fontweight="bold", family=FONT)
+                        fontweight="bold", family=font())
     ax.set_xticks(x)
-    ax.set_xticklabels(labels, fontsize=9, family=FONT)
+    ax.set_xticklabels(labels, fontsize=9, family=font())
     ax.set_xlim(-0.5, len(labels) - 0.5)
     present = [v for v in online + on_time if v is not None]
     low = min(present)
@@ -434,7 +505,7 @@ def _trend(fig, store, data, title=True, series=None, **_):
     ax.set_ylim(bottom - (100 - bottom) * 0.08, 100 + (100 - bottom) * 0.1)
     ax.set_yticks(list(range(bottom, 101, step)))
     ax.yaxis.set_major_formatter(_formatter(_pct_fmt))
-    ax.set_ylabel("Tỷ lệ", fontsize=9.5, family=FONT)
+    ax.set_ylabel("Tỷ lệ", fontsize=9.5, family=font())
     _legend(ax, 2)
 
 
@@ -492,15 +563,15 @@ def _by_month(fig, store, data, title=True, **_):
         for i, v in enumerate(vals):
             if v:
                 ax.text(i + offset, v + 0.015 * ymax, fmt.number(v), ha="center", va="bottom",
-                        fontsize=7 if n > 9 else 8.5, family=FONT, rotation=90 if n > 9 and v >= 1000 else 0)
+                        fontsize=7 if n > 9 else 8.5, family=font(), rotation=90 if n > 9 and v >= 1000 else 0)
     ax.set_xticks(range(n))
-    ax.set_xticklabels([f"{k[5:7]}/{k[:4]}" for k, _, _ in counts], fontsize=8 if n > 9 else 9, family=FONT,
+    ax.set_xticklabels([f"{k[5:7]}/{k[:4]}" for k, _, _ in counts], fontsize=8 if n > 9 else 9, family=font(),
                        rotation=45 if n > 9 else 0, ha="right" if n > 9 else "center")
     ax.set_xlim(-0.6, n - 0.4)
     ax.set_ylim(0, ymax * 1.15)
     ax.yaxis.set_major_locator(_int_locator())
     ax.yaxis.set_major_formatter(_formatter(_count_fmt))
-    ax.set_ylabel("Số hồ sơ", fontsize=9.5, family=FONT)
+    ax.set_ylabel("Số hồ sơ", fontsize=9.5, family=font())
     _legend(ax, 2)
 
 
@@ -569,7 +640,7 @@ def _by_commune(fig, store, data, title=True, indicator=None, **_):
     for i, (_, v) in enumerate(values):
         ax.text(i, (v or 0) + 0.015 * ymax, "chưa có" if v is None else text(v), ha="center", va="bottom",
                 fontsize=9 if v is not None else 8, fontweight="bold" if v is not None else "normal",
-                color="#222222" if v is not None else "#888888", family=FONT,
+                color="#222222" if v is not None else "#888888", family=font(),
                 style="normal" if v is not None else "italic")
     _categories(ax, names)
     if is_pct:

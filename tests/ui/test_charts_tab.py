@@ -201,3 +201,26 @@ def test_install_adds_the_tab(ctx, qtbot):
     tab = charts_tab.install(w)
     qtbot.addWidget(tab)
     assert added == [(tab, "Biểu đồ")]
+
+
+def test_a_narrow_tab_keeps_the_axis_label_and_redraws_on_resize(tab, qtbot):
+    """At 1024×768 the tab is about 780 px wide: the y-axis label stays inside the canvas, also
+    after the canvas is made narrower."""
+    tab.resize(780, 640)
+    shown(tab, qtbot)
+    tab.redraw(sync=True)
+    fig = tab.canvas.figure
+
+    def label_inside():
+        renderer = tab.canvas.get_renderer()
+        ax = fig.axes[0]
+        return ax.yaxis.label.get_window_extent(renderer).x0 >= 0 and \
+            ax.get_tightbbox(renderer).x1 <= fig.bbox.x1 + 0.5
+
+    assert label_inside()
+    tab.canvas.draw()
+    tab.resize(640, 600)  # narrower still: a resize re-draws, and the margins are fitted again
+    qtbot.waitUntil(lambda: not tab._dirty and not tab._timer.isActive() and fig.get_figwidth() * fig.dpi < 470,
+                    timeout=3000)
+    tab.canvas.draw()
+    assert label_inside()
