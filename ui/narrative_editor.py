@@ -314,8 +314,13 @@ class SectionTextEdit(QPlainTextEdit):
         return super().event(e)
 
     def paintEvent(self, e):  # noqa: N802
-        super().paintEvent(e)
         # A faint rule under each paragraph: one line of text is one paragraph of the report.
+        # Drawn first, under the text: on top it hid the "_" of a placeholder on a paragraph's
+        # last line ({{hs.ubnd.truc_tiep}} read "truc tiep").
+        self.paint_rules()
+        super().paintEvent(e)
+
+    def paint_rules(self) -> None:
         painter = QPainter(self.viewport())
         painter.setPen(PARA_RULE)
         block = self.firstVisibleBlock()

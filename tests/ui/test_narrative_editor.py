@@ -360,3 +360,25 @@ def test_a_figure_in_dong_is_offered_with_the_dong_format(ctx):
     label, value = describe("BM6/1.2|dong", data)
     assert "viết bằng đồng" in label and value == "3.523.681.000"
     assert describe("BM6/1.2|khong_co", data) is None
+
+
+def test_the_underscore_of_a_placeholder_on_a_paragraphs_last_line_is_drawn(editor, qtbot):
+    """The faint rule under each paragraph once hid it: {{hs.ubnd.truc_tiep}} read "truc tiep"."""
+    from ui.qt import QColor
+
+    block = editor.blocks["II.2"]
+    ed = block.editor
+    ed.setPlainText("Trực tiếp {{hs.ubnd.truc_tiep}}\nDòng sau.")
+    qtbot.waitUntil(lambda: ed.isVisible(), timeout=1000)
+    ed.viewport().repaint()
+    image = ed.viewport().grab().toImage()
+    pos = ed.toPlainText().index("_")
+    cur = ed.textCursor()
+    cur.setPosition(pos)
+    left = ed.cursorRect(cur)
+    cur.setPosition(pos + 1)
+    right = ed.cursorRect(cur)
+    bottom = int(ed.blockBoundingGeometry(ed.document().firstBlock()).translated(ed.contentOffset()).bottom())
+    dark = [QColor(image.pixel(x, y)).lightness() < 120
+            for x in range(left.x() + 1, right.x()) for y in range(bottom - 4, bottom)]
+    assert any(dark), "the underscore is not drawn"
