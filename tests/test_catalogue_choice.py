@@ -101,3 +101,34 @@ def test_gui_catalogue_on_an_empty_file_says_what_to_do(tmp_path, capsys, monkey
     assert cli.main(["gui", "--db", str(tmp_path / "new.sqlite"), "--catalogue", str(MINI)]) != 0
     err = capsys.readouterr().err
     assert "chưa có đơn vị" in err and "Danh mục biểu mẫu" in err
+
+
+def test_the_same_catalogue_with_a_comment_added_is_not_another_catalogue(demo_store, tmp_path):
+    store = demo_store
+    store.add_catalogue(catalogue_mod.load(MINI))
+    commented = tmp_path / "mini-comment.toml"
+    commented.write_text("# gửi kèm công văn của Sở Nội vụ\n" + MINI.read_text(encoding="utf-8"), encoding="utf-8")
+    store.add_catalogue(catalogue_mod.load(commented))  # same fingerprint: accepted, nothing changes
+    assert [c["version"] for c in store.catalogues()].count("TEST-1") == 1
+
+
+# The app's own catalogue, pinned: a data file keeps the text of a version as it first saw it, so
+# changing what the catalogue says (a label, a formula, a rule, a roll-up rule) without a new
+# `version` would leave every existing file on the old content. Change the content → bump the
+# version (resources/catalogue/*.toml) and put the new pair here.
+BUILTIN_PINS = {"HD-2023.1": "1b35d81b0806dbc57fefa4812e4b588e88e2f9328b3fe9cf282cbd5f22282788"}
+
+
+def test_the_builtin_catalogue_content_matches_its_version():
+    cat = catalogue_mod.load(None)
+    assert cat.version in BUILTIN_PINS, f"phiên bản mới {cat.version}: thêm vào BUILTIN_PINS"
+    assert cat.fingerprint == BUILTIN_PINS[cat.version], (
+        "Danh mục có sẵn đã đổi nội dung mà chưa đổi version: hãy đổi version trong "
+        "resources/catalogue/*.toml rồi ghi dấu mới vào BUILTIN_PINS")
+
+
+def test_a_derived_row_is_refused_by_name(demo_store):
+    store = demo_store
+    pid = store.get_period(store.unit()["code"], "2023-NAM")["id"]
+    with pytest.raises(UserError, match=r"Biểu mẫu 7, dòng 6\.7.*tính tự động"):
+        store.set_value(pid, "BM7/6.7", "50")

@@ -366,7 +366,7 @@ class Store:
         """Store a catalogue the user loads (a province's forms). A version already in the file
         with other content is refused: periods entered with it must keep their forms."""
         row = self.db.execute("SELECT text FROM catalogues WHERE version = ?", [cat.version]).fetchone()
-        if row is not None and row[0] != cat.text:
+        if row is not None and row[0] != cat.text and catalogue_mod.from_text(row[0]).fingerprint != cat.fingerprint:
             raise UserError(
                 f"Tệp dữ liệu đã có danh mục phiên bản “{cat.version}” với nội dung khác. Hãy đặt một "
                 "`version` mới ở đầu tệp danh mục (ví dụ thêm “.2”) rồi nạp lại."
@@ -573,7 +573,7 @@ class Store:
                     "SELECT ?, agency, field, position FROM dossier_rows WHERE period_id = ? AND field != ''",
                     [pid, src["id"]],
                 )
-                # Notes that describe a row (not a figure) carry over; values do not.
+                # Figures do not carry over, nor their notes (a note explains its figure).
             elif unit["kind"] in ("huyen", "tinh"):
                 from cchc_desktop import templates
 
@@ -633,9 +633,9 @@ class Store:
         """Parse, check and store one indicator value; returns what was stored."""
         cat = catalogue or self.catalogue_for(period_id)
         row = cat.row(code)
+        value = row.parse(text)  # refuses derived and heading rows, naming the row
         if not row.editable:
-            raise InvalidValue(f"Chỉ tiêu {row.stt} {row.label[:60]} được tính tự động, không nhập tay.")
-        value = row.parse(text)
+            raise InvalidValue(f"{row.place}: được tính tự động, không nhập tay.")
         stored = value_text(value)
         with self.db.atomic():
             self._writable(period_id)
