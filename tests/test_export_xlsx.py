@@ -180,3 +180,17 @@ def test_libreoffice_reads_the_values(exported, tmp_path):
 ])
 def test_money_format_never_ends_in_a_bare_separator(value, expected):
     assert xlsx_appendix.money_format(value) == expected
+
+
+def test_rates_round_half_up_like_the_report(demo_store, tmp_path):
+    """1 of 400 online is 0,25 %: the Excel cell holds 0,3 as the Word report writes it (not 0,2)."""
+    store = demo_store
+    period = store.get_period(store.unit()["code"], "2023-NAM")
+    for column, value in (("truc_tuyen", "1"), ("truc_tiep", "399"), ("ky_truoc", "0")):
+        store.set_dossier(period["id"], "cong_an", "", column, value)
+    data = report.load_period(store, period["id"])
+    assert data.measures("cong_an")["ty_le_truc_tuyen"] is not None
+    out = xlsx_appendix.write(data, tmp_path / "pl.xlsx")
+    ws = openpyxl.load_workbook(out)["Hồ sơ theo cơ quan"]
+    row = next(r for r in range(7, ws.max_row + 1) if ws.cell(r, 2).value == "Tỷ lệ tiếp nhận trực tuyến (%)")
+    assert ws.cell(row, 4).value == pytest.approx(0.3)

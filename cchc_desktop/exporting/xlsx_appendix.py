@@ -175,7 +175,7 @@ def _form_sheet(wb, form, data: ReportData, used: set[str], st) -> None:
         elif r.kind == "text":
             set_text(vc, value)
         elif r.kind == "percent" or (r.derived and r.unit == "%"):
-            set_number(vc, Decimal(str(value)).quantize(Decimal("0.1")), PERCENT_FORMAT)
+            set_number(vc, fmt.round_percent(value), PERCENT_FORMAT)
         elif r.kind == "money":
             set_number(vc, value, money_format(value))
         elif r.kind == "choice":
@@ -279,7 +279,7 @@ def _agency_sheet(wb, data: ReportData, used: set[str], st) -> None:
             if v is None:
                 c.value = None
             elif m in dossiers.RATE_MEASURES:
-                set_number(c, Decimal(str(v)).quantize(Decimal("0.1")), PERCENT_FORMAT)
+                set_number(c, fmt.round_percent(v), PERCENT_FORMAT)
             else:
                 set_number(c, v, COUNT_FORMAT)
         for i in range(1, 3 + len(agencies)):
