@@ -3,8 +3,10 @@
 `value_entries(data)` lists them (catalogue rows with their current value, the dossier measures
 of the three agencies, the period and unit names, the blocks); `describe(name, data)` gives the
 label and current value of one name (for tooltips). `PlaceholderPicker` is the dialog: a
-filter box over the list (accents optional: "ho so" finds "hồ sơ"), arrow keys move in the
-list, Enter emits `chosen(name)` and closes.
+filter box over the list (accents optional: "ho so" finds "hồ sơ"; codes are found too), arrow
+keys move in the list, Enter emits `chosen(name)` and closes. Each line shows what a user
+reads first, the label and the current value; the code follows, smaller and grey, at the
+right. Groups are named like the paper forms: "Biểu mẫu 7 – Xây dựng chính quyền điện tử, …".
 """
 from __future__ import annotations
 
@@ -13,9 +15,11 @@ from dataclasses import dataclass
 
 from cchc_desktop import dossiers, narrative, report
 from ui.qt import (
-    QDialog, QDialogButtonBox, QEvent, QLabel, QLineEdit, QListWidget, QListWidgetItem, Qt,
-    QVBoxLayout, Signal,
+    QColor, QDialog, QDialogButtonBox, QEvent, QFontMetrics, QLabel, QLineEdit, QListWidget,
+    QListWidgetItem, QStyle, QStyledItemDelegate, Qt, QVBoxLayout, Signal,
 )
+
+CODE_FG = QColor("#6b7280")
 
 TEXT_NAMES = {
     "ky.tu_ngay": "Ngày bắt đầu kỳ báo cáo",
@@ -44,8 +48,9 @@ class Entry:
 
     @property
     def text(self) -> str:
+        """The line of the list: label and value first (the code is drawn beside it, in grey)."""
         value = f"({self.value})" if self.value else "(chưa có số liệu)"
-        return f"{self.name} — {self.label} {value}"
+        return f"{self.label} {value}"
 
 
 def fold(text: str) -> str:
@@ -65,7 +70,7 @@ def value_text(name: str, data) -> str:
 def label_of(name: str, data) -> str | None:
     row = data.catalogue.rows_by_code.get(name)
     if row is not None:
-        unit = f" ({row.unit})" if row.unit and row.unit != "%" else ""
+        unit = f" ({row.unit})" if row.unit and row.unit != "%" and row.kind != "choice" else ""  # no codes
         return f"{row.label}{unit}"
     if name.startswith("hs."):
         return dossiers.all_value_names().get(name)
@@ -88,13 +93,21 @@ def describe(name: str, data) -> tuple[str, str] | None:
     return label, "" if text == narrative.BLANK else text
 
 
+def form_group(form) -> str:
+    """`Biểu mẫu 7 – Xây dựng chính quyền điện tử, Chính quyền số`; a form without a heading by its title."""
+    if form.heading and form.title:
+        return f"{form.heading} – {form.title}"
+    return form.heading or form.title or form.code
+
+
 def value_entries(data) -> list[Entry]:
     out: list[Entry] = []
     for form in data.catalogue.forms:
+        group = form_group(form)
         for row in form.rows:
             if not row.has_value:
                 continue
-            out.append(Entry(row.code, label_of(row.code, data), value_text(row.code, data), f"Biểu {form.code}"))
+            out.append(Entry(row.code, label_of(row.code, data), value_text(row.code, data), group))
     for name, label in dossiers.all_value_names().items():
         out.append(Entry(name, label, value_text(name, data), "Hồ sơ một cửa"))
     for name, label in TEXT_NAMES.items():
@@ -103,6 +116,39 @@ def value_entries(data) -> list[Entry]:
     for name, label in report.BLOCKS.items():
         out.append(Entry(name, label, value_text(name, data), "Bảng và danh sách"))
     return out
+
+
+class EntryDelegate(QStyledItemDelegate):
+    """An entry's line: its text (label and value) elided at the left, the code at the right in
+    a smaller grey face; group headings are drawn as they are."""
+
+    def paint(self, painter, option, index):
+        name = index.data(Qt.ItemDataRole.UserRole)
+        if not name:
+            return super().paint(painter, option, index)
+        self.initStyleOption(option, index)
+        text = option.text
+        option.text = ""
+        style = option.widget.style() if option.widget else None
+        if style is not None:
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter, option.widget)
+        rect = option.rect.adjusted(6, 0, -6, 0)
+        small = option.font
+        small.setPointSizeF(max(6.0, option.font.pointSizeF() * 0.85))
+        code_width = min(QFontMetrics(small).horizontalAdvance(name) + 4, rect.width() // 3)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        painter.save()
+        painter.setFont(small)
+        painter.setPen(option.palette.highlightedText().color() if selected else CODE_FG)
+        painter.drawText(rect.adjusted(rect.width() - code_width, 0, 0, 0),
+                         int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+                         QFontMetrics(small).elidedText(name, Qt.TextElideMode.ElideLeft, code_width))
+        painter.setFont(index.data(Qt.ItemDataRole.FontRole) or option.font)
+        painter.setPen(option.palette.highlightedText().color() if selected else option.palette.text().color())
+        main = rect.adjusted(0, 0, -code_width - 10, 0)
+        painter.drawText(main, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+                         QFontMetrics(painter.font()).elidedText(text, Qt.TextElideMode.ElideMiddle, main.width()))
+        painter.restore()
 
 
 class PlaceholderPicker(QDialog):
@@ -119,18 +165,19 @@ class PlaceholderPicker(QDialog):
             by_name = {e.name: e for e in self.entries}
             self.entries = [by_name[n] for n in names if n in by_name]
         layout = QVBoxLayout(self)
-        hint = QLabel("Gõ vài chữ của mã, tên chỉ tiêu hoặc giá trị (có dấu hay không dấu đều được), "
+        hint = QLabel("Gõ vài chữ của tên chỉ tiêu, giá trị hoặc mã (có dấu hay không dấu đều được), "
                       "dùng phím mũi tên để chọn, Enter để chèn.")
         hint.setWordWrap(True)
         layout.addWidget(hint)
         self.filter = QLineEdit()
-        self.filter.setPlaceholderText("Tìm số liệu, ví dụ: hồ sơ trực tuyến, BM3, năm …")
+        self.filter.setPlaceholderText("Tìm số liệu, ví dụ: hồ sơ trực tuyến, biểu mẫu 3, năm …")
         self.filter.setClearButtonEnabled(True)
         layout.addWidget(self.filter)
         self.list = QListWidget()
         self.list.setTextElideMode(Qt.ElideMiddle)
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self.list.setUniformItemSizes(True)
+        self.list.setItemDelegate(EntryDelegate(self.list))
         layout.addWidget(self.list, 1)
         self.detail = QLabel()
         self.detail.setWordWrap(True)

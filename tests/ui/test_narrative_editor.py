@@ -302,7 +302,11 @@ def test_picker_lists_every_kind_of_name(ctx, qtbot):
 
     entries = {e.name: e for e in value_entries(ctx.data())}
     assert entries["BM3/3.3.1"].value == "3.218"
-    assert entries["BM3/3.3.1"].text.startswith("BM3/3.3.1 — ")
+    # The label first (the code is drawn beside it, smaller and grey), groups named like the forms.
+    assert entries["BM3/3.3.1"].text.startswith(entries["BM3/3.3.1"].label) and "BM3/" not in entries["BM3/3.3.1"].text
+    assert entries["BM3/3.3.1"].text.endswith("(3.218)")
+    assert entries["BM7/6.7"].group == "Biểu mẫu 7 – Xây dựng chính quyền điện tử, Chính quyền số"
+    assert entries["BM1/5"].text.endswith("(Có)") and "= 1" not in entries["BM1/5"].text  # a choice: no codes
     assert entries["hs.cong_an.tiep_nhan"].value == "322"
     assert entries["ky.nam"].value == "2023" and entries["don_vi.ten"].value == "xã Chi Lăng Nam"
     assert {"bang.ho_so_linh_vuc", "bang.ho_so_nganh_doc", "ds.van_ban"} <= set(entries)
@@ -382,3 +386,25 @@ def test_the_underscore_of_a_placeholder_on_a_paragraphs_last_line_is_drawn(edit
     dark = [QColor(image.pixel(x, y)).lightness() < 120
             for x in range(left.x() + 1, right.x()) for y in range(bottom - 4, bottom)]
     assert any(dark), "the underscore is not drawn"
+
+
+def test_picker_shows_labels_first_and_finds_codes_and_unaccented_words(ctx, qtbot, tmp_path):
+    from ui.placeholder_picker import PlaceholderPicker
+
+    p = PlaceholderPicker(ctx.data())
+    qtbot.addWidget(p)
+    p.resize(700, 480)
+    p.show()
+    qtbot.waitExposed(p)
+    heads = [p.list.item(i).text() for i in range(p.list.count()) if not p._keys[i]]
+    assert "— Biểu mẫu 3 – Cải cách thủ tục hành chính —" in heads
+    assert not any("Biểu BM" in h for h in heads)
+    p.filter.setText("BM7/6.7")  # a code still finds its row
+    assert p.visible_names()[0] == "BM7/6.7"
+    p.filter.setText("bieu mau 7 truc tuyen")  # the group's words, without accents
+    names = p.visible_names()
+    assert names[0].startswith("BM7/") and sum(n.startswith("BM7/") for n in names) >= 5
+    assert all(n.startswith("BM7/") or n == "TT/20" for n in names)  # TT/20's label cites Biểu mẫu 7
+    item = next(p.list.item(i) for i in range(p.list.count()) if p.list.item(i).data(Qt.UserRole) == names[0])
+    assert not item.text().startswith("BM7")  # what the line says first is the label
+    p.grab().save(str(tmp_path / "picker.png"))
