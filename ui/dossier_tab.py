@@ -49,14 +49,14 @@ COMPUTED = {COL_RECEIVED: "tiep_nhan", COL_RESOLVED: "da_giai_quyet"}
 HEADERS = {
     COL_FIELD: ("Lĩnh vực", "Tên lĩnh vực (dòng cuối: Cộng)"),
     COL_ONLINE: ("Trực\ntuyến", dossiers.COLUMN_LABELS["truc_tuyen"]),
-    COL_DIRECT: ("Trực tiếp,\nbưu chính", dossiers.COLUMN_LABELS["truc_tiep"]),
-    COL_CARRIED: ("Kỳ trước\nchuyển qua", dossiers.COLUMN_LABELS["ky_truoc"]),
-    COL_RECEIVED: ("Tổng\ntiếp nhận", "Tổng số tiếp nhận = trực tuyến + trực tiếp + kỳ trước (tự tính)"),
+    COL_DIRECT: ("Trực tiếp,\nbưu\nchính", dossiers.COLUMN_LABELS["truc_tiep"]),
+    COL_CARRIED: ("Kỳ trước\nchuyển\nqua", dossiers.COLUMN_LABELS["ky_truoc"]),
+    COL_RECEIVED: ("Tổng\ntiếp\nnhận", "Tổng số tiếp nhận = trực tuyến + trực tiếp + kỳ trước (tự tính)"),
     COL_EARLY: ("Trước\nhạn", dossiers.COLUMN_LABELS["truoc_han"]),
     COL_ON_TIME: ("Đúng\nhạn", dossiers.COLUMN_LABELS["dung_han"]),
     COL_LATE: ("Quá\nhạn", dossiers.COLUMN_LABELS["qua_han"]),
     COL_RESOLVED: ("Đã giải\nquyết", "Tổng số đã giải quyết = trước hạn + đúng hạn + quá hạn (tự tính)"),
-    COL_PENDING: ("Đang giải\nquyết", dossiers.COLUMN_LABELS["dang_giai_quyet"]),
+    COL_PENDING: ("Đang\ngiải\nquyết", dossiers.COLUMN_LABELS["dang_giai_quyet"]),
     COL_OVERDUE: ("Trong đó\nquá hạn", dossiers.COLUMN_LABELS["dang_qua_han"] + " (trong số đang giải quyết)"),
 }
 TOTAL_LABEL = "Cộng"
@@ -456,7 +456,7 @@ class DossierTableView(QTableView):
         h = self.horizontalHeader()
         h.setSectionResizeMode(QHeaderView.Stretch)
         h.setSectionResizeMode(COL_FIELD, QHeaderView.Interactive)
-        self.setColumnWidth(COL_FIELD, 170)
+        self.setColumnWidth(COL_FIELD, 112)  # at 1024×768 the ten figure columns need the room
         model.modelReset.connect(self.fit_height)
         self.fit_height()
 

@@ -421,3 +421,22 @@ def test_history_of_a_field_from_its_context_menu(panel, ctx):
     assert [dlg.model.rows[i]["target"] for i in range(dlg.model.rowCount())] == ["dossier:ubnd:Hộ tịch:truc_tuyen"]
     assert "lĩnh vực Hộ tịch" in dlg.target_box.currentText()
     dlg.close()
+
+
+def test_headers_fit_their_columns_on_a_small_screen(ctx, qtbot):
+    """At 1024×768 the tab's page is about 760 px wide: every header line fits its column."""
+    from ui.dossier_tab import COLUMN_COUNT, DossierPanel
+
+    w = DossierPanel(ctx)
+    qtbot.addWidget(w)
+    w.resize(760, 500)
+    w.show()
+    qtbot.waitExposed(w)
+    view = w.boxes["ubnd"].view
+    header = view.horizontalHeader()
+    metrics = header.fontMetrics()
+    for col in range(COLUMN_COUNT):
+        text = view.model().headerData(col, Qt.Horizontal)
+        widest = max(metrics.horizontalAdvance(line) for line in text.split("\n"))
+        assert widest + 4 <= header.sectionSize(col), (text, widest, header.sectionSize(col))
+    w.close()
