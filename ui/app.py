@@ -159,6 +159,9 @@ def _app():
     return app
 
 
+WINDOW_SIZE = (1366, 768)
+
+
 def _window_size() -> tuple[int, int]:
     """1366×768 by default; CCHC_WINDOW_SIZE=1024x768 for checking the small screen."""
     text = os.environ.get("CCHC_WINDOW_SIZE", "")
@@ -166,7 +169,40 @@ def _window_size() -> tuple[int, int]:
         w, h = (int(x) for x in text.lower().split("x"))
         return w, h
     except ValueError:
-        return 1366, 768
+        return WINDOW_SIZE
+
+
+def start_geometry(available: tuple[int, int, int, int],
+                   wanted: tuple[int, int] = WINDOW_SIZE) -> tuple[int, int, int, int] | None:
+    """Where the window starts on a screen whose free area (without the taskbar) is `available`
+    (x, y, width, height): None = maximized, when the wanted size does not fit with a margin
+    (1024×768 and 1366×768 screens); else the wanted size, centred."""
+    w, h = wanted
+    ax, ay, aw, ah = available
+    margin = 40  # the window frame and title bar are outside the client size
+    if w + margin > aw or h + margin > ah:
+        return None
+    return ax + (aw - w) // 2, ay + (ah - h) // 2, w, h
+
+
+def show_at_start(window) -> None:
+    """Show the window sized for the screen it opens on: maximized on a small screen."""
+    from ui.qt import QGuiApplication
+
+    wanted = _window_size()
+    screen = QGuiApplication.primaryScreen()
+    if os.environ.get("CCHC_WINDOW_SIZE") or screen is None:  # a size asked for: exactly that
+        window.resize(*wanted)
+        window.show()
+        return
+    r = screen.availableGeometry()
+    geo = start_geometry((r.x(), r.y(), r.width(), r.height()), wanted)
+    if geo is None:
+        window.resize(min(wanted[0], r.width()), min(wanted[1], r.height()))  # the size when un-maximized
+        window.showMaximized()
+    else:
+        window.setGeometry(*geo)
+        window.show()
 
 
 def open_window(store, period_id: int | None = None, install_features: bool = True):
@@ -226,16 +262,12 @@ def run(db_path: str | None, screenshot_dir: str | None = None, quit_after_show:
         messages.info(None, single_instance.ALREADY_OPEN.format(name=Path(db_path).name if db_path else "cchc.sqlite"))
         return 0
     window = MainWindow()
-    window.resize(*_window_size())
-    window.show()
+    show_at_start(window)
     state = {"code": 0, "store": None}
 
     def load() -> None:
         from cchc_desktop import paths
-        from cchc_desktop.errors import UserError
-        from cchc_desktop.store import open_store
         from ui import messages
-        from ui.backup_dialogs import reopen_after_restore
 
         try:
             path = Path(db_path) if db_path else paths.default_db_path()
@@ -246,28 +278,17 @@ def run(db_path: str | None, screenshot_dir: str | None = None, quit_after_show:
             state["code"] = 1
             app.exit(1)
             return
-        try:
-            store = open_store(path, backup=True)  # a backup when it changed since the last one
-        except UserError as e:  # DataFileError included
-            store = reopen_after_restore(path, e, window)  # a damaged file: offers to restore a backup
-            if store is None:
-                messages.error(window, f"{e}\n\nChương trình sẽ đóng lại.", "Không mở được tệp dữ liệu")
-                state["code"] = 1
-                app.exit(1)
-                return
-        state["store"] = store
-        period_id = None
-        package = open_package
-        if not store.units():
-            period_id = set_up_empty_file(store, window, package)
-            if period_id is None:
-                app.exit(0)
-                return
-            package = None  # offered by the set-up already
-        window.attach(context_for(store, period_id))
+        window.home_path = path  # the user's own file (Tệp → … and the sample data's way back)
+        opened = open_data_file(path, window, package=open_package, at_start=True)
+        if opened.store is None:
+            state["code"] = opened.code
+            app.exit(opened.code)
+            return
+        state["store"] = opened.store
+        window.attach(context_for(opened.store, opened.period_id))
         guard.attach(window)  # a second start on this file brings this window forward
-        if package:
-            show_package_import(window, package)
+        if open_package and not opened.package_offered:
+            show_package_import(window, open_package)
         if quit_after_show:
             QTimer.singleShot(0, app.quit)
 
@@ -289,13 +310,18 @@ def run(db_path: str | None, screenshot_dir: str | None = None, quit_after_show:
     try:
         code = app.exec()
     finally:
-        if state["store"] is not None:
-            state["store"].close()
+        current = window.ctx.store if window.ctx is not None else None
+        for store in {id(s): s for s in (state["store"], current) if s is not None}.values():
+            store.close()  # closing twice is harmless (a feature may have closed the current one)
         # Closing the last window while quitting posts one more Quit; left queued, it would end
-        # the next event loop of this process at once (a second run, the tests).
+        # the next event loop of this process at once (a second run, the tests). The window goes
+        # too, and with it what features hung on the application (their aboutToQuit handlers).
         from ui.qt import QEvent
 
         app.removePostedEvents(app, QEvent.Type.Quit)
+        window.hide()
+        window.deleteLater()
+        app.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
     return state["code"] or code
 
 
@@ -303,8 +329,9 @@ PACKAGE_IN_OTHER_WINDOW = ("Để nhập gói “{name}”: trong cửa sổ đ�
                            "rồi chọn tệp này, hoặc kéo thả tệp vào cửa sổ.")
 
 
-def set_up_empty_file(store, parent, package: str | None = None) -> int | None:
-    """A data file with no unit: the period to open, or None (the user quit).
+def set_up_empty_file(store, parent, package: str | None = None) -> int | Path | None:
+    """A data file with no unit: the period to open, a Path (open that file instead: the
+    sample data, which lives in its own file), or None (the user quit).
 
     With a package (double-clicked), the upper level is set up from it: the import preview with
     that file; if nothing was imported there, or without a package, the welcome screen."""
@@ -319,7 +346,146 @@ def set_up_empty_file(store, parent, package: str | None = None) -> int | None:
     dlg = WelcomeDialog(store, parent)
     if dlg.exec() != WelcomeDialog.DialogCode.Accepted:
         return None
-    return dlg.period_id
+    return dlg.open_path or dlg.period_id
+
+
+class Opened:
+    """What `open_data_file` gives: the open store and the period to show, or (store None) the
+    exit code for a start that cannot go on (1: the file could not be opened, 0: the user quit)."""
+
+    def __init__(self, store=None, period_id: int | None = None, code: int = 0, package_offered: bool = False):
+        self.store, self.period_id, self.code, self.package_offered = store, period_id, code, package_offered
+
+
+def open_data_file(path: Path, parent, *, package: str | None = None, at_start: bool = False) -> Opened:
+    """Open a data file for the window (at start, or Tệp → Mở tệp dữ liệu khác… / Tạo tệp dữ liệu mới…).
+
+    A refused file: at start, a damaged one gets the choice of restoring a backup, a new file
+    (the damaged one kept, renamed) or quitting; otherwise the reason is shown. An empty file
+    gets the welcome screen; its "sample data" opens the demo's own file beside it
+    (`du-lieu-mau.sqlite`, made from the demo when missing), never the user's file."""
+    from cchc_desktop.errors import UserError
+    from cchc_desktop.store import open_store
+    from ui import messages
+
+    path = Path(path)
+    try:
+        store = open_store(path, backup=True)  # a backup when it changed since the last one
+    except UserError as e:  # DataFileError included
+        store = recover_at_start(path, e, parent) if at_start else None
+        if store is None:
+            if not at_start:
+                messages.error(parent, f"Không mở được tệp dữ liệu:\n{path}\n\n{e}\n\n"
+                                       "Tệp đang mở vẫn giữ nguyên.", "Không mở được tệp dữ liệu")
+            return Opened(code=1)
+    if store.units():
+        return Opened(store)
+    choice = set_up_empty_file(store, parent, package)
+    if isinstance(choice, Path):
+        store.close()  # the user's file stays empty (its lock released): the demo goes to its own file
+        return open_sample_file(choice, parent)
+    if choice is None:
+        store.close()
+        return Opened(code=0)
+    return Opened(store, choice, package_offered=True)
+
+
+def open_sample_file(path: Path, parent) -> Opened:
+    """The demo's own file: opened as it is (the trial edits kept), or made from the demo."""
+    from cchc_desktop import dataio
+    from cchc_desktop.errors import UserError
+    from cchc_desktop.store import open_store
+    from ui import messages
+
+    try:
+        store = open_store(path, backup=True)
+        if not store.units():
+            period = dataio.load_demo(store)
+            return Opened(store, period["id"], package_offered=True)
+    except UserError as e:
+        messages.error(parent, f"Không mở được dữ liệu mẫu ({path}):\n{e}", "Không mở được dữ liệu mẫu")
+        return Opened(code=1)
+    return Opened(store, package_offered=True)
+
+
+def set_aside(path: Path, now=None) -> Path:
+    """Rename a damaged data file (and its -wal/-shm/-journal) to `<name>.hong-<time>.sqlite`
+    beside it; never deletes anything. Returns the new name; OSError if it cannot be renamed."""
+    import datetime as dt
+
+    now = now or dt.datetime.now()
+    base = f"{path.stem}.hong-{now:%Y%m%d-%H%M%S}"
+    target = path.with_name(base + path.suffix)
+    n = 1
+    while target.exists():
+        n += 1
+        target = path.with_name(f"{base}-{n}{path.suffix}")
+    os.rename(path, target)
+    for suffix in ("-wal", "-shm", "-journal"):
+        side = path.with_name(path.name + suffix)
+        if side.exists():  # an old WAL must never be replayed onto the new file
+            os.rename(side, target.with_name(target.name + suffix))
+    return target
+
+
+def recover_at_start(path: Path, error, parent):
+    """The file was refused at start: the full path, what happened, and the ways on.
+
+    A damaged (or foreign) file: "Khôi phục từ bản sao lưu…" (ui.backup_dialogs' restore dialog,
+    cchc_desktop.store.backup.restore), "Tạo tệp mới" (the damaged file renamed aside, kept) or
+    "Thoát". A file from a newer version, in use by another window, or refused for another reason
+    (a folder without write access): the message only. Returns the opened Store, or None."""
+    from cchc_desktop.errors import DataFileError, UserError
+    from cchc_desktop.store import backup, check_file, lock, open_store
+    from ui import messages
+    from ui.welcome import DamagedFileDialog
+
+    damaged = False
+    if isinstance(error, DataFileError) and "mới hơn" not in str(error) and path.is_file() \
+            and not lock.is_locked(path):
+        try:
+            check_file(path)
+        except DataFileError:
+            damaged = True
+    if not damaged:
+        messages.error(parent, f"Không mở được tệp dữ liệu:\n{path}\n\n{error}\n\nChương trình sẽ đóng lại.",
+                       "Không mở được tệp dữ liệu")
+        return None
+    while True:
+        dlg = DamagedFileDialog(path, str(error), backup.list_backups(path), parent)
+        dlg.exec()
+        if dlg.choice == DamagedFileDialog.RESTORE:
+            from ui.backup_dialogs import RestoreDialog
+
+            chooser = RestoreDialog(path, parent)
+            if chooser.exec() != RestoreDialog.DialogCode.Accepted or chooser.chosen is None:
+                continue  # back to the choice
+            try:
+                safety = backup.restore(path, chooser.chosen)  # the damaged file is kept as a raw copy
+                store = open_store(path, backup=False)
+            except UserError as e:
+                messages.error(parent, f"Chưa khôi phục được: {e}")
+                continue
+            kept = f"\nTệp hỏng được giữ lại ở:\n{safety}" if safety else ""
+            messages.info(parent, f"Đã khôi phục dữ liệu từ bản sao lưu “{chooser.chosen.name}”.{kept}")
+            return store
+        if dlg.choice == DamagedFileDialog.NEW:
+            try:
+                aside = set_aside(path)
+            except OSError as e:
+                messages.error(parent, f"Không đổi tên được tệp hỏng ({e.strerror}); chưa tạo tệp mới. "
+                                       "Hãy đóng các chương trình đang mở tệp đó rồi thử lại.")
+                continue
+            try:
+                store = open_store(path, backup=False)
+            except UserError as e:
+                messages.error(parent, f"Không tạo được tệp dữ liệu mới:\n{path}\n\n{e}")
+                return None
+            messages.info(parent, f"Tệp hỏng được đổi tên và giữ nguyên (không bị xóa):\n{aside}\n\n"
+                                  f"Tệp dữ liệu mới, còn trống:\n{path}\n\nNếu cần lấy lại dữ liệu cũ, hãy gửi "
+                                  "tệp hỏng cho người hỗ trợ kỹ thuật.")
+            return store
+        return None
 
 
 def show_package_import(window, package: str):
@@ -338,8 +504,13 @@ def context_for(store, period_id: int | None = None):
     """The context of the main unit and its most recent period (made if there is none)."""
     from ui.context import AppContext
 
-    unit = store.unit()
+    return AppContext(store, *unit_and_period(store, period_id))
+
+
+def unit_and_period(store, period_id: int | None = None) -> tuple[str, int]:
+    """(unit code, period id) to show: `period_id`'s, else the main unit's most recent period."""
     if period_id is None:
+        unit = store.unit()
         plist = store.periods(unit["code"])
         if not plist:
             from cchc_desktop import templates
@@ -347,7 +518,7 @@ def context_for(store, period_id: int | None = None):
             period_id = store.create_period(unit["code"], templates.current_period_code())["id"]
         else:
             period_id = plist[-1]["id"]
-    return AppContext(store, store.period(period_id)["unit_code"], period_id)
+    return store.period(period_id)["unit_code"], period_id
 
 
 def _run_screenshots(db_path: str | None, folder: Path) -> int:
@@ -373,7 +544,7 @@ def _run_screenshots(db_path: str | None, folder: Path) -> int:
             dlg.close()
             return 0
         window = open_window(store)
-        window.resize(*_window_size())
+        window.resize(*_window_size())  # the screenshots are of 1366×768 (or CCHC_WINDOW_SIZE)
         window.show()
         save_screenshots(window, folder)
         window.close()

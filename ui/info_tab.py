@@ -117,7 +117,7 @@ class InfoTab(QScrollArea):
         right.addWidget(self.message)
         right.addStretch(1)
 
-        ctx.period_changed.connect(lambda _p: self.load())
+        ctx.period_changed.connect(self._on_period_changed)  # bound methods: no call once the tab is gone
         ctx.data_changed.connect(self._on_data_changed)
         self.load()
 
@@ -139,6 +139,9 @@ class InfoTab(QScrollArea):
         return edit
 
     # --- loading ----------------------------------------------------------------------------
+    def _on_period_changed(self, _period_id: int) -> None:
+        self.load()
+
     def _on_data_changed(self, what: str) -> None:
         if what in ("*", "period", "unit"):
             self.load()
@@ -168,7 +171,7 @@ class InfoTab(QScrollArea):
                     w.setReadOnly(final)
                 else:
                     w.setEnabled(not final)
-        self.message.setText("Kỳ này đã chốt nên các thông tin của kỳ chỉ xem được." if final else "")
+        self.message.setText("")  # a final period: the window's one notice says so
 
     # --- saving -----------------------------------------------------------------------------
     def _save(self, key: str, raw) -> None:
@@ -195,6 +198,11 @@ class InfoTab(QScrollArea):
             value = [line.strip() for line in (raw or "").splitlines() if line.strip()]
         elif isinstance(value, str):
             value = value.strip()
+            if key == "unit.name":  # "Xã Chi Lăng Nam" → "Chi Lăng Nam": the kind is said by the title
+                from ui.main_window import bare_unit_name
+
+                value = bare_unit_name(value, data.unit.get("kind"))
+                w.setText(value)
             if name == "name" and not value:
                 w.setStyleSheet(BAD_STYLE)
                 self.message.setText("Đơn vị cần có tên.")

@@ -1,7 +1,13 @@
-"""The main window: period selector, tabs in the order of the report, menus, status bar.
+"""The main window: period selector, the report's sections in order, menus, status bar.
+
+The sections ("tabs") are a list on the left beside the page of the chosen one (`SectionNav`):
+at 1024 px every title and its count of findings is visible at once, where a tab bar needed
+scroll arrows. Ctrl+PgDn / Ctrl+PgUp (or Ctrl+Tab / Ctrl+Shift+Tab) go to the next / previous
+section. One notice above the pages says when the period is final or the file holds the sample
+data (the parts' own final-period banners are not shown inside the window).
 
 The window owns nothing but layout: data lives in the file, reached through `ctx`
-(ui/context.py). Tabs other than the first are built the first time they are shown, so the
+(ui/context.py). Sections other than the first are built the first time they are shown, so the
 window appears fast. Features (ui/features.py) add menu actions and tabs through
 `add_action`, `add_tab` and run slow work with `run_task` (COMMON.md, "Window API").
 """
@@ -11,9 +17,9 @@ import importlib
 import traceback
 
 from ui.qt import (
-    QAction, QComboBox, QKeySequence, QLabel, QMainWindow, QObject, QProgressBar,
-    QRunnable, QSizePolicy, QSplitter, QTabWidget, QThreadPool, QTimer, QToolBar, QVBoxLayout,
-    QWidget, Signal, Slot,
+    QAction, QComboBox, QFrame, QHBoxLayout, QKeySequence, QLabel, QListWidget, QListWidgetItem,
+    QMainWindow, QObject, QProgressBar, QPushButton, QRunnable, QSizePolicy, QSplitter, QStackedWidget,
+    QTabWidget, QThreadPool, QTimer, QToolBar, QVBoxLayout, QWidget, Signal, Slot,
 )
 
 # (key, title, file name of the screenshot): the tabs in the order of the report.
@@ -36,8 +42,40 @@ UNIT_WORDS = {"xa": "xã", "phuong": "phường", "thi_tran": "thị trấn", "h
 VALIDATE_DELAY_MS = 400
 
 
+SAMPLE_FILE_NAME = "du-lieu-mau.sqlite"  # the demo's own file, beside the user's (never the user's file)
+FINAL_NOTICE = ("Kỳ báo cáo này đã chốt (bản chính thức): số liệu và lời văn của kỳ chỉ xem, không sửa được. "
+                "Muốn sửa, bấm “Mở lại kỳ để sửa”.")
+SAMPLE_NOTICE = ("Đây là DỮ LIỆU MẪU (tệp riêng “{name}”) để xem thử; sửa ở đây không ảnh hưởng dữ liệu "
+                 "của đơn vị bạn.")
+
+
+def bare_unit_name(name: str, kind: str | None = None) -> str:
+    """The unit's name without a leading "UBND" or kind word: ("Xã Chi Lăng Nam", "xa") → "Chi Lăng Nam".
+
+    Only the word of `kind` is taken off (any kind's when None), so "Phường Mới" of a xã stays."""
+    import unicodedata
+
+    text = " ".join(unicodedata.normalize("NFC", name or "").split())
+    low = text.lower()
+    for prefix in ("ubnd ", "ủy ban nhân dân ", "uỷ ban nhân dân "):
+        if low.startswith(prefix):
+            text, low = text[len(prefix):], low[len(prefix):]
+    words = [UNIT_WORDS[kind]] if kind in UNIT_WORDS else sorted(UNIT_WORDS.values(), key=len, reverse=True)
+    for word in words:
+        if low.startswith(word + " ") and text[len(word):].strip():
+            return text[len(word):].strip()
+    return text
+
+
 def unit_title(unit: dict) -> str:
-    return f"UBND {UNIT_WORDS.get(unit.get('kind'), '')} {unit['name']}".replace("  ", " ")
+    name = bare_unit_name(unit["name"], unit.get("kind"))
+    return f"UBND {UNIT_WORDS.get(unit.get('kind'), '')} {name}".replace("  ", " ")
+
+
+def is_sample_file(path) -> bool:
+    from pathlib import Path
+
+    return Path(path).name.lower() == SAMPLE_FILE_NAME
 
 
 def period_short(period: dict) -> str:
@@ -85,6 +123,123 @@ class LazyTab(QWidget):
         content = self.ensure_built()
         fn = getattr(content, "focus_target", None)
         return bool(fn and fn(target))
+
+    def discard(self) -> None:
+        """Drop the built content; the next `ensure_built` builds it again."""
+        if self.content is not None:
+            content, self.content = self.content, None
+            content.hide()
+            self.layout().removeWidget(content)
+            content.deleteLater()
+
+
+def _tight(layout):
+    """A layout without margins or spacing."""
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(0)
+    return layout
+
+
+class SectionNav(QWidget):
+    """The sections: a list on the left (title and count of findings) beside the chosen page.
+
+    Offers the calls of QTabWidget that the window, features and tests use (addTab, insertTab,
+    count, widget, indexOf, currentIndex/Widget, setCurrent…, tabText, setTabText,
+    setTabToolTip, currentChanged), so a feature's `window.tabs` keeps working."""
+
+    currentChanged = Signal(int)
+    COUNT_ROOM = " (99)"  # the list is as wide as the longest title with a count: no jumps
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        layout = _tight(QHBoxLayout(self))
+        self.list = QListWidget(self)
+        self.list.setObjectName("sections")
+        self.list.setAccessibleName("Các phần của báo cáo")
+        self.list.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Expanding)
+        self.list.setStyleSheet(
+            "QListWidget#sections { background:#f3f5f8; border:none; border-right:1px solid #c8ced6; }"
+            "QListWidget#sections::item { padding:5px 8px; border-bottom:1px solid #e3e7ec; }"
+            "QListWidget#sections::item:selected { background:#1f5fa8; color:#ffffff; }")
+        self.stack = QStackedWidget(self)
+        layout.addWidget(self.list)
+        layout.addWidget(self.stack, 1)
+        self.list.currentRowChanged.connect(self._row_changed)
+        self.stack.currentChanged.connect(self.currentChanged.emit)
+
+    # QTabWidget's calls
+    def addTab(self, page: QWidget, title: str) -> int:  # noqa: N802 (Qt names)
+        return self.insertTab(self.count(), page, title)
+
+    def insertTab(self, index: int, page: QWidget, title: str) -> int:  # noqa: N802
+        index = max(0, min(index, self.count()))
+        item = QListWidgetItem(title)
+        item.setData(256, title)  # Qt.ItemDataRole.UserRole: the title without its count
+        self.list.insertItem(index, item)
+        self.stack.insertWidget(index, page)
+        if self.list.currentRow() < 0:
+            self.list.setCurrentRow(0)
+        self._fit_width()
+        return index
+
+    def count(self) -> int:
+        return self.stack.count()
+
+    def widget(self, index: int):
+        return self.stack.widget(index)
+
+    def indexOf(self, page) -> int:  # noqa: N802
+        return self.stack.indexOf(page)
+
+    def currentIndex(self) -> int:  # noqa: N802
+        return self.stack.currentIndex()
+
+    def currentWidget(self):  # noqa: N802
+        return self.stack.currentWidget()
+
+    def setCurrentIndex(self, index: int) -> None:  # noqa: N802
+        if 0 <= index < self.count():
+            self.list.setCurrentRow(index)
+
+    def setCurrentWidget(self, page) -> None:  # noqa: N802
+        self.setCurrentIndex(self.indexOf(page))
+
+    def tabText(self, index: int) -> str:  # noqa: N802
+        item = self.list.item(index)
+        return item.text() if item is not None else ""
+
+    def setTabText(self, index: int, text: str) -> None:  # noqa: N802
+        item = self.list.item(index)
+        if item is not None and item.text() != text:
+            item.setText(text)
+
+    def setTabToolTip(self, index: int, text: str) -> None:  # noqa: N802
+        item = self.list.item(index)
+        if item is not None:
+            item.setToolTip(text)
+
+    def set_marks(self, index: int, colour: str | None) -> None:
+        """The title's colour: red when the section has errors, amber for warnings only."""
+        from ui.qt import QBrush, QColor
+
+        item = self.list.item(index)
+        if item is not None:
+            item.setForeground(QBrush(QColor(colour)) if colour else QBrush())
+
+    def step(self, delta: int) -> None:
+        """The next (+1) or previous (-1) section, round the ends."""
+        if self.count():
+            self.setCurrentIndex((self.currentIndex() + delta) % self.count())
+
+    def _row_changed(self, row: int) -> None:
+        if row >= 0 and row != self.stack.currentIndex():
+            self.stack.setCurrentIndex(row)
+
+    def _fit_width(self) -> None:
+        fm = self.list.fontMetrics()
+        titles = [self.list.item(i).data(256) or "" for i in range(self.list.count())]
+        widest = max((fm.horizontalAdvance(t + self.COUNT_ROOM) for t in titles), default=120)
+        self.list.setFixedWidth(widest + 2 * 8 + 14)  # the items' padding, frame and a little air
 
 
 def _optional(module: str, name: str):
@@ -159,6 +314,18 @@ class ReformTab(QWidget):
             self.splitter.setStretchFactor(0, weights[0])
             self.splitter.setStretchFactor(1, weights[1])
             self.splitter.setSizes([w * 100 for w in weights])
+        self._silence_banners()
+
+    def _silence_banners(self) -> None:
+        """The window shows one notice for a final period: the parts' own banners (forms, dossier
+        panel, narrative editor each have one) go into a hidden holder, out of their layouts, so
+        that showing them changes nothing on screen."""
+        self._banner_holder = QWidget(self)
+        self._banner_holder.hide()
+        for w in [*self.forms, self.panel, self.editor]:
+            banner = getattr(w, "banner", None)
+            if isinstance(banner, QLabel):
+                banner.setParent(self._banner_holder)
 
     def _reveal(self, widget) -> None:
         if self.parts_tabs is not None and self.parts_tabs.indexOf(widget) >= 0:
@@ -228,7 +395,7 @@ class MainWindow(QMainWindow):
         self._closed = False
         self._pending_shortcuts: list[tuple[QAction, str]] = []
         self._file_tail = None  # the separator above "Thoát" (set by _build_menus)
-        self.setMinimumSize(900, 600)
+        self.setMinimumSize(800, 560)  # fits 1024×600 netbooks less the taskbar; maximized there
         self.setWindowTitle("CCHC Desktop")
         self._build_menus()
         self._build_toolbar()
@@ -238,7 +405,9 @@ class MainWindow(QMainWindow):
         self._validate_timer.setSingleShot(True)
         self._validate_timer.setInterval(VALIDATE_DELAY_MS)
         self._validate_timer.timeout.connect(self.refresh_findings)
-        for act in (self.act_new_period, self.act_final, self.act_reopen, self.act_check):
+        self.home_path = None  # the user's own data file (set by ui.app.run); None: the default one
+        for act in (self.act_new_period, self.act_final, self.act_reopen, self.act_check,
+                    self.act_open_file, self.act_new_file):
             act.setEnabled(False)
         if ctx is not None:
             self.attach(ctx, install_features)
@@ -246,23 +415,22 @@ class MainWindow(QMainWindow):
             self.saved_label.setText("Đang mở tệp dữ liệu…")
 
     def attach(self, ctx, install_features: bool = True) -> None:
-        """Fill the window from the data file's context (once)."""
+        """Fill the window from the data file's context (once; `switch_store` for another file)."""
         self.ctx = ctx
         ctx.data_changed.connect(self._on_data_changed)
         ctx.period_changed.connect(self._on_period_changed)
         ctx.saved.connect(self._on_saved)
         ctx.error.connect(self.show_error)
         self.saved_label.setText("Chưa có thay đổi nào trong lần mở này.")
-        self.act_new_period.setEnabled(True)
-        self.act_check.setEnabled(True)
+        for act in (self.act_new_period, self.act_check, self.act_open_file, self.act_new_file):
+            act.setEnabled(True)
         self._fill_periods()
         self._update_period_state()
-        from ui.qt import Qt
-
         for act, shortcut in self._pending_shortcuts:
             act.setShortcut(QKeySequence(shortcut))
         self._pending_shortcuts.clear()
-        self.tabs.tabBar().setElideMode(Qt.TextElideMode.ElideNone)
+        self.act_next_section.setShortcuts([QKeySequence("Ctrl+PgDown"), QKeySequence("Ctrl+Tab")])
+        self.act_prev_section.setShortcuts([QKeySequence("Ctrl+PgUp"), QKeySequence("Ctrl+Shift+Tab")])
         self._tab_shown(self.tabs.currentIndex())
         if install_features:
             self.install_features()
@@ -283,6 +451,9 @@ class MainWindow(QMainWindow):
         self.act_quit = self.add_action("Tệp", "Thoát", self.close, "Ctrl+Q")
         # "Thoát" stays the last item of Tệp: add_action puts later items above this separator.
         self._file_tail = self.menus["Tệp"].insertSeparator(self.act_quit)
+        self.act_open_file = self.add_action("Tệp", "Mở tệp dữ liệu khác…", self.open_other_file, "Ctrl+O")
+        self.act_new_file = self.add_action("Tệp", "Tạo tệp dữ liệu mới…", self.new_data_file)
+        self.menus["Tệp"].insertSeparator(self._file_tail)
         self.act_new_period = self.add_action("Kỳ báo cáo", "Tạo kỳ báo cáo mới…", self.new_period, "Ctrl+N")
         self.act_final = self.add_action("Kỳ báo cáo", "Chốt kỳ (bản chính thức)", self.mark_final)
         self.act_reopen = self.add_action("Kỳ báo cáo", "Mở lại kỳ để sửa", self.reopen)
@@ -293,6 +464,13 @@ class MainWindow(QMainWindow):
             act.setToolTip(act.text().rstrip("…"))
         self.add_action("Trợ giúp", "Hướng dẫn sử dụng", self.show_guide, "F1")
         self.add_action("Trợ giúp", "Giới thiệu CCHC Desktop", self.show_about)
+        # Next / previous section: window-wide keys, no menu item (shortcuts set in attach).
+        self.act_next_section = QAction("Phần tiếp theo", self)
+        self.act_prev_section = QAction("Phần trước", self)
+        self.act_next_section.triggered.connect(lambda _c=False: self.tabs.step(1))
+        self.act_prev_section.triggered.connect(lambda _c=False: self.tabs.step(-1))
+        self.addAction(self.act_next_section)
+        self.addAction(self.act_prev_section)
 
     def _build_toolbar(self) -> None:
         tb = self.toolbar
@@ -317,11 +495,29 @@ class MainWindow(QMainWindow):
         self._toolbar_spacer = tb.addWidget(spacer)
 
     def _build_tabs(self) -> None:
-        self.tabs = QTabWidget(self)
-        self.tabs.setDocumentMode(True)
-        self.tabs.setUsesScrollButtons(True)
-        self.tabs.tabBar().setExpanding(False)
-        self.setCentralWidget(self.tabs)
+        central = QWidget(self)
+        v = _tight(QVBoxLayout(central))
+        self.notice = QFrame(central)
+        self.notice.setObjectName("notice")
+        self.notice.setStyleSheet("QFrame#notice { background:#fff4ce; border-bottom:1px solid #e0c060; }")
+        row = QHBoxLayout(self.notice)
+        row.setContentsMargins(10, 4, 10, 4)
+        self.notice_label = QLabel("")
+        self.notice_label.setWordWrap(True)
+        self.notice_label.setStyleSheet("color:#5d4000;")
+        row.addWidget(self.notice_label, 1)
+        self.notice_reopen = QPushButton("Mở lại kỳ để sửa")
+        self.notice_reopen.clicked.connect(self.reopen)
+        self.notice_home = QPushButton("Về tệp dữ liệu của đơn vị")
+        self.notice_home.setToolTip("Mở lại tệp dữ liệu của đơn vị bạn (đóng dữ liệu mẫu)")
+        self.notice_home.clicked.connect(self.open_home_file)
+        row.addWidget(self.notice_reopen)
+        row.addWidget(self.notice_home)
+        self.notice.hide()
+        v.addWidget(self.notice)
+        self.tabs = SectionNav(central)
+        v.addWidget(self.tabs, 1)
+        self.setCentralWidget(central)
         self.screenshot_names: dict[str, str] = {}
         for key, title, shot in TABS:
             page = LazyTab(key, self._builder(key))
@@ -489,6 +685,17 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentWidget(page)
         return content
 
+    def rebuild_tabs(self) -> None:
+        """The forms are generated from the open period's catalogue: when that changes
+        (ui/catalogue_menu.py), the report's sections built so far are dropped and built again,
+        the one on screen at once, the others on first view. Thông tin chung, Kiểm tra and the
+        features' tabs do not depend on the catalogue and stay."""
+        for i, key in enumerate(self.tab_keys):
+            page = self.tabs.widget(i)
+            if key not in ("info", "check") and not key.startswith("extra:") and isinstance(page, LazyTab):
+                page.discard()
+        self._tab_shown(self.tabs.currentIndex())
+
     def _tab_shown(self, index: int) -> None:
         w = self.tabs.widget(index)
         if isinstance(w, LazyTab) and self.ctx is not None:
@@ -544,9 +751,11 @@ class MainWindow(QMainWindow):
         if page.content is not None:
             page.content.set_findings(self.findings)
 
-    def findings_by_tab(self) -> dict[str, int]:
+    def findings_by_tab(self, errors_only: bool = False) -> dict[str, int]:
         counts: dict[str, int] = {}
         for f in self.findings:
+            if errors_only and f.severity != "loi":
+                continue
             key = self._tab_of_target(f.target, f.section)
             if key:
                 counts[key] = counts.get(key, 0) + 1
@@ -554,11 +763,15 @@ class MainWindow(QMainWindow):
 
     def _update_tab_titles(self) -> None:
         counts = self.findings_by_tab()
+        errors = self.findings_by_tab(errors_only=True)
+        n_errors = sum(f.severity == "loi" for f in self.findings)
         for i, key in enumerate(self.tab_keys):
             base = self.tab_titles[key]
             n = len(self.findings) if key == "check" else counts.get(key, 0)
+            bad = n_errors if key == "check" else errors.get(key, 0)
             self.tabs.setTabText(i, f"{base} ({n})" if n else base)
-            self.tabs.setTabToolTip(i, f"{n} lỗi/cảnh báo cần xem ở thẻ Kiểm tra" if n else "")
+            self.tabs.setTabToolTip(i, f"{n} lỗi/cảnh báo cần xem ở phần Kiểm tra" if n else "")
+            self.tabs.set_marks(i, "#b00020" if bad else "#8a5a00" if n else None)
 
     def show_findings(self) -> None:
         self.refresh_findings()
@@ -591,7 +804,15 @@ class MainWindow(QMainWindow):
         data = self.ctx.data()
         p = data.period
         final = p.get("status") == "final"
-        self.setWindowTitle(f"{unit_title(data.unit)} — {period_short(p)} — CCHC Desktop")
+        sample = is_sample_file(self.ctx.store.path)
+        self.setWindowTitle(f"{unit_title(data.unit)} — {period_short(p)}"
+                            f"{' — DỮ LIỆU MẪU' if sample else ''} — CCHC Desktop")
+        notes = ([SAMPLE_NOTICE.format(name=self.ctx.store.path.name)] if sample else []) + \
+            ([FINAL_NOTICE] if final else [])
+        self.notice_label.setText("\n".join(notes))
+        self.notice_reopen.setVisible(final)
+        self.notice_home.setVisible(sample)
+        self.notice.setVisible(bool(notes))
         self.status_label.setText(STATUS_LABELS[p.get("status", "draft")])
         self.status_label.setStyleSheet(
             "color:#ffffff; background:#2e7d32; padding:2px 8px; border-radius:3px;" if final else
@@ -655,6 +876,95 @@ class MainWindow(QMainWindow):
         self.select_period(period["id"])
         self.statusBar().showMessage(f"Đã tạo kỳ báo cáo {period_label(period)}.", 8000)
         return period
+
+    # --- data files -------------------------------------------------------------------------
+    def data_folder(self):
+        """Where the file dialogs start: the folder of the user's own (default) data file."""
+        from pathlib import Path
+
+        from cchc_desktop import paths
+
+        if self.home_path is not None and not is_sample_file(self.home_path):
+            return Path(self.home_path).parent
+        try:
+            return paths.default_db_path().parent
+        except OSError:
+            return Path(self.ctx.store.path).parent
+
+    def own_file(self):
+        """The user's own data file: the one the app was started on, unless that is the sample."""
+        from cchc_desktop import paths
+
+        if self.home_path is not None and not is_sample_file(self.home_path):
+            return self.home_path
+        return paths.default_db_path()
+
+    def open_other_file(self) -> None:
+        from ui.qt import QFileDialog
+
+        name, _ = QFileDialog.getOpenFileName(self, "Mở tệp dữ liệu khác", str(self.data_folder()),
+                                              "Tệp dữ liệu CCHC (*.sqlite);;Mọi tệp (*)")
+        if name:
+            self.open_file(name)
+
+    def new_data_file(self) -> None:
+        from pathlib import Path
+
+        from ui.qt import QFileDialog
+
+        name, _ = QFileDialog.getSaveFileName(self, "Tạo tệp dữ liệu mới", str(self.data_folder() / "du-lieu-moi.sqlite"),
+                                              "Tệp dữ liệu CCHC (*.sqlite)")
+        if not name:
+            return
+        path = Path(name)
+        if not path.suffix:
+            path = path.with_suffix(".sqlite")
+        if path.exists() and path.stat().st_size > 0:
+            self.error(f"Đã có tệp “{path}”. Hãy đặt tên khác; muốn mở tệp đó thì chọn Tệp → Mở tệp dữ liệu khác…")
+            return
+        self.open_file(path)
+
+    def open_home_file(self) -> None:
+        self.open_file(self.own_file())
+
+    def open_file(self, path) -> bool:
+        """Show another data file in this window (the welcome screen if it is empty); the file
+        shown until now is closed and its lock released. False when nothing changed."""
+        from pathlib import Path
+
+        from ui.app import open_data_file
+
+        path = Path(path)
+        if self.ctx is None:
+            return False
+        if path.exists() and Path(self.ctx.store.path).resolve() == path.resolve():
+            self.statusBar().showMessage(f"Tệp “{path.name}” đang mở rồi.", 8000)
+            return False
+        if self._tasks:
+            self.error("Đang có việc chạy nền (xuất báo cáo, nhập dữ liệu…). Hãy đợi việc đó xong rồi mở tệp khác.")
+            return False
+        opened = open_data_file(path, self)
+        if opened.store is None:
+            return False
+        self.switch_store(opened.store, opened.period_id)
+        return True
+
+    def switch_store(self, store, period_id: int | None = None) -> None:
+        """Point the window (its one context, which every part holds) at another open store."""
+        from ui.app import unit_and_period
+
+        ctx = self.ctx
+        old = ctx.store
+        ctx.unit_code, ctx.period_id = unit_and_period(store, period_id)
+        ctx.store = store
+        ctx._data = None
+        if old is not store:
+            old.close()  # releases its writer lock
+        self.findings = []
+        self._fill_periods()
+        ctx.period_changed.emit(ctx.period_id)
+        ctx.invalidate("*")
+        self.statusBar().showMessage(f"Đang dùng tệp dữ liệu: {store.path}", 15000)
 
     # --- status bar -------------------------------------------------------------------------
     def _on_saved(self, text: str) -> None:

@@ -1,14 +1,17 @@
-"""First start on an empty data file: create the unit, open the demo, or (upper level) import the
-communes' packages. Also the user guide viewer."""
+"""First start on an empty data file: create the unit, open the sample data (in its own file), or
+(upper level) import the communes' packages. The choices for a data file that cannot be opened at
+start (`DamagedFileDialog`). The user guide viewer."""
 from __future__ import annotations
 
 import re
 import unicodedata
+from pathlib import Path
 
 from cchc_desktop import paths, periods, templates
 from cchc_desktop.errors import UserError
 from cchc_desktop.store.database import UNIT_KINDS
 from ui import messages
+from ui.main_window import SAMPLE_FILE_NAME, bare_unit_name, is_sample_file
 from ui.messages import vi_buttons
 from ui.qt import (
     QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton,
@@ -24,13 +27,25 @@ def unit_code(kind: str, name: str) -> str:
     return f"{kind.replace('_', '-')}-{t}" if t else kind
 
 
+def heading(text: str, grow: int) -> QLabel:
+    """A bold title `grow` points larger than the text."""
+    label = QLabel(text)
+    f = label.font()
+    f.setPointSize(f.pointSize() + grow)
+    f.setBold(True)
+    label.setFont(f)
+    return label
+
+
 class WelcomeDialog(QDialog):
-    """Returns (accepted) with `period_id` set to the period to open."""
+    """Returns (accepted) with `period_id` set to the period to open, or `open_path` set to
+    another file to open instead (the sample data's own file, beside this one)."""
 
     def __init__(self, store, parent=None):
         super().__init__(parent)
         self.store = store
         self.period_id: int | None = None
+        self.open_path: Path | None = None
         self.setWindowTitle("Chào mừng đến với CCHC Desktop")
         self.setMinimumWidth(560)
         layout = QVBoxLayout(self)
@@ -40,12 +55,7 @@ class WelcomeDialog(QDialog):
         # Page 1: the choice.
         first = QWidget()
         v = QVBoxLayout(first)
-        title = QLabel("Chào mừng đến với CCHC Desktop")
-        f = title.font()
-        f.setPointSize(f.pointSize() + 4)
-        f.setBold(True)
-        title.setFont(f)
-        v.addWidget(title)
+        v.addWidget(heading("Chào mừng đến với CCHC Desktop", 4))
         text = QLabel("Phần mềm giúp UBND xã, phường, thị trấn lập báo cáo kết quả công tác cải cách hành "
                       "chính: nhập số liệu theo biểu mẫu, viết lời văn, kiểm tra và xuất báo cáo; huyện, tỉnh nhập gói nộp "
                       "của các xã để tổng hợp số liệu. Mọi thay đổi được lưu ngay vào tệp dữ liệu trên máy này.\n\n"
@@ -54,23 +64,28 @@ class WelcomeDialog(QDialog):
         v.addWidget(text)
         self.btn_create = QPushButton("Tạo đơn vị mới…")
         self.btn_create.setToolTip("Nhập tên đơn vị và người ký; kỳ báo cáo năm nay được tạo sẵn với lời văn mẫu")
-        self.btn_demo = QPushButton("Mở dữ liệu mẫu (xã Chi Lăng Nam, năm 2023)")
-        self.btn_demo.setToolTip("Dữ liệu của một báo cáo thật, để xem thử trước khi nhập của đơn vị mình")
+        self.btn_demo = QPushButton("Xem dữ liệu mẫu (xã Chi Lăng Nam, năm 2023)")
+        self.btn_demo.setToolTip(f"Dữ liệu của một báo cáo thật, để xem thử. Mở trong tệp riêng “{SAMPLE_FILE_NAME}”; "
+                                 "tệp dữ liệu của bạn vẫn để trống cho đơn vị mình.")
         self.btn_upper = QPushButton("Nhập gói nộp của các xã (cấp huyện/tỉnh)…")
         self.btn_upper.setToolTip("Ở huyện, tỉnh: chọn các tệp .cchc các xã gửi lên. Tệp dữ liệu này thành tệp "
                                   "của huyện/tỉnh mà các xã khai báo, để tổng hợp số liệu.")
         for b in (self.btn_create, self.btn_demo, self.btn_upper):
             b.setMinimumHeight(36)
             v.addWidget(b)
+        guide_btn = QPushButton("Hướng dẫn sử dụng")
+        guide_btn.setToolTip("Đọc hướng dẫn sử dụng (cũng mở được bằng phím F1 trong cửa sổ chính)")
+        guide_btn.clicked.connect(lambda: GuideDialog(self).exec())
         quit_btn = QPushButton("Thoát")
         quit_btn.clicked.connect(self.reject)
         row = QHBoxLayout()
+        row.addWidget(guide_btn)
         row.addStretch(1)
         row.addWidget(quit_btn)
         v.addStretch(1)
         v.addLayout(row)
         self.pages.addWidget(first)
-        self.btn_create.clicked.connect(lambda: self.pages.setCurrentIndex(1))
+        self.btn_create.clicked.connect(lambda: self._show_page(1))
         self.btn_demo.clicked.connect(self.open_demo)
         self.btn_upper.clicked.connect(self.import_packages)
 
@@ -87,7 +102,7 @@ class WelcomeDialog(QDialog):
                 self.kind.addItem(word, code)
         form.addRow("Loại đơn vị:", self.kind)
         self.name = QLineEdit()
-        self.name.setPlaceholderText("ví dụ: Chi Lăng Nam (không ghi chữ “xã”)")
+        self.name.setPlaceholderText("ví dụ: Chi Lăng Nam (không cần ghi chữ “xã”)")
         form.addRow("Tên đơn vị:", self.name)
         self.upper = QLineEdit()
         self.upper.setPlaceholderText("ví dụ: huyện Thanh Miện")
@@ -114,20 +129,29 @@ class WelcomeDialog(QDialog):
         v2.addWidget(self.message)
         v2.addStretch(1)
         buttons = vi_buttons(QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel))
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Tạo đơn vị")
+        self.btn_submit = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.btn_submit.setText("Tạo đơn vị")
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Quay lại")
         buttons.accepted.connect(self.create_unit)
-        buttons.rejected.connect(lambda: self.pages.setCurrentIndex(0))
+        buttons.rejected.connect(lambda: self._show_page(0))
         v2.addWidget(buttons)
         self.pages.addWidget(second)
 
+    def _show_page(self, index: int) -> None:
+        self.pages.setCurrentIndex(index)
+        self.btn_submit.setDefault(index == 1)  # Enter in any field of the form submits it
+        if index == 1:
+            self.name.setFocus()
+
     def create_unit(self) -> None:
-        name = self.name.text().strip()
+        if self.pages.currentIndex() != 1:
+            return  # the form is not shown
+        kind = self.kind.currentData()
+        name = bare_unit_name(self.name.text(), kind)  # "Xã Chi Lăng Nam" → "Chi Lăng Nam"
         if not name:
             self.message.setText("Hãy nhập tên đơn vị.")
             self.name.setFocus()
             return
-        kind = self.kind.currentData()
         fields = {
             "upper_name": self.upper.text().strip(),
             "province": self.province.text().strip(),
@@ -158,8 +182,16 @@ class WelcomeDialog(QDialog):
             self.accept()
 
     def open_demo(self) -> None:
+        """The sample data opens in its own file beside this one (ui.app.open_sample_file), so
+        the user's file stays empty for their own unit. Only when this file is that sample
+        file is the demo loaded into it."""
         from cchc_desktop import dataio
 
+        sample = Path(self.store.path).with_name(SAMPLE_FILE_NAME)
+        if not is_sample_file(self.store.path):
+            self.open_path = sample
+            self.accept()
+            return
         try:
             period = dataio.load_demo(self.store)
         except UserError as e:
@@ -167,6 +199,52 @@ class WelcomeDialog(QDialog):
             return
         self.period_id = period["id"]
         self.accept()
+
+
+class DamagedFileDialog(QDialog):
+    """The data file could not be opened at start: its full path, what happened, and three ways
+    on (`choice` after exec): RESTORE a backup, NEW file (the damaged one kept, renamed), QUIT."""
+
+    QUIT, RESTORE, NEW = 0, 1, 2
+
+    def __init__(self, path, reason: str, backups: list, parent=None):
+        super().__init__(parent)
+        self.choice = self.QUIT
+        self.setWindowTitle("Không mở được tệp dữ liệu")
+        self.setMinimumWidth(600)
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading("Tệp dữ liệu bị hỏng hoặc không đọc được", 2))
+        if backups:
+            found = (f"Có {len(backups)} bản sao lưu của tệp này, mới nhất lúc "
+                     f"{backups[0].at:%H:%M ngày %d/%m/%Y}.")
+        else:
+            found = "Chưa thấy bản sao lưu nào cạnh tệp này; vẫn có thể chọn một tệp sao lưu khác (ví dụ trên USB)."
+        self.text = QLabel(
+            f"Tệp:\n{path}\n\nĐiều đã xảy ra: {reason}\n\nTệp chưa bị thay đổi gì. {found}\n\n"
+            "• Khôi phục từ bản sao lưu: chọn một bản sao lưu; tệp hỏng vẫn được giữ lại trong thư mục sao lưu.\n"
+            "• Tạo tệp mới: tệp hỏng được đổi tên (thêm chữ “hong” và thời điểm) và giữ nguyên cạnh tệp mới, "
+            "không bị xóa; tệp mới bắt đầu trống.\n"
+            "• Thoát: không làm gì; có thể gửi tệp cho người hỗ trợ kỹ thuật.")
+        self.text.setWordWrap(True)
+        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.text)
+        row = QHBoxLayout()
+        self.btn_restore = QPushButton("Khôi phục từ bản sao lưu…")
+        self.btn_new = QPushButton("Tạo tệp mới")
+        self.btn_quit = QPushButton("Thoát")
+        for b, choice in ((self.btn_restore, self.RESTORE), (self.btn_new, self.NEW), (self.btn_quit, self.QUIT)):
+            b.setMinimumHeight(32)
+            b.clicked.connect(lambda _c=False, c=choice: self._choose(c))
+        row.addWidget(self.btn_restore)
+        row.addWidget(self.btn_new)
+        row.addStretch(1)
+        row.addWidget(self.btn_quit)
+        layout.addLayout(row)
+        self.btn_restore.setDefault(True)
+
+    def _choose(self, choice: int) -> None:
+        self.choice = choice
+        (self.reject if choice == self.QUIT else self.accept)()
 
 
 class GuideDialog(QDialog):
@@ -179,9 +257,7 @@ class GuideDialog(QDialog):
         layout = QVBoxLayout(self)
         view = QTextBrowser()
         view.setOpenExternalLinks(False)
-        guide = paths.resource_dir().parent / "docs" / "huong-dan-su-dung.md"
-        if not guide.exists():
-            guide = paths.resource("docs", "huong-dan-su-dung.md")
+        guide = paths.guide_path()
         try:
             view.setSearchPaths([str(guide.parent)])
             view.setMarkdown(guide.read_text(encoding="utf-8"))

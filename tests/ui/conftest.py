@@ -1,9 +1,20 @@
-"""UI tests run offscreen with pytest-qt; the `window` fixture is the main window over a copy of the demo."""
+"""UI tests run offscreen with pytest-qt, with Qt's own texts in Vietnamese (ui.app's translator);
+the `window` fixture is the main window over a copy of the demo."""
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest  # noqa: E402
+
+
+@pytest.fixture(scope="session", autouse=True)
+def vietnamese_qt_texts(qapp):
+    """Qt's own texts (standard buttons, context menus, file dialog) in Vietnamese, as ui.app.run
+    makes the application: what the tests see is what the user sees."""
+    from ui.app import install_translator
+
+    install_translator(qapp)
+    return qapp
 
 
 @pytest.fixture

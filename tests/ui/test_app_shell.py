@@ -119,3 +119,267 @@ def test_every_translation_keeps_accelerators_and_placeholders():
         texts = next(t for c, t in QT_TEXTS.items() if context in c)
         keys = [texts[s][texts[s].index("&") + 1].lower() for s in group]
         assert len(set(keys)) == len(keys), (context, keys)
+
+
+def test_the_tests_application_has_the_vietnamese_texts(qapp, qtbot):
+    """tests/ui/conftest.py installs ui.app's translator for every UI test (no `app` fixture here)."""
+    bb = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    qtbot.addWidget(bb)
+    assert sorted(b.text() for b in bb.buttons()) == ["Hủy", "Đồng ý"]
+
+
+# --- the start: size, files, a damaged file ---------------------------------------------------
+def test_start_size_follows_the_screen():
+    from ui.app import start_geometry
+
+    assert start_geometry((0, 0, 1024, 728)) is None  # 1024×768 less the taskbar: maximized
+    assert start_geometry((0, 0, 1366, 728)) is None  # 1366×768 likewise
+    assert start_geometry((0, 0, 1920, 1040)) == (277, 136, 1366, 768)  # room: the usual size, centred
+    assert start_geometry((1920, 0, 1600, 860)) == (1920 + 117, 46, 1366, 768)  # a second screen
+
+
+def test_the_window_starts_maximized_on_a_small_screen(qapp, qtbot, monkeypatch):
+    from ui.app import show_at_start
+    from ui.main_window import MainWindow
+    from ui.qt import QGuiApplication
+
+    monkeypatch.delenv("CCHC_WINDOW_SIZE", raising=False)
+    area = QGuiApplication.primaryScreen().availableGeometry()
+    assert area.width() < 1366 + 40 or area.height() < 768 + 40  # the offscreen screen is small
+    w = MainWindow()
+    qtbot.addWidget(w)
+    show_at_start(w)
+    assert w.isMaximized()
+    assert w.width() <= area.width() and w.height() <= area.height()
+
+
+def test_sample_data_opens_in_its_own_file(qapp, tmp_path, monkeypatch, no_dialogs):
+    from cchc_desktop.store import open_store
+    from tests.ui.test_package_dialogs import _titles
+    from ui.app import run
+    from ui.welcome import WelcomeDialog
+
+    own = tmp_path / "cchc.sqlite"
+    titles = _titles(monkeypatch)  # the window title each time the window is filled
+
+    def choose_demo(dlg):
+        dlg.btn_demo.click()
+        return dlg.result()
+
+    monkeypatch.setattr(WelcomeDialog, "exec", choose_demo)
+    assert run(str(own), quit_after_show=True) == 0
+    assert titles == ["UBND xã Chi Lăng Nam — Năm 2023 — DỮ LIỆU MẪU — CCHC Desktop"]
+    for path, units in ((own, set()), (tmp_path / "du-lieu-mau.sqlite", {"xa-chi-lang-nam"})):
+        store = open_store(path)  # both locks released at the end
+        try:
+            assert {u["code"] for u in store.units()} == units
+        finally:
+            store.close()
+
+
+def test_the_window_switches_files_and_releases_their_locks(window, tmp_path, demo_file, qtbot):
+    import shutil
+
+    from cchc_desktop.store import lock, open_store
+
+    own = window.ctx.store.path
+    window.home_path = own
+    sample = tmp_path / "mau" / "du-lieu-mau.sqlite"
+    sample.parent.mkdir()
+    shutil.copy(demo_file, sample)
+    assert window.open_file(sample)
+    assert window.ctx.store.path == sample and not lock.is_locked(own) and lock.is_locked(sample)
+    assert "DỮ LIỆU MẪU" in window.windowTitle()
+    assert window.notice.isVisible() and window.notice_home.isVisible() and "du-lieu-mau.sqlite" in \
+        window.notice_label.text()
+    open_store(own).close()  # another program may write the user's file now
+    window.notice_home.click()  # the way back
+    assert window.ctx.store.path == own and not lock.is_locked(sample)
+    assert "DỮ LIỆU MẪU" not in window.windowTitle() and not window.notice.isVisible()
+    assert window.period_combo.currentText().startswith("Năm 2023")
+
+
+def test_a_new_data_file_from_the_file_menu(window, tmp_path, monkeypatch, qtbot):
+    from ui.qt import QFileDialog
+    from ui.welcome import WelcomeDialog
+
+    seen = {}
+
+    def save_name(parent, title, start, filters):
+        seen["start"] = start
+        return str(tmp_path / "xa-moi"), ""
+
+    def create(dlg):
+        dlg.btn_create.click()
+        dlg.name.setText("Hồng Phong")
+        dlg.create_unit()
+        return dlg.result()
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_name)
+    monkeypatch.setattr(WelcomeDialog, "exec", create)
+    old = window.ctx.store.path
+    window.home_path = old
+    next(a for a in window.menus["Tệp"].actions() if a.text() == "Tạo tệp dữ liệu mới…").trigger()
+    assert seen["start"].startswith(str(old.parent))  # the dialog starts in the user's data folder
+    assert window.ctx.store.path == tmp_path / "xa-moi.sqlite"
+    assert window.windowTitle().startswith("UBND xã Hồng Phong — ")
+    assert [window.period_combo.itemText(i) for i in range(window.period_combo.count())] and \
+        window.ctx.store.unit()["name"] == "Hồng Phong"
+
+
+def _damaged(tmp_path, demo_file, with_backup=False):
+    from cchc_desktop.store import backup
+
+    path = tmp_path / "cchc.sqlite"
+    shutil.copy(demo_file, path)
+    if with_backup:
+        backup.backup_now(path, "dong")
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 3])  # the USB stick was pulled out mid-copy
+    return path, path.read_bytes()
+
+
+def _refusal(path):
+    from cchc_desktop.errors import DataFileError
+    from cchc_desktop.store import open_store
+
+    with pytest.raises(DataFileError) as e:
+        open_store(path)
+    return e.value
+
+
+def test_a_damaged_file_at_start_says_where_and_what(qapp, qtbot, tmp_path, demo_file):
+    from ui.welcome import DamagedFileDialog
+
+    path, _ = _damaged(tmp_path, demo_file)
+    error = _refusal(path)
+    dlg = DamagedFileDialog(path, str(error), [])
+    qtbot.addWidget(dlg)
+    assert str(path) in dlg.text.text() and str(error) in dlg.text.text()
+    assert [b.text() for b in (dlg.btn_restore, dlg.btn_new, dlg.btn_quit)] == \
+        ["Khôi phục từ bản sao lưu…", "Tạo tệp mới", "Thoát"]
+
+
+def test_a_damaged_file_set_aside_for_a_new_one(qapp, tmp_path, demo_file, monkeypatch, no_dialogs):
+    from ui import app as app_mod
+    from ui.welcome import DamagedFileDialog
+
+    path, damaged = _damaged(tmp_path, demo_file)
+    wal = path.with_name(path.name + "-wal")
+    wal.write_bytes(b"old wal")
+
+    def choose_new(dlg):
+        dlg.btn_new.click()
+        return dlg.result()
+
+    monkeypatch.setattr(DamagedFileDialog, "exec", choose_new)
+    store = app_mod.recover_at_start(path, _refusal(path), None)
+    try:
+        assert store is not None and store.units() == [] and store.path == path
+    finally:
+        store.close()
+    kept = [p for p in tmp_path.glob("cchc.hong-*.sqlite")]
+    assert len(kept) == 1 and kept[0].read_bytes() == damaged  # never deleted, byte for byte
+    assert kept[0].with_name(kept[0].name + "-wal").read_bytes() == b"old wal"  # not replayed onto the new file
+    assert no_dialogs[-1][0] == "info" and str(kept[0]) in no_dialogs[-1][1]
+
+
+def test_a_damaged_file_restored_from_a_backup_at_start(qapp, tmp_path, demo_file, monkeypatch, no_dialogs):
+    from ui import app as app_mod
+    from ui.backup_dialogs import RestoreDialog
+    from ui.welcome import DamagedFileDialog
+
+    path, damaged = _damaged(tmp_path, demo_file, with_backup=True)
+    choices = iter([DamagedFileDialog.RESTORE])
+
+    def choose(dlg):
+        dlg._choose(next(choices))
+        return dlg.result()
+
+    def pick_first(dlg):
+        dlg._accept_selected()
+        return RestoreDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(DamagedFileDialog, "exec", choose)
+    monkeypatch.setattr(RestoreDialog, "exec", pick_first)
+    store = app_mod.recover_at_start(path, _refusal(path), None)
+    try:
+        assert store.unit()["name"] == "Chi Lăng Nam"
+    finally:
+        store.close()
+    assert "Đã khôi phục" in no_dialogs[-1][1]
+
+
+def test_quitting_at_a_damaged_file_leaves_it_untouched(qapp, tmp_path, demo_file, monkeypatch, no_dialogs):
+    from ui.app import run
+    from ui.welcome import DamagedFileDialog
+
+    path, damaged = _damaged(tmp_path, demo_file)
+    monkeypatch.setattr(DamagedFileDialog, "exec", lambda dlg: dlg._choose(DamagedFileDialog.QUIT) or 0)
+    assert run(str(path), quit_after_show=True) == 1
+    assert path.read_bytes() == damaged and sorted(p.name for p in tmp_path.iterdir()) == ["cchc.sqlite"]
+
+
+def test_a_newer_or_busy_file_is_only_explained(qapp, tmp_path, no_dialogs, monkeypatch):
+    from cchc_desktop.errors import DataFileError
+    from ui import app as app_mod
+    from ui.welcome import DamagedFileDialog
+
+    monkeypatch.setattr(DamagedFileDialog, "exec", lambda dlg: pytest.fail("no choice for this file"))
+    path = tmp_path / "moi-hon.sqlite"
+    path.write_bytes(b"x" * 100)
+    assert app_mod.recover_at_start(path, DataFileError("Tệp do phiên bản mới hơn tạo ra."), None) is None
+    assert no_dialogs[-1][0] == "error" and str(path) in no_dialogs[-1][1]
+
+
+# --- the user guide ----------------------------------------------------------------------------
+def test_the_guide_is_found_inside_a_frozen_bundle(qapp, qtbot, tmp_path, monkeypatch):
+    """Frozen, docs/ sits beside resources/ inside the bundle (installer/cchc-desktop.spec)."""
+    from cchc_desktop import paths
+    from ui.qt import QTextDocument, QUrl
+    from ui.welcome import GuideDialog
+
+    source = paths.guide_path()
+    bundle = tmp_path / "_internal"
+    (bundle / "resources").mkdir(parents=True)
+    shutil.copytree(source.parent, bundle / "docs")
+    monkeypatch.setattr(paths, "resource_dir", lambda: bundle / "resources")
+    assert paths.guide_path() == bundle / "docs" / "huong-dan-su-dung.md"
+    dlg = GuideDialog()
+    qtbot.addWidget(dlg)
+    view = dlg.findChild(__import__("ui.qt", fromlist=["QTextBrowser"]).QTextBrowser)
+    assert view.toPlainText().startswith("Hướng dẫn sử dụng CCHC Desktop")
+    image = view.loadResource(QTextDocument.ResourceType.ImageResource.value, QUrl("images/man-hinh-chao-mung.png"))
+    assert image is not None and not image.isNull()
+    shutil.rmtree(bundle / "docs")
+    dlg = GuideDialog()  # a broken install says so
+    qtbot.addWidget(dlg)
+    view = dlg.findChild(__import__("ui.qt", fromlist=["QTextBrowser"]).QTextBrowser)
+    assert "Không tìm thấy tệp hướng dẫn" in view.toPlainText()
+
+
+def test_every_picture_of_the_guide_is_in_the_bundled_folder():
+    from cchc_desktop import paths
+
+    guide = paths.guide_path()
+    names = re.findall(r"\]\((images/[^)]+)\)", guide.read_text(encoding="utf-8"))
+    assert names and all((guide.parent / n).is_file() for n in names)
+    spec = (guide.parents[1] / "installer" / "cchc-desktop.spec").read_text(encoding="utf-8")
+    assert '"huong-dan-su-dung.md"), "docs")' in spec and '"images"), str(Path("docs") / "images"))' in spec
+
+
+def test_the_help_menu_and_the_welcome_open_the_guide(window, monkeypatch, tmp_path, qtbot):
+    from cchc_desktop.store import open_store
+    from ui.welcome import GuideDialog, WelcomeDialog
+
+    shown = []
+    monkeypatch.setattr(GuideDialog, "exec", lambda dlg: shown.append(dlg) or 0)
+    next(a for a in window.menus["Trợ giúp"].actions() if a.text() == "Hướng dẫn sử dụng").trigger()
+    store = open_store(tmp_path / "trong.sqlite")
+    try:
+        dlg = WelcomeDialog(store)
+        qtbot.addWidget(dlg)
+        next(b for b in dlg.findChildren(QPushButton) if b.text() == "Hướng dẫn sử dụng").click()
+    finally:
+        store.close()
+    assert len(shown) == 2

@@ -1,6 +1,8 @@
 """The main window driven like a user: keys into the real widgets, results read from the data file."""
 import shutil
 
+import pytest
+
 from ui.indicator_form import GHI_CHU, GIA_TRI
 from ui.qt import QApplication, QComboBox, QLineEdit, Qt
 from PySide6.QtTest import QTest
@@ -127,9 +129,9 @@ def test_info_tab_saves_on_leaving_the_field(window, qtbot):
     name = info.fields["unit.name"]
     name.setFocus()
     name.selectAll()
-    type_text(name, "Chi Lăng Bắc")
+    type_text(name, "xã Chi Lăng Bắc")  # the kind's word is taken off: no "UBND xã xã …"
     QTest.keyClick(name, Qt.Key.Key_Return)
-    assert window.ctx.store.unit()["name"] == "Chi Lăng Bắc"
+    assert window.ctx.store.unit()["name"] == "Chi Lăng Bắc" and name.text() == "Chi Lăng Bắc"
     assert window.windowTitle().startswith("UBND xã Chi Lăng Bắc — ")
 
 
@@ -184,7 +186,8 @@ def test_a_final_period_refuses_edits_and_is_audited(window, qtbot):
     assert not window.act_final.isEnabled() and window.act_reopen.isEnabled()
     assert any(h["target"] == "period.status" and h["new"] == "final" for h in store.history(pid))
     form = form_of(window, "I", "BM1")
-    assert form.banner.isVisible() and "đã chốt" in form.banner.text()
+    assert window.notice.isVisible() and "đã chốt" in window.notice_label.text()
+    assert window.notice_reopen.isVisible() and not window.notice_home.isVisible()
     index = form.model.index(form.model.row_of("BM1/2.1"), GIA_TRI)
     form.table.setCurrentIndex(index)
     form.table.setFocus()
@@ -196,7 +199,7 @@ def test_a_final_period_refuses_edits_and_is_audited(window, qtbot):
     window.act_reopen.trigger()
     assert store.period(pid)["status"] == "draft"
     assert any(h["target"] == "period.status" and h["new"] == "draft" for h in store.history(pid))
-    assert not form.banner.isVisible()
+    assert not window.notice.isVisible()
     assert form.model.setData(index, "99")
     assert stored(window, "BM1/2.1")["value"] == "99"
 
@@ -330,6 +333,7 @@ def test_the_frame_is_shown_before_the_file_is_opened(qapp, qtbot):
     qtbot.addWidget(w)
     w.show()
     assert w.windowTitle() == "CCHC Desktop" and w.tabs.count() == 11
+    assert [w.tabs.tabText(i) for i in range(3)] == ["Thông tin chung", "I. Chỉ đạo điều hành", "1. Thể chế"]
     assert not w.act_final.isEnabled() and "Đang mở" in w.saved_label.text()
 
 
@@ -356,9 +360,10 @@ def _file_menu(w):
 def test_quit_stays_the_last_item_of_the_file_menu(ctx, qtbot, no_dialogs):
     from ui.main_window import MainWindow
 
-    frame = MainWindow()  # the frame before the file is open: Thoát alone
+    frame = MainWindow()  # the frame before the file is open: the window's own items
     qtbot.addWidget(frame)
-    assert _file_menu(frame) == ["Thoát"]
+    assert _file_menu(frame) == ["Mở tệp dữ liệu khác…", "Tạo tệp dữ liệu mới…", "Thoát"]
+    assert not frame.act_open_file.isEnabled()  # until a file is open
     w = MainWindow(ctx)  # every feature of ui/features.py adds its items to Tệp
     qtbot.addWidget(w)
     items = _file_menu(w)
@@ -367,3 +372,130 @@ def test_quit_stays_the_last_item_of_the_file_menu(ctx, qtbot, no_dialogs):
     w.add_action("Tệp", "Thêm sau cùng", lambda: None)  # added later still goes above it
     assert _file_menu(w)[-2:] == ["Thêm sau cùng", "Thoát"]
     assert w.menus["Tệp"].actions()[-2].isSeparator()  # a line sets Thoát apart
+
+
+# --- every section at a glance, one notice, keyboard -------------------------------------------
+def _titles_fully_visible(window):
+    """Every section title of the list drawn whole: inside the list's viewport, text not cut."""
+    nav = window.tabs.list
+    port = nav.viewport().rect()
+    fm = nav.fontMetrics()
+    problems = []
+    for i in range(nav.count()):
+        item = nav.item(i)
+        rect = nav.visualItemRect(item)
+        if not port.contains(rect) or fm.horizontalAdvance(item.text()) + 16 > rect.width():
+            problems.append((item.text(), rect, port))
+    return problems
+
+
+def test_every_section_and_the_findings_count_visible_at_1024_and_1366(window, qtbot):
+    window.add_tab(QLineEdit(), "Biểu đồ")  # as the charts feature does: 12 sections
+    window.refresh_findings()
+    assert window.findings
+    for width in (1024, 1366):
+        window.resize(width, 768)
+        qtbot.waitUntil(lambda: window.width() == width)
+        QApplication.processEvents()
+        nav = window.tabs.list
+        assert nav.count() == 12
+        assert nav.verticalScrollBar().maximum() == 0 and nav.horizontalScrollBar().maximum() == 0
+        assert _titles_fully_visible(window) == []
+        check = nav.item(window.tab_keys.index("check")).text()
+        assert check == f"Kiểm tra ({len(window.findings)})"
+        # the page beside the list keeps most of the width
+        assert window.tabs.stack.width() >= width - 260
+
+
+def test_next_and_previous_section_with_the_keyboard(window, qtbot):
+    form = form_of(window, "I", "BM1")
+    form.table.setFocus()
+    i = window.tab_keys.index("I")
+    QTest.keyClick(form.table, Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)
+    assert window.tabs.currentIndex() == i + 1
+    QTest.keyClick(QApplication.focusWidget() or window, Qt.Key.Key_PageUp, Qt.KeyboardModifier.ControlModifier)
+    assert window.tabs.currentIndex() == i
+    QTest.keyClick(QApplication.focusWidget() or window, Qt.Key.Key_Tab, Qt.KeyboardModifier.ControlModifier)
+    assert window.tabs.currentIndex() == i + 1
+    window.show_tab("info")
+    window.act_prev_section.trigger()  # round the ends: from the first to the last
+    assert window.tab_keys[window.tabs.currentIndex()] == "check"
+    nav = window.tabs.list  # the list itself: arrow keys
+    nav.setFocus()
+    QTest.keyClick(nav, Qt.Key.Key_Up)
+    assert window.tab_keys[window.tabs.currentIndex()] == window.tab_keys[-2]
+
+
+def _visible_final_texts(window):
+    from ui.qt import QLabel
+
+    return [w.text() for w in window.findChildren(QLabel)  # the toolbar's state "Đã chốt" is no banner
+            if w.isVisible() and "đã chốt" in w.text().lower() and w is not window.status_label]
+
+
+def test_a_final_period_shows_one_notice_on_every_section(window, qtbot):
+    window.act_final.trigger()
+    for key in ("info", "I", "II.2", "III"):
+        window.show_tab(key)
+        QApplication.processEvents()
+        assert len(_visible_final_texts(window)) == 1, (key, _visible_final_texts(window))
+    # "Mở lại kỳ để sửa" on the notice reopens the period (asked, then recorded)
+    window.notice_reopen.click()
+    assert window.ctx.store.period(window.ctx.period_id)["status"] == "draft"
+    assert not window.notice.isVisible() and _visible_final_texts(window) == []
+
+
+def test_unit_title_never_doubles_the_kind():
+    from ui.main_window import bare_unit_name, unit_title
+
+    assert unit_title({"name": "Xã Chi Lăng Nam", "kind": "xa"}) == "UBND xã Chi Lăng Nam"
+    assert unit_title({"name": "Chi Lăng Nam", "kind": "xa"}) == "UBND xã Chi Lăng Nam"
+    assert bare_unit_name("UBND  thị trấn Ninh Giang", "thi_tran") == "Ninh Giang"
+    assert bare_unit_name("Phường Mới", "xa") == "Phường Mới"  # another kind's word is a name
+    assert bare_unit_name("Xã", "xa") == "Xã"
+    import unicodedata
+
+    assert bare_unit_name(unicodedata.normalize("NFD", "Xã Hồng Phong"), "xa") == "Hồng Phong"
+
+
+@pytest.fixture
+def new_unit_form(tmp_path, qapp, qtbot, no_dialogs):
+    """The welcome screen on an empty file, its "Tạo đơn vị mới…" page shown."""
+    from cchc_desktop.store import open_store
+    from ui.welcome import WelcomeDialog
+
+    store = open_store(tmp_path / "new.sqlite")
+    dlg = WelcomeDialog(store)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    dlg.btn_create.click()
+    yield dlg
+    store.close()
+
+
+def test_welcome_takes_the_kind_off_the_name_and_enter_submits(new_unit_form):
+    dlg = new_unit_form
+    type_text(dlg.name, "Xã Chi Lăng Nam")
+    QTest.keyClick(dlg.name, Qt.Key.Key_Return)
+    assert dlg.result() == dlg.DialogCode.Accepted
+    unit = dlg.store.unit()
+    assert unit["name"] == "Chi Lăng Nam" and unit["code"] == "xa-chi-lang-nam"
+
+
+def test_enter_on_an_empty_name_says_what_is_missing(new_unit_form):
+    dlg = new_unit_form
+    QTest.keyClick(dlg.upper, Qt.Key.Key_Return)
+    assert dlg.result() != dlg.DialogCode.Accepted and dlg.isVisible()
+    assert dlg.message.text() == "Hãy nhập tên đơn vị." and dlg.store.units() == []
+
+
+def test_rebuild_tabs_builds_the_sections_again(window, qtbot):
+    old = window.show_tab("I")
+    info = window.tab_widget("info")
+    window.rebuild_tabs()
+    new = window.tab("I").content
+    assert new is not None and new is not old  # the one on screen at once
+    assert window.tab_widget("info") is info  # not built from the catalogue: kept
+    form = form_of(window, "I", "BM1")
+    assert form.model.setData(form.model.index(form.model.row_of("BM1/2.1"), GIA_TRI), "26")
+    assert stored(window, "BM1/2.1")["value"] == "26"
