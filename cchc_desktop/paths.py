@@ -15,6 +15,12 @@ def resource(*parts: str) -> Path:
     return resource_dir().joinpath(*parts)
 
 
+def guide_path() -> Path:
+    """The user guide `docs/huong-dan-su-dung.md` (its pictures in `docs/images/`): in the source
+    tree, or inside the bundle when frozen (installer/cchc-desktop.spec puts docs/ beside resources/)."""
+    return resource_dir().parent / "docs" / "huong-dan-su-dung.md"
+
+
 def default_db_path() -> Path:
     """The data file in the user's data folder (created on first use)."""
     import platformdirs

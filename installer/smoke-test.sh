@@ -73,6 +73,13 @@ case "$where" in
   *) fail "resources looked up at '$where', not inside the bundle ($INTERNAL/resources)" ;;
 esac
 [ -f "$INTERNAL/resources/icons/app.ico" ] || fail "the app icon is not in the bundle"
+# the user guide (Trợ giúp → Hướng dẫn sử dụng) beside resources/, with every picture it shows
+GUIDE="$INTERNAL/docs/huong-dan-su-dung.md"
+[ -s "$GUIDE" ] || fail "the user guide is not in the bundle ($GUIDE)"
+missing=$(grep -o '](images/[^)]*)' "$GUIDE" | sed 's/^](//; s/)$//' | while read -r pic; do
+            [ -s "$INTERNAL/docs/$pic" ] || echo "$pic"; done)
+[ -z "$missing" ] || fail "pictures of the guide missing from the bundle: $missing"
+ok "user guide in the bundle with its $(grep -c '](images/' "$GUIDE") pictures"
 
 # 2. demo
 DB="$WORK/out/demo.sqlite"
