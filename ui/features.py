@@ -11,4 +11,5 @@ FEATURES: list[str] = [
     "ui.export_excel:install",
     "ui.register_import:install",
     "ui.backup_dialogs:install",
+    "ui.catalogue_menu:install",
 ]

@@ -19,7 +19,7 @@ _NAMES = {
     "PySide6.QtWidgets": """
         QAbstractItemDelegate QAbstractItemView QApplication QCheckBox QComboBox QCompleter
         QDateEdit QDialog QDialogButtonBox QFileDialog QFormLayout QFrame QGridLayout QGroupBox
-        QHBoxLayout QHeaderView QInputDialog QLabel QLineEdit QListWidget QListWidgetItem
+        QHBoxLayout QHeaderView QInputDialog QLabel QLayout QLineEdit QListWidget QListWidgetItem
         QMainWindow QMenu QMessageBox QPlainTextEdit QProgressBar QProgressDialog QPushButton
         QScrollArea QSizePolicy QSpinBox QSplitter QStackedWidget QStatusBar QStyledItemDelegate
         QTableView QTableWidget QTableWidgetItem QTabWidget QTextBrowser QTextEdit QToolBar
