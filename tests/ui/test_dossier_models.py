@@ -191,15 +191,24 @@ def test_final_period_refuses_edits(ctx):
 
 
 # --- the panel, through its widgets ----------------------------------------------------
-@pytest.fixture
-def panel(ctx, qtbot):
+def shown_panel(ctx, qtbot, width=1000, height=760, active=False):
+    """The dossier panel on screen at that size (`active`: its window has the keyboard focus)."""
     from ui.dossier_tab import DossierPanel
 
     w = DossierPanel(ctx)
     qtbot.addWidget(w)
-    w.resize(1000, 760)
+    w.resize(width, height)
     w.show()
     qtbot.waitExposed(w)
+    if active:
+        w.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is w, timeout=2000)
+    return w
+
+
+@pytest.fixture
+def panel(ctx, qtbot):
+    w = shown_panel(ctx, qtbot)
     yield w
     w.close()
 
@@ -377,15 +386,9 @@ def test_rename_button_refuses_digits_and_duplicates_with_a_message_box(panel, c
 
 
 def test_enter_keeps_the_current_cell_in_sight(ctx, qtbot):
-    from ui.dossier_tab import COL_DIRECT, DossierPanel
+    from ui.dossier_tab import COL_DIRECT
 
-    w = DossierPanel(ctx)
-    qtbot.addWidget(w)
-    w.resize(1000, 190)  # the page shows only the first rows of the first table
-    w.show()
-    qtbot.waitExposed(w)
-    w.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is w, timeout=2000)
+    w = shown_panel(ctx, qtbot, 1000, 190, active=True)  # the page shows only the first rows of the first table
     box = w.boxes["ubnd"]
     view = box.view
     view.setFocus()
@@ -425,13 +428,9 @@ def test_history_of_a_field_from_its_context_menu(panel, ctx):
 
 def test_headers_fit_their_columns_on_a_small_screen(ctx, qtbot):
     """At 1024×768 the tab's page is about 760 px wide: every header line fits its column."""
-    from ui.dossier_tab import COLUMN_COUNT, DossierPanel
+    from ui.dossier_tab import COLUMN_COUNT
 
-    w = DossierPanel(ctx)
-    qtbot.addWidget(w)
-    w.resize(760, 500)
-    w.show()
-    qtbot.waitExposed(w)
+    w = shown_panel(ctx, qtbot, 760, 500)
     view = w.boxes["ubnd"].view
     header = view.horizontalHeader()
     metrics = header.fontMetrics()
