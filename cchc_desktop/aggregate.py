@@ -500,7 +500,7 @@ def write_xlsx(r: RollUp, path, compare: str | None = None):
         rows.append([k, c.name, c.status_label,
                      f"{fmt.date(c.submitted_at[:10])} {c.submitted_at[11:16]}" if c.submitted_at else "",
                      fmt.date(c.deadline) if c.deadline else "", f.get("tiep_nhan"), f.get("da_giai_quyet"),
-                     _round1(f.get("ty_le_dung_han")), _round1(f.get("ty_le_truc_tuyen"))])
+                     fmt.round_percent(f.get("ty_le_dung_han")), fmt.round_percent(f.get("ty_le_truc_tuyen"))])
     sheet("Các xã", f"Tình hình nộp báo cáo của các xã — {aggregate_title(r)}",
           [("STT", 6), ("Xã", 28), ("Tình trạng", 20), ("Lập gói lúc", 18), ("Hạn nộp", 12),
            ("Hồ sơ tiếp nhận", 14), ("Đã giải quyết", 14), ("Tỷ lệ đúng hạn (%)", 13),
@@ -515,7 +515,7 @@ def write_xlsx(r: RollUp, path, compare: str | None = None):
                 return text
             if (row is not None and (row.kind == "percent" or row.unit == "%")) or compare.split(".")[-1] in \
                     dossiers.RATE_MEASURES:
-                return (_round1(v), xa.PERCENT_FORMAT)
+                return (fmt.round_percent(v), xa.PERCENT_FORMAT)
             return (v, xa.money_format(v) if row is not None and row.kind == "money" else xa.COUNT_FORMAT)
 
         cmp_rows = [[k, n, cell(v, t)] for k, (n, v, t) in enumerate(r.compare(compare), 1)]
@@ -525,10 +525,6 @@ def write_xlsx(r: RollUp, path, compare: str | None = None):
               [("STT", 6), ("Xã", 28), ("Giá trị", 24)], cmp_rows, [xa.CHOICE_FORMAT, None, None])
     path = Path(path)
     return fileio.atomic_write(path, lambda tmp: wb.save(tmp))
-
-
-def _round1(v):
-    return None if v is None else Decimal(v).quantize(Decimal("0.1"))
 
 
 def aggregate_title(r: RollUp) -> str:

@@ -516,3 +516,16 @@ def test_rollup_xlsx_has_communes_and_comparison(rolled, tmp_path):
     cmp = list(wb["So sánh"].iter_rows(min_row=4, values_only=True))
     assert len(cmp) == N + 1
     assert cmp[-1][2] == float(r.data.values["BM3/3.3"])
+
+
+def test_percent_cells_round_half_up_like_the_text(rolled, tmp_path, monkeypatch):
+    """The Excel sheets' rates agree with the text (fmt.percent): 0,25 % is 0,3 %, never 0,2 %."""
+    import openpyxl
+
+    _, r, _ = rolled
+    ties = {"tiep_nhan": Decimal(400), "da_giai_quyet": Decimal(400),
+            "ty_le_dung_han": Decimal(1) * 100 / 400, "ty_le_truc_tuyen": Decimal("12.25")}
+    monkeypatch.setattr(aggregate.CommuneStatus, "figures", lambda self: ties if self.data is not None else {})
+    wb = openpyxl.load_workbook(aggregate.write_xlsx(r, tmp_path / "ties.xlsx", compare="BM3/3.3"))
+    first = next(wb["Các xã"].iter_rows(min_row=4, values_only=True))
+    assert first[7] == pytest.approx(0.3) and first[8] == pytest.approx(12.3)
