@@ -16,10 +16,10 @@ from __future__ import annotations
 import importlib
 import traceback
 
-from ui.qt import (
-    QAction, QComboBox, QFrame, QHBoxLayout, QKeySequence, QLabel, QListWidget, QListWidgetItem,
-    QMainWindow, QObject, QProgressBar, QPushButton, QRunnable, QSizePolicy, QSplitter, QStackedWidget,
-    QTabWidget, QThreadPool, QTimer, QToolBar, QVBoxLayout, QWidget, Signal, Slot,
+from ui.qt import (  # only what the frame needs: each name costs start-up time (ui/qt.py)
+    QAction, QComboBox, QHBoxLayout, QKeySequence, QLabel, QListWidget, QListWidgetItem, QMainWindow,
+    QObject, QProgressBar, QRunnable, QSizePolicy, QStackedWidget, QThreadPool, QTimer, QToolBar,
+    QVBoxLayout, QWidget, Signal, Slot,
 )
 
 # (key, title, file name of the screenshot): the tabs in the order of the report.
@@ -157,15 +157,19 @@ class SectionNav(QWidget):
         self.list.setObjectName("sections")
         self.list.setAccessibleName("Các phần của báo cáo")
         self.list.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Expanding)
-        self.list.setStyleSheet(
-            "QListWidget#sections { background:#f3f5f8; border:none; border-right:1px solid #c8ced6; }"
-            "QListWidget#sections::item { padding:5px 8px; border-bottom:1px solid #e3e7ec; }"
-            "QListWidget#sections::item:selected { background:#1f5fa8; color:#ffffff; }")
         self.stack = QStackedWidget(self)
         layout.addWidget(self.list)
         layout.addWidget(self.stack, 1)
         self.list.currentRowChanged.connect(self._row_changed)
         self.stack.currentChanged.connect(self.currentChanged.emit)
+
+    def finish(self) -> None:
+        """The list's look, set once the window is shown (a style sheet before the first paint
+        costs ~20 ms of start-up, bench/bench_window.py)."""
+        self.list.setStyleSheet(
+            "QListWidget#sections { background:#f3f5f8; border:none; border-right:1px solid #c8ced6; }"
+            "QListWidget#sections::item { padding:5px 8px; border-bottom:1px solid #e3e7ec; }"
+            "QListWidget#sections::item:selected { background:#1f5fa8; color:#ffffff; }")
 
     # QTabWidget's calls
     def addTab(self, page: QWidget, title: str) -> int:  # noqa: N802 (Qt names)
@@ -268,7 +272,7 @@ class ReformTab(QWidget):
         self.editor = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        from ui.qt import Qt
+        from ui.qt import QSplitter, Qt
 
         self.splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.splitter.setChildrenCollapsible(False)
@@ -298,6 +302,8 @@ class ReformTab(QWidget):
         if len(parts) == 1:
             self.splitter.addWidget(parts[0][0])
         elif parts:
+            from ui.qt import QTabWidget
+
             self.parts_tabs = QTabWidget()
             self.parts_tabs.setDocumentMode(True)
             for w, title in parts:
@@ -431,6 +437,7 @@ class MainWindow(QMainWindow):
         self._pending_shortcuts.clear()
         self.act_next_section.setShortcuts([QKeySequence("Ctrl+PgDown"), QKeySequence("Ctrl+Tab")])
         self.act_prev_section.setShortcuts([QKeySequence("Ctrl+PgUp"), QKeySequence("Ctrl+Shift+Tab")])
+        self.tabs.finish()
         self._tab_shown(self.tabs.currentIndex())
         if install_features:
             self.install_features()
@@ -496,8 +503,26 @@ class MainWindow(QMainWindow):
 
     def _build_tabs(self) -> None:
         central = QWidget(self)
-        v = _tight(QVBoxLayout(central))
-        self.notice = QFrame(central)
+        self._central_layout = _tight(QVBoxLayout(central))
+        self.tabs = SectionNav(central)
+        self._central_layout.addWidget(self.tabs, 1)
+        self.setCentralWidget(central)
+        self.notice = None  # built when the file is open (_build_notice): not in the first paint
+        self.screenshot_names: dict[str, str] = {}
+        for key, title, shot in TABS:
+            page = LazyTab(key, self._builder(key))
+            self.tabs.addTab(page, title)
+            self.tab_keys.append(key)
+            self.tab_titles[key] = title
+            self.screenshot_names[key] = shot
+        self.tabs.currentChanged.connect(self._tab_shown)
+
+    def _build_notice(self) -> None:
+        """The one notice above the pages: a final period (with "Mở lại kỳ để sửa"), the sample
+        data (with the way back to the user's own file)."""
+        from ui.qt import QFrame, QPushButton
+
+        self.notice = QFrame(self.centralWidget())
         self.notice.setObjectName("notice")
         self.notice.setStyleSheet("QFrame#notice { background:#fff4ce; border-bottom:1px solid #e0c060; }")
         row = QHBoxLayout(self.notice)
@@ -514,18 +539,7 @@ class MainWindow(QMainWindow):
         row.addWidget(self.notice_reopen)
         row.addWidget(self.notice_home)
         self.notice.hide()
-        v.addWidget(self.notice)
-        self.tabs = SectionNav(central)
-        v.addWidget(self.tabs, 1)
-        self.setCentralWidget(central)
-        self.screenshot_names: dict[str, str] = {}
-        for key, title, shot in TABS:
-            page = LazyTab(key, self._builder(key))
-            self.tabs.addTab(page, title)
-            self.tab_keys.append(key)
-            self.tab_titles[key] = title
-            self.screenshot_names[key] = shot
-        self.tabs.currentChanged.connect(self._tab_shown)
+        self._central_layout.insertWidget(0, self.notice)
 
     def _builder(self, key: str):
         def build():
@@ -805,6 +819,8 @@ class MainWindow(QMainWindow):
         p = data.period
         final = p.get("status") == "final"
         sample = is_sample_file(self.ctx.store.path)
+        if self.notice is None:
+            self._build_notice()
         self.setWindowTitle(f"{unit_title(data.unit)} — {period_short(p)}"
                             f"{' — DỮ LIỆU MẪU' if sample else ''} — CCHC Desktop")
         notes = ([SAMPLE_NOTICE.format(name=self.ctx.store.path.name)] if sample else []) + \

@@ -247,8 +247,44 @@ class DamagedFileDialog(QDialog):
         (self.reject if choice == self.QUIT else self.accept)()
 
 
+def fit_images(view: QTextBrowser, width: int) -> int:
+    """Show the pictures of `view`'s document at most `width` px wide (the screenshots are
+    1366 px): no sideways scrolling on a small screen. Returns how many were made smaller."""
+    from ui.qt import QImage, QTextCursor, QTextDocument, QUrl
+
+    doc = view.document()
+    found = []
+    block = doc.begin()
+    while block.isValid():
+        it = block.begin()
+        while not it.atEnd():
+            frag = it.fragment()
+            if frag.charFormat().isImageFormat():
+                found.append((frag.position(), frag.length(), frag.charFormat().toImageFormat()))
+            it += 1
+        block = block.next()
+    n = 0
+    for pos, length, fmt in found:
+        if 0 < fmt.width() <= width:
+            continue  # fitted already
+        data = view.loadResource(QTextDocument.ResourceType.ImageResource.value, QUrl(fmt.name()))
+        size = QImage.fromData(data).size() if data is not None else None  # the file's bytes
+        if size is None or size.isEmpty() or size.width() <= width:
+            continue
+        fmt.setWidth(width)
+        fmt.setHeight(size.height() * width / size.width())
+        cursor = QTextCursor(doc)
+        cursor.setPosition(pos)
+        cursor.setPosition(pos + length, QTextCursor.MoveMode.KeepAnchor)
+        cursor.setCharFormat(fmt)
+        n += 1
+    return n
+
+
 class GuideDialog(QDialog):
-    """The user guide (docs/huong-dan-su-dung.md), shown offline."""
+    """The user guide (docs/huong-dan-su-dung.md, found frozen too: paths.guide_path), shown offline."""
+
+    IMAGE_WIDTH = 720  # the dialog is 820 px wide
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -261,6 +297,7 @@ class GuideDialog(QDialog):
         try:
             view.setSearchPaths([str(guide.parent)])
             view.setMarkdown(guide.read_text(encoding="utf-8"))
+            fit_images(view, self.IMAGE_WIDTH)
         except OSError:
             view.setPlainText("Không tìm thấy tệp hướng dẫn sử dụng. Hãy cài lại phần mềm.")
         layout.addWidget(view)
