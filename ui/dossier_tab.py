@@ -701,14 +701,15 @@ class DossierPanel(QWidget):
         layout.addStretch(1)
         self.scroll.setWidget(inner)
         outer.addWidget(self.scroll, 1)
-        ctx.period_changed.connect(lambda _p: self._update_banner())
-        ctx.data_changed.connect(lambda _w: self._update_banner())
+        # bound methods, not lambdas: Qt drops them when the panel is deleted (MainWindow.rebuild_tabs)
+        ctx.period_changed.connect(self._update_banner)
+        ctx.data_changed.connect(self._update_banner)
         self._update_banner()
 
     def models(self) -> dict[str, DossierTableModel]:
         return {a: b.model for a, b in self.boxes.items()}
 
-    def _update_banner(self) -> None:
+    def _update_banner(self, *_) -> None:
         self.banner.setVisible(self.ctx.period_id is not None and self.ctx.is_final())
 
     def focus_target(self, target: str) -> bool:

@@ -511,13 +511,13 @@ class IndicatorForm(QWidget):
         self.model.refused.connect(self._show_refused)
         self.model.accepted.connect(lambda _c: self.message.hide())
         self.model.modelReset.connect(self._update_banner)
-        ctx.data_changed.connect(lambda _w: self._update_banner())
+        ctx.data_changed.connect(self._update_banner)  # bound: dropped with the form (rebuild_tabs)
         self._update_banner()
         undo = QShortcut(QKeySequence.StandardKey.Undo, self)
         undo.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         undo.activated.connect(self.model.undo)
 
-    def _update_banner(self) -> None:
+    def _update_banner(self, *_) -> None:
         self.banner.setVisible(self.model.is_final)
 
     def _show_refused(self, text: str) -> None:
