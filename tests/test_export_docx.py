@@ -677,3 +677,16 @@ def test_date_line_without_a_date_keeps_the_year_of_the_deadline():
     assert docx_report.date_line(D()) == "Chi Lăng Nam, ngày      tháng      năm 2024"
     D.period = {**D.period, "doc_date": "2024-03-05"}
     assert docx_report.date_line(D()) == "Chi Lăng Nam, ngày 05 tháng 3 năm 2024"
+
+
+def test_file_properties_name_this_app_and_the_unit(demo_docx):
+    """Word's File → Info and Explorer read docProps: not python-docx's 'Microsoft Macintosh Word'."""
+    import zipfile
+
+    with zipfile.ZipFile(demo_docx) as z:
+        app = z.read("docProps/app.xml").decode("utf-8")
+        core = z.read("docProps/core.xml").decode("utf-8")
+    assert "Macintosh" not in app and "<Application>CCHC Desktop " in app
+    assert "<Company>UBND xã Chi Lăng Nam</Company>" in app
+    assert "<Pages>" not in app  # the template's one page would be wrong
+    assert "Báo cáo kết quả công tác cải cách hành chính" in core

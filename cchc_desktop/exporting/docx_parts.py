@@ -211,3 +211,19 @@ def sect_pr(
         + ("<w:titlePg/>" if title_page else "")
         + '<w:docGrid w:linePitch="360"/></w:sectPr>'
     )
+
+
+def app_properties(company: str) -> bytes:
+    """docProps/app.xml. python-docx's template names "Microsoft Macintosh Word" and one page,
+    which Word's Properties dialog and Explorer would show: name this app, and leave the page
+    and word counts out (Word fills them in when the file is saved there)."""
+    from cchc_desktop import __version__
+
+    return (
+        "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+        '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+        'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+        f"<Application>CCHC Desktop {esc(__version__)}</Application><DocSecurity>0</DocSecurity>"
+        f"<Company>{esc(company)}</Company><LinksUpToDate>false</LinksUpToDate>"
+        "<SharedDoc>false</SharedDoc><HyperlinksChanged>false</HyperlinksChanged></Properties>"
+    ).encode("utf-8")

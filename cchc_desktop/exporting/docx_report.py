@@ -534,6 +534,9 @@ def _properties(doc, data: ReportData) -> None:
     for rid, rel in list(rels.items()):
         if rel.reltype.endswith("/metadata/thumbnail"):
             rels.pop(rid)
+    for part in doc.part.package.iter_parts():
+        if str(part.partname) == "/docProps/app.xml":
+            part._blob = X.app_properties(data.text_value("don_vi.co_quan") or "")
     cp = doc.core_properties
     now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0, tzinfo=None)
     cp.title = f"Báo cáo kết quả công tác cải cách hành chính {periods.name(data.key)}"
