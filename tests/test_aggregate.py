@@ -390,11 +390,9 @@ def test_rollup_refuses_a_commune_file(demo_store):
 
 def test_rollup_exports_like_a_commune_report(rolled, tmp_path):
     _, r, _ = rolled
-    try:
-        from cchc_desktop.exporting import docx_report, xlsx_appendix
-    except ImportError:
-        pytest.skip("the Word/Excel exporters are not there yet")
     import openpyxl
+
+    from cchc_desktop.exporting import docx_report, xlsx_appendix
     from docx import Document
 
     docx_path = docx_report.write(r.data, tmp_path / "tong-hop.docx", charts=False)
@@ -501,10 +499,6 @@ def test_upper_levels_own_text_has_no_unknown_placeholder(rolled):
 
 def test_rollup_xlsx_has_communes_and_comparison(rolled, tmp_path):
     _, r, _ = rolled
-    try:
-        from cchc_desktop.exporting import xlsx_appendix  # noqa: F401
-    except ImportError:
-        pytest.skip("the Excel exporter is not there yet")
     import openpyxl
 
     path = aggregate.write_xlsx(r, tmp_path / "th.xlsx", compare="BM3/3.3")

@@ -377,8 +377,6 @@ def test_cli_package_import_rollup(demo_file, tmp_path):
 
 
 def test_package_with_word_and_excel(demo_store, tmp_path, upper):
-    if not pkg.documents_available():
-        pytest.skip("the Word/Excel exporters are not there yet")
     out = tmp_path / "usb-docs"
     out.mkdir()
     path = pkg.make_package(demo_store, None, PERIOD, out)

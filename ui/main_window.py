@@ -246,17 +246,6 @@ class SectionNav(QWidget):
         self.list.setFixedWidth(widest + 2 * 8 + 14)  # the items' padding, frame and a little air
 
 
-def _optional(module: str, name: str):
-    """A widget class of another part of the app, or None while it does not exist yet."""
-    try:
-        return getattr(importlib.import_module(module), name)
-    except ImportError:
-        return None
-    except Exception:  # a broken module must not stop the window
-        traceback.print_exc()
-        return None
-
-
 class ReformTab(QWidget):
     """The indicator forms of one section, the extra panel of the section, its narrative editor."""
 
@@ -291,9 +280,13 @@ class ReformTab(QWidget):
             parts.append((w, form.heading or "Số liệu khác nêu trong báo cáo"))
         panel_cls, panel_title = None, ""
         if key == "II.2":
-            panel_cls, panel_title = _optional("ui.dossier_tab", "DossierPanel"), "Hồ sơ một cửa"
+            from ui.dossier_tab import DossierPanel
+
+            panel_cls, panel_title = DossierPanel, "Hồ sơ một cửa"
         elif key == "I":
-            panel_cls, panel_title = _optional("ui.documents", "DocumentsPanel"), "Văn bản đã ban hành"
+            from ui.documents import DocumentsPanel
+
+            panel_cls, panel_title = DocumentsPanel, "Văn bản đã ban hành"
         if panel_cls is not None:
             self.panel = panel_cls(ctx)
             parts.insert(0 if key == "II.2" else len(parts), (self.panel, panel_title))
@@ -310,9 +303,10 @@ class ReformTab(QWidget):
                 self.parts_tabs.addTab(w, title)
             self.splitter.addWidget(self.parts_tabs)
         sections = [s["key"] for s in outline() if s.get("tab") == key and s.get("text", True)]
-        editor_cls = _optional("ui.narrative_editor", "NarrativeEditor") if sections else None
-        if editor_cls is not None:
-            self.editor = editor_cls(ctx, sections)
+        if sections:
+            from ui.narrative_editor import NarrativeEditor
+
+            self.editor = NarrativeEditor(ctx, sections)
             self.splitter.addWidget(self.editor)
         if parts and self.editor is not None:
             small = all(isinstance(w, IndicatorForm) and w.model.rowCount() <= 6 for w, _ in parts)

@@ -177,8 +177,7 @@ class ExportPackageDialog(QDialog):
         row.addStretch(1)
         lay.addLayout(row)
         self.with_documents = QCheckBox("Kèm báo cáo Word và phụ lục Excel")
-        self.with_documents.setChecked(pkg.documents_available())
-        self.with_documents.setEnabled(pkg.documents_available())
+        self.with_documents.setChecked(True)
         lay.addWidget(self.with_documents)
         self.buttons = messages.vi_buttons(QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel))
@@ -688,8 +687,6 @@ class RollupDialog(QDialog):
         else:
             try:
                 done(work())
-            except ImportError:
-                messages.error(self, "Phiên bản này chưa có chức năng xuất tệp này. Hãy cập nhật phần mềm.")
             except UserError as e:
                 messages.error(self, str(e))
         return path
@@ -760,7 +757,7 @@ class PackageFeature(QObject):
             folder = dlg.folder()
             documents = dlg.with_documents.isChecked()
         if documents is None:
-            documents = pkg.documents_available()
+            documents = True
         try:
             prepared = pkg.Prepared(ctx.store, unit["code"], period["code"], documents=documents)
         except UserError as e:

@@ -268,13 +268,9 @@ def _field_table(b: _Body, data: ReportData) -> None:
     b.p(size=6, after=0, line=120, line_rule="exact")
 
 
-def _charts(b: _Body, data: ReportData, explicit: bool) -> int:
-    try:
-        from cchc_desktop.exporting.charts import report_charts
-    except ImportError:
-        if explicit:
-            raise UserError("Bản cài đặt này chưa có phần vẽ biểu đồ; hãy xuất báo cáo không kèm biểu đồ.") from None
-        return 0
+def _charts(b: _Body, data: ReportData) -> int:
+    from cchc_desktop.exporting.charts import report_charts  # matplotlib: only when charts are wanted
+
     pictures = report_charts(data) + commune_charts(data)
     for i, (caption, png) in enumerate(pictures, 1):
         b.picture(png, min(150.0, TEXT_W))
@@ -335,7 +331,7 @@ def _submissions(b: _Body, data: ReportData) -> None:
         b.p(_runs(par), **BODY_FMT)
 
 
-def _sections(b: _Body, data: ReportData, charts: bool, charts_explicit: bool) -> None:
+def _sections(b: _Body, data: ReportData, charts: bool) -> None:
     charts_done = not charts
     for s in outline():
         key, level = s["key"], s.get("level", 2)
@@ -356,7 +352,7 @@ def _sections(b: _Body, data: ReportData, charts: bool, charts_explicit: bool) -
                 if item.name == "bang.ho_so_linh_vuc":
                     _field_table(b, data)
                     if not charts_done:
-                        _charts(b, data, charts_explicit)
+                        _charts(b, data)
                         charts_done = True
                 elif item.name == "bang.ho_so_nganh_doc":
                     for agency in ("cong_an", "quan_su"):
@@ -369,7 +365,7 @@ def _sections(b: _Body, data: ReportData, charts: bool, charts_explicit: bool) -
             else:
                 b.p(_runs(item), **BODY_FMT)
         if key == "II.2" and not charts_done:  # the text has no dossier table: charts close II.2
-            _charts(b, data, charts_explicit)
+            _charts(b, data)
             charts_done = True
 
 
@@ -511,7 +507,7 @@ def build(data: ReportData, charts: bool | None = None):
     b = _Body(doc)
     _header(b, data)
     _title(b, data)
-    _sections(b, data, _charts_on(data, charts), charts is True)
+    _sections(b, data, _charts_on(data, charts))
     _closing(b, data)
     # The paragraph that ends section 1 (portrait, page numbers from page 2).
     b.add("<w:p><w:pPr>" + X.sect_pr(*A4, MARGINS, header_refs=refs, next_page=False) + "</w:pPr></w:p>")

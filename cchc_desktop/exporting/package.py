@@ -20,7 +20,6 @@ import hashlib
 import io
 import json
 import re
-import tempfile
 import zipfile
 from pathlib import Path
 
@@ -56,45 +55,20 @@ def now_aware() -> str:
     return dt.datetime.now().astimezone().isoformat(timespec="seconds")
 
 
-def _exporters():
-    try:
-        from cchc_desktop.exporting import docx_report
-    except ImportError:
-        docx_report = None
-    try:
-        from cchc_desktop.exporting import xlsx_appendix
-    except ImportError:
-        xlsx_appendix = None
-    return docx_report, xlsx_appendix
-
-
-def documents_available() -> bool:
-    return any(m is not None for m in _exporters())
-
-
 def render_documents(data) -> dict[str, bytes]:
-    """The Word report and the Excel appendix of a ReportData, when their exporters are installed."""
-    docx_report, xlsx_appendix = _exporters()
-    out: dict[str, bytes] = {}
-    if docx_report is None and xlsx_appendix is None:
-        return out
-    with tempfile.TemporaryDirectory(prefix="cchc-goi-") as tmp:
-        if docx_report is not None:
-            p = Path(tmp) / DOCX
-            docx_report.write(data, p, charts=None)
-            out[DOCX] = p.read_bytes()
-        if xlsx_appendix is not None:
-            p = Path(tmp) / XLSX
-            xlsx_appendix.write(data, p)
-            out[XLSX] = p.read_bytes()
-    return out
+    """The Word report and the Excel appendix of a ReportData, as the commune exports them."""
+    import io
+
+    from cchc_desktop.exporting import docx_report, xlsx_appendix
+
+    buf = io.BytesIO()
+    xlsx_appendix.build(data).save(buf)
+    return {DOCX: docx_report.to_bytes(data, charts=None), XLSX: buf.getvalue()}
 
 
 def _documents(store, unit_code: str, period_code: str) -> dict[str, bytes]:
     from cchc_desktop import report
 
-    if not documents_available():
-        return {}
     return render_documents(report.load_report(store, unit_code, period_code))
 
 

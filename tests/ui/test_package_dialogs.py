@@ -188,12 +188,6 @@ def test_rollup_dialog(qtbot, upper, packages, monkeypatch, tmp_path, no_dialogs
     assert dlg.compare.rowCount() == 3
     values = {dlg.compare.item(k, 0).text(): dlg.compare.item(k, 1).text() for k in range(3)}
     assert values == {"xã Chi Lăng Nam": "3.218", "xã Đoàn Kết": "1.075", "Toàn huyện Thanh Miện": "4.293"}
-    if not pkg.documents_available():
-        return
-    try:
-        from cchc_desktop.exporting import xlsx_appendix  # noqa: F401
-    except ImportError:
-        return
     target = tmp_path / "tong-hop.xlsx"
     monkeypatch.setattr(pd, "ask_save_path", lambda *a: str(target))
     dlg.export("xlsx")
@@ -443,8 +437,6 @@ def test_rollup_word_export_asks_for_the_charts_like_a_communes(qtbot, upper, pa
 
     from ui import export_word
 
-    if not pkg.documents_available():
-        pytest.skip("the Word exporter is not there")
     a, b, _ = packages
     ip.import_packages(upper, [a, b])
     dlg = pd.RollupDialog(upper, "huyen-thanh-mien", PERIOD)
