@@ -325,10 +325,6 @@ def run(db_path: str | None, screenshot_dir: str | None = None, quit_after_show:
     return state["code"] or code
 
 
-PACKAGE_IN_OTHER_WINDOW = ("Để nhập gói “{name}”: trong cửa sổ đó chọn Công cụ → Nhập gói của đơn vị cấp dưới… "
-                           "rồi chọn tệp này, hoặc kéo thả tệp vào cửa sổ.")
-
-
 def set_up_empty_file(store, parent, package: str | None = None) -> int | Path | None:
     """A data file with no unit: the period to open, a Path (open that file instead: the
     sample data, which lives in its own file), or None (the user quit).

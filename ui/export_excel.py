@@ -11,7 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from cchc_desktop.exporting import xlsx_appendix
-from ui.qt import QDesktopServices, QFileDialog, QMessageBox, QUrl
+from ui import export_word
+from ui.export_word import default_folder, open_chosen, open_url  # module names: tests replace them
+from ui.qt import QFileDialog
 
 ACTION_TEXT = "Xuất Excel…"
 SHORTCUT = "Ctrl+Shift+E"
@@ -23,37 +25,9 @@ def ask_save_path(parent, proposed: Path) -> str:
     return path
 
 
-def offer_box(parent, path: Path) -> QMessageBox:
-    box = QMessageBox(QMessageBox.Icon.Information, "Xuất Excel",
-                      f"Đã xuất phụ lục (Biểu mẫu) và bảng hồ sơ ra tệp:\n{path}",
-                      QMessageBox.StandardButton.NoButton, parent)
-    box.open_file = box.addButton("Mở tệp", QMessageBox.ButtonRole.AcceptRole)
-    box.open_folder = box.addButton("Mở thư mục", QMessageBox.ButtonRole.ActionRole)
-    box.close_button = box.addButton("Đóng", QMessageBox.ButtonRole.RejectRole)
-    box.setDefaultButton(box.open_file)
-    box.setEscapeButton(box.close_button)
-    return box
-
-
 def offer_open(parent, path: Path) -> str | None:
-    """'file', 'folder' or None (Đóng)."""
-    box = offer_box(parent, path)
-    box.exec()
-    clicked = box.clickedButton()
-    if clicked is box.open_file:
-        return "file"
-    if clicked is box.open_folder:
-        return "folder"
-    return None
-
-
-def open_url(path: Path) -> bool:
-    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
-
-
-def default_folder() -> Path:
-    docs = Path.home() / "Documents"
-    return docs if docs.is_dir() else Path.home()
+    """'file', 'folder' or None (Đóng): the offer box of Xuất Word, with this export's words."""
+    return export_word.offer_open(parent, path, "Xuất Excel", "phụ lục (Biểu mẫu) và bảng hồ sơ")
 
 
 class ExcelExport:
@@ -92,15 +66,7 @@ class ExcelExport:
         path = Path(path)
         self.last_dir = path.parent
         self.window.statusBar().showMessage(f"Đã xuất {path.name}", 10000)
-        choice = offer_open(self.window, path)
-        if choice == "file":
-            target = path
-        elif choice == "folder":
-            target = path.parent
-        else:
-            return
-        if not open_url(target):
-            self.window.error(f"Không mở được “{target}”. Hãy mở bằng tay trong thư mục {path.parent}.")
+        open_chosen(self.window, path, offer_open(self.window, path), open_url)
 
     def _failed(self, message: str) -> None:
         self._set_busy(False)

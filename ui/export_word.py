@@ -29,6 +29,11 @@ CHARTS_TEXT = "Kèm biểu đồ hồ sơ một cửa"
 CHARTS_HINT = ("Hai biểu đồ (hồ sơ tiếp nhận và tình hình giải quyết theo lĩnh vực), đặt sau bảng hồ sơ "
                "ở mục II.2; biểu đồ chưa có số liệu thì không chèn.\n"
                "Mặc định có với báo cáo năm, không với các kỳ khác; phần mềm nhớ lựa chọn cho từng loại kỳ.")
+# the upper level's consolidated report (docx_report.commune_charts adds the per-commune ones)
+ROLLUP_CHARTS_HINT = CHARTS_HINT.replace(
+    "Hai biểu đồ (hồ sơ tiếp nhận và tình hình giải quyết theo lĩnh vực)",
+    "Bốn biểu đồ (hồ sơ tiếp nhận và tình hình giải quyết theo lĩnh vực; tỷ lệ giải quyết đúng hạn và "
+    "tỷ lệ tiếp nhận trực tuyến theo xã)")
 SETTINGS_KEY = "xuat_word_bieu_do"  # unit settings: {"NAM": true, "Q1": false, …}
 
 
@@ -94,7 +99,7 @@ class OptionsDialog(QDialog):
         self.charts_box = QCheckBox(CHARTS_TEXT)
         self.charts_box.setChecked(charts)
         layout.addWidget(self.charts_box)
-        hint = QLabel(CHARTS_HINT)
+        self.hint = hint = QLabel(ROLLUP_CHARTS_HINT if getattr(data, "communes", None) else CHARTS_HINT)
         hint.setWordWrap(True)
         hint.setStyleSheet("color: #4b5563; margin-left: 22px;")
         layout.addWidget(hint)
@@ -127,9 +132,9 @@ def ask_save_path(parent, proposed: Path) -> str:
     return path
 
 
-def offer_box(parent, path: Path) -> QMessageBox:
-    box = QMessageBox(QMessageBox.Icon.Information, "Xuất Word",
-                      f"Đã xuất báo cáo và phụ lục ra tệp:\n{path}", QMessageBox.StandardButton.NoButton, parent)
+def offer_box(parent, path: Path, title: str = "Xuất Word", what: str = "báo cáo và phụ lục") -> QMessageBox:
+    box = QMessageBox(QMessageBox.Icon.Information, title, f"Đã xuất {what} ra tệp:\n{path}",
+                      QMessageBox.StandardButton.NoButton, parent)
     box.open_file = box.addButton("Mở tệp", QMessageBox.ButtonRole.AcceptRole)
     box.open_folder = box.addButton("Mở thư mục", QMessageBox.ButtonRole.ActionRole)
     box.close_button = box.addButton("Đóng", QMessageBox.ButtonRole.RejectRole)
@@ -138,9 +143,9 @@ def offer_box(parent, path: Path) -> QMessageBox:
     return box
 
 
-def offer_open(parent, path: Path) -> str | None:
+def offer_open(parent, path: Path, title: str = "Xuất Word", what: str = "báo cáo và phụ lục") -> str | None:
     """'file', 'folder' or None (Đóng)."""
-    box = offer_box(parent, path)
+    box = offer_box(parent, path, title, what)
     box.exec()
     clicked = box.clickedButton()
     if clicked is box.open_file:
@@ -148,6 +153,13 @@ def offer_open(parent, path: Path) -> str | None:
     if clicked is box.open_folder:
         return "folder"
     return None
+
+
+def open_chosen(window, path: Path, choice: str | None, opener) -> None:
+    """Open the exported file or its folder, as chosen in the offer box (Xuất Word, Xuất Excel)."""
+    target = path if choice == "file" else path.parent if choice == "folder" else None
+    if target is not None and not opener(target):
+        window.error(f"Không mở được “{target}”. Hãy mở bằng tay trong thư mục {path.parent}.")
 
 
 def open_url(path: Path) -> bool:
@@ -205,15 +217,7 @@ class WordExport:
         path = Path(path)
         self.last_dir = path.parent
         self.window.statusBar().showMessage(f"Đã xuất {path.name}", 10000)
-        choice = offer_open(self.window, path)
-        if choice == "file":
-            target = path
-        elif choice == "folder":
-            target = path.parent
-        else:
-            return
-        if not open_url(target):
-            self.window.error(f"Không mở được “{target}”. Hãy mở bằng tay trong thư mục {path.parent}.")
+        open_chosen(self.window, path, offer_open(self.window, path), open_url)
 
     def _failed(self, message: str) -> None:
         self._set_busy(False)

@@ -220,6 +220,7 @@ def test_options_dialog(window):
     data = window.ctx.data()
     dlg = export_word.OptionsDialog(window, data, True)
     assert dlg.charts_box.text() == export_word.CHARTS_TEXT and dlg.charts()
+    assert dlg.hint.text().startswith("Hai biểu đồ")  # a commune's report
     assert {b.text() for b in dlg.buttons.buttons()} == {"Chọn nơi lưu…", "Hủy"}
     assert dlg.go.isDefault()
     dlg.charts_box.setChecked(False)

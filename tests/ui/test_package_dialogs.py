@@ -453,6 +453,7 @@ def test_rollup_word_export_asks_for_the_charts_like_a_communes(qtbot, upper, pa
     monkeypatch.setattr(pd, "ask_save_path", lambda *a: str(target["path"]))
     dlg.export("docx")
     assert asked[0] == (dlg, "huyện Thanh Miện", True)  # the annual report: on by default
+    assert export_word.OptionsDialog(dlg, dlg.rollup.data, True).hint.text().startswith("Bốn biểu đồ")
     on = docx.Document(str(tmp_path / "on.docx"))
     captions = [p.text for p in on.paragraphs if p.text.startswith("Biểu đồ ")]
     assert len(on.inline_shapes) == 4 and len(captions) == 4
