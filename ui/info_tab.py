@@ -18,6 +18,10 @@ from ui.qt import (
 
 CAPACITIES = ("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "TL. CHỦ TỊCH", "Q. CHỦ TỊCH")
 BAD_STYLE = "background:#ffe0e0;"
+# Two columns side by side only where each still gives its fields room (label + ≥ 250 px);
+# below this width (1024×768 with the section list: about 800 px) the groups stand in one column.
+TWO_COLUMNS_MIN = 1000
+FIELD_MIN = 250
 
 
 def parse_date(text: str) -> str | None:
@@ -49,10 +53,10 @@ class InfoTab(QScrollArea):
         self.setFrameShape(QFrame.Shape.NoFrame)
         inner = QWidget()
         self.setWidget(inner)
-        cols = QHBoxLayout(inner)
+        self.columns = QHBoxLayout(inner)  # a QBoxLayout: its direction follows the width
         left, right = QVBoxLayout(), QVBoxLayout()
-        cols.addLayout(left, 1)
-        cols.addLayout(right, 1)
+        self.columns.addLayout(left, 1)
+        self.columns.addLayout(right, 1)
         self.fields: dict[str, QWidget] = {}  # "unit.name", "period.doc_date" …
 
         unit_box, f = self._group("Đơn vị báo cáo")
@@ -87,7 +91,8 @@ class InfoTab(QScrollArea):
         f.addRow("Nơi nhận\n(mỗi dòng một nơi):", rec)
         self.fields["unit.recipients"] = rec
         left.addWidget(sign_box)
-        left.addStretch(1)
+        self._left_stretch = QWidget()  # takes the free height only when the columns stand side by side
+        left.addWidget(self._left_stretch, 1)
 
         doc_box, f = self._group("Văn bản báo cáo")
         self._line(f, "period.doc_number", "Số:", "để trống nếu chưa lấy số")
@@ -117,6 +122,13 @@ class InfoTab(QScrollArea):
         right.addWidget(self.message)
         right.addStretch(1)
 
+        for w in self.fields.values():
+            w.setMinimumWidth(FIELD_MIN)
+            if isinstance(w, QComboBox):  # a long choice never widens its column
+                w.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+                w.setMinimumContentsLength(20)
+        self._arrange(self.width())
+
         ctx.period_changed.connect(self._on_period_changed)  # bound methods: no call once the tab is gone
         ctx.data_changed.connect(self._on_data_changed)
         self.load()
@@ -126,8 +138,20 @@ class InfoTab(QScrollArea):
         box = QGroupBox(title)
         form = QFormLayout(box)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
         return box, form
+
+    def resizeEvent(self, event):  # noqa: N802 (Qt name)
+        super().resizeEvent(event)
+        self._arrange(event.size().width())
+
+    def _arrange(self, width: int) -> None:
+        """Side by side on a wide page, one column on a narrow one (1024×768)."""
+        wide = width >= TWO_COLUMNS_MIN
+        direction = QHBoxLayout.Direction.LeftToRight if wide else QHBoxLayout.Direction.TopToBottom
+        if self.columns.direction() != direction:
+            self.columns.setDirection(direction)
+        self._left_stretch.setVisible(wide)
 
     def _line(self, form: QFormLayout, key: str, label: str, placeholder: str) -> QLineEdit:
         edit = QLineEdit()
