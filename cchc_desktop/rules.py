@@ -8,12 +8,15 @@ built-in rules of the one-stop desk (../shared/domain/ho-so-mot-cua.md) and of t
 from __future__ import annotations
 
 import operator
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from cchc_desktop import dossiers, fmt, formula, narrative
+from cchc_desktop import dossiers, fmt, formula, narrative, periods
 from cchc_desktop.catalogue import SEVERITIES, Rule, shorten
 from cchc_desktop.report import ReportData, outline
+
+UPPER_KINDS = ("huyen", "tinh")  # as aggregate.UPPER_KINDS (rules must not import the roll-up)
 
 _OPS = {"=": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
 _OP_WORDS = {"=": "bằng", "!=": "khác", "<": "nhỏ hơn", "<=": "không lớn hơn", ">": "lớn hơn", ">=": "không nhỏ hơn"}
@@ -162,6 +165,59 @@ def check_dossiers(data: ReportData) -> list[Finding]:
     return out
 
 
+def check_dossier_blanks(data: ReportData) -> list[Finding]:
+    """A column filled for some fields and blank for others, with no typed total: its total is
+    unknown, so the report writes "…" (and would contradict any sum made by hand)."""
+    out = []
+    for agency, label in dossiers.AGENCIES.items():
+        table = data.tables[agency]
+        blank_fields: list[str] = []
+        columns: list[str] = []
+        for col in dossiers.COLUMNS:
+            vals = [f.get(col) for f in table.fields]
+            if any(v is not None for v in vals) and any(v is None for v in vals) and table.total.get(col) is None:
+                columns.append(dossiers.COLUMN_SHORT[col])
+                blank_fields += [f["name"] for f in table.fields if f.get(col) is None and f["name"] not in blank_fields]
+        if columns:
+            names = ", ".join(blank_fields[:3]) + ("…" if len(blank_fields) > 3 else "")
+            out.append(Finding(
+                "canh_bao",
+                f"{label}: {len(blank_fields)} lĩnh vực còn ô trống ({names}) ở cột {', '.join(columns[:3])}"
+                f"{'…' if len(columns) > 3 else ''}, nên dòng Cộng chưa tính được và báo cáo ghi “…”. "
+                "Lĩnh vực không phát sinh hồ sơ thì nhập 0 (hoặc xóa lĩnh vực không dùng).",
+                f"hs.{agency}.{blank_fields[0]}", "ho-so-o-trong", "II.2",
+            ))
+    return out
+
+
+# "năm 2023" or a date "24/02/2023"; not the year inside a document symbol ("61/2018/NĐ-CP")
+_YEAR_IN_TEXT = re.compile(r"(?:\b[Nn]ăm\s+|\b\d{1,2}/\d{1,2}/)(\d{4})(?![\d/])")
+
+
+def check_old_years(data: ReportData) -> list[Finding]:
+    """Text carried over from last year's report still speaking of last year: a section that
+    names last year ("… năm 2023", "ngày 24/02/2023") and never this one ({{ky.nam}} counts:
+    placeholders follow the period). Older years are left alone: reports cite old laws and
+    plans ("Luật … năm 2015"). One warning per section."""
+    year = data.key.year
+    out = []
+    for s in outline():
+        text = (data.narratives.get(s["key"]) or {}).get("text", "")
+        typed = narrative.PLACEHOLDER.sub("", text)
+        years = {int(y) for y in _YEAR_IN_TEXT.findall(typed)}
+        names_this_year = year in years or any(n == "ky.nam" for n, _ in narrative.placeholders(text))
+        old = [year - 1] if year - 1 in years and not names_this_year else []
+        if old:
+            out.append(Finding(
+                "canh_bao",
+                f"Mục {shorten(s['title'], 40)}: lời văn còn ghi năm {', '.join(map(str, old))} "
+                f"(kỳ này là {periods.name(data.key)}). Nếu là lời văn của kỳ trước, hãy sửa câu, số văn bản "
+                "và ngày tháng cho kỳ này.",
+                f"text:{s['key']}", "nam-cu-trong-loi-van", s["key"],
+            ))
+    return out
+
+
 def check_text(data: ReportData) -> list[Finding]:
     out = []
     for s in outline():
@@ -184,9 +240,18 @@ def check_text(data: ReportData) -> list[Finding]:
 FORMS_LISTED = 4  # forms named in the completeness warning before "…"
 
 
+def own_inputs(data: ReportData) -> list:
+    """The rows the unit itself types. An upper level (huyện, tỉnh) types only its own rows
+    (`tong_hop = "khong"`): the rest is consolidated from the communes' packages."""
+    rows = [r for r in data.catalogue.rows() if r.editable]
+    if data.unit.get("kind") in UPPER_KINDS and not getattr(data, "communes", None):
+        rows = [r for r in rows if r.tong_hop == "khong"]
+    return rows
+
+
 def check_completeness(data: ReportData) -> list[Finding]:
     """One warning counting the input indicators still blank, per form; it points at the first."""
-    empty = [r for r in data.catalogue.rows() if r.editable and data.values.get(r.code) in (None, "")]
+    empty = [r for r in own_inputs(data) if data.values.get(r.code) in (None, "")]
     if not empty:
         return []
     per_form: dict[str, int] = {}
@@ -199,7 +264,7 @@ def check_completeness(data: ReportData) -> list[Finding]:
     return [Finding(
         "canh_bao",
         f"Chưa nhập {len(empty)} chỉ tiêu ({listed}). Hãy nhập số liệu còn thiếu (không phát sinh thì nhập 0); "
-        f"nhấp đúp để đến chỉ tiêu trống đầu tiên: {first.place}.",
+        f"chỉ tiêu trống đầu tiên: {first.place}.",
         first.code, "chua-nhap", first.section,
     )]
 
@@ -212,7 +277,9 @@ def validate(data: ReportData) -> list[Finding]:
             findings.append(f)
     findings += check_percent_ranges(data)
     findings += check_dossiers(data)
+    findings += check_dossier_blanks(data)
     findings += check_text(data)
+    findings += check_old_years(data)
     findings += check_completeness(data)
     findings.sort(key=lambda f: (f.severity != "loi",))
     return findings

@@ -161,3 +161,48 @@ def test_long_labels_are_cut_at_a_word_with_an_ellipsis():
     assert text.startswith("Biểu mẫu 7, dòng 2 «Xây dựng") and text.endswith("…»")
     inside = text[text.index("«") + 1:-2]
     assert len(inside) <= catalogue.LABEL_WIDTH and row.label.startswith(inside)
+
+
+def test_completeness_message_reads_the_same_on_the_command_line(mini_store):
+    store, pid = mini_store
+    (f,) = by_rule(findings(store, pid), "chua-nhap")
+    assert "nhấp" not in f.message and "chỉ tiêu trống đầu tiên: Biểu mẫu A, dòng 1.1" in f.message
+
+
+def test_an_upper_level_is_asked_only_for_its_own_rows(demo_store):
+    """A district's own period: the communes' figures come from the roll-up, so only the rows
+    the catalogue marks tong_hop = "khong" count as blank inputs."""
+    store = demo_store
+    store.create_unit("h1", "Thanh Miện", "huyen")
+    pid = store.create_period("h1", "2023-NAM")["id"]
+    data = report.load_period(store, pid)
+    own = [r for r in data.catalogue.rows() if r.editable and r.tong_hop == "khong"]
+    assert own  # the shipped catalogue has some
+    (f,) = by_rule(rules.validate(data), "chua-nhap")
+    assert f"Chưa nhập {len(own)} chỉ tiêu" in f.message and f.target == own[0].code
+
+
+def test_dossier_cells_left_blank_make_the_total_unknown(mini_store):
+    store, pid = mini_store
+    store.add_field(pid, "ubnd", "Hộ tịch")
+    store.add_field(pid, "ubnd", "Chứng thực")
+    store.set_dossier(pid, "ubnd", "Hộ tịch", "truc_tuyen", "3")
+    (f,) = by_rule(findings(store, pid), "ho-so-o-trong")
+    assert f.severity == "canh_bao" and f.target == "hs.ubnd.Chứng thực"
+    assert "1 lĩnh vực còn ô trống (Chứng thực)" in f.message and "nhập 0" in f.message
+    # a typed total makes the column known again; so does a 0 in the blank field
+    store.set_dossier(pid, "ubnd", "Chứng thực", "truc_tuyen", "0")
+    assert by_rule(findings(store, pid), "ho-so-o-trong") == []
+
+
+def test_text_carried_over_from_last_year(mini_store):
+    store, pid = mini_store  # period 2024-NAM
+    store.set_narrative(pid, "I.1", "Năm 2023, UBND xã đã ban hành Kế hoạch số 12/KH-UBND ngày 05/01/2023.")
+    (f,) = by_rule(findings(store, pid), "nam-cu")
+    assert f.target == "text:I.1" and "năm 2023" in f.message and "năm 2024" in f.message
+    # naming this year (typed or by placeholder) means last year is a comparison, not a leftover
+    store.set_narrative(pid, "I.1", "So với năm 2023, kết quả năm {{ky.nam}} cao hơn.")
+    assert by_rule(findings(store, pid), "nam-cu") == []
+    # old laws and plans are cited by their year: never flagged
+    store.set_narrative(pid, "I.1", "Thực hiện Luật Tổ chức chính quyền địa phương năm 2015, Nghị định 61/2018/NĐ-CP.")
+    assert by_rule(findings(store, pid), "nam-cu") == []
