@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 from cchc_desktop import dataio, paths, periods
+from cchc_desktop.store.database import UNIT_KINDS
 
 # The usual commune fields of the one-stop desk (../shared/domain/ho-so-mot-cua.md).
 DEFAULT_FIELDS = (
@@ -13,6 +14,25 @@ DEFAULT_FIELDS = (
     "Nội vụ (tôn giáo, hội)", "Giảm nghèo", "Đăng ký hộ kinh doanh", "Nông nghiệp", "Môi trường",
 )
 DEMO_UNIT = {"name": "Chi Lăng Nam", "upper": "huyện Thanh Miện", "province": "Hải Dương"}
+
+# The seed's wording that a new unit should not inherit (the demo keeps the seed verbatim):
+# (section, the seed's words, the default's). Each must still be found in the seed (a test says so).
+CORRECTIONS: tuple[tuple[str, str, str], ...] = (
+    ("IV", "gây có khăn", "gây khó khăn"),
+    # Phương hướng looks ahead: the period after this one, as the heading says (NHIỆM VỤ NĂM 2024).
+    ("IV", "các nhiệm vụ cải cách hành chính năm {{ky.nam}}", "các nhiệm vụ cải cách hành chính {{ky.ten_ke_tiep}}"),
+    ("IV", "Chủ tịch UBND huyện giao năm {{ky.nam}}", "Chủ tịch UBND huyện giao {{ky.ten_ke_tiep}}"),
+    ("II.2", "; Đề tăng cường", "; để tăng cường"),
+    ("II.2", "{{TT/7}} hồ sơ cập nhật phần mềm một cửa dùng chung của tỉnh Hải Dương.",
+     "Số hồ sơ được cập nhật trên phần mềm một cửa dùng chung của tỉnh Hải Dương: {{TT/7}} hồ sơ."),
+    ("II.2", "hồ sơ giải quyết đúng hạn giải quyết {{hs.ubnd.dung_han}} hồ sơ",
+     "giải quyết đúng hạn {{hs.ubnd.dung_han}} hồ sơ"),
+    ("II.2", "đang giải quyết {{hs.ubnd.dang_giai_quyet}} hs.", "đang giải quyết {{hs.ubnd.dang_giai_quyet}} hồ sơ."),
+    ("II.2", "qua dịch vụ công trực tuyến mức độ 3,4 đạt tỷ lệ {{hs.ubnd.ty_le_truc_tuyen}}: "
+             "Không phát sinh hồ sơ tại Bộ phận Một cửa xã.",
+     "qua dịch vụ công trực tuyến: tiếp nhận trực tuyến {{hs.ubnd.truc_tuyen}} hồ sơ, "
+     "đạt tỷ lệ {{hs.ubnd.ty_le_truc_tuyen}}."),
+)
 
 
 def current_period_code(today: dt.date | None = None) -> str:
@@ -22,8 +42,12 @@ def current_period_code(today: dt.date | None = None) -> str:
     return f"{year}-NAM"
 
 
-def default_narratives(name: str, upper_name: str = "", province: str = "") -> dict[str, dict]:
+def default_narratives(name: str, upper_name: str = "", province: str = "", kind: str = "xa") -> dict[str, dict]:
     """The seed's texts with its unit, upper level and province replaced by the new unit's.
+
+    The unit is named with its kind's word wherever the seed names its commune (`xã Chi Lăng
+    Nam`, and the seed's `UBND Chi Lăng Nam` too): `phường An Bình`, `UBND xã Hồng Phong`. The
+    seed's slips (CORRECTIONS) are mended, and Phương hướng looks ahead to the next period.
 
     Every figure in them is already a placeholder, so they read right for any unit. The
     documents the seed's commune and province issued are cited with blanks to fill
@@ -32,16 +56,30 @@ def default_narratives(name: str, upper_name: str = "", province: str = "") -> d
     """
     doc = dataio.read_file(paths.resource("demo", "chi-lang-nam-2023.json"))
     seed_year = periods.parse_code(doc["period"]["code"]).year
+    unit_name = f"{UNIT_KINDS.get(kind, 'xã')} {name}"
+    seed_name = re.compile(r"(?:\b[Xx]ã\s+)?" + re.escape(DEMO_UNIT["name"]))
+
+    def own(text: str) -> str:
+        text = seed_name.sub(lambda m: unit_name[:1].upper() + unit_name[1:] if m.group(0)[0] == "X" else unit_name,
+                             text)
+        text = text.replace(DEMO_UNIT["upper"], upper_name or "cấp trên")
+        return text.replace(f"tỉnh {DEMO_UNIT['province']}", f"tỉnh {province}" if province else "tỉnh") \
+            .replace(DEMO_UNIT["province"], province or "tỉnh")
+
     out = {}
     for key, section in doc["narrative"].items():
-        text = section.get("text") or ""
+        text = corrected(key, section.get("text") or "")
         title = section.get("title")
-        for old, new in ((DEMO_UNIT["name"], name), (DEMO_UNIT["upper"], upper_name or "cấp trên"),
-                         (DEMO_UNIT["province"], province or "tỉnh")):
-            text = text.replace(old, new)
-            title = title.replace(old, new) if title else title
-        out[key] = {"title": title, "text": blank_citations(text, seed_year)}
+        out[key] = {"title": own(title) if title else title, "text": blank_citations(own(text), seed_year)}
     return out
+
+
+def corrected(key: str, text: str) -> str:
+    """The seed's text of a section with CORRECTIONS applied."""
+    for section, old, new in CORRECTIONS:
+        if section == key:
+            text = text.replace(old, new)
+    return text
 
 
 # A document's number and symbol: `21/KH-UBND`, `13/2016/QĐ-UBND`, `1581/UBND-VP`, with its date.
@@ -107,7 +145,7 @@ def setup_unit(store, code: str, name: str, kind: str = "xa", period_code: str |
     period_code = period_code or current_period_code()
     periods.parse_code(period_code)
     texts = {} if kind in UPPER_KINDS else \
-        default_narratives(name, fields.get("upper_name", ""), fields.get("province", ""))
+        default_narratives(name, fields.get("upper_name", ""), fields.get("province", ""), kind)
     with store.db.atomic():
         store.create_unit(code, name, kind, **fields)
         period = store.create_period(code, period_code)

@@ -1,0 +1,88 @@
+"""A new unit's default report text (cchc_desktop/templates.py): the seed's wording with the unit's
+own name and kind, blanks to fill, Phương hướng looking ahead, the seed's slips mended."""
+import pytest
+
+from cchc_desktop import dataio, narrative, paths, report, templates
+from cchc_desktop.store import open_store
+
+
+def seed_texts() -> dict[str, str]:
+    doc = dataio.read_file(paths.resource("demo", "chi-lang-nam-2023.json"))
+    return {k: s.get("text") or "" for k, s in doc["narrative"].items()}
+
+
+def rendered(store, period_id) -> dict[str, str]:
+    data = report.load_period(store, period_id)
+    out = {}
+    for key, t in store.narratives(period_id).items():
+        pars = [p for p in narrative.render(t["text"] or "", data) if isinstance(p, narrative.Paragraph)]
+        out[key] = "\n".join(p.plain for p in pars)
+        out[key + ".title"] = data.section_title(key)
+    return out
+
+
+@pytest.fixture
+def new_unit(tmp_path):
+    def make(kind="xa", period="2026-NAM", name="Hồng Phong", **fields):
+        store = open_store(tmp_path / f"{kind}-{period}.sqlite")
+        fields = {"upper_name": "huyện Ninh Giang", "province": "Hải Dương", **fields}
+        p = templates.setup_unit(store, f"{kind}-x", name, kind, period_code=period, **fields)
+        stores.append(store)
+        return store, p["id"]
+
+    stores = []
+    yield make
+    for s in stores:
+        s.close()
+
+
+def test_every_correction_still_finds_the_seeds_words():
+    seed = seed_texts()
+    for key, old, _new in templates.CORRECTIONS:
+        assert old in seed[key], (key, old)
+
+
+def test_the_demo_keeps_the_seed_verbatim():
+    assert "gây có khăn" in seed_texts()["IV"]
+
+
+def test_phuong_huong_looks_ahead_like_its_heading(new_unit):
+    store, pid = new_unit()
+    texts = rendered(store, pid)
+    assert texts["IV.title"] == "IV. PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM 2027"
+    assert "các nhiệm vụ cải cách hành chính năm 2027" in texts["IV"]
+    assert "Chủ tịch UBND huyện giao năm 2027" in texts["IV"]
+    assert "năm 2026" not in texts["IV"]
+    assert "gây khó khăn" in texts["IV"] and "gây có khăn" not in texts["IV"]
+    q1_store, q1 = new_unit(period="2026-Q1")
+    q1_texts = rendered(q1_store, q1)
+    assert "các nhiệm vụ cải cách hành chính quý II năm 2026" in q1_texts["IV"]
+
+
+@pytest.mark.parametrize("kind,word", [("xa", "xã"), ("phuong", "phường"), ("thi_tran", "thị trấn")])
+def test_the_unit_is_named_with_its_kind(new_unit, kind, word):
+    store, pid = new_unit(kind=kind)
+    joined = "\n".join(rendered(store, pid).values())
+    assert f"Bộ phận Một cửa UBND {word} Hồng Phong đã tiếp nhận" in joined
+    assert f"UBND {word} Hồng Phong" in joined
+    assert "Chi Lăng Nam" not in joined
+    assert f"UBND Hồng Phong" not in joined
+    if kind != "xa":
+        assert "xã Hồng Phong" not in joined
+
+
+def test_sentences_read_right_with_blanks(new_unit):
+    store, pid = new_unit()
+    ii2 = rendered(store, pid)["II.2"]
+    assert "đạt tỷ lệ …: Không phát sinh" not in ii2
+    assert "qua dịch vụ công trực tuyến: tiếp nhận trực tuyến … hồ sơ, đạt tỷ lệ …." in ii2
+    assert "hồ sơ giải quyết đúng hạn giải quyết" not in ii2 and " hs." not in ii2
+    assert "Số hồ sơ được cập nhật trên phần mềm một cửa dùng chung của tỉnh Hải Dương: … hồ sơ." in ii2
+    assert "; để tăng cường" in ii2
+
+
+def test_no_province_gives_no_doubled_word(new_unit):
+    store, pid = new_unit(province="", upper_name="")
+    joined = "\n".join(rendered(store, pid).values())
+    assert "tỉnh tỉnh" not in joined
+    assert "dùng chung của tỉnh: … hồ sơ." in joined
