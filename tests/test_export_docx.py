@@ -690,3 +690,88 @@ def test_file_properties_name_this_app_and_the_unit(demo_docx):
     assert "<Company>UBND xã Chi Lăng Nam</Company>" in app
     assert "<Pages>" not in app  # the template's one page would be wrong
     assert "Báo cáo kết quả công tác cải cách hành chính" in core
+
+
+# --- the roll-up's dossier table, blanks before a full stop -----------------------------------
+@pytest.fixture(scope="module")
+def rollup_of_three(tmp_path_factory):
+    """An upper level over three communes: its dossier table falls across a page in LibreOffice
+    (the 'Cộng' row stood alone on the next page under the repeated header)."""
+    from test_aggregate import ON_TIME, PERIOD, commune_docs
+
+    from cchc_desktop import aggregate, dataio
+    from cchc_desktop.exporting import package as pkg
+    from cchc_desktop.importing import package as ip
+    from cchc_desktop.store import open_store
+
+    tmp = tmp_path_factory.mktemp("rollup3")
+    usb = tmp / "usb"
+    usb.mkdir()
+    src = open_store(tmp / "xa.sqlite")
+    for d in commune_docs(3):
+        dataio.load(src, d)
+        pkg.make_package(src, d["unit"]["code"], PERIOD, usb, documents=False, created_at=ON_TIME)
+    src.close()
+    store = open_store(tmp / "huyen.sqlite")
+    ip.import_packages(store, [usb])
+    path = docx_report.write(aggregate.rollup(store, PERIOD).data, tmp / "tong-hop.docx", charts=False)
+    store.close()
+    return path
+
+
+def _field_table_of(d):
+    return next(t for t in d.tables if t.rows[-1].cells[1].text.strip() == "Cộng" and "lĩnh vực" in
+                t.rows[0].cells[1].text.lower())
+
+
+def _keeps_next(row) -> bool:
+    pars = [p for c in row.cells for p in c.paragraphs]
+    return all(p._p.find(f"{W}pPr/{W}keepNext") is not None for p in pars)
+
+
+def test_the_total_row_keeps_company_with_the_rows_before_it(rollup_of_three, doc):
+    for d in (docx.Document(str(rollup_of_three)), doc):
+        rows = _field_table_of(d).rows
+        assert [_keeps_next(r) for r in rows[-4:]] == [False, True, True, False]
+        assert all(r._tr.find(f"{W}trPr/{W}cantSplit") is not None for r in rows[1:])
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None,
+                    reason="LibreOffice / poppler not installed")
+def test_libreoffice_never_leaves_the_total_alone_on_a_page(rollup_of_three, tmp_path):
+    profile = tmp_path / "lo-profile"
+    r = subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
+                        "--outdir", str(tmp_path), str(rollup_of_three)], capture_output=True, text=True, timeout=180)
+    pdf = tmp_path / "tong-hop.pdf"
+    assert pdf.exists(), r.stderr
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True).stdout
+    page = next(p for p in text.split("\f") if re.search(r"^\s*Cộng\s+[\d.]+", p, re.M))
+    lines = [line for line in page.splitlines() if line.strip()]
+    at = next(i for i, line in enumerate(lines) if re.match(r"\s*Cộng\s+[\d.]+", line))
+    assert sum("Lĩnh vực" in line for line in lines[max(0, at - 3):at]) >= 2, page
+
+
+def test_no_doubled_full_stop_after_a_blank():
+    assert docx_report.tidy("đã ban hành ….") == "đã ban hành …"
+    assert docx_report.tidy("tự kiểm tra ngày …/…/….") == "tự kiểm tra ngày …/…/…"
+    assert docx_report.tidy("đạt chuẩn **…**.") == "đạt chuẩn **…**"
+    assert docx_report.tidy("hệ số lương... vào phần mềm; … hồ sơ.") == "hệ số lương... vào phần mềm; … hồ sơ."
+    assert docx_report.tidy("(Zalo, Facebook,...) để …; tiếp") == "(Zalo, Facebook,...) để …; tiếp"
+
+
+def test_a_unit_with_no_issued_document_reads_without_double_punctuation(tmp_path):
+    from cchc_desktop import templates
+    from cchc_desktop.store import open_store
+
+    store = open_store(tmp_path / "moi.sqlite")
+    try:
+        period = templates.setup_unit(store, "xa-hong-phong", "Hồng Phong", "xa", period_code="2026-NAM",
+                                      upper_name="huyện Ninh Giang", province="Hải Dương")
+        d = docx.Document(str(docx_report.write(report.load_period(store, period["id"]), tmp_path / "m.docx",
+                                                charts=False)))
+    finally:
+        store.close()
+    text = full_text(d)
+    assert "UBND xã đã xây dựng và ban hành …" in text  # no document issued yet: a blank
+    assert "…." not in text and "…/…/…." not in text

@@ -200,9 +200,18 @@ class _Body:
                keep_next=True)
 
 
+# A blank (…, …/…/…) that ends a sentence takes no second full stop: "ban hành …." → "ban hành …".
+_BLANK_THEN_STOP = re.compile(r"…(\*\*)?\.(?!\.)")
+
+
+def tidy(text: str) -> str:
+    """No doubled punctuation after a blank placeholder."""
+    return _BLANK_THEN_STOP.sub(lambda m: "…" + (m.group(1) or ""), text)
+
+
 def _runs(par: narrative.Paragraph, size: float = BODY) -> str:
     out = [X.run(par.bullet, size)] if par.bullet else []
-    out += [X.run(text, size, bold=bold) for text, bold in par.runs()]
+    out += [X.run(text, size, bold=bold) for text, bold in narrative.Paragraph(tidy(par.text)).runs()]
     return "".join(out)
 
 
@@ -241,6 +250,9 @@ def _title(b: _Body, data: ReportData) -> None:
     b.paragraphs += 1
 
 
+KEEP_WITH_TOTAL = 2  # data rows kept on the page of the dossier table's Cộng row
+
+
 def _field_table(b: _Body, data: ReportData) -> None:
     header, rows = narrative.field_table(data)
     n = len(header)
@@ -255,10 +267,13 @@ def _field_table(b: _Body, data: ReportData) -> None:
     ), header=True))
     for i, r in enumerate(rows):
         bold = i == len(rows) - 1  # the Cộng row
+        # The last rows before Cộng keep with the next one: a page break never leaves the total
+        # alone under a repeated header.
+        keep = len(rows) - 1 - KEEP_WITH_TOTAL <= i < len(rows) - 1
         cells = []
         for j, (text, w) in enumerate(zip(r, widths)):
             align = "left" if j == 1 and not bold else "center"
-            cells.append(X.cell(X.para(X.run(text, size, bold=bold), align=align, **cell_fmt), w))
+            cells.append(X.cell(X.para(X.run(text, size, bold=bold), align=align, keep_next=keep, **cell_fmt), w))
         xml.append(X.row("".join(cells)))
     xml.append(X.TABLE_END)
     b.add("".join(xml))
@@ -361,7 +376,7 @@ def _sections(b: _Body, data: ReportData, charts: bool) -> None:
                                 b.p(_runs(par), **BODY_FMT)
                 else:  # any other block: its lines as paragraphs
                     for line in narrative.block_lines(item.name, data):
-                        b.p(X.run(line, BODY), **BODY_FMT)
+                        b.p(X.run(tidy(line), BODY), **BODY_FMT)
             else:
                 b.p(_runs(item), **BODY_FMT)
         if key == "II.2" and not charts_done:  # the text has no dossier table: charts close II.2
