@@ -23,7 +23,7 @@ from ui.qt import (
     QDialogButtonBox, QFont, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
     QMenu, QModelIndex, QPushButton, QScrollArea, QSizePolicy, QStyledItemDelegate,
     QShortcut, QKeySequence, QTableView, Qt, QTimer, QToolTip, QUndoCommand, QUndoStack, QVBoxLayout,
-    QWidget,
+    QWidget, Signal,
 )
 
 # Column numbers (named, as Vorta does).
@@ -61,6 +61,12 @@ HEADERS = {
 }
 TOTAL_LABEL = "Cộng"
 RENAME_HINT = "Muốn đổi tên lĩnh vực: nhấn F2, nhấp đúp vào tên hoặc bấm nút “Đổi tên”."
+# What the message line under a table says when a key is typed on a cell that takes no input.
+COMPUTED_HINT = "Cột này được tính tự động từ các cột khác, không nhập tay."
+COMPUTED_TOTAL_HINT = ("Ô này ở dòng Cộng là tổng các lĩnh vực, phần mềm tự cộng, không nhập tay. "
+                       "Hãy sửa số ở dòng của từng lĩnh vực.")
+TOTAL_LABEL_HINT = "Ô “Cộng” không nhập được. Số liệu gõ vào các cột bên phải."
+FINAL_HINT = "Kỳ báo cáo này đã chốt: chỉ xem, không sửa được."
 
 COMPUTED_BG = QColor("#eef2f7")  # shaded: the app computes it
 TYPED_TOTAL_FG = QColor("#1d4ed8")  # blue: a total typed by hand
@@ -390,6 +396,20 @@ class DossierTableModel(QAbstractTableModel):
     def rejected(self) -> dict:
         return dict(self._rejected)
 
+    def input_hint(self, row: int, col: int) -> str | None:
+        """Why a figure typed on this cell is not taken, in Vietnamese; None when the cell takes it
+        (a field's name cell says how to rename instead: RENAME_HINT, shown by the view)."""
+        index = self.index(row, col)
+        if not index.isValid() or self.flags(index) & Qt.ItemIsEditable:
+            return None
+        if self._read_only:
+            return FINAL_HINT if self.ctx.period_id is not None else None
+        if col in COMPUTED:
+            return COMPUTED_HINT
+        if col == COL_FIELD:
+            return TOTAL_LABEL_HINT
+        return COMPUTED_TOTAL_HINT
+
     def measures(self) -> dict:
         return self.ctx.data().measures(self.agency) if self.ctx.period_id is not None else {}
 
@@ -432,12 +452,18 @@ class NumberDelegate(QStyledItemDelegate):
 
 
 class DossierTableView(QTableView):
-    """Enter commits and moves down; Tab moves right to the next editable cell. The current cell
-    is kept in sight, also when the page around the table scrolls (the table itself never does).
-    Typing over a field name does not rename it: F2 or a double-click opens that cell."""
+    """Enter commits and moves down; Tab (Shift+Tab) moves to the next (previous) cell that takes
+    a figure, row after row: computed columns and computed totals are skipped, and so are the
+    field names. A key typed on a cell that takes none is not dropped in silence: `hint` says
+    why (the box shows it under the table). The current cell is kept in sight, also when the
+    page around the table scrolls (the table itself never does). Typing over a field name does
+    not rename it: F2 or a double-click opens that cell."""
+
+    hint = Signal(str)  # a Vietnamese line for the message line under the table; "" clears it
 
     def __init__(self, parent=None):
         super().__init__(parent)
+        self.setTabKeyNavigation(True)
         self.setItemDelegate(NumberDelegate(self))
         self.setSelectionBehavior(QAbstractItemView.SelectItems)
         self.setSelectionMode(QAbstractItemView.SingleSelection)
@@ -481,9 +507,15 @@ class DossierTableView(QTableView):
 
     def keyPressEvent(self, e):  # noqa: N802
         cur = self.currentIndex()
-        if (cur.isValid() and cur.column() == COL_FIELD and self.state() != QAbstractItemView.EditingState
-                and e.text().strip() and not e.modifiers() & (Qt.ControlModifier | Qt.AltModifier)):
-            self.edit(cur, QAbstractItemView.AnyKeyPressed, e)  # the hint; no keyboard search either
+        typed = (cur.isValid() and self.state() != QAbstractItemView.EditingState and e.text().strip()
+                 and e.text().isprintable() and not e.modifiers() & (Qt.ControlModifier | Qt.AltModifier))
+        if typed and not cur.flags() & Qt.ItemIsEditable:
+            # Never dropped in silence (nor used for a keyboard search): say why the cell takes nothing.
+            self.hint.emit(self.model().input_hint(cur.row(), cur.column()) or "")
+            e.accept()
+            return
+        if typed and cur.column() == COL_FIELD:
+            self.edit(cur, QAbstractItemView.AnyKeyPressed, e)  # the rename hint
             e.accept()
             return
         if e.key() in (Qt.Key_Return, Qt.Key_Enter) and self.state() != QAbstractItemView.EditingState:
@@ -493,6 +525,23 @@ class DossierTableView(QTableView):
                 self._move_down(cur)
             return
         super().keyPressEvent(e)
+
+    def moveCursor(self, action, modifiers):  # noqa: N802
+        """Tab and Shift+Tab (also Tab in a cell editor): the next / previous figure cell that
+        takes input, row after row; none left: an invalid index (Tab then leaves the table)."""
+        if action not in (QAbstractItemView.MoveNext, QAbstractItemView.MovePrevious):
+            return super().moveCursor(action, modifiers)
+        model, cur = self.model(), self.currentIndex()
+        if model is None or not cur.isValid():
+            return super().moveCursor(action, modifiers)
+        step = 1 if action == QAbstractItemView.MoveNext else -1
+        pos = cur.row() * COLUMN_COUNT + cur.column() + step
+        while 0 <= pos < model.rowCount() * COLUMN_COUNT:
+            idx = model.index(pos // COLUMN_COUNT, pos % COLUMN_COUNT)
+            if idx.column() != COL_FIELD and idx.flags() & Qt.ItemIsEditable:
+                return idx
+            pos += step
+        return QModelIndex()
 
     def context_menu(self, index) -> QMenu | None:
         """A row's menu: the history of its field (every column), or of the Cộng row."""
@@ -521,6 +570,7 @@ class DossierTableView(QTableView):
         super().currentChanged(current, previous)
         if current.isValid():
             self.reveal(current)
+        self.hint.emit("")  # a hint speaks of the cell it was typed on
 
     def reveal(self, index) -> None:
         """Scroll the cell into sight: in the table, and in the scrolling page that holds it."""
@@ -588,6 +638,12 @@ class AgencyBox(QGroupBox):
         self.view.setModel(self.model)
         self.view.setAccessibleName(f"Bảng hồ sơ {dossiers.AGENCIES[agency]}")
         layout.addWidget(self.view)
+        self.message = QLabel()  # the table's message line: why a typed key was not taken
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet("color: #92400e; background: #fef3c7; padding: 2px 6px;")
+        self.message.setAccessibleName("Thông báo của bảng")
+        self.message.hide()
+        layout.addWidget(self.message)
         row = QHBoxLayout()
         self.add_button = QPushButton("Thêm lĩnh vực")
         self.rename_button = QPushButton("Đổi tên")
@@ -605,7 +661,12 @@ class AgencyBox(QGroupBox):
              (self.remove_button, self.remove_field)],
             on_current=self.update_buttons, on_reset=self.refresh, on_data=self.refresh_rates,
         )
+        self.view.hint.connect(self.show_hint)
         self.refresh()
+
+    def show_hint(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
 
     def current_field(self) -> str | None:
         idx = self.view.currentIndex()

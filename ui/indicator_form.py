@@ -33,6 +33,14 @@ INPUT_BG = QColor(255, 253, 235)
 REFUSED_BG = QColor(255, 224, 224)
 REFUSED_FG = QColor(170, 0, 0)
 CODE_ROLE = Qt.ItemDataRole.UserRole
+REFUSED_STYLE = "color:#a00000;"
+HINT_STYLE = "color:#92400e; background:#fef3c7; padding:2px 6px;"
+# What the message line under a form says when a key is typed on a cell that takes no input.
+DERIVED_HINT = "Dòng này được tính tự động từ các dòng khác, không nhập tay."
+GROUP_HINT = "Dòng tiêu đề không có số liệu. Hãy gõ số liệu vào các dòng bên dưới."
+COLUMN_HINT = "Cột này không nhập được. Hãy gõ số liệu vào cột “Giá trị”."
+PREVIOUS_HINT = "Cột “Kỳ trước” lấy từ kỳ báo cáo trước, không sửa ở đây."
+FINAL_HINT = "Kỳ này đã chốt nên chỉ xem, không sửa được (menu Kỳ báo cáo → Mở lại kỳ để sửa)."
 
 
 class _EditCommand(QUndoCommand):
@@ -147,6 +155,22 @@ class IndicatorTableModel(QAbstractTableModel):
         if index.column() == GHI_CHU and row.has_value:
             return base | Qt.ItemFlag.ItemIsEditable
         return base
+
+    def input_hint(self, r: int, col: int) -> str | None:
+        """Why a key typed on this cell is not taken, in Vietnamese; None when the cell takes it."""
+        index = self.index(r, col)
+        if not index.isValid() or self.flags(index) & Qt.ItemFlag.ItemIsEditable:
+            return None
+        row = self.rows[r]
+        if self._final:
+            return FINAL_HINT
+        if col == KY_TRUOC:
+            return PREVIOUS_HINT
+        if not row.has_value:
+            return GROUP_HINT
+        if row.derived and col in (GIA_TRI, GHI_CHU, STT, CHI_TIEU, DON_VI):
+            return DERIVED_HINT
+        return COLUMN_HINT
 
     def _value(self, row):
         return self.ctx.data().values.get(row.code)
@@ -364,7 +388,11 @@ class ValueDelegate(QStyledItemDelegate):
 
 
 class IndicatorTable(QTableView):
-    """Tab / Enter move down the column being edited, skipping rows that take no input."""
+    """Tab / Enter move down the column being edited (Giá trị, or Ghi chú), skipping rows that
+    take no input (derived and heading rows); after the last input row Tab leaves the table.
+    A key typed on a cell that takes none is not dropped in silence: `hint` says why."""
+
+    hint = Signal(str)  # a Vietnamese line for the form's message line; "" clears it
 
     def __init__(self, model: IndicatorTableModel, parent=None):
         super().__init__(parent)
@@ -415,17 +443,32 @@ class IndicatorTable(QTableView):
             r += step
         return -1
 
+    @staticmethod
+    def _input_column(col: int) -> int:
+        """The column Tab / Enter walk from a cell: its own when it takes input, else Giá trị."""
+        return col if col in (GIA_TRI, GHI_CHU) else GIA_TRI
+
     def moveCursor(self, action, modifiers):
         cur = self.currentIndex()
         if action in (QAbstractItemView.CursorAction.MoveNext, QAbstractItemView.CursorAction.MovePrevious) \
                 and cur.isValid():
-            col = cur.column() if cur.column() in (GIA_TRI, GHI_CHU) else GIA_TRI
+            col = self._input_column(cur.column())
             step = 1 if action == QAbstractItemView.CursorAction.MoveNext else -1
             r = self._next_editable(cur.row(), col, step)
             return self.model().index(r, col) if r >= 0 else cur
         return super().moveCursor(action, modifiers)
 
     def keyPressEvent(self, event):
+        cur = self.currentIndex()
+        text = event.text()
+        if (cur.isValid() and self.state() != QAbstractItemView.State.EditingState and text.strip()
+                and text.isprintable()
+                and not event.modifiers() & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
+                and not self.model().flags(cur) & Qt.ItemFlag.ItemIsEditable):
+            # Never dropped in silence (nor used for a keyboard search): say why the cell takes nothing.
+            self.hint.emit(self.model().input_hint(cur.row(), cur.column()) or "")
+            event.accept()
+            return
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.state() != QAbstractItemView.State.EditingState:
             idx = self.currentIndex()
             if idx.isValid() and self.model().flags(idx) & Qt.ItemFlag.ItemIsEditable:
@@ -437,10 +480,14 @@ class IndicatorTable(QTableView):
             return
         if event.key() == Qt.Key.Key_Tab and event.modifiers() == Qt.KeyboardModifier.NoModifier:
             cur = self.currentIndex()
-            if cur.isValid() and self._next_editable(cur.row(), max(cur.column(), GIA_TRI), 1) < 0:
+            if cur.isValid() and self._next_editable(cur.row(), self._input_column(cur.column()), 1) < 0:
                 self.focusNextChild()  # leave the table after its last input row
                 return
         super().keyPressEvent(event)
+
+    def currentChanged(self, current, previous):  # noqa: N802
+        super().currentChanged(current, previous)
+        self.hint.emit("")  # a hint speaks of the cell it was typed on
 
     def context_menu(self, index) -> QMenu | None:
         """The menu of a row: its history (None on a heading row, which holds no value)."""
@@ -505,11 +552,12 @@ class IndicatorForm(QWidget):
         layout.addWidget(self.table, 1)
         self.message = QLabel("")
         self.message.setWordWrap(True)
-        self.message.setStyleSheet("color:#a00000;")
+        self.message.setStyleSheet(REFUSED_STYLE)
         self.message.hide()
         layout.addWidget(self.message)
         self.model.refused.connect(self._show_refused)
         self.model.accepted.connect(lambda _c: self.message.hide())
+        self.table.hint.connect(self._show_hint)
         self.model.modelReset.connect(self._update_banner)
         ctx.data_changed.connect(self._update_banner)  # bound: dropped with the form (rebuild_tabs)
         self._update_banner()
@@ -521,7 +569,17 @@ class IndicatorForm(QWidget):
         self.banner.setVisible(self.model.is_final)
 
     def _show_refused(self, text: str) -> None:
+        self.message.setStyleSheet(REFUSED_STYLE)
         self.message.setText("Chưa lưu: " + text)
+        self.message.show()
+
+    def _show_hint(self, text: str) -> None:
+        if not text:
+            if self.message.styleSheet() == HINT_STYLE:  # a refusal stays until its cell is fixed
+                self.message.hide()
+            return
+        self.message.setStyleSheet(HINT_STYLE)
+        self.message.setText(text)
         self.message.show()
 
     def focus_code(self, code: str) -> bool:

@@ -439,3 +439,119 @@ def test_headers_fit_their_columns_on_a_small_screen(ctx, qtbot):
         widest = max(metrics.horizontalAdvance(line) for line in text.split("\n"))
         assert widest + 4 <= header.sectionSize(col), (text, widest, header.sectionSize(col))
     w.close()
+
+
+def test_input_hint_says_why_a_cell_takes_no_figure(model, ctx):
+    from ui.dossier_tab import (
+        COL_CARRIED, COL_DIRECT, COL_FIELD, COL_ONLINE, COL_RECEIVED, COL_RESOLVED, COMPUTED_HINT,
+        COMPUTED_TOTAL_HINT, FINAL_HINT, TOTAL_LABEL_HINT, DossierTableModel,
+    )
+
+    total = 4
+    assert model.input_hint(0, COL_RECEIVED) == COMPUTED_HINT == "Cột này được tính tự động từ các cột khác, không nhập tay."
+    assert model.input_hint(total, COL_RESOLVED) == COMPUTED_HINT
+    assert model.input_hint(total, COL_ONLINE) == COMPUTED_TOTAL_HINT  # every field has it: summed
+    assert model.input_hint(total, COL_FIELD) == TOTAL_LABEL_HINT
+    assert model.input_hint(0, COL_DIRECT) is None and model.input_hint(total, COL_CARRIED) is None  # typed
+    ctx.store.set_status(ctx.period_id, "final")
+    final = DossierTableModel(ctx, "ubnd")
+    assert final.input_hint(0, COL_DIRECT) == FINAL_HINT
+
+
+def test_tab_skips_computed_cells_so_typed_figures_land_where_typed(panel, ctx, qtbot):
+    """The trial: 5 Tab 7 Tab, Tab past an empty "Kỳ trước", 100 — the 100 used to land on the grey
+    "Tổng tiếp nhận" and be dropped. Now it lands in "Trước hạn" and is saved."""
+    from ui.dossier_tab import COL_CARRIED, COL_DIRECT, COL_EARLY, COL_ONLINE
+    from ui.qt import QAbstractItemView
+
+    box = panel.boxes["ubnd"]
+    view, m = box.view, box.model
+    view.setFocus()
+    view.setCurrentIndex(m.index(0, COL_ONLINE))
+    editor = type_in_cell(qtbot, view, "5")
+    qtbot.keyClick(editor, Qt.Key_Tab)
+    assert view.currentIndex().column() == COL_DIRECT and view.state() == QAbstractItemView.EditingState
+    qtbot.keyClicks(QApplication.focusWidget(), "7")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key_Tab)
+    assert view.currentIndex().column() == COL_CARRIED
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key_Tab)  # left empty
+    assert view.currentIndex().column() == COL_EARLY  # not the computed "Tổng tiếp nhận"
+    assert view.state() == QAbstractItemView.EditingState
+    qtbot.keyClicks(QApplication.focusWidget(), "100")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key_Return)
+    qtbot.waitUntil(lambda: cell_in_file(ctx, "ubnd", "Hộ tịch", "truoc_han") == 100, timeout=2000)
+    assert cell_in_file(ctx, "ubnd", "Hộ tịch", "truc_tuyen") == 5
+    assert cell_in_file(ctx, "ubnd", "Hộ tịch", "truc_tiep") == 7
+    assert cell_in_file(ctx, "ubnd", "Hộ tịch", "ky_truoc") is None
+    assert not box.message.isVisible()
+
+
+def test_tab_order_skips_names_computed_columns_and_computed_totals(panel):
+    from ui.dossier_tab import (
+        COL_CARRIED, COL_DIRECT, COL_EARLY, COL_LATE, COL_ON_TIME, COL_ONLINE, COL_OVERDUE, COL_PENDING,
+        COLUMN_COUNT,
+    )
+    from ui.qt import QAbstractItemView
+
+    box = panel.boxes["ubnd"]
+    view, m = box.view, box.model
+    typed_cols = [COL_ONLINE, COL_DIRECT, COL_CARRIED, COL_EARLY, COL_ON_TIME, COL_LATE, COL_PENDING, COL_OVERDUE]
+    view.setCurrentIndex(m.index(0, COL_ONLINE))
+    seen = [(0, COL_ONLINE)]
+    while True:
+        nxt = view.moveCursor(QAbstractItemView.MoveNext, Qt.NoModifier)
+        if not nxt.isValid():
+            break
+        view.setCurrentIndex(nxt)
+        seen.append((nxt.row(), nxt.column()))
+    # Every field row: its eight typed columns, left to right, never its name or a computed column.
+    assert seen[:4 * 8] == [(r, c) for r in range(4) for c in typed_cols]
+    # The Cộng row: only the totals typed by hand (columns some field leaves blank).
+    total = [c for r, c in seen[4 * 8:]]
+    assert all(r == 4 for r, _ in seen[4 * 8:])
+    assert total == [c for c in typed_cols if not m.is_computed(4, c)]
+    assert COL_ONLINE not in total and COL_CARRIED in total  # online: summed; carried: Hộ tịch is blank
+    assert len(seen) < 5 * COLUMN_COUNT
+    # Shift+Tab goes back the same way.
+    view.setCurrentIndex(m.index(1, COL_ONLINE))
+    back = view.moveCursor(QAbstractItemView.MovePrevious, Qt.NoModifier)
+    assert (back.row(), back.column()) == (0, COL_OVERDUE)
+
+
+def test_a_key_typed_on_a_computed_cell_is_not_dropped_in_silence(panel, ctx, qtbot):
+    from ui.dossier_tab import COL_DIRECT, COL_ONLINE, COL_RECEIVED, COMPUTED_HINT, COMPUTED_TOTAL_HINT
+    from ui.qt import QAbstractItemView
+
+    box = panel.boxes["ubnd"]
+    view, m = box.view, box.model
+    view.setFocus()
+    view.setCurrentIndex(m.index(0, COL_RECEIVED))
+    assert not box.message.isVisible()
+    type_text(qtbot, view, "100")
+    assert box.message.isVisible() and box.message.text() == COMPUTED_HINT
+    assert view.state() != QAbstractItemView.EditingState
+    view.setCurrentIndex(m.index(4, COL_ONLINE))  # the Cộng row's sum of the fields
+    assert not box.message.isVisible()  # the hint spoke of the other cell
+    type_text(qtbot, view, "9")
+    assert box.message.text() == COMPUTED_TOTAL_HINT and box.message.isVisible()
+    assert cell_in_file(ctx, "ubnd", "", "truc_tuyen") != 9
+    # An input cell takes the key as before.
+    view.setCurrentIndex(m.index(0, COL_DIRECT))
+    editor = type_in_cell(qtbot, view, "44")
+    qtbot.keyClick(editor, Qt.Key_Return)
+    qtbot.waitUntil(lambda: cell_in_file(ctx, "ubnd", "Hộ tịch", "truc_tiep") == 44, timeout=2000)
+    assert not box.message.isVisible()
+
+
+def test_a_key_typed_in_a_final_period_says_it_is_final(ctx, qtbot):
+    from ui.dossier_tab import COL_DIRECT, FINAL_HINT
+
+    ctx.store.set_status(ctx.period_id, "final")
+    w = shown_panel(ctx, qtbot)
+    box = w.boxes["ubnd"]
+    box.view.setFocus()
+    box.view.setCurrentIndex(box.model.index(0, COL_DIRECT))
+    type_text(qtbot, box.view, "9")
+    assert box.message.isVisible() and box.message.text() == FINAL_HINT
+    assert cell_in_file(ctx, "ubnd", "Hộ tịch", "truc_tiep") == 43
+    w.close()

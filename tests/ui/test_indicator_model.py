@@ -141,3 +141,86 @@ def test_coded_choices_leave_the_unit_column_blank(ctx):
     assert idx(m, "BM1/5", DON_VI).data(Qt.ItemDataRole.ToolTipRole) == "Chọn ở cột Giá trị: Có / Không"
     assert idx(m, "BM1/5", GIA_TRI).data() == "Có"
     assert idx(m, "BM1/1", DON_VI).data() == "Văn bản"  # other rows keep their unit
+
+
+def test_input_hint_says_why_a_cell_takes_no_input(ctx):
+    from ui.indicator_form import COLUMN_HINT, DERIVED_HINT, FINAL_HINT, GROUP_HINT, PREVIOUS_HINT
+
+    m = model_of(ctx, "I", "BM1")
+    assert m.input_hint(m.row_of("BM1/2"), GIA_TRI) == DERIVED_HINT
+    assert DERIVED_HINT == "Dòng này được tính tự động từ các dòng khác, không nhập tay."
+    assert m.input_hint(m.row_of("BM1/3"), GIA_TRI) == GROUP_HINT
+    assert m.input_hint(m.row_of("BM1/1"), CHI_TIEU) == COLUMN_HINT
+    assert m.input_hint(m.row_of("BM1/1"), KY_TRUOC) == PREVIOUS_HINT
+    assert m.input_hint(m.row_of("BM1/1"), GIA_TRI) is None and m.input_hint(m.row_of("BM1/1"), GHI_CHU) is None
+    assert ctx.write("period", "set_status", ctx.period_id, "final")[0]
+    assert m.input_hint(m.row_of("BM1/1"), GIA_TRI) == FINAL_HINT
+
+
+# --- the form, through its widgets ------------------------------------------------------------
+def shown_form(ctx, qtbot):
+    from ui.indicator_form import IndicatorForm
+
+    form = IndicatorForm(ctx, "I", "BM1", "Biểu mẫu 1")
+    qtbot.addWidget(form)
+    form.resize(760, 600)
+    form.show()
+    qtbot.waitExposed(form)
+    return form
+
+
+def test_tab_in_the_editor_skips_derived_and_heading_rows(ctx, qtbot):
+    from ui.qt import QAbstractItemView
+
+    form = shown_form(ctx, qtbot)
+    view, m = form.table, form.model
+    view.setFocus()
+    view.setCurrentIndex(idx(m, "BM1/1"))
+    qtbot.keyClicks(view, "3")
+    editor = view.indexWidget(view.currentIndex())  # the cell editor the key opened
+    assert editor is not None
+    qtbot.keyClicks(editor, "0")
+    qtbot.keyClick(editor, Qt.Key.Key_Tab)
+    assert stored(ctx, "BM1/1")["value"] == "30"
+    # BM1/2 is derived: the next editor opens on BM1/2.1, and what is typed lands there.
+    assert view.currentIndex() == idx(m, "BM1/2.1") and view.state() == QAbstractItemView.State.EditingState
+    editor = view.indexWidget(view.currentIndex())
+    qtbot.keyClicks(editor, "9")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    assert stored(ctx, "BM1/2.1")["value"] == "9"
+    assert not form.message.isVisible()
+
+
+def test_tab_from_a_column_without_input_goes_on_in_the_value_column(ctx, qtbot):
+    form = shown_form(ctx, qtbot)
+    view, m = form.table, form.model
+    view.setFocus()
+    for col in (STT, CHI_TIEU, KY_TRUOC):
+        view.setCurrentIndex(idx(m, "BM1/1", col))
+        qtbot.keyClick(view, Qt.Key.Key_Tab)
+        assert view.currentIndex() == idx(m, "BM1/2.1"), col  # it used to leave the table from Kỳ trước
+
+
+def test_a_key_typed_on_a_derived_row_shows_a_hint_not_silence(ctx, qtbot):
+    from ui.indicator_form import COLUMN_HINT, DERIVED_HINT
+    from ui.qt import QAbstractItemView
+
+    form = shown_form(ctx, qtbot)
+    view, m = form.table, form.model
+    before = stored(ctx, "BM1/2")
+    view.setFocus()
+    view.setCurrentIndex(idx(m, "BM1/2"))
+    assert not form.message.isVisible()
+    qtbot.keyClicks(view, "50")
+    assert form.message.isVisible() and form.message.text() == DERIVED_HINT
+    assert view.state() != QAbstractItemView.State.EditingState
+    assert stored(ctx, "BM1/2") == before
+    view.setCurrentIndex(idx(m, "BM1/1", CHI_TIEU))
+    assert not form.message.isVisible()  # the hint spoke of the other cell
+    qtbot.keyClicks(view, "7")
+    assert form.message.text() == COLUMN_HINT
+    # A refused value keeps its own message when the editor reopens on its cell.
+    view.setCurrentIndex(idx(m, "BM1/1"))
+    assert m.setData(idx(m, "BM1/1"), "abc") is False  # says so in the message line
+    view.setCurrentIndex(idx(m, "BM1/2.1"))
+    assert form.message.isVisible() and form.message.text().startswith("Chưa lưu: ")
