@@ -2,8 +2,9 @@
 
 Each block has the section's title (rendered, editable), a plain-text editor (one paragraph
 per line, "- " / "+ " bullets, `**bold**`, `{{name}}` placeholders), a preview of the text as
-the export will write it, and the list of figures typed by hand that equal a value of the data
-(each can become its placeholder). Placeholders are highlighted (red when they name nothing),
+the export will write it, and a one-line bar that counts the figures typed by hand that equal
+a value of the data; its button opens their list (each can become its placeholder). The bar
+takes its line from the text's height, so at 1024×768 it shows without scrolling the page. Placeholders are highlighted (red when they name nothing),
 their current value shows on hover; Ctrl+Space or "Chèn số liệu" opens the picker.
 
 The text is saved 600 ms after the last keystroke and when the editor loses focus, through
@@ -382,7 +383,7 @@ class SectionTextEdit(QPlainTextEdit):
 
 
 class SectionBlock(QFrame):
-    """Title + editor + preview + typed-figure list of one outline section."""
+    """Title + editor + preview + typed-figure bar (and its list, a popup) of one outline section."""
 
     def __init__(self, ctx, key: str, parent=None):
         super().__init__(parent)
@@ -436,18 +437,34 @@ class SectionBlock(QFrame):
         self.splitter.setChildrenCollapsible(False)
         outer.addWidget(self.splitter)
 
-        self.figures_label = QLabel(
-            "Số gõ tay trùng với số liệu (sẽ không tự cập nhật) — nhấp đúp hoặc Enter để thay bằng chỗ chèn:"
-        )
+        # Typed figures: one line under the text (it must fit a 1024×768 screen without scrolling
+        # the page), its button opens the list, where each figure becomes its placeholder.
+        self.figures_bar = QFrame()
+        self.figures_bar.setObjectName("figuresBar")
+        self.figures_bar.setStyleSheet("#figuresBar { background: #fef3c7; border-radius: 3px; }")
+        bar = QHBoxLayout(self.figures_bar)
+        bar.setContentsMargins(6, 2, 2, 2)
+        self.figures_label = QLabel()
         self.figures_label.setStyleSheet("color: #92400e;")
+        self.figures_button = QPushButton("Xem và thay bằng chỗ chèn…")
+        self.figures_button.setToolTip("Danh sách các số gõ tay trùng với số liệu; chọn một số để thay nó "
+                                       "bằng chỗ chèn số liệu sống (tự cập nhật khi số liệu thay đổi).")
+        bar.addWidget(self.figures_label, 1)
+        bar.addWidget(self.figures_button)
+        self.figures_bar.hide()
+        outer.addWidget(self.figures_bar)
+
+        self.figures_popup = QFrame(self, Qt.Popup)
+        self.figures_popup.setFrameShape(QFrame.StyledPanel)
+        pop = QVBoxLayout(self.figures_popup)
+        pop.setContentsMargins(6, 6, 6, 6)
+        head = QLabel("Số gõ tay trùng với số liệu — nhấp đúp hoặc Enter để thay bằng chỗ chèn (Esc: đóng):")
+        head.setStyleSheet("color: #92400e;")
         self.figures = QListWidget()
-        self.figures.setMaximumHeight(80)
         self.figures.setTextElideMode(Qt.ElideRight)
         self.figures.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
-        self.figures_label.hide()
-        self.figures.hide()
-        outer.addWidget(self.figures_label)
-        outer.addWidget(self.figures)
+        pop.addWidget(head)
+        pop.addWidget(self.figures)
 
         self.save_timer = QTimer(self)
         self.save_timer.setSingleShot(True)
@@ -468,6 +485,8 @@ class SectionBlock(QFrame):
         self.title_edit.returnPressed.connect(self.save_title)
         self.title_edit.installEventFilter(self)
         self.figures.itemActivated.connect(self._figure_activated)
+        self.figures.currentItemChanged.connect(self._show_figure)
+        self.figures_button.clicked.connect(self.open_figures)
 
     # --- loading ------------------------------------------------------------------------
     def stored(self) -> dict:
@@ -540,11 +559,57 @@ class SectionBlock(QFrame):
             item.setToolTip("\n".join(f"{{{{{n}}}}} — {(describe(n, data) or (n,))[0]}" for n in f["names"][:20]))
             self.figures.addItem(item)
         show = bool(found) and not self.editor.isReadOnly()
-        self.figures_label.setVisible(show)
-        self.figures.setVisible(show)
+        n = len(found)
+        self.figures_label.setText(
+            f"⚠ {n} số gõ tay trùng với số liệu của báo cáo, sẽ không tự cập nhật." if n != 1 else
+            f"⚠ Số {found[0]['text']} gõ tay trùng với số liệu của báo cáo, sẽ không tự cập nhật.")
+        if show != (not self.figures_bar.isHidden()):
+            self.figures_bar.setVisible(show)
+            self._fit_height()
         if found:
-            rows = min(len(found), 4)
+            rows = min(len(found), 8)
             self.figures.setFixedHeight(rows * self.figures.sizeHintForRow(0) + 2 * self.figures.frameWidth() + 2)
+            if self.figures_popup.isVisible():
+                self.figures_popup.adjustSize()
+        if not show:
+            self.figures_popup.hide()
+
+    def open_figures(self) -> None:
+        """The list of typed figures, as wide as the section, where it hides none of the section's
+        text (the figure chosen in the list is selected there): above the section, else below the
+        bar, else over the text just above the bar."""
+        if self.figures.count() == 0:
+            return
+        pop = self.figures_popup
+        pop.setFixedWidth(max(self.width(), 560))
+        pop.adjustSize()
+        pop.show()  # its height is final once shown
+        top = self.mapToGlobal(self.rect().topLeft())
+        bar_top = self.mapToGlobal(self.figures_bar.geometry().topLeft()).y()
+        bar_bottom = bar_top + self.figures_bar.height()
+        screen = self.screen().availableGeometry() if self.screen() is not None else None
+        if screen is None or top.y() - pop.height() >= screen.top():
+            y = top.y() - pop.height()
+        elif bar_bottom + pop.height() <= screen.bottom():
+            y = bar_bottom
+        else:
+            y = max(screen.top(), bar_top - pop.height())
+        pop.move(top.x(), y)
+        self.figures.setCurrentRow(0)
+        self.figures.setFocus()
+
+    def _show_figure(self, item, _previous=None) -> None:
+        """Select the figure of the list's current row in the text, so the user sees which it is."""
+        if not self.figures_popup.isVisible():
+            return  # the list is being rebuilt while the user types: never move the text cursor
+        f = item.data(Qt.UserRole) if item is not None else None
+        if f is None or self.editor.toPlainText()[f["start"]:f["end"]] != f["text"]:
+            return
+        cur = self.editor.textCursor()
+        cur.setPosition(f["start"])
+        cur.setPosition(f["repl_end"], QTextCursor.KeepAnchor)
+        self.editor.setTextCursor(cur)
+        self.editor.ensureCursorVisible()
 
     def _fit_height(self, *_args) -> None:
         lines = self.editor.document().documentLayout().documentSize().height()
@@ -553,7 +618,10 @@ class SectionBlock(QFrame):
         h = int(lines * fm.lineSpacing() + 2 * self.editor.frameWidth() + self.editor.document().documentMargin() * 2 + 4)
         if self.max_height:  # never taller than the page that shows it: one scroll at a time
             floor = int(MIN_LINES * fm.lineSpacing() + 2 * self.editor.frameWidth() + 12)
-            h = max(floor, min(h, self.max_height))
+            room = self.max_height
+            if not self.figures_bar.isHidden():  # the typed-figures line shows too, without scrolling
+                room -= self.figures_bar.sizeHint().height() + self.layout().spacing()
+            h = max(floor, min(h, room))
         if self.splitter.height() != h:
             self.splitter.setFixedHeight(h)
 
@@ -689,6 +757,7 @@ class SectionBlock(QFrame):
         self.insert_button.setEnabled(not ro)
         self.title_button.setEnabled(not ro)
         self.figures.setEnabled(not ro)
+        self.figures_button.setEnabled(not ro)
         if ro and self.title_edit.isVisible():
             self._close_title()
         self.editor.setStyleSheet("QPlainTextEdit { background: #f3f4f6; }" if ro else "")

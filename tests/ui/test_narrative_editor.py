@@ -119,7 +119,7 @@ def test_typed_figure_offers_the_placeholder(editor, ctx, qtbot):
     qtbot.keyClick(ed, Qt.Key_Return)
     type_text(qtbot, ed, "Đã tiếp nhận 3.225 hồ sơ, trực tuyến đạt 97,6 %.")
     qtbot.waitUntil(lambda: block.figures.count() == 2, timeout=2000)
-    assert block.figures.isVisible()
+    assert block.figures_bar.isVisible() and "2 số gõ tay" in block.figures_label.text()
     first = block.figures.item(0).data(Qt.UserRole)
     assert first["text"] == "3.225" and first["names"][0] == "hs.ubnd.tiep_nhan_trong_ky"
     assert "{{hs.ubnd.tiep_nhan_trong_ky}}" in block.figures.item(0).text()
@@ -147,7 +147,7 @@ def test_typed_figure_offers_the_placeholder(editor, ctx, qtbot):
     assert ed.toPlainText().endswith("trực tuyến đạt {{hs.ubnd.ty_le_truc_tuyen}}.")
     qtbot.waitUntil(lambda: stored_text(ctx, "II.3").endswith(
         "Đã tiếp nhận {{hs.ubnd.tiep_nhan_trong_ky}} hồ sơ, trực tuyến đạt {{hs.ubnd.ty_le_truc_tuyen}}."), timeout=3000)
-    assert block.figures.count() == 0 and not block.figures.isVisible()
+    assert block.figures.count() == 0 and not block.figures_bar.isVisible()
     # One Ctrl+Z undoes one replacement.
     qtbot.keyClick(ed, Qt.Key_Z, Qt.ControlModifier)
     assert ed.toPlainText().endswith("trực tuyến đạt 97,6 %.")
@@ -408,3 +408,56 @@ def test_picker_shows_labels_first_and_finds_codes_and_unaccented_words(ctx, qtb
     item = next(p.list.item(i) for i in range(p.list.count()) if p.list.item(i).data(Qt.UserRole) == names[0])
     assert not item.text().startswith("BM7")  # what the line says first is the label
     p.grab().save(str(tmp_path / "picker.png"))
+
+
+def test_the_typed_figures_bar_shows_without_scrolling_at_1024x768(ctx, qtbot):
+    """The trial: at 1024×768 the list of typed figures under the text was cut off, out of sight
+    until the page was scrolled. Now one line under the text counts them and opens their list."""
+    from ui.main_window import MainWindow
+
+    w = MainWindow(ctx, install_features=False)
+    qtbot.addWidget(w)
+    w.resize(1024, 768)
+    w.show()
+    qtbot.waitExposed(w)
+    page = w.show_tab("II.2")
+    editor = page.editor
+    block = editor.blocks["II.2"]
+    ed = go_to_end(block)
+    qtbot.keyClick(ed, Qt.Key_Return)
+    type_text(qtbot, ed, "Đã tiếp nhận 3.225 hồ sơ, trực tuyến đạt 97,6 %; trực tiếp 78 hồ sơ; đã giải quyết 3.218 hồ sơ.")
+    qtbot.waitUntil(lambda: block.figures.count() == 4, timeout=2000)
+    qtbot.waitUntil(lambda: block.figures_bar.isVisible(), timeout=2000)
+    assert "4 số gõ tay" in block.figures_label.text()
+    # The whole bar, its button included, lies inside the visible part of the page, unscrolled.
+    viewport = editor.scroll.viewport()
+    for widget in (block.figures_bar, block.figures_button):
+        top_left = widget.mapTo(viewport, widget.rect().topLeft())
+        bottom_right = widget.mapTo(viewport, widget.rect().bottomRight())
+        assert viewport.rect().contains(top_left) and viewport.rect().contains(bottom_right), widget
+    assert editor.scroll.verticalScrollBar().value() == 0
+    # Its button opens the list, away from the text; choosing a row shows that figure in the text.
+    qtbot.mouseClick(block.figures_button, Qt.LeftButton)
+    assert block.figures_popup.isVisible() and block.figures.count() == 4
+    assert block.figures_popup.geometry().bottom() < block.mapToGlobal(block.rect().topLeft()).y() + 1
+    block.figures.setCurrentRow(2)
+    assert ed.textCursor().selectedText() == "78"
+    # Activating a row with one candidate replaces it; the list stays open with the others.
+    block.figures.itemActivated.emit(block.figures.item(2))
+    assert "trực tiếp {{hs.ubnd.truc_tiep}} hồ sơ" in ed.toPlainText()
+    assert block.figures.count() == 3 and "3 số gõ tay" in block.figures_label.text()
+    assert block.figures_popup.isVisible()
+    w.close()
+
+
+def test_typing_never_moves_the_cursor_to_a_listed_figure(editor, qtbot):
+    """The list is rebuilt as the user types; only an open list may select a figure in the text."""
+    block = editor.blocks["II.3"]
+    ed = go_to_end(block)
+    qtbot.keyClick(ed, Qt.Key_Return)
+    type_text(qtbot, ed, "Trực tiếp 78 hồ sơ và")
+    qtbot.waitUntil(lambda: block.figures.count() == 1, timeout=2000)
+    type_text(qtbot, ed, " thêm")
+    block.refresh_figures()
+    assert not block.figures_popup.isVisible()
+    assert ed.textCursor().position() == len(ed.toPlainText()) and not ed.textCursor().hasSelection()
