@@ -1,7 +1,10 @@
 """The "Biểu đồ" tab: the dossier charts of cchc_desktop.exporting.charts on screen.
 
-matplotlib is NOT imported when the window starts: the canvas (matplotlib's QtAgg backend) is
-created the first time the tab is shown. After that the one figure is cleared and re-drawn:
+matplotlib is NOT imported when the window starts. The first time the tab is shown it says
+"Đang chuẩn bị biểu đồ…" while a background task (the window's `run_task`) imports matplotlib
+and its QtAgg backend module (about half a second here, seconds on an old PC: the window keeps
+answering); back on the UI thread the canvas is then created (Qt widgets only there) and the
+chart drawn. Without a task runner (a tab built on its own) that is done at once. After that the one figure is cleared and re-drawn:
 on a change of the chart, the period or the indicator, and (debounced) on `data_changed`.
 The period follows the window's (`ctx.period_changed`) and can be chosen here as well.
 A resize of the canvas re-draws it too (debounced), so `charts.fit_axes` keeps the axis labels
@@ -12,6 +15,7 @@ under the chart beside its status line.
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 
 from cchc_desktop import periods
@@ -26,13 +30,45 @@ from ui.qt import (
 TITLE = "Biểu đồ"
 DEBOUNCE_MS = 300
 KIND_ROLE = Qt.ItemDataRole.UserRole
+PREPARING = "Đang chuẩn bị biểu đồ…"
+BACKEND = "matplotlib.backends.backend_qtagg"
+
+
+def backend_ready() -> bool:
+    """matplotlib's Qt canvas already imported: the canvas can be made at once."""
+    return BACKEND in sys.modules
+
+
+def prepare_matplotlib() -> bool:
+    """Import what drawing needs (run in a worker thread: imports only, no Qt object is made)."""
+    import matplotlib.backends.backend_agg  # noqa: F401
+    import matplotlib.backends.backend_qtagg  # noqa: F401
+    import matplotlib.figure  # noqa: F401
+    import matplotlib.ticker  # noqa: F401
+
+    charts.font()  # the font lookup, once
+    return True
+
+
+def _run_now(title, fn, on_done, on_error=None) -> None:
+    """The task runner of a tab without a window: at once, on this thread."""
+    try:
+        result = fn()
+    except Exception as e:  # noqa: BLE001 - shown as the tab's message
+        if on_error is not None:
+            on_error(str(e))
+            return
+        raise
+    on_done(result)
 
 
 class ChartsTab(QWidget):
-    def __init__(self, ctx, parent=None):
+    def __init__(self, ctx, parent=None, run_task=None):
         super().__init__(parent)
         self.ctx = ctx
+        self.run_task = run_task or _run_now  # window.run_task(title, fn, on_done, on_error)
         self.canvas = None  # FigureCanvasQTAgg, made on first show
+        self.preparing = False  # matplotlib being imported in the background
         self._cache: dict[int, object] = {}  # period id → ReportData (not the current one)
         self._dirty = True
         self._last_dir: Path | None = None
@@ -88,6 +124,7 @@ class ChartsTab(QWidget):
         for lab in (self.title_label, self.subtitle_label):
             lab.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.placeholder = QLabel("Biểu đồ sẽ hiện ở đây.")
+        self.placeholder.setWordWrap(True)
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
 
         right = QWidget()
@@ -215,9 +252,33 @@ class ChartsTab(QWidget):
     def showEvent(self, event) -> None:
         super().showEvent(event)
         if self.canvas is None:
-            self._make_canvas()
+            if backend_ready():
+                self._make_canvas()
+            else:
+                self._prepare()
+                return
         if self._dirty:
             self.redraw()
+
+    def _prepare(self) -> None:
+        if self.preparing:
+            return
+        self.preparing = True
+        self.placeholder.setText(PREPARING)
+        self.placeholder.setStyleSheet("color: #444444; font-size: 15px;")
+        self.run_task(PREPARING.rstrip("…"), prepare_matplotlib, self._prepared, self._not_prepared)
+
+    def _prepared(self, _result) -> None:
+        self.preparing = False
+        if self.canvas is None:
+            self._make_canvas()
+        self.redraw()
+
+    def _not_prepared(self, message: str) -> None:
+        self.preparing = False
+        self.placeholder.setStyleSheet("color: #a00000;")
+        self.placeholder.setText(f"Không chuẩn bị được biểu đồ. {message}\n"
+                                 "Hãy chuyển sang phần khác rồi mở lại Biểu đồ; nếu vẫn lỗi, hãy khởi động lại phần mềm.")
 
     def _make_canvas(self) -> None:
         from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
@@ -342,6 +403,6 @@ class ChartsTab(QWidget):
 
 
 def install(window) -> ChartsTab:
-    tab = ChartsTab(window.ctx)
+    tab = ChartsTab(window.ctx, run_task=window.run_task)
     window.add_tab(tab, TITLE)
     return tab

@@ -51,51 +51,98 @@ def add_2022(store):
     return dataio.load(store, doc)
 
 
-def test_matplotlib_is_imported_when_the_tab_is_first_shown(demo_file, tmp_path):
-    """In a fresh process: the window (or, before it exists, the tab) is built without
-    matplotlib; showing the tab imports it and draws."""
+def test_matplotlib_is_imported_in_the_background_when_the_tab_is_first_shown(demo_file, tmp_path):
+    """In a fresh process: the window is built without matplotlib; showing the tab shows
+    "Đang chuẩn bị biểu đồ…" at once while a worker thread imports matplotlib (held here until
+    the placeholder has been checked), then the chart is drawn on the UI thread."""
     db = tmp_path / "demo.sqlite"
     db.write_bytes(Path(demo_file).read_bytes())
     code = f"""
-import sys
-from ui.qt import QApplication, QTabWidget
+import sys, threading
+from ui.qt import QApplication
 app = QApplication([])
 from cchc_desktop.store import open_store
 from ui.context import AppContext
 store = open_store(r'{db}')
 unit = store.unit()
 ctx = AppContext(store, unit['code'], store.get_period(unit['code'], '2023-NAM')['id'])
-try:
-    from ui.main_window import MainWindow
-except ImportError:
-    MainWindow = None
+from ui.main_window import MainWindow
 from ui import charts_tab
-if MainWindow is not None:
-    w = MainWindow(ctx)  # with every feature of ui/features.py
-    key = 'extra:' + charts_tab.TITLE
-    if key not in w.tab_keys:  # until ui/features.py lists the tab
-        charts_tab.install(w)
-    tab = w.tab_widget(key)  # built into its page, the page not shown
-    w.show(); app.processEvents()
-    show = lambda: w.show_tab(key)
-else:
-    tabs = QTabWidget()
-    from ui.qt import QLabel
-    tabs.addTab(QLabel('khác'), 'Khác')
-    tab = charts_tab.ChartsTab(ctx)
-    tabs.addTab(tab, charts_tab.TITLE)
-    tabs.show(); app.processEvents()
-    show = lambda: tabs.setCurrentWidget(tab)
+gate, threads = threading.Event(), []
+real_prepare = charts_tab.prepare_matplotlib
+def held_prepare():
+    threads.append(threading.current_thread())
+    assert gate.wait(60)
+    return real_prepare()
+charts_tab.prepare_matplotlib = held_prepare
+w = MainWindow(ctx)  # with every feature of ui/features.py
+key = 'extra:' + charts_tab.TITLE
+tab = w.tab_widget(key)  # built into its page, the page not shown
+w.resize(1024, 768); w.show(); app.processEvents()
 assert 'matplotlib' not in sys.modules, 'matplotlib imported before the tab is shown'
 assert tab.canvas is None
-show(); app.processEvents()
-assert 'matplotlib' in sys.modules
+w.show_tab(key); app.processEvents()
+assert tab.canvas is None and tab.placeholder.isVisible(), 'no placeholder while preparing'
+assert tab.placeholder.text() == 'Đang chuẩn bị biểu đồ…'
+assert threads and threads[0] is not threading.main_thread(), 'not imported in a worker thread'
+gate.set()
+assert w.wait_tasks(60000)
+app.processEvents()
+assert 'matplotlib.backends.backend_qtagg' in sys.modules
 assert tab.canvas is not None and tab.canvas.figure.axes, 'no chart drawn'
-print('ok', MainWindow is not None)
+assert tab.title_label.text() == 'Hồ sơ tiếp nhận theo lĩnh vực'
+print('ok')
 """
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
                        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
     assert r.returncode == 0 and "ok" in r.stdout, r.stdout + r.stderr
+
+
+def test_the_tab_shows_the_placeholder_then_the_chart(window, qtbot, monkeypatch):
+    """Through the window's task runner: the placeholder first, the chart once the task is done;
+    a failed preparation says so and the next opening tries again."""
+    import threading
+
+    from ui import charts_tab
+
+    gate = threading.Event()
+
+    def held():
+        assert gate.wait(30)
+        return True
+
+    monkeypatch.setattr(charts_tab, "backend_ready", lambda: False)  # as on the first opening
+    monkeypatch.setattr(charts_tab, "prepare_matplotlib", held)
+    tab = charts_tab.install(window)
+    window.show_tab("extra:" + charts_tab.TITLE)
+    qtbot.waitUntil(lambda: tab.preparing)
+    assert tab.canvas is None and tab.placeholder.text() == charts_tab.PREPARING
+    assert tab.placeholder.isVisible()
+    assert window.busy_label.isVisible()  # the window's status bar says a task runs
+    gate.set()
+    qtbot.waitUntil(lambda: tab.canvas is not None and bool(tab.canvas.figure.axes), timeout=10000)
+    assert not tab.preparing and heights(tab.canvas.figure)[0] == [458, 2645, 0, 44]
+    assert tab.canvas.isVisible()
+
+
+def test_a_failed_preparation_says_what_to_do(ctx, qtbot, monkeypatch):
+    from ui import charts_tab
+
+    def broken():
+        raise RuntimeError("thiếu thư viện vẽ")
+
+    monkeypatch.setattr(charts_tab, "backend_ready", lambda: False)
+    monkeypatch.setattr(charts_tab, "prepare_matplotlib", broken)
+    t = charts_tab.ChartsTab(ctx)
+    qtbot.addWidget(t)
+    t.show()
+    qtbot.waitExposed(t)
+    assert t.canvas is None and not t.preparing
+    assert "Không chuẩn bị được biểu đồ" in t.placeholder.text() and "mở lại" in t.placeholder.text()
+    monkeypatch.setattr(charts_tab, "prepare_matplotlib", lambda: True)
+    t.hide()
+    t.show()  # opened again: tried again
+    assert t.canvas is not None and t.canvas.figure.axes
 
 
 def test_the_chart_list_and_the_first_chart(tab, qtbot):
@@ -198,9 +245,11 @@ def test_install_adds_the_tab(ctx, qtbot):
     w = FakeWindow()
     w.ctx = ctx
     w.add_tab = lambda widget, title: added.append((widget, title))
+    w.run_task = lambda title, fn, on_done, on_error=None: None
     tab = charts_tab.install(w)
     qtbot.addWidget(tab)
     assert added == [(tab, "Biểu đồ")]
+    assert tab.run_task is w.run_task  # matplotlib is prepared through the window's background tasks
 
 
 def test_a_narrow_tab_keeps_the_axis_label_and_redraws_on_resize(tab, qtbot):
