@@ -67,7 +67,9 @@ class InfoTab(QScrollArea):
         kind.activated.connect(lambda _i: self._save("unit.kind", kind.currentData()))
         f.addRow("Loại đơn vị:", kind)
         self.fields["unit.kind"] = kind
-        self._line(f, "unit.upper_name", "Cấp trên trực tiếp:", "ví dụ: huyện Thanh Miện")
+        upper = self._line(f, "unit.upper_name", "Cấp trên trực tiếp:", "ví dụ: huyện Thanh Miện")
+        upper.setToolTip("In ở dòng trên cùng của tiêu đề báo cáo (cơ quan chủ quản, ví dụ UBND HUYỆN THANH MIỆN).\n"
+                         "Để trống nếu văn bản của đơn vị không ghi dòng này.")
         self._line(f, "unit.district", "Huyện:", "")
         self._line(f, "unit.province", "Tỉnh:", "")
         self._line(f, "unit.place_name", "Địa danh (dòng ngày tháng):", "ví dụ: Chi Lăng Nam")

@@ -44,3 +44,9 @@ def test_two_columns_on_a_wide_screen_one_on_a_small_one(window, qtbot):
     assert abs(number.mapTo(info.widget(), number.rect().topLeft()).x()
                - name.mapTo(info.widget(), name.rect().topLeft()).x()) < 200
     assert isinstance(info.fields["unit.kind"], QComboBox)
+
+
+def test_the_upper_level_field_says_it_is_the_letterheads_first_line(window):
+    info = window.show_tab("info")
+    tip = info.fields["unit.upper_name"].toolTip()
+    assert "tiêu đề báo cáo" in tip and "Để trống" in tip
