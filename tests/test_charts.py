@@ -1,5 +1,6 @@
 """Charts: every bar height, tick label and line point is read back from the matplotlib
 artists and compared with figures computed here, independently of the chart code."""
+import re
 import subprocess
 import sys
 from collections import Counter
@@ -77,6 +78,50 @@ def test_received_share_in_subtitle_is_computed(mini_store):
     assert any("tổng 3.225 hồ sơ, trực tuyến 97,6 %" in t for t in texts)
 
 
+def test_received_per_field_with_a_blank_field_never_contradicts_the_report(mini_store):
+    """The trial: one blank cell left the report's total unknown ("… hồ sơ") while the chart,
+    summing the fields itself, said "tổng 2.503 hồ sơ". The chart now says what the report says."""
+    from cchc_desktop import narrative
+
+    store, pid = mini_store
+    set_fields(store, pid, {
+        "Hộ tịch": {"truc_tuyen": 458, "truc_tiep": 43},
+        "Chứng thực": {"truc_tuyen": 2002},  # direct left blank
+        "Người có công": {"truc_tuyen": 0, "truc_tiep": 0},
+    })
+    data = data_of(store, pid)
+    assert narrative.format_value("hs.ubnd.tiep_nhan_trong_ky", None, data) == "…"  # the report's text
+    fig = charts.figure("tiep-nhan-linh-vuc", store, data)
+    texts = all_texts(fig)
+    subtitle = charts.header_of(fig)[1]
+    assert "2.503" not in " ".join(texts)  # 458 + 43 + 2002: a sum the report never makes
+    assert not re.search(r"tổng [\d.]+ hồ sơ", subtitle) and "trực tuyến" not in subtitle
+    assert "chưa tính được tổng số" in subtitle
+    assert "1 lĩnh vực chưa có số liệu (Chứng thực)" in subtitle
+    assert container_heights(fig.axes[0]) == [[458, 2002, 0], [43, 0, 0]]  # the bars are still drawn
+    assert "501" in texts and charts.INCOMPLETE in texts  # the blank field's bar has no total on top
+    assert "2.002" in texts  # its known part keeps its label
+    # A total typed in the Cộng row is the report's total: the chart says the same.
+    store.set_dossier(pid, "ubnd", "", "truc_tiep", 100)
+    data = data_of(store, pid)
+    fig = charts.figure("tiep-nhan-linh-vuc", store, data)
+    subtitle = charts.header_of(fig)[1]
+    total = narrative.format_value("hs.ubnd.tiep_nhan_trong_ky", None, data)
+    share = narrative.format_value("hs.ubnd.ty_le_truc_tuyen", None, data)
+    assert total == "2.560" and share == "96,1 %"  # (458 + 2002 + 0) + 100; 2460 / 2560
+    assert f"tổng {total} hồ sơ, trực tuyến {share}" in subtitle
+    assert "1 lĩnh vực chưa có số liệu" in subtitle
+
+
+def test_received_total_is_the_reports_and_leaves_carried_over_aside(mini_store):
+    store, pid = mini_store
+    set_fields(store, pid, {"A": {"truc_tuyen": 90, "truc_tiep": 10, "ky_truoc": 5},
+                            "B": {"truc_tuyen": 0, "truc_tiep": 0, "ky_truoc": 0}})
+    subtitle = charts.header_of(charts.figure("tiep-nhan-linh-vuc", store, data_of(store, pid)))[1]
+    assert "tổng 100 hồ sơ (chưa kể 5 hồ sơ kỳ trước chuyển qua), trực tuyến 90 %" in subtitle
+    assert "chưa có số liệu" not in subtitle
+
+
 def test_received_per_field_on_empty_data(mini_store):
     store, pid = mini_store
     assert is_no_data(charts.figure("tiep-nhan-linh-vuc", store, data_of(store, pid)))
@@ -119,6 +164,20 @@ def test_status_of_the_demo_is_one_bar_for_the_whole_desk(demo_store):
     assert "3.225" in texts
     labels = [c.get_label() for c in ax.containers]
     assert labels == ["Trước hạn: 3.143", "Đúng hạn: 75", "Quá hạn: 0", "Đang giải quyết: 7"]
+
+
+def test_status_with_some_fields_split_names_the_blank_ones(mini_store):
+    store, pid = mini_store
+    set_fields(store, pid, {
+        "Hộ tịch": {"truoc_han": 400, "dung_han": 90, "qua_han": 5, "dang_giai_quyet": 6},
+        "Đất đai": {"truoc_han": 10},
+    })
+    fig = charts.figure("tinh-trang-linh-vuc", store, data_of(store, pid))
+    assert tick_labels(fig.axes[0]) == ["Toàn bộ phận"]  # no split invented
+    # The whole desk's figures are the report's: only truoc_han is known for every field.
+    assert container_heights(fig.axes[0]) == [[410]]
+    subtitle = charts.header_of(fig)[1]
+    assert "1 lĩnh vực chưa có đủ số liệu giải quyết (Đất đai): vẽ số của cả bộ phận" in subtitle
 
 
 def test_status_on_empty_data(mini_store):

@@ -48,6 +48,7 @@ KINDS: dict[str, str] = {
     "theo-xa": "So sánh một chỉ tiêu giữa các xã",
 }
 NO_DATA = "Chưa có số liệu để vẽ biểu đồ này"
+INCOMPLETE = "chưa đủ"  # on top of a bar with a blank part: its total is unknown, as in the report
 DEFAULT_INDICATOR = "hs.ubnd.ty_le_truc_tuyen"
 WHOLE_DESK = "Toàn bộ phận"
 
@@ -348,8 +349,10 @@ def _categories(ax, names: list[str]) -> None:
     ax.set_xlim(-0.6, len(names) - 0.4)
 
 
-def _stacked(ax, names: list[str], series: list[tuple[str, str, list[float | None]]], ymax: float) -> None:
-    """Stacked bars: each segment labelled where it is tall enough, the total on top."""
+def _stacked(ax, names: list[str], series: list[tuple[str, str, list[float | None]]], ymax: float,
+             complete: list[bool] | None = None) -> None:
+    """Stacked bars: each segment labelled where it is tall enough, the total on top; a bar not
+    `complete` (a blank part) gets INCOMPLETE on top instead of a total that would be wrong."""
     n = len(names)
     bottoms = [0.0] * n
     width = 0.6 if n > 1 else 0.3
@@ -363,6 +366,10 @@ def _stacked(ax, names: list[str], series: list[tuple[str, str, list[float | Non
                         color="white", fontweight="bold", family=font())
         bottoms = [b + h for b, h in zip(bottoms, heights)]
     for i, total in enumerate(bottoms):
+        if complete is not None and not complete[i]:
+            ax.text(i, total + 0.015 * ymax, INCOMPLETE, ha="center", va="bottom", fontsize=8, style="italic",
+                    color="#888888", family=font())
+            continue
         ax.text(i, total + 0.015 * ymax, fmt.number(total), ha="center", va="bottom", fontsize=9,
                 fontweight="bold", family=font())
     ax.set_ylim(0, ymax * 1.12 if ymax > 0 else 1)
@@ -372,19 +379,36 @@ def _stacked(ax, names: list[str], series: list[tuple[str, str, list[float | Non
 
 
 # --- 1. received per field ------------------------------------------------------------------
+def _blank_fields(fields: list[dict], columns, what: str = "số liệu", room: int = 90) -> str:
+    """`2 lĩnh vực chưa có số liệu (Đất đai, Hộ tịch)` for the fields that leave one of `columns`
+    blank (their bars are not whole, and the report's totals of those columns are unknown)."""
+    names = [f["name"] for f in fields if any(f.get(c) is None for c in columns)]
+    if not names:
+        return ""
+    line = f"{len(names)} lĩnh vực chưa có {what}"
+    listed = f"{line} ({', '.join(names)})"
+    return listed if len(listed) <= room else line
+
+
 def _received_by_field(fig, store, data, title=True, **_):
     table = data.tables["ubnd"]
     t = KINDS["tiep-nhan-linh-vuc"] if title else None
     sub = f"{dossiers.AGENCIES['ubnd']} — {_where(data)}"
-    rows = [f for f in table.fields if f.get("truc_tuyen") is not None or f.get("truc_tiep") is not None]
-    total = table.effective()
+    columns = ("truc_tuyen", "truc_tiep")
+    rows = [f for f in table.fields if any(f.get(c) is not None for c in columns)]
+    # The totals and the share are the report's (AgencyTable.effective, ReportData.measures): a
+    # blank field leaves them unknown or to the typed Cộng row; they are never summed here.
+    m = data.measures("ubnd")
+    blank = ""
     if not rows:
-        if total.get("truc_tuyen") is None and total.get("truc_tiep") is None:
+        if m.get("truc_tuyen") is None and m.get("truc_tiep") is None:
             _no_data(fig, t, sub, "Hãy nhập số hồ sơ tiếp nhận theo lĩnh vực ở phần Hồ sơ một cửa (thẻ “2. Thủ tục hành chính”).")
             return
         # Only the desk's totals are known: one bar, and say so.
-        rows = [{"name": WHOLE_DESK, "truc_tuyen": total.get("truc_tuyen"), "truc_tiep": total.get("truc_tiep")}]
+        rows = [{"name": WHOLE_DESK, "truc_tuyen": m.get("truc_tuyen"), "truc_tiep": m.get("truc_tiep")}]
         sub += " — chưa có số liệu riêng từng lĩnh vực"
+    else:
+        blank = _blank_fields(table.fields, columns)
     names = [r["name"] for r in rows]
     fig._cchc_title = title_of("tiep-nhan-linh-vuc", names)
     t = fig._cchc_title if title else None
@@ -394,13 +418,21 @@ def _received_by_field(fig, store, data, title=True, **_):
     if not any(sums):
         _no_data(fig, t, sub, "Các lĩnh vực đều có 0 hồ sơ tiếp nhận trong kỳ.")
         return
-    grand = sum(sums)
-    n_online = sum(v or 0 for v in online)
-    sub += f" — tổng {fmt.number(grand)} hồ sơ, trực tuyến {fmt.percent(n_online * 100 / grand)} %"
+    total, share, carried = m.get("tiep_nhan_trong_ky"), m.get("ty_le_truc_tuyen"), m.get("ky_truoc")
+    if total is None:
+        sub += " — chưa tính được tổng số"
+    else:
+        sub += f" — tổng {fmt.number(total)} hồ sơ"
+        if carried:
+            sub += f" (chưa kể {fmt.number(carried)} hồ sơ kỳ trước chuyển qua)"
+        if share is not None:
+            sub += f", trực tuyến {fmt.percent(share)} %"
+    if blank:
+        sub += "\n" + blank
     _header(fig, t, sub)
     ax = _axes(fig)
     _stacked(ax, names, [("truc_tuyen", "Trực tuyến", online), ("truc_tiep", "Trực tiếp, bưu chính", direct)],
-             max(sums))
+             max(sums), complete=[a is not None and b is not None for a, b in zip(online, direct)])
     _categories(ax, names)
     _legend(ax, 2)
 
@@ -417,10 +449,13 @@ def _status_by_field(fig, store, data, title=True, **_):
         names = [f["name"] for f in table.fields]
         series = {c: [_num(f.get(c)) for f in table.fields] for c in STATUS_COLUMNS}
     else:
-        eff = table.effective()
+        eff = table.effective()  # the report's totals: a blank field leaves them to the Cộng row
         names = [WHOLE_DESK]
         series = {c: [_num(eff.get(c))] for c in STATUS_COLUMNS}
-        if table.fields:
+        some = [f for f in table.fields if any(f.get(c) is not None for c in STATUS_COLUMNS)]
+        if some:
+            sub += "\n" + _blank_fields(table.fields, STATUS_COLUMNS, "đủ số liệu giải quyết", 60) + ": vẽ số của cả bộ phận"
+        elif table.fields:
             sub += "\nChưa có số liệu giải quyết riêng từng lĩnh vực: biểu đồ vẽ số của cả bộ phận"
     known = [c for c in STATUS_COLUMNS if any(v is not None for v in series[c])]
     sums = [sum(series[c][i] or 0 for c in known) for i in range(len(names))]
