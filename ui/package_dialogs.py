@@ -13,15 +13,16 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from cchc_desktop import aggregate, dossiers, fmt
+from cchc_desktop import aggregate, dossiers, fmt, periods
 from cchc_desktop.errors import UserError
 from cchc_desktop.exporting import package as pkg
 from cchc_desktop.importing import package as ip
 from ui import messages
+from ui.backup_dialogs import period_text
 from ui.qt import (
     QAbstractItemView, QApplication, QBrush, QCheckBox, QColor, QComboBox, QDialog, QDialogButtonBox, QEvent,
     QFileDialog, QHBoxLayout, QHeaderView, QLabel, QListWidget, QListWidgetItem, QObject, QProgressBar,
-    QPushButton, Qt, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
+    QPushButton, QSize, Qt, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
 )
 
 REFUSED = QColor("#fde2e1")
@@ -150,7 +151,7 @@ class ExportPackageDialog(QDialog):
         self.setWindowTitle("Xuất gói nộp cấp trên")
         self.setMinimumWidth(560)
         lay = QVBoxLayout(self)
-        intro = QLabel(
+        self.intro = intro = QLabel(
             f"Gói nộp của <b>{unit_label}</b>, kỳ <b>{period_label}</b>: một tệp <i>.cchc</i> chứa số liệu, "
             "báo cáo Word và phụ lục Excel, kèm mã kiểm tra. Chọn nơi ghi (nên ghi thẳng vào USB):")
         intro.setWordWrap(True)
@@ -345,7 +346,8 @@ class ImportPackagesDialog(QDialog):
                 res = self.results[r]
                 status = res.status_label[:1].upper() + res.status_label[1:] + (
                     f": {res.message}" if res.message else "")
-            cells = [pv.path.name, info.unit_label if info else "", info.period_code if info else "", created,
+            cells = [pv.path.name, info.unit_label if info else "",
+                     period_text(info.period_code) if info else "", created,
                      figures.get("Hồ sơ Một cửa tiếp nhận", ""), figures.get("Tỷ lệ đúng hạn", ""), status]
             for c, text in enumerate(cells):
                 self.table.setItem(r, c, _item(text, align_right=c in (4, 5), tooltip=status if c == 6 else ""))
@@ -440,8 +442,23 @@ class ImportPackagesDialog(QDialog):
 
 
 # --- roll-up ------------------------------------------------------------------------------
+def available_geometry(widget=None):
+    """The usable part (without the taskbar) of the screen of `widget`, or of the primary screen."""
+    screen = widget.screen() if widget is not None else None
+    return (screen or QApplication.primaryScreen()).availableGeometry()
+
+
+def fit_size(wanted: QSize, available, frame: tuple[int, int] = (16, 40)) -> QSize:
+    """`wanted`, made smaller where the screen's `available` rectangle (less the window frame:
+    borders, title bar) is."""
+    return QSize(max(1, min(wanted.width(), available.width() - frame[0])),
+                 max(1, min(wanted.height(), available.height() - frame[1])))
+
+
 class RollupDialog(QDialog):
     """The consolidated figures of the upper level for one period."""
+
+    WANTED = QSize(1100, 700)  # smaller on a small screen (fit_size)
 
     def __init__(self, store, upper_code: str, period_code: str, parent=None, run_task=None, ctx=None):
         super().__init__(parent)
@@ -451,16 +468,16 @@ class RollupDialog(QDialog):
         self.ctx = ctx  # the window's context: the Word export's charts choice is remembered through it
         self.rollup: aggregate.RollUp | None = None
         self.setWindowTitle("Tổng hợp số liệu")
-        self.resize(1100, 700)
+        self.resize(fit_size(self.WANTED, available_geometry(parent)))
         lay = QVBoxLayout(self)
         top = QHBoxLayout()
         top.addWidget(QLabel("Kỳ báo cáo:"))
         self.period = QComboBox()
         for code in self._period_codes():
-            self.period.addItem(code, code)
+            self.period.addItem(period_text(code), code)
         i = self.period.findData(period_code)
         if i < 0:
-            self.period.addItem(period_code, period_code)
+            self.period.addItem(period_text(period_code), period_code)
             i = self.period.count() - 1
         self.period.setCurrentIndex(i)
         self.period.currentIndexChanged.connect(lambda _i: self.reload())
@@ -507,8 +524,6 @@ class RollupDialog(QDialog):
         self.reload()
 
     def _period_codes(self) -> list[str]:
-        from cchc_desktop import periods
-
         codes = {f"{r[0]}-{r[1]}" for r in self.store.db.execute(
             "SELECT DISTINCT p.year, p.kind FROM periods p JOIN units u ON u.code = p.unit_code "
             "WHERE u.parent_code = ? OR u.code = ?", [self.upper_code, self.upper_code]).fetchall()}
@@ -641,55 +656,103 @@ class RollupDialog(QDialog):
             f.setBold(True)
             t.item(len(rows), c).setFont(f)
 
-    def ask_charts(self) -> bool | None:
-        """The commune export's options dialog (Kèm biểu đồ hồ sơ một cửa), its choice remembered
-        per period kind in the upper unit's settings; None when cancelled."""
-        from ui import export_word
-
-        r = self.rollup
-        unit = self.store.unit(r.upper["code"])
-        period_kind = r.data.period["kind"]
-        charts = export_word.ask_options(self, r.data, export_word.remembered_charts(unit, period_kind))
-        if charts is not None and self.ctx is not None:
-            export_word.remember_charts(self.ctx, unit, period_kind, charts)
-        return charts
-
     def export(self, kind: str) -> str | None:
         r = self.rollup
         if r is None:
             return None
-        base = f"tong-hop_{r.upper['code']}_{r.period_code}"
-        charts = False
-        if kind == "docx":
-            charts = self.ask_charts()
-            if charts is None:
-                return None
-            path = ask_save_path(self, "Xuất báo cáo tổng hợp ra Word", base + ".docx", "Tài liệu Word (*.docx)")
-        else:
-            path = ask_save_path(self, "Xuất phụ lục tổng hợp ra Excel", base + ".xlsx", "Bảng tính Excel (*.xlsx)")
-        if not path:
+        target = ask_consolidated_target(self, r, kind, self.store, self.ctx)
+        if target is None:
             return None
-        data = r.data
-        compare = self.indicator.currentData()
-
-        def work():
-            if kind == "docx":
-                from cchc_desktop.exporting import docx_report
-
-                return docx_report.write(data, Path(path), charts=charts)
-            return aggregate.write_xlsx(r, Path(path), compare=compare)
+        path, charts = target
+        work = consolidated_work(r, kind, path, charts, compare=self.indicator.currentData())
 
         def done(out):
             messages.info(self, f"Đã xuất {'báo cáo Word' if kind == 'docx' else 'phụ lục Excel'}: {out}")
 
         if self.run_task is not None:
-            self.run_task("Đang xuất số liệu tổng hợp", work, done, lambda msg: messages.error(self, msg))
+            self.run_task(EXPORT_TASK_TITLE, work, done, lambda msg: messages.error(self, msg))
         else:
             try:
                 done(work())
             except UserError as e:
                 messages.error(self, str(e))
-        return path
+        return str(path)
+
+
+# --- the consolidated report's export: the roll-up dialog, and Xuất Word / Xuất Excel of an upper level
+EXPORT_TASK_TITLE = "Đang xuất số liệu tổng hợp"
+NO_COMMUNE_DATA = ("Chưa có số liệu của xã nào cho {period}, nên báo cáo tổng hợp của {upper} sẽ trống. "
+                   "Hãy nhập gói nộp của các xã (Công cụ → Nhập gói của đơn vị cấp dưới…), rồi xuất lại.")
+
+
+def ask_rollup_charts(parent, store, ctx, r: aggregate.RollUp) -> bool | None:
+    """The commune export's options dialog (Kèm biểu đồ hồ sơ một cửa), its choice remembered
+    per period kind in the upper unit's settings; None when cancelled."""
+    from ui import export_word
+
+    unit = store.unit(r.upper["code"])
+    period_kind = r.data.period["kind"]
+    charts = export_word.ask_options(parent, r.data, export_word.remembered_charts(unit, period_kind))
+    if charts is not None and ctx is not None:
+        export_word.remember_charts(ctx, unit, period_kind, charts)
+    return charts
+
+
+def ask_consolidated_target(parent, r: aggregate.RollUp, kind: str, store, ctx=None,
+                            folder: Path | None = None) -> tuple[Path, bool] | None:
+    """The options (Word: the charts) and the file of the consolidated report ("docx") or
+    appendix ("xlsx"): (path, charts), or None when the user cancels."""
+    from ui.export_word import default_folder
+
+    base = (folder or default_folder()) / f"tong-hop_{r.upper['code']}_{r.period_code}"
+    charts = False
+    if kind == "docx":
+        charts = ask_rollup_charts(parent, store, ctx, r)
+        if charts is None:
+            return None
+        path = ask_save_path(parent, "Xuất báo cáo tổng hợp ra Word", f"{base}.docx", "Tài liệu Word (*.docx)")
+    else:
+        path = ask_save_path(parent, "Xuất phụ lục tổng hợp ra Excel", f"{base}.xlsx", "Bảng tính Excel (*.xlsx)")
+    if not path:
+        return None
+    path = Path(path)
+    if path.suffix.lower() != f".{kind}":
+        path = path.with_name(f"{path.name}.{kind}")
+    return path, charts
+
+
+def consolidated_work(r: aggregate.RollUp, kind: str, path: Path, charts: bool, compare: str | None = None):
+    """The writing of the consolidated file, to run on a worker thread (it reads only `r`)."""
+    def work():
+        if kind == "docx":
+            from cchc_desktop.exporting import docx_report
+
+            return docx_report.write(r.data, path, charts=charts)
+        return aggregate.write_xlsx(r, path, compare=compare)
+    return work
+
+
+def export_upper(window, kind: str, folder: Path | None = None, on_done=None, on_error=None) -> Path | None:
+    """Xuất Word / Xuất Excel in an upper level's window: the consolidated report of the open
+    period, as the roll-up dialog exports it. When no commune has reported for the period the
+    user is told to import the packages instead. The path being written, or None."""
+    ctx = window.ctx
+    code = ctx.store.period(ctx.period_id)["code"]
+    try:
+        r = aggregate.rollup(ctx.store, code, ctx.unit_code)
+    except UserError as e:
+        window.error(str(e))
+        return None
+    if not r.reported:
+        window.info(NO_COMMUNE_DATA.format(period=periods.name(periods.parse_code(code)),
+                                           upper=aggregate.label(r.upper)))
+        return None
+    target = ask_consolidated_target(window, r, kind, ctx.store, ctx, folder)
+    if target is None:
+        return None
+    path, charts = target
+    window.run_task(EXPORT_TASK_TITLE, consolidated_work(r, kind, path, charts), on_done, on_error)
+    return path
 
 
 # --- the feature ------------------------------------------------------------------------
@@ -750,7 +813,7 @@ class PackageFeature(QObject):
                                    "đơn vị. Cấp trên sẽ khó nhập gói này. Vẫn xuất gói?"):
                 return
         if folder is None:
-            dlg = ExportPackageDialog(aggregate.label(unit), period["code"], self.window)
+            dlg = ExportPackageDialog(aggregate.label(unit), period_text(period["code"]), self.window)
             self.last_dialog = dlg
             if dlg.exec() != QDialog.DialogCode.Accepted:
                 return

@@ -479,3 +479,39 @@ def test_rollup_from_the_window_remembers_the_charts_choice(qtbot, upper, packag
     assert defaults == [True, False]  # the second time, the choice made the first time
     assert upper.unit("huyen-thanh-mien")["settings"][export_word.SETTINGS_KEY] == {"NAM": False}
     dlg.close()
+
+
+def test_rollup_dialog_fits_the_screen(qtbot, upper, packages, no_dialogs):
+    """Wanted 1100×700: on a 1024×768 screen (taskbar 40 px) it is made to fit, frame included."""
+    from ui.qt import QApplication, QRect, QSize
+
+    assert pd.fit_size(QSize(1100, 700), QRect(0, 0, 1024, 728)) == QSize(1008, 688)
+    assert pd.fit_size(QSize(1100, 700), QRect(0, 0, 1920, 1040)) == QSize(1100, 700)
+    a, b, _ = packages
+    ip.import_packages(upper, [a, b])
+    dlg = pd.RollupDialog(upper, "huyen-thanh-mien", PERIOD)
+    qtbot.addWidget(dlg)
+    screen = QApplication.primaryScreen().availableGeometry()  # offscreen: 800×600 unless configured
+    assert dlg.width() <= min(1100, screen.width() - 16) and dlg.height() <= min(700, screen.height() - 40)
+
+
+def test_period_codes_are_shown_as_words(window, feature, qtbot, upper, packages, monkeypatch, no_dialogs):
+    """“Năm 2023”, not “2023-NAM”: the package export, the roll-up's Kỳ box, the import preview's
+    Kỳ column (file names keep the code)."""
+    shown = []
+    monkeypatch.setattr(pd.ExportPackageDialog, "exec", lambda self: shown.append(self.intro.text()) or 0)
+    feature.export_package()
+    assert "kỳ <b>Năm 2023</b>" in shown[0] and "2023-NAM" not in shown[0]
+    a, b, _ = packages
+    preview = pd.ImportPackagesDialog(upper)
+    qtbot.addWidget(preview)
+    preview.add_paths([a, b])
+    assert [preview.table.item(r, 2).text() for r in range(2)] == ["Năm 2023", "Năm 2023"]
+    assert preview.table.item(0, 0).text().endswith("_2023-NAM.cchc")
+    preview.run_import()
+    upper.create_period("huyen-thanh-mien", "2024-Q1")
+    dlg = pd.RollupDialog(upper, "huyen-thanh-mien", PERIOD)
+    qtbot.addWidget(dlg)
+    items = [(dlg.period.itemText(i), dlg.period.itemData(i)) for i in range(dlg.period.count())]
+    assert items == [("Quý I năm 2024", "2024-Q1"), ("Năm 2023", "2023-NAM")]
+    assert dlg.period.currentText() == "Năm 2023"
