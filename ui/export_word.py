@@ -8,6 +8,10 @@ from the report without diacritics (`BC CCHC nam 2023 - xa Chi Lang Nam.docx`). 
 written on a worker thread (window.run_task) so the window never freezes; then the user may
 open the file or its folder.
 
+In an upper level's window (huyện, tỉnh) the file is the consolidated report of the open period,
+exactly as Công cụ → Tổng hợp số liệu → Xuất Word makes it (ui/package_dialogs.export_upper);
+with no commune's figures for the period the user is told to import the packages first.
+
 The dialogs are module functions (`confirm_errors`, `ask_options`, `ask_save_path`,
 `offer_open`, `open_url`) so tests can replace them.
 """
@@ -15,7 +19,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cchc_desktop import periods, rules
+from cchc_desktop import aggregate, periods, rules
 from cchc_desktop.exporting import docx_report
 from ui.messages import vi_buttons
 from ui.qt import (QCheckBox, QDesktopServices, QDialog, QDialogButtonBox, QFileDialog, QLabel, QMessageBox, QUrl,
@@ -34,6 +38,7 @@ ROLLUP_CHARTS_HINT = CHARTS_HINT.replace(
     "Hai biểu đồ (hồ sơ tiếp nhận và tình hình giải quyết theo lĩnh vực)",
     "Bốn biểu đồ (hồ sơ tiếp nhận và tình hình giải quyết theo lĩnh vực; tỷ lệ giải quyết đúng hạn và "
     "tỷ lệ tiếp nhận trực tuyến theo xã)")
+ROLLUP_WHAT = "báo cáo tổng hợp và phụ lục"  # the offer box's words for the consolidated report
 SETTINGS_KEY = "xuat_word_bieu_do"  # unit settings: {"NAM": true, "Q1": false, …}
 
 
@@ -89,17 +94,27 @@ class OptionsDialog(QDialog):
 
     def __init__(self, parent, data, charts: bool):
         super().__init__(parent)
-        self.setWindowTitle("Xuất Word")
+        communes = getattr(data, "communes", None)  # an upper level's consolidated report (aggregate.RollUpData)
+        self.setWindowTitle("Xuất Word — báo cáo tổng hợp" if communes is not None else "Xuất Word")
         layout = QVBoxLayout(self)
-        title = QLabel(f"Xuất báo cáo CCHC {periods.name(data.key)} — {data.text_value('don_vi.ten')}")
-        title.setStyleSheet("font-weight: bold;")
-        layout.addWidget(title)
-        layout.addWidget(QLabel("Toàn văn báo cáo (mục I–V) và phụ lục Biểu mẫu 1–7 trong một tệp Word."))
+        if communes is None:
+            self.title = QLabel(f"Xuất báo cáo CCHC {periods.name(data.key)} — {data.text_value('don_vi.ten')}")
+            what = "Toàn văn báo cáo (mục I–V) và phụ lục Biểu mẫu 1–7 trong một tệp Word."
+        else:
+            reported = sum(c.reported for c in communes)
+            self.title = QLabel(f"Báo cáo tổng hợp của {data.text_value('don_vi.ten')}, {periods.name(data.key)}")
+            what = (f"Số liệu cộng từ {reported}/{len(communes)} xã đã nộp (như ở Công cụ → Tổng hợp số liệu): "
+                    "toàn văn báo cáo (mục I–V), tình hình nộp của các xã và phụ lục Biểu mẫu 1–7 trong một tệp Word.")
+        self.title.setStyleSheet("font-weight: bold;")
+        layout.addWidget(self.title)
+        self.what = QLabel(what)
+        self.what.setWordWrap(True)
+        layout.addWidget(self.what)
         layout.addSpacing(6)
         self.charts_box = QCheckBox(CHARTS_TEXT)
         self.charts_box.setChecked(charts)
         layout.addWidget(self.charts_box)
-        self.hint = hint = QLabel(ROLLUP_CHARTS_HINT if getattr(data, "communes", None) else CHARTS_HINT)
+        self.hint = hint = QLabel(ROLLUP_CHARTS_HINT if communes else CHARTS_HINT)
         hint.setWordWrap(True)
         hint.setStyleSheet("color: #4b5563; margin-left: 22px;")
         layout.addWidget(hint)
@@ -177,8 +192,10 @@ class WordExport:
         self.window = window
         self.last_dir: Path | None = None
         self.busy = False
+        self.offer_words: tuple = ()  # the offer box's title and words: the consolidated report's at the upper level
         self.action = window.add_action("Tệp", ACTION_TEXT, self.run, shortcut=SHORTCUT, toolbar=True)
-        self.action.setToolTip("Xuất toàn văn báo cáo và phụ lục (Biểu mẫu) ra tệp Word (Ctrl+E)")
+        self.action.setToolTip("Xuất toàn văn báo cáo và phụ lục (Biểu mẫu) ra tệp Word (Ctrl+E); "
+                               "ở cấp huyện/tỉnh: báo cáo tổng hợp")
 
     def run(self) -> None:
         if self.busy:
@@ -188,6 +205,10 @@ class WordExport:
             self.window.info("Chưa chọn kỳ báo cáo. Hãy chọn hoặc tạo một kỳ báo cáo trước khi xuất.")
             return
         data = ctx.data()  # read on the UI thread: the data file's connection belongs to it
+        if data.unit.get("kind") in aggregate.UPPER_KINDS:
+            self.export_consolidated()
+            return
+        self.offer_words = ()
         findings = rules.validate(data)
         if rules.has_errors(findings) and not confirm_errors(self.window, findings):
             return
@@ -208,6 +229,15 @@ class WordExport:
         self.window.run_task(TASK_TITLE, lambda: docx_report.write(data, path, charts=charts),
                              self._done, self._failed)
 
+    def export_consolidated(self) -> None:
+        """An upper level: the consolidated report, as the roll-up dialog exports it."""
+        from ui import package_dialogs
+
+        self.offer_words = ("Xuất Word", ROLLUP_WHAT)
+        if package_dialogs.export_upper(self.window, "docx", self.last_dir or default_folder(),
+                                        self._done, self._failed) is not None:
+            self._set_busy(True)  # the worker's result arrives through the event loop, after this
+
     def _set_busy(self, busy: bool) -> None:
         self.busy = busy
         self.action.setEnabled(not busy)
@@ -217,7 +247,7 @@ class WordExport:
         path = Path(path)
         self.last_dir = path.parent
         self.window.statusBar().showMessage(f"Đã xuất {path.name}", 10000)
-        open_chosen(self.window, path, offer_open(self.window, path), open_url)
+        open_chosen(self.window, path, offer_open(self.window, path, *self.offer_words), open_url)
 
     def _failed(self, message: str) -> None:
         self._set_busy(False)

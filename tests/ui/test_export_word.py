@@ -229,3 +229,124 @@ def test_options_dialog(window):
     dlg.show()
     assert not dlg.grab().isNull()
     dlg.close()
+
+
+# --- an upper level's window: the consolidated report (the roll-up dialog's export) ---------
+from tests.ui.test_package_dialogs import PERIOD, _upper_window, packages, upper  # noqa: E402,F401
+
+
+@pytest.fixture
+def upper_window(qtbot, upper, packages, no_dialogs):  # noqa: F811
+    from ui import export_excel
+
+    w, rollup_feature = _upper_window(qtbot, upper, packages)
+    return w, export_word.install(w), export_excel.install(w), rollup_feature
+
+
+@pytest.fixture
+def upper_dialogs(monkeypatch, tmp_path):
+    """The dialogs of the consolidated export replaced: options (charts off), the save dialog of
+    ui/package_dialogs (answers `answer["path"]`), the offer boxes; every call recorded."""
+    from ui import export_excel
+    from ui import package_dialogs as pd
+
+    calls = {"options": [], "save": [], "offer": []}
+    answer = {"path": None}
+    monkeypatch.setattr(export_word, "ask_options",
+                        lambda parent, data, charts: calls["options"].append((type(data).__name__, parent)) or False)
+    monkeypatch.setattr(pd, "ask_save_path", lambda parent, title, proposed, filt: calls["save"].append(
+        (title, proposed)) or answer["path"])
+    # the commune's own export would ask these: recorded, never shown
+    monkeypatch.setattr(export_word, "confirm_errors", lambda *a: calls["save"].append("confirm") or False)
+    for module in (export_word, export_excel):
+        monkeypatch.setattr(module, "ask_save_path", lambda *a: calls["save"].append(("commune", a[1])) or "")
+    monkeypatch.setattr(export_word, "offer_open", lambda *a: calls["offer"].append(a[1:]) or None)
+    monkeypatch.setattr(export_excel, "offer_open", lambda *a: calls["offer"].append(a[1:]) or None)
+    return calls, answer
+
+
+def _docx_text(path) -> list[str]:
+    d = docx.Document(str(path))
+    return [p.text for p in d.paragraphs] + [c.text for t in d.tables for r in t.rows for c in r.cells]
+
+
+def test_upper_level_word_export_is_the_consolidated_report(upper_window, upper_dialogs, tmp_path, no_dialogs):
+    """Xuất Word (Ctrl+E) of a district writes what Công cụ → Tổng hợp số liệu → Xuất Word
+    writes, not the district's own empty period."""
+    from ui import package_dialogs as pd
+
+    w, word, _excel, rollup_feature = upper_window
+    calls, answer = upper_dialogs
+    answer["path"] = str(tmp_path / "toolbar")  # no suffix: .docx added
+    word.action.trigger()
+    assert w.wait_tasks(60000)
+    out = tmp_path / "toolbar.docx"
+    assert out.exists() and no_dialogs == []
+    assert calls["options"] == [("RollUpData", w)]
+    title, proposed = calls["save"][0]
+    assert title == "Xuất báo cáo tổng hợp ra Word"
+    assert Path(proposed).name == "tong-hop_huyen-thanh-mien_2023-NAM.docx"
+    assert calls["offer"] == [(out, "Xuất Word", export_word.ROLLUP_WHAT)]
+    assert word.last_dir == tmp_path and word.action.isEnabled()
+    text = _docx_text(out)
+    assert "4.293" in text  # BM3 3.3.1, resolved: summed over the two communes
+    # The same document as the roll-up dialog's export.
+    dlg = pd.RollupDialog(w.ctx.store, "huyen-thanh-mien", PERIOD)
+    answer["path"] = str(tmp_path / "dialog.docx")
+    dlg.export("docx")
+    dlg.close()
+    assert _docx_text(tmp_path / "dialog.docx") == text
+
+
+def test_upper_level_excel_export_is_the_consolidated_appendix(upper_window, upper_dialogs, tmp_path, no_dialogs):
+    import openpyxl
+
+    from ui import export_excel
+
+    w, _word, excel, _rollup = upper_window
+    calls, answer = upper_dialogs
+    answer["path"] = str(tmp_path / "PL.xlsx")
+    excel.action.trigger()
+    assert w.wait_tasks(60000)
+    assert no_dialogs == [] and calls["options"] == []
+    assert calls["save"][0][0] == "Xuất phụ lục tổng hợp ra Excel"
+    assert calls["offer"] == [(tmp_path / "PL.xlsx", export_excel.ROLLUP_WHAT)]
+    wb = openpyxl.load_workbook(tmp_path / "PL.xlsx")
+    assert "Các xã" in wb.sheetnames  # the communes' submission status: the consolidated workbook
+    names = [wb["Các xã"].cell(r, 2).value for r in range(4, 6)]
+    assert names == ["xã Chi Lăng Nam", "xã Đoàn Kết"]
+
+
+def test_upper_level_without_commune_figures_says_to_import_packages(upper_window, upper_dialogs, no_dialogs):
+    w, word, excel, _rollup = upper_window
+    calls, _answer = upper_dialogs
+    ok, period = w.ctx.write("*", "create_period", "huyen-thanh-mien", "2024-Q1")
+    assert ok
+    w.select_period(period["id"])
+    for feature in (word, excel):
+        feature.action.trigger()
+    assert w.wait_tasks(60000)
+    assert calls == {"options": [], "save": [], "offer": []}  # nothing asked, nothing written
+    assert [k for k, _ in no_dialogs] == ["info", "info"]
+    text = no_dialogs[0][1]
+    assert "Chưa có số liệu của xã nào cho quý I năm 2024" in text
+    assert "Công cụ → Nhập gói của đơn vị cấp dưới" in text
+    assert word.action.isEnabled() and excel.action.isEnabled()
+
+
+def test_options_dialog_of_the_upper_level_names_the_consolidated_report(upper_window):
+    from cchc_desktop import aggregate
+
+    w = upper_window[0]
+    r = aggregate.rollup(w.ctx.store, PERIOD, "huyen-thanh-mien")
+    dlg = export_word.OptionsDialog(w, r.data, True)
+    assert dlg.windowTitle() == "Xuất Word — báo cáo tổng hợp"
+    assert dlg.title.text() == "Báo cáo tổng hợp của huyện Thanh Miện, năm 2023"
+    assert dlg.what.text().startswith("Số liệu cộng từ 2/2 xã đã nộp")
+    from cchc_desktop import report
+
+    commune = export_word.OptionsDialog(w, report.load_report(w.ctx.store, "xa-chi-lang-nam", PERIOD), True)
+    assert commune.windowTitle() == "Xuất Word" and "tổng hợp" not in commune.title.text()
+    dlg.close()
+    commune.close()
+
