@@ -45,6 +45,13 @@ VALIDATE_DELAY_MS = 400
 SAMPLE_FILE_NAME = "du-lieu-mau.sqlite"  # the demo's own file, beside the user's (never the user's file)
 FINAL_NOTICE = ("Kỳ báo cáo này đã chốt (bản chính thức): số liệu và lời văn của kỳ chỉ xem, không sửa được. "
                 "Muốn sửa, bấm “Mở lại kỳ để sửa”.")
+# At the top of a section with forms, in an upper level's window (huyện, tỉnh): one line, a button.
+UPPER_NOTICE = "Số liệu các xã được cộng ở Tổng hợp số liệu; {upper} chỉ nhập dòng riêng: {rows}."
+UPPER_NOTICE_NONE = "Số liệu các xã được cộng ở Tổng hợp số liệu; mục này không có dòng riêng nào {upper} phải nhập."
+UPPER_NOTICE_TIP = ("Các biểu mẫu ở đây là của {unit}: số liệu của các xã không nhập lại ở đây mà được cộng từ gói "
+                    "nộp của các xã, xem và xuất ở Công cụ → Tổng hợp số liệu (Xuất Word / Xuất Excel trên thanh "
+                    "công cụ cũng xuất báo cáo tổng hợp). Chỉ các dòng không cộng từ xã mới nhập ở đây.")
+UPPER_NOTICE_BUTTON = "Mở Tổng hợp số liệu"
 SAMPLE_NOTICE = ("Đây là DỮ LIỆU MẪU (tệp riêng “{name}”) để xem thử; sửa ở đây không ảnh hưởng dữ liệu "
                  "của đơn vị bạn.")
 
@@ -315,6 +322,68 @@ class ReformTab(QWidget):
             self.splitter.setStretchFactor(1, weights[1])
             self.splitter.setSizes([w * 100 for w in weights])
         self._silence_banners()
+        self.upper_notice = None
+        if self.forms:
+            self._build_upper_notice(layout)
+            ctx.period_changed.connect(self._update_upper_notice)
+            ctx.data_changed.connect(self._data_changed)
+
+    def _build_upper_notice(self, layout) -> None:
+        """The notice of an upper level (UPPER_NOTICE): its forms hold only its own rows, the
+        communes' figures are consolidated in the roll-up dialog. Hidden for a commune."""
+        from ui.qt import QFrame, QPushButton
+
+        self.upper_notice = QFrame(self)
+        self.upper_notice.setObjectName("upperNotice")
+        self.upper_notice.setStyleSheet("QFrame#upperNotice { background:#e8f1fb; border:1px solid #b6cde8; }")
+        row = QHBoxLayout(self.upper_notice)
+        row.setContentsMargins(8, 3, 8, 3)
+        self.upper_notice_label = QLabel("")
+        self.upper_notice_label.setStyleSheet("color:#173f6b;")
+        self.upper_notice_label.setWordWrap(True)
+        row.addWidget(self.upper_notice_label, 1)
+        self.upper_notice_button = QPushButton(UPPER_NOTICE_BUTTON)
+        self.upper_notice_button.setToolTip("Công cụ → Tổng hợp số liệu: số liệu cộng từ các xã, xuất Word/Excel")
+        self.upper_notice_button.clicked.connect(self.open_rollup)
+        row.addWidget(self.upper_notice_button)
+        layout.insertWidget(0, self.upper_notice)
+        self._update_upper_notice()
+
+    def _data_changed(self, what: str) -> None:
+        if what in ("*", "unit", "period"):  # another file (or unit) opened, a catalogue switched
+            self._update_upper_notice()
+
+    def _update_upper_notice(self, *_args) -> None:
+        from cchc_desktop import aggregate
+
+        if self.upper_notice is None or self.ctx.period_id is None:
+            return
+        data = self.ctx.data()
+        kind = data.unit.get("kind")
+        upper = kind in aggregate.UPPER_KINDS
+        self.upper_notice.setVisible(upper)
+        if not upper:
+            return
+        own: dict[str, list[str]] = {}
+        for row in data.catalogue.rows_in_section(self.key):
+            if row.editable and row.kind in ("count", "money") and \
+                    aggregate.aggregation(data.catalogue, row) == "khong":
+                own.setdefault(row.form_name or row.form, []).append(row.stt.rstrip("."))
+        word = UNIT_WORDS[kind]
+        rows = "; ".join(f"{form} dòng {', '.join(stts)}" for form, stts in own.items())
+        text = UPPER_NOTICE.format(upper=word, rows=rows) if rows else UPPER_NOTICE_NONE.format(upper=word)
+        self.upper_notice_label.setText(text)
+        self.upper_notice_label.setToolTip(UPPER_NOTICE_TIP.format(unit=aggregate.label(data.unit)))
+
+    def open_rollup(self):
+        """The roll-up dialog (Công cụ → Tổng hợp số liệu, ui/package_dialogs.py)."""
+        feature = getattr(self.window(), "package_feature", None)
+        if feature is None:
+            from ui import messages
+
+            messages.info(self, "Chức năng Tổng hợp số liệu chưa nạp được. Hãy khởi động lại phần mềm.")
+            return None
+        return feature.show_rollup()
 
     def _silence_banners(self) -> None:
         """The window shows one notice for a final period: the parts' own banners (forms, dossier

@@ -499,3 +499,39 @@ def test_rebuild_tabs_builds_the_sections_again(window, qtbot):
     form = form_of(window, "I", "BM1")
     assert form.model.setData(form.model.index(form.model.row_of("BM1/2.1"), GIA_TRI), "26")
     assert stored(window, "BM1/2.1")["value"] == "26"
+
+
+# --- an upper level's window: the forms hold only its own rows ------------------------------
+from tests.ui.test_package_dialogs import _upper_window, packages, upper  # noqa: E402,F401
+
+
+def test_upper_level_sections_say_where_the_communes_figures_are(qtbot, upper, packages, no_dialogs):  # noqa: F811
+    from ui import main_window
+    from ui import package_dialogs as pd
+
+    w, feature = _upper_window(qtbot, upper, packages)
+    w.resize(1024, 740)
+    w.show()
+    qtbot.waitExposed(w)
+    tab = w.show_tab("I")
+    assert tab.upper_notice.isVisible()
+    text = tab.upper_notice_label.text()
+    # the rows of tong_hop = "khong" in Biểu mẫu 1 (resources/catalogue)
+    assert text == main_window.UPPER_NOTICE.format(upper="huyện", rows="Biểu mẫu 1 dòng 3.1, 3.2")
+    assert "Tổng hợp số liệu" in text
+    # one line beside its button at 1024 px
+    assert tab.upper_notice_label.fontMetrics().horizontalAdvance(text) <= tab.upper_notice_label.width()
+    assert w.show_tab("II.4").upper_notice_label.text().endswith("Biểu mẫu 5 dòng 4.1, 4.2.")
+    assert "không có dòng riêng nào huyện" in w.show_tab("II.2").upper_notice_label.text()
+    assert w.show_tab("IV").upper_notice is None  # text only: nothing to say
+    tab = w.show_tab("I")
+    tab.upper_notice_button.click()
+    assert isinstance(feature.last_dialog, pd.RollupDialog)
+    assert len(feature.last_dialog.rollup.reported) == 2
+    feature.last_dialog.close()
+
+
+def test_commune_sections_have_no_upper_level_notice(window):
+    for key in ("I", "II.2", "II.4"):
+        tab = window.show_tab(key)
+        assert tab.upper_notice is not None and tab.upper_notice.isHidden()
