@@ -6,6 +6,9 @@ and two computed ones (total received, total resolved). A cell of the "Cộng" r
 the fields when every field has that column (computed, read-only, shaded) and otherwise the
 typed total (editable, white, blue). Blank = unknown, 0 = zero.
 
+`DossierTableView` walks with Tab / Enter only the cells that take a figure, and a key typed on
+one that takes none (computed, or a final period) shows why in the box's message line.
+
 `DossierPanel` shows the three agencies (Bộ phận Một cửa UBND, Công an xã, BCH Quân sự xã)
 with add / rename / remove field buttons and a line of key rates under each table.
 
@@ -740,7 +743,7 @@ class DossierPanel(QWidget):
         self.banner.hide()
         outer.addWidget(self.banner)
         legend = QLabel(
-            "Gõ số vào ô, Enter để xuống dòng, Tab để sang ô bên phải. Để trống = chưa biết; 0 = không có. "
+            "Gõ số vào ô, Enter để xuống dòng, Tab để sang ô nhập tiếp theo (bỏ qua ô xám). Để trống = chưa biết; 0 = không có. "
             "Ô nền xám do phần mềm tự tính; ở dòng Cộng, số chữ xanh là tổng nhập tay (khi các lĩnh vực chưa đủ số liệu)."
         )
         legend.setWordWrap(True)

@@ -10,6 +10,10 @@ Five kinds, each named as the CLI and the window name it (see KINDS):
 4. ``theo-thang`` — received and resolved per month of the period, from the register;
 5. ``theo-xa`` — one bar per commune of an upper level, for one indicator.
 
+Totals and rates are the report's own (``AgencyTable.effective``, ``ReportData.measures``), never
+summed here: where a blank field leaves the report's total unknown the chart says so too, a bar
+with a blank part carries ``INCOMPLETE`` instead of a total, and the subtitle counts the fields
+still blank, so the text and the chart of a page never contradict each other.
 A chart with nothing to draw shows ``NO_DATA`` in the picture instead of empty axes. Charts
 1 and 2 with a single bar (one field, or only the desk's totals) are titled for what they
 show, not "theo lĩnh vực". Every text is in a serif face like the report's Times New Roman

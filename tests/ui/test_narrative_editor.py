@@ -447,6 +447,8 @@ def test_the_typed_figures_bar_shows_without_scrolling_at_1024x768(ctx, qtbot):
     assert "trực tiếp {{hs.ubnd.truc_tiep}} hồ sơ" in ed.toPlainText()
     assert block.figures.count() == 3 and "3 số gõ tay" in block.figures_label.text()
     assert block.figures_popup.isVisible()
+    qtbot.keyClick(block.figures, Qt.Key_Escape)  # Esc closes the list
+    assert not block.figures_popup.isVisible()
     w.close()
 
 
