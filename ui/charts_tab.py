@@ -292,6 +292,8 @@ class ChartsTab(QWidget):
         self.sheet_layout.replaceWidget(self.placeholder, self.canvas)
         self.placeholder.hide()
         self.placeholder.deleteLater()
+        if self.isVisible():  # made after the tab was shown (background preparation): show it now
+            self.canvas.show()
 
     def eventFilter(self, obj, event):  # noqa: N802
         if obj is self.canvas and event.type() == QEvent.Type.Resize:
