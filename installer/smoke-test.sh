@@ -51,7 +51,7 @@ run_app() {
 INTERNAL="$WORK/app/_internal"
 for unwanted in tkinter _tkinter pydoc_data pytest _pytest hypothesis pandas \
                 PySide6/Qt/translations PySide6/QtQml PySide6/QtQuick PySide6/QtWebEngineCore \
-                PySide6/Qt/qml matplotlib/mpl-data/sample_data numpy/tests matplotlib/tests; do
+                PySide6/Qt/qml matplotlib/mpl-data/sample_data numpy/tests matplotlib/tests libssl; do
   if compgen -G "$INTERNAL/$unwanted*" >/dev/null; then fail "the bundle holds $unwanted, which the app does not use"; fi
 done
 ok "no unused module in the bundle ($(du -sh "$WORK/app" | cut -f1))"
