@@ -26,9 +26,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from cchc_desktop import dossiers, fmt, periods, report
 from cchc_desktop.errors import UserError
-from cchc_desktop.store.database import value_text
+from cchc_desktop.catalogue import aggregation  # noqa: F401 (callers use aggregate.aggregation too)
+from cchc_desktop.store.database import UPPER_KINDS, value_text  # noqa: F401
 
-UPPER_KINDS = ("huyen", "tinh")
 KIND_WORDS = {"xa": "xã", "phuong": "phường", "thi_tran": "thị trấn", "huyen": "huyện", "tinh": "tỉnh"}
 STATUS_LABELS = {
     "dung_han": "Đã nộp đúng hạn",
@@ -240,24 +240,6 @@ def _sum_tables(tables_list: list[dict[str, dossiers.AgencyTable]]) -> dict[str,
         # numbers; when they do not, the field rows leave it blank and the total row carries it.
         out[agency] = summed
     return out
-
-
-def aggregation(cat, row) -> str:
-    """How the roll-up consolidates a typed count or money row (catalogue attribute `tong_hop`).
-
-    A data file keeps each catalogue version's text as it first saw it, so a file made before the
-    attribute existed holds the shipped version without it: the shipped catalogue of the same
-    version then says (the roll-up method is not part of the report's content)."""
-    if row.tong_hop:
-        return row.tong_hop
-    from cchc_desktop import catalogue as catalogue_mod
-
-    try:
-        shipped = catalogue_mod.default()
-    except UserError:
-        return "cong"
-    same = shipped.rows_by_code.get(row.code) if shipped.version == cat.version else None
-    return (same.tong_hop if same is not None else None) or "cong"
 
 
 AGGREGATION_NOTES = {

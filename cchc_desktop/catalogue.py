@@ -414,9 +414,12 @@ def _index(cat: Catalogue, source: str) -> None:
 def _load_path(path: str, mtime: float) -> Catalogue:
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8")
+        text = p.read_text(encoding="utf-8-sig")  # Notepad's "UTF-8 with BOM" too
     except OSError as e:
         raise CatalogueError(f"Không đọc được tệp danh mục {p}: {e.strerror}.") from None
+    except UnicodeDecodeError:
+        raise CatalogueError(f"Tệp {p.name} không phải tệp danh mục biểu mẫu (không phải văn bản UTF-8). "
+                             "Hãy chọn đúng tệp .toml tỉnh gửi, hoặc lưu lại tệp với bảng mã UTF-8.") from None
     return parse_text(text, p.name)
 
 
@@ -436,3 +439,19 @@ def from_text(text: str) -> Catalogue:
 
 def default() -> Catalogue:
     return load(None)
+
+
+def aggregation(cat, row) -> str:
+    """How the roll-up consolidates a typed count or money row (catalogue attribute `tong_hop`).
+
+    A data file keeps each catalogue version's text as it first saw it, so a file made before the
+    attribute existed holds the shipped version without it: the shipped catalogue of the same
+    version then says (the roll-up method is not part of the report's content)."""
+    if row.tong_hop:
+        return row.tong_hop
+    try:
+        shipped = default()
+    except UserError:
+        return "cong"
+    same = shipped.rows_by_code.get(row.code) if shipped.version == cat.version else None
+    return (same.tong_hop if same is not None else None) or "cong"

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from cchc_desktop import dossiers, fmt, formula, narrative, periods
-from cchc_desktop.catalogue import SEVERITIES, Rule, shorten
+from cchc_desktop.catalogue import SEVERITIES, Rule, aggregation, shorten
 from cchc_desktop.report import ReportData, outline
+from cchc_desktop.store.database import UPPER_KINDS
 
-UPPER_KINDS = ("huyen", "tinh")  # as aggregate.UPPER_KINDS (rules must not import the roll-up)
 
 _OPS = {"=": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
 _OP_WORDS = {"=": "bằng", "!=": "khác", "<": "nhỏ hơn", "<=": "không lớn hơn", ">": "lớn hơn", ">=": "không nhỏ hơn"}
@@ -245,7 +245,7 @@ def own_inputs(data: ReportData) -> list:
     (`tong_hop = "khong"`): the rest is consolidated from the communes' packages."""
     rows = [r for r in data.catalogue.rows() if r.editable]
     if data.unit.get("kind") in UPPER_KINDS and not getattr(data, "communes", None):
-        rows = [r for r in rows if r.tong_hop == "khong"]
+        rows = [r for r in rows if aggregation(data.catalogue, r) == "khong"]
     return rows
 
 

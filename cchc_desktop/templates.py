@@ -6,7 +6,7 @@ import datetime as dt
 import re
 
 from cchc_desktop import dataio, paths, periods
-from cchc_desktop.store.database import UNIT_KINDS
+from cchc_desktop.store.database import UNIT_KINDS, UPPER_KINDS
 
 # The usual commune fields of the one-stop desk (../shared/domain/ho-so-mot-cua.md).
 DEFAULT_FIELDS = (
@@ -124,7 +124,6 @@ def upper_narratives() -> dict[str, dict]:
     return {s["key"]: {"title": None, "text": s["cap_tren"]} for s in outline() if s.get("cap_tren")}
 
 
-UPPER_KINDS = ("huyen", "tinh")
 
 
 def upper_recipients(unit: dict) -> list[str]:

@@ -132,3 +132,27 @@ def test_a_derived_row_is_refused_by_name(demo_store):
     pid = store.get_period(store.unit()["code"], "2023-NAM")["id"]
     with pytest.raises(UserError, match=r"Biểu mẫu 7, dòng 6\.7.*tính tự động"):
         store.set_value(pid, "BM7/6.7", "50")
+
+
+def test_choosing_and_switching_go_together_or_not_at_all(demo_store):
+    store = demo_store
+    unit = store.unit()["code"]
+    filled = store.get_period(unit, "2023-NAM")
+    store.add_catalogue(catalogue_mod.load(MINI))
+    with pytest.raises(UserError, match=r"Kỳ báo cáo năm 2023 đã có số liệu.*“Biểu mẫu thống kê CCHC cấp xã"):
+        store.choose_catalogue(unit, "TEST-1", filled["id"])
+    assert "danh_muc_bieu_mau" not in store.unit(unit)["settings"]  # the refused switch undid the choice
+    store.choose_catalogue(unit, "TEST-1")
+    assert store.new_period_catalogue(unit) == "TEST-1"
+
+
+def test_a_catalogue_file_that_is_not_text_or_has_a_bom(tmp_path):
+    from cchc_desktop.catalogue import CatalogueError
+
+    binary = tmp_path / "anh.toml"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\xff\xfe\x00")
+    with pytest.raises(CatalogueError, match="không phải văn bản UTF-8"):
+        catalogue_mod.load(binary)
+    bom = tmp_path / "notepad.toml"
+    bom.write_bytes(b"\xef\xbb\xbf" + MINI.read_bytes())
+    assert catalogue_mod.load(bom).version == "TEST-1"

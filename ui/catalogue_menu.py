@@ -129,9 +129,9 @@ class CatalogueDialog(QDialog):
 
     def save(self) -> None:
         version = self.choice.currentData()
-        ok, result = self.ctx.write("unit", "choose_unit_catalogue", self.ctx.unit_code, version)
-        if ok and self.apply_current.isEnabled() and self.apply_current.isChecked():
-            ok, result = self.ctx.write("catalogue", "set_period_catalogue", self.ctx.period_id, version)
+        switch = self.apply_current.isEnabled() and self.apply_current.isChecked()
+        ok, result = self.ctx.write("catalogue", "choose_catalogue", self.ctx.unit_code, version,
+                                    self.ctx.period_id if switch else None)
         if not ok:
             self.message.setText(f"<span style='color:#b00020'>{result}</span>")
             return

@@ -28,6 +28,7 @@ from pathlib import Path
 from cchc_desktop import dossiers, fmt
 from cchc_desktop.errors import UserError
 from cchc_desktop.exporting import package as pkg
+from cchc_desktop.store.database import UPPER_KINDS
 
 MiB = 1024 * 1024
 MAX_FILE_BYTES = 200 * MiB
@@ -449,7 +450,7 @@ def find_upper(store, info: PackageInfo) -> dict:
     uppers = [store._unit_row(dict(zip(cols, r))) for r in cur.fetchall()]
     same = store.db.execute("SELECT parent_code, kind FROM units WHERE code = ?", [unit["code"]]).fetchone()
     has_units = store.db.execute("SELECT 1 FROM units LIMIT 1").fetchone() is not None
-    if same is not None and same[0] is None and same[1] not in ("huyen", "tinh"):
+    if same is not None and same[0] is None and same[1] not in UPPER_KINDS:
         _refuse(f"đây là gói của chính {unit_label(unit)}, đơn vị của tệp dữ liệu này; "
                 "gói chỉ nhập được vào tệp dữ liệu của cấp trên")
     for u in uppers:
@@ -465,7 +466,7 @@ def find_upper(store, info: PackageInfo) -> dict:
         return {"code": code, "name": name, "kind": kind, "exists": False,
                 "district": unit.get("district") or "", "province": unit.get("province") or ""}
     main = store.unit(None)
-    if main["kind"] not in ("huyen", "tinh"):
+    if main["kind"] not in UPPER_KINDS:
         _refuse(f"tệp dữ liệu này là của {unit_label(main)}, không phải của cấp trên; hãy mở tệp dữ liệu "
                 "của cấp huyện/tỉnh (hoặc một tệp mới) rồi nhập gói")
     if not upper_name and len(uppers) == 1:

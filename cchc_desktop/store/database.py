@@ -19,6 +19,7 @@ from cchc_desktop.store.migrations import KNOWN, SCHEMA_VERSION, migrations
 APPLICATION_ID = 0x43434843
 SQLITE_HEADER = b"SQLite format 3\x00"
 UNIT_KINDS = {"xa": "xã", "phuong": "phường", "thi_tran": "thị trấn", "huyen": "huyện", "tinh": "tỉnh"}
+UPPER_KINDS = ("huyen", "tinh")  # the levels that import communes' packages and roll them up
 UNIT_FIELDS = (
     "name", "kind", "parent_code", "upper_name", "upper_code", "district", "province",
     "place_name", "signer_name", "signer_title", "signing_capacity", "recipients", "settings",
@@ -402,6 +403,14 @@ class Store:
             settings[UNIT_CATALOGUE_SETTING] = version
         self.update_unit(unit_code, settings=settings)
 
+    def choose_catalogue(self, unit_code: str, version: str | None, period_id: int | None = None) -> None:
+        """The unit's choice of catalogue and, with `period_id`, the switch of that period too:
+        both or neither (one transaction)."""
+        with self.db.atomic():
+            self.choose_unit_catalogue(unit_code, version)
+            if period_id is not None:
+                self.set_period_catalogue(period_id, version or self.builtin_catalogue_version)
+
     def set_period_catalogue(self, period_id: int, version: str) -> None:
         """Switch a period to another catalogue; only while it holds no figure (a figure's code
         means a row of the catalogue it was entered with)."""
@@ -412,9 +421,10 @@ class Store:
         with self.db.atomic():
             self._writable(period_id)
             if self.db.execute("SELECT 1 FROM indicator_values WHERE period_id = ? LIMIT 1", [period_id]).fetchone():
+                old = self.catalogue(current["catalogue_version"])
                 raise InvalidValue(
-                    f"Kỳ {current['code']} đã có số liệu nên vẫn dùng danh mục {current['catalogue_version']}. "
-                    "Danh mục mới sẽ dùng cho các kỳ báo cáo tạo sau."
+                    f"Kỳ báo cáo {periods.name(periods.parse_code(current['code']))} đã có số liệu nên vẫn dùng "
+                    f"danh mục “{old.name}”. Danh mục mới sẽ dùng cho các kỳ báo cáo tạo sau."
                 )
             self.db.execute("UPDATE periods SET catalogue_version = ?, updated_at = ? WHERE id = ?",
                             [version, now_iso(), period_id])
@@ -574,7 +584,7 @@ class Store:
                     [pid, src["id"]],
                 )
                 # Figures do not carry over, nor their notes (a note explains its figure).
-            elif unit["kind"] in ("huyen", "tinh"):
+            elif unit["kind"] in UPPER_KINDS:
                 from cchc_desktop import templates
 
                 self.db["narratives"].insert_all(
