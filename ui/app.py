@@ -287,6 +287,8 @@ def run(db_path: str | None, screenshot_dir: str | None = None, quit_after_show:
         state["store"] = opened.store
         window.attach(context_for(opened.store, opened.period_id))
         guard.attach(window)  # a second start on this file brings this window forward
+        if Path(opened.store.path).resolve() != path.resolve():  # the sample data, in its own file
+            single_instance.follow(window, opened.store.path)
         if open_package and not opened.package_offered:
             show_package_import(window, open_package)
         if quit_after_show:
@@ -313,6 +315,8 @@ def run(db_path: str | None, screenshot_dir: str | None = None, quit_after_show:
         current = window.ctx.store if window.ctx is not None else None
         for store in {id(s): s for s in (state["store"], current) if s is not None}.values():
             store.close()  # closing twice is harmless (a feature may have closed the current one)
+        for g in {id(g): g for g in (guard, getattr(window, "instance_guard", None)) if g is not None}.values():
+            g.close()  # the next start on the file (this process too) owns it
         # Closing the last window while quitting posts one more Quit; left queued, it would end
         # the next event loop of this process at once (a second run, the tests). The window goes
         # too, and with it what features hung on the application (their aboutToQuit handlers).
@@ -393,12 +397,17 @@ def open_sample_file(path: Path, parent) -> Opened:
     from cchc_desktop.store import open_store
     from ui import messages
 
+    store = None
     try:
         store = open_store(path, backup=True)
         if not store.units():
             period = dataio.load_demo(store)
             return Opened(store, period["id"], package_offered=True)
-    except UserError as e:
+    except BaseException as e:
+        if store is not None:
+            store.close()  # its lock released: the file can be opened again (or by another program)
+        if not isinstance(e, UserError):
+            raise
         messages.error(parent, f"Không mở được dữ liệu mẫu ({path}):\n{e}", "Không mở được dữ liệu mẫu")
         return Opened(code=1)
     return Opened(store, package_offered=True)

@@ -1022,6 +1022,12 @@ class MainWindow(QMainWindow):
         if self._tasks:
             self.error("Đang có việc chạy nền (xuất báo cáo, nhập dữ liệu…). Hãy đợi việc đó xong rồi mở tệp khác.")
             return False
+        from ui.narrative_editor import NarrativeEditor
+
+        if not all([editor.flush() for editor in self.findChildren(NarrativeEditor)]):
+            self.error("Chưa lưu được đoạn văn vừa gõ vào tệp đang mở (lỗi ghi ở thanh trạng thái). "
+                       "Hãy xem lại đoạn văn đó rồi mở tệp khác; tệp đang mở vẫn giữ nguyên.")
+            return False
         opened = open_data_file(path, self)
         if opened.store is None:
             return False
@@ -1030,10 +1036,18 @@ class MainWindow(QMainWindow):
 
     def switch_store(self, store, period_id: int | None = None) -> None:
         """Point the window (its one context, which every part holds) at another open store."""
+        from ui import single_instance
         from ui.app import unit_and_period
+        from ui.narrative_editor import NarrativeEditor
 
         ctx = self.ctx
         old = ctx.store
+        # Text typed and not yet saved belongs to the file shown until now: saved there first. A
+        # block whose write failed forgets its period, so nothing of it reaches the new file.
+        for editor in self.findChildren(NarrativeEditor):
+            for block in editor.blocks.values():
+                if not block.save_now():
+                    block.pid = None
         ctx.unit_code, ctx.period_id = unit_and_period(store, period_id)
         ctx.store = store
         ctx._data = None
@@ -1043,6 +1057,7 @@ class MainWindow(QMainWindow):
         self._fill_periods()
         ctx.period_changed.emit(ctx.period_id)
         ctx.invalidate("*")
+        single_instance.follow(self, store.path)  # a start on the old file no longer comes here
         self.statusBar().showMessage(f"Đang dùng tệp dữ liệu: {store.path}", 15000)
 
     # --- status bar -------------------------------------------------------------------------

@@ -13,6 +13,7 @@ chosen). A path that arrives before the window is ready waits for `attach`.
     guard = single_instance.claim(path, package=FILE)  # None: another window has the file (and the package)
     ...
     guard.attach(window)                  # once the window exists
+    follow(window, store.path)            # after the window switched to another file
 """
 from __future__ import annotations
 
@@ -90,6 +91,7 @@ class InstanceGuard(QObject):
         """Bring `window` forward whenever another start on the same file asks for it, and open
         the import preview of a package it hands over (one that came before now, too)."""
         self._window = window
+        window.instance_guard = self  # `follow` moves it when the window switches files
         self.activate_requested.connect(lambda: bring_forward(window))
         pending, self._pending = self._pending, []
         for path in pending:
@@ -109,6 +111,42 @@ class InstanceGuard(QObject):
         if self.server is not None:
             self.server.close()
             self.server = None
+
+
+def key_for(data_path: str | Path | None) -> str | Path | None:
+    """The path to key a file's guard by: None for the user's default data file (what a start
+    without --db claims), the path itself otherwise."""
+    if data_path is None:
+        return None
+    try:
+        from cchc_desktop import paths
+
+        default = paths.default_db_path()
+        if Path(data_path).resolve() == Path(default).resolve():
+            return None
+    except OSError:
+        pass
+    return data_path
+
+
+def follow(window, data_path: str | Path) -> InstanceGuard | None:
+    """The window now shows `data_path`: release the guard of the file it showed and claim the
+    new file's, so a second start on the old file opens it (not this window) and a start on the
+    new one, or a double-clicked package, comes here. A window without a guard (tests,
+    screenshots) gets none. Returns the guard the window holds now (None if none)."""
+    old = getattr(window, "instance_guard", None)
+    if old is None:
+        return None
+    key = key_for(data_path)
+    if old.server is not None and old.name == server_name(key):
+        return old
+    old.close()
+    old._window = None
+    window.instance_guard = None
+    guard = claim(key, timeout_ms=200)  # None: another window answers there (the OS lock keeps the file)
+    if guard is not None:
+        guard.attach(window)
+    return guard
 
 
 def bring_forward(window) -> None:

@@ -1,6 +1,7 @@
 """The application around the window (ui/app.py): the app icon, Qt's own texts in Vietnamese."""
 import re
 import shutil
+import sqlite3
 
 import pytest
 
@@ -387,3 +388,125 @@ def test_the_help_menu_and_the_welcome_open_the_guide(window, monkeypatch, tmp_p
     finally:
         store.close()
     assert len(shown) == 2
+
+
+def _sample_copy(tmp_path, demo_file):
+    sample = tmp_path / "mau" / "du-lieu-mau.sqlite"
+    sample.parent.mkdir()
+    shutil.copy(demo_file, sample)
+    return sample
+
+
+def test_the_one_window_guard_follows_the_file_on_screen(window, tmp_path, demo_file, qtbot, monkeypatch):
+    """After Tệp → Mở tệp dữ liệu khác… a start on the first file opens it (this window no longer
+    answers for it), and a double-clicked package of the new file comes to this window."""
+    from ui import single_instance
+
+    own = window.ctx.store.path
+    window.home_path = own
+    sample = _sample_copy(tmp_path, demo_file)
+    handed = []
+    monkeypatch.setattr(single_instance, "open_package", lambda w, p: handed.append((w, p)))
+    first = single_instance.claim(own)
+    first.attach(window)
+    guards = [first]
+    try:
+        assert window.open_file(sample)
+        guard = window.instance_guard
+        guards.append(guard)
+        assert guard is not None and guard is not first and first.server is None
+        again = single_instance.claim(own)  # the first file is nobody's now: that start owns it
+        assert again is not None
+        again.close()
+        package = tmp_path / "xa.cchc"
+        with qtbot.waitSignal(guard.package_requested, timeout=5000):
+            assert single_instance.claim(sample, package=package) is None
+        qtbot.waitUntil(lambda: handed == [(window, str(package.absolute()))], timeout=5000)
+        window.notice_home.click()  # back to the user's file: the guard comes back with it
+        guards.append(window.instance_guard)
+        assert window.ctx.store.path == own and guard.server is None
+        assert window.instance_guard.name == single_instance.server_name(own)
+        with qtbot.waitSignal(window.instance_guard.activate_requested, timeout=5000):
+            assert single_instance.claim(own) is None
+    finally:
+        for g in guards:
+            if g is not None:
+                g.close()
+
+
+def test_the_sample_data_at_start_takes_the_guard_with_it(qapp, tmp_path, monkeypatch, no_dialogs):
+    from ui import single_instance
+    from ui.app import run
+    from ui.welcome import WelcomeDialog
+
+    own = tmp_path / "cchc.sqlite"
+    held = []
+    real_follow = single_instance.follow
+
+    def follow(window, path):
+        guard = real_follow(window, path)
+        held.append(guard.name if guard is not None else None)
+        return guard
+
+    def choose_demo(dlg):
+        dlg.btn_demo.click()
+        return dlg.result()
+
+    monkeypatch.setattr(single_instance, "follow", follow)
+    monkeypatch.setattr(WelcomeDialog, "exec", choose_demo)
+    assert run(str(own), quit_after_show=True) == 0
+    assert held == [single_instance.server_name(tmp_path / "du-lieu-mau.sqlite")]
+    guard = single_instance.claim(own)  # released by the window, and the sample's at its end
+    sample_guard = single_instance.claim(tmp_path / "du-lieu-mau.sqlite")
+    try:
+        assert guard is not None and sample_guard is not None
+    finally:
+        for g in (guard, sample_guard):
+            if g is not None:
+                g.close()
+
+
+def test_unsaved_text_stays_in_its_own_file_when_switching_files(window, tmp_path, demo_file, qtbot):
+    from cchc_desktop.store import open_store
+
+    own = window.ctx.store.path
+    window.home_path = own
+    pid = window.ctx.period_id
+    sample = _sample_copy(tmp_path, demo_file)  # the same period ids as the file on screen
+    before = open_store(sample)
+    try:
+        sample_text = before.narratives(pid)["II.2"]["text"]
+    finally:
+        before.close()
+    page = window.show_tab("II.2")
+    block = page.editor.blocks["II.2"]
+    block.editor.setPlainText(block.editor.toPlainText() + "\nĐoạn vừa gõ, chưa lưu.")
+    assert block.save_timer.isActive()  # pending: the debounce has not written it yet
+    assert window.open_file(sample)
+    assert window.ctx.store.path == sample
+    assert window.ctx.store.narratives(pid)["II.2"]["text"] == sample_text
+    assert block.editor.toPlainText() == sample_text  # the new file's text on screen
+    window.notice_home.click()
+    assert window.ctx.store.narratives(pid)["II.2"]["text"].endswith("\nĐoạn vừa gõ, chưa lưu.")
+
+
+def test_a_failed_sample_file_is_closed(qapp, tmp_path, monkeypatch, no_dialogs):
+    from cchc_desktop import dataio
+    from cchc_desktop.errors import UserError
+    from cchc_desktop.store import lock
+    from ui.app import open_sample_file
+
+    seen = []
+
+    def refuse(store):
+        seen.append(store)  # held here, so only a close releases its lock
+        raise UserError("Danh mục hỏng.")
+
+    monkeypatch.setattr(dataio, "load_demo", refuse)
+    path = tmp_path / "du-lieu-mau.sqlite"
+    opened = open_sample_file(path, None)
+    assert opened.store is None and opened.code == 1
+    assert len(seen) == 1 and not lock.is_locked(path)
+    with pytest.raises(sqlite3.ProgrammingError):  # closed
+        seen[0].db.execute("SELECT 1")
+    assert no_dialogs and "Danh mục hỏng." in no_dialogs[0][1]
