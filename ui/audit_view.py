@@ -60,6 +60,18 @@ def field_target(agency: str, field: str) -> str:
     return f"dossier:{agency}:{field}"
 
 
+def _dossier_parts(rest: str) -> tuple[str, str, str]:
+    """Agency, field and column of what follows "dossier:" (column "" for a whole-row filter).
+
+    A field's name may hold ":" ("Hộ tịch: khai sinh"); the column, when there is one, is the
+    last part and one of the dossier columns."""
+    agency, _, tail = rest.partition(":")
+    field, sep, column = tail.rpartition(":")
+    if sep and column in dossiers.COLUMN_SHORT:
+        return agency, field, column
+    return agency, tail, ""
+
+
 def matches(wanted: str, row: dict) -> bool:
     """Whether a history row belongs to `wanted` (an audit target or a row filter, see above)."""
     target = row["target"]
@@ -68,37 +80,44 @@ def matches(wanted: str, row: dict) -> bool:
     kind, _, rest = wanted.partition(":")
     if kind == "row":
         return target in (f"value:{rest}", f"note:{rest}")
-    if kind == "dossier" and rest.count(":") == 1:
-        agency, field = rest.split(":")
-        if target.startswith(f"dossier:{agency}:{field}:"):
-            return True
+    if kind == "dossier":
+        agency, field, column = _dossier_parts(rest)
+        if column:
+            return False  # one value: the same target only
+        t_kind, _, t_rest = target.partition(":")
+        if t_kind == "dossier":
+            t_agency, t_field, t_column = _dossier_parts(t_rest)
+            return bool(t_column) and (t_agency, t_field) == (agency, field)
         return target == f"field:{agency}" and field in (row.get("old"), row.get("new"))
     return False
+
+
+def _row_name(code: str, catalogue) -> str:
+    """An indicator as users know it: `Biểu mẫu 3, dòng 1.4.3 «…»` (the code if the catalogue lacks it)."""
+    row = _row(catalogue, code)
+    return row.describe() if row is not None else code
 
 
 def target_label(target: str, catalogue=None) -> str:
     """What an audit target (or a row filter) means, in Vietnamese."""
     kind, _, rest = target.partition(":")
     if kind == "row":
-        row = _row(catalogue, rest)
-        return f"{rest} {row.label} (số liệu và ghi chú)" if row is not None else f"{rest} (số liệu và ghi chú)"
-    if kind == "dossier" and rest.count(":") == 1:
-        agency, field = rest.split(":")
-        what = "dòng Cộng" if field == "*" else f"lĩnh vực {field}"
-        return f"Hồ sơ {dossiers.AGENCIES.get(agency, agency)} – {what} (mọi cột)"
+        return f"{_row_name(rest, catalogue)} (số liệu và ghi chú)"
+    if kind == "dossier":
+        agency, field, column = _dossier_parts(rest)
+        where = dossiers.AGENCIES.get(agency, agency)
+        if not column:
+            what = "dòng Cộng" if field == "*" else f"lĩnh vực {field}"
+            return f"Hồ sơ {where} – {what} (mọi cột)"
+        field = "dòng tổng" if field in ("*", "") else field
+        return f"Hồ sơ {where} – {field} – {dossiers.COLUMN_SHORT[column]}"
     if kind in ("value", "note"):
-        row = _row(catalogue, rest)
-        name = f"{rest} {row.label}" if row is not None else rest
+        name = _row_name(rest, catalogue)
         return name if kind == "value" else f"Ghi chú: {name}"
     if kind == "text":
         return f"Lời văn mục {rest}"
     if kind == "title":
         return f"Tiêu đề mục {rest}"
-    if kind == "dossier":
-        agency, field, column = (rest.split(":") + ["", "", ""])[:3]
-        field = "dòng tổng" if field in ("*", "") else field
-        return (f"Hồ sơ {dossiers.AGENCIES.get(agency, agency)} – {field} – "
-                f"{dossiers.COLUMN_SHORT.get(column, column)}")
     if kind == "field":
         return f"Lĩnh vực hồ sơ ({dossiers.AGENCIES.get(rest, rest)})"
     if kind.startswith("document"):

@@ -32,7 +32,7 @@ def test_audit_model_shows_who_changed_what(ctx):
     assert model.text(0, COL_TARGET) == "Lời văn mục I.1"
     assert "⏎" in model.text(0, COL_NEW)
     value_row = next(i for i, r in enumerate(model.rows) if r["target"] == "value:BM1/4.1")
-    assert model.text(value_row, COL_TARGET).startswith("BM1/4.1 ")
+    assert model.text(value_row, COL_TARGET).startswith("Biểu mẫu 1, dòng 4.1 «")  # never the code BM1/4.1
     assert model.text(value_row, COL_NEW) == "3.225"
     assert model.text(value_row, COL_OLD) == ("(trống)" if old is None else model.text(value_row, COL_OLD))
     assert model.text(value_row, COL_USER) == ctx.store.user
@@ -47,6 +47,15 @@ def test_audit_labels():
     assert value_label("period.status", "final") == "đã chốt"
     assert value_label("dossier:ubnd:*:truc_tuyen", "3225") == "3.225"
     assert value_label("value:X/1", None) == "(trống)"
+
+
+def test_an_indicator_in_the_history_by_its_place_not_its_code(ctx):
+    from ui.audit_view import target_label
+
+    cat = ctx.store.catalogue_for(ctx.period_id)
+    label = target_label("row:BM1/4.1", cat)
+    assert label.startswith("Biểu mẫu 1, dòng 4.1 «") and label.endswith("» (số liệu và ghi chú)")
+    assert target_label("note:BM1/4.1", cat).startswith("Ghi chú: Biểu mẫu 1, dòng 4.1 «")
 
 
 def test_audit_dialog_for_one_value_and_the_whole_period(ctx, qtbot, tmp_path):
@@ -326,7 +335,8 @@ def test_history_of_one_indicator_from_its_context_menu(ctx, qtbot):
     assert dlg.isVisible()
     targets = {dlg.model.rows[i]["target"] for i in range(dlg.model.rowCount())}
     assert targets == {"value:BM1/1", "note:BM1/1"}
-    assert "BM1/1" in dlg.target_box.currentText() and "ghi chú" in dlg.target_box.currentText()
+    assert dlg.target_box.currentText().startswith("Biểu mẫu 1, dòng 1 «") and "ghi chú" in dlg.target_box.currentText()
+    assert "BM1/" not in dlg.target_box.currentText()
     dlg.close()
 
 
@@ -340,6 +350,24 @@ def test_history_of_one_dossier_field(ctx):
     rows = ctx.store.history(pid)
     mine = [r["target"] for r in rows if matches(field_target("ubnd", "Hộ tịch"), r)]
     assert sorted(mine) == ["dossier:ubnd:Hộ tịch:truc_tuyen", "field:ubnd"]
+
+
+def test_history_of_a_dossier_field_whose_name_holds_a_colon(ctx):
+    from ui.audit_view import field_target, matches, target_label
+
+    pid = ctx.period_id
+    ctx.write("dossier", "add_field", pid, "ubnd", "Hộ tịch: khai sinh")
+    ctx.write("dossier", "set_dossier", pid, "ubnd", "Hộ tịch: khai sinh", "truc_tuyen", "12")
+    ctx.write("dossier", "set_dossier", pid, "ubnd", "Hộ tịch", "truc_tuyen", "460")  # not this field
+    rows = ctx.store.history(pid)
+    wanted = field_target("ubnd", "Hộ tịch: khai sinh")
+    mine = [r["target"] for r in rows if matches(wanted, r)]
+    assert sorted(mine) == ["dossier:ubnd:Hộ tịch: khai sinh:truc_tuyen", "field:ubnd"]
+    assert [r["target"] for r in rows if matches(field_target("ubnd", "Hộ tịch"), r)] == \
+        ["dossier:ubnd:Hộ tịch:truc_tuyen"]
+    assert target_label(wanted) == "Hồ sơ Bộ phận Một cửa UBND – lĩnh vực Hộ tịch: khai sinh (mọi cột)"
+    assert target_label("dossier:ubnd:Hộ tịch: khai sinh:truc_tuyen") == \
+        "Hồ sơ Bộ phận Một cửa UBND – Hộ tịch: khai sinh – Trực tuyến"
 
 
 def test_right_click_on_an_indicator_row_shows_the_history_entry(ctx, qtbot, monkeypatch):
