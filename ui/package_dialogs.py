@@ -698,21 +698,34 @@ def ask_rollup_charts(parent, store, ctx, r: aggregate.RollUp) -> bool | None:
     return charts
 
 
+def consolidated_file_name(r: aggregate.RollUp, kind: str) -> str:
+    """The name proposed for the consolidated report ("docx") or appendix ("xlsx"), worded as a
+    commune's export names its own: `BC CCHC tong hop nam 2023 - huyen Thanh Mien.docx`,
+    `Phu luc CCHC tong hop nam 2023 - huyen Thanh Mien.xlsx`."""
+    from cchc_desktop.exporting import docx_report, xlsx_appendix
+
+    name = (docx_report.file_name if kind == "docx" else xlsx_appendix.file_name)(r.data)
+    head, sep, tail = name.partition(" CCHC ")
+    return f"{head} CCHC tong hop {tail}" if sep else f"tong hop {name}"
+
+
 def ask_consolidated_target(parent, r: aggregate.RollUp, kind: str, store, ctx=None,
                             folder: Path | None = None) -> tuple[Path, bool] | None:
     """The options (Word: the charts) and the file of the consolidated report ("docx") or
     appendix ("xlsx"): (path, charts), or None when the user cancels."""
     from ui.export_word import default_folder
 
-    base = (folder or default_folder()) / f"tong-hop_{r.upper['code']}_{r.period_code}"
+    folder = folder or default_folder()
     charts = False
     if kind == "docx":
         charts = ask_rollup_charts(parent, store, ctx, r)
         if charts is None:
             return None
-        path = ask_save_path(parent, "Xuất báo cáo tổng hợp ra Word", f"{base}.docx", "Tài liệu Word (*.docx)")
+        path = ask_save_path(parent, "Xuất báo cáo tổng hợp ra Word", str(folder / consolidated_file_name(r, kind)),
+                             "Tài liệu Word (*.docx)")
     else:
-        path = ask_save_path(parent, "Xuất phụ lục tổng hợp ra Excel", f"{base}.xlsx", "Bảng tính Excel (*.xlsx)")
+        path = ask_save_path(parent, "Xuất phụ lục tổng hợp ra Excel", str(folder / consolidated_file_name(r, kind)),
+                             "Bảng tính Excel (*.xlsx)")
     if not path:
         return None
     path = Path(path)

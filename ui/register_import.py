@@ -146,6 +146,14 @@ def _shown(field: str, raw: str, date1904: bool = False) -> tuple[str, bool]:
 
 
 # --- the figures dialog --------------------------------------------------------------------------
+def _period_words(period: dict) -> str:
+    """The period inside a sentence: `năm 2023`, `quý I năm 2024` (never its code 2023-NAM)."""
+    from ui.backup_dialogs import period_text
+
+    text = period_text(period["code"])
+    return text[:1].lower() + text[1:]
+
+
 class FiguresDialog(QDialog):
     """The period's figures computed from the register, per agency (the register's Cơ quan
     column): one block of field rows and a "Cộng" row for each agency that has dossiers."""
@@ -157,7 +165,7 @@ class FiguresDialog(QDialog):
         lay = QVBoxLayout(self)
         tables = ", ".join(dossiers.AGENCIES[a] for a in by_agency) or dossiers.AGENCIES["ubnd"]
         head = QLabel(
-            f"Số liệu hồ sơ theo lĩnh vực của kỳ {period['code']} ({fmt.date(period['start_date'])} – "
+            f"Số liệu hồ sơ theo lĩnh vực của kỳ {_period_words(period)} ({fmt.date(period['start_date'])} – "
             f"{fmt.date(period['end_date'])}), tính từ sổ theo dõi hồ sơ đã nhập. Khi đồng ý, các số này thay cho "
             f"bảng hồ sơ của {tables} trong kỳ (kể cả các số đã nhập tay)."
         )
@@ -371,7 +379,8 @@ class RegisterImport:
             return
         figures = reg.period_figures_by_agency(ctx.store, ctx.period_id)
         if not figures:
-            self.window.info(f"Sổ hồ sơ không có hồ sơ nào trong kỳ {period['code']}.")
+            self.window.info(f"Sổ hồ sơ không có hồ sơ nào trong kỳ {_period_words(period)} "
+                             f"({fmt.date(period['start_date'])} – {fmt.date(period['end_date'])}).")
             return
         if not confirm_figures(self.window, figures, period):
             return

@@ -285,7 +285,7 @@ def test_upper_level_word_export_is_the_consolidated_report(upper_window, upper_
     assert calls["options"] == [("RollUpData", w)]
     title, proposed = calls["save"][0]
     assert title == "Xuất báo cáo tổng hợp ra Word"
-    assert Path(proposed).name == "tong-hop_huyen-thanh-mien_2023-NAM.docx"
+    assert Path(proposed).name == "BC CCHC tong hop nam 2023 - huyen Thanh Mien.docx"  # no codes
     assert calls["offer"] == [(out, "Xuất Word", export_word.ROLLUP_WHAT)]
     assert word.last_dir == tmp_path and word.action.isEnabled()
     text = _docx_text(out)

@@ -189,9 +189,11 @@ def test_rollup_dialog(qtbot, upper, packages, monkeypatch, tmp_path, no_dialogs
     values = {dlg.compare.item(k, 0).text(): dlg.compare.item(k, 1).text() for k in range(3)}
     assert values == {"xã Chi Lăng Nam": "3.218", "xã Đoàn Kết": "1.075", "Toàn huyện Thanh Miện": "4.293"}
     target = tmp_path / "tong-hop.xlsx"
-    monkeypatch.setattr(pd, "ask_save_path", lambda *a: str(target))
+    proposed = []
+    monkeypatch.setattr(pd, "ask_save_path", lambda parent, title, name, filt: proposed.append(name) or str(target))
     dlg.export("xlsx")
     assert target.exists()
+    assert Path(proposed[0]).name == "Phu luc CCHC tong hop nam 2023 - huyen Thanh Mien.xlsx"  # never a code
 
 
 def test_new_empty_file_becomes_the_upper_level(qtbot, upper, packages, monkeypatch):

@@ -12,6 +12,7 @@ import pytest
 from cchc_desktop import dossiers
 from cchc_desktop.importing import register as reg
 from ui import export_excel, register_import
+from ui.qt import QLabel
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from test_register_import import expected_figures, make_dossiers, write_igate  # noqa: E402
@@ -178,6 +179,8 @@ def test_figures_dialog(qtbot, tmp_path):
     assert dlg.table.rowCount() == 3
     assert dlg.table.item(2, 0).text() == "Cộng" and dlg.table.item(2, 1).text() == "1.203"
     assert dlg.ok_button.text() == "Đưa vào kỳ báo cáo"
+    head = dlg.findChildren(QLabel)[0].text()
+    assert "của kỳ năm 2023 (15/12/2022 – 14/12/2023)" in head and "2023-NAM" not in head
     dlg.grab().save(str(tmp_path / "figures.png"))
     # with the police's dossiers too: one headed block per agency, each with its own total
     police = {"Cư trú": dict.fromkeys(dossiers.COLUMNS, 7)}
@@ -207,3 +210,11 @@ def test_excel_export_action(window, monkeypatch, tmp_path):
     wb = openpyxl.load_workbook(out / "PL.xlsx")
     assert "Biểu mẫu 1" in wb.sheetnames
     assert feature.action.isEnabled()
+
+
+def test_a_period_without_dossiers_in_the_register_is_named_in_words(window, feature, monkeypatch):
+    monkeypatch.setattr(reg, "register_count", lambda store, unit: 5)
+    monkeypatch.setattr(reg, "period_figures_by_agency", lambda store, pid: {})
+    feature.compute_figures()
+    assert window.shown_messages == [
+        ("info", "Sổ hồ sơ không có hồ sơ nào trong kỳ năm 2023 (15/12/2022 – 14/12/2023).")]
