@@ -250,37 +250,3 @@ def _show_store(window, store) -> None:
         window._fill_periods()
     ctx.period_changed.emit(ctx.period_id)
     ctx.invalidate("*")
-
-
-def reopen_after_restore(path, error, parent=None):
-    """The file was refused when the app started: offer to restore one of its backups.
-
-    Only for a file that is damaged or unreadable (not one in use by another window, nor one
-    from a newer version, which a backup would not fix). Returns the opened Store once a
-    backup has been restored, else None (the caller shows the original message).
-    """
-    from cchc_desktop.errors import DataFileError
-    from cchc_desktop.store import lock, open_store
-
-    path = Path(path)
-    text = str(error)
-    if not isinstance(error, DataFileError) or "mới hơn" in text or lock.is_locked(path):
-        return None
-    found = backup.list_backups(path)
-    if not found:
-        return None
-    if not messages.ask(parent, f"{text}\n\nCó {len(found)} bản sao lưu của tệp này, mới nhất lúc "
-                                f"{found[0].at:%H:%M ngày %d/%m/%Y}. Chọn một bản để khôi phục?"):
-        return None
-    dlg = RestoreDialog(path, parent)
-    if dlg.exec() != QDialog.DialogCode.Accepted or dlg.chosen is None:
-        return None
-    try:
-        safety = backup.restore(path, dlg.chosen)
-        store = open_store(path, backup=False)
-    except UserError as e:
-        messages.error(parent, f"Chưa khôi phục được: {e}")
-        return None
-    note = f"\nTệp hỏng được giữ lại ở:\n{safety}" if safety else ""
-    messages.info(parent, f"Đã khôi phục dữ liệu từ bản sao lưu “{dlg.chosen.name}”.{note}")
-    return store

@@ -275,45 +275,77 @@ def test_restore_through_the_menu(window, monkeypatch):
 
 
 def test_a_damaged_file_at_start_offers_its_backups(qapp, tmp_path, demo_file, no_dialogs, monkeypatch):
-    """What ui/app.py's start does when open_store refuses the file (reopen_after_restore)."""
+    """What ui/app.py's start does when open_store refuses the file (ui.app.recover_at_start):
+    the choice names the backups; the one restored is opened, the damaged file kept as a backup."""
     import shutil
 
     from cchc_desktop.errors import DataFileError
     from cchc_desktop.store import open_store
     from ui import backup_dialogs
+    from ui.app import recover_at_start
     from ui.qt import QDialog
+    from ui.welcome import DamagedFileDialog
 
     path = tmp_path / "hong.sqlite"
     shutil.copy(demo_file, path)
     saved = backup.backup_now(path, "dong")
     data = path.read_bytes()
     path.write_bytes(data[: len(data) // 3])  # the USB stick was pulled out mid-copy
+    offered = []
+
+    def choose_restore(dlg):
+        offered.append(dlg.text.text())
+        dlg._choose(DamagedFileDialog.RESTORE)
+        return dlg.result()
 
     def pick_first(dlg):
         dlg._accept_selected()
         return QDialog.DialogCode.Accepted
 
+    monkeypatch.setattr(DamagedFileDialog, "exec", choose_restore)
     monkeypatch.setattr(backup_dialogs.RestoreDialog, "exec", pick_first)
     with pytest.raises(DataFileError) as e:
         open_store(path, backup=True)
-    store = backup_dialogs.reopen_after_restore(path, e.value)
+    store = recover_at_start(path, e.value, None)
     assert store is not None and store.unit()["name"] == "Chi Lăng Nam"
     store.close()
-    kinds = [k for k, _ in no_dialogs]
-    assert kinds == ["ask", "info"] and "thiếu phần cuối" in no_dialogs[0][1]
-    assert "hong" in no_dialogs[1][1]
+    assert len(offered) == 1 and "thiếu phần cuối" in offered[0] and "Có 1 bản sao lưu" in offered[0]
+    assert [k for k, _ in no_dialogs] == ["info"] and "hong" in no_dialogs[0][1]
     assert saved.exists()
     damaged = [b for b in backup.list_backups(path) if b.reason == "hong"]
     assert damaged and damaged[0].path.read_bytes() == data[: len(data) // 3]
 
 
-def test_no_offer_for_a_newer_file_or_without_backups(qapp, tmp_path, no_dialogs):
-    from cchc_desktop.errors import DataFileError
-    from ui.backup_dialogs import reopen_after_restore
+def test_no_offer_for_a_newer_file_and_none_found_without_backups(qapp, tmp_path, demo_file, no_dialogs,
+                                                                   monkeypatch):
+    import shutil
 
-    assert reopen_after_restore(tmp_path / "x.sqlite", DataFileError("bị hỏng")) is None  # no backups
-    assert reopen_after_restore(tmp_path / "x.sqlite", DataFileError("phiên bản mới hơn")) is None
-    assert no_dialogs == []
+    from cchc_desktop.errors import DataFileError
+    from cchc_desktop.store import open_store
+    from ui.app import recover_at_start
+    from ui.welcome import DamagedFileDialog
+
+    offered = []
+
+    def quit_(dlg):
+        offered.append(dlg.text.text())
+        dlg._choose(DamagedFileDialog.QUIT)
+        return dlg.result()
+
+    monkeypatch.setattr(DamagedFileDialog, "exec", quit_)
+    newer = tmp_path / "moi.sqlite"
+    newer.write_bytes(b"x" * 100)
+    assert recover_at_start(newer, DataFileError("Tệp do phiên bản mới hơn tạo ra."), None) is None
+    assert offered == [] and [k for k, _ in no_dialogs] == ["error"]  # a backup would not help: said only
+    path = tmp_path / "x.sqlite"
+    shutil.copy(demo_file, path)
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 3])
+    with pytest.raises(DataFileError) as e:
+        open_store(path)
+    assert recover_at_start(path, e.value, None) is None  # quit: nothing changed
+    assert len(offered) == 1 and "Chưa thấy bản sao lưu nào" in offered[0]
+    assert path.read_bytes() == data[: len(data) // 3]
 
 
 def test_history_of_one_indicator_from_its_context_menu(ctx, qtbot):
