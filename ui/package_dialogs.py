@@ -492,7 +492,7 @@ class RollupDialog(QDialog):
         self.communes = _table(["Xã", "Tình trạng", "Lập gói lúc", "Hạn nộp", "Hồ sơ tiếp nhận", "Đã giải quyết",
                                 "Tỷ lệ đúng hạn", "Tỷ lệ trực tuyến"])
         self.communes.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.tabs.addTab(self.communes, "Các xã và tình trạng nộp")
+        self.tabs.addTab(self.communes, "Tình trạng nộp")  # short: ten tabs fit 1024 px
         # Dossiers.
         self.dossier = _table(["Chỉ số"] + list(dossiers.AGENCIES.values()))
         self.dossier.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)

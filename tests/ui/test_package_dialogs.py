@@ -11,7 +11,7 @@ from cchc_desktop.exporting import package as pkg
 from cchc_desktop.importing import package as ip
 from cchc_desktop.store import open_store
 from ui import package_dialogs as pd
-from ui.qt import QDialogButtonBox, QDropEvent, QEvent, QMimeData, QPoint, Qt, QUrl
+from ui.qt import QDialogButtonBox, QDropEvent, QEvent, QMimeData, QPoint, QRect, Qt, QUrl
 
 PERIOD = "2023-NAM"
 
@@ -517,3 +517,18 @@ def test_period_codes_are_shown_as_words(window, feature, qtbot, upper, packages
     items = [(dlg.period.itemText(i), dlg.period.itemData(i)) for i in range(dlg.period.count())]
     assert items == [("Quý I năm 2024", "2024-Q1"), ("Năm 2023", "2023-NAM")]
     assert dlg.period.currentText() == "Năm 2023"
+
+
+def test_rollup_tabs_fit_a_1024_screen(qtbot, upper, packages):
+    """Every tab of the roll-up (Biểu mẫu 1–7, the communes, dossiers, comparison) is visible
+    without the tab bar's scroll arrows in the dialog's size on a 1024×768 screen."""
+    a, b, _ = packages
+    ip.import_packages(upper, [a, b])
+    dlg = pd.RollupDialog(upper, "huyen-thanh-mien", PERIOD)
+    qtbot.addWidget(dlg)
+    dlg.resize(pd.fit_size(dlg.WANTED, QRect(0, 0, 1024, 728)))
+    dlg.show()
+    qtbot.waitExposed(dlg)
+    bar = dlg.tabs.tabBar()
+    assert bar.count() == 10
+    assert bar.tabRect(bar.count() - 1).right() <= dlg.tabs.width(), (bar.sizeHint().width(), dlg.tabs.width())
