@@ -35,6 +35,10 @@ CORRECTIONS: tuple[tuple[str, str, str], ...] = (
 )
 
 
+# "xã" meaning this commune ("Công an xã", "UBND xã"), not the level ("cấp xã") or other communes ("các xã")
+_OWN_XA = re.compile(r"(?<!cấp )(?<!các )(?<!Cấp )\b[Xx]ã\b")
+
+
 def current_period_code(today: dt.date | None = None) -> str:
     """The annual report whose window contains today (the window closes on 14/12)."""
     today = today or dt.date.today()
@@ -62,6 +66,9 @@ def default_narratives(name: str, upper_name: str = "", province: str = "", kind
     def own(text: str) -> str:
         text = seed_name.sub(lambda m: unit_name[:1].upper() + unit_name[1:] if m.group(0)[0] == "X" else unit_name,
                              text)
+        if kind in ("phuong", "thi_tran"):  # the seed's "Công an xã", "trên địa bàn xã": the unit's own word
+            word = UNIT_KINDS[kind]
+            text = _OWN_XA.sub(lambda m: word[:1].upper() + word[1:] if m.group(0)[0] == "X" else word, text)
         text = text.replace(DEMO_UNIT["upper"], upper_name or "cấp trên")
         return text.replace(f"tỉnh {DEMO_UNIT['province']}", f"tỉnh {province}" if province else "tỉnh") \
             .replace(DEMO_UNIT["province"], province or "tỉnh")

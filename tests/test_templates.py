@@ -1,5 +1,7 @@
 """A new unit's default report text (cchc_desktop/templates.py): the seed's wording with the unit's
 own name and kind, blanks to fill, Phương hướng looking ahead, the seed's slips mended."""
+import re
+
 import pytest
 
 from cchc_desktop import dataio, narrative, paths, report, templates
@@ -86,3 +88,12 @@ def test_no_province_gives_no_doubled_word(new_unit):
     joined = "\n".join(rendered(store, pid).values())
     assert "tỉnh tỉnh" not in joined
     assert "dùng chung của tỉnh: … hồ sơ." in joined
+
+
+def test_a_ward_is_called_a_ward_except_where_the_level_is_meant():
+    texts = templates.default_narratives("An Bình", "thành phố Hải Dương", "Hải Dương", "phuong")
+    text = "\n".join(t["text"] for t in texts.values())
+    assert "UBND phường đã xây dựng" in text and "trên địa bàn phường" in text
+    # "cấp xã" is the level (TTHC cấp xã), the same for a ward
+    left = re.findall(r"\w*\s*\bxã\b", text)
+    assert left and all(w.startswith("cấp") for w in left), left
