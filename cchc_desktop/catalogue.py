@@ -72,6 +72,7 @@ class Row:
     formula: str | None = None  # absolute references
     choices: tuple[tuple[int, str], ...] = ()
     form_name: str = ""  # "Biểu mẫu 3" (the form's heading, else its title)
+    tong_hop: str | None = None  # the roll-up's method (AGGREGATIONS); None: see aggregation()
 
     @property
     def number(self) -> str:
@@ -272,8 +273,12 @@ class Catalogue:
         """A digest of what the catalogue says (forms, rows, formulas, rules), not of how the
         TOML is written: comments, spacing and key order do not change it, a label does.
         Two files with one version and different fingerprints are two catalogues."""
-        content = {"version": self.version, "name": self.name,
-                   "forms": [asdict(f) for f in self.forms], "rules": [asdict(r) for r in self.rules]}
+        forms = [asdict(f) for f in self.forms]
+        for f in forms:  # the roll-up's method is not what a report says (see aggregation())
+            for r in f["rows"]:
+                r.pop("tong_hop", None)
+        content = {"version": self.version, "name": self.name, "forms": forms,
+                   "rules": [asdict(r) for r in self.rules]}
         text = json.dumps(content, ensure_ascii=False, sort_keys=True, default=str)
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 

@@ -113,7 +113,7 @@ def test_the_same_catalogue_with_a_comment_added_is_not_another_catalogue(demo_s
 
 
 # The app's own catalogue, pinned: a data file keeps the text of a version as it first saw it, so
-# changing what the catalogue says (a label, a formula, a rule, a roll-up rule) without a new
+# changing what the catalogue says (a label, a formula, a rule) without a new
 # `version` would leave every existing file on the old content. Change the content → bump the
 # version (resources/catalogue/*.toml) and put the new pair here.
 BUILTIN_PINS = {"HD-2023.1": "1b35d81b0806dbc57fefa4812e4b588e88e2f9328b3fe9cf282cbd5f22282788"}
