@@ -26,8 +26,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from cchc_desktop import dossiers, fmt, periods, report
 from cchc_desktop.errors import UserError
-from cchc_desktop.catalogue import aggregation  # noqa: F401 (callers use aggregate.aggregation too)
-from cchc_desktop.store.database import UPPER_KINDS, value_text  # noqa: F401
+from cchc_desktop.catalogue import aggregation
+from cchc_desktop.store.database import UPPER_KINDS, value_text
 
 KIND_WORDS = {"xa": "xã", "phuong": "phường", "thi_tran": "thị trấn", "huyen": "huyện", "tinh": "tỉnh"}
 STATUS_LABELS = {

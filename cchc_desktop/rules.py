@@ -206,11 +206,10 @@ def check_old_years(data: ReportData) -> list[Finding]:
         typed = narrative.PLACEHOLDER.sub("", text)
         years = {int(y) for y in _YEAR_IN_TEXT.findall(typed)}
         names_this_year = year in years or any(n == "ky.nam" for n, _ in narrative.placeholders(text))
-        old = [year - 1] if year - 1 in years and not names_this_year else []
-        if old:
+        if year - 1 in years and not names_this_year:
             out.append(Finding(
                 "canh_bao",
-                f"Mục {shorten(s['title'], 40)}: lời văn còn ghi năm {', '.join(map(str, old))} "
+                f"Mục {shorten(s['title'], 40)}: lời văn còn ghi năm {year - 1} "
                 f"(kỳ này là {periods.name(data.key)}). Nếu là lời văn của kỳ trước, hãy sửa câu, số văn bản "
                 "và ngày tháng cho kỳ này.",
                 f"text:{s['key']}", "nam-cu-trong-loi-van", s["key"],

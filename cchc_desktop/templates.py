@@ -39,6 +39,11 @@ CORRECTIONS: tuple[tuple[str, str, str], ...] = (
 _OWN_XA = re.compile(r"(?<!cấp )(?<!các )(?<!Cấp )\b[Xx]ã\b")
 
 
+def _as_matched(m: re.Match, word: str) -> str:
+    """`word` capitalised when the match began with "Xã" (a bare name keeps the word lower case)."""
+    return word[:1].upper() + word[1:] if m.group(0)[:1] == "X" else word
+
+
 def current_period_code(today: dt.date | None = None) -> str:
     """The annual report whose window contains today (the window closes on 14/12)."""
     today = today or dt.date.today()
@@ -64,11 +69,9 @@ def default_narratives(name: str, upper_name: str = "", province: str = "", kind
     seed_name = re.compile(r"(?:\b[Xx]ã\s+)?" + re.escape(DEMO_UNIT["name"]))
 
     def own(text: str) -> str:
-        text = seed_name.sub(lambda m: unit_name[:1].upper() + unit_name[1:] if m.group(0)[0] == "X" else unit_name,
-                             text)
+        text = seed_name.sub(lambda m: _as_matched(m, unit_name), text)
         if kind in ("phuong", "thi_tran"):  # the seed's "Công an xã", "trên địa bàn xã": the unit's own word
-            word = UNIT_KINDS[kind]
-            text = _OWN_XA.sub(lambda m: word[:1].upper() + word[1:] if m.group(0)[0] == "X" else word, text)
+            text = _OWN_XA.sub(lambda m: _as_matched(m, UNIT_KINDS[kind]), text)
         text = text.replace(DEMO_UNIT["upper"], upper_name or "cấp trên")
         return text.replace(f"tỉnh {DEMO_UNIT['province']}", f"tỉnh {province}" if province else "tỉnh") \
             .replace(DEMO_UNIT["province"], province or "tỉnh")
