@@ -783,7 +783,13 @@ def agency_of(text: str) -> str:
 
 def register_figures(store, unit_code: str, start, end, agency: str = "ubnd") -> dict[str, dict[str, int]]:
     """Per-field dossier figures of one agency (`agency_of` its Cơ quan column) in the window
-    [start, end] (both days included).
+    [start, end] (both days included); `figures_by_agency` says how they are counted."""
+    return figures_by_agency(store, unit_code, start, end).get(agency, {})
+
+
+def figures_by_agency(store, unit_code: str, start, end) -> dict[str, dict[str, dict[str, int]]]:
+    """{agency: per-field dossier figures} of the window [start, end] (both days included), in one
+    pass over the register, for the agencies that have dossiers in it (in dossiers.AGENCIES order).
 
     received online/direct: received inside the window, by Hình thức nộp (post counts as direct);
     carried over: received before the start and not finished before it;
@@ -793,7 +799,7 @@ def register_figures(store, unit_code: str, start, end, agency: str = "ubnd") ->
     before the end. Withdrawn or returned dossiers (status rút / hủy / trả lại / từ chối) are left out.
     """
     start, end = _iso(start), _iso(end)
-    out: dict[str, dict[str, int]] = {}
+    by_agency: dict[str, dict[str, dict[str, int]]] = {}
     names: dict[str, str] = {}
     for fld, who, channel, recv, due, fin, status in store.db.execute(
         "SELECT field, agency, channel, received_date, due_date, finished_date, status FROM register "
@@ -802,8 +808,7 @@ def register_figures(store, unit_code: str, start, end, agency: str = "ubnd") ->
     ):
         if status and is_withdrawn(status):
             continue
-        if agency_of(who or "") != agency:
-            continue
+        out = by_agency.setdefault(agency_of(who or ""), {})
         name = field_name(fld)
         key = norm(name)
         name = names.setdefault(key, name)
@@ -827,18 +832,18 @@ def register_figures(store, unit_code: str, start, end, agency: str = "ubnd") ->
             row["dang_giai_quyet"] += 1
             if due is not None and due < end:
                 row["dang_qua_han"] += 1
-    return dict(sorted(out.items(), key=lambda kv: (kv[0] == OTHER_FIELD, norm(kv[0]))))
+    return {a: dict(sorted(by_agency[a].items(), key=lambda kv: (kv[0] == OTHER_FIELD, norm(kv[0]))))
+            for a in dossiers.AGENCIES if by_agency.get(a)}
 
 
 def period_figures(store, period_id: int, agency: str = "ubnd") -> dict[str, dict[str, int]]:
-    p = store.period(period_id)
-    return register_figures(store, p["unit_code"], p["start_date"], p["end_date"], agency)
+    return period_figures_by_agency(store, period_id).get(agency, {})
 
 
 def period_figures_by_agency(store, period_id: int) -> dict[str, dict[str, dict[str, int]]]:
     """{agency: per-field figures} of the agencies that have dossiers in the period, UBND first."""
-    out = {a: period_figures(store, period_id, a) for a in dossiers.AGENCIES}
-    return {a: f for a, f in out.items() if f}
+    p = store.period(period_id)
+    return figures_by_agency(store, p["unit_code"], p["start_date"], p["end_date"])
 
 
 def apply_figures_by_agency(store, period_id: int, by_agency: dict[str, dict[str, dict[str, int]]]) -> None:
