@@ -265,6 +265,16 @@ class Catalogue:
     def appendix_forms(self) -> list[Form]:
         return [f for f in self.forms if f.appendix]
 
+    def appendix_span(self) -> str:
+        """The appendix's forms in words, `Biểu mẫu 1–7` for the shipped catalogue (a province's
+        own may have other forms)."""
+        heads = [f.heading or f.title for f in self.appendix_forms()]
+        if len(heads) < 2:
+            return heads[0] if heads else "các biểu mẫu"
+        first, last = heads[0], heads[-1]
+        prefix, _, end = last.rpartition(" ")
+        return f"{first}–{end}" if prefix and first.startswith(prefix + " ") else f"{first} … {last}"
+
     def rows_in_section(self, section: str) -> list[Row]:
         return [r for r in self.rows() if r.section == section]
 

@@ -108,3 +108,8 @@ def test_value_errors_say_where_what_and_what_to_do(code, typed, needle):
 ])
 def test_a_coded_choice_is_typed_by_code_or_label(code, typed, stored):
     assert catalogue.default().row(code).parse(typed) == stored
+
+
+def test_appendix_span_names_the_forms_of_the_catalogue():
+    assert catalogue.default().appendix_span() == "Biểu mẫu 1–7"
+    assert catalogue.load(MINI).appendix_span() == "Biểu mẫu A"

@@ -52,7 +52,7 @@ class CatalogueDialog(QDialog):
         # wrapped labels: let the layout give them the height their text needs
         layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
         intro = QLabel(
-            "Biểu mẫu thống kê (Biểu mẫu 1–7) và các chỉ tiêu của báo cáo lấy từ danh mục biểu mẫu. "
+            "Các biểu mẫu thống kê của phụ lục và các chỉ tiêu của báo cáo lấy từ danh mục biểu mẫu. "
             "Nếu tỉnh dùng biểu mẫu khác, hãy nạp tệp danh mục tỉnh gửi. Các kỳ đã nhập số liệu "
             "giữ nguyên danh mục cũ.")
         intro.setWordWrap(True)

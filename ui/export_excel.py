@@ -42,7 +42,7 @@ class ExcelExport:
         self.busy = False
         self.offer_words: tuple = ()  # the consolidated appendix's words at the upper level
         self.action = window.add_action("Tệp", ACTION_TEXT, self.run, shortcut=SHORTCUT, toolbar=True)
-        self.action.setToolTip("Xuất phụ lục (Biểu mẫu 1–7) và bảng hồ sơ ra tệp Excel (Ctrl+Shift+E); "
+        self.action.setToolTip("Xuất phụ lục (các biểu mẫu) và bảng hồ sơ ra tệp Excel (Ctrl+Shift+E); "
                                "ở cấp huyện/tỉnh: phụ lục tổng hợp")
 
     def run(self) -> None:

@@ -99,12 +99,13 @@ class OptionsDialog(QDialog):
         layout = QVBoxLayout(self)
         if communes is None:
             self.title = QLabel(f"Xuất báo cáo CCHC {periods.name(data.key)} — {data.text_value('don_vi.ten')}")
-            what = "Toàn văn báo cáo (mục I–V) và phụ lục Biểu mẫu 1–7 trong một tệp Word."
+            what = f"Toàn văn báo cáo (mục I–V) và phụ lục {data.catalogue.appendix_span()} trong một tệp Word."
         else:
             reported = sum(c.reported for c in communes)
             self.title = QLabel(f"Báo cáo tổng hợp của {data.text_value('don_vi.ten')}, {periods.name(data.key)}")
             what = (f"Số liệu cộng từ {reported}/{len(communes)} xã đã nộp (như ở Công cụ → Tổng hợp số liệu): "
-                    "toàn văn báo cáo (mục I–V), tình hình nộp của các xã và phụ lục Biểu mẫu 1–7 trong một tệp Word.")
+                    f"toàn văn báo cáo (mục I–V), tình hình nộp của các xã và phụ lục {data.catalogue.appendix_span()} "
+                    "trong một tệp Word.")
         self.title.setStyleSheet("font-weight: bold;")
         layout.addWidget(self.title)
         self.what = QLabel(what)
