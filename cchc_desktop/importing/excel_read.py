@@ -172,7 +172,7 @@ class XlsxBook(Book):
         try:
             self.zf = zipfile.ZipFile(path)
             names = set(self.zf.namelist())
-        except (zipfile.BadZipFile, OSError, ValueError) as e:
+        except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as e:
             raise _damaged(name, str(e)) from None
         if "xl/workbook.xml" not in names:
             if "word/document.xml" in names or "content.xml" in names or "ppt/presentation.xml" in names:
@@ -181,7 +181,7 @@ class XlsxBook(Book):
         try:
             wb = self.zf.read("xl/workbook.xml")
             rels = self.zf.read("xl/_rels/workbook.xml.rels") if "xl/_rels/workbook.xml.rels" in names else b""
-        except (zipfile.BadZipFile, OSError, KeyError, EOFError) as e:
+        except (zipfile.BadZipFile, OSError, KeyError, EOFError, NotImplementedError) as e:
             raise _damaged(name, str(e)) from None
         except Exception as e:  # zlib.error and the like
             raise _damaged(name, str(e)) from None
@@ -258,7 +258,7 @@ class XlsxBook(Book):
             yield from self._openpyxl_rows(sheet, columns)
         except UserError:
             raise
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError, IndexError) as e:
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, IndexError, NotImplementedError) as e:
             raise _damaged(self.path.name, str(e)) from None
         except Exception as e:  # zlib.error, struct.error … from a damaged archive
             raise _damaged(self.path.name, f"{type(e).__name__}") from None

@@ -244,7 +244,7 @@ def _check_package(path: str | Path) -> PackageInfo:
         _refuse(f"không đọc được tệp ({e.strerror or e}); hãy chép gói vào máy rồi thử lại")
     try:
         zf = zipfile.ZipFile(io.BytesIO(raw))
-    except (zipfile.BadZipFile, zlib.error, ValueError, OSError, EOFError):
+    except (zipfile.BadZipFile, zlib.error, ValueError, OSError, EOFError, NotImplementedError):
         _refuse("không phải gói nộp hợp lệ (tệp hỏng hoặc chưa chép xong); hãy xin đơn vị gửi lại gói")
     with zf:
         infos = zf.infolist()
