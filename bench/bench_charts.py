@@ -46,8 +46,8 @@ import sys, time
 from ui.qt import QApplication, QLabel, QTabWidget
 app = QApplication([])
 from cchc_desktop.store import open_store
-from ui.context import AppContext
-from ui import charts_tab
+from ui.shell.context import AppContext
+from ui.charts import charts_tab
 store = open_store(sys.argv[1])
 unit = store.unit()
 ctx = AppContext(store, unit["code"], store.get_period(unit["code"], "2023-NAM")["id"])
@@ -106,9 +106,9 @@ def redraw_times(db: Path) -> tuple[float, float]:
     from matplotlib.figure import Figure
 
     from cchc_desktop.store import open_store
-    from ui.context import AppContext
+    from ui.shell.context import AppContext
     from ui.qt import QApplication
-    from ui import charts_tab
+    from ui.charts import charts_tab
 
     app = QApplication.instance() or QApplication([])
     store = open_store(db)

@@ -3,7 +3,7 @@
     .venv/bin/python bench/bench_edit_commit.py [edits]
 
 Measured: `ctx.write("value:CODE", "set_value", pid, code, text, catalogue=…)`, the call the
-indicator form makes when an edit is accepted (ui/indicator_form.py): parse and check the
+indicator form makes when an edit is accepted (ui/entry/indicator_form.py): parse and check the
 value, one transaction with the old-value read, the upsert and the audit row, COMMIT, then
 the context's data_changed/saved signals. Baseline, same run and same disk: a bare sqlite3
 one-row upsert + COMMIT on a file with the same settings (WAL, synchronous FULL, foreign
@@ -35,7 +35,7 @@ def main() -> None:
     from PySide6.QtCore import QCoreApplication
 
     from cchc_desktop.store import open_store
-    from ui.context import AppContext
+    from ui.shell.context import AppContext
 
     _app = QCoreApplication.instance() or QCoreApplication([])  # noqa: F841 (signals need an app)
     with tempfile.TemporaryDirectory() as tmp:

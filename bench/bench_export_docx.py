@@ -19,7 +19,8 @@ sys.path.insert(0, str(ROOT))
 
 import docx  # noqa: E402
 
-from cchc_desktop import dataio, report as report_mod  # noqa: E402
+from cchc_desktop import dataio  # noqa: E402
+from cchc_desktop.report import values as report_mod
 from cchc_desktop.exporting import docx_report  # noqa: E402
 from cchc_desktop.store import open_store  # noqa: E402
 

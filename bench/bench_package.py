@@ -28,7 +28,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from cchc_desktop import aggregate, catalogue, dataio, dossiers, paths  # noqa: E402
+from cchc_desktop import dataio, paths  # noqa: E402
+from cchc_desktop.report import aggregate
+from cchc_desktop.domain import catalogue, dossiers
 from cchc_desktop.exporting import package as pkg  # noqa: E402
 from cchc_desktop.importing import package as ip  # noqa: E402
 from cchc_desktop.store import open_store  # noqa: E402

@@ -6,7 +6,7 @@ Both scripts start a fresh Python, show their window, and at the first turn of t
 after show() print the wall clock; the parent measures from just before starting the process.
 The app runs exactly as `cchc-desktop gui --db …` does: it shows the main window's frame
 (menus, toolbar, tab titles), then at the first loop turn opens the demo file, computes the
-report and fills the window, with every feature of ui/features.py. Both moments are
+report and fills the window, with every feature of ui/shell/features.py. Both moments are
 reported ("shown" and "filled"). Target: shown ≤ 1.3 × the bare window.
 """
 import os
@@ -32,8 +32,8 @@ app.exec()
 APP = """
 import sys, time
 from ui.qt import QTimer
-import ui.app as app_mod
-import ui.main_window as mw
+import ui.shell.app as app_mod
+import ui.shell.main_window as mw
 orig_app, orig_attach = app_mod._app, mw.MainWindow.attach
 def patched_app():
     app = orig_app()

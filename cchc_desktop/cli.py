@@ -106,7 +106,7 @@ def _needs_upgrade(path: Path) -> bool:
 
 def cmd_gui(args) -> int:
     try:
-        from ui.app import run
+        from ui.shell.app import run
     except ImportError as e:
         raise UserError(f"Không khởi động được cửa sổ (thiếu thành phần giao diện: {e.name}). Hãy cài lại phần mềm.") from None
     if getattr(args, "catalogue", None):
@@ -121,7 +121,7 @@ def cmd_gui(args) -> int:
 def _choose_catalogue(args) -> None:
     """`gui --catalogue FILE`: the file's own unit enters its new periods with that catalogue
     (the same as Tệp → Danh mục biểu mẫu… in the window), and so do later sessions."""
-    from cchc_desktop import catalogue as catalogue_mod
+    from cchc_desktop.domain import catalogue as catalogue_mod
 
     cat = catalogue_mod.load(args.catalogue)
     store = open_db(argparse.Namespace(db=args.db), must_exist=False, write=True)
@@ -157,7 +157,7 @@ def cmd_demo(args) -> int:
 
 
 def cmd_validate(args) -> int:
-    from cchc_desktop import report, rules
+    from cchc_desktop.report import values as report, rules
 
     store = open_db(args, write=False)
     try:
@@ -205,7 +205,7 @@ def cmd_load(args) -> int:
 
 
 def _row_and_data(args, store):
-    from cchc_desktop import report
+    from cchc_desktop.report import values as report
 
     data = report.load_report(store, args.unit, args.period, with_previous=False)
     return data.catalogue.row(args.code), data
@@ -247,7 +247,7 @@ def cmd_set(args) -> int:
 
 
 def cmd_list(args) -> int:
-    from cchc_desktop import catalogue as catalogue_mod
+    from cchc_desktop.domain import catalogue as catalogue_mod
 
     if args.db:
         store = open_db(args, write=False)

@@ -11,7 +11,8 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
-from cchc_desktop import dossiers, fmt, periods
+from cchc_desktop import fmt
+from cchc_desktop.domain import dossiers, periods
 from cchc_desktop.errors import UserError
 from cchc_desktop.store.database import UNIT_KINDS, now_iso, value_text
 
@@ -68,7 +69,7 @@ def dump(store, unit_code: str | None, period_code: str) -> dict:
 def computed(store, period_id: int) -> dict:
     """The figures the app computes, as the report shows them (`"BM7/6.7": "97,6"`): derived
     indicators, then each agency's dossier measures. Read-only: `load` ignores this part."""
-    from cchc_desktop import report
+    from cchc_desktop.report import values as report
 
     data = report.load_period(store, period_id, with_previous=False)
     values = {r.code: r.format(data.values.get(r.code)) for r in data.catalogue.rows()
@@ -89,7 +90,7 @@ def _code_order(cat, code):
 
 
 def _section_order(key):
-    from cchc_desktop.report import outline
+    from cchc_desktop.report.values import outline
 
     keys = [s["key"] for s in outline()]
     return keys.index(key) if key in keys else len(keys)

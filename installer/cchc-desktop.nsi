@@ -46,7 +46,7 @@ RequestExecutionLevel user
   !define OUTFILE "..\build\windows\cchc-desktop-${VERSION}-cai-dat.exe"
 !endif
 ; What double-clicking a .cchc file runs after the program's path: the window on the user's data
-; file, with the import preview of that package open (ui.app.run(open_package=…)); on a new, empty
+; file, with the import preview of that package open (ui.shell.app.run(open_package=…)); on a new, empty
 ; data file the package sets it up as the upper level (huyện/tỉnh).
 !ifndef OPEN_PACKAGE_ARGS
   !define OPEN_PACKAGE_ARGS 'gui --open-package "%1"'

@@ -67,7 +67,7 @@ def _bench_window() -> int:
     (the same code path frozen and from the source tree)."""
     args = [a for a in sys.argv[1:] if a != "gui"]
     db = args[args.index("--db") + 1] if "--db" in args else None
-    from ui.app import run as run_window
+    from ui.shell.app import run as run_window
 
     return run_window(db, quit_after_show=True)
 

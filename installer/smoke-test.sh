@@ -124,14 +124,14 @@ if [ -f "$ROOT/cchc_desktop/exporting/xlsx_appendix.py" ]; then
   ok "export --xlsx ($(stat -c %s "$WORK/out/phu-luc.xlsx") bytes)"
 fi
 
-# 6. the window, offscreen, one PNG per tab (required once ui/app.py exists)
-if [ -f "$ROOT/ui/app.py" ]; then
+# 6. the window, offscreen, one PNG per tab (required once ui/shell/app.py exists)
+if [ -f "$ROOT/ui/shell/app.py" ]; then
   out=$(run_app gui --db "$DB" --screenshot "$WORK/out/shots" 2>&1) || fail "gui --screenshot: $out"
   n=$(find "$WORK/out/shots" -name '*.png' -size +1k 2>/dev/null | wc -l)
   [ "$n" -ge 1 ] || fail "gui --screenshot saved no PNG: $out"
   ok "gui --screenshot: $n PNG"
 else
-  echo "smoke: SKIP gui --screenshot (ui/app.py not in the source tree yet)" >&2
+  echo "smoke: SKIP gui --screenshot (ui/shell/app.py not in the source tree yet)" >&2
 fi
 
 # 7. a failure is one Vietnamese line, no traceback

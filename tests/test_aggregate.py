@@ -8,7 +8,9 @@ from decimal import Decimal
 
 import pytest
 
-from cchc_desktop import aggregate, catalogue, dossiers, paths
+from cchc_desktop import paths
+from cchc_desktop.report import aggregate
+from cchc_desktop.domain import catalogue, dossiers
 from cchc_desktop.errors import UserError
 from cchc_desktop.exporting import package as pkg
 from cchc_desktop.importing import package as ip
@@ -263,7 +265,7 @@ kind = "count"
 def test_every_aggregation_with_generated_communes():
     from types import SimpleNamespace
 
-    from cchc_desktop import report
+    from cchc_desktop.report import values as report
 
     cat = catalogue.parse_text(MEAN_CATALOGUE)
     rng = random.Random(3)
@@ -489,7 +491,7 @@ def test_upper_period_without_text_gets_the_default_texts(rolled):
 
 def test_upper_levels_own_text_has_no_unknown_placeholder(rolled):
     """The window validates the upper level's own period: its default texts name only known values."""
-    from cchc_desktop import report, rules
+    from cchc_desktop.report import values as report, rules
 
     _, r, store = rolled
     data = report.load_report(store, r.upper["code"], PERIOD)

@@ -1,8 +1,9 @@
 """The catalogue is data: loaded from TOML, checked, versioned per period."""
 import pytest
 
-from cchc_desktop import catalogue, report
-from cchc_desktop.catalogue import CatalogueError
+from cchc_desktop.domain import catalogue
+from cchc_desktop.report import values as report
+from cchc_desktop.domain.catalogue import CatalogueError
 from cchc_desktop.errors import UserError
 from cchc_desktop.store import open_store
 from conftest import MINI

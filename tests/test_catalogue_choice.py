@@ -3,7 +3,7 @@ import shutil
 
 import pytest
 
-from cchc_desktop import catalogue as catalogue_mod
+from cchc_desktop.domain import catalogue as catalogue_mod
 from cchc_desktop import cli
 from cchc_desktop.errors import UserError
 from cchc_desktop.store import open_store
@@ -79,12 +79,12 @@ def test_unknown_version_cannot_be_chosen(demo_store):
 
 
 def test_gui_catalogue_option_sets_the_units_choice(demo_file, tmp_path, monkeypatch):
-    import ui.app
+    import ui.shell.app
 
     path = tmp_path / "d.sqlite"
     shutil.copy(demo_file, path)
     opened = []
-    monkeypatch.setattr(ui.app, "run", lambda db, **kw: opened.append(db) or 0)
+    monkeypatch.setattr(ui.shell.app, "run", lambda db, **kw: opened.append(db) or 0)
     assert cli.main(["--db", str(path), "--catalogue", str(MINI)]) == 0
     assert opened == [str(path)]
     store = open_store(path)
@@ -95,9 +95,9 @@ def test_gui_catalogue_option_sets_the_units_choice(demo_file, tmp_path, monkeyp
 
 
 def test_gui_catalogue_on_an_empty_file_says_what_to_do(tmp_path, capsys, monkeypatch):
-    import ui.app
+    import ui.shell.app
 
-    monkeypatch.setattr(ui.app, "run", lambda db, **kw: 0)
+    monkeypatch.setattr(ui.shell.app, "run", lambda db, **kw: 0)
     assert cli.main(["gui", "--db", str(tmp_path / "new.sqlite"), "--catalogue", str(MINI)]) != 0
     err = capsys.readouterr().err
     assert "chưa có đơn vị" in err and "Danh mục biểu mẫu" in err
@@ -147,7 +147,7 @@ def test_choosing_and_switching_go_together_or_not_at_all(demo_store):
 
 
 def test_a_catalogue_file_that_is_not_text_or_has_a_bom(tmp_path):
-    from cchc_desktop.catalogue import CatalogueError
+    from cchc_desktop.domain.catalogue import CatalogueError
 
     binary = tmp_path / "anh.toml"
     binary.write_bytes(b"\x89PNG\r\n\x1a\n\xff\xfe\x00")

@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from cchc_desktop import report
+from cchc_desktop.report import values as report
 from cchc_desktop.errors import UserError
 from cchc_desktop.exporting import charts
 from conftest import run_cli
@@ -81,7 +81,7 @@ def test_received_share_in_subtitle_is_computed(mini_store):
 def test_received_per_field_with_a_blank_field_never_contradicts_the_report(mini_store):
     """The trial: one blank cell left the report's total unknown ("… hồ sơ") while the chart,
     summing the fields itself, said "tổng 2.503 hồ sơ". The chart now says what the report says."""
-    from cchc_desktop import narrative
+    from cchc_desktop.report import narrative
 
     store, pid = mini_store
     set_fields(store, pid, {
@@ -418,7 +418,8 @@ def test_matplotlib_is_imported_only_to_draw_and_pyplot_never(demo_file):
     code = (
         "import sys\n"
         "from cchc_desktop.exporting import charts\n"
-        "from cchc_desktop import cli, report\n"
+        "from cchc_desktop import cli\n"
+        "from cchc_desktop.report import values as report\n"
         "from cchc_desktop.store import open_store\n"
         "cli.build_parser()\n"
         "assert 'matplotlib' not in sys.modules, 'matplotlib imported before drawing'\n"

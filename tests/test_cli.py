@@ -251,9 +251,9 @@ def window_calls(monkeypatch):
     import types
 
     calls = []
-    fake = types.ModuleType("ui.app")
+    fake = types.ModuleType("ui.shell.app")
     fake.run = lambda db, **kw: calls.append((db, kw)) or 0
-    monkeypatch.setitem(sys.modules, "ui.app", fake)
+    monkeypatch.setitem(sys.modules, "ui.shell.app", fake)
     return calls
 
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from cchc_desktop import narrative, report, rules
+from cchc_desktop.report import narrative, values as report, rules
 from conftest import run_cli
 
 # Appendix figures exactly as the seed prints them, where the seed agrees with itself.

@@ -16,7 +16,7 @@ from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Mm, Pt
 
-from cchc_desktop import report
+from cchc_desktop.report import values as report
 from cchc_desktop.errors import UserError
 from cchc_desktop.exporting import docx_report
 from conftest import run_cli
@@ -638,7 +638,7 @@ def test_empty_period_and_small_catalogue_export(mini_store, demo_store, tmp_pat
 def test_new_communes_report_cites_blanks_not_the_seeds_documents(tmp_path):
     """A new unit's default text: the seed's own documents as blanks to fill, the period's years;
     the date line keeps the year; no signer gives CHỦ TỊCH over an empty name."""
-    from cchc_desktop import templates
+    from cchc_desktop.report import default_texts as templates
     from cchc_desktop.store import open_store
 
     store = open_store(tmp_path / "moi.sqlite")
@@ -699,7 +699,8 @@ def rollup_of_three(tmp_path_factory):
     (the 'Cộng' row stood alone on the next page under the repeated header)."""
     from test_aggregate import ON_TIME, PERIOD, commune_docs
 
-    from cchc_desktop import aggregate, dataio
+    from cchc_desktop import dataio
+    from cchc_desktop.report import aggregate
     from cchc_desktop.exporting import package as pkg
     from cchc_desktop.importing import package as ip
     from cchc_desktop.store import open_store
@@ -761,7 +762,7 @@ def test_no_doubled_full_stop_after_a_blank():
 
 
 def test_a_unit_with_no_issued_document_reads_without_double_punctuation(tmp_path):
-    from cchc_desktop import templates
+    from cchc_desktop.report import default_texts as templates
     from cchc_desktop.store import open_store
 
     store = open_store(tmp_path / "moi.sqlite")

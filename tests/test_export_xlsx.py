@@ -10,7 +10,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from cchc_desktop import report
+from cchc_desktop.report import values as report
 from cchc_desktop.exporting import xlsx_appendix
 
 NOTE = "=SUM(A1:A3)+1"

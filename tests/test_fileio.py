@@ -41,7 +41,7 @@ def test_written_files_get_0666_minus_umask(tmp_path, monkeypatch, umask, mode):
 
 @posix_only
 def test_export_and_package_are_readable_by_others(demo_store, tmp_path, monkeypatch):
-    from cchc_desktop import report
+    from cchc_desktop.report import values as report
     from cchc_desktop.exporting import package, xlsx_appendix
 
     monkeypatch.setattr(fileio, "_UMASK", 0o022)

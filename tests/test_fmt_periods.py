@@ -3,7 +3,8 @@ from decimal import Decimal
 
 import pytest
 
-from cchc_desktop import fmt, periods
+from cchc_desktop import fmt
+from cchc_desktop.domain import periods
 from cchc_desktop.errors import InvalidValue, UserError
 
 
@@ -78,7 +79,7 @@ def test_percentages_round_half_up(value, rounded):
 
 @pytest.mark.parametrize("done,expected", [(1, "0,3"), (3, "0,8"), (5, "1,3"), (7, "1,8"), (9, "2,3"), (390, "97,5")])
 def test_computed_and_typed_percentages_round_half_up_end_to_end(mini_store, done, expected):
-    from cchc_desktop import report
+    from cchc_desktop.report import values as report
 
     store, pid = mini_store
     store.set_value(pid, "A/1.1", "400")

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from cchc_desktop import formula
+from cchc_desktop.domain import formula
 
 VALUES = {"a": Decimal(3), "b": Decimal(4), "z": Decimal(0), "n": None}
 

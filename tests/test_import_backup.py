@@ -160,7 +160,7 @@ def test_register_import_backs_up_first_and_only_when_it_changes_something(mini_
 def test_register_import_on_its_own_connection_as_the_window_does(mini_store, tmp_path):
     store, _ = mini_store
     write_igate(tmp_path / "a.xlsx", make_dossiers(30, seed=23))
-    with reg.own_connection(store) as own:  # ui/register_import.py, on a worker thread there
+    with reg.own_connection(store) as own:  # ui/register/register_import.py, on a worker thread there
         summary = reg.import_register(own, "x1", tmp_path / "a.xlsx")
     assert summary.imported == 30
     assert len(imports(store.path)) == 1

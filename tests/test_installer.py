@@ -101,7 +101,7 @@ def test_a_double_clicked_package_opens_in_the_window(tmp_path, monkeypatch):
     assert launcher.run() == 0
     assert seen == [argv]
     opened = []
-    monkeypatch.setattr("ui.app.run", lambda db, **kw: opened.append((db, kw)) or 0)
+    monkeypatch.setattr("ui.shell.app.run", lambda db, **kw: opened.append((db, kw)) or 0)
     parsed = cli.build_parser().parse_args(argv)
     assert parsed.func(parsed) == 0
     assert opened == [(None, {"screenshot_dir": None, "open_package": str(package)})]

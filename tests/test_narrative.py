@@ -1,4 +1,4 @@
-from cchc_desktop import narrative, report
+from cchc_desktop.report import narrative, values as report
 
 
 def test_render_paragraphs_bullets_bold_and_blocks(demo_store):

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from cchc_desktop import dataio, report
+from cchc_desktop import dataio
+from cchc_desktop.report import values as report
 from cchc_desktop.errors import UserError
 from cchc_desktop.exporting import package as pkg
 from cchc_desktop.importing import package as ip
@@ -423,7 +424,7 @@ def test_malformed_content_is_refused_never_a_crash(package_file, upper, tmp_pat
 
 
 def test_an_upper_levels_new_period_starts_from_the_consolidated_reports_texts(tmp_path):
-    from cchc_desktop import templates
+    from cchc_desktop.report import default_texts as templates
 
     store = open_store(tmp_path / "tren.sqlite")
     try:

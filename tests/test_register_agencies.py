@@ -3,7 +3,8 @@ xã, BCH Quân sự xã): the police's dossiers never swell the UBND desk's figu
 import openpyxl
 import pytest
 
-from cchc_desktop import cli, dossiers
+from cchc_desktop import cli
+from cchc_desktop.domain import dossiers
 from cchc_desktop.importing import register as reg
 
 

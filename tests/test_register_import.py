@@ -14,7 +14,7 @@ import zipfile
 import openpyxl
 import pytest
 
-from cchc_desktop import dossiers
+from cchc_desktop.domain import dossiers
 from cchc_desktop.errors import UserError
 from cchc_desktop.importing import register as reg
 START, END = dt.date(2022, 12, 15), dt.date(2023, 12, 14)
@@ -539,7 +539,7 @@ def test_cancel_while_reading_a_large_file(mini_store, tmp_path, monkeypatch):
 
 def test_apply_register_figures_replaces_typed_figures(demo_store, tmp_path):
     store = demo_store
-    from cchc_desktop import report
+    from cchc_desktop.report import values as report
 
     unit = store.unit()
     period = store.get_period(unit["code"], "2023-NAM")

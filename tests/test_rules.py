@@ -1,5 +1,5 @@
 """Every built-in rule fires on data that breaks it, and stays quiet on data that does not."""
-from cchc_desktop import report, rules
+from cchc_desktop.report import values as report, rules
 
 
 def findings(store, pid):
@@ -94,7 +94,7 @@ def test_errors_come_before_warnings(mini_store):
 
 
 def _rule(missing, severity="loi"):
-    from cchc_desktop.catalogue import Rule
+    from cchc_desktop.domain.catalogue import Rule
 
     return Rule(id="thu", left="[A/5.1]", op="<=", right="[A/5.2]", severity=severity, missing=missing,
                 message="Phần một không được lớn hơn phần hai.")
@@ -154,7 +154,7 @@ def test_messages_name_rows_by_form_row_and_label_not_by_code(mini_store):
 
 
 def test_long_labels_are_cut_at_a_word_with_an_ellipsis():
-    from cchc_desktop import catalogue
+    from cchc_desktop.domain import catalogue
 
     row = catalogue.default().row("BM7/2")
     text = row.describe()

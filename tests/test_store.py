@@ -140,7 +140,7 @@ def test_newer_schema_is_refused(tmp_path):
 def test_setup_unit_starts_from_default_texts_and_fields(tmp_path):
     import datetime as dt
 
-    from cchc_desktop import templates
+    from cchc_desktop.report import default_texts as templates
 
     store = open_store(tmp_path / "new.sqlite")
     period = templates.setup_unit(store, "xa-an-binh", "An Bình", "xa", upper_name="huyện Kim Thành",

@@ -1,10 +1,11 @@
-"""A new unit's default report text (cchc_desktop/templates.py): the seed's wording with the unit's
+"""A new unit's default report text (cchc_desktop/report/default_texts.py): the seed's wording with the unit's
 own name and kind, blanks to fill, Phương hướng looking ahead, the seed's slips mended."""
 import re
 
 import pytest
 
-from cchc_desktop import dataio, narrative, paths, report, templates
+from cchc_desktop import dataio, paths
+from cchc_desktop.report import narrative, values as report, default_texts as templates
 from cchc_desktop.store import open_store
 
 

@@ -1,6 +1,6 @@
 """Vietnamese message boxes and button texts (Qt ships no Vietnamese translation of its own).
 
-The app installs a translator for Qt's own texts (ui.app); dialogs also set the texts of their
+The app installs a translator for Qt's own texts (ui.shell.app); dialogs also set the texts of their
 standard buttons through `vi_buttons`, from the same table, so they are Vietnamese wherever
 they are built. Every message box goes through `info`, `error` or `ask` (tests monkeypatch these).
 """
@@ -11,7 +11,7 @@ from ui.qt import QDialogButtonBox, QMessageBox
 APP_TITLE = "CCHC Desktop"
 
 # Qt's own text of each standard button (context QPlatformTheme), by the button's name, so that
-# QDialogButtonBox and QMessageBox buttons share it; ui.app.QT_TEXTS holds the Vietnamese.
+# QDialogButtonBox and QMessageBox buttons share it; ui.shell.app.QT_TEXTS holds the Vietnamese.
 _QT_BUTTON_SOURCES = {
     "Ok": "OK", "Save": "Save", "SaveAll": "Save All", "Open": "Open", "Yes": "&Yes", "YesToAll": "Yes to &All",
     "No": "&No", "NoToAll": "N&o to All", "Abort": "Abort", "Retry": "Retry", "Ignore": "Ignore",
@@ -22,7 +22,7 @@ _QT_BUTTON_SOURCES = {
 
 def button_text(std) -> str | None:
     """The Vietnamese text of a standard button (QDialogButtonBox's or QMessageBox's enum)."""
-    from ui.app import qt_text
+    from ui.shell.app import qt_text
 
     source = _QT_BUTTON_SOURCES.get(getattr(std, "name", ""))
     return qt_text("QPlatformTheme", source) if source else None

@@ -43,7 +43,7 @@ def run(args) -> int:
         raise UserError(f"Tệp “{out.name}” phải có đuôi .png hoặc .svg.")
     if args.indicator and args.kind != "theo-xa":
         raise UserError("--indicator chỉ dùng với loại biểu đồ theo-xa.")
-    from cchc_desktop import report
+    from cchc_desktop.report import values as report
 
     store = open_db(args, write=False)
     try:

@@ -18,7 +18,7 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from cchc_desktop import report
+    from cchc_desktop.report import values as report
 
     if not args.docx and not args.xlsx:
         raise UserError("Hãy cho biết tệp cần xuất: --docx TỆP.docx và/hoặc --xlsx TỆP.xlsx.")

@@ -75,8 +75,9 @@ def run_import(args) -> int:
 
 
 def run_rollup(args) -> int:
-    from cchc_desktop import aggregate, fmt
+    from cchc_desktop import fmt
 
+    from cchc_desktop.report import aggregate
     store = open_db(args, write=False)
     try:
         r = aggregate.rollup(store, args.period, args.unit)

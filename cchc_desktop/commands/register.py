@@ -47,7 +47,8 @@ def run_import(args) -> int:
 
 
 def run_stats(args) -> int:
-    from cchc_desktop import dossiers, fmt
+    from cchc_desktop import fmt
+    from cchc_desktop.domain import dossiers
     from cchc_desktop.errors import UserError
     from cchc_desktop.importing import register as reg
 

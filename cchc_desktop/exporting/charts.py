@@ -35,7 +35,8 @@ from pathlib import Path
 
 from typing import TYPE_CHECKING
 
-from cchc_desktop import dossiers, fileio, fmt, periods
+from cchc_desktop import fileio, fmt
+from cchc_desktop.domain import dossiers, periods
 from cchc_desktop.errors import UserError
 
 if TYPE_CHECKING:
@@ -495,7 +496,7 @@ def _period_short(data) -> str:
 
 
 def _trend_series(store, data) -> list:
-    from cchc_desktop import report
+    from cchc_desktop.report import values as report
 
     if store is None:
         return [data]
@@ -632,7 +633,7 @@ def indicator_label(data, name: str) -> tuple[str, bool]:
 
 def commune_values(store, data, indicator: str) -> list[tuple[str, float | None]]:
     """(commune name, value or None) for every unit under data's unit, same period code."""
-    from cchc_desktop import report
+    from cchc_desktop.report import values as report
 
     if store is None:
         return []

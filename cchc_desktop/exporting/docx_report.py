@@ -29,10 +29,12 @@ import re
 import unicodedata
 from pathlib import Path
 
-from cchc_desktop import fileio, fmt, narrative, periods, templates
+from cchc_desktop import fileio, fmt
+from cchc_desktop.report import narrative, default_texts as templates
+from cchc_desktop.domain import periods
 from cchc_desktop.errors import UserError
 from cchc_desktop.exporting import docx_parts as X
-from cchc_desktop.report import ReportData, outline
+from cchc_desktop.report.values import ReportData, outline
 
 # --- page geometry (mm) --------------------------------------------------------------------
 A4 = (210.0, 297.0)
@@ -300,7 +302,7 @@ def commune_charts(data: ReportData) -> list[tuple[str, bytes]]:
     """A roll-up's per-commune charts (kind theo-xa): (caption, PNG); none for a commune's report."""
     if not getattr(data, "communes", None):
         return []
-    from cchc_desktop import aggregate
+    from cchc_desktop.report import aggregate
     from cchc_desktop.exporting import charts
 
     view = aggregate.CommuneView(data)

@@ -67,7 +67,7 @@ def render_documents(data) -> dict[str, bytes]:
 
 
 def _documents(store, unit_code: str, period_code: str) -> dict[str, bytes]:
-    from cchc_desktop import report
+    from cchc_desktop.report import values as report
 
     return render_documents(report.load_report(store, unit_code, period_code))
 
@@ -77,8 +77,9 @@ class Prepared:
     `members()` then renders and hashes without touching the data file (a worker thread may)."""
 
     def __init__(self, store, unit_code: str | None, period_code: str, documents: bool = True):
-        from cchc_desktop import dataio, report
+        from cchc_desktop import dataio
 
+        from cchc_desktop.report import values as report
         unit = store.unit(unit_code)
         store.get_period(unit["code"], period_code)
         self.doc = dataio.dump(store, unit["code"], period_code)

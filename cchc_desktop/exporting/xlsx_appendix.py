@@ -15,8 +15,10 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
-from cchc_desktop import dossiers, fileio, fmt, narrative, periods
-from cchc_desktop.report import ReportData
+from cchc_desktop import fileio, fmt
+from cchc_desktop.domain import dossiers, periods
+from cchc_desktop.report import narrative
+from cchc_desktop.report.values import ReportData
 
 FONT = "Times New Roman"
 COUNT_FORMAT = "#,##0"

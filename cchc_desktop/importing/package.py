@@ -25,7 +25,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from cchc_desktop import dossiers, fmt
+from cchc_desktop import fmt
+from cchc_desktop.domain import dossiers
 from cchc_desktop.errors import UserError
 from cchc_desktop.exporting import package as pkg
 from cchc_desktop.store.database import UPPER_KINDS
@@ -227,7 +228,8 @@ def check_package(path: str | Path) -> PackageInfo:
 
 
 def _check_package(path: str | Path) -> PackageInfo:
-    from cchc_desktop import dataio, periods
+    from cchc_desktop import dataio
+    from cchc_desktop.domain import periods
     from cchc_desktop.store.migrations import SCHEMA_VERSION
 
     p = Path(path)
@@ -362,7 +364,7 @@ def _check_package(path: str | Path) -> PackageInfo:
         _refuse("bản kê không ghi thời điểm lập gói: gói không hợp lệ")
     catalogue_text = None
     if pkg.CATALOGUE in content:
-        from cchc_desktop import catalogue as catalogue_mod
+        from cchc_desktop.domain import catalogue as catalogue_mod
 
         try:
             catalogue_text = content[pkg.CATALOGUE].decode("utf-8")
@@ -601,7 +603,7 @@ def import_one(store, info: PackageInfo, force: bool = False, before_write=None)
         with store.db.atomic():
             if info.catalogue_text is not None and store.db.execute(
                     "SELECT 1 FROM catalogues WHERE version = ?", [version]).fetchone() is None:
-                from cchc_desktop import catalogue as catalogue_mod
+                from cchc_desktop.domain import catalogue as catalogue_mod
 
                 store.register_catalogue(catalogue_mod.from_text(info.catalogue_text), make_default=False)
                 added_catalogue = True

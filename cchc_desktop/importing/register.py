@@ -31,7 +31,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
-from cchc_desktop import dossiers, fmt
+from cchc_desktop import fmt
+from cchc_desktop.domain import dossiers
 from cchc_desktop.errors import UserError
 from cchc_desktop.importing import excel_read
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from cchc_desktop import catalogue as catalogue_mod
-from cchc_desktop import dossiers, periods
+from cchc_desktop.domain import catalogue as catalogue_mod
+from cchc_desktop.domain import dossiers, periods
 from cchc_desktop.errors import DataFileError, InvalidValue, ReadOnlyPeriod, UserError
 from cchc_desktop.store.migrations import KNOWN, SCHEMA_VERSION, migrations
 
@@ -585,7 +585,7 @@ class Store:
                 )
                 # Figures do not carry over, nor their notes (a note explains its figure).
             elif unit["kind"] in UPPER_KINDS:
-                from cchc_desktop import templates
+                from cchc_desktop.report import default_texts as templates
 
                 self.db["narratives"].insert_all(
                     [{"period_id": pid, "section": k, "title": t["title"], "text": t["text"]}

@@ -1,4 +1,4 @@
-"""UI tests run offscreen with pytest-qt, with Qt's own texts in Vietnamese (ui.app's translator);
+"""UI tests run offscreen with pytest-qt, with Qt's own texts in Vietnamese (ui.shell.app's translator);
 the `window` fixture is the main window over a copy of the demo."""
 import os
 
@@ -9,9 +9,9 @@ import pytest  # noqa: E402
 
 @pytest.fixture(scope="session", autouse=True)
 def vietnamese_qt_texts(qapp):
-    """Qt's own texts (standard buttons, context menus, file dialog) in Vietnamese, as ui.app.run
+    """Qt's own texts (standard buttons, context menus, file dialog) in Vietnamese, as ui.shell.app.run
     makes the application: what the tests see is what the user sees."""
-    from ui.app import install_translator
+    from ui.shell.app import install_translator
 
     install_translator(qapp)
     return qapp
@@ -20,7 +20,7 @@ def vietnamese_qt_texts(qapp):
 @pytest.fixture
 def ctx(demo_store, qapp):
     """An AppContext over a writable copy of the demo (unit Chi Lăng Nam, period 2023-NAM)."""
-    from ui.context import AppContext
+    from ui.shell.context import AppContext
 
     unit = demo_store.unit()
     period = demo_store.get_period(unit["code"], "2023-NAM")
@@ -41,7 +41,7 @@ def no_dialogs(monkeypatch):
 
 @pytest.fixture
 def window(ctx, qtbot, no_dialogs):
-    from ui.main_window import MainWindow
+    from ui.shell.main_window import MainWindow
 
     w = MainWindow(ctx, install_features=False)
     qtbot.addWidget(w)

@@ -1,4 +1,4 @@
-"""The application around the window (ui/app.py): the app icon, Qt's own texts in Vietnamese."""
+"""The application around the window (ui/shell/app.py): the app icon, Qt's own texts in Vietnamese."""
 import re
 import shutil
 import sqlite3
@@ -13,8 +13,8 @@ from ui.qt import (
 
 @pytest.fixture
 def app(qapp):
-    """The application as ui.app.run makes it (names, locale, translator, icon)."""
-    import ui.app as app_mod
+    """The application as ui.shell.app.run makes it (names, locale, translator, icon)."""
+    import ui.shell.app as app_mod
 
     return app_mod._app()
 
@@ -24,7 +24,7 @@ def _sizes(icon):
 
 
 def test_the_app_and_its_windows_have_the_icon(app, qtbot):
-    from ui.main_window import MainWindow
+    from ui.shell.main_window import MainWindow
 
     assert _sizes(app.windowIcon()) == [16, 32, 48, 64, 128, 256]
     w = MainWindow()
@@ -39,7 +39,7 @@ def test_the_icon_is_found_through_the_resource_folder(tmp_path, monkeypatch, qa
     """Frozen, resources/ is inside the bundle: the icon follows cchc_desktop.paths, not the source tree."""
     from cchc_desktop import paths
 
-    import ui.app as app_mod
+    import ui.shell.app as app_mod
 
     source = paths.resource("icons")
     (tmp_path / "icons").mkdir()
@@ -103,7 +103,7 @@ def test_texts_that_are_not_ours_stay_as_qt_has_them(app):
 
 
 def test_every_translation_keeps_accelerators_and_placeholders():
-    from ui.app import QT_TEXTS
+    from ui.shell.app import QT_TEXTS
 
     for contexts, texts in QT_TEXTS.items():
         for source, vi in texts.items():
@@ -123,7 +123,7 @@ def test_every_translation_keeps_accelerators_and_placeholders():
 
 
 def test_the_tests_application_has_the_vietnamese_texts(qapp, qtbot):
-    """tests/ui/conftest.py installs ui.app's translator for every UI test (no `app` fixture here)."""
+    """tests/ui/conftest.py installs ui.shell.app's translator for every UI test (no `app` fixture here)."""
     bb = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
     qtbot.addWidget(bb)
     assert sorted(b.text() for b in bb.buttons()) == ["Hủy", "Đồng ý"]
@@ -131,7 +131,7 @@ def test_the_tests_application_has_the_vietnamese_texts(qapp, qtbot):
 
 # --- the start: size, files, a damaged file ---------------------------------------------------
 def test_start_size_follows_the_screen():
-    from ui.app import start_geometry
+    from ui.shell.app import start_geometry
 
     assert start_geometry((0, 0, 1024, 728)) is None  # 1024×768 less the taskbar: maximized
     assert start_geometry((0, 0, 1366, 728)) is None  # 1366×768 likewise
@@ -140,8 +140,8 @@ def test_start_size_follows_the_screen():
 
 
 def test_the_window_starts_maximized_on_a_small_screen(qapp, qtbot, monkeypatch):
-    from ui.app import show_at_start
-    from ui.main_window import MainWindow
+    from ui.shell.app import show_at_start
+    from ui.shell.main_window import MainWindow
     from ui.qt import QGuiApplication
 
     monkeypatch.delenv("CCHC_WINDOW_SIZE", raising=False)
@@ -157,8 +157,8 @@ def test_the_window_starts_maximized_on_a_small_screen(qapp, qtbot, monkeypatch)
 def test_sample_data_opens_in_its_own_file(qapp, tmp_path, monkeypatch, no_dialogs):
     from cchc_desktop.store import open_store
     from tests.ui.test_package_dialogs import _titles
-    from ui.app import run
-    from ui.welcome import WelcomeDialog
+    from ui.shell.app import run
+    from ui.shell.welcome import WelcomeDialog
 
     own = tmp_path / "cchc.sqlite"
     titles = _titles(monkeypatch)  # the window title each time the window is filled
@@ -202,7 +202,7 @@ def test_the_window_switches_files_and_releases_their_locks(window, tmp_path, de
 
 def test_a_new_data_file_from_the_file_menu(window, tmp_path, monkeypatch, qtbot):
     from ui.qt import QFileDialog
-    from ui.welcome import WelcomeDialog
+    from ui.shell.welcome import WelcomeDialog
 
     seen = {}
 
@@ -250,7 +250,7 @@ def _refusal(path):
 
 
 def test_a_damaged_file_at_start_says_where_and_what(qapp, qtbot, tmp_path, demo_file):
-    from ui.welcome import DamagedFileDialog
+    from ui.shell.welcome import DamagedFileDialog
 
     path, _ = _damaged(tmp_path, demo_file)
     error = _refusal(path)
@@ -262,8 +262,8 @@ def test_a_damaged_file_at_start_says_where_and_what(qapp, qtbot, tmp_path, demo
 
 
 def test_a_damaged_file_set_aside_for_a_new_one(qapp, tmp_path, demo_file, monkeypatch, no_dialogs):
-    from ui import app as app_mod
-    from ui.welcome import DamagedFileDialog
+    from ui.shell import app as app_mod
+    from ui.shell.welcome import DamagedFileDialog
 
     path, damaged = _damaged(tmp_path, demo_file)
     wal = path.with_name(path.name + "-wal")
@@ -286,9 +286,9 @@ def test_a_damaged_file_set_aside_for_a_new_one(qapp, tmp_path, demo_file, monke
 
 
 def test_a_damaged_file_restored_from_a_backup_at_start(qapp, tmp_path, demo_file, monkeypatch, no_dialogs):
-    from ui import app as app_mod
-    from ui.backup_dialogs import RestoreDialog
-    from ui.welcome import DamagedFileDialog
+    from ui.shell import app as app_mod
+    from ui.safety.backup_dialogs import RestoreDialog
+    from ui.shell.welcome import DamagedFileDialog
 
     path, damaged = _damaged(tmp_path, demo_file, with_backup=True)
     choices = iter([DamagedFileDialog.RESTORE])
@@ -312,8 +312,8 @@ def test_a_damaged_file_restored_from_a_backup_at_start(qapp, tmp_path, demo_fil
 
 
 def test_quitting_at_a_damaged_file_leaves_it_untouched(qapp, tmp_path, demo_file, monkeypatch, no_dialogs):
-    from ui.app import run
-    from ui.welcome import DamagedFileDialog
+    from ui.shell.app import run
+    from ui.shell.welcome import DamagedFileDialog
 
     path, damaged = _damaged(tmp_path, demo_file)
     monkeypatch.setattr(DamagedFileDialog, "exec", lambda dlg: dlg._choose(DamagedFileDialog.QUIT) or 0)
@@ -323,8 +323,8 @@ def test_quitting_at_a_damaged_file_leaves_it_untouched(qapp, tmp_path, demo_fil
 
 def test_a_newer_or_busy_file_is_only_explained(qapp, tmp_path, no_dialogs, monkeypatch):
     from cchc_desktop.errors import DataFileError
-    from ui import app as app_mod
-    from ui.welcome import DamagedFileDialog
+    from ui.shell import app as app_mod
+    from ui.shell.welcome import DamagedFileDialog
 
     monkeypatch.setattr(DamagedFileDialog, "exec", lambda dlg: pytest.fail("no choice for this file"))
     path = tmp_path / "moi-hon.sqlite"
@@ -338,7 +338,7 @@ def test_the_guide_is_found_inside_a_frozen_bundle(qapp, qtbot, tmp_path, monkey
     """Frozen, docs/ sits beside resources/ inside the bundle (installer/cchc-desktop.spec)."""
     from cchc_desktop import paths
     from ui.qt import QTextDocument, QUrl
-    from ui.welcome import GuideDialog
+    from ui.shell.welcome import GuideDialog
 
     source = paths.guide_path()
     bundle = tmp_path / "_internal"
@@ -353,7 +353,7 @@ def test_the_guide_is_found_inside_a_frozen_bundle(qapp, qtbot, tmp_path, monkey
     image = view.loadResource(QTextDocument.ResourceType.ImageResource.value, QUrl("images/man-hinh-chao-mung.png"))
     assert image is not None and not image.isEmpty()
     # the 1366 px screenshots are shown at most 720 px wide: no sideways scrolling in the dialog
-    from ui.welcome import fit_images
+    from ui.shell.welcome import fit_images
 
     assert fit_images(view, GuideDialog.IMAGE_WIDTH) == 0  # every wide picture fitted already
     shutil.rmtree(bundle / "docs")
@@ -375,7 +375,7 @@ def test_every_picture_of_the_guide_is_in_the_bundled_folder():
 
 def test_the_help_menu_and_the_welcome_open_the_guide(window, monkeypatch, tmp_path, qtbot):
     from cchc_desktop.store import open_store
-    from ui.welcome import GuideDialog, WelcomeDialog
+    from ui.shell.welcome import GuideDialog, WelcomeDialog
 
     shown = []
     monkeypatch.setattr(GuideDialog, "exec", lambda dlg: shown.append(dlg) or 0)
@@ -400,7 +400,7 @@ def _sample_copy(tmp_path, demo_file):
 def test_the_one_window_guard_follows_the_file_on_screen(window, tmp_path, demo_file, qtbot, monkeypatch):
     """After Tệp → Mở tệp dữ liệu khác… a start on the first file opens it (this window no longer
     answers for it), and a double-clicked package of the new file comes to this window."""
-    from ui import single_instance
+    from ui.shell import single_instance
 
     own = window.ctx.store.path
     window.home_path = own
@@ -435,9 +435,9 @@ def test_the_one_window_guard_follows_the_file_on_screen(window, tmp_path, demo_
 
 
 def test_the_sample_data_at_start_takes_the_guard_with_it(qapp, tmp_path, monkeypatch, no_dialogs):
-    from ui import single_instance
-    from ui.app import run
-    from ui.welcome import WelcomeDialog
+    from ui.shell import single_instance
+    from ui.shell.app import run
+    from ui.shell.welcome import WelcomeDialog
 
     own = tmp_path / "cchc.sqlite"
     held = []
@@ -494,7 +494,7 @@ def test_a_failed_sample_file_is_closed(qapp, tmp_path, monkeypatch, no_dialogs)
     from cchc_desktop import dataio
     from cchc_desktop.errors import UserError
     from cchc_desktop.store import lock
-    from ui.app import open_sample_file
+    from ui.shell.app import open_sample_file
 
     seen = []
 

@@ -2,7 +2,7 @@
 from pathlib import Path
 
 from tests.conftest import MINI
-from ui import catalogue_menu
+from ui.entry import catalogue_menu
 
 
 def open_dialog(window, qtbot):

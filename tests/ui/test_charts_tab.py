@@ -27,7 +27,7 @@ def heights(fig):
 
 @pytest.fixture
 def tab(ctx, qtbot):
-    from ui.charts_tab import ChartsTab
+    from ui.charts.charts_tab import ChartsTab
 
     t = ChartsTab(ctx)
     qtbot.addWidget(t)
@@ -62,12 +62,12 @@ import sys, threading
 from ui.qt import QApplication
 app = QApplication([])
 from cchc_desktop.store import open_store
-from ui.context import AppContext
+from ui.shell.context import AppContext
 store = open_store(r'{db}')
 unit = store.unit()
 ctx = AppContext(store, unit['code'], store.get_period(unit['code'], '2023-NAM')['id'])
-from ui.main_window import MainWindow
-from ui import charts_tab
+from ui.shell.main_window import MainWindow
+from ui.charts import charts_tab
 gate, threads = threading.Event(), []
 real_prepare = charts_tab.prepare_matplotlib
 def held_prepare():
@@ -75,7 +75,7 @@ def held_prepare():
     assert gate.wait(60)
     return real_prepare()
 charts_tab.prepare_matplotlib = held_prepare
-w = MainWindow(ctx)  # with every feature of ui/features.py
+w = MainWindow(ctx)  # with every feature of ui/shell/features.py
 key = 'extra:' + charts_tab.TITLE
 tab = w.tab_widget(key)  # built into its page, the page not shown
 w.resize(1024, 768); w.show(); app.processEvents()
@@ -103,7 +103,7 @@ def test_the_tab_shows_the_placeholder_then_the_chart(window, qtbot, monkeypatch
     a failed preparation says so and the next opening tries again."""
     import threading
 
-    from ui import charts_tab
+    from ui.charts import charts_tab
 
     gate = threading.Event()
 
@@ -126,7 +126,7 @@ def test_the_tab_shows_the_placeholder_then_the_chart(window, qtbot, monkeypatch
 
 
 def test_a_failed_preparation_says_what_to_do(ctx, qtbot, monkeypatch):
-    from ui import charts_tab
+    from ui.charts import charts_tab
 
     def broken():
         raise RuntimeError("thiếu thư viện vẽ")
@@ -216,7 +216,7 @@ def test_save_png_svg_and_copy(ctx, tab, qtbot, tmp_path, monkeypatch, no_dialog
         offered.update(caption=caption, start=start, filters=filters)
         return str(tmp_path / "bieu-do"), filters
 
-    from ui import charts_tab
+    from ui.charts import charts_tab
 
     monkeypatch.setattr(charts_tab.QFileDialog, "getSaveFileName", staticmethod(fake_dialog))
     svg = tab.save_as("svg")
@@ -235,7 +235,7 @@ def test_save_png_svg_and_copy(ctx, tab, qtbot, tmp_path, monkeypatch, no_dialog
 
 
 def test_install_adds_the_tab(ctx, qtbot):
-    from ui import charts_tab
+    from ui.charts import charts_tab
 
     added = []
 

@@ -18,13 +18,13 @@ def docs_in_file(ctx):
 
 @pytest.fixture
 def model(ctx):
-    from ui.documents import DocumentsModel
+    from ui.entry.documents import DocumentsModel
 
     return DocumentsModel(ctx)
 
 
 def test_columns_and_rows(model):
-    from ui.documents import COL_DATE, COL_KIND, COL_NUMBER, COL_SUMMARY, COL_SYMBOL, COLUMN_COUNT
+    from ui.entry.documents import COL_DATE, COL_KIND, COL_NUMBER, COL_SUMMARY, COL_SYMBOL, COLUMN_COUNT
 
     assert model.columnCount() == COLUMN_COUNT == 5 and model.rowCount() == 8  # the demo's documents
     row = [model.data(model.index(0, c)) for c in (COL_NUMBER, COL_SYMBOL, COL_DATE, COL_KIND, COL_SUMMARY)]
@@ -34,7 +34,7 @@ def test_columns_and_rows(model):
 
 
 def test_edit_writes_the_store(model, ctx):
-    from ui.documents import COL_DATE, COL_SUMMARY
+    from ui.entry.documents import COL_DATE, COL_SUMMARY
 
     assert model.setData(model.index(0, COL_DATE), "31/12/2022")
     assert docs_in_file(ctx)[0]["date"] == "2022-12-31"
@@ -52,7 +52,7 @@ def test_edit_writes_the_store(model, ctx):
 
 
 def test_invalid_date_refused_and_kept_on_screen(model, ctx):
-    from ui.documents import COL_DATE, REJECTED_BG
+    from ui.entry.documents import COL_DATE, REJECTED_BG
 
     errors = []
     ctx.error.connect(errors.append)
@@ -66,7 +66,7 @@ def test_invalid_date_refused_and_kept_on_screen(model, ctx):
 
 
 def test_parse_date():
-    from ui.documents import parse_date
+    from ui.entry.documents import parse_date
 
     assert parse_date("30/12/2022") == "2022-12-30"
     assert parse_date("1-2-23") == "2023-02-01"
@@ -78,7 +78,7 @@ def test_parse_date():
 
 
 def test_final_period_refuses_edits(ctx):
-    from ui.documents import COL_NUMBER, DocumentsModel
+    from ui.entry.documents import COL_NUMBER, DocumentsModel
 
     ctx.store.set_status(ctx.period_id, "final")
     m = DocumentsModel(ctx)
@@ -89,7 +89,7 @@ def test_final_period_refuses_edits(ctx):
 
 @pytest.fixture
 def panel(ctx, qtbot):
-    from ui.documents import DocumentsPanel
+    from ui.entry.documents import DocumentsPanel
 
     w = DocumentsPanel(ctx)
     qtbot.addWidget(w)
@@ -102,7 +102,7 @@ def panel(ctx, qtbot):
 
 def test_add_type_and_remove_through_the_panel(panel, ctx, qtbot, monkeypatch):
     from ui import messages
-    from ui.documents import COL_NUMBER
+    from ui.entry.documents import COL_NUMBER
 
     n = panel.model.rowCount()  # the demo's documents
     qtbot.mouseClick(panel.add_button, Qt.LeftButton)
@@ -136,7 +136,7 @@ def test_add_type_and_remove_through_the_panel(panel, ctx, qtbot, monkeypatch):
 
 
 def test_panel_final_and_focus(ctx, qtbot):
-    from ui.documents import DocumentsPanel
+    from ui.entry.documents import DocumentsPanel
 
     ctx.store.set_status(ctx.period_id, "final")
     w = DocumentsPanel(ctx)

@@ -40,13 +40,13 @@ def cell_in_file(ctx, agency, field, column):
 
 @pytest.fixture
 def model(ctx):
-    from ui.dossier_tab import DossierTableModel
+    from ui.entry.dossier_tab import DossierTableModel
 
     return DossierTableModel(ctx, "ubnd")
 
 
 def test_shape_and_figures(model):
-    from ui.dossier_tab import (
+    from ui.entry.dossier_tab import (
         COL_CARRIED, COL_DIRECT, COL_EARLY, COL_FIELD, COL_ONLINE, COL_OVERDUE, COL_PENDING, COL_RECEIVED,
         COL_RESOLVED, COLUMN_COUNT,
     )
@@ -67,7 +67,7 @@ def test_shape_and_figures(model):
 
 
 def test_computed_and_typed_totals(model):
-    from ui.dossier_tab import COL_EARLY, COL_FIELD, COL_ONLINE, COL_RECEIVED, COMPUTED_BG, TYPED_TOTAL_FG
+    from ui.entry.dossier_tab import COL_EARLY, COL_FIELD, COL_ONLINE, COL_RECEIVED, COMPUTED_BG, TYPED_TOTAL_FG
 
     total = 4
     editable = lambda r, c: bool(model.flags(model.index(r, c)) & Qt.ItemIsEditable)  # noqa: E731
@@ -85,7 +85,7 @@ def test_computed_and_typed_totals(model):
 
 
 def test_set_data_writes_the_store(model, ctx):
-    from ui.dossier_tab import COL_CARRIED, COL_DIRECT, COL_EARLY, COL_ONLINE, COL_RECEIVED
+    from ui.entry.dossier_tab import COL_CARRIED, COL_DIRECT, COL_EARLY, COL_ONLINE, COL_RECEIVED
 
     assert model.setData(model.index(0, COL_DIRECT), "1.043")  # thousands separator
     assert cell_in_file(ctx, "ubnd", "Hộ tịch", "truc_tiep") == 1043
@@ -110,7 +110,7 @@ def test_set_data_writes_the_store(model, ctx):
 
 
 def test_undo_writes_the_old_value_back(model, ctx):
-    from ui.dossier_tab import COL_DIRECT, COL_EARLY, COL_FIELD
+    from ui.entry.dossier_tab import COL_DIRECT, COL_EARLY, COL_FIELD
 
     assert model.setData(model.index(0, COL_DIRECT), "50")
     assert model.setData(model.index(4, COL_EARLY), "")
@@ -132,7 +132,7 @@ def test_undo_writes_the_old_value_back(model, ctx):
 
 
 def test_invalid_input_refused(model, ctx):
-    from ui.dossier_tab import COL_DIRECT, REJECTED_BG
+    from ui.entry.dossier_tab import COL_DIRECT, REJECTED_BG
 
     errors = []
     ctx.error.connect(errors.append)
@@ -150,7 +150,7 @@ def test_invalid_input_refused(model, ctx):
 
 
 def test_rename_through_the_name_cell(model, ctx):
-    from ui.dossier_tab import COL_FIELD
+    from ui.entry.dossier_tab import COL_FIELD
 
     assert model.setData(model.index(0, COL_FIELD), "Hộ tịch – Chứng thực bản sao")
     assert cell_in_file(ctx, "ubnd", "Hộ tịch – Chứng thực bản sao", "truc_tuyen") == 458
@@ -159,7 +159,7 @@ def test_rename_through_the_name_cell(model, ctx):
 
 
 def test_agencies_with_only_the_totals_row(ctx):
-    from ui.dossier_tab import COL_ONLINE, COL_RESOLVED, DossierTableModel
+    from ui.entry.dossier_tab import COL_ONLINE, COL_RESOLVED, DossierTableModel
 
     m = DossierTableModel(ctx, "cong_an")
     assert m.rowCount() == 1 and m.data(m.index(0, 0)) == "Cộng"
@@ -169,7 +169,7 @@ def test_agencies_with_only_the_totals_row(ctx):
 
 
 def test_follows_other_writes_and_periods(model, ctx):
-    from ui.dossier_tab import COL_ONLINE
+    from ui.entry.dossier_tab import COL_ONLINE
 
     ctx.write("dossier", "set_dossier", ctx.period_id, "ubnd", "Hộ tịch", "truc_tuyen", "460")
     assert model.data(model.index(0, COL_ONLINE)) == "460"
@@ -180,7 +180,7 @@ def test_follows_other_writes_and_periods(model, ctx):
 
 
 def test_final_period_refuses_edits(ctx):
-    from ui.dossier_tab import COL_DIRECT, DossierTableModel
+    from ui.entry.dossier_tab import COL_DIRECT, DossierTableModel
 
     ctx.store.set_status(ctx.period_id, "final")
     m = DossierTableModel(ctx, "ubnd")
@@ -193,7 +193,7 @@ def test_final_period_refuses_edits(ctx):
 # --- the panel, through its widgets ----------------------------------------------------
 def shown_panel(ctx, qtbot, width=1000, height=760, active=False):
     """The dossier panel on screen at that size (`active`: its window has the keyboard focus)."""
-    from ui.dossier_tab import DossierPanel
+    from ui.entry.dossier_tab import DossierPanel
 
     w = DossierPanel(ctx)
     qtbot.addWidget(w)
@@ -214,8 +214,8 @@ def panel(ctx, qtbot):
 
 
 def test_add_field_and_type_figures(panel, ctx, qtbot, monkeypatch):
-    from ui import dossier_tab
-    from ui.dossier_tab import COL_DIRECT, COL_ONLINE
+    from ui.entry import dossier_tab
+    from ui.entry.dossier_tab import COL_DIRECT, COL_ONLINE
 
     asked = []
     monkeypatch.setattr(dossier_tab, "ask_text", lambda parent, title, label, text="": asked.append(title) or ("Đất đai", True))
@@ -244,7 +244,7 @@ def test_add_field_and_type_figures(panel, ctx, qtbot, monkeypatch):
 
 
 def test_enter_moves_down(panel, qtbot):
-    from ui.dossier_tab import COL_DIRECT
+    from ui.entry.dossier_tab import COL_DIRECT
 
     box = panel.boxes["ubnd"]
     view = box.view
@@ -262,8 +262,9 @@ def test_enter_moves_down(panel, qtbot):
 
 
 def test_rename_and_remove_field(panel, ctx, qtbot, monkeypatch):
-    from ui import dossier_tab, messages
+    from ui import messages
 
+    from ui.entry import dossier_tab
     box = panel.boxes["ubnd"]
     assert not box.rename_button.isEnabled()  # no field chosen yet
     box.view.setCurrentIndex(box.model.index(3, 1))
@@ -286,7 +287,7 @@ def test_rename_and_remove_field(panel, ctx, qtbot, monkeypatch):
 
 
 def test_panel_final_period(ctx, qtbot):
-    from ui.dossier_tab import DossierPanel
+    from ui.entry.dossier_tab import DossierPanel
 
     ctx.store.set_status(ctx.period_id, "final")
     w = DossierPanel(ctx)
@@ -307,7 +308,7 @@ def test_panel_final_period(ctx, qtbot):
 
 
 def test_focus_target(panel):
-    from ui.dossier_tab import COL_RESOLVED
+    from ui.entry.dossier_tab import COL_RESOLVED
 
     assert panel.focus_target("hs.cong_an")
     box = panel.boxes["cong_an"]
@@ -320,7 +321,7 @@ def test_focus_target(panel):
 
 
 def test_field_names_of_digits_only_or_taken_are_refused(model, ctx):
-    from ui.dossier_tab import COL_FIELD, field_name_problem
+    from ui.entry.dossier_tab import COL_FIELD, field_name_problem
 
     names = ["Hộ tịch", "Chứng thực"]
     assert "chỉ có chữ số" in field_name_problem("1.234", names)
@@ -336,7 +337,7 @@ def test_field_names_of_digits_only_or_taken_are_refused(model, ctx):
 
 
 def test_typing_over_a_field_name_does_not_rename_it(panel, ctx, qtbot):
-    from ui.dossier_tab import COL_FIELD
+    from ui.entry.dossier_tab import COL_FIELD
     from ui.qt import QAbstractItemView
 
     box = panel.boxes["ubnd"]
@@ -353,7 +354,7 @@ def test_typing_over_a_field_name_does_not_rename_it(panel, ctx, qtbot):
 
 
 def test_a_refused_name_in_the_cell_gets_a_message_box(panel, ctx, qtbot, no_dialogs):
-    from ui.dossier_tab import COL_FIELD
+    from ui.entry.dossier_tab import COL_FIELD
 
     box = panel.boxes["ubnd"]
     view = box.view
@@ -371,7 +372,7 @@ def test_a_refused_name_in_the_cell_gets_a_message_box(panel, ctx, qtbot, no_dia
 
 
 def test_rename_button_refuses_digits_and_duplicates_with_a_message_box(panel, ctx, qtbot, monkeypatch, no_dialogs):
-    from ui import dossier_tab
+    from ui.entry import dossier_tab
 
     box = panel.boxes["ubnd"]
     box.view.setCurrentIndex(box.model.index(3, 1))
@@ -386,7 +387,7 @@ def test_rename_button_refuses_digits_and_duplicates_with_a_message_box(panel, c
 
 
 def test_enter_keeps_the_current_cell_in_sight(ctx, qtbot):
-    from ui.dossier_tab import COL_DIRECT
+    from ui.entry.dossier_tab import COL_DIRECT
 
     w = shown_panel(ctx, qtbot, 1000, 190, active=True)  # the page shows only the first rows of the first table
     box = w.boxes["ubnd"]
@@ -411,8 +412,8 @@ def test_enter_keeps_the_current_cell_in_sight(ctx, qtbot):
 
 
 def test_history_of_a_field_from_its_context_menu(panel, ctx):
-    from ui.audit_view import AuditDialog
-    from ui.dossier_tab import COL_ONLINE
+    from ui.safety.audit_view import AuditDialog
+    from ui.entry.dossier_tab import COL_ONLINE
 
     ctx.write("dossier", "set_dossier", ctx.period_id, "ubnd", "Hộ tịch", "truc_tuyen", "460")
     ctx.write("dossier", "set_dossier", ctx.period_id, "ubnd", "Chứng thực", "truc_tuyen", "2600")
@@ -428,7 +429,7 @@ def test_history_of_a_field_from_its_context_menu(panel, ctx):
 
 def test_headers_fit_their_columns_on_a_small_screen(ctx, qtbot):
     """At 1024×768 the tab's page is about 760 px wide: every header line fits its column."""
-    from ui.dossier_tab import COLUMN_COUNT
+    from ui.entry.dossier_tab import COLUMN_COUNT
 
     w = shown_panel(ctx, qtbot, 760, 500)
     view = w.boxes["ubnd"].view
@@ -442,7 +443,7 @@ def test_headers_fit_their_columns_on_a_small_screen(ctx, qtbot):
 
 
 def test_input_hint_says_why_a_cell_takes_no_figure(model, ctx):
-    from ui.dossier_tab import (
+    from ui.entry.dossier_tab import (
         COL_CARRIED, COL_DIRECT, COL_FIELD, COL_ONLINE, COL_RECEIVED, COL_RESOLVED, COMPUTED_HINT,
         COMPUTED_TOTAL_HINT, FINAL_HINT, TOTAL_LABEL_HINT, DossierTableModel,
     )
@@ -461,7 +462,7 @@ def test_input_hint_says_why_a_cell_takes_no_figure(model, ctx):
 def test_tab_skips_computed_cells_so_typed_figures_land_where_typed(panel, ctx, qtbot):
     """The trial: 5 Tab 7 Tab, Tab past an empty "Kỳ trước", 100 — the 100 used to land on the grey
     "Tổng tiếp nhận" and be dropped. Now it lands in "Trước hạn" and is saved."""
-    from ui.dossier_tab import COL_CARRIED, COL_DIRECT, COL_EARLY, COL_ONLINE
+    from ui.entry.dossier_tab import COL_CARRIED, COL_DIRECT, COL_EARLY, COL_ONLINE
     from ui.qt import QAbstractItemView
 
     box = panel.boxes["ubnd"]
@@ -487,7 +488,7 @@ def test_tab_skips_computed_cells_so_typed_figures_land_where_typed(panel, ctx, 
 
 
 def test_tab_order_skips_names_computed_columns_and_computed_totals(panel):
-    from ui.dossier_tab import (
+    from ui.entry.dossier_tab import (
         COL_CARRIED, COL_DIRECT, COL_EARLY, COL_LATE, COL_ON_TIME, COL_ONLINE, COL_OVERDUE, COL_PENDING,
         COLUMN_COUNT,
     )
@@ -519,7 +520,7 @@ def test_tab_order_skips_names_computed_columns_and_computed_totals(panel):
 
 
 def test_a_key_typed_on_a_computed_cell_is_not_dropped_in_silence(panel, ctx, qtbot):
-    from ui.dossier_tab import COL_DIRECT, COL_ONLINE, COL_RECEIVED, COMPUTED_HINT, COMPUTED_TOTAL_HINT
+    from ui.entry.dossier_tab import COL_DIRECT, COL_ONLINE, COL_RECEIVED, COMPUTED_HINT, COMPUTED_TOTAL_HINT
     from ui.qt import QAbstractItemView
 
     box = panel.boxes["ubnd"]
@@ -544,7 +545,7 @@ def test_a_key_typed_on_a_computed_cell_is_not_dropped_in_silence(panel, ctx, qt
 
 
 def test_a_key_typed_in_a_final_period_says_it_is_final(ctx, qtbot):
-    from ui.dossier_tab import COL_DIRECT, FINAL_HINT
+    from ui.entry.dossier_tab import COL_DIRECT, FINAL_HINT
 
     ctx.store.set_status(ctx.period_id, "final")
     w = shown_panel(ctx, qtbot)

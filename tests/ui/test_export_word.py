@@ -6,7 +6,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from ui import export_word
+from ui.export import export_word
 
 
 @pytest.fixture
@@ -129,7 +129,7 @@ def test_write_failure_is_reported_in_vietnamese(window, feature, dialogs, tmp_p
 
 
 def test_dialog_boxes_speak_vietnamese(window, demo_store):
-    from cchc_desktop import report, rules
+    from cchc_desktop.report import values as report, rules
 
     ctx = window.ctx
     ctx.write("value:BM1/2.2", "set_value", ctx.period_id, "BM1/2.2", "30")
@@ -237,7 +237,7 @@ from tests.ui.test_package_dialogs import PERIOD, _upper_window, packages, upper
 
 @pytest.fixture
 def upper_window(qtbot, upper, packages, no_dialogs):  # noqa: F811
-    from ui import export_excel
+    from ui.export import export_excel
 
     w, rollup_feature = _upper_window(qtbot, upper, packages)
     return w, export_word.install(w), export_excel.install(w), rollup_feature
@@ -247,8 +247,8 @@ def upper_window(qtbot, upper, packages, no_dialogs):  # noqa: F811
 def upper_dialogs(monkeypatch, tmp_path):
     """The dialogs of the consolidated export replaced: options (charts off), the save dialog of
     ui/package_dialogs (answers `answer["path"]`), the offer boxes; every call recorded."""
-    from ui import export_excel
-    from ui import package_dialogs as pd
+    from ui.export import export_excel
+    from ui.packages import package_dialogs as pd
 
     calls = {"options": [], "save": [], "offer": []}
     answer = {"path": None}
@@ -273,7 +273,7 @@ def _docx_text(path) -> list[str]:
 def test_upper_level_word_export_is_the_consolidated_report(upper_window, upper_dialogs, tmp_path, no_dialogs):
     """Xuất Word (Ctrl+E) of a district writes what Công cụ → Tổng hợp số liệu → Xuất Word
     writes, not the district's own empty period."""
-    from ui import package_dialogs as pd
+    from ui.packages import package_dialogs as pd
 
     w, word, _excel, rollup_feature = upper_window
     calls, answer = upper_dialogs
@@ -301,7 +301,7 @@ def test_upper_level_word_export_is_the_consolidated_report(upper_window, upper_
 def test_upper_level_excel_export_is_the_consolidated_appendix(upper_window, upper_dialogs, tmp_path, no_dialogs):
     import openpyxl
 
-    from ui import export_excel
+    from ui.export import export_excel
 
     w, _word, excel, _rollup = upper_window
     calls, answer = upper_dialogs
@@ -335,7 +335,7 @@ def test_upper_level_without_commune_figures_says_to_import_packages(upper_windo
 
 
 def test_options_dialog_of_the_upper_level_names_the_consolidated_report(upper_window):
-    from cchc_desktop import aggregate
+    from cchc_desktop.report import aggregate
 
     w = upper_window[0]
     r = aggregate.rollup(w.ctx.store, PERIOD, "huyen-thanh-mien")
@@ -343,7 +343,7 @@ def test_options_dialog_of_the_upper_level_names_the_consolidated_report(upper_w
     assert dlg.windowTitle() == "Xuất Word — báo cáo tổng hợp"
     assert dlg.title.text() == "Báo cáo tổng hợp của huyện Thanh Miện, năm 2023"
     assert dlg.what.text().startswith("Số liệu cộng từ 2/2 xã đã nộp")
-    from cchc_desktop import report
+    from cchc_desktop.report import values as report
 
     commune = export_word.OptionsDialog(w, report.load_report(w.ctx.store, "xa-chi-lang-nam", PERIOD), True)
     assert commune.windowTitle() == "Xuất Word" and "tổng hợp" not in commune.title.text()

@@ -1,7 +1,7 @@
 """IndicatorTableModel as a plain object: no view, no widget; results read back from the data file."""
 from decimal import Decimal
 
-from ui.indicator_form import CHI_TIEU, DON_VI, GHI_CHU, GIA_TRI, KY_TRUOC, STT, IndicatorTableModel
+from ui.entry.indicator_form import CHI_TIEU, DON_VI, GHI_CHU, GIA_TRI, KY_TRUOC, STT, IndicatorTableModel
 from ui.qt import QFont, Qt
 
 EDIT = Qt.ItemDataRole.EditRole
@@ -144,7 +144,7 @@ def test_coded_choices_leave_the_unit_column_blank(ctx):
 
 
 def test_input_hint_says_why_a_cell_takes_no_input(ctx):
-    from ui.indicator_form import COLUMN_HINT, DERIVED_HINT, FINAL_HINT, GROUP_HINT, PREVIOUS_HINT
+    from ui.entry.indicator_form import COLUMN_HINT, DERIVED_HINT, FINAL_HINT, GROUP_HINT, PREVIOUS_HINT
 
     m = model_of(ctx, "I", "BM1")
     assert m.input_hint(m.row_of("BM1/2"), GIA_TRI) == DERIVED_HINT
@@ -159,7 +159,7 @@ def test_input_hint_says_why_a_cell_takes_no_input(ctx):
 
 # --- the form, through its widgets ------------------------------------------------------------
 def shown_form(ctx, qtbot):
-    from ui.indicator_form import IndicatorForm
+    from ui.entry.indicator_form import IndicatorForm
 
     form = IndicatorForm(ctx, "I", "BM1", "Biểu mẫu 1")
     qtbot.addWidget(form)
@@ -202,7 +202,7 @@ def test_tab_from_a_column_without_input_goes_on_in_the_value_column(ctx, qtbot)
 
 
 def test_a_key_typed_on_a_derived_row_shows_a_hint_not_silence(ctx, qtbot):
-    from ui.indicator_form import COLUMN_HINT, DERIVED_HINT
+    from ui.entry.indicator_form import COLUMN_HINT, DERIVED_HINT
     from ui.qt import QAbstractItemView
 
     form = shown_form(ctx, qtbot)

@@ -3,7 +3,7 @@ import shutil
 
 import pytest
 
-from ui.indicator_form import GHI_CHU, GIA_TRI
+from ui.entry.indicator_form import GHI_CHU, GIA_TRI
 from ui.qt import QApplication, QComboBox, QLineEdit, Qt
 from PySide6.QtTest import QTest
 
@@ -136,7 +136,7 @@ def test_info_tab_saves_on_leaving_the_field(window, qtbot):
 
 
 def test_new_period_carries_text_not_figures(window, qtbot, monkeypatch):
-    from ui import period_dialogs
+    from ui.shell import period_dialogs
 
     old_pid = window.ctx.period_id
     seen = {}
@@ -257,7 +257,7 @@ def test_closing_never_asks(window):
 
 
 def test_screenshot_mode_writes_one_png_per_tab(demo_file, tmp_path, qapp):
-    from ui.app import run
+    from ui.shell.app import run
 
     db = tmp_path / "demo.sqlite"
     shutil.copy(demo_file, db)
@@ -271,7 +271,7 @@ def test_screenshot_mode_writes_one_png_per_tab(demo_file, tmp_path, qapp):
 
 
 def test_a_damaged_file_gives_a_message_not_a_traceback(tmp_path, qapp, capsys):
-    from ui.app import run
+    from ui.shell.app import run
 
     bad = tmp_path / "bad.sqlite"
     bad.write_bytes(b"not a database at all" * 10)
@@ -282,7 +282,7 @@ def test_a_damaged_file_gives_a_message_not_a_traceback(tmp_path, qapp, capsys):
 
 def test_welcome_creates_the_unit_with_default_texts(tmp_path, qapp, qtbot, no_dialogs):
     from cchc_desktop.store import open_store
-    from ui.welcome import WelcomeDialog
+    from ui.shell.welcome import WelcomeDialog
 
     store = open_store(tmp_path / "new.sqlite")
     dlg = WelcomeDialog(store)
@@ -300,8 +300,8 @@ def test_welcome_creates_the_unit_with_default_texts(tmp_path, qapp, qtbot, no_d
 
 
 def test_a_broken_feature_shows_a_message_and_the_window_still_starts(ctx, qtbot, no_dialogs, monkeypatch):
-    from ui import features
-    from ui.main_window import MainWindow
+    from ui.shell import features
+    from ui.shell.main_window import MainWindow
 
     monkeypatch.setattr(features, "FEATURES", ["ui.khong_co_module_nay:install"])
     w = MainWindow(ctx)
@@ -327,7 +327,7 @@ def test_tab_moves_down_the_value_column_skipping_derived_rows(window, qtbot):
 
 
 def test_the_frame_is_shown_before_the_file_is_opened(qapp, qtbot):
-    from ui.main_window import MainWindow
+    from ui.shell.main_window import MainWindow
 
     w = MainWindow()
     qtbot.addWidget(w)
@@ -346,7 +346,7 @@ def test_start_up_imports_no_heavy_library(demo_file, tmp_path):
 
     db = tmp_path / "demo.sqlite"
     shutil.copy(demo_file, db)
-    code = ("import sys; import ui.app as a; rc = a.run(sys.argv[1], quit_after_show=True); "
+    code = ("import sys; import ui.shell.app as a; rc = a.run(sys.argv[1], quit_after_show=True); "
             "print(rc, [m for m in ('matplotlib', 'docx', 'openpyxl', 'numpy', 'pandas') if m in sys.modules])")
     p = subprocess.run([sys.executable, "-c", code, str(db)], capture_output=True, text=True, timeout=120,
                        cwd=Path(__file__).resolve().parents[2], env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
@@ -358,13 +358,13 @@ def _file_menu(w):
 
 
 def test_quit_stays_the_last_item_of_the_file_menu(ctx, qtbot, no_dialogs):
-    from ui.main_window import MainWindow
+    from ui.shell.main_window import MainWindow
 
     frame = MainWindow()  # the frame before the file is open: the window's own items
     qtbot.addWidget(frame)
     assert _file_menu(frame) == ["Mở tệp dữ liệu khác…", "Tạo tệp dữ liệu mới…", "Thoát"]
     assert not frame.act_open_file.isEnabled()  # until a file is open
-    w = MainWindow(ctx)  # every feature of ui/features.py adds its items to Tệp
+    w = MainWindow(ctx)  # every feature of ui/shell/features.py adds its items to Tệp
     qtbot.addWidget(w)
     items = _file_menu(w)
     assert "Xuất gói nộp cấp trên…" in items and "Sao lưu ra USB…" in items
@@ -446,7 +446,7 @@ def test_a_final_period_shows_one_notice_on_every_section(window, qtbot):
 
 
 def test_unit_title_never_doubles_the_kind():
-    from ui.main_window import bare_unit_name, unit_title
+    from ui.shell.main_window import bare_unit_name, unit_title
 
     assert unit_title({"name": "Xã Chi Lăng Nam", "kind": "xa"}) == "UBND xã Chi Lăng Nam"
     assert unit_title({"name": "Chi Lăng Nam", "kind": "xa"}) == "UBND xã Chi Lăng Nam"
@@ -462,7 +462,7 @@ def test_unit_title_never_doubles_the_kind():
 def new_unit_form(tmp_path, qapp, qtbot, no_dialogs):
     """The welcome screen on an empty file, its "Tạo đơn vị mới…" page shown."""
     from cchc_desktop.store import open_store
-    from ui.welcome import WelcomeDialog
+    from ui.shell.welcome import WelcomeDialog
 
     store = open_store(tmp_path / "new.sqlite")
     dlg = WelcomeDialog(store)
@@ -506,8 +506,8 @@ from tests.ui.test_package_dialogs import _upper_window, packages, upper  # noqa
 
 
 def test_upper_level_sections_say_where_the_communes_figures_are(qtbot, upper, packages, no_dialogs):  # noqa: F811
-    from ui import main_window
-    from ui import package_dialogs as pd
+    from ui.shell import main_window
+    from ui.packages import package_dialogs as pd
 
     w, feature = _upper_window(qtbot, upper, packages)
     w.resize(1024, 740)

@@ -32,7 +32,7 @@ def stored_text(ctx, section):
 
 @pytest.fixture
 def editor(ctx, qtbot):
-    from ui.narrative_editor import NarrativeEditor
+    from ui.entry.narrative_editor import NarrativeEditor
 
     w = NarrativeEditor(ctx, ["II.2", "II.3"])
     qtbot.addWidget(w)
@@ -55,7 +55,7 @@ def test_one_block_per_section_with_rendered_title(editor, ctx):
     assert editor.blocks["II.2"].title_label.text() == "2. Cải cách thủ tục hành chính"
     assert editor.blocks["II.2"].editor.toPlainText() == ctx.store.narratives(ctx.period_id)["II.2"]["text"]
     # Sections without text of their own are left out; a title with a placeholder is rendered.
-    from ui.narrative_editor import NarrativeEditor
+    from ui.entry.narrative_editor import NarrativeEditor
 
     w = NarrativeEditor(ctx, ["II", "IV"])
     assert list(w.blocks) == ["IV"]
@@ -178,7 +178,7 @@ def test_figure_list_replaces_on_activation(editor, ctx, qtbot):
 
 
 def test_placeholders_highlighted_unknown_in_red_with_tooltip_value(editor, ctx, qtbot):
-    from ui.narrative_editor import PLACEHOLDER_BG, UNKNOWN_BG
+    from ui.entry.narrative_editor import PLACEHOLDER_BG, UNKNOWN_BG
 
     block = editor.blocks["II.3"]
     ed = go_to_end(block)
@@ -194,7 +194,7 @@ def test_placeholders_highlighted_unknown_in_red_with_tooltip_value(editor, ctx,
     # The tooltip text names the value and its current figure.
     kind, m, _ = ed._at(last.position() + 4)
     assert kind == "placeholder" and m.group(1) == "hs.ubnd.tiep_nhan"
-    from ui.placeholder_picker import describe
+    from ui.entry.placeholder_picker import describe
 
     assert describe("hs.ubnd.tiep_nhan", ctx.data()) == (
         "Bộ phận Một cửa UBND: Tổng số hồ sơ tiếp nhận (cả kỳ trước chuyển qua)", "3.225")
@@ -208,7 +208,7 @@ def test_placeholders_highlighted_unknown_in_red_with_tooltip_value(editor, ctx,
 
 
 def test_preview_renders_blocks(ctx):
-    from ui.narrative_editor import preview_html
+    from ui.entry.narrative_editor import preview_html
 
     html = preview_html("2. TTHC", "**Kết quả:**\n{{bang.ho_so_linh_vuc}}\n+ trực tuyến {{hs.ubnd.ty_le_truc_tuyen}}", ctx.data())
     assert "<table" in html and "Hộ tịch" in html and "3.225" in html
@@ -239,7 +239,7 @@ def test_title_is_editable(editor, ctx, qtbot):
 
 
 def test_final_period_refuses_edits(ctx, qtbot):
-    from ui.narrative_editor import NarrativeEditor
+    from ui.entry.narrative_editor import NarrativeEditor
 
     before = stored_text(ctx, "II.3")
     ctx.store.set_status(ctx.period_id, "final")
@@ -298,7 +298,7 @@ def test_period_switch_saves_pending_text_to_its_own_period(editor, ctx, qtbot):
 
 
 def test_picker_lists_every_kind_of_name(ctx, qtbot):
-    from ui.placeholder_picker import PlaceholderPicker, fold, value_entries
+    from ui.entry.placeholder_picker import PlaceholderPicker, fold, value_entries
 
     entries = {e.name: e for e in value_entries(ctx.data())}
     assert entries["BM3/3.3.1"].value == "3.218"
@@ -322,7 +322,7 @@ def test_picker_lists_every_kind_of_name(ctx, qtbot):
 
 
 def test_preview_menu_is_vietnamese(editor):
-    from ui.narrative_editor import vi_menu
+    from ui.entry.narrative_editor import vi_menu
 
     preview = editor.blocks["II.2"].preview
     texts = [a.text() for a in vi_menu(preview.createStandardContextMenu()).actions() if a.text()]
@@ -355,8 +355,8 @@ def test_hover_shows_the_current_value(editor, qtbot):
 
 
 def test_a_figure_in_dong_is_offered_with_the_dong_format(ctx):
-    from ui.narrative_editor import figures_in
-    from ui.placeholder_picker import describe
+    from ui.entry.narrative_editor import figures_in
+    from ui.entry.placeholder_picker import describe
 
     data = ctx.data()
     found = figures_in("Đã chi 3.523.681.000 đồng; có 10 cán bộ.", data)
@@ -389,7 +389,7 @@ def test_the_underscore_of_a_placeholder_on_a_paragraphs_last_line_is_drawn(edit
 
 
 def test_picker_shows_labels_first_and_finds_codes_and_unaccented_words(ctx, qtbot, tmp_path):
-    from ui.placeholder_picker import PlaceholderPicker
+    from ui.entry.placeholder_picker import PlaceholderPicker
 
     p = PlaceholderPicker(ctx.data())
     qtbot.addWidget(p)
@@ -413,7 +413,7 @@ def test_picker_shows_labels_first_and_finds_codes_and_unaccented_words(ctx, qtb
 def test_the_typed_figures_bar_shows_without_scrolling_at_1024x768(ctx, qtbot):
     """The trial: at 1024×768 the list of typed figures under the text was cut off, out of sight
     until the page was scrolled. Now one line under the text counts them and opens their list."""
-    from ui.main_window import MainWindow
+    from ui.shell.main_window import MainWindow
 
     w = MainWindow(ctx, install_features=False)
     qtbot.addWidget(w)

@@ -10,7 +10,7 @@ from cchc_desktop import dataio, paths
 from cchc_desktop.exporting import package as pkg
 from cchc_desktop.importing import package as ip
 from cchc_desktop.store import open_store
-from ui import package_dialogs as pd
+from ui.packages import package_dialogs as pd
 from ui.qt import QDialogButtonBox, QDropEvent, QEvent, QMimeData, QPoint, QRect, Qt, QUrl
 
 PERIOD = "2023-NAM"
@@ -213,8 +213,8 @@ def test_new_empty_file_becomes_the_upper_level(qtbot, upper, packages, monkeypa
 
 def _upper_window(qtbot, upper, packages):
     """A window over the district's file holding two communes, with the package feature."""
-    from ui.context import AppContext
-    from ui.main_window import MainWindow
+    from ui.shell.context import AppContext
+    from ui.shell.main_window import MainWindow
 
     a, b, _ = packages
     ip.import_packages(upper, [a, b])
@@ -235,7 +235,7 @@ def test_window_over_the_upper_file_shows_the_rollup(qtbot, upper, packages, no_
     assert no_dialogs[-1][0] == "error" and "cấp trên" in no_dialogs[-1][1]
 
 
-# --- the welcome screen and a double-clicked package (ui.app.run(open_package=…)) -----------
+# --- the welcome screen and a double-clicked package (ui.shell.app.run(open_package=…)) -----------
 def when_shown(cls, action, tries=1000, give_up=None):
     """Run `action(dialog)` once a visible `cls` dialog exists (modal dialogs run their own loop);
     `give_up()` if none comes (so that a failing test stops instead of waiting forever)."""
@@ -270,8 +270,8 @@ def import_and_close(seen, then=None):
 
 def test_welcome_sets_up_the_upper_level_from_the_communes_packages(qtbot, upper, packages, monkeypatch,
                                                                      no_dialogs):
-    from ui.app import open_window
-    from ui.welcome import WelcomeDialog
+    from ui.shell.app import open_window
+    from ui.shell.welcome import WelcomeDialog
 
     a, b, _ = packages
     monkeypatch.setattr(pd, "choose_package_files", lambda parent: [str(a), str(b)])  # the file dialog
@@ -296,7 +296,7 @@ def test_welcome_sets_up_the_upper_level_from_the_communes_packages(qtbot, upper
 
 
 def test_welcome_stays_when_nothing_was_imported(qtbot, upper, monkeypatch, no_dialogs):
-    from ui.welcome import WelcomeDialog
+    from ui.shell.welcome import WelcomeDialog
 
     dlg = WelcomeDialog(upper)
     qtbot.addWidget(dlg)
@@ -308,7 +308,7 @@ def test_welcome_stays_when_nothing_was_imported(qtbot, upper, monkeypatch, no_d
 
 def _titles(monkeypatch):
     """The window title each time the window is filled (run() keeps its window to itself)."""
-    from ui.main_window import MainWindow
+    from ui.shell.main_window import MainWindow
 
     titles = []
     attach = MainWindow.attach
@@ -323,8 +323,8 @@ def _titles(monkeypatch):
 
 def test_double_clicked_package_on_a_new_file_sets_up_the_upper_level(qapp, tmp_path, packages, monkeypatch,
                                                                        no_dialogs):
-    from ui.app import run
-    from ui.welcome import WelcomeDialog
+    from ui.shell.app import run
+    from ui.shell.welcome import WelcomeDialog
 
     a, _, _ = packages
     db = tmp_path / "moi.sqlite"
@@ -347,8 +347,8 @@ def test_double_clicked_package_on_a_new_file_sets_up_the_upper_level(qapp, tmp_
 
 def test_double_clicked_package_opens_the_import_preview_in_the_window(qapp, tmp_path, packages, monkeypatch,
                                                                         no_dialogs):
-    from ui.app import run
-    from ui.main_window import MainWindow
+    from ui.shell.app import run
+    from ui.shell.main_window import MainWindow
     from ui.qt import QApplication
 
     a, b, _ = packages
@@ -381,8 +381,8 @@ def test_a_package_double_clicked_while_the_file_is_open_goes_to_that_window(qap
                                                                           no_dialogs):
     """`gui --open-package` on a file another window has open: the second start hands the path over
     and exits without a message; the path waits until the first start's window is attached."""
-    from ui import single_instance
-    from ui.app import run
+    from ui.shell import single_instance
+    from ui.shell.app import run
     from ui.qt import QMainWindow
 
     a, _, _ = packages
@@ -409,7 +409,7 @@ def test_a_package_double_clicked_while_the_file_is_open_goes_to_that_window(qap
 def test_the_running_window_opens_the_import_preview_of_a_handed_over_package(qtbot, upper, packages,
                                                                              no_dialogs):
     """Two instances in one process: the second's package opens in the first's window."""
-    from ui import single_instance
+    from ui.shell import single_instance
 
     _a, b, _ = packages
     w, feature = _upper_window(qtbot, upper, packages)
@@ -433,11 +433,11 @@ def test_the_running_window_opens_the_import_preview_of_a_handed_over_package(qt
 
 def test_rollup_word_export_asks_for_the_charts_like_a_communes(qtbot, upper, packages, monkeypatch, tmp_path,
                                                                 no_dialogs):
-    """The options dialog of Xuất Word (ui/export_word.py) decides the charts; on: the dossier
+    """The options dialog of Xuất Word (ui/export/export_word.py) decides the charts; on: the dossier
     charts and the per-commune ones (theo-xa) are in the file, off: none; cancelled: nothing."""
     import docx
 
-    from ui import export_word
+    from ui.export import export_word
 
     a, b, _ = packages
     ip.import_packages(upper, [a, b])
@@ -469,7 +469,7 @@ def test_rollup_word_export_asks_for_the_charts_like_a_communes(qtbot, upper, pa
 
 def test_rollup_from_the_window_remembers_the_charts_choice(qtbot, upper, packages, monkeypatch, tmp_path,
                                                             no_dialogs):
-    from ui import export_word
+    from ui.export import export_word
 
     _w, feature = _upper_window(qtbot, upper, packages)
     dlg = feature.show_rollup()

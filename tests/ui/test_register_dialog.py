@@ -9,9 +9,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from cchc_desktop import dossiers
+from cchc_desktop.domain import dossiers
 from cchc_desktop.importing import register as reg
-from ui import export_excel, register_import
+from ui.export import export_excel
+from ui.register import register_import
 from ui.qt import QLabel
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))

@@ -18,7 +18,7 @@ def _action(window, menu, text):
 
 # --- audit trail -------------------------------------------------------------------------
 def test_audit_model_shows_who_changed_what(ctx):
-    from ui.audit_view import COL_NEW, COL_OLD, COL_TARGET, COL_USER, AuditModel, period_history
+    from ui.safety.audit_view import COL_NEW, COL_OLD, COL_TARGET, COL_USER, AuditModel, period_history
 
     pid = ctx.period_id
     old = ctx.store.values(pid).get("BM1/4.1", {}).get("value")
@@ -39,7 +39,7 @@ def test_audit_model_shows_who_changed_what(ctx):
 
 
 def test_audit_labels():
-    from ui.audit_view import target_label, value_label
+    from ui.safety.audit_view import target_label, value_label
 
     assert target_label("dossier:ubnd:Hộ tịch:truc_tuyen") == "Hồ sơ Bộ phận Một cửa UBND – Hộ tịch – Trực tuyến"
     assert target_label("dossier:cong_an:*:qua_han") == "Hồ sơ Công an xã – dòng tổng – Quá hạn"
@@ -50,7 +50,7 @@ def test_audit_labels():
 
 
 def test_an_indicator_in_the_history_by_its_place_not_its_code(ctx):
-    from ui.audit_view import target_label
+    from ui.safety.audit_view import target_label
 
     cat = ctx.store.catalogue_for(ctx.period_id)
     label = target_label("row:BM1/4.1", cat)
@@ -59,7 +59,7 @@ def test_an_indicator_in_the_history_by_its_place_not_its_code(ctx):
 
 
 def test_audit_dialog_for_one_value_and_the_whole_period(ctx, qtbot, tmp_path):
-    from ui.audit_view import AuditDialog
+    from ui.safety.audit_view import AuditDialog
 
     pid = ctx.period_id
     for v in ("10", "11", "12"):
@@ -81,7 +81,7 @@ def test_audit_dialog_for_one_value_and_the_whole_period(ctx, qtbot, tmp_path):
 
 # --- menu actions ------------------------------------------------------------------------
 def test_install_adds_the_menu_actions(window):
-    from ui import backup_dialogs
+    from ui.safety import backup_dialogs
 
     backup_dialogs.install(window)
     _action(window, "Tệp", "Sao lưu ra USB…")
@@ -90,8 +90,8 @@ def test_install_adds_the_menu_actions(window):
 
 
 def test_history_action_opens_the_dialog(window, qtbot):
-    from ui import backup_dialogs
-    from ui.audit_view import AuditDialog
+    from ui.safety import backup_dialogs
+    from ui.safety.audit_view import AuditDialog
 
     backup_dialogs.install(window)
     _action(window, "Công cụ", "Lịch sử thay đổi…").trigger()
@@ -101,7 +101,7 @@ def test_history_action_opens_the_dialog(window, qtbot):
 
 
 def test_backup_to_a_folder_in_one_click(window, tmp_path):
-    from ui import backup_dialogs
+    from ui.safety import backup_dialogs
 
     usb = tmp_path / "usb"
     usb.mkdir()
@@ -117,7 +117,7 @@ def test_backup_to_a_folder_in_one_click(window, tmp_path):
 
 
 def test_restore_dialog_names_periods_in_vietnamese():
-    from ui.backup_dialogs import period_text
+    from ui.safety.backup_dialogs import period_text
 
     assert period_text("2023-NAM") == "Năm 2023"
     assert period_text("2024-Q1") == "Quý I năm 2024"
@@ -126,7 +126,7 @@ def test_restore_dialog_names_periods_in_vietnamese():
 
 
 def test_restore_into_the_open_window(window, tmp_path):
-    from ui import backup_dialogs
+    from ui.safety import backup_dialogs
 
     ctx = window.ctx
     pid = ctx.period_id
@@ -161,7 +161,7 @@ def test_restore_into_the_open_window(window, tmp_path):
 
 
 def test_restore_dialog_screenshot(ctx, qtbot, tmp_path):
-    from ui import backup_dialogs
+    from ui.safety import backup_dialogs
 
     backup.backup_now(ctx.store, "mo-tep")
     backup.backup_now(ctx.store, "nang-cap")
@@ -174,7 +174,7 @@ def test_restore_dialog_screenshot(ctx, qtbot, tmp_path):
 
 # --- one instance per file ---------------------------------------------------------------
 def test_second_start_on_the_same_file_brings_the_first_forward(qapp, qtbot, tmp_path):
-    from ui import single_instance
+    from ui.shell import single_instance
     from ui.qt import QMainWindow
 
     path = tmp_path / "a.sqlite"
@@ -198,7 +198,7 @@ def test_second_start_on_the_same_file_brings_the_first_forward(qapp, qtbot, tmp
 
 
 def test_server_name_is_the_same_for_every_spelling(tmp_path):
-    from ui.single_instance import server_name
+    from ui.shell.single_instance import server_name
 
     assert server_name(tmp_path / "x" / ".." / "a.sqlite") == server_name(tmp_path / "a.sqlite")
     assert server_name(tmp_path / "a.sqlite") != server_name(tmp_path / "b.sqlite")
@@ -236,11 +236,11 @@ def test_read_only_file_during_an_edit(ctx):
 
 
 def test_the_app_start_on_a_file_already_open(qapp, qtbot, tmp_path, demo_file, no_dialogs):
-    """ui.app.run: a second start on the same file says so and exits; the first comes forward."""
+    """ui.shell.app.run: a second start on the same file says so and exits; the first comes forward."""
     import shutil
 
-    from ui import app as app_mod
-    from ui import single_instance
+    from ui.shell import app as app_mod
+    from ui.shell import single_instance
 
     path = tmp_path / "open.sqlite"
     shutil.copy(demo_file, path)
@@ -252,7 +252,7 @@ def test_the_app_start_on_a_file_already_open(qapp, qtbot, tmp_path, demo_file, 
 
 
 def test_restore_through_the_menu(window, monkeypatch):
-    from ui import backup_dialogs
+    from ui.safety import backup_dialogs
     from ui.qt import QDialog
 
     backup_dialogs.install(window)
@@ -275,16 +275,16 @@ def test_restore_through_the_menu(window, monkeypatch):
 
 
 def test_a_damaged_file_at_start_offers_its_backups(qapp, tmp_path, demo_file, no_dialogs, monkeypatch):
-    """What ui/app.py's start does when open_store refuses the file (ui.app.recover_at_start):
+    """What ui/shell/app.py's start does when open_store refuses the file (ui.shell.app.recover_at_start):
     the choice names the backups; the one restored is opened, the damaged file kept as a backup."""
     import shutil
 
     from cchc_desktop.errors import DataFileError
     from cchc_desktop.store import open_store
-    from ui import backup_dialogs
-    from ui.app import recover_at_start
+    from ui.safety import backup_dialogs
+    from ui.shell.app import recover_at_start
     from ui.qt import QDialog
-    from ui.welcome import DamagedFileDialog
+    from ui.shell.welcome import DamagedFileDialog
 
     path = tmp_path / "hong.sqlite"
     shutil.copy(demo_file, path)
@@ -322,8 +322,8 @@ def test_no_offer_for_a_newer_file_and_none_found_without_backups(qapp, tmp_path
 
     from cchc_desktop.errors import DataFileError
     from cchc_desktop.store import open_store
-    from ui.app import recover_at_start
-    from ui.welcome import DamagedFileDialog
+    from ui.shell.app import recover_at_start
+    from ui.shell.welcome import DamagedFileDialog
 
     offered = []
 
@@ -349,8 +349,8 @@ def test_no_offer_for_a_newer_file_and_none_found_without_backups(qapp, tmp_path
 
 
 def test_history_of_one_indicator_from_its_context_menu(ctx, qtbot):
-    from ui.audit_view import AuditDialog
-    from ui.indicator_form import IndicatorTable, IndicatorTableModel
+    from ui.safety.audit_view import AuditDialog
+    from ui.entry.indicator_form import IndicatorTable, IndicatorTableModel
 
     pid = ctx.period_id
     ctx.write("value:BM1/1", "set_value", pid, "BM1/1", "30")
@@ -373,7 +373,7 @@ def test_history_of_one_indicator_from_its_context_menu(ctx, qtbot):
 
 
 def test_history_of_one_dossier_field(ctx):
-    from ui.audit_view import field_target, matches
+    from ui.safety.audit_view import field_target, matches
 
     pid = ctx.period_id
     ctx.write("dossier", "set_dossier", pid, "ubnd", "Hộ tịch", "truc_tuyen", "460")
@@ -385,7 +385,7 @@ def test_history_of_one_dossier_field(ctx):
 
 
 def test_history_of_a_dossier_field_whose_name_holds_a_colon(ctx):
-    from ui.audit_view import field_target, matches, target_label
+    from ui.safety.audit_view import field_target, matches, target_label
 
     pid = ctx.period_id
     ctx.write("dossier", "add_field", pid, "ubnd", "Hộ tịch: khai sinh")
@@ -403,10 +403,10 @@ def test_history_of_a_dossier_field_whose_name_holds_a_colon(ctx):
 
 
 def test_right_click_on_an_indicator_row_shows_the_history_entry(ctx, qtbot, monkeypatch):
-    from ui.indicator_form import IndicatorTable, IndicatorTableModel
+    from ui.entry.indicator_form import IndicatorTable, IndicatorTableModel
     from PySide6.QtGui import QContextMenuEvent  # not one of the window's names in ui.qt
 
-    from ui import audit_view
+    from ui.safety import audit_view
     from ui.qt import QApplication
 
     shown = []

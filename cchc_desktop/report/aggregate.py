@@ -1,0 +1,515 @@
+"""The upper level's roll-up (tổng hợp) of its communes' reports for one period.
+
+`rollup(store, period_code, unit_code=None)` gives a `RollUp`:
+- `data`: a `ReportData` for the upper unit whose raw values are the communes' typed counts
+  and money summed, and whose dossier tables are the communes' tables summed; every derived
+  row (rates included) is then evaluated by the catalogue's own formulas over those sums,
+  so a rate is recomputed from summed parts, never averaged. Coded choices are not summed:
+  the row's note counts the communes per choice ("Có: 25 xã; Không: 5 xã"). A rate that a
+  commune types itself (no parts in the catalogue) cannot be consolidated: its note says so.
+  The Word and Excel exporters take `data` unchanged.
+- `communes`: every commune of the upper unit with its submission status against the
+  deadline (on time, late, missing), the time its first package was made, and key figures;
+- `compare(name)`: the per-commune values of any value name (indicator or dossier measure).
+
+`data` is a `RollUpData`: a ReportData that also holds the communes, so the Word report prints
+their submission status and draws the per-commune charts (through `CommuneView`) from `data`
+alone. An upper level's period holds the consolidated report's default texts
+(templates.upper_narratives); one made before they existed gets them here.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from cchc_desktop import fmt
+from cchc_desktop.domain import dossiers, periods
+from cchc_desktop.report import values as report
+from cchc_desktop.errors import UserError
+from cchc_desktop.domain.catalogue import aggregation
+from cchc_desktop.store.database import UPPER_KINDS, value_text
+
+KIND_WORDS = {"xa": "xã", "phuong": "phường", "thi_tran": "thị trấn", "huyen": "huyện", "tinh": "tỉnh"}
+STATUS_LABELS = {
+    "dung_han": "Đã nộp đúng hạn",
+    "tre_han": "Nộp muộn",
+    "chua_nop": "Chưa nộp",
+    "khong_ro": "Đã có số liệu (không rõ ngày nộp)",
+}
+KEY_MEASURES = (
+    ("tiep_nhan", "Hồ sơ tiếp nhận"),
+    ("da_giai_quyet", "Đã giải quyết"),
+    ("ty_le_dung_han", "Tỷ lệ đúng hạn"),
+    ("ty_le_truc_tuyen", "Tỷ lệ trực tuyến"),
+)
+PERCENT_TYPED_NOTE = "Tỷ lệ do xã tự nhập, không cộng dồn"
+
+
+def label(unit: dict) -> str:
+    return f"{KIND_WORDS.get(unit.get('kind'), '')} {unit.get('name', '')}".strip()
+
+
+@dataclass
+class CommuneStatus:
+    code: str
+    name: str  # "xã Chi Lăng Nam"
+    status: str  # dung_han | tre_han | chua_nop | khong_ro
+    submitted_at: str | None = None  # when its first package for the period was made
+    deadline: str | None = None
+    data: report.ReportData | None = None
+    unit: dict | None = None  # the commune's unit record
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    @property
+    def reported(self) -> bool:
+        return self.data is not None
+
+    def figures(self) -> dict[str, Decimal | None]:
+        if self.data is None:
+            return {}
+        m = self.data.measures("ubnd")
+        return {key: m[key] for key, _ in KEY_MEASURES}
+
+
+@dataclass
+class RollUpData(report.ReportData):
+    """The consolidated ReportData, with every commune and its submission status."""
+    communes: list[CommuneStatus] = field(default_factory=list)
+
+
+class CommuneView:
+    """A read-only stand-in for the store over a roll-up's communes: what the per-commune chart
+    (exporting/charts.py, kind theo-xa) reads, so it is drawn without the data file (the
+    window writes the Word file on a worker thread, away from the file's connection)."""
+
+    def __init__(self, data: RollUpData):
+        self.upper = data.unit
+        self.period_code = data.key.code
+        self.communes = {c.code: c for c in data.communes}
+
+    def units(self) -> list[dict]:
+        return [self.upper] + [{**(c.unit or {"code": c.code, "name": c.name, "kind": "xa"}),
+                                "parent_code": self.upper["code"]} for c in self.communes.values()]
+
+    def find_period(self, unit_code: str, code: str) -> dict | None:
+        c = self.communes.get(unit_code)
+        return {"id": unit_code} if c is not None and c.data is not None and code == self.period_code else None
+
+    def _data(self, unit_code: str) -> report.ReportData:
+        return self.communes[unit_code].data
+
+    def period(self, unit_code: str) -> dict:
+        return {**self._data(unit_code).period, "unit_code": unit_code}
+
+    def unit(self, unit_code: str) -> dict:
+        return self._data(unit_code).unit
+
+    def catalogue(self, version=None):
+        return next(c.data.catalogue for c in self.communes.values() if c.data is not None
+                    and c.data.catalogue.version == version)
+
+    def values(self, unit_code: str) -> dict:
+        return self._data(unit_code).raw
+
+    def dossier_tables(self, unit_code: str) -> dict:
+        return self._data(unit_code).tables
+
+    def narratives(self, _unit_code: str) -> dict:
+        return {}
+
+    def documents(self, _unit_code: str) -> list:
+        return []
+
+
+@dataclass
+class RollUp:
+    upper: dict
+    period_code: str
+    data: RollUpData
+    communes: list[CommuneStatus] = field(default_factory=list)
+
+    @property
+    def reported(self) -> list[CommuneStatus]:
+        return [c for c in self.communes if c.reported]
+
+    @property
+    def missing(self) -> list[CommuneStatus]:
+        return [c for c in self.communes if not c.reported]
+
+    def compare(self, name: str) -> list[tuple[str, object, str]]:
+        """(commune, raw value, text) for every commune that reported, for one value name."""
+        return [(c.name, c.data.value(name), format_value(self.data, name, c.data.value(name)))
+                for c in self.reported]
+
+    def total(self, name: str) -> tuple[object, str]:
+        v = self.data.value(name)
+        return v, format_value(self.data, name, v)
+
+    def as_dict(self) -> dict:
+        cat = self.data.catalogue
+        values = {}
+        for row in cat.rows():
+            if not row.has_value:
+                continue
+            v = self.data.values.get(row.code)
+            note = self.data.note(row.code)
+            if v is None and not note:
+                continue
+            values[row.code] = {"value": fmt.plain(v) if isinstance(v, Decimal) else v, "text": row.format(v),
+                                "note": note}
+        return {
+            "upper": {"code": self.upper["code"], "name": label(self.upper)},
+            "period": self.period_code,
+            "values": values,
+            "dossiers": {a: {m: fmt.plain(v) for m, v in self.data.measures(a).items()} for a in dossiers.AGENCIES},
+            "communes": [
+                {"code": c.code, "name": c.name, "status": c.status, "status_label": c.status_label,
+                 "submitted_at": c.submitted_at, "deadline": c.deadline,
+                 "figures": {k: fmt.plain(v) for k, v in c.figures().items()}}
+                for c in self.communes
+            ],
+        }
+
+
+def format_value(data: report.ReportData, name: str, value) -> str:
+    row = data.catalogue.rows_by_code.get(name)
+    if row is not None:
+        return row.display(value) if row.kind == "choice" else row.format(value)
+    if name.startswith("hs.") and name.split(".")[-1] in dossiers.RATE_MEASURES:
+        return fmt.percent(value, with_sign=True) if value is not None else ""
+    if isinstance(value, Decimal):
+        return fmt.number(value)
+    return "" if value is None else str(value)
+
+
+def upper_unit(store, unit_code: str | None = None) -> dict:
+    unit = store.unit(unit_code)
+    if unit["kind"] not in UPPER_KINDS:
+        raise UserError(
+            f"Đơn vị {label(unit)} là cấp xã nên không có số liệu tổng hợp. Hãy mở tệp dữ liệu của cấp "
+            "huyện/tỉnh (tệp đã nhập gói của các xã), hoặc chọn đơn vị cấp trên bằng --unit."
+        )
+    return unit
+
+
+def communes_of(store, upper_code: str) -> list[dict]:
+    return [u for u in store.units() if u.get("parent_code") == upper_code]
+
+
+def _sum_tables(tables_list: list[dict[str, dossiers.AgencyTable]]) -> dict[str, dossiers.AgencyTable]:
+    """Summed dossier tables whose effective totals are the sums of the communes' effective totals."""
+    out = {}
+    for agency in dossiers.AGENCIES:
+        tables = [t[agency] for t in tables_list]
+        summed = dossiers.AgencyTable(agency)
+        # Totals row: per column the sum of each commune's effective figure (blank when none knows it).
+        effs = [t.effective() for t in tables]
+        for col in dossiers.COLUMNS:
+            present = [e[col] for e in effs if e[col] is not None]
+            summed.total[col] = sum(present, Decimal(0)) if present else None
+        # Field rows: union of the field names; a column is given per field only when every
+        # commune's figure for it comes from its fields (else the per-field split is unknown).
+        names: list[str] = []
+        for t in tables:
+            for f in t.fields:
+                if f["name"] not in names:
+                    names.append(f["name"])
+        by_field_ok = {
+            col: bool(names) and all(
+                (t.fields and all(f.get(col) is not None for f in t.fields)) or e[col] is None
+                for t, e in zip(tables, effs)
+            ) and any(t.fields for t in tables)
+            for col in dossiers.COLUMNS
+        }
+        for pos, name in enumerate(names, 1):
+            row = {"id": -pos, "name": name}
+            for col in dossiers.COLUMNS:
+                if not by_field_ok[col]:
+                    row[col] = None
+                    continue
+                vals = [f[col] for t in tables for f in t.fields if f["name"] == name and f.get(col) is not None]
+                if summed.total[col] is None:
+                    row[col] = None
+                else:
+                    row[col] = sum(vals, Decimal(0))
+            summed.fields.append(row)
+        # When the fields carry a column, the summed fields and the summed totals are the same
+        # numbers; when they do not, the field rows leave it blank and the total row carries it.
+        out[agency] = summed
+    return out
+
+
+AGGREGATION_NOTES = {
+    "lon_nhat": "Số lớn nhất của các xã (dùng chung một bộ)",
+    "trung_binh": "Trung bình của {n} xã",
+}
+OWN_FIGURE_NOTE = "Số liệu của {upper}, không cộng từ các xã"
+OWN_FIGURE_BLANK = "Số liệu của {upper}, không cộng từ các xã: nhập ở kỳ báo cáo của {upper}"
+
+
+def _consolidate(method: str, row, present: list[Decimal]) -> tuple[Decimal | None, str]:
+    """(value, note part) of a count or money row from the communes' figures."""
+    if not present:
+        return None, ""
+    if method == "lon_nhat":
+        low, high = min(present), max(present)
+        note = AGGREGATION_NOTES["lon_nhat"]
+        if low != high:
+            note += f"; các xã khai từ {row.format(low)} đến {row.format(high)}"
+        return high, note
+    if method == "trung_binh":
+        places = Decimal(1) if row.kind == "count" else Decimal("0.001")
+        mean = (sum(present, Decimal(0)) / len(present)).quantize(places, rounding=ROUND_HALF_UP)
+        return mean, AGGREGATION_NOTES["trung_binh"].format(n=len(present))
+    return sum(present, Decimal(0)), ""
+
+
+def _sum_values(cat, reported: list[CommuneStatus], own: dict[str, dict] | None = None,
+                upper_name: str = "cấp trên") -> dict[str, dict]:
+    """The consolidated raw values; `own`: the upper level's own typed values (rows `tong_hop = "khong"`)."""
+    raw: dict[str, dict] = {}
+    n = len(reported)
+    for row in cat.rows():
+        if not row.editable:
+            continue
+        known = [(c, c.data.values.get(row.code)) for c in reported]
+        present = [(c, v) for c, v in known if v is not None and v != ""]
+        lacking = [c.name for c, v in known if v is None or v == ""]
+        note = ""
+        value = None
+        if row.kind in ("count", "money"):
+            method = aggregation(cat, row)
+            if method == "khong":
+                mine = (own or {}).get(row.code) or {}
+                value = mine.get("value") if mine.get("value") not in (None, "") else None
+                note = (OWN_FIGURE_NOTE if value is not None else OWN_FIGURE_BLANK).format(upper=upper_name)
+                raw[row.code] = {"value": value, "note": note}
+                continue
+            total, how = _consolidate(method, row, [Decimal(v) for _, v in present])
+            if total is not None:
+                value = value_text(total)
+            parts = [how] if how else []
+            if present and lacking:
+                names = ", ".join(lacking[:5]) + (" …" if len(lacking) > 5 else "")
+                parts.append(f"Chưa có số liệu của {len(lacking)}/{n} xã: {names}")
+            note = "; ".join(parts)
+        elif row.kind == "choice":
+            counts = Counter(Decimal(v) for _, v in present)
+            parts = [f"{lab}: {counts[Decimal(code)]} xã" for code, lab in row.choices if counts[Decimal(code)]]
+            if lacking and present:
+                parts.append(f"chưa nhập: {len(lacking)} xã")
+            note = "; ".join(parts)
+        elif row.kind == "percent" and present:
+            low, high = min(Decimal(v) for _, v in present), max(Decimal(v) for _, v in present)
+            spread = fmt.percent(low, with_sign=True) if low == high else \
+                f"từ {fmt.percent(low, with_sign=True)} đến {fmt.percent(high, with_sign=True)}"
+            note = f"{PERCENT_TYPED_NOTE}; {len(present)} xã: {spread}"
+        if value is not None or note:
+            raw[row.code] = {"value": value, "note": note}
+    return raw
+
+
+def _load_communes(store, codes: list[str], key: periods.PeriodKey) -> dict[str, tuple[dict, report.ReportData]]:
+    """Each commune's period and its ReportData (values and dossier tables), in a few queries."""
+    if not codes:
+        return {}
+    wanted = set(codes)
+    rows = [dict(r) for r in store.db.query(
+        "SELECT * FROM periods WHERE year = ? AND kind = ?", [key.year, key.kind]) if r["unit_code"] in wanted]
+    by_id = {r["id"]: r for r in rows}
+    raw: dict[int, dict] = {pid: {} for pid in by_id}
+    tables = {pid: {a: dossiers.AgencyTable(a) for a in dossiers.AGENCIES} for pid in by_id}
+    ids = list(by_id)
+    for chunk in (ids[i:i + 500] for i in range(0, len(ids), 500)):
+        marks = ",".join("?" * len(chunk))
+        for r in store.db.execute(
+                f"SELECT period_id, code, value, note FROM indicator_values WHERE period_id IN ({marks})", chunk):
+            raw[r[0]][r[1]] = {"value": r[2], "note": r[3]}
+        cols = ", ".join(dossiers.COLUMNS)
+        for r in store.db.execute(
+                f"SELECT period_id, agency, field, id, {cols} FROM dossier_rows WHERE period_id IN ({marks}) "
+                "ORDER BY period_id, position, id", chunk):
+            vals = {c: (None if v is None else Decimal(v)) for c, v in zip(dossiers.COLUMNS, r[4:])}
+            table = tables[r[0]][r[1]]
+            if r[2] == "":
+                table.total = vals
+            else:
+                table.fields.append({"id": r[3], "name": r[2], **vals})
+    out = {}
+    for pid, period in by_id.items():
+        period["code"] = key.code
+        cat = store.catalogue(period["catalogue_version"])
+        data = report.ReportData(unit={}, period=period, catalogue=cat, raw=raw[pid], tables=tables[pid],
+                                 narratives={}, documents=[])
+        data.values = report.evaluate(cat, raw[pid], tables[pid],
+                                      period.get("on_time_formula") or dossiers.DEFAULT_ON_TIME)
+        out[period["unit_code"]] = (period, data)
+    return out
+
+
+def _sort_key(name: str) -> tuple:
+    """Vietnamese order, near enough: letters without their marks first, then with them (đ after d)."""
+    import unicodedata
+
+    base = unicodedata.normalize("NFD", name.replace("đ", "dz").replace("Đ", "Dz").lower())
+    return "".join(c for c in base if not unicodedata.combining(c)), name
+
+
+def _deadline_passed(created_at: str, deadline: str | None) -> bool:
+    if not deadline:
+        return False
+    try:
+        t = dt.datetime.fromisoformat(created_at)
+        return t.date() > dt.date.fromisoformat(deadline)
+    except (TypeError, ValueError):
+        return False
+
+
+def rollup(store, period_code: str, unit_code: str | None = None) -> RollUp:
+    upper = upper_unit(store, unit_code)
+    key = periods.parse_code(period_code)
+    upper_period = store.find_period(upper["code"], key.code)
+    statuses: list[CommuneStatus] = []
+    first_sent = {
+        r[0]: r[1] for r in store.db.execute(
+            "SELECT unit_code, MIN(created_at) FROM package_imports WHERE period_code = ? GROUP BY unit_code",
+            [key.code],
+        ).fetchall()
+    }
+    versions = Counter()
+    communes = communes_of(store, upper["code"])
+    loaded = _load_communes(store, [c["code"] for c in communes], key)
+    for c in communes:
+        if c["code"] not in loaded:
+            statuses.append(CommuneStatus(c["code"], label(c), "chua_nop",
+                                          deadline=(upper_period or {}).get("deadline"), unit=c))
+            continue
+        period, data = loaded[c["code"]]
+        data.unit = c
+        versions[period["catalogue_version"]] += 1
+        deadline = (upper_period or {}).get("deadline") or period.get("deadline")
+        sent = first_sent.get(c["code"])
+        if sent is None:
+            status = "khong_ro"
+        else:
+            status = "tre_han" if _deadline_passed(sent, deadline) else "dung_han"
+        statuses.append(CommuneStatus(c["code"], label(c), status, sent, deadline, data, unit=c))
+    if upper_period is not None:
+        version = upper_period["catalogue_version"]
+    elif versions:
+        version = versions.most_common(1)[0][0]
+    else:
+        version = store.default_catalogue_version
+    cat = store.catalogue(version)
+    reported = [s for s in statuses if s.data is not None]
+    if upper_period is None:
+        start, end = periods.default_window(key)
+        upper_period = {
+            "id": None, "unit_code": upper["code"], "year": key.year, "kind": key.kind, "code": key.code,
+            "start_date": start.isoformat(), "end_date": end.isoformat(),
+            "deadline": periods.default_deadline(key).isoformat(), "doc_number": "", "doc_symbol": "BC-UBND",
+            "doc_date": None, "status": "draft", "catalogue_version": cat.version,
+            "on_time_formula": dossiers.DEFAULT_ON_TIME, "updated_at": "",
+        }
+        narratives, documents = {}, []
+    else:
+        narratives, documents = store.narratives(upper_period["id"]), store.documents(upper_period["id"])
+    if not any((n.get("text") or "").strip() for n in narratives.values()):
+        from cchc_desktop.report import default_texts as templates
+
+        narratives = templates.upper_narratives()  # a period made before the upper level had default texts
+    own = store.values(upper_period["id"]) if upper_period.get("id") else {}
+    raw = _sum_values(cat, reported, own, label(upper))
+    tables = _sum_tables([s.data.tables for s in reported]) if reported else {
+        a: dossiers.AgencyTable(a) for a in dossiers.AGENCIES}
+    statuses.sort(key=lambda s: (s.data is None, _sort_key(s.name)))
+    data = RollUpData(unit=upper, period=upper_period, catalogue=cat, raw=raw, tables=tables,
+                      narratives=narratives, documents=documents, communes=statuses)
+    data.values = report.evaluate(cat, raw, tables, upper_period.get("on_time_formula") or dossiers.DEFAULT_ON_TIME)
+    return RollUp(upper=upper, period_code=key.code, data=data, communes=statuses)
+
+
+def write_xlsx(r: RollUp, path, compare: str | None = None):
+    """The consolidated appendix in Excel (as a commune's), plus a sheet with every commune's
+    submission status and key figures, and, with `compare`, one comparing an indicator."""
+    from pathlib import Path
+
+    from openpyxl.styles import Alignment, Border, Font, Side
+
+    from cchc_desktop import fileio
+    from cchc_desktop.exporting import xlsx_appendix as xa
+
+    wb = xa.build(r.data)
+    thin = Side(style="thin", color="000000")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    font, bold = Font(name=xa.FONT, size=12), Font(name=xa.FONT, size=12, bold=True)
+    wrap = Alignment(vertical="center", wrap_text=True)
+    center = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+    def sheet(title: str, heading: str, headers: list[tuple[str, int]], rows: list[list], formats: list):
+        ws = wb.create_sheet(title)
+        xa.set_text(ws.cell(1, 1), heading)
+        ws.cell(1, 1).font = bold
+        for c, (text, width) in enumerate(headers, 1):
+            cell = ws.cell(3, c)
+            xa.set_text(cell, text)
+            cell.font, cell.alignment, cell.border = bold, center, border
+            ws.column_dimensions[cell.column_letter].width = width
+        for i, row in enumerate(rows, 4):
+            for c, (value, form) in enumerate(zip(row, formats), 1):
+                if isinstance(value, tuple):  # (value, number format) chosen per cell
+                    value, form = value
+                cell = ws.cell(i, c)
+                if form is None or value is None or isinstance(value, str):
+                    xa.set_text(cell, value)
+                else:
+                    xa.set_number(cell, value, form)
+                cell.font, cell.border = font, border
+                cell.alignment = wrap if form is None else Alignment(horizontal="right", vertical="center")
+        ws.print_title_rows = "3:3"
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        return ws
+
+    rows = []
+    for k, c in enumerate(r.communes, 1):
+        f = c.figures()
+        rows.append([k, c.name, c.status_label,
+                     f"{fmt.date(c.submitted_at[:10])} {c.submitted_at[11:16]}" if c.submitted_at else "",
+                     fmt.date(c.deadline) if c.deadline else "", f.get("tiep_nhan"), f.get("da_giai_quyet"),
+                     fmt.round_percent(f.get("ty_le_dung_han")), fmt.round_percent(f.get("ty_le_truc_tuyen"))])
+    sheet("Các xã", f"Tình hình nộp báo cáo của các xã — {aggregate_title(r)}",
+          [("STT", 6), ("Xã", 28), ("Tình trạng", 20), ("Lập gói lúc", 18), ("Hạn nộp", 12),
+           ("Hồ sơ tiếp nhận", 14), ("Đã giải quyết", 14), ("Tỷ lệ đúng hạn (%)", 13),
+           ("Tỷ lệ trực tuyến (%)", 13)],
+          rows, [xa.CHOICE_FORMAT, None, None, None, None, xa.COUNT_FORMAT, xa.COUNT_FORMAT,
+                 xa.PERCENT_FORMAT, xa.PERCENT_FORMAT])
+    if compare:
+        row = r.data.catalogue.rows_by_code.get(compare)
+        what = f"{row.form} {row.stt} {row.label}" if row else dossiers.all_value_names().get(compare, compare)
+        def cell(v, text):
+            if not isinstance(v, Decimal) or (row is not None and row.kind == "choice"):
+                return text
+            if (row is not None and (row.kind == "percent" or row.unit == "%")) or compare.split(".")[-1] in \
+                    dossiers.RATE_MEASURES:
+                return (fmt.round_percent(v), xa.PERCENT_FORMAT)
+            return (v, xa.money_format(v) if row is not None and row.kind == "money" else xa.COUNT_FORMAT)
+
+        cmp_rows = [[k, n, cell(v, t)] for k, (n, v, t) in enumerate(r.compare(compare), 1)]
+        total_v, total_t = r.total(compare)
+        cmp_rows.append(["", f"Toàn {label(r.upper)}", cell(total_v, total_t) if total_t else r.data.note(compare)])
+        sheet("So sánh", f"So sánh theo xã: {what} — {aggregate_title(r)}",
+              [("STT", 6), ("Xã", 28), ("Giá trị", 24)], cmp_rows, [xa.CHOICE_FORMAT, None, None])
+    path = Path(path)
+    return fileio.atomic_write(path, lambda tmp: wb.save(tmp))
+
+
+def aggregate_title(r: RollUp) -> str:
+    return f"{label(r.upper)}, {periods.name(periods.parse_code(r.period_code))}"

@@ -1,0 +1,282 @@
+"""Report text: placeholders for live values and blocks, rendered from the data.
+
+A section's text is one paragraph per line. A line may start with "- " or "+ " (kept as the
+seed writes bullets); `**…**` marks bold. `{{name}}` or `{{name|format}}` is replaced by the
+named value (docs/formats.md); a line that is only a block placeholder (`{{bang.ho_so_linh_vuc}}`)
+becomes a table or list in the export.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from cchc_desktop import fmt
+
+from cchc_desktop.domain import dossiers
+PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z0-9_./]+?)\s*(?:\|\s*([a-z_]+)\s*)?\}\}")
+BLANK = "…"
+FORMATS = {"dong", "chu"}
+
+
+@dataclass
+class Paragraph:
+    text: str  # rendered text, `**` markers still in place
+    bullet: str = ""  # "- ", "+ " or ""
+
+    def runs(self) -> list[tuple[str, bool]]:
+        """(text, bold) pieces."""
+        parts = self.text.split("**")
+        return [(p, i % 2 == 1) for i, p in enumerate(parts) if p]
+
+    @property
+    def plain(self) -> str:
+        return self.bullet + self.text.replace("**", "")
+
+
+@dataclass
+class Block:
+    name: str
+
+
+def placeholders(text: str) -> list[tuple[str, str | None]]:
+    return [(m.group(1), m.group(2)) for m in PLACEHOLDER.finditer(text or "")]
+
+
+def is_percent_name(name: str, data) -> bool:
+    if name.startswith("hs."):
+        return name.rsplit(".", 1)[-1] in dossiers.RATE_MEASURES
+    row = data.catalogue.rows_by_code.get(name)
+    return bool(row and (row.kind == "percent" or row.unit == "%"))
+
+
+def format_value(name: str, fmt_name: str | None, data) -> str:
+    """The text a placeholder stands for; `…` when the value is blank, the raw `{{…}}` when unknown."""
+    from cchc_desktop.report.values import BLOCKS
+
+    if name in BLOCKS:
+        return block_inline(name, data)
+    text = data.text_value(name)
+    if text is not None:
+        return text
+    if not data.is_known_name(name):
+        return "{{" + name + "}}"
+    value = data.value(name)
+    if value is None:
+        return BLANK
+    if fmt_name == "dong":
+        return fmt.dong_from_million(value)
+    if fmt_name == "chu":
+        return f"{int(value):02d}" if Decimal(value) < 10 else fmt.number(value)
+    if is_percent_name(name, data):
+        return fmt.percent(value, with_sign=True)
+    row = data.catalogue.rows_by_code.get(name)
+    if row is not None:
+        return row.display(value) if row.kind == "choice" else row.format(value)
+    return fmt.number(value)
+
+
+def render_inline(text: str, data) -> str:
+    return PLACEHOLDER.sub(lambda m: format_value(m.group(1), m.group(2), data), text or "")
+
+
+def render(text: str, data) -> list[Paragraph | Block]:
+    """A section's text → paragraphs and blocks, placeholders replaced."""
+    from cchc_desktop.report.values import BLOCKS
+
+    out: list[Paragraph | Block] = []
+    for line in (text or "").splitlines():
+        line = line.rstrip()
+        if not line.strip():
+            continue
+        only = PLACEHOLDER.fullmatch(line.strip())
+        if only and only.group(1) in BLOCKS and only.group(1) != "ds.van_ban":
+            out.append(Block(only.group(1)))
+            continue
+        bullet = ""
+        stripped = line.lstrip()
+        for b in ("- ", "+ "):
+            if stripped.startswith(b):
+                bullet, stripped = b, stripped[len(b):]
+                break
+        out.append(Paragraph(render_inline(stripped, data), bullet))
+    return out
+
+
+def document_citation(doc: dict) -> str:
+    """`Kế hoạch số 44/KH-UBND ngày 30/12/2022 về …`"""
+    ref = f"{doc['number']}/{doc['symbol']}" if doc.get("symbol") else doc.get("number", "")
+    parts = [doc.get("kind") or "Văn bản", f"số {ref}"]
+    if doc.get("date"):
+        parts.append(f"ngày {fmt.date(doc['date'])}")
+    if doc.get("summary"):
+        parts.append(doc["summary"])
+    return " ".join(parts)
+
+
+def block_inline(name: str, data) -> str:
+    """A block written as plain text (the issued documents inline; tables as lines)."""
+    if name == "ds.van_ban":
+        return "; ".join(document_citation(d) for d in data.documents) or BLANK
+    return "\n".join(block_lines(name, data))
+
+
+def field_table(data, agency: str = "ubnd") -> tuple[list[str], list[list[str]]]:
+    """The per-field table as the seed prints it: STT, field, total received, online, direct, and
+    the resolution columns where any figure of them is known; last row 'Cộng'."""
+    table = data.tables[agency]
+    eff = table.effective()
+    shown = ["truc_tuyen", "truc_tiep"]
+    for col in ("ky_truoc", "truoc_han", "dung_han", "qua_han", "dang_giai_quyet"):
+        if any(f.get(col) for f in table.fields):
+            shown.append(col)
+    header = ["Số TT", "Tên lĩnh vực", "Tổng số hồ sơ tiếp nhận"] + [
+        {"truc_tuyen": "Tiếp nhận trực tuyến", "truc_tiep": "Tiếp nhận trực tiếp"}.get(c, dossiers.COLUMN_LABELS[c])
+        for c in shown
+    ]
+    rows = []
+    for i, f in enumerate(table.fields, 1):
+        m = dossiers.measures_of(f)
+        total = m["tiep_nhan"] if f.get("ky_truoc") is not None else m["tiep_nhan_trong_ky"]
+        rows.append([str(i), _field_label(f["name"]), fmt.number(total)] + [fmt.number(f.get(c)) for c in shown])
+    tm = dossiers.measures_of(eff)
+    total = tm["tiep_nhan"] if "ky_truoc" in shown else tm["tiep_nhan_trong_ky"]
+    rows.append(["", "Cộng", fmt.number(total)] + [fmt.number(eff.get(c)) for c in shown])
+    return header, rows
+
+
+def _field_label(name: str) -> str:
+    return name if name.lower().startswith("lĩnh vực") else f"Lĩnh vực {name}"
+
+
+def agency_lines(data, agency: str) -> list[Paragraph]:
+    """The vertical agencies' figures in the seed's wording."""
+    m = data.measures(agency)
+    n = lambda k: fmt.number(m.get(k)) if m.get(k) is not None else BLANK  # noqa: E731
+    p = lambda k: fmt.percent(m.get(k), with_sign=True) if m.get(k) is not None else BLANK  # noqa: E731
+    name = dossiers.AGENCIES[agency]
+    lines = [
+        Paragraph(f"**{name}: Tổng số hồ sơ tiếp nhận: {n('tiep_nhan')} hồ sơ, trong đó:**"),
+        Paragraph(f"Số hồ sơ tiếp nhận trực tuyến: {n('truc_tuyen')} hồ sơ, chiếm {p('ty_le_truc_tuyen')};", "+ "),
+        Paragraph(f"Số hồ sơ tiếp nhận trực tiếp: {n('truc_tiep')} hồ sơ, chiếm {p('ty_le_truc_tiep')};", "+ "),
+        Paragraph(f"Số hồ sơ từ kỳ trước chuyển qua: {n('ky_truoc')} hồ sơ.", "+ "),
+        Paragraph(
+            f"Số hồ sơ đã giải quyết: {n('da_giai_quyet')}/{n('tiep_nhan')} hồ sơ, đạt {p('ty_le_da_giai_quyet')}, cụ thể:",
+            "- ",
+        ),
+        Paragraph(f"Số hồ sơ giải quyết trước hạn: {n('truoc_han')} hồ sơ, chiếm {p('ty_le_truoc_han')};", "+ "),
+        Paragraph(f"Số hồ sơ giải quyết đúng hạn: {n('dung_han')} hồ sơ, chiếm {p('ty_le_dung_han_rieng')};", "+ "),
+        Paragraph(f"Số hồ sơ quá hạn: {n('qua_han')} hồ sơ, chiếm {p('ty_le_qua_han')};", "+ "),
+        Paragraph(f"Số hồ sơ đang giải quyết: {n('dang_giai_quyet')} hồ sơ.", "+ "),
+    ]
+    return lines
+
+
+def block_lines(name: str, data) -> list[str]:
+    if name == "bang.ho_so_linh_vuc":
+        header, rows = field_table(data)
+        return ["\t".join(header)] + ["\t".join(r) for r in rows]
+    if name == "bang.ho_so_nganh_doc":
+        return [p.plain for a in ("cong_an", "quan_su") for p in agency_lines(data, a)]
+    if name == "ds.van_ban":
+        return [document_citation(d) for d in data.documents]
+    return []
+
+
+# Figures typed into prose that look like data: a number followed by a unit word, or a percent.
+# Each word → the catalogue units (lower case) of the values it may stand for. A word is looked
+# for only when the catalogue has one of its units ("12 cuộc" means nothing to a catalogue
+# without a "Cuộc" row); "hồ sơ" also fits the dossier counts, "%" every rate, and "đồng" also
+# the rows in triệu đồng (their placeholder then takes the `|dong` format).
+UNIT_FITS: dict[str, tuple[str, ...]] = {
+    "%": ("%",),
+    "hồ sơ": ("hồ sơ",), "hs": ("hồ sơ",),
+    "thủ tục": ("thủ tục", "tthc"), "tthc": ("thủ tục", "tthc"),
+    "văn bản": ("văn bản",), "nhiệm vụ": ("nhiệm vụ",), "tin bài": ("tin bài",),
+    "người": ("người",), "cán bộ": ("người",), "công chức": ("người",), "viên chức": ("người",),
+    "biên chế": ("người",),
+    "lượt": ("lượt",), "cuộc": ("cuộc",), "buổi": ("buổi",),
+    "triệu đồng": ("triệu đồng",), "đồng": ("đồng", "triệu đồng"),
+}
+_ALWAYS = ("%", "hồ sơ", "hs")  # the dossier figures and the rates need no catalogue unit
+_NUMBER = r"(?<![\w{/.,])(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d+))?\s*"
+_patterns: dict[frozenset, re.Pattern] = {}
+
+
+def unit_words(catalogue) -> list[str]:
+    """The unit words worth looking for with this catalogue, longest first."""
+    units = {(r.unit or "").strip().lower() for r in catalogue.rows()}
+    words = [w for w, fits in UNIT_FITS.items() if w in _ALWAYS or units.intersection(fits)]
+    return sorted(words, key=len, reverse=True)
+
+
+def typed_figure_pattern(catalogue) -> re.Pattern:
+    words = frozenset(unit_words(catalogue))
+    pattern = _patterns.get(words)
+    if pattern is None:
+        alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+        pattern = _patterns[words] = re.compile(_NUMBER + f"({alternatives})(?!\\w)", re.IGNORECASE)
+    return pattern
+
+
+def unit_fits(name: str, unit: str, data) -> bool:
+    """Whether value `name` (a placeholder name, maybe with `|dong`) may be written before `unit`."""
+    word = unit.lower()
+    base, _, fmt_name = name.partition("|")
+    if word == "%":
+        return is_percent_name(base, data)
+    if is_percent_name(base, data):
+        return False
+    if base.startswith("hs."):
+        return word in ("hồ sơ", "hs")
+    row = data.catalogue.rows_by_code.get(base)
+    if row is None:
+        return False
+    row_unit = (row.unit or "").strip().lower()
+    if fmt_name == "dong":
+        return word == "đồng" and row_unit == "triệu đồng"
+    return row_unit in UNIT_FITS.get(word, ())
+
+
+def figure_index(data) -> dict[str, list[str]]:
+    """The data's values by their formatted text (`3.225`, `97,6`) → value names; a value in
+    triệu đồng is also there in đồng (`3.523.681.000` → `BM6/1.2|dong`)."""
+    index: dict[str, list[str]] = {}
+    for name, v in data.values.items():
+        if isinstance(v, Decimal):
+            key = fmt.percent(v) if is_percent_name(name, data) else fmt.number(v, 3)
+            index.setdefault(key, []).append(name)
+            row = data.catalogue.rows_by_code.get(name)
+            if row is not None and (row.unit or "").strip().lower() == "triệu đồng":
+                index.setdefault(fmt.dong_from_million(v), []).append(f"{name}|dong")
+    for agency in data.tables:
+        for measure, v in data.measures(agency).items():
+            if v is not None:
+                name = f"hs.{agency}.{measure}"
+                key = fmt.percent(v) if measure in dossiers.RATE_MEASURES else fmt.number(v)
+                index.setdefault(key, []).append(name)
+    return index
+
+
+def typed_figures(text: str, data, index: dict[str, list[str]] | None = None) -> list[dict]:
+    """Numbers typed into text that equal a value the data holds, with the placeholder to use.
+
+    Returns [{"start", "end", "text", "unit", "names": [candidate value names]}]; only values
+    whose unit fits the word after the number (`12 cán bộ` → a row counted in Người), and a
+    name may carry its format (`BM6/1.2|dong`). `index` is figure_index(data), for callers
+    that check many texts against the same data.
+    """
+    if index is None:
+        index = figure_index(data)
+    found = []
+    spans = [(m.start(), m.end()) for m in PLACEHOLDER.finditer(text)]
+    for m in typed_figure_pattern(data.catalogue).finditer(text):
+        if any(a <= m.start() < b for a, b in spans):
+            continue
+        number = m.group(1) + ("," + m.group(2) if m.group(2) else "")
+        unit = m.group(3)
+        names = [n for n in index.get(number, []) if unit_fits(n, unit, data)]
+        if names:
+            found.append({"start": m.start(), "end": m.end(2) if m.group(2) else m.end(1), "text": number,
+                          "unit": unit, "names": names})
+    return found

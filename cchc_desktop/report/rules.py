@@ -1,0 +1,290 @@
+"""Validation in the spirit of DHIS2's rules: left side, operator, right side, severity.
+
+Findings come from three places: the catalogue's own rules, rules derived from the catalogue
+(every pct(part, whole) gives part ≤ whole; typed percents stay within 0–100), and the
+built-in rules of the one-stop desk (../shared/domain/ho-so-mot-cua.md) and of the text
+(placeholders must name values that exist).
+"""
+from __future__ import annotations
+
+import operator
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from cchc_desktop import fmt
+from cchc_desktop.domain import dossiers, formula, periods
+from cchc_desktop.report import narrative
+from cchc_desktop.domain.catalogue import SEVERITIES, Rule, aggregation, shorten
+from cchc_desktop.report.values import ReportData, outline
+from cchc_desktop.store.database import UPPER_KINDS
+
+
+_OPS = {"=": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
+_OP_WORDS = {"=": "bằng", "!=": "khác", "<": "nhỏ hơn", "<=": "không lớn hơn", ">": "lớn hơn", ">=": "không nhỏ hơn"}
+
+
+@dataclass
+class Finding:
+    severity: str  # "loi" | "canh_bao"
+    message: str
+    target: str  # an indicator code (BM3/3.3.1), "hs.<agency>[.<field>]" or "text:<section>"
+    rule: str
+    section: str = ""  # the outline section / tab it concerns
+
+    @property
+    def severity_label(self) -> str:
+        return SEVERITIES[self.severity]
+
+    def as_dict(self) -> dict:
+        return {"severity": self.severity, "message": self.message, "target": self.target,
+                "rule": self.rule, "section": self.section}
+
+
+def _resolver(data: ReportData, zero_missing: bool):
+    def resolve(name):
+        v = data.value(name)
+        if isinstance(v, Decimal):
+            return v
+        return Decimal(0) if zero_missing else None
+    return resolve
+
+
+def _target_of(texts: list[str], data: ReportData) -> tuple[str, str]:
+    for name in [n for t in texts for n in formula.refs(t)]:
+        row = data.catalogue.rows_by_code.get(name)
+        if row:
+            return name, row.section
+        if name.startswith("hs."):
+            return ".".join(name.split(".")[:2]), "II.2"
+    return "", ""
+
+
+def check_rule(rule: Rule, data: ReportData) -> Finding | None:
+    zero = rule.missing == "zero"
+    left = formula.evaluate(rule.left, _resolver(data, zero))
+    right = formula.evaluate(rule.right, _resolver(data, zero))
+    target, section = _target_of([rule.left, rule.right], data)
+    if left is None or right is None:
+        if rule.missing == "fail":
+            blank = [n for n in formula.refs(rule.left) + formula.refs(rule.right)
+                     if not isinstance(data.value(n), Decimal)]
+            what = ", ".join(name_in_words(n, data) for n in dict.fromkeys(blank)) or "một vế"
+            return Finding(rule.severity, f"{rule.message} (chưa kiểm tra được: thiếu số liệu ở {what})",
+                           target, rule.id, section)
+        return None
+    if _OPS[rule.op](left, right):
+        return None
+    detail = f" (hiện tại: {fmt.number(left, 1)} so với {fmt.number(right, 1)})"
+    return Finding(rule.severity, rule.message + detail, target, rule.id, section)
+
+
+PART_WIDTH = 36  # label characters of a part or whole named inside a message
+
+
+def name_in_words(name: str, data: ReportData, form: str = "", width: int = PART_WIDTH) -> str:
+    """A value name as a message says it: `dòng 2.2 «Số nhiệm vụ đã hoàn thành»` within `form`,
+    `Biểu mẫu 3, dòng 1.4 «…»` elsewhere, `Bộ phận Một cửa UBND: Số hồ sơ …` for a dossier figure."""
+    row = data.catalogue.rows_by_code.get(name)
+    if row is None:
+        return shorten(dossiers.all_value_names().get(name, name), width + 24)
+    if row.form == form:
+        return f"dòng {row.number} «{shorten(row.label, width)}»"
+    return row.describe(width)
+
+
+def derived_rules(data: ReportData) -> list[Rule]:
+    """part ≤ whole for every pct() of the catalogue."""
+    out = []
+    for row in data.catalogue.rows():
+        if not row.formula:
+            continue
+        for part, whole in formula.pct_pairs(row.formula):
+            part_t, whole_t = formula.to_text(part), formula.to_text(whole)
+            part_w, whole_w = (" + ".join(name_in_words(n, data, row.form) for n in formula.refs(t))
+                               for t in (part_t, whole_t))
+            out.append(Rule(
+                id=f"phan-khong-vuot-tong:{row.code}",
+                left=part_t, op="<=", right=whole_t, severity="loi", missing="skip",
+                message=f"{row.describe()}: phần ({part_w}) lớn hơn tổng ({whole_w}), nên tỷ lệ vượt 100 %. "
+                        "Hãy kiểm tra lại hai số này.",
+                builtin=True,
+            ))
+    return out
+
+
+def check_percent_ranges(data: ReportData) -> list[Finding]:
+    out = []
+    for row in data.catalogue.rows():
+        if row.kind == "percent" and not row.derived:
+            v = data.values.get(row.code)
+            if isinstance(v, Decimal) and not 0 <= v <= 100:
+                out.append(Finding("loi", f"{row.describe()}: tỷ lệ {fmt.percent(v)} % nằm ngoài 0–100. "
+                                          "Hãy nhập một tỷ lệ từ 0 đến 100.",
+                                   row.code, "ty-le-0-100", row.section))
+    return out
+
+
+def check_dossiers(data: ReportData) -> list[Finding]:
+    out = []
+    for agency, label in dossiers.AGENCIES.items():
+        table = data.tables[agency]
+        m = data.measures(agency)
+        received, resolved, pending = m["tiep_nhan"], m["da_giai_quyet"], m["dang_giai_quyet"]
+        if received is not None and resolved is not None and pending is not None and received != resolved + pending:
+            out.append(Finding(
+                "loi",
+                f"{label}: số hồ sơ tiếp nhận (trực tuyến + trực tiếp + kỳ trước = {fmt.number(received)}) "
+                f"phải bằng đã giải quyết + đang giải quyết ({fmt.number(resolved)} + {fmt.number(pending)} = "
+                f"{fmt.number(resolved + pending)}). Hãy kiểm tra lại các cột của bảng hồ sơ.",
+                f"hs.{agency}", "ho-so-can-bang", "II.2",
+            ))
+        over, pend = m["dang_qua_han"], m["dang_giai_quyet"]
+        if over is not None and pend is not None and over > pend:
+            out.append(Finding("loi", f"{label}: số hồ sơ đang giải quyết quá hạn ({fmt.number(over)}) lớn hơn số đang giải quyết ({fmt.number(pend)}).",
+                               f"hs.{agency}", "ho-so-qua-han", "II.2"))
+        sums = table.field_sums()
+        for col in dossiers.COLUMNS:
+            typed = table.total.get(col)
+            if typed is not None and sums[col] is not None and typed != sums[col]:
+                out.append(Finding(
+                    "loi",
+                    f"{label}: cột “{dossiers.COLUMN_LABELS[col]}” của các lĩnh vực cộng lại được "
+                    f"{fmt.number(sums[col])}, nhưng dòng Cộng ghi {fmt.number(typed)}. Hãy sửa cho khớp "
+                    "(hoặc xóa số ở dòng Cộng để phần mềm tự cộng).",
+                    f"hs.{agency}", "ho-so-cong-linh-vuc", "II.2",
+                ))
+        for f in table.fields:
+            fm = dossiers.measures_of(f)
+            if fm["tiep_nhan"] is not None and fm["da_giai_quyet"] is not None and fm["dang_giai_quyet"] is not None \
+                    and fm["tiep_nhan"] != fm["da_giai_quyet"] + fm["dang_giai_quyet"]:
+                out.append(Finding(
+                    "loi",
+                    f"{label}, lĩnh vực {f['name']}: tiếp nhận {fmt.number(fm['tiep_nhan'])} khác đã giải quyết + "
+                    f"đang giải quyết {fmt.number(fm['da_giai_quyet'] + fm['dang_giai_quyet'])}.",
+                    f"hs.{agency}.{f['name']}", "ho-so-can-bang", "II.2",
+                ))
+    return out
+
+
+def check_dossier_blanks(data: ReportData) -> list[Finding]:
+    """A column filled for some fields and blank for others, with no typed total: its total is
+    unknown, so the report writes "…" (and would contradict any sum made by hand)."""
+    out = []
+    for agency, label in dossiers.AGENCIES.items():
+        table = data.tables[agency]
+        blank_fields: list[str] = []
+        columns: list[str] = []
+        for col in dossiers.COLUMNS:
+            vals = [f.get(col) for f in table.fields]
+            if any(v is not None for v in vals) and any(v is None for v in vals) and table.total.get(col) is None:
+                columns.append(dossiers.COLUMN_SHORT[col])
+                blank_fields += [f["name"] for f in table.fields if f.get(col) is None and f["name"] not in blank_fields]
+        if columns:
+            names = ", ".join(blank_fields[:3]) + ("…" if len(blank_fields) > 3 else "")
+            out.append(Finding(
+                "canh_bao",
+                f"{label}: {len(blank_fields)} lĩnh vực còn ô trống ({names}) ở cột {', '.join(columns[:3])}"
+                f"{'…' if len(columns) > 3 else ''}, nên dòng Cộng chưa tính được và báo cáo ghi “…”. "
+                "Lĩnh vực không phát sinh hồ sơ thì nhập 0 (hoặc xóa lĩnh vực không dùng).",
+                f"hs.{agency}.{blank_fields[0]}", "ho-so-o-trong", "II.2",
+            ))
+    return out
+
+
+# "năm 2023" or a date "24/02/2023"; not the year inside a document symbol ("61/2018/NĐ-CP")
+_YEAR_IN_TEXT = re.compile(r"(?:\b[Nn]ăm\s+|\b\d{1,2}/\d{1,2}/)(\d{4})(?![\d/])")
+
+
+def check_old_years(data: ReportData) -> list[Finding]:
+    """Text carried over from last year's report still speaking of last year: a section that
+    names last year ("… năm 2023", "ngày 24/02/2023") and never this one ({{ky.nam}} counts:
+    placeholders follow the period). Older years are left alone: reports cite old laws and
+    plans ("Luật … năm 2015"). One warning per section."""
+    year = data.key.year
+    out = []
+    for s in outline():
+        text = (data.narratives.get(s["key"]) or {}).get("text", "")
+        typed = narrative.PLACEHOLDER.sub("", text)
+        years = {int(y) for y in _YEAR_IN_TEXT.findall(typed)}
+        names_this_year = year in years or any(n == "ky.nam" for n, _ in narrative.placeholders(text))
+        if year - 1 in years and not names_this_year:
+            out.append(Finding(
+                "canh_bao",
+                f"Mục {shorten(s['title'], 40)}: lời văn còn ghi năm {year - 1} "
+                f"(kỳ này là {periods.name(data.key)}). Nếu là lời văn của kỳ trước, hãy sửa câu, số văn bản "
+                "và ngày tháng cho kỳ này.",
+                f"text:{s['key']}", "nam-cu-trong-loi-van", s["key"],
+            ))
+    return out
+
+
+def check_text(data: ReportData) -> list[Finding]:
+    out = []
+    for s in outline():
+        text = (data.narratives.get(s["key"]) or {}).get("text", "")
+        title = (data.narratives.get(s["key"]) or {}).get("title") or s["title"]
+        for name, fmt_name in narrative.placeholders(text) + narrative.placeholders(title):
+            if not data.is_known_name(name):
+                out.append(Finding(
+                    "loi",
+                    f"Mục {shorten(s['title'], 40)}: chỗ chèn {{{{{name}}}}} không trỏ tới số liệu nào. "
+                    "Hãy xóa nó hoặc chèn lại từ danh sách.",
+                    f"text:{s['key']}", "cho-chen-ton-tai", s["key"],
+                ))
+            elif fmt_name and fmt_name not in narrative.FORMATS:
+                out.append(Finding("loi", f"Mục {shorten(s['title'], 40)}: kiểu hiển thị “{fmt_name}” của {{{{{name}}}}} không có.",
+                                   f"text:{s['key']}", "cho-chen-ton-tai", s["key"]))
+    return out
+
+
+FORMS_LISTED = 4  # forms named in the completeness warning before "…"
+
+
+def own_inputs(data: ReportData) -> list:
+    """The rows the unit itself types. An upper level (huyện, tỉnh) types only its own rows
+    (`tong_hop = "khong"`): the rest is consolidated from the communes' packages."""
+    rows = [r for r in data.catalogue.rows() if r.editable]
+    if data.unit.get("kind") in UPPER_KINDS and not getattr(data, "communes", None):
+        rows = [r for r in rows if aggregation(data.catalogue, r) == "khong"]
+    return rows
+
+
+def check_completeness(data: ReportData) -> list[Finding]:
+    """One warning counting the input indicators still blank, per form; it points at the first."""
+    empty = [r for r in own_inputs(data) if data.values.get(r.code) in (None, "")]
+    if not empty:
+        return []
+    per_form: dict[str, int] = {}
+    for r in empty:
+        name = shorten(r.form_name or r.form, 24)
+        per_form[name] = per_form.get(name, 0) + 1
+    parts = [f"{name}: {n}" for name, n in per_form.items()]
+    listed = ", ".join(parts[:FORMS_LISTED]) + ("…" if len(parts) > FORMS_LISTED else "")
+    first = empty[0]
+    return [Finding(
+        "canh_bao",
+        f"Chưa nhập {len(empty)} chỉ tiêu ({listed}). Hãy nhập số liệu còn thiếu (không phát sinh thì nhập 0); "
+        f"chỉ tiêu trống đầu tiên: {first.place}.",
+        first.code, "chua-nhap", first.section,
+    )]
+
+
+def validate(data: ReportData) -> list[Finding]:
+    findings: list[Finding] = []
+    for rule in derived_rules(data) + list(data.catalogue.rules):
+        f = check_rule(rule, data)
+        if f:
+            findings.append(f)
+    findings += check_percent_ranges(data)
+    findings += check_dossiers(data)
+    findings += check_dossier_blanks(data)
+    findings += check_text(data)
+    findings += check_old_years(data)
+    findings += check_completeness(data)
+    findings.sort(key=lambda f: (f.severity != "loi",))
+    return findings
+
+
+def has_errors(findings: list[Finding]) -> bool:
+    return any(f.severity == "loi" for f in findings)

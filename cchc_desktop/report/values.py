@@ -1,0 +1,186 @@
+"""One unit + one period → every value of the report, derived values computed.
+
+`load_report(store, unit_code, period_code)` gathers what the text, the appendix, the charts
+and the validator need. Derived rows are evaluated from the catalogue's formulas, in the
+order the catalogue computed; nothing here is typed twice.
+"""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import lru_cache
+
+from cchc_desktop import fmt, paths
+from cchc_desktop.domain import dossiers, formula, periods
+from cchc_desktop.domain.catalogue import Catalogue, Row
+
+
+@lru_cache(maxsize=1)
+def outline() -> list[dict]:
+    """The report outline (resources/outline.toml)."""
+    with open(paths.resource("outline.toml"), "rb") as fh:
+        sections = tomllib.load(fh)["sections"]
+    for s in sections:
+        s.setdefault("text", True)
+    return sections
+
+
+def outline_section(key: str) -> dict:
+    for s in outline():
+        if s["key"] == key:
+            return s
+    raise KeyError(key)
+
+
+@dataclass
+class ReportData:
+    unit: dict
+    period: dict
+    catalogue: Catalogue
+    raw: dict[str, dict]  # code → {"value": str|None, "note": str}
+    tables: dict[str, dossiers.AgencyTable]
+    narratives: dict[str, dict]
+    documents: list[dict]
+    values: dict[str, Decimal | str | None] = field(default_factory=dict)
+    previous: dict[str, Decimal | str | None] | None = None
+    previous_code: str | None = None
+
+    # --- names ------------------------------------------------------------------------
+    @property
+    def key(self) -> periods.PeriodKey:
+        return periods.PeriodKey(self.period["year"], self.period["kind"])
+
+    def note(self, code: str) -> str:
+        return (self.raw.get(code) or {}).get("note") or ""
+
+    def measures(self, agency: str) -> dict[str, Decimal | None]:
+        return self.tables[agency].measures(self.period.get("on_time_formula") or dossiers.DEFAULT_ON_TIME)
+
+    def value(self, name: str):
+        """The raw value of any value name (docs/formats.md), or None when blank/unknown."""
+        if name in self.values:
+            return self.values[name]
+        if name.startswith("hs."):
+            _, agency, measure = (name.split(".") + ["", ""])[:3]
+            if agency in self.tables and measure in dossiers.MEASURES:
+                return self.measures(agency)[measure]
+            return None
+        return self.text_value(name)
+
+    def text_value(self, name: str) -> str | None:
+        """Period and unit names, already text."""
+        key = self.key
+        unit = self.unit
+        kind_word = {"xa": "xã", "phuong": "phường", "thi_tran": "thị trấn", "huyen": "huyện", "tinh": "tỉnh"}
+        unit_name = f"{kind_word.get(unit['kind'], '')} {unit['name']}".strip()
+        texts = {
+            "ky.tu_ngay": fmt.date(self.period["start_date"]),
+            "ky.den_ngay": fmt.date(self.period["end_date"]),
+            "ky.nam": str(key.year),
+            "ky.nam_sau": str(key.year + 1),
+            "ky.nam_truoc": str(key.year - 1),
+            "ky.ten": periods.name(key),
+            "ky.ten_hoa": periods.name(key).upper(),
+            "ky.ten_ke_tiep": periods.next_name(key),
+            "ky.ten_ke_tiep_hoa": periods.next_name(key).upper(),
+            "don_vi.ten": unit_name,
+            "don_vi.ten_hoa": unit_name.upper(),
+            "don_vi.co_quan": f"UBND {unit_name}",
+            "don_vi.cap_tren": unit.get("upper_name") or "",
+        }
+        return texts.get(name)
+
+    def is_known_name(self, name: str) -> bool:
+        if name in self.catalogue.rows_by_code:
+            return True
+        if name.startswith("hs."):
+            parts = name.split(".")
+            return len(parts) == 3 and parts[1] in dossiers.AGENCIES and parts[2] in dossiers.MEASURES
+        return name in BLOCKS or self.text_value(name) is not None
+
+    def section_title(self, key: str) -> str:
+        from cchc_desktop.report import narrative
+
+        stored = (self.narratives.get(key) or {}).get("title")
+        title = stored if stored else outline_section(key)["title"]
+        return narrative.render_inline(title, self)
+
+    def row_previous(self, code: str):
+        if not self.previous:
+            return None
+        return self.previous.get(code)
+
+
+BLOCKS = {
+    "bang.ho_so_linh_vuc": "Bảng hồ sơ theo lĩnh vực (Bộ phận Một cửa)",
+    "bang.ho_so_nganh_doc": "Hồ sơ ngành dọc (Công an xã, BCH Quân sự xã)",
+    "ds.van_ban": "Danh sách văn bản đã ban hành",
+}
+
+
+def evaluate(cat: Catalogue, raw: dict[str, dict], tables: dict[str, dossiers.AgencyTable], on_time: str) -> dict:
+    values: dict[str, Decimal | str | None] = {}
+    for row in cat.rows():
+        if row.editable:
+            v = (raw.get(row.code) or {}).get("value")
+            if v is None or v == "":
+                values[row.code] = None
+            elif row.kind == "text":
+                values[row.code] = v
+            else:
+                values[row.code] = Decimal(v)
+    measure_cache: dict[str, dict] = {}
+
+    def resolve(name: str):
+        if name.startswith("hs."):
+            _, agency, measure = name.split(".")
+            if agency not in measure_cache:
+                measure_cache[agency] = tables[agency].measures(on_time)
+            return measure_cache[agency][measure]
+        v = values.get(name)
+        return v if isinstance(v, Decimal) else None
+
+    for code in cat.order:
+        row = cat.rows_by_code[code]
+        v = formula.evaluate(row.formula, resolve)
+        if v is not None and (row.kind == "percent" or row.unit == "%"):
+            v = fmt.round_percent(v)
+        values[code] = v
+    return values
+
+
+def load_report(store, unit_code: str | None, period_code: str, with_previous: bool = True) -> ReportData:
+    unit = store.unit(unit_code)
+    period = store.get_period(unit["code"], period_code)
+    return load_period(store, period["id"], with_previous=with_previous)
+
+
+def load_period(store, period_id: int, with_previous: bool = True) -> ReportData:
+    period = store.period(period_id)
+    unit = store.unit(period["unit_code"])
+    cat = store.catalogue(period["catalogue_version"])
+    raw = store.values(period_id)
+    tables = store.dossier_tables(period_id)
+    data = ReportData(
+        unit=unit,
+        period=period,
+        catalogue=cat,
+        raw=raw,
+        tables=tables,
+        narratives=store.narratives(period_id),
+        documents=store.documents(period_id),
+    )
+    data.values = evaluate(cat, raw, tables, period.get("on_time_formula") or dossiers.DEFAULT_ON_TIME)
+    if with_previous:
+        prev_key = periods.previous_same_kind(data.key)
+        prev = store.find_period(unit["code"], prev_key.code)
+        if prev:
+            p = load_period(store, prev["id"], with_previous=False)
+            data.previous = p.values
+            data.previous_code = prev_key.code
+    return data
+
+
+def row_text(row: Row, data: ReportData) -> str:
+    return row.format(data.values.get(row.code))

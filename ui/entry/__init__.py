@@ -1,0 +1,1 @@
+"""Data entry: the indicator forms, the report text, dossier tables, documents, unit info, checks, catalogue choice."""

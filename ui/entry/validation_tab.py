@@ -1,0 +1,154 @@
+"""Kiểm tra: the validator's findings, errors first; double-click (or Enter) jumps to the place."""
+from __future__ import annotations
+
+from cchc_desktop.domain import dossiers
+from cchc_desktop.report.values import outline_section
+from ui.qt import (
+    QAbstractItemView, QAbstractTableModel, QColor, QHBoxLayout, QHeaderView, QLabel, QModelIndex,
+    QPushButton, QStyle, Qt, QTableView, QTimer, QVBoxLayout, QWidget, Signal,
+)
+
+MUC_DO, NOI_DUNG, VI_TRI = range(3)
+HEADERS = ("Mức độ", "Nội dung", "Ở đâu")
+COLOURS = {"loi": QColor(176, 0, 32), "canh_bao": QColor(150, 95, 0)}
+TARGET_ROLE = Qt.ItemDataRole.UserRole
+
+
+def where(target: str, data) -> str:
+    """Where a finding points, in words: `Biểu mẫu 3, dòng 3.3.1`, `Hồ sơ: Công an xã` …"""
+    if not target:
+        return ""
+    if target.startswith("text:"):
+        try:
+            outline_section(target[5:])
+            title = data.section_title(target[5:]) or "Phần kết"
+        except KeyError:
+            title = target[5:]
+        return f"Lời văn: {title[:50]}"
+    if target.startswith("hs."):
+        parts = target.split(".", 2)
+        agency = dossiers.AGENCIES.get(parts[1], parts[1]) if len(parts) > 1 else ""
+        return f"Hồ sơ: {agency}" + (f", lĩnh vực {parts[2]}" if len(parts) > 2 else "")
+    row = data.catalogue.rows_by_code.get(target)
+    if row is None:
+        return target
+    form = data.catalogue.form(row.form)
+    return f"{form.heading or form.title}, dòng {row.number}"
+
+
+class FindingsModel(QAbstractTableModel):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.findings = []
+        self.places: list[str] = []
+        self._icons = {}
+
+    def set_findings(self, findings, data) -> None:
+        self.beginResetModel()
+        order = sorted(findings, key=lambda f: f.severity != "loi")
+        self.findings = order
+        self.places = [where(f.target, data) for f in order]
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.findings)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return HEADERS[section]
+        return None
+
+    def _icon(self, severity: str):
+        if severity not in self._icons:
+            from ui.qt import QApplication
+
+            sp = QStyle.StandardPixmap.SP_MessageBoxCritical if severity == "loi" else \
+                QStyle.StandardPixmap.SP_MessageBoxWarning
+            self._icons[severity] = QApplication.style().standardIcon(sp)
+        return self._icons[severity]
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        f = self.findings[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (f.severity_label, f.message, self.places[index.row()])[col]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f.message if col == NOI_DUNG else "Nhấp đúp để đến chỗ cần sửa"
+        if role == Qt.ItemDataRole.DecorationRole and col == MUC_DO:
+            return self._icon(f.severity)
+        if role == Qt.ItemDataRole.ForegroundRole and col == MUC_DO:
+            return COLOURS.get(f.severity)
+        if role == TARGET_ROLE:
+            return f.target
+        return None
+
+
+class ValidationTab(QWidget):
+    activated = Signal(str)  # the target of the finding to show
+    refresh_requested = Signal()
+
+    def __init__(self, ctx, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        top = QHBoxLayout()
+        self.summary = QLabel("")
+        f = self.summary.font()
+        f.setBold(True)
+        self.summary.setFont(f)
+        top.addWidget(self.summary, 1)
+        again = QPushButton("Kiểm tra lại")
+        again.setToolTip("Kiểm tra lại toàn bộ số liệu và lời văn của kỳ (F5)")
+        again.clicked.connect(self.refresh_requested.emit)
+        top.addWidget(again)
+        layout.addLayout(top)
+        hint = QLabel("Nhấp đúp vào một dòng (hoặc chọn rồi nhấn Enter) để đến đúng chỗ cần sửa.")
+        hint.setStyleSheet("color:#555;")
+        layout.addWidget(hint)
+        self.model = FindingsModel(self)
+        self.view = QTableView(self)
+        self.view.setModel(self.model)
+        self.view.setWordWrap(True)
+        self.view.verticalHeader().setVisible(False)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        h = self.view.horizontalHeader()
+        h.setSectionResizeMode(MUC_DO, QHeaderView.ResizeMode.ResizeToContents)
+        h.setSectionResizeMode(NOI_DUNG, QHeaderView.ResizeMode.Stretch)
+        h.setSectionResizeMode(VI_TRI, QHeaderView.ResizeMode.Interactive)
+        self.view.setColumnWidth(VI_TRI, 230)
+        self.view.doubleClicked.connect(self._go)
+        self.view.activated.connect(self._go)
+        layout.addWidget(self.view, 1)
+
+    def set_findings(self, findings) -> None:
+        self.model.set_findings(findings, self.ctx.data())
+        self.view.resizeRowsToContents()
+        n_err = sum(f.severity == "loi" for f in findings)
+        n_warn = len(findings) - n_err
+        if not findings:
+            self.summary.setText("Không phát hiện lỗi hay cảnh báo nào.")
+            self.summary.setStyleSheet("color:#2e7d32;")
+        else:
+            self.summary.setText(f"{n_err} lỗi, {n_warn} cảnh báo. Nên sửa hết lỗi trước khi chốt kỳ.")
+            self.summary.setStyleSheet("color:#b00020;" if n_err else "color:#965f00;")
+
+    def showEvent(self, e):  # noqa: N802 (Qt name): wrap the messages at the real width
+        super().showEvent(e)
+        QTimer.singleShot(0, self.view.resizeRowsToContents)
+
+    def resizeEvent(self, e):  # noqa: N802
+        super().resizeEvent(e)
+        QTimer.singleShot(0, self.view.resizeRowsToContents)
+
+    def _go(self, index) -> None:
+        target = index.data(TARGET_ROLE)
+        if target:
+            self.activated.emit(target)

@@ -1,0 +1,1 @@
+"""Tệp → Xuất Word / Xuất Excel."""

@@ -1,0 +1,1 @@
+"""Hand-off packages and the upper level's roll-up."""

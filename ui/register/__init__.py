@@ -1,0 +1,1 @@
+"""The one-stop dossier register: import and the period's figures from it."""

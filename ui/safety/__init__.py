@@ -1,0 +1,1 @@
+"""Backups, restore and the history of changes."""

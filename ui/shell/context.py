@@ -1,0 +1,87 @@
+"""What every part of the window shares: the open data file, the unit, the current period.
+
+All writes from the window go through `AppContext.write`, which runs one Store method (one
+transaction), turns a UserError into the `error` signal (a Vietnamese message, the screen
+keeps what the user typed so they can retry), and on success announces `data_changed` and
+`saved`. Widgets listen to `period_changed` and `data_changed` to refresh; `data()` gives the
+current period's ReportData, recomputed only after a change.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from cchc_desktop.report import values as report
+from cchc_desktop.errors import UserError
+from ui.qt import QObject, Signal
+
+
+class AppContext(QObject):
+    period_changed = Signal(int)  # new period id
+    data_changed = Signal(str)  # what changed: "value:BM1/1", "text:I.1", "dossier", "unit", "period", "*"
+    saved = Signal(str)  # "Đã lưu lúc 14:05:32"
+    error = Signal(str)  # a Vietnamese message for the user
+
+    def __init__(self, store, unit_code: str | None = None, period_id: int | None = None):
+        super().__init__()
+        self.store = store
+        self.unit_code = unit_code
+        self.period_id = period_id
+        self._data: report.ReportData | None = None
+        self.last_saved: dt.datetime | None = None
+
+    # --- current selection --------------------------------------------------------------
+    def set_period(self, period_id: int) -> None:
+        if period_id == self.period_id:
+            return
+        self.period_id = period_id
+        self.unit_code = self.store.period(period_id)["unit_code"]
+        self._data = None
+        self.period_changed.emit(period_id)
+
+    def data(self) -> report.ReportData:
+        if self._data is None:
+            self._data = report.load_period(self.store, self.period_id)
+        return self._data
+
+    def is_final(self) -> bool:
+        return self.period_id is not None and self.store.period(self.period_id)["status"] == "final"
+
+    def invalidate(self, what: str = "*") -> None:
+        self._data = None
+        self.data_changed.emit(what)
+
+    # --- writing ------------------------------------------------------------------------
+    def write(self, what: str, method: str, *args, **kwargs):
+        """Call `store.<method>(*args, **kwargs)`; returns (True, result) or (False, message)."""
+        try:
+            result = getattr(self.store, method)(*args, **kwargs)
+        except UserError as e:
+            self.error.emit(str(e))
+            return False, str(e)
+        except OSError as e:  # disk full, file gone: the edit stays on screen for a retry
+            from cchc_desktop.fileio import os_error_message
+
+            msg = os_error_message(e, self.store.path)
+            self.error.emit(msg)
+            return False, msg
+        except Exception as e:  # sqlite3 errors (disk I/O, locked) included
+            msg = _sqlite_message(e)
+            self.error.emit(msg)
+            return False, msg
+        self.last_saved = dt.datetime.now()
+        self.invalidate(what)
+        self.saved.emit(f"Đã lưu lúc {self.last_saved:%H:%M:%S}")
+        return True, result
+
+
+def _sqlite_message(e: Exception) -> str:
+    text = str(e).lower()
+    if "full" in text:
+        return "Ổ đĩa đã đầy nên chưa lưu được thay đổi. Hãy giải phóng dung lượng rồi nhập lại (nội dung vẫn còn trên màn hình)."
+    if "readonly" in text or "read-only" in text:
+        return "Tệp dữ liệu đang ở chế độ chỉ đọc nên chưa lưu được. Hãy kiểm tra quyền ghi của thư mục."
+    if "locked" in text or "busy" in text:
+        return "Tệp dữ liệu đang bận (một chương trình khác đang dùng). Hãy thử lại sau giây lát."
+    if "disk i/o" in text:
+        return "Lỗi đọc/ghi ổ đĩa khi lưu. Hãy kiểm tra ổ đĩa rồi thử lại (nội dung vẫn còn trên màn hình)."
+    return f"Chưa lưu được thay đổi ({e}). Hãy thử lại."
