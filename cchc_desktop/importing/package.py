@@ -142,7 +142,8 @@ class Result:
 
 
 # --- names ----------------------------------------------------------------------------
-KIND_WORDS = {"xa": "xã", "phuong": "phường", "thi_tran": "thị trấn", "huyen": "huyện", "tinh": "tỉnh"}
+KIND_WORDS = {"xa": "xã", "phuong": "phường", "thi_tran": "thị trấn", "dac_khu": "đặc khu", "huyen": "huyện", "tinh": "tỉnh",
+              "thanh_pho": "thành phố"}
 
 
 def unit_label(unit: dict) -> str:
@@ -337,7 +338,7 @@ def _check_package(path: str | Path) -> PackageInfo:
         _refuse("đơn vị hoặc kỳ trong bản kê khác với dữ liệu: gói không hợp lệ")
     if manifest.get("catalogue_version") != doc.get("catalogue_version"):
         _refuse("phiên bản danh mục trong bản kê khác với dữ liệu: gói không hợp lệ")
-    if unit.get("kind") not in ("xa", "phuong", "thi_tran"):
+    if unit.get("kind") not in ("xa", "phuong", "thi_tran", "dac_khu"):
         _refuse("gói không phải của một đơn vị cấp xã")
     for key in ("code", "name", "upper_name", "upper_code", "district", "province"):
         if unit.get(key) is not None and not isinstance(unit.get(key), str):
@@ -447,7 +448,7 @@ def find_upper(store, info: PackageInfo) -> dict:
     upper_code = (unit.get("upper_code") or "").strip()
     kind, name = parse_upper_name(upper_name)
     code = upper_code or slug(upper_name)
-    cur = store.db.execute("SELECT * FROM units WHERE kind IN ('huyen', 'tinh')")
+    cur = store.db.execute("SELECT * FROM units WHERE kind IN ('huyen', 'tinh', 'thanh_pho')")
     cols = [d[0] for d in cur.description]
     uppers = [store._unit_row(dict(zip(cols, r))) for r in cur.fetchall()]
     same = store.db.execute("SELECT parent_code, kind FROM units WHERE code = ?", [unit["code"]]).fetchone()

@@ -31,7 +31,8 @@ from cchc_desktop.errors import UserError
 from cchc_desktop.domain.catalogue import aggregation
 from cchc_desktop.store.database import UPPER_KINDS, value_text
 
-KIND_WORDS = {"xa": "xã", "phuong": "phường", "thi_tran": "thị trấn", "huyen": "huyện", "tinh": "tỉnh"}
+KIND_WORDS = {"xa": "xã", "phuong": "phường", "thi_tran": "thị trấn", "dac_khu": "đặc khu", "huyen": "huyện", "tinh": "tỉnh",
+              "thanh_pho": "thành phố"}
 STATUS_LABELS = {
     "dung_han": "Đã nộp đúng hạn",
     "tre_han": "Nộp muộn",
