@@ -1073,7 +1073,8 @@ class MainWindow(QMainWindow):
 
         where = f"; dữ liệu lưu trong tệp:\n{self.ctx.store.path}" if self.ctx else "."
         self.info(f"CCHC Desktop {__version__}\nBáo cáo kết quả cải cách hành chính cấp xã.\n"
-                  f"Làm việc hoàn toàn ngoại tuyến{where}")
+                  f"Làm việc hoàn toàn ngoại tuyến{where}\n\nGiấy phép MIT. Danh mục đơn vị hành chính từ 01/7/2025: "
+                  "dữ liệu của gói vietnamadminunits 1.0.4 (giấy phép MIT).")
 
     def closeEvent(self, event):
         # Every accepted edit is already saved: nothing to ask.
