@@ -93,3 +93,27 @@ def test_new_period_carries_the_text_over_like_the_window(tmp_path):
     assert r.returncode == 0 and _unit(db, "2026-Q3")["narrative"] == {}
     _refused(run_cli("new-period", "--db", db, "--period", "2026-6T"), "đã có")
     _refused(run_cli("new-period", "--db", db, "--period", "2026-Q5"))
+
+
+def test_a_province_imports_its_communes_and_lists_all_114(tmp_path):
+    out = tmp_path / "goi"
+    out.mkdir()
+    for name in ("Tân Hưng", "Cát Hải", "Xã Nam Thanh Miện"):
+        db = tmp_path / f"{name}.sqlite"
+        assert run_cli("new-unit", "--db", db, "--province", "Hải Phòng", "--name", name,
+                       "--period", "2026-Q1").returncode == 0
+        assert run_cli("package", "--db", db, "--period", "2026-Q1", "--out", out,
+                       "--khong-kem-van-ban").returncode == 0
+    upper = tmp_path / "hai-phong.sqlite"
+    r = run_cli("import-package", "--db", upper, out)
+    assert r.returncode == 0, r.stderr
+    unit = _unit(upper, "2026-Q1")["unit"]
+    assert (unit["code"], unit["name"], unit["kind"]) == ("31", "Hải Phòng", "thanh_pho")
+    r = run_cli("rollup", "--db", upper, "--period", "2026-Q1")
+    assert r.returncode == 0, r.stderr
+    first = r.stdout.splitlines()[0]
+    assert "thành phố Hải Phòng" in first and "3/114 đơn vị" in first
+    assert "114 đơn vị: 67 xã, 45 phường, 2 đặc khu" in first
+    assert r.stdout.count("Chưa nộp") == 111 and "tỉnh Hải Phòng" not in r.stdout
+    doc = json.loads(run_cli("rollup", "--db", upper, "--period", "2026-Q1", "--json").stdout)
+    assert len(doc["communes"]) == 114

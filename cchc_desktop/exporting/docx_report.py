@@ -359,12 +359,15 @@ def submission_lines(data: ReportData) -> list[narrative.Paragraph]:
     groups = [("dung_han", "Nộp đúng hạn"), ("tre_han", "Nộp muộn"),
               ("khong_ro", "Đã có số liệu, chưa rõ ngày nộp"), ("chua_nop", "Chưa nộp")]
     shown = [(k, t) for k, t in groups if k != "khong_ro" or any(c.status == k for c in communes)]
+    from cchc_desktop.report.aggregate import unit_word
+
+    word = unit_word([c.unit or {"kind": "xa"} for c in communes])  # "xã", or "đơn vị" of mixed kinds
     for i, (status, words) in enumerate(shown):
         these = [c for c in communes if c.status == status]
         names = ", ".join(c.name + (f" (ngày {fmt.date(c.submitted_at[:10])})" if status == "tre_han"
                                     and c.submitted_at else "") for c in these)
         end = "." if i == len(shown) - 1 else ";"
-        lines.append(narrative.Paragraph(f"**{words}: {len(these)} xã**" + (f": {names}" if names else "") + end,
+        lines.append(narrative.Paragraph(f"**{words}: {len(these)} {word}**" + (f": {names}" if names else "") + end,
                                          "- "))
     return lines
 
