@@ -21,6 +21,7 @@ COMMAND_MODULES: list[str] = [
     "cchc_desktop.commands.chart",
     "cchc_desktop.commands.safety",
     "cchc_desktop.commands.register",
+    "cchc_desktop.commands.units",
 ]
 
 # argparse's own words, in Vietnamese (it looks them up through its module-level `_`).

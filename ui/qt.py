@@ -9,7 +9,7 @@ import importlib
 _NAMES = {
     "PySide6.QtCore": """
         QAbstractTableModel QByteArray QLocale QEvent QItemSelectionModel QModelIndex QObject QPoint
-        QRect QRunnable QSize QSortFilterProxyModel Qt QThreadPool QTimer QUrl Signal Slot QMimeData QTranslator
+        QRect QRunnable QSize QSortFilterProxyModel QStringListModel Qt QThreadPool QTimer QUrl Signal Slot QMimeData QTranslator
     """.split(),
     "PySide6.QtGui": """
         QAction QBrush QColor QDesktopServices QFont QFontMetrics QGuiApplication QIcon QKeySequence

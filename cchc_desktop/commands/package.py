@@ -94,7 +94,8 @@ def run_rollup(args) -> int:
         sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
     else:
         up = aggregate.label(r.upper)
-        print(f"Tổng hợp {up}, kỳ {r.period_code}: {len(r.reported)}/{len(r.communes)} xã đã có số liệu.")
+        print(f"Tổng hợp {up}, kỳ {r.period_code}: {len(r.reported)}/{len(r.communes)} {aggregate.unit_word([c.unit or {} for c in r.communes])} "
+              f"đã có số liệu ({aggregate.count_words([c.unit or {} for c in r.communes])}).")
         m = r.data.measures("ubnd")
         print(f"Hồ sơ Một cửa: tiếp nhận {fmt.number(m['tiep_nhan']) or '—'}, "
               f"đã giải quyết {fmt.number(m['da_giai_quyet']) or '—'}, "

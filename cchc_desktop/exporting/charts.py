@@ -653,7 +653,8 @@ def commune_values(store, data, indicator: str) -> list[tuple[str, float | None]
     return out
 
 
-_UNIT_WORD = {"xa": "xã", "phuong": "phường", "thi_tran": "thị trấn", "huyen": "huyện", "tinh": "tỉnh"}
+_UNIT_WORD = {"xa": "xã", "phuong": "phường", "thi_tran": "thị trấn", "dac_khu": "đặc khu", "huyen": "huyện", "tinh": "tỉnh",
+              "thanh_pho": "thành phố"}
 
 
 def _by_commune(fig, store, data, title=True, indicator=None, **_):

@@ -9,6 +9,7 @@ column widths alone). Units: sizes in points, lengths in twips (1/20 pt) unless 
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 FONT = "Times New Roman"
@@ -35,6 +36,27 @@ def mm(value: float) -> int:
 def esc(text: str) -> str:
     text = _BAD_XML.sub("", text)
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+# Advance widths of Times New Roman capitals (1/1000 em; Liberation Serif, metric-compatible,
+# has the same), regular and bold: enough to tell whether a header line of capitals fits its column.
+_CAPS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ -.0123456789"
+_CAPS_REGULAR = (722, 667, 667, 722, 611, 556, 722, 722, 333, 389, 722, 611, 889, 722, 722, 556, 722, 667, 556,
+                 611, 722, 722, 944, 722, 722, 611, 250, 333, 250) + (500,) * 10
+_CAPS_BOLD = (722, 667, 722, 722, 667, 611, 778, 778, 389, 500, 778, 667, 944, 722, 778, 611, 778, 722, 556,
+              667, 722, 722, 1000, 722, 722, 667, 250, 333, 250) + (500,) * 10
+_HORN = 80  # Ư, Ơ: the horn sticks out to the right
+
+
+def caps_width_mm(text: str, size: float, bold: bool = False) -> float:
+    """The printed width of a line of capitals (Vietnamese marks included) in Times New Roman at
+    `size` pt; other characters count as a wide capital, so the estimate errs on the wide side."""
+    widths = dict(zip(_CAPS, _CAPS_BOLD if bold else _CAPS_REGULAR))
+    total = 0
+    for ch in text:
+        parts = unicodedata.normalize("NFD", ch.replace("Đ", "D"))
+        total += widths.get(parts[0], 778) + (_HORN if "\u031b" in parts else 0)
+    return total / 1000 * size * 25.4 / 72
 
 
 @lru_cache(maxsize=None)

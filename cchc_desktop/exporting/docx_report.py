@@ -217,18 +217,46 @@ def _runs(par: narrative.Paragraph, size: float = BODY) -> str:
     return "".join(out)
 
 
-def _header(b: _Body, data: ReportData) -> None:
-    left_w, right_w = X.mm(TEXT_W * 0.38), X.mm(TEXT_W * 0.62)
-    left_mm, right_mm = TEXT_W * 0.38, TEXT_W * 0.62
-    center = dict(align="center")
+HEADER_LEFT_MM = TEXT_W * 0.38  # the agency column, widened for a long name
+QUOC_HIEU_MM = 92.0  # the Quốc hiệu column never gets narrower: its 12 pt bold line is 81 mm, and wider where Times lacks a glyph
+
+
+def header_layout(data: ReportData) -> tuple[float, list[tuple[str, float, bool]]]:
+    """(width of the agency column in mm, its lines as (text, size, bold)). Each line stays on one
+    line ("UBND THÀNH PHỐ HẢI PHÒNG" is 63 mm at 13 pt, more than the usual 38 % column): the
+    column widens as far as the Quốc hiệu allows, and a line longer still is set smaller."""
     upper = upper_agency(data)
     agency = issuing_agency(data)
+    lines = [(upper, False)] if upper else []
     if len(agency) > 24 and agency.startswith("ỦY BAN NHÂN DÂN "):
-        agency = "ỦY BAN NHÂN DÂN\n" + agency[len("ỦY BAN NHÂN DÂN "):]
+        lines += [("ỦY BAN NHÂN DÂN", True), (agency[len("ỦY BAN NHÂN DÂN "):], True)]
+    else:
+        lines.append((agency, True))
+    room = TEXT_W - QUOC_HIEU_MM
+    need = max(X.caps_width_mm(text, HEADER_AGENCY, bold) for text, bold in lines) + 2
+    width = min(max(HEADER_LEFT_MM, need), room)
+    out = []
+    for text, bold in lines:
+        size = float(HEADER_AGENCY)
+        while size > 10 and X.caps_width_mm(text, size, bold) + 2 > width:
+            size -= 0.5
+        out.append((text, size, bold))
+    return width, out
+
+
+def _header(b: _Body, data: ReportData) -> None:
+    left_mm, lines = header_layout(data)
+    right_mm = TEXT_W - left_mm
+    left_w, right_w = X.mm(left_mm), X.mm(right_mm)
+    center = dict(align="center")
+    upper = upper_agency(data)
     left = ""
     if upper:
-        left += X.para(X.run(upper, HEADER_AGENCY), **center)
-    left += X.para(X.run(agency, HEADER_AGENCY, bold=True), **center)
+        text, size, _ = lines.pop(0)
+        left += X.para(X.run(text, size), **center)
+    # The unit's name lines as one paragraph (a line break between), bold.
+    left += X.para("".join(X.run(("\n" if i else "") + text, size, bold=True)
+                           for i, (text, size, _) in enumerate(lines)), **center)
     left += X.rule(left_mm / 3, left_mm, after=120)
     right = X.para(X.run("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", QUOC_HIEU, bold=True), **center)
     right += X.para(X.run("Độc lập - Tự do - Hạnh phúc", TIEU_NGU, bold=True), **center)
@@ -331,12 +359,15 @@ def submission_lines(data: ReportData) -> list[narrative.Paragraph]:
     groups = [("dung_han", "Nộp đúng hạn"), ("tre_han", "Nộp muộn"),
               ("khong_ro", "Đã có số liệu, chưa rõ ngày nộp"), ("chua_nop", "Chưa nộp")]
     shown = [(k, t) for k, t in groups if k != "khong_ro" or any(c.status == k for c in communes)]
+    from cchc_desktop.report.aggregate import unit_word
+
+    word = unit_word([c.unit or {"kind": "xa"} for c in communes])  # "xã", or "đơn vị" of mixed kinds
     for i, (status, words) in enumerate(shown):
         these = [c for c in communes if c.status == status]
         names = ", ".join(c.name + (f" (ngày {fmt.date(c.submitted_at[:10])})" if status == "tre_han"
                                     and c.submitted_at else "") for c in these)
         end = "." if i == len(shown) - 1 else ";"
-        lines.append(narrative.Paragraph(f"**{words}: {len(these)} xã**" + (f": {names}" if names else "") + end,
+        lines.append(narrative.Paragraph(f"**{words}: {len(these)} {word}**" + (f": {names}" if names else "") + end,
                                          "- "))
     return lines
 

@@ -29,6 +29,7 @@ from cchc_desktop import fmt
 from cchc_desktop.domain import dossiers
 from cchc_desktop.errors import UserError
 from cchc_desktop.exporting import package as pkg
+from cchc_desktop.domain import official_choice
 from cchc_desktop.store.database import UPPER_KINDS
 
 MiB = 1024 * 1024
@@ -142,7 +143,8 @@ class Result:
 
 
 # --- names ----------------------------------------------------------------------------
-KIND_WORDS = {"xa": "xã", "phuong": "phường", "thi_tran": "thị trấn", "huyen": "huyện", "tinh": "tỉnh"}
+KIND_WORDS = {"xa": "xã", "phuong": "phường", "thi_tran": "thị trấn", "dac_khu": "đặc khu", "huyen": "huyện", "tinh": "tỉnh",
+              "thanh_pho": "thành phố"}
 
 
 def unit_label(unit: dict) -> str:
@@ -337,7 +339,7 @@ def _check_package(path: str | Path) -> PackageInfo:
         _refuse("đơn vị hoặc kỳ trong bản kê khác với dữ liệu: gói không hợp lệ")
     if manifest.get("catalogue_version") != doc.get("catalogue_version"):
         _refuse("phiên bản danh mục trong bản kê khác với dữ liệu: gói không hợp lệ")
-    if unit.get("kind") not in ("xa", "phuong", "thi_tran"):
+    if unit.get("kind") not in ("xa", "phuong", "thi_tran", "dac_khu"):
         _refuse("gói không phải của một đơn vị cấp xã")
     for key in ("code", "name", "upper_name", "upper_code", "district", "province"):
         if unit.get(key) is not None and not isinstance(unit.get(key), str):
@@ -447,7 +449,13 @@ def find_upper(store, info: PackageInfo) -> dict:
     upper_code = (unit.get("upper_code") or "").strip()
     kind, name = parse_upper_name(upper_name)
     code = upper_code or slug(upper_name)
-    cur = store.db.execute("SELECT * FROM units WHERE kind IN ('huyen', 'tinh')")
+    official = official_choice.province_of_upper(upper_name, upper_code)
+    extra = {"district": unit.get("district") or "", "province": unit.get("province") or ""}
+    if official is not None:  # today's province, named, coded and kinded as the official list has it
+        fields = official_choice.province_fields(official)
+        code, name, kind = fields.pop("code"), fields.pop("name"), fields.pop("kind")
+        extra = {"district": "", "province": fields["province"]}
+    cur = store.db.execute("SELECT * FROM units WHERE kind IN ('huyen', 'tinh', 'thanh_pho')")
     cols = [d[0] for d in cur.description]
     uppers = [store._unit_row(dict(zip(cols, r))) for r in cur.fetchall()]
     same = store.db.execute("SELECT parent_code, kind FROM units WHERE code = ?", [unit["code"]]).fetchone()
@@ -465,8 +473,7 @@ def find_upper(store, info: PackageInfo) -> dict:
         if not upper_name:
             _refuse(f"{unit_label(unit)} chưa khai báo cấp trên (huyện/tỉnh) trong thông tin đơn vị; "
                     "hãy nhờ xã khai báo rồi lập lại gói")
-        return {"code": code, "name": name, "kind": kind, "exists": False,
-                "district": unit.get("district") or "", "province": unit.get("province") or ""}
+        return {"code": code, "name": name, "kind": kind, "exists": False, **extra}
     main = store.unit(None)
     if main["kind"] not in UPPER_KINDS:
         _refuse(f"tệp dữ liệu này là của {unit_label(main)}, không phải của cấp trên; hãy mở tệp dữ liệu "

@@ -31,7 +31,8 @@ from cchc_desktop.errors import UserError
 from cchc_desktop.domain.catalogue import aggregation
 from cchc_desktop.store.database import UPPER_KINDS, value_text
 
-KIND_WORDS = {"xa": "xã", "phuong": "phường", "thi_tran": "thị trấn", "huyen": "huyện", "tinh": "tỉnh"}
+KIND_WORDS = {"xa": "xã", "phuong": "phường", "thi_tran": "thị trấn", "dac_khu": "đặc khu", "huyen": "huyện", "tinh": "tỉnh",
+              "thanh_pho": "thành phố"}
 STATUS_LABELS = {
     "dung_han": "Đã nộp đúng hạn",
     "tre_han": "Nộp muộn",
@@ -197,8 +198,44 @@ def upper_unit(store, unit_code: str | None = None) -> dict:
     return unit
 
 
-def communes_of(store, upper_code: str) -> list[dict]:
-    return [u for u in store.units() if u.get("parent_code") == upper_code]
+def communes_of(store, upper_code: str, key: periods.PeriodKey | None = None) -> list[dict]:
+    """The upper unit's communes in the file; for a province of today's list and a period after
+    1/7/2025 also every unit of the official list not in the file yet (they have not sent)."""
+    known = [u for u in store.units() if u.get("parent_code") == upper_code]
+    upper = next((u for u in store.units() if u["code"] == upper_code), None)
+    if key is None or upper is None or upper["kind"] not in ("tinh", "thanh_pho") \
+            or periods.default_window(key)[1] < TWO_TIER_FROM:
+        return known
+    from cchc_desktop.domain import official_choice, official_units
+
+    if official_units.province(upper_code) is None:
+        return known
+    have = {u["code"] for u in known}
+    listed = []
+    for unit in official_units.units(upper_code):
+        if unit.code not in have:
+            f = official_choice.unit_fields(unit)
+            listed.append({**f, "parent_code": upper_code})
+    return known + listed
+
+
+TWO_TIER_FROM = dt.date(2025, 7, 1)  # the official list is of that day
+
+
+def count_words(units: list[dict]) -> str:
+    """How many units, by kind: "3 xã"; "114 đơn vị: 67 xã, 45 phường, 2 đặc khu" when kinds differ."""
+    kinds = Counter(u.get("kind") for u in units)
+    if len(kinds) <= 1:
+        return f"{len(units)} {KIND_WORDS.get(next(iter(kinds), 'xa'), 'xã')}"
+    order = ("xa", "phuong", "dac_khu", "thi_tran")
+    parts = [f"{kinds[k]} {KIND_WORDS[k]}" for k in order if kinds.get(k)]
+    return f"{len(units)} đơn vị: " + ", ".join(parts)
+
+
+def unit_word(units: list[dict]) -> str:
+    """"xã" when every unit is a xã, else "đơn vị" (for "3/114 đơn vị")."""
+    kinds = {u.get("kind") for u in units}
+    return KIND_WORDS.get(next(iter(kinds)), "xã") if len(kinds) == 1 else "đơn vị"
 
 
 def _sum_tables(tables_list: list[dict[str, dossiers.AgencyTable]]) -> dict[str, dossiers.AgencyTable]:
@@ -382,7 +419,7 @@ def rollup(store, period_code: str, unit_code: str | None = None) -> RollUp:
         ).fetchall()
     }
     versions = Counter()
-    communes = communes_of(store, upper["code"])
+    communes = communes_of(store, upper["code"], key)
     loaded = _load_communes(store, [c["code"] for c in communes], key)
     for c in communes:
         if c["code"] not in loaded:

@@ -71,7 +71,7 @@ def default_narratives(name: str, upper_name: str = "", province: str = "", kind
 
     def own(text: str) -> str:
         text = seed_name.sub(lambda m: _as_matched(m, unit_name), text)
-        if kind in ("phuong", "thi_tran"):  # the seed's "Công an xã", "trên địa bàn xã": the unit's own word
+        if kind in ("phuong", "thi_tran", "dac_khu"):  # the seed's "Công an xã", "trên địa bàn xã": the unit's own word
             text = _OWN_XA.sub(lambda m: _as_matched(m, UNIT_KINDS[kind]), text)
         text = text.replace(DEMO_UNIT["upper"], upper_name or "cấp trên")
         return text.replace(f"tỉnh {DEMO_UNIT['province']}", f"tỉnh {province}" if province else "tỉnh") \

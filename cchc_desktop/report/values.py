@@ -72,7 +72,8 @@ class ReportData:
         """Period and unit names, already text."""
         key = self.key
         unit = self.unit
-        kind_word = {"xa": "xã", "phuong": "phường", "thi_tran": "thị trấn", "huyen": "huyện", "tinh": "tỉnh"}
+        kind_word = {"xa": "xã", "phuong": "phường", "thi_tran": "thị trấn", "dac_khu": "đặc khu", "huyen": "huyện", "tinh": "tỉnh",
+                     "thanh_pho": "thành phố"}
         unit_name = f"{kind_word.get(unit['kind'], '')} {unit['name']}".strip()
         texts = {
             "ky.tu_ngay": fmt.date(self.period["start_date"]),

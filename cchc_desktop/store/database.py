@@ -18,8 +18,9 @@ from cchc_desktop.store.migrations import KNOWN, SCHEMA_VERSION, migrations
 # PRAGMA application_id marks the file as ours: 'CCHC' in ASCII.
 APPLICATION_ID = 0x43434843
 SQLITE_HEADER = b"SQLite format 3\x00"
-UNIT_KINDS = {"xa": "xã", "phuong": "phường", "thi_tran": "thị trấn", "huyen": "huyện", "tinh": "tỉnh"}
-UPPER_KINDS = ("huyen", "tinh")  # the levels that import communes' packages and roll them up
+UNIT_KINDS = {"xa": "xã", "phuong": "phường", "thi_tran": "thị trấn", "dac_khu": "đặc khu", "huyen": "huyện", "tinh": "tỉnh",
+              "thanh_pho": "thành phố"}
+UPPER_KINDS = ("huyen", "tinh", "thanh_pho")  # the levels that import communes' packages and roll them up
 UNIT_FIELDS = (
     "name", "kind", "parent_code", "upper_name", "upper_code", "district", "province",
     "place_name", "signer_name", "signer_title", "signing_capacity", "recipients", "settings",
@@ -488,7 +489,7 @@ class Store:
         if not code or not name.strip():
             raise InvalidValue("Đơn vị cần có mã và tên.")
         if kind not in UNIT_KINDS:
-            raise InvalidValue(f"Loại đơn vị “{kind}” không có (xa, phuong, thi_tran, huyen, tinh).")
+            raise InvalidValue(f"Loại đơn vị “{kind}” không có ({', '.join(UNIT_KINDS)}).")
         record = {"code": code, "name": name.strip(), "kind": kind, "created_at": now_iso()}
         for key, value in fields.items():
             if key not in UNIT_FIELDS:

@@ -212,7 +212,9 @@ def test_a_new_data_file_from_the_file_menu(window, tmp_path, monkeypatch, qtbot
 
     def create(dlg):
         dlg.btn_create.click()
-        dlg.name.setText("Hồng Phong")
+        dlg.picker.province.setEditText("Hải Phòng")
+        dlg.picker.outside.setChecked(True)
+        dlg.picker.name.setText("Hồng Phong")
         dlg.create_unit()
         return dlg.result()
 

@@ -288,14 +288,17 @@ def test_welcome_creates_the_unit_with_default_texts(tmp_path, qapp, qtbot, no_d
     dlg = WelcomeDialog(store)
     qtbot.addWidget(dlg)
     dlg.btn_create.click()
-    type_text(dlg.name, "Hồng Phong")
-    type_text(dlg.upper, "huyện Ninh Giang")
+    type_text(dlg.picker.province.lineEdit(), "hai phong")
+    dlg.picker.province.lineEdit().editingFinished.emit()
+    type_text(dlg.picker.unit.lineEdit(), "Phường Tân Hưng")
     dlg.create_unit()
     assert dlg.result() == WelcomeDialog.DialogCode.Accepted
     unit = store.unit()
-    assert unit["code"] == "xa-hong-phong" and unit["name"] == "Hồng Phong"
+    assert (unit["code"], unit["name"], unit["kind"]) == ("10537", "Tân Hưng", "phuong")
+    assert (unit["upper_name"], unit["upper_code"], unit["province"], unit["district"]) == \
+        ("thành phố Hải Phòng", "31", "Hải Phòng", "")
     texts = store.narratives(dlg.period_id)
-    assert "Hồng Phong" in texts["II.2"]["text"] and "Chi Lăng Nam" not in texts["II.2"]["text"]
+    assert "Tân Hưng" in texts["II.2"]["text"] and "Chi Lăng Nam" not in texts["II.2"]["text"]
     store.close()
 
 
@@ -475,18 +478,20 @@ def new_unit_form(tmp_path, qapp, qtbot, no_dialogs):
 
 def test_welcome_takes_the_kind_off_the_name_and_enter_submits(new_unit_form):
     dlg = new_unit_form
-    type_text(dlg.name, "Xã Chi Lăng Nam")
-    QTest.keyClick(dlg.name, Qt.Key.Key_Return)
+    dlg.picker.province.setEditText("Hải Phòng")
+    dlg.picker.outside.setChecked(True)  # a name outside the list, typed
+    type_text(dlg.picker.name, "Xã Chi Lăng Nam")
+    QTest.keyClick(dlg.picker.name, Qt.Key.Key_Return)
     assert dlg.result() == dlg.DialogCode.Accepted
     unit = dlg.store.unit()
     assert unit["name"] == "Chi Lăng Nam" and unit["code"] == "xa-chi-lang-nam"
 
 
-def test_enter_on_an_empty_name_says_what_is_missing(new_unit_form):
+def test_enter_on_an_empty_form_says_what_is_missing(new_unit_form):
     dlg = new_unit_form
-    QTest.keyClick(dlg.upper, Qt.Key.Key_Return)
+    QTest.keyClick(dlg.signer, Qt.Key.Key_Return)
     assert dlg.result() != dlg.DialogCode.Accepted and dlg.isVisible()
-    assert dlg.message.text() == "Hãy nhập tên đơn vị." and dlg.store.units() == []
+    assert dlg.message.text() == "Hãy chọn tỉnh/thành phố trong danh sách." and dlg.store.units() == []
 
 
 def test_rebuild_tabs_builds_the_sections_again(window, qtbot):

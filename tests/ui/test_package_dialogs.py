@@ -277,7 +277,7 @@ def test_welcome_sets_up_the_upper_level_from_the_communes_packages(qtbot, upper
     monkeypatch.setattr(pd, "choose_package_files", lambda parent: [str(a), str(b)])  # the file dialog
     dlg = WelcomeDialog(upper)
     qtbot.addWidget(dlg)
-    assert dlg.btn_upper.text() == "Nhập gói nộp của các xã (cấp huyện/tỉnh)…"
+    assert dlg.btn_upper.text() == "Nhập gói nộp của các đơn vị cấp xã (cấp tỉnh/thành phố)…"
     seen = {}
 
     def add_then_import(imp):

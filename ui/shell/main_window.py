@@ -38,7 +38,8 @@ TABS = [
 ]
 MENUS = ("Tệp", "Kỳ báo cáo", "Công cụ", "Trợ giúp")
 STATUS_LABELS = {"draft": "Bản nháp", "final": "Đã chốt"}
-UNIT_WORDS = {"xa": "xã", "phuong": "phường", "thi_tran": "thị trấn", "huyen": "huyện", "tinh": "tỉnh"}
+UNIT_WORDS = {"xa": "xã", "phuong": "phường", "thi_tran": "thị trấn", "dac_khu": "đặc khu", "huyen": "huyện",
+              "tinh": "tỉnh", "thanh_pho": "thành phố"}
 VALIDATE_DELAY_MS = 400
 
 
@@ -57,21 +58,10 @@ SAMPLE_NOTICE = ("Đây là DỮ LIỆU MẪU (tệp riêng “{name}”) để 
 
 
 def bare_unit_name(name: str, kind: str | None = None) -> str:
-    """The unit's name without a leading "UBND" or kind word: ("Xã Chi Lăng Nam", "xa") → "Chi Lăng Nam".
+    """The unit's name without a leading "UBND" or kind word: ("Xã Chi Lăng Nam", "xa") → "Chi Lăng Nam"."""
+    from cchc_desktop.domain.official_choice import bare_name
 
-    Only the word of `kind` is taken off (any kind's when None), so "Phường Mới" of a xã stays."""
-    import unicodedata
-
-    text = " ".join(unicodedata.normalize("NFC", name or "").split())
-    low = text.lower()
-    for prefix in ("ubnd ", "ủy ban nhân dân ", "uỷ ban nhân dân "):
-        if low.startswith(prefix):
-            text, low = text[len(prefix):], low[len(prefix):]
-    words = [UNIT_WORDS[kind]] if kind in UNIT_WORDS else sorted(UNIT_WORDS.values(), key=len, reverse=True)
-    for word in words:
-        if low.startswith(word + " ") and text[len(word):].strip():
-            return text[len(word):].strip()
-    return text
+    return bare_name(name, kind)
 
 
 def unit_title(unit: dict) -> str:
@@ -1083,7 +1073,8 @@ class MainWindow(QMainWindow):
 
         where = f"; dữ liệu lưu trong tệp:\n{self.ctx.store.path}" if self.ctx else "."
         self.info(f"CCHC Desktop {__version__}\nBáo cáo kết quả cải cách hành chính cấp xã.\n"
-                  f"Làm việc hoàn toàn ngoại tuyến{where}")
+                  f"Làm việc hoàn toàn ngoại tuyến{where}\n\nGiấy phép MIT. Danh mục đơn vị hành chính từ 01/7/2025: "
+                  "dữ liệu của gói vietnamadminunits 1.0.4 (giấy phép MIT).")
 
     def closeEvent(self, event):
         # Every accepted edit is already saved: nothing to ask.

@@ -3,30 +3,21 @@
 start (`DamagedFileDialog`). The user guide viewer."""
 from __future__ import annotations
 
-import re
-import unicodedata
 from pathlib import Path
 
 from cchc_desktop import paths
 from cchc_desktop.domain import periods
 from cchc_desktop.report import default_texts as templates
 from cchc_desktop.errors import UserError
-from cchc_desktop.store.database import UNIT_KINDS
+from cchc_desktop.domain import official_choice as oc
 from ui import messages
-from ui.shell.main_window import SAMPLE_FILE_NAME, bare_unit_name, is_sample_file
+from ui.shell.main_window import SAMPLE_FILE_NAME, is_sample_file
+from ui.shell.unit_picker import UnitPicker
 from ui.messages import vi_buttons
 from ui.qt import (
-    QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton,
+    QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton,
     QStackedWidget, Qt, QTextBrowser, QVBoxLayout, QWidget,
 )
-
-
-def unit_code(kind: str, name: str) -> str:
-    """`xa`, `Chi Lăng Nam` → `xa-chi-lang-nam`."""
-    t = name.replace("đ", "d").replace("Đ", "D")
-    t = unicodedata.normalize("NFKD", t).encode("ascii", "ignore").decode().lower()
-    t = re.sub(r"[^a-z0-9]+", "-", t).strip("-")
-    return f"{kind.replace('_', '-')}-{t}" if t else kind
 
 
 def heading(text: str, grow: int) -> QLabel:
@@ -58,18 +49,18 @@ class WelcomeDialog(QDialog):
         first = QWidget()
         v = QVBoxLayout(first)
         v.addWidget(heading("Chào mừng đến với CCHC Desktop", 4))
-        text = QLabel("Phần mềm giúp UBND xã, phường, thị trấn lập báo cáo kết quả công tác cải cách hành "
-                      "chính: nhập số liệu theo biểu mẫu, viết lời văn, kiểm tra và xuất báo cáo; huyện, tỉnh nhập gói nộp "
-                      "của các xã để tổng hợp số liệu. Mọi thay đổi được lưu ngay vào tệp dữ liệu trên máy này.\n\n"
+        text = QLabel("Phần mềm giúp UBND xã, phường, đặc khu lập báo cáo kết quả công tác cải cách hành "
+                      "chính: nhập số liệu theo biểu mẫu, viết lời văn, kiểm tra và xuất báo cáo; tỉnh, thành phố nhập gói nộp "
+                      "của các đơn vị cấp xã để tổng hợp số liệu. Mọi thay đổi được lưu ngay vào tệp dữ liệu trên máy này.\n\n"
                       f"Tệp dữ liệu: {store.path}\n\nBạn muốn bắt đầu thế nào?")
         text.setWordWrap(True)
         v.addWidget(text)
         self.btn_create = QPushButton("Tạo đơn vị mới…")
-        self.btn_create.setToolTip("Nhập tên đơn vị và người ký; kỳ báo cáo năm nay được tạo sẵn với lời văn mẫu")
+        self.btn_create.setToolTip("Chọn đơn vị theo danh mục từ 01/7/2025 và nhập người ký; kỳ báo cáo năm nay được tạo sẵn với lời văn mẫu")
         self.btn_demo = QPushButton("Xem dữ liệu mẫu (xã Chi Lăng Nam, năm 2023)")
         self.btn_demo.setToolTip(f"Dữ liệu của một báo cáo thật, để xem thử. Mở trong tệp riêng “{SAMPLE_FILE_NAME}”; "
                                  "tệp dữ liệu của bạn vẫn để trống cho đơn vị mình.")
-        self.btn_upper = QPushButton("Nhập gói nộp của các xã (cấp huyện/tỉnh)…")
+        self.btn_upper = QPushButton("Nhập gói nộp của các đơn vị cấp xã (cấp tỉnh/thành phố)…")
         self.btn_upper.setToolTip("Ở huyện, tỉnh: chọn các tệp .cchc các xã gửi lên. Tệp dữ liệu này thành tệp "
                                   "của huyện/tỉnh mà các xã khai báo, để tổng hợp số liệu.")
         for b in (self.btn_create, self.btn_demo, self.btn_upper):
@@ -97,23 +88,12 @@ class WelcomeDialog(QDialog):
         hint = QLabel("Thông tin của đơn vị (có thể sửa sau ở thẻ Thông tin chung):")
         hint.setWordWrap(True)
         v2.addWidget(hint)
+        self.picker = UnitPicker()
+        v2.addWidget(self.picker)
         form = QFormLayout()
-        self.kind = QComboBox()
-        for code, word in UNIT_KINDS.items():
-            if code in ("xa", "phuong", "thi_tran"):
-                self.kind.addItem(word, code)
-        form.addRow("Loại đơn vị:", self.kind)
-        self.name = QLineEdit()
-        self.name.setPlaceholderText("ví dụ: Chi Lăng Nam (không cần ghi chữ “xã”)")
-        form.addRow("Tên đơn vị:", self.name)
-        self.upper = QLineEdit()
-        self.upper.setPlaceholderText("ví dụ: huyện Thanh Miện")
-        form.addRow("Cấp trên trực tiếp:", self.upper)
-        self.province = QLineEdit()
-        self.province.setPlaceholderText("ví dụ: Hải Dương")
-        form.addRow("Tỉnh:", self.province)
         self.place = QLineEdit()
         self.place.setPlaceholderText("địa danh ở dòng ngày tháng; mặc định là tên đơn vị")
+        self.picker.unit.currentIndexChanged.connect(self._suggest_place)
         form.addRow("Địa danh:", self.place)
         self.signer = QLineEdit()
         form.addRow("Người ký (họ và tên):", self.signer)
@@ -143,31 +123,31 @@ class WelcomeDialog(QDialog):
         self.pages.setCurrentIndex(index)
         self.btn_submit.setDefault(index == 1)  # Enter in any field of the form submits it
         if index == 1:
-            self.name.setFocus()
+            self.picker.province.setFocus()
+
+    def _suggest_place(self, *_):
+        u = self.picker.unit.choice()
+        if u is not None:
+            self.place.setPlaceholderText(f"địa danh ở dòng ngày tháng; mặc định: {u.short_name}")
 
     def create_unit(self) -> None:
         if self.pages.currentIndex() != 1:
             return  # the form is not shown
-        kind = self.kind.currentData()
-        name = bare_unit_name(self.name.text(), kind)  # "Xã Chi Lăng Nam" → "Chi Lăng Nam"
-        if not name:
-            self.message.setText("Hãy nhập tên đơn vị.")
-            self.name.setFocus()
+        try:
+            fields = self.picker.fields()
+        except UserError as e:
+            self.message.setText(str(e))
             return
-        fields = {
-            "upper_name": self.upper.text().strip(),
-            "province": self.province.text().strip(),
-            "place_name": self.place.text().strip() or name,
+        code, name, kind = fields.pop("code"), fields.pop("name"), fields.pop("kind")
+        fields.update({
+            "place_name": self.place.text().strip() or fields["place_name"],
             "signer_name": self.signer.text().strip(),
             "signer_title": self.signer_title.text().strip() or "CHỦ TỊCH",
             "signing_capacity": "TM. ỦY BAN NHÂN DÂN",
-            "recipients": ["Lãnh đạo UBND huyện", "Văn phòng HĐND - UBND huyện", "Lãnh đạo UBND xã", "Lưu: VT"],
-        }
-        upper = fields["upper_name"]
-        if upper.lower().startswith("huyện "):
-            fields["district"] = upper[6:].strip()
+            "recipients": oc.default_recipients(kind, fields["upper_name"]),
+        })
         try:
-            period = templates.setup_unit(self.store, unit_code(kind, name), name, kind, **fields)
+            period = templates.setup_unit(self.store, code, name, kind, **fields)
         except UserError as e:
             self.message.setText(str(e))
             return
