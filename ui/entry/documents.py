@@ -13,7 +13,7 @@ import re
 from cchc_desktop import fmt
 from cchc_desktop.report import narrative
 from ui import messages
-from ui.entry.dossier_tab import header_data, wire_table_panel
+from ui.tables import header_data, wire_table_panel
 from ui.qt import (
     QAbstractItemView, QAbstractTableModel, QColor, QComboBox, QHBoxLayout, QHeaderView, QLabel,
     QLineEdit, QModelIndex, QPushButton, QStyledItemDelegate, QTableView, Qt,

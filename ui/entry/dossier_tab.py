@@ -22,11 +22,13 @@ from cchc_desktop import fmt
 from cchc_desktop.domain import dossiers
 from ui import messages
 from ui.messages import vi_buttons
+from ui.safety.audit_view import field_target, open_history
+from ui.tables import exec_row_menu, header_data, wire_table_panel
 from ui.qt import (
     QAbstractItemDelegate, QAbstractItemView, QAbstractTableModel, QColor, QDialog,
     QDialogButtonBox, QFont, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
     QMenu, QModelIndex, QPushButton, QScrollArea, QSizePolicy, QStyledItemDelegate,
-    QShortcut, QKeySequence, QTableView, Qt, QTimer, QToolTip, QUndoCommand, QUndoStack, QVBoxLayout,
+    QTableView, Qt, QTimer, QToolTip, QUndoCommand, QUndoStack, QVBoxLayout,
     QWidget, Signal,
 )
 
@@ -111,33 +113,6 @@ def field_name_problem(name: str, existing, old: str | None = None) -> str | Non
         if other != old and " ".join(other.split()).casefold() == clean.casefold():
             return f"Bảng đã có lĩnh vực “{other}”. Hãy đặt tên khác, hoặc nhập số liệu vào dòng đã có."
     return None
-
-
-def header_data(headers: dict, section: int, orientation, role, row_label):
-    """headerData of a table whose columns are `headers` {column: (title, tooltip)} and whose
-    rows are numbered by `row_label(row)`."""
-    if orientation == Qt.Horizontal and section in headers:
-        if role == Qt.DisplayRole:
-            return headers[section][0]
-        if role == Qt.ToolTipRole:
-            return headers[section][1]
-    if orientation == Qt.Vertical and role == Qt.DisplayRole:
-        return row_label(section)
-    return None
-
-
-def wire_table_panel(view, model, buttons, *, on_current, on_reset, on_data) -> None:
-    """The wiring a table panel shares (dossier fields, issued documents): Ctrl+Z in the table
-    undoes the model's last accepted edit; each (button, slot) pair is connected; the panel
-    refreshes on a new current cell, a reset of the model and a change of its data."""
-    undo = QShortcut(QKeySequence.Undo, view)
-    undo.setContext(Qt.WidgetShortcut)
-    undo.activated.connect(model.undo)
-    for button, slot in buttons:
-        button.clicked.connect(slot)
-    view.selectionModel().currentChanged.connect(lambda *_: on_current())
-    model.modelReset.connect(on_reset)
-    model.dataChanged.connect(lambda *_: on_data())
 
 
 class DossierTableModel(QAbstractTableModel):
@@ -559,14 +534,10 @@ class DossierTableView(QTableView):
         return menu
 
     def show_history(self, field: str):
-        from ui.safety.audit_view import field_target, open_history
-
         model = self.model()
         return open_history(model.ctx, field_target(model.agency, field), self.window())
 
     def contextMenuEvent(self, e):  # noqa: N802
-        from ui.safety.audit_view import exec_row_menu
-
         if not exec_row_menu(self, e):
             super().contextMenuEvent(e)
 
