@@ -1,9 +1,27 @@
-"""What the table views of data entry share (the indicator forms, the dossier tables, the issued
-documents): header data from a {column: (title, tooltip)} table, the wiring of a table panel, a
-row's context menu. Widgets only; the models stay testable without them."""
+"""What the tables of data entry share (the indicator forms, the dossier tables, the issued
+documents): models addressed by column name, header data from a {column: (title, tooltip)} table,
+the wiring of a table panel, a row's context menu. The models stay testable without any view."""
 from __future__ import annotations
 
 from ui.qt import QKeySequence, QShortcut, Qt
+
+
+class NamedColumns:
+    """A table model whose columns have names (`COLUMNS`, in order), so that code and tests say
+    which column they mean: `cell(row, "truc_tuyen")`, `text(row, "date")`."""
+
+    COLUMNS: tuple[str, ...] = ()
+
+    def column(self, name: str) -> int:
+        """The number of the column `name` (ValueError for a name the model does not have)."""
+        return self.COLUMNS.index(name)
+
+    def cell(self, row: int, name: str):
+        return self.index(row, self.column(name))
+
+    def text(self, row: int, name: str, role=Qt.ItemDataRole.DisplayRole):
+        """What the cell shows (or holds for `role`)."""
+        return self.data(self.cell(row, name), role)
 
 
 def header_data(headers: dict, section: int, orientation, role, row_label):
