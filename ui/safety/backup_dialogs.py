@@ -11,7 +11,7 @@ from pathlib import Path
 
 from cchc_desktop import fmt
 from cchc_desktop.errors import UserError
-from cchc_desktop.store import backup
+from cchc_desktop.store import backup, open_store
 from ui import messages
 from ui.safety.audit_view import show_history, when
 from ui.texts import period_text
@@ -190,8 +190,6 @@ def choose_and_restore(window) -> None:
 
 def restore_into_window(window, chosen: Path) -> bool:
     """Close the store, restore the file, open it again and show it. True when restored."""
-    from cchc_desktop.store import open_store
-
     ctx = window.ctx
     path = Path(ctx.store.path)
     ctx.store.close()

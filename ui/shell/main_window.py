@@ -368,7 +368,7 @@ class MainWindow(QMainWindow):
         return self.tab(key).focus_target(target)
 
     def _tab_of_target(self, target: str, section: str = "") -> str | None:
-        from cchc_desktop.report.values import outline_section
+        from cchc_desktop.report.values import outline_section  # ~35 ms of imports: not before the frame
 
         if target.startswith("text:"):
             try:
@@ -391,7 +391,7 @@ class MainWindow(QMainWindow):
 
     # --- findings ---------------------------------------------------------------------------
     def refresh_findings(self) -> None:
-        from cchc_desktop.report import rules
+        from cchc_desktop.report import rules  # the checks run after the first paint, and so is this import
 
         self._validate_timer.stop()
         self._validate_timer.setInterval(VALIDATE_DELAY_MS)  # after the first, immediate run
@@ -519,7 +519,7 @@ class MainWindow(QMainWindow):
         self.ctx.write("period", "set_status", p["id"], "draft")
 
     def new_period(self) -> None:
-        from ui.shell.period_dialogs import NewPeriodDialog
+        from ui.shell.period_dialogs import NewPeriodDialog  # a dialog's module: when asked for, not with the frame
 
         dlg = NewPeriodDialog(self.ctx.store, self.ctx.unit_code, self.ctx.period_id, self)
         if dlg.exec() != NewPeriodDialog.DialogCode.Accepted:
@@ -641,7 +641,7 @@ class MainWindow(QMainWindow):
 
     # --- help -------------------------------------------------------------------------------
     def show_guide(self) -> None:
-        from ui.shell.welcome import GuideDialog
+        from ui.shell.welcome import GuideDialog  # brings the store (sqlite-utils): not with the frame
 
         GuideDialog(self).exec()
 
