@@ -1,17 +1,18 @@
 """Vietnamese message boxes and button texts (Qt ships no Vietnamese translation of its own).
 
-The app installs a translator for Qt's own texts (ui.shell.app); dialogs also set the texts of their
+The app installs a translator for Qt's own texts (ui/qt_texts.py); dialogs also set the texts of their
 standard buttons through `vi_buttons`, from the same table, so they are Vietnamese wherever
 they are built. Every message box goes through `info`, `error` or `ask` (tests monkeypatch these).
 """
 from __future__ import annotations
 
-from ui.qt import QDialogButtonBox, QMessageBox
+from ui import qt  # qt.QMessageBox … when a box is made: importing this module costs nothing
+from ui.qt_texts import qt_text
 
 APP_TITLE = "CCHC Desktop"
 
 # Qt's own text of each standard button (context QPlatformTheme), by the button's name, so that
-# QDialogButtonBox and QMessageBox buttons share it; ui.shell.app.QT_TEXTS holds the Vietnamese.
+# QDialogButtonBox and QMessageBox buttons share it; ui/qt_texts.py's QT_TEXTS holds the Vietnamese.
 _QT_BUTTON_SOURCES = {
     "Ok": "OK", "Save": "Save", "SaveAll": "Save All", "Open": "Open", "Yes": "&Yes", "YesToAll": "Yes to &All",
     "No": "&No", "NoToAll": "N&o to All", "Abort": "Abort", "Retry": "Retry", "Ignore": "Ignore",
@@ -22,13 +23,11 @@ _QT_BUTTON_SOURCES = {
 
 def button_text(std) -> str | None:
     """The Vietnamese text of a standard button (QDialogButtonBox's or QMessageBox's enum)."""
-    from ui.shell.app import qt_text
-
     source = _QT_BUTTON_SOURCES.get(getattr(std, "name", ""))
     return qt_text("QPlatformTheme", source) if source else None
 
 
-def vi_buttons(box: QDialogButtonBox | QMessageBox):
+def vi_buttons(box: qt.QDialogButtonBox | qt.QMessageBox):
     """Give the standard buttons of a QDialogButtonBox (or QMessageBox) their Vietnamese texts."""
     for b in box.buttons():
         text = button_text(box.standardButton(b))
@@ -37,23 +36,23 @@ def vi_buttons(box: QDialogButtonBox | QMessageBox):
     return box
 
 
-def _box(parent, icon, text: str, buttons, default=None, title: str = APP_TITLE) -> QMessageBox:
-    box = vi_buttons(QMessageBox(icon, title, text, buttons, parent))
+def _box(parent, icon, text: str, buttons, default=None, title: str = APP_TITLE) -> qt.QMessageBox:
+    box = vi_buttons(qt.QMessageBox(icon, title, text, buttons, parent))
     if default is not None:
         box.setDefaultButton(default)
     return box
 
 
 def info(parent, text: str, title: str = APP_TITLE) -> None:
-    _box(parent, QMessageBox.Icon.Information, text, QMessageBox.StandardButton.Ok, title=title).exec()
+    _box(parent, qt.QMessageBox.Icon.Information, text, qt.QMessageBox.StandardButton.Ok, title=title).exec()
 
 
 def error(parent, text: str, title: str = APP_TITLE) -> None:
-    _box(parent, QMessageBox.Icon.Warning, text, QMessageBox.StandardButton.Ok, title=title).exec()
+    _box(parent, qt.QMessageBox.Icon.Warning, text, qt.QMessageBox.StandardButton.Ok, title=title).exec()
 
 
 def ask(parent, text: str, title: str = APP_TITLE) -> bool:
-    box = _box(parent, QMessageBox.Icon.Question, text,
-               QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-               default=QMessageBox.StandardButton.No, title=title)
-    return box.exec() == QMessageBox.StandardButton.Yes
+    box = _box(parent, qt.QMessageBox.Icon.Question, text,
+               qt.QMessageBox.StandardButton.Yes | qt.QMessageBox.StandardButton.No,
+               default=qt.QMessageBox.StandardButton.No, title=title)
+    return box.exec() == qt.QMessageBox.StandardButton.Yes

@@ -13,21 +13,20 @@ import re
 from cchc_desktop import fmt
 from cchc_desktop.report import narrative
 from ui import messages
-from ui.entry.dossier_tab import header_data, wire_table_panel
+from ui.tables import NamedColumns, header_data, wire_table_panel
 from ui.qt import (
     QAbstractItemView, QAbstractTableModel, QColor, QComboBox, QHBoxLayout, QHeaderView, QLabel,
     QLineEdit, QModelIndex, QPushButton, QStyledItemDelegate, QTableView, Qt,
     QUndoCommand, QUndoStack, QVBoxLayout, QWidget,
 )
 
-COL_NUMBER = 0
-COL_SYMBOL = 1
-COL_DATE = 2
-COL_KIND = 3
-COL_SUMMARY = 4
-COLUMN_COUNT = 5
+# The columns by name, in order: the store's fields of a document (as Vorta's models). The model is
+# addressed by name (`model.cell(row, "date")`); the COL_ numbers follow from this order.
+COLUMNS = ("number", "symbol", "date", "kind", "summary")
+COL_NUMBER, COL_SYMBOL, COL_DATE, COL_KIND, COL_SUMMARY = range(len(COLUMNS))
+COLUMN_COUNT = len(COLUMNS)
 
-FIELDS = {COL_NUMBER: "number", COL_SYMBOL: "symbol", COL_DATE: "date", COL_KIND: "kind", COL_SUMMARY: "summary"}
+FIELDS = dict(enumerate(COLUMNS))
 HEADERS = {
     COL_NUMBER: ("Số", "Số văn bản, ví dụ 44"),
     COL_SYMBOL: ("Ký hiệu", "Ký hiệu, ví dụ KH-UBND"),
@@ -78,8 +77,10 @@ class _DocEdit(QUndoCommand):
         self.model._apply(self.doc_id, self.field, self.old)
 
 
-class DocumentsModel(QAbstractTableModel):
+class DocumentsModel(NamedColumns, QAbstractTableModel):
     """The issued documents of the current period."""
+
+    COLUMNS = COLUMNS
 
     def __init__(self, ctx, parent=None):
         super().__init__(parent)

@@ -22,33 +22,26 @@ from cchc_desktop import fmt
 from cchc_desktop.domain import dossiers
 from ui import messages
 from ui.messages import vi_buttons
+from ui.safety.audit_view import field_target, open_history
+from ui.tables import NamedColumns, exec_row_menu, header_data, wire_table_panel
 from ui.qt import (
     QAbstractItemDelegate, QAbstractItemView, QAbstractTableModel, QColor, QDialog,
     QDialogButtonBox, QFont, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
     QMenu, QModelIndex, QPushButton, QScrollArea, QSizePolicy, QStyledItemDelegate,
-    QShortcut, QKeySequence, QTableView, Qt, QTimer, QToolTip, QUndoCommand, QUndoStack, QVBoxLayout,
+    QTableView, Qt, QTimer, QToolTip, QUndoCommand, QUndoStack, QVBoxLayout,
     QWidget, Signal,
 )
 
-# Column numbers (named, as Vorta does).
-COL_FIELD = 0
-COL_ONLINE = 1  # truc_tuyen
-COL_DIRECT = 2  # truc_tiep
-COL_CARRIED = 3  # ky_truoc
-COL_RECEIVED = 4  # computed: tiếp nhận
-COL_EARLY = 5  # truoc_han
-COL_ON_TIME = 6  # dung_han
-COL_LATE = 7  # qua_han
-COL_RESOLVED = 8  # computed: đã giải quyết
-COL_PENDING = 9  # dang_giai_quyet
-COL_OVERDUE = 10  # dang_qua_han
-COLUMN_COUNT = 11
+# The columns by name, in order (as Vorta's models): the typed ones are cchc_desktop.domain.dossiers'
+# keys, tiep_nhan and da_giai_quyet are computed. The model is addressed by name
+# (`model.cell(row, "truc_tuyen")`); the COL_ numbers follow from this order.
+COLUMNS = ("linh_vuc", "truc_tuyen", "truc_tiep", "ky_truoc", "tiep_nhan", "truoc_han", "dung_han", "qua_han",
+           "da_giai_quyet", "dang_giai_quyet", "dang_qua_han")
+(COL_FIELD, COL_ONLINE, COL_DIRECT, COL_CARRIED, COL_RECEIVED, COL_EARLY, COL_ON_TIME, COL_LATE, COL_RESOLVED,
+ COL_PENDING, COL_OVERDUE) = range(len(COLUMNS))
+COLUMN_COUNT = len(COLUMNS)
 
-TYPED = {
-    COL_ONLINE: "truc_tuyen", COL_DIRECT: "truc_tiep", COL_CARRIED: "ky_truoc",
-    COL_EARLY: "truoc_han", COL_ON_TIME: "dung_han", COL_LATE: "qua_han",
-    COL_PENDING: "dang_giai_quyet", COL_OVERDUE: "dang_qua_han",
-}
+TYPED = {col: name for col, name in enumerate(COLUMNS) if name in dossiers.COLUMNS}
 COMPUTED = {COL_RECEIVED: "tiep_nhan", COL_RESOLVED: "da_giai_quyet"}
 HEADERS = {
     COL_FIELD: ("Lĩnh vực", "Tên lĩnh vực (dòng cuối: Cộng)"),
@@ -113,35 +106,10 @@ def field_name_problem(name: str, existing, old: str | None = None) -> str | Non
     return None
 
 
-def header_data(headers: dict, section: int, orientation, role, row_label):
-    """headerData of a table whose columns are `headers` {column: (title, tooltip)} and whose
-    rows are numbered by `row_label(row)`."""
-    if orientation == Qt.Horizontal and section in headers:
-        if role == Qt.DisplayRole:
-            return headers[section][0]
-        if role == Qt.ToolTipRole:
-            return headers[section][1]
-    if orientation == Qt.Vertical and role == Qt.DisplayRole:
-        return row_label(section)
-    return None
-
-
-def wire_table_panel(view, model, buttons, *, on_current, on_reset, on_data) -> None:
-    """The wiring a table panel shares (dossier fields, issued documents): Ctrl+Z in the table
-    undoes the model's last accepted edit; each (button, slot) pair is connected; the panel
-    refreshes on a new current cell, a reset of the model and a change of its data."""
-    undo = QShortcut(QKeySequence.Undo, view)
-    undo.setContext(Qt.WidgetShortcut)
-    undo.activated.connect(model.undo)
-    for button, slot in buttons:
-        button.clicked.connect(slot)
-    view.selectionModel().currentChanged.connect(lambda *_: on_current())
-    model.modelReset.connect(on_reset)
-    model.dataChanged.connect(lambda *_: on_data())
-
-
-class DossierTableModel(QAbstractTableModel):
+class DossierTableModel(NamedColumns, QAbstractTableModel):
     """One agency's dossier table over the AppContext; every edit is one ctx.write."""
+
+    COLUMNS = COLUMNS
 
     def __init__(self, ctx, agency: str, parent=None):
         super().__init__(parent)
@@ -559,14 +527,10 @@ class DossierTableView(QTableView):
         return menu
 
     def show_history(self, field: str):
-        from ui.safety.audit_view import field_target, open_history
-
         model = self.model()
         return open_history(model.ctx, field_target(model.agency, field), self.window())
 
     def contextMenuEvent(self, e):  # noqa: N802
-        from ui.safety.audit_view import exec_row_menu
-
         if not exec_row_menu(self, e):
             super().contextMenuEvent(e)
 

@@ -3,7 +3,7 @@
 `IndicatorTableModel` holds no data of its own: it reads the current period's ReportData
 through the context and writes every accepted edit through `ctx.write` (one transaction
 each). It is a plain QAbstractTableModel, tested without any widget
-(tests/ui/test_indicator_model.py). `IndicatorForm` is the widget: a title, a banner when
+(tests/gui/test_indicator_model.py). `IndicatorForm` is the widget: a title, a banner when
 the period is final, the table, and the message of a refused edit. A row's context menu
 opens its history ("Xem lịch sử thay đổi": the value's and the note's changes).
 
@@ -15,6 +15,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from cchc_desktop.domain import periods
+from ui.safety.audit_view import open_history, row_target
+from ui.tables import exec_row_menu
 from ui.qt import (
     QAbstractItemDelegate, QAbstractItemView, QAbstractTableModel, QColor, QComboBox, QEvent,
     QFont, QHeaderView, QKeySequence, QLabel, QLineEdit, QMenu, QModelIndex, QShortcut, QSizePolicy,
@@ -503,13 +505,9 @@ class IndicatorTable(QTableView):
         return menu
 
     def show_history(self, code: str):
-        from ui.safety.audit_view import open_history, row_target
-
         return open_history(self.model().ctx, row_target(code), self.window())
 
     def contextMenuEvent(self, event):  # noqa: N802
-        from ui.safety.audit_view import exec_row_menu
-
         if not exec_row_menu(self, event):
             super().contextMenuEvent(event)
 

@@ -12,6 +12,7 @@ import re
 from cchc_desktop import fmt
 from cchc_desktop.domain import dossiers
 from cchc_desktop.store.database import UNIT_KINDS
+from ui.texts import bare_unit_name
 from ui.qt import (
     QComboBox, QFormLayout, QFrame, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit,
     QScrollArea, Qt, QVBoxLayout, QWidget, Signal,
@@ -226,8 +227,6 @@ class InfoTab(QScrollArea):
         elif isinstance(value, str):
             value = value.strip()
             if key == "unit.name":  # "Xã Chi Lăng Nam" → "Chi Lăng Nam": the kind is said by the title
-                from ui.shell.main_window import bare_unit_name
-
                 value = bare_unit_name(value, data.unit.get("kind"))
                 w.setText(value)
             if name == "name" and not value:

@@ -5,7 +5,7 @@ The save dialog proposes `Phu luc CCHC nam 2023 - xa Chi Lang Nam.xlsx`; the wor
 written on a worker thread (window.run_task); then the user may open the file or its folder.
 In an upper level's window (huyện, tỉnh) the workbook is the consolidated appendix of the open
 period with the communes' submission status, as Công cụ → Tổng hợp số liệu → Xuất Excel makes it
-(ui/package_dialogs.export_upper). The dialogs are module functions (`ask_save_path`,
+(ui/packages/rollup.export_upper, through export_word.export_upper). The dialogs are module functions (`ask_save_path`,
 `offer_open`, `open_url`) so tests can replace them.
 """
 from __future__ import annotations
@@ -56,10 +56,8 @@ class ExcelExport:
         word = getattr(self.window, "word_export", None)
         folder = self.last_dir or (word.last_dir if word is not None and word.last_dir else None) or default_folder()
         if data.unit.get("kind") in aggregate.UPPER_KINDS:
-            from ui.packages import package_dialogs
-
             self.offer_words = (ROLLUP_WHAT,)
-            if package_dialogs.export_upper(self.window, "xlsx", folder, self._done, self._failed) is not None:
+            if export_word.export_upper(self.window, "xlsx", folder, self._done, self._failed) is not None:
                 self._set_busy(True)  # the worker's result arrives through the event loop, after this
             return
         self.offer_words = ()

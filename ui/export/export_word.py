@@ -9,7 +9,8 @@ written on a worker thread (window.run_task) so the window never freezes; then t
 open the file or its folder.
 
 In an upper level's window (huyện, tỉnh) the file is the consolidated report of the open period,
-exactly as Công cụ → Tổng hợp số liệu → Xuất Word makes it (ui/package_dialogs.export_upper);
+exactly as Công cụ → Tổng hợp số liệu → Xuất Word makes it (ui/packages/rollup.export_upper, reached
+through the window's package feature);
 with no commune's figures for the period the user is told to import the packages first.
 
 The dialogs are module functions (`confirm_errors`, `ask_options`, `ask_save_path`,
@@ -188,6 +189,17 @@ def default_folder() -> Path:
     return docs if docs.is_dir() else Path.home()
 
 
+def export_upper(window, kind: str, folder: Path, on_done, on_error) -> Path | None:
+    """The consolidated report of an upper level, through the package feature (which owns the
+    roll-up: ui/packages/feature.py); None when nothing is being written."""
+    feature = getattr(window, "package_feature", None)
+    if feature is None:  # the feature did not load (its error was shown)
+        window.error("Chức năng Tổng hợp số liệu chưa nạp được nên chưa xuất được báo cáo tổng hợp. "
+                     "Hãy khởi động lại phần mềm.")
+        return None
+    return feature.export_upper(kind, folder, on_done, on_error)
+
+
 # --- the feature ---------------------------------------------------------------------------
 class WordExport:
     def __init__(self, window):
@@ -233,11 +245,8 @@ class WordExport:
 
     def export_consolidated(self) -> None:
         """An upper level: the consolidated report, as the roll-up dialog exports it."""
-        from ui.packages import package_dialogs
-
         self.offer_words = ("Xuất Word", ROLLUP_WHAT)
-        if package_dialogs.export_upper(self.window, "docx", self.last_dir or default_folder(),
-                                        self._done, self._failed) is not None:
+        if export_upper(self.window, "docx", self.last_dir or default_folder(), self._done, self._failed) is not None:
             self._set_busy(True)  # the worker's result arrives through the event loop, after this
 
     def _set_busy(self, busy: bool) -> None:

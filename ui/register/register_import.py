@@ -21,6 +21,7 @@ from cchc_desktop.domain import dossiers
 from cchc_desktop.errors import UserError
 from cchc_desktop.importing import register as reg
 from ui import messages
+from ui.texts import period_text
 from ui.qt import (
     QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFont, QFormLayout, QGroupBox,
     QHBoxLayout, QHeaderView, QLabel, QObject, QPlainTextEdit, QProgressDialog, Qt, QTableWidget,
@@ -149,8 +150,6 @@ def _shown(field: str, raw: str, date1904: bool = False) -> tuple[str, bool]:
 # --- the figures dialog --------------------------------------------------------------------------
 def _period_words(period: dict) -> str:
     """The period inside a sentence: `năm 2023`, `quý I năm 2024` (never its code 2023-NAM)."""
-    from ui.safety.backup_dialogs import period_text
-
     text = period_text(period["code"])
     return text[:1].lower() + text[1:]
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 
+from cchc_desktop import fmt
 from cchc_desktop.domain import dossiers
 from ui import messages
 from ui.qt import (
@@ -145,8 +146,6 @@ def value_label(target: str, text: str | None, catalogue=None) -> str:
             except (InvalidOperation, ValueError, TypeError):
                 return text
     if kind == "dossier":
-        from cchc_desktop import fmt
-
         try:
             return fmt.number(Decimal(text))
         except (InvalidOperation, ValueError):
@@ -286,24 +285,6 @@ class AuditDialog(QDialog):
         self.proxy.setFilterFixedString(text.strip())
         n = self.proxy.rowCount()
         self.count_label.setText("Chưa có thay đổi nào." if n == 0 else f"{n} thay đổi, mới nhất ở trên.")
-
-
-def exec_row_menu(view, event) -> bool:
-    """Show `view.context_menu(index)` (a row's menu, e.g. its history) at a context-menu event;
-    False when the row has none (the caller then does Qt's default)."""
-    index = view.indexAt(event.pos())
-    menu = view.context_menu(index)
-    if menu is None:
-        return False
-    view.setCurrentIndex(index)
-    _exec_menu(menu, event.globalPos())
-    menu.deleteLater()
-    return True
-
-
-def _exec_menu(menu, pos) -> None:
-    """Run the menu (its own function: tests replace it, a real menu would wait for a click)."""
-    menu.exec(pos)
 
 
 def open_history(ctx, target: str | None = None, parent=None) -> AuditDialog:

@@ -10,10 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from cchc_desktop import fmt
-from cchc_desktop.domain import periods
 from cchc_desktop.errors import UserError
-from cchc_desktop.store import backup
+from cchc_desktop.store import backup, open_store
 from ui import messages
+from ui.safety.audit_view import show_history, when
+from ui.texts import period_text
 from ui.qt import (
     QAbstractItemView, QApplication, QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel,
     QPushButton, QTableWidget, QTableWidgetItem, Qt, QVBoxLayout,
@@ -26,12 +27,7 @@ def install(window) -> None:
     window.add_action("Tệp", "Sao lưu ra USB…", lambda: backup_to_folder(window))
     window.add_action("Tệp", "Khôi phục bản sao lưu…", lambda: choose_and_restore(window))
 
-    def history():
-        from ui.safety.audit_view import show_history
-
-        show_history(window)
-
-    window.add_action("Công cụ", "Lịch sử thay đổi…", history)
+    window.add_action("Công cụ", "Lịch sử thay đổi…", lambda: show_history(window))
     warning = getattr(window.ctx.store, "backup_warning", None)
     if warning:
         window.statusBar().showMessage("⚠ " + warning, 20000)
@@ -150,8 +146,6 @@ class RestoreDialog(QDialog):
         d = backup.describe(b.path)
         if d["error"]:
             return [f"{b.at:%d/%m/%Y %H:%M:%S}", b.reason_label, "(không đọc được)", d["error"], "", "", ""]
-        from ui.safety.audit_view import when
-
         return [
             f"{b.at:%d/%m/%Y %H:%M:%S}",
             b.reason_label,
@@ -179,17 +173,8 @@ class RestoreDialog(QDialog):
             self.accept()
 
 
-def period_text(code: str) -> str:
-    """`2023-NAM` → `Năm 2023`, `2024-Q1` → `Quý I năm 2024` (an unreadable code stays as it is)."""
-    try:
-        text = periods.name(periods.parse_code(code))
-    except UserError:
-        return code
-    return text[:1].upper() + text[1:]
-
-
 def choose_and_restore(window) -> None:
-    if getattr(window, "_tasks", None):  # an export or import is still reading the file
+    if window.tasks.running():  # an export or import is still reading the file
         window.error("Đang có việc chạy nền (xuất báo cáo, nhập dữ liệu…). Hãy đợi việc đó xong rồi khôi phục.")
         return
     dlg = RestoreDialog(window.ctx.store.path, window)
@@ -205,8 +190,6 @@ def choose_and_restore(window) -> None:
 
 def restore_into_window(window, chosen: Path) -> bool:
     """Close the store, restore the file, open it again and show it. True when restored."""
-    from cchc_desktop.store import open_store
-
     ctx = window.ctx
     path = Path(ctx.store.path)
     ctx.store.close()

@@ -7,7 +7,7 @@ actions (`window.add_action(menu, text, callback, shortcut=None)`), tabs
 FEATURES: list[str] = [
     "ui.charts.charts_tab:install",
     "ui.export.export_word:install",
-    "ui.packages.package_dialogs:install",
+    "ui.packages.feature:install",
     "ui.export.export_excel:install",
     "ui.register.register_import:install",
     "ui.safety.backup_dialogs:install",

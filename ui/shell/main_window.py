@@ -9,18 +9,26 @@ data (the parts' own final-period banners are not shown inside the window).
 The window owns nothing but layout: data lives in the file, reached through `ctx`
 (ui/shell/context.py). Sections other than the first are built the first time they are shown, so the
 window appears fast. Features (ui/shell/features.py) add menu actions and tabs through
-`add_action`, `add_tab` and run slow work with `run_task` (COMMON.md, "Window API").
+`add_action`, `add_tab` and run slow work with `run_task` (ui/shell/tasks.py).
+
+The sections' pages are in ui/shell/sections.py, a report section's content in ui/shell/reform_tab.py.
 """
 from __future__ import annotations
 
 import importlib
 import traceback
+from pathlib import Path
 
+from cchc_desktop import __version__, paths
+from ui import messages
 from ui.qt import (  # only what the frame needs: each name costs start-up time (ui/qt.py)
-    QAction, QComboBox, QHBoxLayout, QKeySequence, QLabel, QListWidget, QListWidgetItem, QMainWindow,
-    QObject, QProgressBar, QRunnable, QSizePolicy, QStackedWidget, QThreadPool, QTimer, QToolBar,
-    QVBoxLayout, QWidget, Signal, Slot,
+    QAction, QApplication, QComboBox, QFileDialog, QHBoxLayout, QKeySequence, QLabel, QMainWindow, QProgressBar,
+    QSizePolicy, QTimer, QToolBar, QVBoxLayout, QWidget,
 )
+from ui.shell import features, single_instance
+from ui.shell.sections import LazyTab, SectionNav, _tight
+from ui.shell.tasks import Tasks
+from ui.texts import is_sample_file, period_label, period_short, slug, unit_title
 
 # (key, title, file name of the screenshot): the tabs in the order of the report.
 TABS = [
@@ -38,400 +46,13 @@ TABS = [
 ]
 MENUS = ("Tệp", "Kỳ báo cáo", "Công cụ", "Trợ giúp")
 STATUS_LABELS = {"draft": "Bản nháp", "final": "Đã chốt"}
-UNIT_WORDS = {"xa": "xã", "phuong": "phường", "thi_tran": "thị trấn", "dac_khu": "đặc khu", "huyen": "huyện",
-              "tinh": "tỉnh", "thanh_pho": "thành phố"}
 VALIDATE_DELAY_MS = 400
+DOSSIER_SECTION = "II.2"  # where findings about the dossier tables ("hs.…") are shown
 
-
-SAMPLE_FILE_NAME = "du-lieu-mau.sqlite"  # the demo's own file, beside the user's (never the user's file)
 FINAL_NOTICE = ("Kỳ báo cáo này đã chốt (bản chính thức): số liệu và lời văn của kỳ chỉ xem, không sửa được. "
                 "Muốn sửa, bấm “Mở lại kỳ để sửa”.")
-# At the top of a section with forms, in an upper level's window (huyện, tỉnh): one line, a button.
-UPPER_NOTICE = "Số liệu các xã được cộng ở Tổng hợp số liệu; {upper} chỉ nhập dòng riêng: {rows}."
-UPPER_NOTICE_NONE = "Số liệu các xã được cộng ở Tổng hợp số liệu; mục này không có dòng riêng nào {upper} phải nhập."
-UPPER_NOTICE_TIP = ("Các biểu mẫu ở đây là của {unit}: số liệu của các xã không nhập lại ở đây mà được cộng từ gói "
-                    "nộp của các xã, xem và xuất ở Công cụ → Tổng hợp số liệu (Xuất Word / Xuất Excel trên thanh "
-                    "công cụ cũng xuất báo cáo tổng hợp). Chỉ các dòng không cộng từ xã mới nhập ở đây.")
-UPPER_NOTICE_BUTTON = "Mở Tổng hợp số liệu"
 SAMPLE_NOTICE = ("Đây là DỮ LIỆU MẪU (tệp riêng “{name}”) để xem thử; sửa ở đây không ảnh hưởng dữ liệu "
                  "của đơn vị bạn.")
-
-
-def bare_unit_name(name: str, kind: str | None = None) -> str:
-    """The unit's name without a leading "UBND" or kind word: ("Xã Chi Lăng Nam", "xa") → "Chi Lăng Nam"."""
-    from cchc_desktop.domain.official_choice import bare_name
-
-    return bare_name(name, kind)
-
-
-def unit_title(unit: dict) -> str:
-    name = bare_unit_name(unit["name"], unit.get("kind"))
-    return f"UBND {UNIT_WORDS.get(unit.get('kind'), '')} {name}".replace("  ", " ")
-
-
-def is_sample_file(path) -> bool:
-    from pathlib import Path
-
-    return Path(path).name.lower() == SAMPLE_FILE_NAME
-
-
-def period_short(period: dict) -> str:
-    from cchc_desktop.domain import periods
-
-    return f"{periods.KIND_LABELS[period['kind']]} {period['year']}"
-
-
-def period_label(period: dict) -> str:
-    from cchc_desktop.domain import periods
-
-    key = periods.PeriodKey(period["year"], period["kind"])
-    text = periods.label(key, period["start_date"], period["end_date"])
-    return text + (" — đã chốt" if period.get("status") == "final" else "")
-
-
-def slug(text: str) -> str:
-    import re
-    import unicodedata
-
-    t = text.replace("đ", "d").replace("Đ", "D")
-    t = unicodedata.normalize("NFKD", t).encode("ascii", "ignore").decode().lower()
-    return re.sub(r"[^a-z0-9]+", "-", t).strip("-") or "the"
-
-
-# --- tabs ----------------------------------------------------------------------------------
-class LazyTab(QWidget):
-    """A tab page whose content is built the first time it is needed."""
-
-    def __init__(self, key: str, build, parent=None):
-        super().__init__(parent)
-        self.key = key
-        self._build = build
-        self.content: QWidget | None = None
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 6, 6, 6)
-
-    def ensure_built(self) -> QWidget:
-        if self.content is None:
-            self.content = self._build()
-            self.layout().addWidget(self.content)
-        return self.content
-
-    def focus_target(self, target: str) -> bool:
-        content = self.ensure_built()
-        fn = getattr(content, "focus_target", None)
-        return bool(fn and fn(target))
-
-    def discard(self) -> None:
-        """Drop the built content; the next `ensure_built` builds it again."""
-        if self.content is not None:
-            content, self.content = self.content, None
-            content.hide()
-            self.layout().removeWidget(content)
-            content.deleteLater()
-
-
-def _tight(layout):
-    """A layout without margins or spacing."""
-    layout.setContentsMargins(0, 0, 0, 0)
-    layout.setSpacing(0)
-    return layout
-
-
-class SectionNav(QWidget):
-    """The sections: a list on the left (title and count of findings) beside the chosen page.
-
-    Offers the calls of QTabWidget that the window, features and tests use (addTab, insertTab,
-    count, widget, indexOf, currentIndex/Widget, setCurrent…, tabText, setTabText,
-    setTabToolTip, currentChanged), so a feature's `window.tabs` keeps working."""
-
-    currentChanged = Signal(int)
-    COUNT_ROOM = " (99)"  # the list is as wide as the longest title with a count: no jumps
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        layout = _tight(QHBoxLayout(self))
-        self.list = QListWidget(self)
-        self.list.setObjectName("sections")
-        self.list.setAccessibleName("Các phần của báo cáo")
-        self.list.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Expanding)
-        self.stack = QStackedWidget(self)
-        layout.addWidget(self.list)
-        layout.addWidget(self.stack, 1)
-        self.list.currentRowChanged.connect(self._row_changed)
-        self.stack.currentChanged.connect(self.currentChanged.emit)
-
-    def finish(self) -> None:
-        """The list's look, set once the window is shown (a style sheet before the first paint
-        costs ~20 ms of start-up, bench/bench_window.py)."""
-        self.list.setStyleSheet(
-            "QListWidget#sections { background:#f3f5f8; border:none; border-right:1px solid #c8ced6; }"
-            "QListWidget#sections::item { padding:5px 8px; border-bottom:1px solid #e3e7ec; }"
-            "QListWidget#sections::item:selected { background:#1f5fa8; color:#ffffff; }")
-
-    # QTabWidget's calls
-    def addTab(self, page: QWidget, title: str) -> int:  # noqa: N802 (Qt names)
-        return self.insertTab(self.count(), page, title)
-
-    def insertTab(self, index: int, page: QWidget, title: str) -> int:  # noqa: N802
-        index = max(0, min(index, self.count()))
-        item = QListWidgetItem(title)
-        item.setData(256, title)  # Qt.ItemDataRole.UserRole: the title without its count
-        self.list.insertItem(index, item)
-        self.stack.insertWidget(index, page)
-        if self.list.currentRow() < 0:
-            self.list.setCurrentRow(0)
-        self._fit_width()
-        return index
-
-    def count(self) -> int:
-        return self.stack.count()
-
-    def widget(self, index: int):
-        return self.stack.widget(index)
-
-    def indexOf(self, page) -> int:  # noqa: N802
-        return self.stack.indexOf(page)
-
-    def currentIndex(self) -> int:  # noqa: N802
-        return self.stack.currentIndex()
-
-    def currentWidget(self):  # noqa: N802
-        return self.stack.currentWidget()
-
-    def setCurrentIndex(self, index: int) -> None:  # noqa: N802
-        if 0 <= index < self.count():
-            self.list.setCurrentRow(index)
-
-    def setCurrentWidget(self, page) -> None:  # noqa: N802
-        self.setCurrentIndex(self.indexOf(page))
-
-    def tabText(self, index: int) -> str:  # noqa: N802
-        item = self.list.item(index)
-        return item.text() if item is not None else ""
-
-    def setTabText(self, index: int, text: str) -> None:  # noqa: N802
-        item = self.list.item(index)
-        if item is not None and item.text() != text:
-            item.setText(text)
-
-    def setTabToolTip(self, index: int, text: str) -> None:  # noqa: N802
-        item = self.list.item(index)
-        if item is not None:
-            item.setToolTip(text)
-
-    def set_marks(self, index: int, colour: str | None) -> None:
-        """The title's colour: red when the section has errors, amber for warnings only."""
-        from ui.qt import QBrush, QColor
-
-        item = self.list.item(index)
-        if item is not None:
-            item.setForeground(QBrush(QColor(colour)) if colour else QBrush())
-
-    def step(self, delta: int) -> None:
-        """The next (+1) or previous (-1) section, round the ends."""
-        if self.count():
-            self.setCurrentIndex((self.currentIndex() + delta) % self.count())
-
-    def _row_changed(self, row: int) -> None:
-        if row >= 0 and row != self.stack.currentIndex():
-            self.stack.setCurrentIndex(row)
-
-    def _fit_width(self) -> None:
-        fm = self.list.fontMetrics()
-        titles = [self.list.item(i).data(256) or "" for i in range(self.list.count())]
-        widest = max((fm.horizontalAdvance(t + self.COUNT_ROOM) for t in titles), default=120)
-        self.list.setFixedWidth(widest + 2 * 8 + 14)  # the items' padding, frame and a little air
-
-
-class ReformTab(QWidget):
-    """The indicator forms of one section, the extra panel of the section, its narrative editor."""
-
-    def __init__(self, ctx, key: str, parent=None):
-        super().__init__(parent)
-        from cchc_desktop.report.values import outline
-        from ui.entry.indicator_form import IndicatorForm
-
-        self.ctx = ctx
-        self.key = key
-        self.forms: list[IndicatorForm] = []
-        self.panel = None
-        self.editor = None
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        from ui.qt import QSplitter, Qt
-
-        self.splitter = QSplitter(Qt.Orientation.Vertical, self)
-        self.splitter.setChildrenCollapsible(False)
-        layout.addWidget(self.splitter)
-        data = ctx.data()
-        form_codes = []
-        for row in data.catalogue.rows_in_section(key):
-            if row.form not in form_codes:
-                form_codes.append(row.form)
-        parts: list[tuple[QWidget, str]] = []
-        for code in form_codes:
-            form = data.catalogue.form(code)
-            title = f"{form.heading} — {form.title}" if form.heading else form.title
-            w = IndicatorForm(ctx, key, code, title)
-            self.forms.append(w)
-            parts.append((w, form.heading or "Số liệu khác nêu trong báo cáo"))
-        panel_cls, panel_title = None, ""
-        if key == "II.2":
-            from ui.entry.dossier_tab import DossierPanel
-
-            panel_cls, panel_title = DossierPanel, "Hồ sơ một cửa"
-        elif key == "I":
-            from ui.entry.documents import DocumentsPanel
-
-            panel_cls, panel_title = DocumentsPanel, "Văn bản đã ban hành"
-        if panel_cls is not None:
-            self.panel = panel_cls(ctx)
-            parts.insert(0 if key == "II.2" else len(parts), (self.panel, panel_title))
-        # The data part: one widget, or sub-tabs when the section has several.
-        self.parts_tabs = None
-        if len(parts) == 1:
-            self.splitter.addWidget(parts[0][0])
-        elif parts:
-            from ui.qt import QTabWidget
-
-            self.parts_tabs = QTabWidget()
-            self.parts_tabs.setDocumentMode(True)
-            for w, title in parts:
-                self.parts_tabs.addTab(w, title)
-            self.splitter.addWidget(self.parts_tabs)
-        sections = [s["key"] for s in outline() if s.get("tab") == key and s.get("text", True)]
-        if sections:
-            from ui.entry.narrative_editor import NarrativeEditor
-
-            self.editor = NarrativeEditor(ctx, sections)
-            self.splitter.addWidget(self.editor)
-        if parts and self.editor is not None:
-            small = all(isinstance(w, IndicatorForm) and w.model.rowCount() <= 6 for w, _ in parts)
-            weights = [1, 5] if small else [11, 9]
-            self.splitter.setStretchFactor(0, weights[0])
-            self.splitter.setStretchFactor(1, weights[1])
-            self.splitter.setSizes([w * 100 for w in weights])
-        self._silence_banners()
-        self.upper_notice = None
-        if self.forms:
-            self._build_upper_notice(layout)
-            ctx.period_changed.connect(self._update_upper_notice)
-            ctx.data_changed.connect(self._data_changed)
-
-    def _build_upper_notice(self, layout) -> None:
-        """The notice of an upper level (UPPER_NOTICE): its forms hold only its own rows, the
-        communes' figures are consolidated in the roll-up dialog. Hidden for a commune."""
-        from ui.qt import QFrame, QPushButton
-
-        self.upper_notice = QFrame(self)
-        self.upper_notice.setObjectName("upperNotice")
-        self.upper_notice.setStyleSheet("QFrame#upperNotice { background:#e8f1fb; border:1px solid #b6cde8; }")
-        row = QHBoxLayout(self.upper_notice)
-        row.setContentsMargins(8, 3, 8, 3)
-        self.upper_notice_label = QLabel("")
-        self.upper_notice_label.setStyleSheet("color:#173f6b;")
-        self.upper_notice_label.setWordWrap(True)
-        row.addWidget(self.upper_notice_label, 1)
-        self.upper_notice_button = QPushButton(UPPER_NOTICE_BUTTON)
-        self.upper_notice_button.setToolTip("Công cụ → Tổng hợp số liệu: số liệu cộng từ các xã, xuất Word/Excel")
-        self.upper_notice_button.clicked.connect(self.open_rollup)
-        row.addWidget(self.upper_notice_button)
-        layout.insertWidget(0, self.upper_notice)
-        self._update_upper_notice()
-
-    def _data_changed(self, what: str) -> None:
-        if what in ("*", "unit", "period"):  # another file (or unit) opened, a catalogue switched
-            self._update_upper_notice()
-
-    def _update_upper_notice(self, *_args) -> None:
-        from cchc_desktop.report import aggregate
-
-        if self.upper_notice is None or self.ctx.period_id is None:
-            return
-        data = self.ctx.data()
-        kind = data.unit.get("kind")
-        upper = kind in aggregate.UPPER_KINDS
-        self.upper_notice.setVisible(upper)
-        if not upper:
-            return
-        own: dict[str, list[str]] = {}
-        for row in data.catalogue.rows_in_section(self.key):
-            if row.editable and row.kind in ("count", "money") and \
-                    aggregate.aggregation(data.catalogue, row) == "khong":
-                own.setdefault(row.form_name or row.form, []).append(row.stt.rstrip("."))
-        word = UNIT_WORDS[kind]
-        rows = "; ".join(f"{form} dòng {', '.join(stts)}" for form, stts in own.items())
-        text = UPPER_NOTICE.format(upper=word, rows=rows) if rows else UPPER_NOTICE_NONE.format(upper=word)
-        self.upper_notice_label.setText(text)
-        self.upper_notice_label.setToolTip(UPPER_NOTICE_TIP.format(unit=aggregate.label(data.unit)))
-
-    def open_rollup(self):
-        """The roll-up dialog (Công cụ → Tổng hợp số liệu, ui/packages/package_dialogs.py)."""
-        feature = getattr(self.window(), "package_feature", None)
-        if feature is None:
-            from ui import messages
-
-            messages.info(self, "Chức năng Tổng hợp số liệu chưa nạp được. Hãy khởi động lại phần mềm.")
-            return None
-        return feature.show_rollup()
-
-    def _silence_banners(self) -> None:
-        """The window shows one notice for a final period: the parts' own banners (forms, dossier
-        panel, narrative editor each have one) go into a hidden holder, out of their layouts, so
-        that showing them changes nothing on screen."""
-        self._banner_holder = QWidget(self)
-        self._banner_holder.hide()
-        for w in [*self.forms, self.panel, self.editor]:
-            banner = getattr(w, "banner", None)
-            if isinstance(banner, QLabel):
-                banner.setParent(self._banner_holder)
-
-    def _reveal(self, widget) -> None:
-        if self.parts_tabs is not None and self.parts_tabs.indexOf(widget) >= 0:
-            self.parts_tabs.setCurrentWidget(widget)
-
-    def focus_target(self, target: str) -> bool:
-        for f in self.forms:
-            if f.model.row_of(target) >= 0:
-                self._reveal(f)
-                return f.focus_code(target)
-        for w in (self.panel, self.editor):
-            fn = getattr(w, "focus_target", None)
-            if fn is not None:
-                if w is self.panel and target.startswith("hs."):
-                    self._reveal(w)
-                if fn(target):
-                    self._reveal(w)
-                    return True
-        return False
-
-
-# --- background work -----------------------------------------------------------------------
-class _TaskSignals(QObject):
-    done = Signal(int, object)
-    failed = Signal(int, str)
-
-
-class _Task(QRunnable):
-    def __init__(self, task_id: int, fn, signals: _TaskSignals):
-        super().__init__()
-        self.task_id, self.fn, self.signals = task_id, fn, signals
-        self.setAutoDelete(True)
-
-    def run(self):
-        from cchc_desktop.errors import UserError
-
-        try:
-            result = self.fn()
-        except UserError as e:
-            self.signals.failed.emit(self.task_id, str(e))
-        except Exception as e:  # never a traceback on screen
-            traceback.print_exc()
-            self.signals.failed.emit(
-                self.task_id, f"Lỗi không mong đợi ({type(e).__name__}: {e}). Hãy thử lại; nếu lặp lại, "
-                              "hãy báo cho người hỗ trợ kỹ thuật.")
-        else:
-            self.signals.done.emit(self.task_id, result)
 
 
 # --- the window ----------------------------------------------------------------------------
@@ -442,11 +63,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.ctx = None
         self.findings = []
-        self._tasks: dict[int, tuple] = {}
-        self._task_seq = 0
-        self._task_signals = _TaskSignals(self)
-        self._task_signals.done.connect(self._task_done)
-        self._task_signals.failed.connect(self._task_failed)
+        self.tasks = Tasks(self, default_error=self.error)
         self.menus: dict[str, object] = {}
         self.tab_keys: list[str] = []
         self.tab_titles: dict[str, str] = {}
@@ -460,6 +77,7 @@ class MainWindow(QMainWindow):
         self._build_toolbar()
         self._build_tabs()
         self._build_statusbar()
+        self.tasks.busy_changed.connect(self._update_busy)
         self._validate_timer = QTimer(self)
         self._validate_timer.setSingleShot(True)
         self._validate_timer.setInterval(VALIDATE_DELAY_MS)
@@ -573,7 +191,7 @@ class MainWindow(QMainWindow):
     def _build_notice(self) -> None:
         """The one notice above the pages: a final period (with "Mở lại kỳ để sửa"), the sample
         data (with the way back to the user's own file)."""
-        from ui.qt import QFrame, QPushButton
+        from ui.qt import QFrame, QPushButton  # not needed for the frame's first paint (ui/qt.py)
 
         self.notice = QFrame(self.centralWidget())
         self.notice.setObjectName("notice")
@@ -595,7 +213,7 @@ class MainWindow(QMainWindow):
         self._central_layout.insertWidget(0, self.notice)
 
     def _builder(self, key: str):
-        def build():
+        def build():  # the pages' modules are imported when first shown: the frame appears fast
             if key == "info":
                 from ui.entry.info_tab import InfoTab
 
@@ -608,6 +226,8 @@ class MainWindow(QMainWindow):
                 w.activated.connect(self.focus_target)
                 w.refresh_requested.connect(self.refresh_findings)
                 return w
+            from ui.shell.reform_tab import ReformTab
+
             return ReformTab(self.ctx, key)
         return build
 
@@ -666,62 +286,31 @@ class MainWindow(QMainWindow):
         self._update_tab_titles()
 
     def run_task(self, title: str, fn, on_done, on_error=None) -> None:
-        self._task_seq += 1
-        tid = self._task_seq
-        self._tasks[tid] = (title, on_done, on_error)
-        self._update_busy()
-        QThreadPool.globalInstance().start(_Task(tid, fn, self._task_signals))
+        """`fn()` off the UI thread, then `on_done(result)` or `on_error(message)` (ui/shell/tasks.py)."""
+        self.tasks.run(title, fn, on_done, on_error)
 
     def wait_tasks(self, timeout_ms: int = 30000) -> bool:
-        """Wait for the background tasks (tests and screenshots)."""
-        from ui.qt import QApplication
-
-        ok = QThreadPool.globalInstance().waitForDone(timeout_ms)
+        """Wait for the background tasks and run their callbacks (tests and screenshots)."""
+        ok = self.tasks.wait(timeout_ms)
         QApplication.processEvents()
         return ok
 
-    @Slot(int, object)
-    def _task_done(self, tid: int, result) -> None:
-        title, on_done, _ = self._tasks.pop(tid, (None, None, None))
-        self._update_busy()
-        if on_done is not None:
-            on_done(result)
-
-    @Slot(int, str)
-    def _task_failed(self, tid: int, message: str) -> None:
-        title, _, on_error = self._tasks.pop(tid, (None, None, None))
-        self._update_busy()
-        if on_error is not None:
-            on_error(message)
-        else:
-            self.error(message)
-
-    def _update_busy(self) -> None:
-        busy = bool(self._tasks)
-        if busy:
-            titles = [t[0] for t in self._tasks.values()]
-            self.busy_label.setText(f"{titles[-1]}…")
-        self.busy_label.setVisible(busy)
-        self.busy_bar.setVisible(busy)
+    def _update_busy(self, title: str) -> None:
+        if title:
+            self.busy_label.setText(f"{title}…")
+        self.busy_label.setVisible(bool(title))
+        self.busy_bar.setVisible(bool(title))
 
     def info(self, text: str) -> None:
-        from ui import messages
-
         messages.info(self, text)
 
     def error(self, text: str) -> None:
-        from ui import messages
-
         messages.error(self, text)
 
     def ask(self, text: str) -> bool:
-        from ui import messages
-
         return messages.ask(self, text)
 
     def install_features(self) -> None:
-        from ui.shell import features
-
         for entry in features.FEATURES:
             try:
                 module, _, func = entry.partition(":")
@@ -779,7 +368,7 @@ class MainWindow(QMainWindow):
         return self.tab(key).focus_target(target)
 
     def _tab_of_target(self, target: str, section: str = "") -> str | None:
-        from cchc_desktop.report.values import outline_section
+        from cchc_desktop.report.values import outline_section  # ~35 ms of imports: not before the frame
 
         if target.startswith("text:"):
             try:
@@ -787,7 +376,7 @@ class MainWindow(QMainWindow):
             except KeyError:
                 return None
         if target.startswith("hs."):
-            return "II.2"
+            return DOSSIER_SECTION
         row = self.ctx.data().catalogue.rows_by_code.get(target)
         if row is not None:
             return row.section
@@ -802,7 +391,7 @@ class MainWindow(QMainWindow):
 
     # --- findings ---------------------------------------------------------------------------
     def refresh_findings(self) -> None:
-        from cchc_desktop.report import rules
+        from cchc_desktop.report import rules  # the checks run after the first paint, and so is this import
 
         self._validate_timer.stop()
         self._validate_timer.setInterval(VALIDATE_DELAY_MS)  # after the first, immediate run
@@ -930,7 +519,7 @@ class MainWindow(QMainWindow):
         self.ctx.write("period", "set_status", p["id"], "draft")
 
     def new_period(self) -> None:
-        from ui.shell.period_dialogs import NewPeriodDialog
+        from ui.shell.period_dialogs import NewPeriodDialog  # a dialog's module: when asked for, not with the frame
 
         dlg = NewPeriodDialog(self.ctx.store, self.ctx.unit_code, self.ctx.period_id, self)
         if dlg.exec() != NewPeriodDialog.DialogCode.Accepted:
@@ -949,10 +538,6 @@ class MainWindow(QMainWindow):
     # --- data files -------------------------------------------------------------------------
     def data_folder(self):
         """Where the file dialogs start: the folder of the user's own (default) data file."""
-        from pathlib import Path
-
-        from cchc_desktop import paths
-
         if self.home_path is not None and not is_sample_file(self.home_path):
             return Path(self.home_path).parent
         try:
@@ -962,25 +547,17 @@ class MainWindow(QMainWindow):
 
     def own_file(self):
         """The user's own data file: the one the app was started on, unless that is the sample."""
-        from cchc_desktop import paths
-
         if self.home_path is not None and not is_sample_file(self.home_path):
             return self.home_path
         return paths.default_db_path()
 
     def open_other_file(self) -> None:
-        from ui.qt import QFileDialog
-
         name, _ = QFileDialog.getOpenFileName(self, "Mở tệp dữ liệu khác", str(self.data_folder()),
                                               "Tệp dữ liệu CCHC (*.sqlite);;Mọi tệp (*)")
         if name:
             self.open_file(name)
 
     def new_data_file(self) -> None:
-        from pathlib import Path
-
-        from ui.qt import QFileDialog
-
         name, _ = QFileDialog.getSaveFileName(self, "Tạo tệp dữ liệu mới", str(self.data_folder() / "du-lieu-moi.sqlite"),
                                               "Tệp dữ liệu CCHC (*.sqlite)")
         if not name:
@@ -999,26 +576,22 @@ class MainWindow(QMainWindow):
     def open_file(self, path) -> bool:
         """Show another data file in this window (the welcome screen if it is empty); the file
         shown until now is closed and its lock released. False when nothing changed."""
-        from pathlib import Path
-
-        from ui.shell.app import open_data_file
-
         path = Path(path)
         if self.ctx is None:
             return False
         if path.exists() and Path(self.ctx.store.path).resolve() == path.resolve():
             self.statusBar().showMessage(f"Tệp “{path.name}” đang mở rồi.", 8000)
             return False
-        if self._tasks:
+        if self.tasks.running():
             self.error("Đang có việc chạy nền (xuất báo cáo, nhập dữ liệu…). Hãy đợi việc đó xong rồi mở tệp khác.")
             return False
-        from ui.entry.narrative_editor import NarrativeEditor
+        from ui.shell import files  # the store and the dialogs: not imported with the frame
 
-        if not all([editor.flush() for editor in self.findChildren(NarrativeEditor)]):
+        if not all([editor.flush() for editor in self._editors()]):
             self.error("Chưa lưu được đoạn văn vừa gõ vào tệp đang mở (lỗi ghi ở thanh trạng thái). "
                        "Hãy xem lại đoạn văn đó rồi mở tệp khác; tệp đang mở vẫn giữ nguyên.")
             return False
-        opened = open_data_file(path, self)
+        opened = files.open_data_file(path, self)
         if opened.store is None:
             return False
         self.switch_store(opened.store, opened.period_id)
@@ -1026,19 +599,17 @@ class MainWindow(QMainWindow):
 
     def switch_store(self, store, period_id: int | None = None) -> None:
         """Point the window (its one context, which every part holds) at another open store."""
-        from ui.shell import single_instance
-        from ui.shell.app import unit_and_period
-        from ui.entry.narrative_editor import NarrativeEditor
+        from ui.shell import files  # the store and the dialogs: not imported with the frame
 
         ctx = self.ctx
         old = ctx.store
         # Text typed and not yet saved belongs to the file shown until now: saved there first. A
         # block whose write failed forgets its period, so nothing of it reaches the new file.
-        for editor in self.findChildren(NarrativeEditor):
+        for editor in self._editors():
             for block in editor.blocks.values():
                 if not block.save_now():
                     block.pid = None
-        ctx.unit_code, ctx.period_id = unit_and_period(store, period_id)
+        ctx.unit_code, ctx.period_id = files.unit_and_period(store, period_id)
         ctx.store = store
         ctx._data = None
         if old is not store:
@@ -1049,6 +620,12 @@ class MainWindow(QMainWindow):
         ctx.invalidate("*")
         single_instance.follow(self, store.path)  # a start on the old file no longer comes here
         self.statusBar().showMessage(f"Đang dùng tệp dữ liệu: {store.path}", 15000)
+
+    def _editors(self) -> list:
+        """The narrative editors built so far (none until a report section was shown)."""
+        from ui.entry.narrative_editor import NarrativeEditor  # comes with the first report section
+
+        return self.findChildren(NarrativeEditor)
 
     # --- status bar -------------------------------------------------------------------------
     def _on_saved(self, text: str) -> None:
@@ -1064,13 +641,11 @@ class MainWindow(QMainWindow):
 
     # --- help -------------------------------------------------------------------------------
     def show_guide(self) -> None:
-        from ui.shell.welcome import GuideDialog
+        from ui.shell.welcome import GuideDialog  # brings the store (sqlite-utils): not with the frame
 
         GuideDialog(self).exec()
 
     def show_about(self) -> None:
-        from cchc_desktop import __version__
-
         where = f"; dữ liệu lưu trong tệp:\n{self.ctx.store.path}" if self.ctx else "."
         self.info(f"CCHC Desktop {__version__}\nBáo cáo kết quả cải cách hành chính cấp xã.\n"
                   f"Làm việc hoàn toàn ngoại tuyến{where}\n\nGiấy phép MIT. Danh mục đơn vị hành chính từ 01/7/2025: "

@@ -17,11 +17,15 @@ chosen). A path that arrives before the window is ready waits for `attach`.
 """
 from __future__ import annotations
 
+import getpass
 import hashlib
 import os
 from pathlib import Path
 
-from ui.qt import QLocalServer, QLocalSocket, QObject, Signal  # Qt itself only when needed (~20 ms)
+from cchc_desktop import paths
+from ui import messages
+
+from ui.qt import QLocalServer, QLocalSocket, QObject, QTimer, Signal  # Qt itself only when needed (~20 ms)
 
 ALREADY_OPEN = (
     "Tệp dữ liệu “{name}” đang được mở ở một cửa sổ CCHC Desktop khác; cửa sổ đó đã được đưa lên "
@@ -36,8 +40,6 @@ def server_name(data_path: str | Path | None) -> str:
 
     None is the default data file (its path is not computed before the window shows)."""
     if data_path is None:  # per user: the default file lives in the user's own folder
-        import getpass
-
         try:
             user = getpass.getuser()
         except Exception:
@@ -101,8 +103,6 @@ class InstanceGuard(QObject):
         if self._window is None:
             self._pending.append(path)
             return
-        from ui.qt import QTimer
-
         window = self._window
         # After this slot returns: the preview is a modal dialog with its own event loop.
         QTimer.singleShot(0, lambda: open_package(window, path))
@@ -119,8 +119,6 @@ def key_for(data_path: str | Path | None) -> str | Path | None:
     if data_path is None:
         return None
     try:
-        from cchc_desktop import paths
-
         default = paths.default_db_path()
         if Path(data_path).resolve() == Path(default).resolve():
             return None
@@ -150,7 +148,7 @@ def follow(window, data_path: str | Path) -> InstanceGuard | None:
 
 
 def bring_forward(window) -> None:
-    from ui.qt import Qt
+    from ui.qt import Qt  # the Qt namespace costs ~20 ms when first looked up: not before the frame
 
     if window.isMinimized():
         window.setWindowState(window.windowState() & ~Qt.WindowState.WindowMinimized)
@@ -160,11 +158,20 @@ def bring_forward(window) -> None:
 
 
 def open_package(window, path: str):
-    """The window's package import with `path` chosen (ui.shell.app.show_package_import)."""
-    from ui.shell.app import show_package_import
-
+    """Bring the window forward and open its package import with `path` chosen."""
     bring_forward(window)
     return show_package_import(window, path)
+
+
+def show_package_import(window, package: str):
+    """The menu's package import (Công cụ → Nhập gói của đơn vị cấp dưới…) with `package` chosen:
+    a double-clicked .cchc, at start (ui.shell.app.run) or sent by a second start."""
+    feature = getattr(window, "package_feature", None)
+    if feature is None:  # the feature did not load (its error was shown)
+        messages.error(window, f"Không mở được gói “{Path(package).name}”: chức năng nhập gói chưa nạp được. "
+                               "Hãy cài lại phần mềm.")
+        return None
+    return feature.import_packages([package])
 
 
 def claim(data_path: str | Path | None, timeout_ms: int = 800, package: str | Path | None = None

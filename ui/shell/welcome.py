@@ -5,18 +5,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cchc_desktop import paths
+from cchc_desktop import dataio, paths
 from cchc_desktop.domain import periods
 from cchc_desktop.report import default_texts as templates
 from cchc_desktop.errors import UserError
 from cchc_desktop.domain import official_choice as oc
 from ui import messages
-from ui.shell.main_window import SAMPLE_FILE_NAME, is_sample_file
+from ui.packages.handoff import import_into_new_file
+from ui.texts import SAMPLE_FILE_NAME, is_sample_file
 from ui.shell.unit_picker import UnitPicker
 from ui.messages import vi_buttons
 from ui.qt import (
-    QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton,
-    QStackedWidget, Qt, QTextBrowser, QVBoxLayout, QWidget,
+    QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QImage, QLabel, QLineEdit, QPushButton,
+    QStackedWidget, Qt, QTextBrowser, QTextCursor, QTextDocument, QUrl, QVBoxLayout, QWidget,
 )
 
 
@@ -156,19 +157,15 @@ class WelcomeDialog(QDialog):
 
     def import_packages(self) -> None:
         """The upper level: the communes' packages set this empty file up as their huyện/tỉnh."""
-        from ui.packages.package_dialogs import import_into_new_file
-
         period_id = import_into_new_file(self.store, self)
         if period_id is not None:
             self.period_id = period_id
             self.accept()
 
     def open_demo(self) -> None:
-        """The sample data opens in its own file beside this one (ui.shell.app.open_sample_file), so
+        """The sample data opens in its own file beside this one (ui.shell.files.open_sample_file), so
         the user's file stays empty for their own unit. Only when this file is that sample
         file is the demo loaded into it."""
-        from cchc_desktop import dataio
-
         sample = Path(self.store.path).with_name(SAMPLE_FILE_NAME)
         if not is_sample_file(self.store.path):
             self.open_path = sample
@@ -232,8 +229,6 @@ class DamagedFileDialog(QDialog):
 def fit_images(view: QTextBrowser, width: int) -> int:
     """Show the pictures of `view`'s document at most `width` px wide (the screenshots are
     1366 px): no sideways scrolling on a small screen. Returns how many were made smaller."""
-    from ui.qt import QImage, QTextCursor, QTextDocument, QUrl
-
     doc = view.document()
     found = []
     block = doc.begin()

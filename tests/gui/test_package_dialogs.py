@@ -10,7 +10,8 @@ from cchc_desktop import dataio, paths
 from cchc_desktop.exporting import package as pkg
 from cchc_desktop.importing import package as ip
 from cchc_desktop.store import open_store
-from ui.packages import package_dialogs as pd
+from ui.packages import drives, handoff, rollup
+from ui.packages import feature as package_feature
 from ui.qt import QDialogButtonBox, QDropEvent, QEvent, QMimeData, QPoint, QRect, Qt, QUrl
 
 PERIOD = "2023-NAM"
@@ -18,7 +19,7 @@ PERIOD = "2023-NAM"
 
 @pytest.fixture
 def feature(window):
-    return pd.install(window)
+    return package_feature.install(window)
 
 
 @pytest.fixture
@@ -77,8 +78,8 @@ def test_export_to_a_removed_stick_says_so(window, feature, tmp_path):
 def test_export_dialog_lists_removable_drives_first(qtbot, monkeypatch, tmp_path):
     usb = tmp_path / "KINGSTON"
     usb.mkdir()
-    monkeypatch.setattr(pd, "removable_drives", lambda: [usb])
-    dlg = pd.ExportPackageDialog("xã Chi Lăng Nam", PERIOD)
+    monkeypatch.setattr(drives, "removable_drives", lambda: [usb])
+    dlg = handoff.ExportPackageDialog("xã Chi Lăng Nam", PERIOD)
     qtbot.addWidget(dlg)
     assert dlg.list.item(0).text().startswith("USB")
     assert dlg.folder() == str(usb)
@@ -91,13 +92,13 @@ def test_export_dialog_lists_removable_drives_first(qtbot, monkeypatch, tmp_path
 
 
 def test_removable_drives_is_a_list():
-    assert isinstance(pd.removable_drives(), list)
+    assert isinstance(drives.removable_drives(), list)
 
 
 def test_import_dialog_previews_then_imports(qtbot, upper, packages, no_dialogs):
     a, b, bad = packages
     imported = []
-    dlg = pd.ImportPackagesDialog(upper, on_imported=imported.append)
+    dlg = handoff.ImportPackagesDialog(upper, on_imported=imported.append)
     qtbot.addWidget(dlg)
     dlg.add_paths([a.parent])  # a whole folder
     assert dlg.table.rowCount() == 3
@@ -116,7 +117,7 @@ def test_import_dialog_previews_then_imports(qtbot, upper, packages, no_dialogs)
     assert imported and not dlg.btn_import.isEnabled()
     assert {u["code"] for u in upper.units()} == {"huyen-thanh-mien", "xa-chi-lang-nam", "xa-doan-ket"}
     # The same files again: nothing to do.
-    dlg2 = pd.ImportPackagesDialog(upper)
+    dlg2 = handoff.ImportPackagesDialog(upper)
     qtbot.addWidget(dlg2)
     dlg2.add_paths([a, b])
     assert [dlg2.table.item(r, 6).text() for r in range(2)] == [ip.STATUS_LABELS["same"]] * 2
@@ -132,7 +133,7 @@ def _drop(target, paths):
 
 def test_drop_on_dialog_adds_packages(qtbot, upper, packages):
     a, b, _ = packages
-    dlg = pd.ImportPackagesDialog(upper)
+    dlg = handoff.ImportPackagesDialog(upper)
     qtbot.addWidget(dlg)
     event, _mime = _drop(dlg, [a, b])
     dlg.dropEvent(event)
@@ -153,7 +154,7 @@ def test_drop_on_window_opens_import(window, feature, packages):
     # Offscreen Qt delivers a Drop only within a real drag; hand it to the window's filter as Qt would.
     assert feature.drop_filter.eventFilter(window, event)
     dlg = feature.last_dialog
-    assert isinstance(dlg, pd.ImportPackagesDialog)
+    assert isinstance(dlg, handoff.ImportPackagesDialog)
     assert [p.name for p in dlg.paths] == [a.name]
     # The demo file is a commune's: the package is refused with the reason.
     assert dlg.table.item(0, 6).text().startswith("Bị từ chối")
@@ -171,7 +172,7 @@ def test_rollup_dialog(qtbot, upper, packages, monkeypatch, tmp_path, no_dialogs
     ip.import_packages(upper, [a, b])
     # A third commune of the district with no package for the period.
     upper.create_unit("xa-vang", "Vắng", "xa", parent_code="huyen-thanh-mien")
-    dlg = pd.RollupDialog(upper, "huyen-thanh-mien", PERIOD)
+    dlg = rollup.RollupDialog(upper, "huyen-thanh-mien", PERIOD)
     qtbot.addWidget(dlg)
     r = dlg.rollup
     assert len(r.reported) == 2 and [c.code for c in r.missing] == ["xa-vang"]
@@ -190,7 +191,7 @@ def test_rollup_dialog(qtbot, upper, packages, monkeypatch, tmp_path, no_dialogs
     assert values == {"xã Chi Lăng Nam": "3.218", "xã Đoàn Kết": "1.075", "Toàn huyện Thanh Miện": "4.293"}
     target = tmp_path / "tong-hop.xlsx"
     proposed = []
-    monkeypatch.setattr(pd, "ask_save_path", lambda parent, title, name, filt: proposed.append(name) or str(target))
+    monkeypatch.setattr(rollup, "ask_save_path", lambda parent, title, name, filt: proposed.append(name) or str(target))
     dlg.export("xlsx")
     assert target.exists()
     assert Path(proposed[0]).name == "Phu luc CCHC tong hop nam 2023 - huyen Thanh Mien.xlsx"  # never a code
@@ -204,9 +205,9 @@ def test_new_empty_file_becomes_the_upper_level(qtbot, upper, packages, monkeypa
         self.run_import()
         return 0
 
-    monkeypatch.setattr(pd.ImportPackagesDialog, "exec", run)
-    assert pd.upper_period_id(upper) is None
-    pid = pd.import_into_new_file(upper)
+    monkeypatch.setattr(handoff.ImportPackagesDialog, "exec", run)
+    assert handoff.upper_period_id(upper) is None
+    pid = handoff.import_into_new_file(upper)
     period = upper.period(pid)
     assert period["unit_code"] == "huyen-thanh-mien" and period["code"] == PERIOD
 
@@ -218,16 +219,16 @@ def _upper_window(qtbot, upper, packages):
 
     a, b, _ = packages
     ip.import_packages(upper, [a, b])
-    ctx = AppContext(upper, "huyen-thanh-mien", pd.upper_period_id(upper))
+    ctx = AppContext(upper, "huyen-thanh-mien", handoff.upper_period_id(upper))
     w = MainWindow(ctx, install_features=False)
     qtbot.addWidget(w)
-    return w, pd.install(w)
+    return w, package_feature.install(w)
 
 
 def test_window_over_the_upper_file_shows_the_rollup(qtbot, upper, packages, no_dialogs):
     _w, feature = _upper_window(qtbot, upper, packages)
     dlg = feature.show_rollup()
-    assert isinstance(dlg, pd.RollupDialog)
+    assert isinstance(dlg, rollup.RollupDialog)
     assert len(dlg.rollup.reported) == 2
     dlg.close()
     # The upper level does not make packages itself.
@@ -274,7 +275,7 @@ def test_welcome_sets_up_the_upper_level_from_the_communes_packages(qtbot, upper
     from ui.shell.welcome import WelcomeDialog
 
     a, b, _ = packages
-    monkeypatch.setattr(pd, "choose_package_files", lambda parent: [str(a), str(b)])  # the file dialog
+    monkeypatch.setattr(handoff, "choose_package_files", lambda parent: [str(a), str(b)])  # the file dialog
     dlg = WelcomeDialog(upper)
     qtbot.addWidget(dlg)
     assert dlg.btn_upper.text() == "Nhập gói nộp của các đơn vị cấp xã (cấp tỉnh/thành phố)…"
@@ -284,7 +285,7 @@ def test_welcome_sets_up_the_upper_level_from_the_communes_packages(qtbot, upper
         imp.btn_files.click()
         import_and_close(seen)(imp)
 
-    when_shown(pd.ImportPackagesDialog, add_then_import)
+    when_shown(handoff.ImportPackagesDialog, add_then_import)
     dlg.btn_upper.click()
     assert seen["files"] == [a.name, b.name] and seen["summary"].startswith("Đã xong: 2 gói mới")
     assert dlg.result() == WelcomeDialog.DialogCode.Accepted
@@ -300,7 +301,7 @@ def test_welcome_stays_when_nothing_was_imported(qtbot, upper, monkeypatch, no_d
 
     dlg = WelcomeDialog(upper)
     qtbot.addWidget(dlg)
-    when_shown(pd.ImportPackagesDialog, lambda imp: imp.reject())  # closed at once
+    when_shown(handoff.ImportPackagesDialog, lambda imp: imp.reject())  # closed at once
     dlg.btn_upper.click()
     assert dlg.result() != WelcomeDialog.DialogCode.Accepted and dlg.period_id is None
     assert upper.units() == []
@@ -332,7 +333,7 @@ def test_double_clicked_package_on_a_new_file_sets_up_the_upper_level(qapp, tmp_
     seen = {}
     welcomed = []
     monkeypatch.setattr(WelcomeDialog, "exec", lambda self: welcomed.append(self) or 0)  # 0: closed
-    when_shown(pd.ImportPackagesDialog, import_and_close(seen))
+    when_shown(handoff.ImportPackagesDialog, import_and_close(seen))
     assert run(str(db), quit_after_show=True, open_package=str(a)) == 0
     assert not welcomed
     assert seen["files"] == [a.name] and seen["states"][0].startswith("Mới")  # pre-selected
@@ -365,7 +366,7 @@ def test_double_clicked_package_opens_the_import_preview_in_the_window(qapp, tmp
                 w.close()
         QApplication.quit()
 
-    when_shown(pd.ImportPackagesDialog, import_and_close(seen, then=close_all), give_up=close_all)
+    when_shown(handoff.ImportPackagesDialog, import_and_close(seen, then=close_all), give_up=close_all)
     assert run(str(db), open_package=str(b)) == 0
     assert titles == ["UBND huyện Thanh Miện — Năm 2023 — CCHC Desktop"]
     assert seen["files"] == [b.name] and seen["states"][0].startswith("Mới")
@@ -418,7 +419,7 @@ def test_the_running_window_opens_the_import_preview_of_a_handed_over_package(qt
     try:
         first.attach(w)
         assert single_instance.claim(path, package=b) is None
-        qtbot.waitUntil(lambda: isinstance(feature.last_dialog, pd.ImportPackagesDialog), timeout=5000)
+        qtbot.waitUntil(lambda: isinstance(feature.last_dialog, handoff.ImportPackagesDialog), timeout=5000)
         dlg = feature.last_dialog
         assert [p.name for p in dlg.paths] == [b.name]
         assert dlg.table.item(0, 6).text() == ip.STATUS_LABELS["same"]  # imported already by _upper_window
@@ -441,7 +442,7 @@ def test_rollup_word_export_asks_for_the_charts_like_a_communes(qtbot, upper, pa
 
     a, b, _ = packages
     ip.import_packages(upper, [a, b])
-    dlg = pd.RollupDialog(upper, "huyen-thanh-mien", PERIOD)
+    dlg = rollup.RollupDialog(upper, "huyen-thanh-mien", PERIOD)
     qtbot.addWidget(dlg)
     asked = []
     answers = iter([True, False, None])
@@ -452,7 +453,7 @@ def test_rollup_word_export_asks_for_the_charts_like_a_communes(qtbot, upper, pa
 
     monkeypatch.setattr(export_word, "ask_options", ask)
     target = {"path": tmp_path / "on.docx"}
-    monkeypatch.setattr(pd, "ask_save_path", lambda *a: str(target["path"]))
+    monkeypatch.setattr(rollup, "ask_save_path", lambda *a: str(target["path"]))
     dlg.export("docx")
     assert asked[0] == (dlg, "huyện Thanh Miện", True)  # the annual report: on by default
     assert export_word.OptionsDialog(dlg, dlg.rollup.data, True).hint.text().startswith("Bốn biểu đồ")
@@ -475,7 +476,7 @@ def test_rollup_from_the_window_remembers_the_charts_choice(qtbot, upper, packag
     dlg = feature.show_rollup()
     defaults = []
     monkeypatch.setattr(export_word, "ask_options", lambda p, d, charts: defaults.append(charts) or False)
-    monkeypatch.setattr(pd, "ask_save_path", lambda *a: None)  # the save dialog cancelled
+    monkeypatch.setattr(rollup, "ask_save_path", lambda *a: None)  # the save dialog cancelled
     dlg.export("docx")
     dlg.export("docx")
     assert defaults == [True, False]  # the second time, the choice made the first time
@@ -487,11 +488,11 @@ def test_rollup_dialog_fits_the_screen(qtbot, upper, packages, no_dialogs):
     """Wanted 1100×700: on a 1024×768 screen (taskbar 40 px) it is made to fit, frame included."""
     from ui.qt import QApplication, QRect, QSize
 
-    assert pd.fit_size(QSize(1100, 700), QRect(0, 0, 1024, 728)) == QSize(1008, 688)
-    assert pd.fit_size(QSize(1100, 700), QRect(0, 0, 1920, 1040)) == QSize(1100, 700)
+    assert rollup.fit_size(QSize(1100, 700), QRect(0, 0, 1024, 728)) == QSize(1008, 688)
+    assert rollup.fit_size(QSize(1100, 700), QRect(0, 0, 1920, 1040)) == QSize(1100, 700)
     a, b, _ = packages
     ip.import_packages(upper, [a, b])
-    dlg = pd.RollupDialog(upper, "huyen-thanh-mien", PERIOD)
+    dlg = rollup.RollupDialog(upper, "huyen-thanh-mien", PERIOD)
     qtbot.addWidget(dlg)
     screen = QApplication.primaryScreen().availableGeometry()  # offscreen: 800×600 unless configured
     assert dlg.width() <= min(1100, screen.width() - 16) and dlg.height() <= min(700, screen.height() - 40)
@@ -501,18 +502,18 @@ def test_period_codes_are_shown_as_words(window, feature, qtbot, upper, packages
     """“Năm 2023”, not “2023-NAM”: the package export, the roll-up's Kỳ box, the import preview's
     Kỳ column (file names keep the code)."""
     shown = []
-    monkeypatch.setattr(pd.ExportPackageDialog, "exec", lambda self: shown.append(self.intro.text()) or 0)
+    monkeypatch.setattr(handoff.ExportPackageDialog, "exec", lambda self: shown.append(self.intro.text()) or 0)
     feature.export_package()
     assert "kỳ <b>Năm 2023</b>" in shown[0] and "2023-NAM" not in shown[0]
     a, b, _ = packages
-    preview = pd.ImportPackagesDialog(upper)
+    preview = handoff.ImportPackagesDialog(upper)
     qtbot.addWidget(preview)
     preview.add_paths([a, b])
     assert [preview.table.item(r, 2).text() for r in range(2)] == ["Năm 2023", "Năm 2023"]
     assert preview.table.item(0, 0).text().endswith("_2023-NAM.cchc")
     preview.run_import()
     upper.create_period("huyen-thanh-mien", "2024-Q1")
-    dlg = pd.RollupDialog(upper, "huyen-thanh-mien", PERIOD)
+    dlg = rollup.RollupDialog(upper, "huyen-thanh-mien", PERIOD)
     qtbot.addWidget(dlg)
     items = [(dlg.period.itemText(i), dlg.period.itemData(i)) for i in range(dlg.period.count())]
     assert items == [("Quý I năm 2024", "2024-Q1"), ("Năm 2023", "2023-NAM")]
@@ -524,9 +525,9 @@ def test_rollup_tabs_fit_a_1024_screen(qtbot, upper, packages):
     without the tab bar's scroll arrows in the dialog's size on a 1024×768 screen."""
     a, b, _ = packages
     ip.import_packages(upper, [a, b])
-    dlg = pd.RollupDialog(upper, "huyen-thanh-mien", PERIOD)
+    dlg = rollup.RollupDialog(upper, "huyen-thanh-mien", PERIOD)
     qtbot.addWidget(dlg)
-    dlg.resize(pd.fit_size(dlg.WANTED, QRect(0, 0, 1024, 728)))
+    dlg.resize(rollup.fit_size(dlg.WANTED, QRect(0, 0, 1024, 728)))
     dlg.show()
     qtbot.waitExposed(dlg)
     bar = dlg.tabs.tabBar()

@@ -46,24 +46,33 @@ def model(ctx):
 
 
 def test_shape_and_figures(model):
-    from ui.entry.dossier_tab import (
-        COL_CARRIED, COL_DIRECT, COL_EARLY, COL_FIELD, COL_ONLINE, COL_OVERDUE, COL_PENDING, COL_RECEIVED,
-        COL_RESOLVED, COLUMN_COUNT,
-    )
+    """Read by column name (the model's COLUMNS), never by a bare number."""
+    from cchc_desktop.domain import dossiers
 
-    assert model.columnCount() == COLUMN_COUNT == 11
+    assert model.columnCount() == len(model.COLUMNS) == 11
+    # every typed column of the store is a column, in the store's order, and the two computed ones
+    assert [c for c in model.COLUMNS if c in dossiers.COLUMNS] == list(dossiers.COLUMNS)
     assert model.rowCount() == 5  # four fields + Cộng
-    d = lambda r, c: model.data(model.index(r, c))  # noqa: E731
-    assert [d(r, COL_FIELD) for r in range(5)] == ["Hộ tịch", "Chứng thực", "Người có công", "Bảo trợ xã hội", "Cộng"]
-    assert d(0, COL_ONLINE) == "458" and d(1, COL_ONLINE) == "2.645" and d(1, COL_DIRECT) == "0"
-    assert d(0, COL_CARRIED) == ""  # unknown, not zero
-    assert d(0, COL_RECEIVED) == "501"  # online + direct when the carried-over figure is unknown
-    assert d(4, COL_ONLINE) == "3.147" and d(4, COL_DIRECT) == "78"
-    assert d(4, COL_CARRIED) == "0" and d(4, COL_RECEIVED) == "3.225"
-    assert d(4, COL_EARLY) == "3.143" and d(4, COL_RESOLVED) == "3.218" and d(4, COL_PENDING) == "7"
-    assert d(4, COL_OVERDUE) == ""
-    assert model.headerData(COL_ONLINE, Qt.Horizontal) == "Trực\ntuyến"
+    d = model.text
+    assert [d(r, "linh_vuc") for r in range(5)] == ["Hộ tịch", "Chứng thực", "Người có công", "Bảo trợ xã hội", "Cộng"]
+    assert d(0, "truc_tuyen") == "458" and d(1, "truc_tuyen") == "2.645" and d(1, "truc_tiep") == "0"
+    assert d(0, "ky_truoc") == ""  # unknown, not zero
+    assert d(0, "tiep_nhan") == "501"  # online + direct when the carried-over figure is unknown
+    assert d(4, "truc_tuyen") == "3.147" and d(4, "truc_tiep") == "78"
+    assert d(4, "ky_truoc") == "0" and d(4, "tiep_nhan") == "3.225"
+    assert d(4, "truoc_han") == "3.143" and d(4, "da_giai_quyet") == "3.218" and d(4, "dang_giai_quyet") == "7"
+    assert d(4, "dang_qua_han") == ""
+    assert model.headerData(model.column("truc_tuyen"), Qt.Horizontal) == "Trực\ntuyến"
     assert model.field_at(0) == "Hộ tịch" and model.field_at(4) is None
+    with pytest.raises(ValueError):
+        model.column("khong_co")
+
+
+def test_an_edit_by_column_name_reaches_the_file_and_the_computed_columns(model, ctx):
+    assert model.setData(model.cell(0, "ky_truoc"), "12")
+    assert cell_in_file(ctx, "ubnd", "Hộ tịch", "ky_truoc") == 12
+    assert model.text(0, "tiep_nhan") == "513"  # 458 + 43 + 12, recomputed without a view
+    assert not model.flags(model.cell(0, "tiep_nhan")) & Qt.ItemIsEditable
 
 
 def test_computed_and_typed_totals(model):

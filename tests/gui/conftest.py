@@ -1,4 +1,4 @@
-"""UI tests run offscreen with pytest-qt, with Qt's own texts in Vietnamese (ui.shell.app's translator);
+"""UI tests run offscreen with pytest-qt, with Qt's own texts in Vietnamese (ui/qt_texts.py's translator);
 the `window` fixture is the main window over a copy of the demo."""
 import os
 
@@ -11,7 +11,7 @@ import pytest  # noqa: E402
 def vietnamese_qt_texts(qapp):
     """Qt's own texts (standard buttons, context menus, file dialog) in Vietnamese, as ui.shell.app.run
     makes the application: what the tests see is what the user sees."""
-    from ui.shell.app import install_translator
+    from ui.qt_texts import install_translator
 
     install_translator(qapp)
     return qapp

@@ -232,7 +232,7 @@ def test_options_dialog(window):
 
 
 # --- an upper level's window: the consolidated report (the roll-up dialog's export) ---------
-from tests.ui.test_package_dialogs import PERIOD, _upper_window, packages, upper  # noqa: E402,F401
+from tests.gui.test_package_dialogs import PERIOD, _upper_window, packages, upper  # noqa: E402,F401
 
 
 @pytest.fixture
@@ -246,15 +246,15 @@ def upper_window(qtbot, upper, packages, no_dialogs):  # noqa: F811
 @pytest.fixture
 def upper_dialogs(monkeypatch, tmp_path):
     """The dialogs of the consolidated export replaced: options (charts off), the save dialog of
-    ui/package_dialogs (answers `answer["path"]`), the offer boxes; every call recorded."""
+    ui/packages/rollup.py (answers `answer["path"]`), the offer boxes; every call recorded."""
     from ui.export import export_excel
-    from ui.packages import package_dialogs as pd
+    from ui.packages import rollup
 
     calls = {"options": [], "save": [], "offer": []}
     answer = {"path": None}
     monkeypatch.setattr(export_word, "ask_options",
                         lambda parent, data, charts: calls["options"].append((type(data).__name__, parent)) or False)
-    monkeypatch.setattr(pd, "ask_save_path", lambda parent, title, proposed, filt: calls["save"].append(
+    monkeypatch.setattr(rollup, "ask_save_path", lambda parent, title, proposed, filt: calls["save"].append(
         (title, proposed)) or answer["path"])
     # the commune's own export would ask these: recorded, never shown
     monkeypatch.setattr(export_word, "confirm_errors", lambda *a: calls["save"].append("confirm") or False)
@@ -273,7 +273,7 @@ def _docx_text(path) -> list[str]:
 def test_upper_level_word_export_is_the_consolidated_report(upper_window, upper_dialogs, tmp_path, no_dialogs):
     """Xuất Word (Ctrl+E) of a district writes what Công cụ → Tổng hợp số liệu → Xuất Word
     writes, not the district's own empty period."""
-    from ui.packages import package_dialogs as pd
+    from ui.packages import rollup
 
     w, word, _excel, rollup_feature = upper_window
     calls, answer = upper_dialogs
@@ -291,7 +291,7 @@ def test_upper_level_word_export_is_the_consolidated_report(upper_window, upper_
     text = _docx_text(out)
     assert "4.293" in text  # BM3 3.3.1, resolved: summed over the two communes
     # The same document as the roll-up dialog's export.
-    dlg = pd.RollupDialog(w.ctx.store, "huyen-thanh-mien", PERIOD)
+    dlg = rollup.RollupDialog(w.ctx.store, "huyen-thanh-mien", PERIOD)
     answer["path"] = str(tmp_path / "dialog.docx")
     dlg.export("docx")
     dlg.close()

@@ -23,9 +23,9 @@ def settle(window, timeout_ms=60000):
     """Wait for the chain of background tasks (read the file, then import) to finish."""
     for _ in range(10):
         assert window.wait_tasks(timeout_ms)
-        if not window._tasks:
+        if not window.tasks.running():
             return True
-    return not window._tasks
+    return not window.tasks.running()
 
 
 @pytest.fixture

@@ -117,7 +117,7 @@ def test_backup_to_a_folder_in_one_click(window, tmp_path):
 
 
 def test_restore_dialog_names_periods_in_vietnamese():
-    from ui.safety.backup_dialogs import period_text
+    from ui.texts import period_text
 
     assert period_text("2023-NAM") == "Năm 2023"
     assert period_text("2024-Q1") == "Quý I năm 2024"
@@ -275,14 +275,14 @@ def test_restore_through_the_menu(window, monkeypatch):
 
 
 def test_a_damaged_file_at_start_offers_its_backups(qapp, tmp_path, demo_file, no_dialogs, monkeypatch):
-    """What ui/shell/app.py's start does when open_store refuses the file (ui.shell.app.recover_at_start):
+    """What ui/shell/app.py's start does when open_store refuses the file (ui.shell.files.recover_at_start):
     the choice names the backups; the one restored is opened, the damaged file kept as a backup."""
     import shutil
 
     from cchc_desktop.errors import DataFileError
     from cchc_desktop.store import open_store
     from ui.safety import backup_dialogs
-    from ui.shell.app import recover_at_start
+    from ui.shell.files import recover_at_start
     from ui.qt import QDialog
     from ui.shell.welcome import DamagedFileDialog
 
@@ -322,7 +322,7 @@ def test_no_offer_for_a_newer_file_and_none_found_without_backups(qapp, tmp_path
 
     from cchc_desktop.errors import DataFileError
     from cchc_desktop.store import open_store
-    from ui.shell.app import recover_at_start
+    from ui.shell.files import recover_at_start
     from ui.shell.welcome import DamagedFileDialog
 
     offered = []
@@ -406,11 +406,11 @@ def test_right_click_on_an_indicator_row_shows_the_history_entry(ctx, qtbot, mon
     from ui.entry.indicator_form import IndicatorTable, IndicatorTableModel
     from PySide6.QtGui import QContextMenuEvent  # not one of the window's names in ui.qt
 
-    from ui.safety import audit_view
+    from ui import tables
     from ui.qt import QApplication
 
     shown = []
-    monkeypatch.setattr(audit_view, "_exec_menu", lambda menu, pos: shown.append([x.text() for x in menu.actions()]))
+    monkeypatch.setattr(tables, "_exec_menu", lambda menu, pos: shown.append([x.text() for x in menu.actions()]))
     model = IndicatorTableModel(ctx, "I", "BM1")
     table = IndicatorTable(model)
     qtbot.addWidget(table)

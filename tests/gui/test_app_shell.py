@@ -103,7 +103,7 @@ def test_texts_that_are_not_ours_stay_as_qt_has_them(app):
 
 
 def test_every_translation_keeps_accelerators_and_placeholders():
-    from ui.shell.app import QT_TEXTS
+    from ui.qt_texts import QT_TEXTS
 
     for contexts, texts in QT_TEXTS.items():
         for source, vi in texts.items():
@@ -123,7 +123,7 @@ def test_every_translation_keeps_accelerators_and_placeholders():
 
 
 def test_the_tests_application_has_the_vietnamese_texts(qapp, qtbot):
-    """tests/ui/conftest.py installs ui.shell.app's translator for every UI test (no `app` fixture here)."""
+    """tests/gui/conftest.py installs ui/qt_texts.py's translator for every UI test (no `app` fixture here)."""
     bb = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
     qtbot.addWidget(bb)
     assert sorted(b.text() for b in bb.buttons()) == ["Hủy", "Đồng ý"]
@@ -156,7 +156,7 @@ def test_the_window_starts_maximized_on_a_small_screen(qapp, qtbot, monkeypatch)
 
 def test_sample_data_opens_in_its_own_file(qapp, tmp_path, monkeypatch, no_dialogs):
     from cchc_desktop.store import open_store
-    from tests.ui.test_package_dialogs import _titles
+    from tests.gui.test_package_dialogs import _titles
     from ui.shell.app import run
     from ui.shell.welcome import WelcomeDialog
 
@@ -264,7 +264,7 @@ def test_a_damaged_file_at_start_says_where_and_what(qapp, qtbot, tmp_path, demo
 
 
 def test_a_damaged_file_set_aside_for_a_new_one(qapp, tmp_path, demo_file, monkeypatch, no_dialogs):
-    from ui.shell import app as app_mod
+    from ui.shell import files
     from ui.shell.welcome import DamagedFileDialog
 
     path, damaged = _damaged(tmp_path, demo_file)
@@ -276,7 +276,7 @@ def test_a_damaged_file_set_aside_for_a_new_one(qapp, tmp_path, demo_file, monke
         return dlg.result()
 
     monkeypatch.setattr(DamagedFileDialog, "exec", choose_new)
-    store = app_mod.recover_at_start(path, _refusal(path), None)
+    store = files.recover_at_start(path, _refusal(path), None)
     try:
         assert store is not None and store.units() == [] and store.path == path
     finally:
@@ -288,7 +288,7 @@ def test_a_damaged_file_set_aside_for_a_new_one(qapp, tmp_path, demo_file, monke
 
 
 def test_a_damaged_file_restored_from_a_backup_at_start(qapp, tmp_path, demo_file, monkeypatch, no_dialogs):
-    from ui.shell import app as app_mod
+    from ui.shell import files
     from ui.safety.backup_dialogs import RestoreDialog
     from ui.shell.welcome import DamagedFileDialog
 
@@ -305,7 +305,7 @@ def test_a_damaged_file_restored_from_a_backup_at_start(qapp, tmp_path, demo_fil
 
     monkeypatch.setattr(DamagedFileDialog, "exec", choose)
     monkeypatch.setattr(RestoreDialog, "exec", pick_first)
-    store = app_mod.recover_at_start(path, _refusal(path), None)
+    store = files.recover_at_start(path, _refusal(path), None)
     try:
         assert store.unit()["name"] == "Chi Lăng Nam"
     finally:
@@ -325,13 +325,13 @@ def test_quitting_at_a_damaged_file_leaves_it_untouched(qapp, tmp_path, demo_fil
 
 def test_a_newer_or_busy_file_is_only_explained(qapp, tmp_path, no_dialogs, monkeypatch):
     from cchc_desktop.errors import DataFileError
-    from ui.shell import app as app_mod
+    from ui.shell import files
     from ui.shell.welcome import DamagedFileDialog
 
     monkeypatch.setattr(DamagedFileDialog, "exec", lambda dlg: pytest.fail("no choice for this file"))
     path = tmp_path / "moi-hon.sqlite"
     path.write_bytes(b"x" * 100)
-    assert app_mod.recover_at_start(path, DataFileError("Tệp do phiên bản mới hơn tạo ra."), None) is None
+    assert files.recover_at_start(path, DataFileError("Tệp do phiên bản mới hơn tạo ra."), None) is None
     assert no_dialogs[-1][0] == "error" and str(path) in no_dialogs[-1][1]
 
 
@@ -496,7 +496,7 @@ def test_a_failed_sample_file_is_closed(qapp, tmp_path, monkeypatch, no_dialogs)
     from cchc_desktop import dataio
     from cchc_desktop.errors import UserError
     from cchc_desktop.store import lock
-    from ui.shell.app import open_sample_file
+    from ui.shell.files import open_sample_file
 
     seen = []
 

@@ -24,31 +24,28 @@ def model(ctx):
 
 
 def test_columns_and_rows(model):
-    from ui.entry.documents import COL_DATE, COL_KIND, COL_NUMBER, COL_SUMMARY, COL_SYMBOL, COLUMN_COUNT
-
-    assert model.columnCount() == COLUMN_COUNT == 5 and model.rowCount() == 8  # the demo's documents
-    row = [model.data(model.index(0, c)) for c in (COL_NUMBER, COL_SYMBOL, COL_DATE, COL_KIND, COL_SUMMARY)]
+    """Read by column name (the model's COLUMNS, the store's fields), never by a bare number."""
+    assert model.columnCount() == len(model.COLUMNS) == 5 and model.rowCount() == 8  # the demo's documents
+    row = [model.text(0, name) for name in ("number", "symbol", "date", "kind", "summary")]
     assert row == ["44", "KH-UBND", "30/12/2022", "Kế hoạch", "về Cải cách hành chính năm 2023"]
-    assert model.headerData(COL_DATE, Qt.Horizontal) == "Ngày ban hành"
+    assert model.headerData(model.column("date"), Qt.Horizontal) == "Ngày ban hành"
     assert model.citation(0) == "Kế hoạch số 44/KH-UBND ngày 30/12/2022 về Cải cách hành chính năm 2023"
 
 
 def test_edit_writes_the_store(model, ctx):
-    from ui.entry.documents import COL_DATE, COL_SUMMARY
-
-    assert model.setData(model.index(0, COL_DATE), "31/12/2022")
+    assert model.setData(model.cell(0, "date"), "31/12/2022")
     assert docs_in_file(ctx)[0]["date"] == "2022-12-31"
-    assert model.data(model.index(0, COL_DATE)) == "31/12/2022"
-    assert model.setData(model.index(0, COL_SUMMARY), "về CCHC năm 2023")
+    assert model.text(0, "date") == "31/12/2022"
+    assert model.setData(model.cell(0, "summary"), "về CCHC năm 2023")
     assert docs_in_file(ctx)[0]["summary"] == "về CCHC năm 2023"
-    assert model.setData(model.index(0, COL_DATE), "")  # a date may be unknown
+    assert model.setData(model.cell(0, "date"), "")  # a date may be unknown
     assert docs_in_file(ctx)[0]["date"] is None
     # Undo, newest first.
     model.undo()
     assert docs_in_file(ctx)[0]["date"] == "2022-12-31"
     model.undo()
     assert docs_in_file(ctx)[0]["summary"] == "về Cải cách hành chính năm 2023"
-    assert model.data(model.index(0, COL_SUMMARY)) == "về Cải cách hành chính năm 2023"
+    assert model.text(0, "summary") == "về Cải cách hành chính năm 2023"
 
 
 def test_invalid_date_refused_and_kept_on_screen(model, ctx):

@@ -449,7 +449,7 @@ def test_a_final_period_shows_one_notice_on_every_section(window, qtbot):
 
 
 def test_unit_title_never_doubles_the_kind():
-    from ui.shell.main_window import bare_unit_name, unit_title
+    from ui.texts import bare_unit_name, unit_title
 
     assert unit_title({"name": "Xã Chi Lăng Nam", "kind": "xa"}) == "UBND xã Chi Lăng Nam"
     assert unit_title({"name": "Chi Lăng Nam", "kind": "xa"}) == "UBND xã Chi Lăng Nam"
@@ -507,12 +507,12 @@ def test_rebuild_tabs_builds_the_sections_again(window, qtbot):
 
 
 # --- an upper level's window: the forms hold only its own rows ------------------------------
-from tests.ui.test_package_dialogs import _upper_window, packages, upper  # noqa: E402,F401
+from tests.gui.test_package_dialogs import _upper_window, packages, upper  # noqa: E402,F401
 
 
 def test_upper_level_sections_say_where_the_communes_figures_are(qtbot, upper, packages, no_dialogs):  # noqa: F811
-    from ui.shell import main_window
-    from ui.packages import package_dialogs as pd
+    from ui.shell import reform_tab
+    from ui.packages import rollup
 
     w, feature = _upper_window(qtbot, upper, packages)
     w.resize(1024, 740)
@@ -522,7 +522,7 @@ def test_upper_level_sections_say_where_the_communes_figures_are(qtbot, upper, p
     assert tab.upper_notice.isVisible()
     text = tab.upper_notice_label.text()
     # the rows of tong_hop = "khong" in Biểu mẫu 1 (resources/catalogue)
-    assert text == main_window.UPPER_NOTICE.format(upper="huyện", rows="Biểu mẫu 1 dòng 3.1, 3.2")
+    assert text == reform_tab.UPPER_NOTICE.format(upper="huyện", rows="Biểu mẫu 1 dòng 3.1, 3.2")
     assert "Tổng hợp số liệu" in text
     # one line beside its button at 1024 px
     assert tab.upper_notice_label.fontMetrics().horizontalAdvance(text) <= tab.upper_notice_label.width()
@@ -531,7 +531,7 @@ def test_upper_level_sections_say_where_the_communes_figures_are(qtbot, upper, p
     assert w.show_tab("IV").upper_notice is None  # text only: nothing to say
     tab = w.show_tab("I")
     tab.upper_notice_button.click()
-    assert isinstance(feature.last_dialog, pd.RollupDialog)
+    assert isinstance(feature.last_dialog, rollup.RollupDialog)
     assert len(feature.last_dialog.rollup.reported) == 2
     feature.last_dialog.close()
 

@@ -1,0 +1,347 @@
+"""Công cụ → Tổng hợp số liệu: the upper level's consolidated figures for one period (a table per
+form), the dossier figures, the communes with their submission status, a per-commune comparison
+of any indicator, and the export of the consolidated report / appendix, which Xuất Word / Xuất
+Excel also make in an upper level's window (`export_upper`, reached through the package feature).
+The dialogs are module names (`ask_save_path`, export_word's `ask_options`) so tests can replace them.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from cchc_desktop import fmt
+from cchc_desktop.domain import dossiers, periods
+from cchc_desktop.errors import UserError
+from cchc_desktop.exporting import docx_report, xlsx_appendix
+from cchc_desktop.report import aggregate
+from ui import messages
+from ui.export import export_word
+from ui.packages.tables import REFUSED, WARN, cell, paint, read_only_table
+from ui.texts import period_text
+from ui.qt import (
+    QApplication, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QSize,
+    QTableWidget, QTabWidget, QVBoxLayout, QWidget,
+)
+
+
+# --- roll-up ------------------------------------------------------------------------------
+def available_geometry(widget=None):
+    """The usable part (without the taskbar) of the screen of `widget`, or of the primary screen."""
+    screen = widget.screen() if widget is not None else None
+    return (screen or QApplication.primaryScreen()).availableGeometry()
+
+
+def fit_size(wanted: QSize, available, frame: tuple[int, int] = (16, 40)) -> QSize:
+    """`wanted`, made smaller where the screen's `available` rectangle (less the window frame:
+    borders, title bar) is."""
+    return QSize(max(1, min(wanted.width(), available.width() - frame[0])),
+                 max(1, min(wanted.height(), available.height() - frame[1])))
+
+
+class RollupDialog(QDialog):
+    """The consolidated figures of the upper level for one period."""
+
+    WANTED = QSize(1100, 700)  # smaller on a small screen (fit_size)
+
+    def __init__(self, store, upper_code: str, period_code: str, parent=None, run_task=None, ctx=None):
+        super().__init__(parent)
+        self.store = store
+        self.upper_code = upper_code
+        self.run_task = run_task
+        self.ctx = ctx  # the window's context: the Word export's charts choice is remembered through it
+        self.rollup: aggregate.RollUp | None = None
+        self.setWindowTitle("Tổng hợp số liệu")
+        self.resize(fit_size(self.WANTED, available_geometry(parent)))
+        lay = QVBoxLayout(self)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Kỳ báo cáo:"))
+        self.period = QComboBox()
+        for code in self._period_codes():
+            self.period.addItem(period_text(code), code)
+        i = self.period.findData(period_code)
+        if i < 0:
+            self.period.addItem(period_text(period_code), period_code)
+            i = self.period.count() - 1
+        self.period.setCurrentIndex(i)
+        self.period.currentIndexChanged.connect(lambda _i: self.reload())
+        top.addWidget(self.period)
+        self.headline = QLabel("")
+        self.headline.setWordWrap(True)
+        top.addWidget(self.headline, 1)
+        lay.addLayout(top)
+        self.tabs = QTabWidget()
+        lay.addWidget(self.tabs, 1)
+        # Communes and their status.
+        self.communes = read_only_table(["Xã", "Tình trạng", "Lập gói lúc", "Hạn nộp", "Hồ sơ tiếp nhận", "Đã giải quyết",
+                                "Tỷ lệ đúng hạn", "Tỷ lệ trực tuyến"])
+        self.communes.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.tabs.addTab(self.communes, "Tình trạng nộp")  # short: ten tabs fit 1024 px
+        # Dossiers.
+        self.dossier = read_only_table(["Chỉ số"] + list(dossiers.AGENCIES.values()))
+        self.dossier.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.tabs.addTab(self.dossier, "Hồ sơ TTHC")
+        # Comparison.
+        cmp_page = QWidget()
+        cl = QVBoxLayout(cmp_page)
+        crow = QHBoxLayout()
+        crow.addWidget(QLabel("Chỉ tiêu:"))
+        self.indicator = QComboBox()
+        self.indicator.setMinimumWidth(500)
+        crow.addWidget(self.indicator, 1)
+        cl.addLayout(crow)
+        self.compare = read_only_table(["Xã", "Giá trị"])
+        self.compare.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        cl.addWidget(self.compare, 1)
+        self.tabs.addTab(cmp_page, "So sánh theo xã")
+        self.form_tables: dict[str, QTableWidget] = {}
+        # Buttons.
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        messages.vi_buttons(self.buttons)
+        self.btn_docx = self.buttons.addButton("Xuất Word…", QDialogButtonBox.ButtonRole.ActionRole)
+        self.btn_xlsx = self.buttons.addButton("Xuất Excel…", QDialogButtonBox.ButtonRole.ActionRole)
+        self.btn_docx.clicked.connect(lambda: self.export("docx"))
+        self.btn_xlsx.clicked.connect(lambda: self.export("xlsx"))
+        self.buttons.rejected.connect(self.reject)
+        lay.addWidget(self.buttons)
+        self.indicator.currentIndexChanged.connect(lambda _i: self.fill_compare())
+        self.reload()
+
+    def _period_codes(self) -> list[str]:
+        codes = {f"{r[0]}-{r[1]}" for r in self.store.db.execute(
+            "SELECT DISTINCT p.year, p.kind FROM periods p JOIN units u ON u.code = p.unit_code "
+            "WHERE u.parent_code = ? OR u.code = ?", [self.upper_code, self.upper_code]).fetchall()}
+        return sorted(codes, key=lambda c: periods.sort_key(periods.parse_code(c)), reverse=True)
+
+    def period_code(self) -> str:
+        return self.period.currentData()
+
+    def reload(self) -> None:
+        try:
+            self.rollup = aggregate.rollup(self.store, self.period_code(), self.upper_code)
+        except UserError as e:
+            messages.error(self, str(e))
+            return
+        r = self.rollup
+        m = r.data.measures("ubnd")
+        self.headline.setText(
+            f"<b>{aggregate.label(r.upper)}</b>: {len(r.reported)}/{len(r.communes)} xã đã có số liệu"
+            + (f", <span style='color:#a00000'>còn thiếu: {', '.join(c.name for c in r.missing)}</span>"
+               if r.missing else "")
+            + f". Hồ sơ Một cửa: tiếp nhận {fmt.number(m['tiep_nhan']) or '—'}, "
+              f"đúng hạn {fmt.percent(m['ty_le_dung_han'], with_sign=True) or '—'}.")
+        self.fill_forms()
+        self.fill_communes()
+        self.fill_dossiers()
+        self.fill_indicators()
+        self.btn_docx.setEnabled(bool(r.reported))
+        self.btn_xlsx.setEnabled(bool(r.reported))
+
+    def fill_forms(self) -> None:
+        r = self.rollup
+        cat = r.data.catalogue
+        for code, table in list(self.form_tables.items()):
+            i = self.tabs.indexOf(table)
+            if i >= 0:
+                self.tabs.removeTab(i)
+            table.deleteLater()
+        self.form_tables = {}
+        for k, form in enumerate(cat.appendix_forms()):
+            t = read_only_table(["STT", "Chỉ tiêu", "Đơn vị tính", "Tổng hợp", "Ghi chú"])
+            hh = t.horizontalHeader()
+            hh.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+            hh.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+            hh.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+            hh.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
+            t.setColumnWidth(4, 300)
+            t.setRowCount(len(form.rows))
+            for i, row in enumerate(form.rows):
+                v = r.data.values.get(row.code)
+                text = "" if row.kind == "choice" else row.format(v)
+                note = r.data.note(row.code)
+                cells = [row.stt, row.label, row.unit, text, note]
+                for c, value in enumerate(cells):
+                    it = cell(value, align_right=c == 3, tooltip=row.label if c == 1 else (note if c == 4 else ""))
+                    if row.kind == "group":
+                        f = it.font()
+                        f.setBold(True)
+                        it.setFont(f)
+                    t.setItem(i, c, it)
+            t.resizeRowsToContents()
+            self.tabs.insertTab(k, t, form.heading or form.code)
+            self.tabs.setTabToolTip(k, form.title)
+            self.form_tables[form.code] = t
+        self.tabs.setCurrentIndex(0)
+
+    def fill_communes(self) -> None:
+        r = self.rollup
+        t = self.communes
+        t.setRowCount(len(r.communes))
+        for i, c in enumerate(r.communes):
+            f = c.figures()
+            sent = f"{fmt.date(c.submitted_at[:10])} {c.submitted_at[11:16]}" if c.submitted_at else ""
+            cells = [c.name, c.status_label, sent, fmt.date(c.deadline) if c.deadline else "",
+                     fmt.number(f.get("tiep_nhan")), fmt.number(f.get("da_giai_quyet")),
+                     fmt.percent(f.get("ty_le_dung_han"), with_sign=True) if f.get("ty_le_dung_han") is not None else "",
+                     fmt.percent(f.get("ty_le_truc_tuyen"), with_sign=True)
+                     if f.get("ty_le_truc_tuyen") is not None else ""]
+            for col, text in enumerate(cells):
+                t.setItem(i, col, cell(text, align_right=col >= 4))
+            paint(t, i, {"chua_nop": REFUSED, "tre_han": WARN}.get(c.status))
+
+    def fill_dossiers(self) -> None:
+        r = self.rollup
+        t = self.dossier
+        names = list(dossiers.MEASURES.items())
+        t.setRowCount(len(names))
+        per = {a: r.data.measures(a) for a in dossiers.AGENCIES}
+        for i, (m, label) in enumerate(names):
+            t.setItem(i, 0, cell(label))
+            for j, a in enumerate(dossiers.AGENCIES, 1):
+                v = per[a][m]
+                text = (fmt.percent(v, with_sign=True) if v is not None else "") if m in dossiers.RATE_MEASURES \
+                    else fmt.number(v)
+                t.setItem(i, j, cell(text, align_right=True))
+
+    def fill_indicators(self) -> None:
+        current = self.indicator.currentData()
+        self.indicator.blockSignals(True)
+        self.indicator.clear()
+        for m in ("tiep_nhan", "da_giai_quyet", "ty_le_dung_han", "ty_le_truc_tuyen", "ty_le_da_giai_quyet"):
+            self.indicator.addItem(f"Hồ sơ Một cửa: {dossiers.MEASURES[m]}", f"hs.ubnd.{m}")
+        for row in self.rollup.data.catalogue.rows():
+            if row.has_value and row.kind != "text":
+                self.indicator.addItem(f"{row.form} {row.stt} {row.label[:90]}", row.code)
+        i = self.indicator.findData(current) if current else 0
+        self.indicator.setCurrentIndex(max(i, 0))
+        self.indicator.blockSignals(False)
+        self.fill_compare()
+
+    def fill_compare(self) -> None:
+        if self.rollup is None:
+            return
+        name = self.indicator.currentData()
+        if not name:
+            return
+        rows = self.rollup.compare(name)
+        t = self.compare
+        t.setRowCount(len(rows) + 1)
+        for i, (commune, _v, text) in enumerate(rows):
+            t.setItem(i, 0, cell(commune))
+            t.setItem(i, 1, cell(text, align_right=True))
+        total = self.rollup.total(name)[1]
+        row = self.rollup.data.catalogue.rows_by_code.get(name)
+        if row is not None and row.kind in ("choice", "percent") and not row.derived:
+            total = self.rollup.data.note(name)
+        t.setItem(len(rows), 0, cell(f"Toàn {aggregate.label(self.rollup.upper)}"))
+        t.setItem(len(rows), 1, cell(total, align_right=True))
+        for c in range(2):
+            f = t.item(len(rows), c).font()
+            f.setBold(True)
+            t.item(len(rows), c).setFont(f)
+
+    def export(self, kind: str) -> str | None:
+        r = self.rollup
+        if r is None:
+            return None
+        target = ask_consolidated_target(self, r, kind, self.store, self.ctx)
+        if target is None:
+            return None
+        path, charts = target
+        work = consolidated_work(r, kind, path, charts, compare=self.indicator.currentData())
+
+        def done(out):
+            messages.info(self, f"Đã xuất {'báo cáo Word' if kind == 'docx' else 'phụ lục Excel'}: {out}")
+
+        if self.run_task is not None:
+            self.run_task(EXPORT_TASK_TITLE, work, done, lambda msg: messages.error(self, msg))
+        else:
+            try:
+                done(work())
+            except UserError as e:
+                messages.error(self, str(e))
+        return str(path)
+
+
+def ask_save_path(parent, title: str, proposed: str, filter_text: str) -> str | None:
+    path, _ = QFileDialog.getSaveFileName(parent, title, proposed, filter_text)
+    return path or None
+
+
+# --- the consolidated report's export: the roll-up dialog, and Xuất Word / Xuất Excel of an upper level
+EXPORT_TASK_TITLE = "Đang xuất số liệu tổng hợp"
+NO_COMMUNE_DATA = ("Chưa có số liệu của xã nào cho {period}, nên báo cáo tổng hợp của {upper} sẽ trống. "
+                   "Hãy nhập gói nộp của các xã (Công cụ → Nhập gói của đơn vị cấp dưới…), rồi xuất lại.")
+
+
+def ask_rollup_charts(parent, store, ctx, r: aggregate.RollUp) -> bool | None:
+    """The commune export's options dialog (Kèm biểu đồ hồ sơ một cửa), its choice remembered
+    per period kind in the upper unit's settings; None when cancelled."""
+    unit = store.unit(r.upper["code"])
+    period_kind = r.data.period["kind"]
+    charts = export_word.ask_options(parent, r.data, export_word.remembered_charts(unit, period_kind))
+    if charts is not None and ctx is not None:
+        export_word.remember_charts(ctx, unit, period_kind, charts)
+    return charts
+
+
+def consolidated_file_name(r: aggregate.RollUp, kind: str) -> str:
+    """The name proposed for the consolidated report ("docx") or appendix ("xlsx"), worded as a
+    commune's export names its own: `BC CCHC tong hop nam 2023 - huyen Thanh Mien.docx`,
+    `Phu luc CCHC tong hop nam 2023 - huyen Thanh Mien.xlsx`."""
+    name = (docx_report.file_name if kind == "docx" else xlsx_appendix.file_name)(r.data)
+    head, sep, tail = name.partition(" CCHC ")
+    return f"{head} CCHC tong hop {tail}" if sep else f"tong hop {name}"
+
+
+def ask_consolidated_target(parent, r: aggregate.RollUp, kind: str, store, ctx=None,
+                            folder: Path | None = None) -> tuple[Path, bool] | None:
+    """The options (Word: the charts) and the file of the consolidated report ("docx") or
+    appendix ("xlsx"): (path, charts), or None when the user cancels."""
+    folder = folder or export_word.default_folder()
+    charts = False
+    if kind == "docx":
+        charts = ask_rollup_charts(parent, store, ctx, r)
+        if charts is None:
+            return None
+        path = ask_save_path(parent, "Xuất báo cáo tổng hợp ra Word", str(folder / consolidated_file_name(r, kind)),
+                             "Tài liệu Word (*.docx)")
+    else:
+        path = ask_save_path(parent, "Xuất phụ lục tổng hợp ra Excel", str(folder / consolidated_file_name(r, kind)),
+                             "Bảng tính Excel (*.xlsx)")
+    if not path:
+        return None
+    path = Path(path)
+    if path.suffix.lower() != f".{kind}":
+        path = path.with_name(f"{path.name}.{kind}")
+    return path, charts
+
+
+def consolidated_work(r: aggregate.RollUp, kind: str, path: Path, charts: bool, compare: str | None = None):
+    """The writing of the consolidated file, to run on a worker thread (it reads only `r`)."""
+    def work():
+        if kind == "docx":
+            return docx_report.write(r.data, path, charts=charts)
+        return aggregate.write_xlsx(r, path, compare=compare)
+    return work
+
+
+def export_upper(window, kind: str, folder: Path | None = None, on_done=None, on_error=None) -> Path | None:
+    """Xuất Word / Xuất Excel in an upper level's window: the consolidated report of the open
+    period, as the roll-up dialog exports it. When no commune has reported for the period the
+    user is told to import the packages instead. The path being written, or None."""
+    ctx = window.ctx
+    code = ctx.store.period(ctx.period_id)["code"]
+    try:
+        r = aggregate.rollup(ctx.store, code, ctx.unit_code)
+    except UserError as e:
+        window.error(str(e))
+        return None
+    if not r.reported:
+        window.info(NO_COMMUNE_DATA.format(period=periods.name(periods.parse_code(code)),
+                                           upper=aggregate.label(r.upper)))
+        return None
+    target = ask_consolidated_target(window, r, kind, ctx.store, ctx, folder)
+    if target is None:
+        return None
+    path, charts = target
+    window.run_task(EXPORT_TASK_TITLE, consolidated_work(r, kind, path, charts), on_done, on_error)
+    return path

@@ -1,0 +1,62 @@
+"""Words the window shows that belong to no one widget: unit names, period names, the sample
+file's name, file-name slugs. Plain functions (no Qt), shared by the shell and the features."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+from cchc_desktop.errors import UserError
+
+UNIT_WORDS = {"xa": "xã", "phuong": "phường", "thi_tran": "thị trấn", "dac_khu": "đặc khu", "huyen": "huyện",
+              "tinh": "tỉnh", "thanh_pho": "thành phố"}
+SAMPLE_FILE_NAME = "du-lieu-mau.sqlite"  # the demo's own file, beside the user's (never the user's file)
+
+
+def bare_unit_name(name: str, kind: str | None = None) -> str:
+    """The unit's name without a leading "UBND" or kind word: ("Xã Chi Lăng Nam", "xa") → "Chi Lăng Nam"."""
+    from cchc_desktop.domain.official_choice import bare_name  # not before the window's frame
+
+    return bare_name(name, kind)
+
+
+def unit_title(unit: dict) -> str:
+    name = bare_unit_name(unit["name"], unit.get("kind"))
+    return f"UBND {UNIT_WORDS.get(unit.get('kind'), '')} {name}".replace("  ", " ")
+
+
+def is_sample_file(path) -> bool:
+    return Path(path).name.lower() == SAMPLE_FILE_NAME
+
+
+def _periods():
+    from cchc_desktop.domain import periods  # ~9 ms (dataclasses, inspect): not before the window's frame
+
+    return periods
+
+
+def period_short(period: dict) -> str:
+    return f"{_periods().KIND_LABELS[period['kind']]} {period['year']}"
+
+
+def period_label(period: dict) -> str:
+    periods = _periods()
+    key = periods.PeriodKey(period["year"], period["kind"])
+    text = periods.label(key, period["start_date"], period["end_date"])
+    return text + (" — đã chốt" if period.get("status") == "final" else "")
+
+
+def period_text(code: str) -> str:
+    """`2023-NAM` → `Năm 2023`, `2024-Q1` → `Quý I năm 2024` (an unreadable code stays as it is)."""
+    try:
+        periods = _periods()
+        text = periods.name(periods.parse_code(code))
+    except UserError:
+        return code
+    return text[:1].upper() + text[1:]
+
+
+def slug(text: str) -> str:
+    t = text.replace("đ", "d").replace("Đ", "D")
+    t = unicodedata.normalize("NFKD", t).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", t).strip("-") or "the"
