@@ -14,7 +14,8 @@ from pathlib import Path
 from cchc_desktop import fmt
 from cchc_desktop.domain import dossiers, periods
 from cchc_desktop.errors import UserError
-from cchc_desktop.store.database import UNIT_KINDS, now_iso, value_text
+from cchc_desktop.domain.units import STORED_KINDS
+from cchc_desktop.store.database import now_iso, value_text
 
 FORMAT = "cchc-desktop/period"
 FORMAT_VERSION = 1
@@ -142,7 +143,7 @@ def load(store, doc: dict, replace: bool = False) -> dict:
         _bad("thiếu phần đơn vị hoặc kỳ báo cáo")
     if not unit.get("code") or not unit.get("name"):
         _bad("đơn vị thiếu mã hoặc tên")
-    if unit.get("kind") not in UNIT_KINDS:
+    if unit.get("kind") not in STORED_KINDS:
         _bad(f"loại đơn vị “{unit.get('kind')}” không có")
     key = periods.parse_code(str(period.get("code", "")))
     start = _check_date(period.get("start"), "ngày bắt đầu")

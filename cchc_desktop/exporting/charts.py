@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cchc_desktop import fileio, fmt
-from cchc_desktop.domain import dossiers, periods
+from cchc_desktop.domain import dossiers, periods, units
 from cchc_desktop.errors import UserError
 
 if TYPE_CHECKING:
@@ -642,7 +642,7 @@ def commune_values(store, data, indicator: str) -> list[tuple[str, float | None]
     for unit in store.units():
         if unit.get("parent_code") != data.unit["code"]:
             continue
-        name = f"{_UNIT_WORD.get(unit['kind'], '')} {unit['name']}".strip()
+        name = units.label(unit)
         p = store.find_period(unit["code"], code)
         value = None
         if p is not None:
@@ -651,9 +651,6 @@ def commune_values(store, data, indicator: str) -> list[tuple[str, float | None]
             value = float(v) if isinstance(v, Decimal) else None
         out.append((name, value))
     return out
-
-
-_UNIT_WORD = {"xa": "xã", "phuong": "phường", "thi_tran": "thị trấn", "huyen": "huyện", "tinh": "tỉnh"}
 
 
 def _by_commune(fig, store, data, title=True, indicator=None, **_):

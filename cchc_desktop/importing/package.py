@@ -27,9 +27,9 @@ from pathlib import Path
 
 from cchc_desktop import fmt
 from cchc_desktop.domain import dossiers
+from cchc_desktop.domain.units import COMMUNE_KINDS, UPPER_KINDS, label as unit_label
 from cchc_desktop.errors import UserError
 from cchc_desktop.exporting import package as pkg
-from cchc_desktop.store.database import UPPER_KINDS
 
 MiB = 1024 * 1024
 MAX_FILE_BYTES = 200 * MiB
@@ -142,13 +142,6 @@ class Result:
 
 
 # --- names ----------------------------------------------------------------------------
-KIND_WORDS = {"xa": "xã", "phuong": "phường", "thi_tran": "thị trấn", "huyen": "huyện", "tinh": "tỉnh"}
-
-
-def unit_label(unit: dict) -> str:
-    return f"{KIND_WORDS.get(unit.get('kind'), '')} {unit.get('name', '')}".strip()
-
-
 def slug(text: str) -> str:
     text = text.replace("đ", "d").replace("Đ", "D")
     text = unicodedata.normalize("NFD", text)
@@ -337,7 +330,7 @@ def _check_package(path: str | Path) -> PackageInfo:
         _refuse("đơn vị hoặc kỳ trong bản kê khác với dữ liệu: gói không hợp lệ")
     if manifest.get("catalogue_version") != doc.get("catalogue_version"):
         _refuse("phiên bản danh mục trong bản kê khác với dữ liệu: gói không hợp lệ")
-    if unit.get("kind") not in ("xa", "phuong", "thi_tran"):
+    if unit.get("kind") not in COMMUNE_KINDS:
         _refuse("gói không phải của một đơn vị cấp xã")
     for key in ("code", "name", "upper_name", "upper_code", "district", "province"):
         if unit.get(key) is not None and not isinstance(unit.get(key), str):

@@ -29,9 +29,9 @@ from cchc_desktop.domain import dossiers, periods
 from cchc_desktop.report import values as report
 from cchc_desktop.errors import UserError
 from cchc_desktop.domain.catalogue import aggregation
-from cchc_desktop.store.database import UPPER_KINDS, value_text
+from cchc_desktop.domain.units import UPPER_KINDS, label
+from cchc_desktop.store.database import value_text
 
-KIND_WORDS = {"xa": "xã", "phuong": "phường", "thi_tran": "thị trấn", "huyen": "huyện", "tinh": "tỉnh"}
 STATUS_LABELS = {
     "dung_han": "Đã nộp đúng hạn",
     "tre_han": "Nộp muộn",
@@ -45,10 +45,6 @@ KEY_MEASURES = (
     ("ty_le_truc_tuyen", "Tỷ lệ trực tuyến"),
 )
 PERCENT_TYPED_NOTE = "Tỷ lệ do xã tự nhập, không cộng dồn"
-
-
-def label(unit: dict) -> str:
-    return f"{KIND_WORDS.get(unit.get('kind'), '')} {unit.get('name', '')}".strip()
 
 
 @dataclass

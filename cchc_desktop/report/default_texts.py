@@ -7,7 +7,7 @@ import re
 
 from cchc_desktop import dataio, paths
 from cchc_desktop.domain import periods
-from cchc_desktop.store.database import UNIT_KINDS, UPPER_KINDS
+from cchc_desktop.domain.units import KIND_WORDS, UPPER_KINDS
 
 # The usual commune fields of the one-stop desk (../shared/domain/ho-so-mot-cua.md).
 DEFAULT_FIELDS = (
@@ -66,13 +66,13 @@ def default_narratives(name: str, upper_name: str = "", province: str = "", kind
     """
     doc = dataio.read_file(paths.resource("demo", "chi-lang-nam-2023.json"))
     seed_year = periods.parse_code(doc["period"]["code"]).year
-    unit_name = f"{UNIT_KINDS.get(kind, 'xã')} {name}"
+    unit_name = f"{KIND_WORDS.get(kind, 'xã')} {name}"
     seed_name = re.compile(r"(?:\b[Xx]ã\s+)?" + re.escape(DEMO_UNIT["name"]))
 
     def own(text: str) -> str:
         text = seed_name.sub(lambda m: _as_matched(m, unit_name), text)
         if kind in ("phuong", "thi_tran"):  # the seed's "Công an xã", "trên địa bàn xã": the unit's own word
-            text = _OWN_XA.sub(lambda m: _as_matched(m, UNIT_KINDS[kind]), text)
+            text = _OWN_XA.sub(lambda m: _as_matched(m, KIND_WORDS[kind]), text)
         text = text.replace(DEMO_UNIT["upper"], upper_name or "cấp trên")
         return text.replace(f"tỉnh {DEMO_UNIT['province']}", f"tỉnh {province}" if province else "tỉnh") \
             .replace(DEMO_UNIT["province"], province or "tỉnh")

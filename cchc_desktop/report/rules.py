@@ -17,7 +17,7 @@ from cchc_desktop.domain import dossiers, formula, periods
 from cchc_desktop.report import narrative
 from cchc_desktop.domain.catalogue import SEVERITIES, Rule, aggregation, shorten
 from cchc_desktop.report.values import ReportData, outline
-from cchc_desktop.store.database import UPPER_KINDS
+from cchc_desktop.domain.units import UPPER_KINDS
 
 
 _OPS = {"=": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}

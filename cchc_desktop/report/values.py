@@ -12,7 +12,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from cchc_desktop import fmt, paths
-from cchc_desktop.domain import dossiers, formula, periods
+from cchc_desktop.domain import dossiers, formula, periods, units
 from cchc_desktop.domain.catalogue import Catalogue, Row
 
 
@@ -72,8 +72,7 @@ class ReportData:
         """Period and unit names, already text."""
         key = self.key
         unit = self.unit
-        kind_word = {"xa": "xã", "phuong": "phường", "thi_tran": "thị trấn", "huyen": "huyện", "tinh": "tỉnh"}
-        unit_name = f"{kind_word.get(unit['kind'], '')} {unit['name']}".strip()
+        unit_name = units.label(unit)
         texts = {
             "ky.tu_ngay": fmt.date(self.period["start_date"]),
             "ky.den_ngay": fmt.date(self.period["end_date"]),

@@ -28,6 +28,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cchc_desktop.domain import units
 from cchc_desktop.errors import DataFileError, UserError
 from cchc_desktop.fileio import _fsync_dir, atomic_write, os_error_message, usual_mode
 
@@ -387,9 +388,7 @@ def describe(path: str | Path) -> dict:
     try:
         row = conn.execute("SELECT name, kind FROM units ORDER BY (parent_code IS NULL) DESC, rowid LIMIT 1").fetchone()
         if row:
-            from cchc_desktop.store.database import UNIT_KINDS
-
-            info["unit"] = f"{UNIT_KINDS.get(row[1], '')} {row[0]}".strip()
+            info["unit"] = units.label({"name": row[0], "kind": row[1]})
         info["periods"] = [f"{y}-{k}" for y, k in conn.execute("SELECT year, kind FROM periods ORDER BY year, id")]
         info["values"] = conn.execute("SELECT COUNT(*) FROM indicator_values WHERE value IS NOT NULL").fetchone()[0]
         info["dossiers"] = conn.execute(

@@ -12,14 +12,14 @@ from sqlite_utils import Database
 
 from cchc_desktop.domain import catalogue as catalogue_mod
 from cchc_desktop.domain import dossiers, periods
+from cchc_desktop.domain.units import STORED_KINDS, UPPER_KINDS
 from cchc_desktop.errors import DataFileError, InvalidValue, ReadOnlyPeriod, UserError
+from cchc_desktop.store.errors import DiskTrouble, disk_trouble_message, is_busy, open_error_message
 from cchc_desktop.store.migrations import KNOWN, SCHEMA_VERSION, migrations
 
 # PRAGMA application_id marks the file as ours: 'CCHC' in ASCII.
 APPLICATION_ID = 0x43434843
 SQLITE_HEADER = b"SQLite format 3\x00"
-UNIT_KINDS = {"xa": "xã", "phuong": "phường", "thi_tran": "thị trấn", "huyen": "huyện", "tinh": "tỉnh"}
-UPPER_KINDS = ("huyen", "tinh")  # the levels that import communes' packages and roll them up
 UNIT_FIELDS = (
     "name", "kind", "parent_code", "upper_name", "upper_code", "district", "province",
     "place_name", "signer_name", "signer_title", "signing_capacity", "recipients", "settings",
@@ -134,7 +134,7 @@ def check_file(path: str | Path) -> None:
                 f"Tệp dữ liệu “{p.name}” bị hỏng ({'; '.join(result)[:200]}). {RESTORE_HINT}"
             )
     except sqlite3.OperationalError as e:
-        if "locked" in str(e) or "busy" in str(e):
+        if is_busy(e):
             raise DataFileError(
                 f"Tệp dữ liệu “{p.name}” đang bị một chương trình khác khóa để ghi. "
                 "Hãy đóng chương trình đó (hoặc đợi nó ghi xong) rồi mở lại tệp."
@@ -146,29 +146,8 @@ def check_file(path: str | Path) -> None:
         conn.close()
 
 
-class DiskTrouble(UserError, sqlite3.OperationalError):
-    """Disk full, read-only or failing while writing the data file. Both a UserError (the CLI
-    and the window show its Vietnamese message) and the sqlite3.OperationalError it was, so
-    code that catches sqlite3 errors still does. The transaction was rolled back: what was
-    saved before is intact, and the edit can be retried."""
-
-
-def disk_trouble_message(e: sqlite3.Error) -> str | None:
-    text = str(e).lower()
-    if "database or disk is full" in text:
-        return ("Ổ đĩa đã đầy nên thay đổi chưa được lưu (dữ liệu đã lưu trước đó vẫn nguyên vẹn, nội dung vừa "
-                "nhập vẫn còn trên màn hình). Hãy giải phóng dung lượng ổ đĩa rồi thử lại.")
-    if "readonly database" in text or "read-only" in text:
-        return ("Tệp dữ liệu đang ở chế độ chỉ đọc nên thay đổi chưa được lưu. Hãy kiểm tra quyền ghi của thư mục "
-                "(hoặc USB đang khóa ghi) rồi thử lại.")
-    if "disk i/o error" in text:
-        return ("Lỗi đọc/ghi ổ đĩa nên thay đổi chưa được lưu (USB bị rút ra hoặc ổ đĩa hỏng?). Hãy kiểm tra ổ đĩa "
-                "rồi thử lại; nội dung vừa nhập vẫn còn trên màn hình.")
-    return None
-
-
 class _Connection(sqlite3.Connection):
-    """Turns disk trouble while writing into DiskTrouble (see above); nothing else changes."""
+    """Turns disk trouble while writing into DiskTrouble (store/errors.py); nothing else changes."""
 
     def execute(self, *args, **kwargs):
         try:
@@ -230,7 +209,7 @@ def upgrade(db: Database) -> None:
         except BaseException as e:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
-            if isinstance(e, sqlite3.OperationalError) and ("locked" in str(e) or "busy" in str(e)):
+            if isinstance(e, sqlite3.OperationalError) and is_busy(e):
                 raise
             if isinstance(e, Exception) and not isinstance(e, UserError):
                 raise _UpgradeFailed(f"{type(e).__name__}: {e}") from e
@@ -288,17 +267,7 @@ def open_store(path: str | Path, catalogue_path: str | Path | None = None, *,
         ) from None
     except sqlite3.OperationalError as e:
         _abandon(conn, writer_lock)
-        msg = str(e)
-        if "readonly" in msg or "unable to open" in msg:
-            raise DataFileError(
-                f"Không ghi được vào tệp dữ liệu “{p}” (thư mục chỉ đọc hoặc không có quyền). "
-                "Hãy chọn một thư mục khác, ví dụ trong Tài liệu của bạn."
-            ) from None
-        if "locked" in msg or "busy" in msg:
-            raise DataFileError(f"Tệp dữ liệu “{p.name}” đang được một chương trình khác dùng. Hãy đóng nó rồi thử lại.") from None
-        if "full" in msg:
-            raise DataFileError(f"Ổ đĩa đã đầy, không mở được tệp dữ liệu “{p.name}”. Hãy giải phóng dung lượng rồi thử lại.") from None
-        raise DataFileError(f"Không mở được tệp dữ liệu “{p.name}”: {msg}.") from None
+        raise DataFileError(open_error_message(e, p)) from None
     except BaseException:
         _abandon(conn, writer_lock)
         raise
@@ -487,8 +456,8 @@ class Store:
         code = (code or "").strip()
         if not code or not name.strip():
             raise InvalidValue("Đơn vị cần có mã và tên.")
-        if kind not in UNIT_KINDS:
-            raise InvalidValue(f"Loại đơn vị “{kind}” không có (xa, phuong, thi_tran, huyen, tinh).")
+        if kind not in STORED_KINDS:
+            raise InvalidValue(f"Loại đơn vị “{kind}” không có ({', '.join(STORED_KINDS)}).")
         record = {"code": code, "name": name.strip(), "kind": kind, "created_at": now_iso()}
         for key, value in fields.items():
             if key not in UNIT_FIELDS:
@@ -507,7 +476,7 @@ class Store:
             for key, value in fields.items():
                 if key not in UNIT_FIELDS:
                     raise ValueError(key)
-                if key == "kind" and value not in UNIT_KINDS:
+                if key == "kind" and value not in STORED_KINDS:
                     raise InvalidValue(f"Loại đơn vị “{value}” không có.")
                 if current.get(key) == value:
                     continue

@@ -17,6 +17,7 @@ import html
 import re
 
 from cchc_desktop.report import narrative, values as report
+from cchc_desktop.store import Store
 from ui.entry.placeholder_picker import PlaceholderPicker, describe
 from ui.qt import (
     QAction, QApplication, QColor, QEvent, QFont, QFrame, QHBoxLayout, QLabel, QLineEdit, QListWidget,
@@ -642,7 +643,7 @@ class SectionBlock(QFrame):
             return True
         self.writing = True
         try:
-            ok, _ = self.ctx.write(f"text:{self.key}", "set_narrative", self.pid, self.key, text)
+            ok, _ = self.ctx.write(f"text:{self.key}", Store.set_narrative, self.pid, self.key, text)
         finally:
             self.writing = False
         if ok:
@@ -670,7 +671,7 @@ class SectionBlock(QFrame):
         if new != current and self.pid is not None:
             self.writing = True
             try:
-                ok, _ = self.ctx.write(f"text:{self.key}", "set_narrative", self.pid, self.key, None, new)
+                ok, _ = self.ctx.write(f"text:{self.key}", Store.set_narrative, self.pid, self.key, None, new)
             finally:
                 self.writing = False
         if ok:

@@ -9,7 +9,7 @@ data (the parts' own final-period banners are not shown inside the window).
 The window owns nothing but layout: data lives in the file, reached through `ctx`
 (ui/shell/context.py). Sections other than the first are built the first time they are shown, so the
 window appears fast. Features (ui/shell/features.py) add menu actions and tabs through
-`add_action`, `add_tab` and run slow work with `run_task` (COMMON.md, "Window API").
+`add_action`, `add_tab` and run slow work with `run_task` (the methods below under "window API").
 """
 from __future__ import annotations
 
@@ -21,6 +21,9 @@ from ui.qt import (  # only what the frame needs: each name costs start-up time 
     QObject, QProgressBar, QRunnable, QSizePolicy, QStackedWidget, QThreadPool, QTimer, QToolBar,
     QVBoxLayout, QWidget, Signal, Slot,
 )
+
+from cchc_desktop.domain.units import KIND_WORDS, office_name
+from cchc_desktop.store import Store
 
 # (key, title, file name of the screenshot): the tabs in the order of the report.
 TABS = [
@@ -38,7 +41,6 @@ TABS = [
 ]
 MENUS = ("Tệp", "Kỳ báo cáo", "Công cụ", "Trợ giúp")
 STATUS_LABELS = {"draft": "Bản nháp", "final": "Đã chốt"}
-UNIT_WORDS = {"xa": "xã", "phuong": "phường", "thi_tran": "thị trấn", "huyen": "huyện", "tinh": "tỉnh"}
 VALIDATE_DELAY_MS = 400
 
 
@@ -54,29 +56,6 @@ UPPER_NOTICE_TIP = ("Các biểu mẫu ở đây là của {unit}: số liệu c
 UPPER_NOTICE_BUTTON = "Mở Tổng hợp số liệu"
 SAMPLE_NOTICE = ("Đây là DỮ LIỆU MẪU (tệp riêng “{name}”) để xem thử; sửa ở đây không ảnh hưởng dữ liệu "
                  "của đơn vị bạn.")
-
-
-def bare_unit_name(name: str, kind: str | None = None) -> str:
-    """The unit's name without a leading "UBND" or kind word: ("Xã Chi Lăng Nam", "xa") → "Chi Lăng Nam".
-
-    Only the word of `kind` is taken off (any kind's when None), so "Phường Mới" of a xã stays."""
-    import unicodedata
-
-    text = " ".join(unicodedata.normalize("NFC", name or "").split())
-    low = text.lower()
-    for prefix in ("ubnd ", "ủy ban nhân dân ", "uỷ ban nhân dân "):
-        if low.startswith(prefix):
-            text, low = text[len(prefix):], low[len(prefix):]
-    words = [UNIT_WORDS[kind]] if kind in UNIT_WORDS else sorted(UNIT_WORDS.values(), key=len, reverse=True)
-    for word in words:
-        if low.startswith(word + " ") and text[len(word):].strip():
-            return text[len(word):].strip()
-    return text
-
-
-def unit_title(unit: dict) -> str:
-    name = bare_unit_name(unit["name"], unit.get("kind"))
-    return f"UBND {UNIT_WORDS.get(unit.get('kind'), '')} {name}".replace("  ", " ")
 
 
 def is_sample_file(path) -> bool:
@@ -369,7 +348,7 @@ class ReformTab(QWidget):
             if row.editable and row.kind in ("count", "money") and \
                     aggregate.aggregation(data.catalogue, row) == "khong":
                 own.setdefault(row.form_name or row.form, []).append(row.stt.rstrip("."))
-        word = UNIT_WORDS[kind]
+        word = KIND_WORDS[kind]
         rows = "; ".join(f"{form} dòng {', '.join(stts)}" for form, stts in own.items())
         text = UPPER_NOTICE.format(upper=word, rows=rows) if rows else UPPER_NOTICE_NONE.format(upper=word)
         self.upper_notice_label.setText(text)
@@ -884,7 +863,7 @@ class MainWindow(QMainWindow):
         sample = is_sample_file(self.ctx.store.path)
         if self.notice is None:
             self._build_notice()
-        self.setWindowTitle(f"{unit_title(data.unit)} — {period_short(p)}"
+        self.setWindowTitle(f"{office_name(data.unit)} — {period_short(p)}"
                             f"{' — DỮ LIỆU MẪU' if sample else ''} — CCHC Desktop")
         notes = ([SAMPLE_NOTICE.format(name=self.ctx.store.path.name)] if sample else []) + \
             ([FINAL_NOTICE] if final else [])
@@ -928,7 +907,7 @@ class MainWindow(QMainWindow):
                         "Sau khi chốt, số liệu và lời văn của kỳ này chỉ xem được; "
                         "muốn sửa phải mở lại kỳ. Việc chốt được ghi vào nhật ký."):
             return
-        self.ctx.write("period", "set_status", p["id"], "final")
+        self.ctx.write("period", Store.set_status, p["id"], "final")
 
     def reopen(self) -> None:
         p = self.ctx.data().period
@@ -937,7 +916,7 @@ class MainWindow(QMainWindow):
         if not self.ask(f"Mở lại {period_short(p).lower()} để sửa?\nKỳ sẽ trở lại bản nháp; "
                         "việc mở lại được ghi vào nhật ký."):
             return
-        self.ctx.write("period", "set_status", p["id"], "draft")
+        self.ctx.write("period", Store.set_status, p["id"], "draft")
 
     def new_period(self) -> None:
         from ui.shell.period_dialogs import NewPeriodDialog
@@ -948,7 +927,7 @@ class MainWindow(QMainWindow):
         self.create_period(dlg.code(), dlg.carry_from())
 
     def create_period(self, code: str, carry_from: int | None) -> dict | None:
-        ok, period = self.ctx.write("*", "create_period", self.ctx.unit_code, code, carry_from=carry_from)
+        ok, period = self.ctx.write("*", Store.create_period, self.ctx.unit_code, code, carry_from=carry_from)
         if not ok:
             self.error(period)
             return None

@@ -11,9 +11,9 @@ from cchc_desktop import paths
 from cchc_desktop.domain import periods
 from cchc_desktop.report import default_texts as templates
 from cchc_desktop.errors import UserError
-from cchc_desktop.store.database import UNIT_KINDS
+from cchc_desktop.domain.units import KIND_WORDS, bare_name
 from ui import messages
-from ui.shell.main_window import SAMPLE_FILE_NAME, bare_unit_name, is_sample_file
+from ui.shell.main_window import SAMPLE_FILE_NAME, is_sample_file
 from ui.messages import vi_buttons
 from ui.qt import (
     QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton,
@@ -99,9 +99,8 @@ class WelcomeDialog(QDialog):
         v2.addWidget(hint)
         form = QFormLayout()
         self.kind = QComboBox()
-        for code, word in UNIT_KINDS.items():
-            if code in ("xa", "phuong", "thi_tran"):
-                self.kind.addItem(word, code)
+        for code in ("xa", "phuong", "thi_tran"):
+            self.kind.addItem(KIND_WORDS[code], code)
         form.addRow("Loại đơn vị:", self.kind)
         self.name = QLineEdit()
         self.name.setPlaceholderText("ví dụ: Chi Lăng Nam (không cần ghi chữ “xã”)")
@@ -149,7 +148,7 @@ class WelcomeDialog(QDialog):
         if self.pages.currentIndex() != 1:
             return  # the form is not shown
         kind = self.kind.currentData()
-        name = bare_unit_name(self.name.text(), kind)  # "Xã Chi Lăng Nam" → "Chi Lăng Nam"
+        name = bare_name(self.name.text(), kind)  # "Xã Chi Lăng Nam" → "Chi Lăng Nam"
         if not name:
             self.message.setText("Hãy nhập tên đơn vị.")
             self.name.setFocus()
