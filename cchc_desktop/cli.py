@@ -69,8 +69,9 @@ def open_db(args, must_exist: bool = True, *, write: bool):
     window is open; no backup. Only a file that still needs an upgrade (a write) is opened
     with the lock then.
     """
-    from cchc_desktop import paths
-    from cchc_desktop.store import open_store
+    from cchc_desktop import paths  # platformdirs: only when no --db is given
+    from cchc_desktop.store import open_store  # sqlite-utils: not for --help
+    from cchc_desktop.store.migrations import needs_upgrade
 
     path = Path(args.db) if args.db else paths.default_db_path()
     if must_exist and not path.exists():
@@ -81,27 +82,7 @@ def open_db(args, must_exist: bool = True, *, write: bool):
         if store.backup_warning:
             sys.stderr.write(f"cchc-desktop: lưu ý: {store.backup_warning}\n")
         return store
-    return open_store(path, catalogue, lock=_needs_upgrade(path))
-
-
-def _needs_upgrade(path: Path) -> bool:
-    """True when opening the file would upgrade it (its schema mark is older than this app's)."""
-    import sqlite3
-
-    from cchc_desktop.store.migrations import SCHEMA_VERSION
-
-    try:
-        if not path.is_file() or path.stat().st_size == 0:
-            return False
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=10)
-    except (OSError, sqlite3.Error):
-        return True  # open_store says what is wrong
-    try:
-        return conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION
-    except sqlite3.Error:
-        return True
-    finally:
-        conn.close()
+    return open_store(path, catalogue, lock=needs_upgrade(path))
 
 
 def cmd_gui(args) -> int:

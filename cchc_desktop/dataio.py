@@ -15,7 +15,7 @@ from cchc_desktop import fmt
 from cchc_desktop.domain import dossiers, periods
 from cchc_desktop.errors import UserError
 from cchc_desktop.domain.units import STORED_KINDS
-from cchc_desktop.store.database import now_iso, value_text
+from cchc_desktop.store.load import write_period
 
 FORMAT = "cchc-desktop/period"
 FORMAT_VERSION = 1
@@ -196,44 +196,18 @@ def load(store, doc: dict, replace: bool = False) -> dict:
     if not all(isinstance(v, dict) for v in narratives.values()):
         _bad("phần lời văn không đúng dạng")
 
-    with store.db.atomic():
-        existing = store.db.execute("SELECT * FROM units WHERE code = ?", [unit["code"]]).fetchone()
-        fields = {k: unit.get(k) for k in UNIT_KEYS if k not in ("code",) and unit.get(k) is not None}
-        if existing is None:
-            store.create_unit(unit["code"], unit["name"], unit["kind"],
-                              **{k: v for k, v in fields.items() if k not in ("name", "kind")})
-        else:
-            store.update_unit(unit["code"], **fields)
-        old = store.find_period(unit["code"], key.code)
-        if old:
-            if not replace:
-                raise UserError(f"Kỳ báo cáo {key.code} của đơn vị {unit['name']} đã có trong tệp dữ liệu.")
-            store.db.execute("DELETE FROM periods WHERE id = ?", [old["id"]])
-            store._audit("period", key.code, None, period_id=old["id"], unit_code=unit["code"])
-        pid = store.db["periods"].insert({
-            "unit_code": unit["code"], "year": key.year, "kind": key.kind,
-            "start_date": start, "end_date": end,
-            "deadline": _check_date(period.get("deadline"), "hạn nộp"),
-            "doc_number": str(period.get("doc_number") or ""),
-            "doc_symbol": str(period.get("doc_symbol") or "BC-UBND"),
-            "doc_date": _check_date(period.get("doc_date"), "ngày báo cáo"),
-            "status": period.get("status", "draft"),
-            "catalogue_version": cat.version,
-            "on_time_formula": period.get("on_time_formula") or dossiers.DEFAULT_ON_TIME,
-            "updated_at": now_iso(),
-        }).last_pk
-        store.db["indicator_values"].insert_all(
-            [{"period_id": pid, "code": c, "value": value_text(v), "note": n}
-             for c, (v, n) in values.items()]
-        )
-        store.db["narratives"].insert_all(
-            [{"period_id": pid, "section": k, "title": v.get("title"), "text": str(v.get("text") or "")}
-             for k, v in narratives.items()]
-        )
-        store.db["dossier_rows"].insert_all([{"period_id": pid, **r} for r in dossier_rows])
-        store.db["documents"].insert_all([{"period_id": pid, **d} for d in docs])
-        store._audit("period.load", None, key.code, period_id=pid, unit_code=unit["code"])
-    return store.period(pid)
+    unit_fields = {k: unit.get(k) for k in UNIT_KEYS if unit.get(k) is not None}
+    record = {
+        "year": key.year, "kind": key.kind, "start_date": start, "end_date": end,
+        "deadline": _check_date(period.get("deadline"), "hạn nộp"),
+        "doc_number": str(period.get("doc_number") or ""),
+        "doc_symbol": str(period.get("doc_symbol") or "BC-UBND"),
+        "doc_date": _check_date(period.get("doc_date"), "ngày báo cáo"),
+        "status": period.get("status", "draft"),
+        "catalogue_version": cat.version,
+        "on_time_formula": period.get("on_time_formula") or dossiers.DEFAULT_ON_TIME,
+    }
+    return write_period(store, unit_fields, record, values, narratives, dossier_rows, docs, replace=replace)
 
 
 def load_demo(store) -> dict:

@@ -430,14 +430,15 @@ def test_an_upper_levels_new_period_starts_from_the_consolidated_reports_texts(t
     try:
         store.create_unit("h", "Gia Lộc", "huyen")
         store.create_unit("x", "Tân Lập", "xa")
-        upper = store.create_period("h", "2024-NAM")
+        assert store.narratives(store.create_period("h", "2023-NAM")["id"]) == {}  # the store writes no default
+        upper = templates.new_period(store, "h", "2024-NAM")
         texts = store.narratives(upper["id"])
         assert texts == {k: {"title": None, "text": t["text"]} for k, t in templates.upper_narratives().items()}
         assert "{{hs.ubnd.ty_le_dung_han}}" in texts["II.2"]["text"] and set(texts) >= {"I.1", "II.6", "KET"}
-        assert store.narratives(store.create_period("x", "2024-NAM")["id"]) == {}  # a commune's: setup_unit's job
+        assert store.narratives(templates.new_period(store, "x", "2024-NAM")["id"]) == {}  # a commune's: setup_unit's job
         # Carried over from an earlier period, the upper level keeps its own words.
         store.set_narrative(upper["id"], "V", text="- Đề nghị tỉnh mở lớp tập huấn.")
-        nxt = store.create_period("h", "2025-NAM", carry_from=upper["id"])
+        nxt = templates.new_period(store, "h", "2025-NAM", carry_from=upper["id"])
         assert store.narratives(nxt["id"])["V"]["text"] == "- Đề nghị tỉnh mở lớp tập huấn."
         # The welcome screen's upper level: the consolidated texts, not a commune's.
         p = templates.setup_unit(store, "t", "Hải Dương", "tinh", period_code="2024-NAM")

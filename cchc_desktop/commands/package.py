@@ -113,6 +113,8 @@ def run_rollup(args) -> int:
         out = docx_report.write(r.data, Path(args.docx), charts=None)
         print(f"Đã xuất báo cáo tổng hợp Word: {out}", file=sys.stderr if args.json else sys.stdout)
     if args.xlsx:
-        out = aggregate.write_xlsx(r, Path(args.xlsx), compare=args.compare)
+        from cchc_desktop.exporting import xlsx_rollup
+
+        out = xlsx_rollup.write(r, Path(args.xlsx), compare=args.compare)
         print(f"Đã xuất phụ lục tổng hợp Excel: {out}", file=sys.stderr if args.json else sys.stdout)
     return 0

@@ -90,23 +90,13 @@ def cmd_restore(args) -> int:
 
 def describe_file(path: Path) -> list[str]:
     """What `check` prints about a usable file (read-only)."""
-    import sqlite3
-
-    from cchc_desktop.store import backup, lock
-    from cchc_desktop.store.migrations import KNOWN, SCHEMA_VERSION, migrations
+    from cchc_desktop.store import backup, lock, migrations
+    from cchc_desktop.store.migrations import KNOWN, SCHEMA_VERSION
 
     lines = []
     if path.stat().st_size == 0:
         return ["Tệp trống: sẽ được tạo mới khi mở."]
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    try:
-        try:
-            applied = [r[0] for r in conn.execute(
-                "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", [migrations.name])]
-        except sqlite3.Error:
-            applied = []
-    finally:
-        conn.close()
+    applied = migrations.applied_in_file(path)
     version = len([n for n in applied if n in KNOWN])
     if version < SCHEMA_VERSION:
         lines.append(f"Cấu trúc dữ liệu {version}: sẽ được sao lưu rồi nâng cấp lên {SCHEMA_VERSION} khi mở.")

@@ -32,7 +32,6 @@ from pathlib import Path
 from cchc_desktop import fileio, fmt
 from cchc_desktop.report import narrative, default_texts as templates
 from cchc_desktop.domain import periods
-from cchc_desktop.errors import UserError
 from cchc_desktop.exporting import docx_parts as X
 from cchc_desktop.report.values import ReportData, outline
 
@@ -302,14 +301,12 @@ def commune_charts(data: ReportData) -> list[tuple[str, bytes]]:
     """A roll-up's per-commune charts (kind theo-xa): (caption, PNG); none for a commune's report."""
     if not getattr(data, "communes", None):
         return []
-    from cchc_desktop.report import aggregate
-    from cchc_desktop.exporting import charts
+    from cchc_desktop.exporting import charts  # matplotlib: only when charts are wanted
 
-    view = aggregate.CommuneView(data)
     where = f"{data.text_value('don_vi.ten')}, {periods.name(data.key)}"
     out = []
     for name in COMMUNE_CHARTS:
-        fig = charts.figure("theo-xa", view, data, title=False, size=(7.0, 4.2), indicator=name)
+        fig = charts.figure("theo-xa", data, title=False, size=(7.0, 4.2), indicator=name)
         if charts.has_data(fig):
             label = charts.indicator_label(data, name)[0].split(" — ")[0].replace(" (%)", "")
             out.append((f"{label} theo xã ({where})", charts.png_bytes(fig, dpi=200)))

@@ -148,17 +148,25 @@ def upper_recipients(unit: dict) -> list[str]:
             "TT Huyện ủy, TT HĐND huyện", "Chủ tịch, các Phó Chủ tịch UBND huyện", "Phòng Nội vụ", "Lưu: VT"]
 
 
+def new_period(store, unit_code: str, code: str, carry_from: int | None = None, **fields) -> dict:
+    """A new period of the unit (Store.create_period); an upper level's (huyện/tỉnh) first one
+    starts from the consolidated report's texts, so the one importing packages makes has text
+    to export. A commune's first texts come from setup_unit."""
+    texts = upper_narratives() if carry_from is None and store.unit(unit_code)["kind"] in UPPER_KINDS else None
+    return store.create_period(unit_code, code, carry_from=carry_from, texts=texts, **fields)
+
+
 def setup_unit(store, code: str, name: str, kind: str = "xa", period_code: str | None = None, **fields) -> dict:
     """Create a unit with its first period, default texts and the usual dossier fields (one transaction).
 
-    An upper level (huyện/tỉnh) gets the consolidated report's texts from create_period."""
+    An upper level (huyện/tỉnh) gets the consolidated report's texts from new_period."""
     period_code = period_code or current_period_code()
     periods.parse_code(period_code)
     texts = {} if kind in UPPER_KINDS else \
         default_narratives(name, fields.get("upper_name", ""), fields.get("province", ""), kind)
-    with store.db.atomic():
+    with store.transaction():
         store.create_unit(code, name, kind, **fields)
-        period = store.create_period(code, period_code)
+        period = new_period(store, code, period_code)
         for key, t in texts.items():
             store.set_narrative(period["id"], key, text=t["text"], title=t["title"])
         for field in DEFAULT_FIELDS:

@@ -12,10 +12,10 @@ from sqlite_utils import Database
 
 from cchc_desktop.domain import catalogue as catalogue_mod
 from cchc_desktop.domain import dossiers, periods
-from cchc_desktop.domain.units import STORED_KINDS, UPPER_KINDS
+from cchc_desktop.domain.units import STORED_KINDS
 from cchc_desktop.errors import DataFileError, InvalidValue, ReadOnlyPeriod, UserError
 from cchc_desktop.store.errors import DiskTrouble, disk_trouble_message, is_busy, open_error_message
-from cchc_desktop.store.migrations import KNOWN, SCHEMA_VERSION, migrations
+from cchc_desktop.store.migrations import KNOWN, SCHEMA_VERSION, applied_names, migrations
 
 # PRAGMA application_id marks the file as ours: 'CCHC' in ASCII.
 APPLICATION_ID = 0x43434843
@@ -109,25 +109,20 @@ def check_file(path: str | Path) -> None:
         raise DataFileError(f"Không mở được tệp “{p.name}”: {e}. {RESTORE_HINT}") from None
     try:
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         if app_id != APPLICATION_ID:
-            if not tables:
+            if conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' LIMIT 1").fetchone() is None:
                 return
             raise DataFileError(
                 f"Tệp “{p.name}” là cơ sở dữ liệu của một chương trình khác, không phải của CCHC Desktop. "
                 "Hãy chọn đúng tệp dữ liệu."
             )
-        if "_sqlite_migrations" in tables:
-            applied = [r[0] for r in conn.execute(
-                "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", [migrations.name]
-            )]
-            unknown = [n for n in applied if n not in KNOWN]
-            if unknown:
-                raise DataFileError(
-                    f"Tệp “{p.name}” được tạo bởi phiên bản CCHC Desktop mới hơn (cấu trúc dữ liệu "
-                    f"{len(applied)}, phiên bản này chỉ hiểu đến {SCHEMA_VERSION}). Hãy cập nhật phần mềm "
-                    "lên bản mới nhất rồi mở lại tệp; tệp không bị thay đổi."
-                )
+        applied = applied_names(conn)
+        if any(n not in KNOWN for n in applied):
+            raise DataFileError(
+                f"Tệp “{p.name}” được tạo bởi phiên bản CCHC Desktop mới hơn (cấu trúc dữ liệu "
+                f"{len(applied)}, phiên bản này chỉ hiểu đến {SCHEMA_VERSION}). Hãy cập nhật phần mềm "
+                "lên bản mới nhất rồi mở lại tệp; tệp không bị thay đổi."
+            )
         result = [r[0] for r in conn.execute("PRAGMA quick_check(5)")]
         if result != ["ok"]:
             raise DataFileError(
@@ -315,6 +310,11 @@ class Store:
         if lock is not None:
             lock.release()
 
+    def transaction(self):
+        """Several store calls as one transaction (`with store.transaction(): …`): all or none.
+        Nested, each inner call's own transaction becomes a savepoint of this one."""
+        return self.db.atomic()
+
     # --- catalogues ---------------------------------------------------------------------
     def register_catalogue(self, cat: catalogue_mod.Catalogue, make_default: bool = True) -> None:
         """Keep the catalogue's text in the file so old periods always find their version."""
@@ -343,6 +343,14 @@ class Store:
             )
         self.register_catalogue(cat, make_default=False)
 
+    def has_catalogue(self, version: str) -> bool:
+        return self.db.execute("SELECT 1 FROM catalogues WHERE version = ?", [version]).fetchone() is not None
+
+    def forget_catalogue(self, version: str) -> None:
+        """Drop a catalogue from this session's cache after the transaction that stored it was
+        rolled back (the file no longer holds it)."""
+        self._catalogues.pop(version, None)
+
     def catalogues(self) -> list[dict]:
         """Every catalogue the file holds: version, name, added_at, periods (how many use it)."""
         return [dict(r) for r in self.db.query(
@@ -357,7 +365,7 @@ class Store:
         if self.catalogue_from_command_line:
             return self.default_catalogue_version
         chosen = self.unit(unit_code)["settings"].get(UNIT_CATALOGUE_SETTING)
-        if chosen and self.db.execute("SELECT 1 FROM catalogues WHERE version = ?", [chosen]).fetchone():
+        if chosen and self.has_catalogue(chosen):
             return chosen
         return self.default_catalogue_version
 
@@ -389,7 +397,7 @@ class Store:
             return
         with self.db.atomic():
             self._writable(period_id)
-            if self.db.execute("SELECT 1 FROM indicator_values WHERE period_id = ? LIMIT 1", [period_id]).fetchone():
+            if self.has_values(period_id):
                 old = self.catalogue(current["catalogue_version"])
                 raise InvalidValue(
                     f"Kỳ báo cáo {periods.name(periods.parse_code(current['code']))} đã có số liệu nên vẫn dùng "
@@ -433,6 +441,14 @@ class Store:
     def units(self) -> list[dict]:
         return [self._unit_row(r) for r in self.db.query("SELECT * FROM units ORDER BY rowid")]
 
+    def has_units(self) -> bool:
+        """False for a new, empty file (it has nothing to lose)."""
+        return self.db.execute("SELECT 1 FROM units LIMIT 1").fetchone() is not None
+
+    def find_unit(self, code: str) -> dict | None:
+        row = next(self.db.query("SELECT * FROM units WHERE code = ?", [code]), None)
+        return None if row is None else self._unit_row(row)
+
     def unit(self, code: str | None = None) -> dict:
         if code is None:
             rows = self.db.execute("SELECT code FROM units ORDER BY (parent_code IS NULL) DESC, rowid").fetchall()
@@ -440,10 +456,10 @@ class Store:
                 raise UserError("Tệp dữ liệu chưa có đơn vị nào. Hãy tạo đơn vị hoặc mở dữ liệu mẫu (lệnh demo).")
             own = [r[0] for r in rows]
             code = own[0]
-        row = next(self.db.query("SELECT * FROM units WHERE code = ?", [code]), None)
+        row = self.find_unit(code)
         if row is None:
             raise UserError(f"Không có đơn vị mã “{code}” trong tệp dữ liệu.")
-        return self._unit_row(row)
+        return row
 
     @staticmethod
     def _unit_row(row: dict) -> dict:
@@ -513,14 +529,14 @@ class Store:
             raise UserError(f"Đơn vị {unit['name']} chưa có kỳ báo cáo {code} (đang có: {have}).")
         return p
 
-    def create_period(self, unit_code: str, code: str, carry_from: int | None = None, **fields) -> dict:
+    def create_period(self, unit_code: str, code: str, carry_from: int | None = None,
+                      texts: dict[str, dict] | None = None, **fields) -> dict:
         """A new period with default window; `carry_from` copies text, fields and settings, not figures.
 
-        Without `carry_from`, an upper level's (huyện/tỉnh) period starts from the consolidated
-        report's default texts (templates.upper_narratives): the one importing packages makes
-        has text to export. A commune's first texts come from templates.setup_unit."""
+        Without `carry_from`, the period starts from `texts` (section → {title, text}), if given:
+        report/default_texts.py's `new_period` passes an upper level's default texts."""
         key = periods.parse_code(code)
-        unit = self.unit(unit_code)
+        self.unit(unit_code)  # refuses a unit the file does not hold
         start, end = periods.default_window(key)
         record = {
             "unit_code": unit_code,
@@ -553,12 +569,10 @@ class Store:
                     [pid, src["id"]],
                 )
                 # Figures do not carry over, nor their notes (a note explains its figure).
-            elif unit["kind"] in UPPER_KINDS:
-                from cchc_desktop.report import default_texts as templates
-
+            elif texts:
                 self.db["narratives"].insert_all(
                     [{"period_id": pid, "section": k, "title": t["title"], "text": t["text"]}
-                     for k, t in templates.upper_narratives().items()])
+                     for k, t in texts.items()])
             self._audit("period", None, code, period_id=pid, unit_code=unit_code)
         return self.period(pid)
 
@@ -607,6 +621,11 @@ class Store:
             r["code"]: {"value": r["value"], "note": r["note"]}
             for r in self.db.query("SELECT code, value, note FROM indicator_values WHERE period_id = ?", [period_id])
         }
+
+    def has_values(self, period_id: int) -> bool:
+        """True once a figure (or a note) of the period is stored."""
+        return self.db.execute(
+            "SELECT 1 FROM indicator_values WHERE period_id = ? LIMIT 1", [period_id]).fetchone() is not None
 
     def set_value(self, period_id: int, code: str, text, catalogue=None) -> Decimal | str | None:
         """Parse, check and store one indicator value; returns what was stored."""
@@ -783,6 +802,16 @@ class Store:
                 self.db.execute(f"UPDATE dossier_rows SET {column} = ? WHERE id = ?", [value, row[0]])
             self._audit(f"dossier:{agency}:{field or '*'}:{column}", old, value, period_id=period_id)
         return value
+
+    # --- the dossier register -------------------------------------------------------------
+    def register_months(self, unit_code: str, column: str, start: str, end: str) -> dict[str, int]:
+        """"YYYY-MM" → how many of the unit's register dossiers have `column` (received_date,
+        finished_date) between the dates `start` and `end`."""
+        if column not in ("received_date", "finished_date"):
+            raise ValueError(column)
+        return dict(self.db.execute(
+            f"SELECT substr({column}, 1, 7), COUNT(*) FROM register WHERE unit_code = ? "
+            f"AND substr({column}, 1, 10) BETWEEN ? AND ? GROUP BY 1", [unit_code, start, end]).fetchall())
 
     # --- documents ----------------------------------------------------------------------
     def documents(self, period_id: int) -> list[dict]:

@@ -6,6 +6,7 @@ from pathlib import Path
 import docx
 import pytest
 
+from cchc_desktop.report import default_texts as templates
 from cchc_desktop.store import Store
 from ui.export import export_word
 
@@ -321,7 +322,7 @@ def test_upper_level_excel_export_is_the_consolidated_appendix(upper_window, upp
 def test_upper_level_without_commune_figures_says_to_import_packages(upper_window, upper_dialogs, no_dialogs):
     w, word, excel, _rollup = upper_window
     calls, _answer = upper_dialogs
-    ok, period = w.ctx.write("*", Store.create_period, "huyen-thanh-mien", "2024-Q1")
+    ok, period = w.ctx.write("*", templates.new_period, "huyen-thanh-mien", "2024-Q1")
     assert ok
     w.select_period(period["id"])
     for feature in (word, excel):

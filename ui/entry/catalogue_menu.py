@@ -73,8 +73,7 @@ class CatalogueDialog(QDialog):
         row.addWidget(self.load_button)
         layout.addLayout(row)
         self.apply_current = QCheckBox("Dùng cả cho kỳ đang mở", self)
-        self.empty_period = period is not None and period["status"] != "final" and not store.db.execute(
-            "SELECT 1 FROM indicator_values WHERE period_id = ? LIMIT 1", [period["id"]]).fetchone()
+        self.empty_period = period is not None and period["status"] != "final" and not store.has_values(period["id"])
         if period is None:
             self.apply_current.hide()
         elif not self.empty_period:

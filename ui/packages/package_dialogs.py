@@ -19,6 +19,7 @@ from cchc_desktop.domain import dossiers, periods
 from cchc_desktop.errors import UserError
 from cchc_desktop.exporting import package as pkg
 from cchc_desktop.importing import package as ip
+from cchc_desktop.store import rollup as store_rollup
 from ui import messages
 from ui.safety.backup_dialogs import period_text
 from ui.qt import (
@@ -526,9 +527,7 @@ class RollupDialog(QDialog):
         self.reload()
 
     def _period_codes(self) -> list[str]:
-        codes = {f"{r[0]}-{r[1]}" for r in self.store.db.execute(
-            "SELECT DISTINCT p.year, p.kind FROM periods p JOIN units u ON u.code = p.unit_code "
-            "WHERE u.parent_code = ? OR u.code = ?", [self.upper_code, self.upper_code]).fetchall()}
+        codes = store_rollup.period_codes_of(self.store, self.upper_code)
         return sorted(codes, key=lambda c: periods.sort_key(periods.parse_code(c)), reverse=True)
 
     def period_code(self) -> str:
@@ -743,7 +742,9 @@ def consolidated_work(r: aggregate.RollUp, kind: str, path: Path, charts: bool, 
             from cchc_desktop.exporting import docx_report
 
             return docx_report.write(r.data, path, charts=charts)
-        return aggregate.write_xlsx(r, path, compare=compare)
+        from cchc_desktop.exporting import xlsx_rollup
+
+        return xlsx_rollup.write(r, path, compare=compare)
     return work
 
 

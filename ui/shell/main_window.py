@@ -23,6 +23,7 @@ from ui.qt import (  # only what the frame needs: each name costs start-up time 
 )
 
 from cchc_desktop.domain.units import KIND_WORDS, office_name
+from cchc_desktop.report import default_texts
 from cchc_desktop.store import Store
 
 # (key, title, file name of the screenshot): the tabs in the order of the report.
@@ -927,7 +928,7 @@ class MainWindow(QMainWindow):
         self.create_period(dlg.code(), dlg.carry_from())
 
     def create_period(self, code: str, carry_from: int | None) -> dict | None:
-        ok, period = self.ctx.write("*", Store.create_period, self.ctx.unit_code, code, carry_from=carry_from)
+        ok, period = self.ctx.write("*", default_texts.new_period, self.ctx.unit_code, code, carry_from=carry_from)
         if not ok:
             self.error(period)
             return None
