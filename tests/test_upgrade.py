@@ -10,8 +10,8 @@ import pytest
 from sqlite_utils.migrations import Migrations
 
 from cchc_desktop.errors import DataFileError
-from cchc_desktop.store import backup, database, open_store
-from cchc_desktop.store.migrations import KNOWN, SCHEMA_VERSION, migrations
+from cchc_desktop.store import backup, check, database, open_store
+from cchc_desktop.store.migrations import KNOWN, SCHEMA_VERSION, STEPS, migrations
 from conftest import MINI
 
 SCHEMA = Path(__file__).resolve().parent / "fixtures" / "schema"
@@ -96,8 +96,8 @@ def test_each_earlier_version_is_backed_up_then_upgraded_with_its_data(tmp_path,
 def _failing_set(step_ok_name="m900_ok"):
     """The app's steps, then one that works and one that fails."""
     ms = Migrations(migrations.name)
-    for m in migrations._migrations:
-        ms(name=m.name)(m.fn)
+    for step in STEPS:
+        ms()(step)
 
     @ms(name=step_ok_name)
     def ok(db):
@@ -117,7 +117,7 @@ def test_a_failing_step_rolls_back_the_whole_upgrade(tmp_path, monkeypatch):
     before = _sha(path)
     ms = _failing_set()
     monkeypatch.setattr(database, "migrations", ms)
-    monkeypatch.setattr(database, "KNOWN", [m.name for m in ms._migrations])
+    monkeypatch.setattr(check, "KNOWN", KNOWN + ["m900_ok", "m901_fails"])
     with pytest.raises(DataFileError) as e:
         open_store(path, MINI)
     assert "Không nâng cấp được" in str(e.value) and "giữ nguyên" in str(e.value)
@@ -157,8 +157,8 @@ def test_upgrade_runs_in_one_exclusive_transaction(tmp_path, monkeypatch):
     path = _old_file(tmp_path)
     seen = {}
     ms = Migrations(migrations.name)
-    for m in migrations._migrations:
-        ms(name=m.name)(m.fn)
+    for step in STEPS:
+        ms()(step)
 
     @ms(name="m902_probe")
     def probe(db):
@@ -173,7 +173,7 @@ def test_upgrade_runs_in_one_exclusive_transaction(tmp_path, monkeypatch):
         seen["fk"] = db.conn.execute("PRAGMA foreign_keys").fetchone()[0]
 
     monkeypatch.setattr(database, "migrations", ms)
-    monkeypatch.setattr(database, "KNOWN", [m.name for m in ms._migrations])
+    monkeypatch.setattr(check, "KNOWN", KNOWN + ["m902_probe"])
     store = open_store(path, MINI)
     assert store.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     store.close()

@@ -39,7 +39,6 @@ from cchc_desktop.report.values import ReportData, outline
 A4 = (210.0, 297.0)
 MARGINS = (20.0, 15.0, 20.0, 30.0)  # top, right, bottom, left — inside the decree's ranges
 TEXT_W = A4[0] - MARGINS[1] - MARGINS[3]  # 165 mm portrait
-TEXT_W_LANDSCAPE = A4[1] - MARGINS[1] - MARGINS[3]  # 252 mm landscape
 
 # --- sizes (pt) ------------------------------------------------------------------------------
 BODY = 14

@@ -12,11 +12,17 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from cchc_desktop import fmt
-
 from cchc_desktop.domain import dossiers
+
 PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z0-9_./]+?)\s*(?:\|\s*([a-z_]+)\s*)?\}\}")
 BLANK = "…"
 FORMATS = {"dong", "chu"}
+# Placeholders that stand for a whole block of the report (a table, a list), not one value.
+BLOCKS = {
+    "bang.ho_so_linh_vuc": "Bảng hồ sơ theo lĩnh vực (Bộ phận Một cửa)",
+    "bang.ho_so_nganh_doc": "Hồ sơ ngành dọc (Công an xã, BCH Quân sự xã)",
+    "ds.van_ban": "Danh sách văn bản đã ban hành",
+}
 
 
 @dataclass
@@ -52,8 +58,6 @@ def is_percent_name(name: str, data) -> bool:
 
 def format_value(name: str, fmt_name: str | None, data) -> str:
     """The text a placeholder stands for; `…` when the value is blank, the raw `{{…}}` when unknown."""
-    from cchc_desktop.report.values import BLOCKS
-
     if name in BLOCKS:
         return block_inline(name, data)
     text = data.text_value(name)
@@ -82,8 +86,6 @@ def render_inline(text: str, data) -> str:
 
 def render(text: str, data) -> list[Paragraph | Block]:
     """A section's text → paragraphs and blocks, placeholders replaced."""
-    from cchc_desktop.report.values import BLOCKS
-
     out: list[Paragraph | Block] = []
     for line in (text or "").splitlines():
         line = line.rstrip()

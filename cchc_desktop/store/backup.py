@@ -31,6 +31,8 @@ from pathlib import Path
 from cchc_desktop.domain import units
 from cchc_desktop.errors import DataFileError, UserError
 from cchc_desktop.fileio import _fsync_dir, atomic_write, os_error_message, usual_mode
+from cchc_desktop.store.check import check_file
+from cchc_desktop.store.lock import WriterLock
 
 DIR_NAME = "sao-luu"
 INDEX_NAME = "index.json"
@@ -160,8 +162,6 @@ def _write_index(folder: Path, entries: dict[str, dict]) -> None:
 # --- making a backup -----------------------------------------------------------------------
 def _source(store_or_path):
     """(connection, data path, close_after) for a Store, a sqlite3 connection pair or a path."""
-    from cchc_desktop.store.database import check_file
-
     if isinstance(store_or_path, tuple):  # (conn, path) from open_store
         conn, path = store_or_path
         return conn, Path(path), False
@@ -411,9 +411,6 @@ def restore(data_path: str | Path, backup_path: str | Path, *, now: dt.datetime 
     the data file, checked, fsynced and renamed over it. Returns the safety copy of the file
     that was replaced (None when there was no file).
     """
-    from cchc_desktop.store.database import check_file
-    from cchc_desktop.store.lock import WriterLock
-
     data_path, backup_path = Path(data_path), Path(backup_path)
     if not backup_path.is_file():
         raise UserError(f"Không tìm thấy bản sao lưu “{backup_path}”.")
