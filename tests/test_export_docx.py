@@ -18,7 +18,7 @@ from docx.shared import Cm, Mm, Pt
 
 from cchc_desktop.report import values as report
 from cchc_desktop.errors import UserError
-from cchc_desktop.exporting import docx_report
+from cchc_desktop.exporting import docx_report, wording
 from conftest import run_cli
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -594,7 +594,7 @@ def test_file_name_without_diacritics(demo_data, demo_store):
     demo_store.create_period(unit["code"], "2024-6T")
     data = report.load_report(demo_store, None, "2024-6T")
     assert docx_report.file_name(data) == "BC CCHC 6 thang dau nam 2024 - xa Chi Lang Nam.docx"
-    assert docx_report.ascii_text("Đồng Tháp: Ỹ") == "Dong Thap: Y"
+    assert wording.ascii_text("Đồng Tháp: Ỹ") == "Dong Thap: Y"
 
 
 def test_rule_under_tieu_ngu_as_long_as_the_text(doc):

@@ -26,13 +26,13 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import unicodedata
 from pathlib import Path
 
 from cchc_desktop import fileio, fmt
 from cchc_desktop.report import narrative, default_texts as templates
 from cchc_desktop.domain import periods
-from cchc_desktop.exporting import docx_parts as X
+from cchc_desktop.exporting import docx_parts as X, wording
+from cchc_desktop.exporting.wording import appendix_reference, appendix_title, doc_number, unit_text
 from cchc_desktop.report.values import ReportData, outline
 
 # --- page geometry (mm) --------------------------------------------------------------------
@@ -61,15 +61,6 @@ COLUMN_NOTE = "(sử dụng cho kỳ báo cáo hàng quý, 6 tháng, năm)"
 
 
 # --- names built from the data ---------------------------------------------------------------
-def doc_number(data: ReportData) -> str:
-    """`202/BC-UBND`; numbers below 10 get a leading 0; blank keeps the gap: `Số:     /BC-UBND`."""
-    number = str(data.period.get("doc_number") or "").strip()
-    if number.isdigit() and int(number) < 10:
-        number = f"{int(number):02d}"
-    symbol = data.period.get("doc_symbol") or "BC-UBND"
-    return f"{number or '    '}/{symbol}"
-
-
 def trich_yeu(data: ReportData) -> str:
     key = data.key
     return (f"Kết quả công tác cải cách hành chính {periods.name(key)}, "
@@ -131,36 +122,9 @@ def signer(data: ReportData) -> tuple[str, str, str]:
     return capacity, title, (data.unit.get("signer_name") or "").strip()
 
 
-def appendix_title(data: ReportData) -> str:
-    return f"THỐNG KÊ KẾT QUẢ THỰC HIỆN CÔNG TÁC CẢI CÁCH HÀNH CHÍNH {periods.name(data.key).upper()}"
-
-
-def appendix_reference(data: ReportData) -> str:
-    date = fmt.date(data.period.get("doc_date")) or "      "
-    return f"(Kèm theo Báo cáo số {doc_number(data)} ngày {date} của {data.text_value('don_vi.co_quan')})"
-
-
-def unit_text(unit: str) -> str:
-    """A coded unit as the form lists it, one code a line: `Có = 1; Không = 0` → `Có = 1⏎Không = 0`."""
-    return _CODE_SEP.sub(lambda m: m.group(1) + "\n", unit or "").strip()
-
-
-_CODE_SEP = re.compile(r"(=\s*\d+)\s*[;,]?\s+(?=\S)")
-
-
-def ascii_text(text: str) -> str:
-    """Vietnamese without diacritics: `xã Chi Lăng Nam` → `xa Chi Lang Nam`."""
-    text = text.replace("đ", "d").replace("Đ", "D")
-    decomposed = unicodedata.normalize("NFD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
 def file_name(data: ReportData) -> str:
-    """The file name the save dialog proposes: `BC CCHC nam 2023 - xa Chi Lang Nam.docx`
-    (no diacritics: some USB sticks, mail systems and old Windows tools mangle them)."""
-    name = f"BC CCHC {periods.name(data.key)} - {data.text_value('don_vi.ten')}"
-    name = re.sub(r'[<>:"/\\|?*\x00-\x1f]+', " ", ascii_text(name))
-    return re.sub(r"\s+", " ", name).strip() + ".docx"
+    """The file name the save dialog proposes: `BC CCHC nam 2023 - xa Chi Lang Nam.docx`."""
+    return wording.file_name("BC CCHC", data, ".docx")
 
 
 def _charts_on(data: ReportData, charts: bool | None) -> bool:
