@@ -208,15 +208,6 @@ def test_placeholders_highlighted_unknown_in_red_with_tooltip_value(editor, ctx,
     assert not editor.focus_target("text:I.1")
 
 
-def test_preview_renders_blocks(ctx):
-    from ui.entry.narrative_editor import preview_html
-
-    html = preview_html("2. TTHC", "**Kết quả:**\n{{bang.ho_so_linh_vuc}}\n+ trực tuyến {{hs.ubnd.ty_le_truc_tuyen}}", ctx.data())
-    assert "<table" in html and "Hộ tịch" in html and "3.225" in html
-    assert "<b>Kết quả:</b>" in html
-    assert "+ trực tuyến" in html and "97,6 %" in html
-
-
 def test_other_changes_refresh_the_preview(editor, ctx, qtbot):
     block = editor.blocks["II.2"]
     assert "3.225" in block.preview.toPlainText()
