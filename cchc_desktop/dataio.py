@@ -11,10 +11,12 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
-from cchc_desktop import fmt
+from cchc_desktop import fmt, paths
 from cchc_desktop.domain import dossiers, periods
-from cchc_desktop.errors import UserError
 from cchc_desktop.domain.units import STORED_KINDS
+from cchc_desktop.errors import UserError
+from cchc_desktop.report import values as report
+from cchc_desktop.report.values import outline
 from cchc_desktop.store.load import write_period
 
 FORMAT = "cchc-desktop/period"
@@ -70,8 +72,6 @@ def dump(store, unit_code: str | None, period_code: str) -> dict:
 def computed(store, period_id: int) -> dict:
     """The figures the app computes, as the report shows them (`"BM7/6.7": "97,6"`): derived
     indicators, then each agency's dossier measures. Read-only: `load` ignores this part."""
-    from cchc_desktop.report import values as report
-
     data = report.load_period(store, period_id, with_previous=False)
     values = {r.code: r.format(data.values.get(r.code)) for r in data.catalogue.rows()
               if r.derived and data.values.get(r.code) is not None}
@@ -91,8 +91,6 @@ def _code_order(cat, code):
 
 
 def _section_order(key):
-    from cchc_desktop.report.values import outline
-
     keys = [s["key"] for s in outline()]
     return keys.index(key) if key in keys else len(keys)
 
@@ -211,6 +209,4 @@ def load(store, doc: dict, replace: bool = False) -> dict:
 
 
 def load_demo(store) -> dict:
-    from cchc_desktop import paths
-
     return load(store, read_file(paths.resource("demo", "chi-lang-nam-2023.json")))

@@ -6,8 +6,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
-import types
 from pathlib import Path
 
 import docx
@@ -437,10 +435,9 @@ def _tiny_png() -> bytes:
 
 
 def test_charts_inserted_after_the_dossier_table(demo_data, tmp_path, monkeypatch):
-    fake = types.ModuleType("cchc_desktop.exporting.charts")
     png = _tiny_png()
-    fake.report_charts = lambda data: [("Hồ sơ tiếp nhận theo lĩnh vực", png), ("Tình trạng giải quyết", png)]
-    monkeypatch.setitem(sys.modules, "cchc_desktop.exporting.charts", fake)
+    monkeypatch.setattr(docx_report.chart_figures, "report_charts",
+                        lambda data: [("Hồ sơ tiếp nhận theo lĩnh vực", png), ("Tình trạng giải quyết", png)])
     d = docx.Document(str(docx_report.write(demo_data, tmp_path / "c.docx")))  # NAM: on by default
     assert len(d.inline_shapes) == 2
     ids = [e.get("id") for e in d.element.body.iter("{http://schemas.openxmlformats.org/drawingml/2006/"

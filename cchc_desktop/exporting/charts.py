@@ -39,7 +39,7 @@ from cchc_desktop.domain import dossiers, periods, units
 from cchc_desktop.errors import UserError
 
 if TYPE_CHECKING:
-    from matplotlib.figure import Figure
+    from matplotlib.figure import Figure  # matplotlib: only when a chart is drawn (start-up time)
 
 # matplotlib is imported by the functions that draw, not here: the window lists the kinds
 # (and the Word export asks for charts) without paying for matplotlib's import at start.
@@ -95,7 +95,7 @@ _SUBTITLE_Y = 0.895
 def font() -> str:
     """The serif family the charts use: Times New Roman when installed, else DejaVu Serif."""
     if not _font_cache:
-        from matplotlib import font_manager
+        from matplotlib import font_manager  # matplotlib: only when a chart is drawn (start-up time)
 
         try:
             font_manager.findfont(font_manager.FontProperties(family=PREFERRED_FONT), fallback_to_default=False)
@@ -163,8 +163,9 @@ def figure(kind: str, data, fig: Figure | None = None, title: bool = True,
         known = ", ".join(KINDS)
         raise UserError(f"Không có loại biểu đồ “{kind}”. Các loại có: {known}.")
     if fig is None:
+        # matplotlib: only when a chart is drawn (start-up time)
         from matplotlib.backends.backend_agg import FigureCanvasAgg
-        from matplotlib.figure import Figure
+        from matplotlib.figure import Figure  # matplotlib: only when a chart is drawn (start-up time)
 
         fig = Figure(figsize=size or SIZE, dpi=100)
         FigureCanvasAgg(fig)
@@ -253,13 +254,13 @@ def _where(data) -> str:
 
 
 def _formatter(fn):
-    from matplotlib.ticker import FuncFormatter
+    from matplotlib.ticker import FuncFormatter  # matplotlib: only when a chart is drawn (start-up time)
 
     return FuncFormatter(fn)
 
 
 def _int_locator():
-    from matplotlib.ticker import MaxNLocator
+    from matplotlib.ticker import MaxNLocator  # matplotlib: only when a chart is drawn (start-up time)
 
     return MaxNLocator(nbins=6, integer=True)
 

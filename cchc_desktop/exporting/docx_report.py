@@ -31,6 +31,7 @@ from pathlib import Path
 from cchc_desktop import fileio, fmt
 from cchc_desktop.report import narrative, default_texts as templates
 from cchc_desktop.domain import periods
+from cchc_desktop.exporting import charts as chart_figures  # matplotlib itself only when one is drawn
 from cchc_desktop.exporting import docx_parts as X, wording
 from cchc_desktop.exporting.wording import appendix_reference, appendix_title, doc_number, unit_text
 from cchc_desktop.report.values import ReportData, outline
@@ -150,6 +151,7 @@ class _Body:
         self.parts.append(X.para(runs_xml, **fmt_))
 
     def picture(self, png: bytes, width_mm: float) -> None:
+        # python-docx: only when a Word file is written (start-up time)
         from docx.shared import Mm
         from lxml import etree
 
@@ -248,9 +250,7 @@ def _field_table(b: _Body, data: ReportData) -> None:
 
 
 def _charts(b: _Body, data: ReportData) -> int:
-    from cchc_desktop.exporting.charts import report_charts  # matplotlib: only when charts are wanted
-
-    pictures = report_charts(data) + commune_charts(data)
+    pictures = chart_figures.report_charts(data) + commune_charts(data)
     for i, (caption, png) in enumerate(pictures, 1):
         b.picture(png, min(150.0, TEXT_W))
         b.p(X.run(f"Biểu đồ {i}. {caption}", 13, italic=True), align="center", after=200)
@@ -264,15 +264,13 @@ def commune_charts(data: ReportData) -> list[tuple[str, bytes]]:
     """A roll-up's per-commune charts (kind theo-xa): (caption, PNG); none for a commune's report."""
     if not getattr(data, "communes", None):
         return []
-    from cchc_desktop.exporting import charts  # matplotlib: only when charts are wanted
-
     where = f"{data.text_value('don_vi.ten')}, {periods.name(data.key)}"
     out = []
     for name in COMMUNE_CHARTS:
-        fig = charts.figure("theo-xa", data, title=False, size=(7.0, 4.2), indicator=name)
-        if charts.has_data(fig):
-            label = charts.indicator_label(data, name)[0].split(" — ")[0].replace(" (%)", "")
-            out.append((f"{label} theo xã ({where})", charts.png_bytes(fig, dpi=200)))
+        fig = chart_figures.figure("theo-xa", data, title=False, size=(7.0, 4.2), indicator=name)
+        if chart_figures.has_data(fig):
+            label = chart_figures.indicator_label(data, name)[0].split(" — ")[0].replace(" (%)", "")
+            out.append((f"{label} theo xã ({where})", chart_figures.png_bytes(fig, dpi=200)))
     return out
 
 
@@ -417,7 +415,7 @@ def _appendix(b: _Body, data: ReportData) -> None:
 # --- the document ------------------------------------------------------------------------------
 def _normalise_styles(doc) -> None:
     """Times New Roman in all four slots of every style and of the defaults; 14 pt; Vietnamese."""
-    from docx.oxml import parse_xml
+    from docx.oxml import parse_xml  # python-docx: only when a Word file is written (start-up time)
 
     styles = doc.styles.element
     w = X.W
@@ -455,6 +453,7 @@ def _normalise_styles(doc) -> None:
 def _page_headers(doc) -> str:
     """Header parts of section 1: page number centred (default), nothing on page 1 (first).
     Returns the `w:headerReference` XML to put in the report's sectPr."""
+    # python-docx: only when a Word file is written (start-up time)
     from docx.oxml import parse_xml
     from lxml import etree
 
@@ -475,6 +474,7 @@ def _page_headers(doc) -> str:
 
 def build(data: ReportData, charts: bool | None = None):
     """The python-docx Document of the report and its appendix; (doc, paragraphs, cells) counts."""
+    # python-docx: only when a Word file is written (start-up time)
     import docx
     from docx.oxml import parse_xml
 

@@ -59,6 +59,7 @@ def set_number(cell, value, number_format: str) -> None:
 
 
 def _styles():
+    # openpyxl: only when a workbook is written (start-up time)
     from openpyxl.styles import Alignment, Border, Font, Side
 
     thin = Side(style="thin", color="000000")
@@ -208,7 +209,7 @@ def _dossier_sheet(wb, data: ReportData, used: set[str], st) -> None:
     ws = wb.create_sheet(_sheet_name(DOSSIER_SHEET, used))
     header, rows = narrative.field_table(data)
     ncols = len(header)
-    from openpyxl.utils import get_column_letter
+    from openpyxl.utils import get_column_letter  # openpyxl: only when a workbook is written (start-up time)
 
     last = get_column_letter(max(ncols, 5))
     _title_rows(ws, data, [("phu_luc", ""), ("title", ""), ("ref", ""),
@@ -287,7 +288,7 @@ def _agency_sheet(wb, data: ReportData, used: set[str], st) -> None:
 
 
 def build(data: ReportData):
-    from openpyxl import Workbook
+    from openpyxl import Workbook  # openpyxl: only when a workbook is written (start-up time)
 
     wb = Workbook()
     wb.remove(wb.active)

@@ -19,13 +19,14 @@ their submission status and draws the per-commune charts from `data` alone. An u
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from cchc_desktop import fmt
 from cchc_desktop.domain import dossiers, periods
-from cchc_desktop.report import values as report
+from cchc_desktop.report import default_texts as templates, values as report
 from cchc_desktop.errors import UserError
 from cchc_desktop.domain.catalogue import aggregation
 from cchc_desktop.domain.units import UPPER_KINDS, label
@@ -284,8 +285,6 @@ def _load_communes(store, codes: list[str], key: periods.PeriodKey) -> dict[str,
 
 def _sort_key(name: str) -> tuple:
     """Vietnamese order, near enough: letters without their marks first, then with them (đ after d)."""
-    import unicodedata
-
     base = unicodedata.normalize("NFD", name.replace("đ", "dz").replace("Đ", "Dz").lower())
     return "".join(c for c in base if not unicodedata.combining(c)), name
 
@@ -345,8 +344,6 @@ def rollup(store, period_code: str, unit_code: str | None = None) -> RollUp:
     else:
         narratives, documents = store.narratives(upper_period["id"]), store.documents(upper_period["id"])
     if not any((n.get("text") or "").strip() for n in narratives.values()):
-        from cchc_desktop.report import default_texts as templates
-
         narratives = templates.upper_narratives()  # a period made before the upper level had default texts
     own = store.values(upper_period["id"]) if upper_period.get("id") else {}
     raw = _sum_values(cat, reported, own, label(upper))

@@ -8,6 +8,7 @@ import re
 from cchc_desktop import dataio, paths
 from cchc_desktop.domain import periods
 from cchc_desktop.domain.units import KIND_WORDS, UPPER_KINDS
+from cchc_desktop.report.values import outline
 
 # The usual commune fields of the one-stop desk (../shared/domain/ho-so-mot-cua.md).
 DEFAULT_FIELDS = (
@@ -130,8 +131,6 @@ def blank_citations(text: str, seed_year: int) -> str:
 def upper_narratives() -> dict[str, dict]:
     """The default texts of an upper level's (huyện/tỉnh) consolidated report: the outline's
     `cap_tren` texts, whose placeholders show the roll-up's figures (resources/outline.toml)."""
-    from cchc_desktop.report.values import outline
-
     return {s["key"]: {"title": None, "text": s["cap_tren"]} for s in outline() if s.get("cap_tren")}
 
 

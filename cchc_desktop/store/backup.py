@@ -19,10 +19,12 @@ a week, one a week for a month, one a month after that.
 from __future__ import annotations
 
 import datetime as dt
+import glob
 import hashlib
 import json
 import os
 import re
+import shutil
 import sqlite3
 import tempfile
 from dataclasses import dataclass, field
@@ -83,7 +85,7 @@ def backup_dir(data_path: str | Path) -> Path:
 
 def fallback_dir(data_path: str | Path) -> Path:
     """Used when the folder of the data file cannot be written (a read-only share)."""
-    import platformdirs
+    import platformdirs  # platformdirs: only when the default folder is needed (start-up time)
 
     p = Path(data_path).resolve()
     tag = hashlib.sha1(str(p).lower().encode()).hexdigest()[:8]
@@ -224,8 +226,6 @@ def _free_name(folder: Path, stem: str, at: dt.datetime, reason: str) -> Path:
 
 
 def glob_escape(text: str) -> str:
-    import glob
-
     return glob.escape(text)
 
 
@@ -439,8 +439,6 @@ def restore(data_path: str | Path, backup_path: str | Path, *, now: dt.datetime 
 
 def _raw_copy(data_path: Path, now: dt.datetime | None) -> Path:
     """Keep a damaged file (and its WAL) byte for byte before it is replaced."""
-    import shutil
-
     now = now or dt.datetime.now()
     folder = _auto_folder(data_path)
     target = _free_name(folder, data_path.stem, now, "hong")

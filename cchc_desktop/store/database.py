@@ -10,6 +10,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from cchc_desktop import fmt
 from cchc_desktop.domain import catalogue as catalogue_mod
 from cchc_desktop.domain import dossiers, periods
 from cchc_desktop.domain.units import STORED_KINDS
@@ -674,8 +675,6 @@ class Store:
 
     def set_dossier(self, period_id: int, agency: str, field: str, column: str, text) -> int | None:
         """One cell of the dossier table; field '' is the agency's typed totals row."""
-        from cchc_desktop import fmt
-
         self._check_agency(agency)
         if column not in dossiers.COLUMNS:
             raise InvalidValue(f"Cột “{column}” không có.")
