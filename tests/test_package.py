@@ -17,7 +17,7 @@ from cchc_desktop.report import values as report
 from cchc_desktop.errors import UserError
 from cchc_desktop.exporting import package as pkg
 from cchc_desktop.importing import package as ip
-from cchc_desktop.store import open_store
+from cchc_desktop.store import open_store, packages as store_packages
 from cchc_desktop.store.migrations import SCHEMA_VERSION
 from tests.conftest import run_cli
 
@@ -163,7 +163,7 @@ def test_round_trip_into_empty_upper_file(demo_store, package_file, upper):
     assert a.values == b.values
     assert a.measures("ubnd") == b.measures("ubnd")
     assert upper.find_period("huyen-thanh-mien", PERIOD) is not None
-    hist = ip.history(upper)
+    hist = store_packages.history(upper)
     assert len(hist) == 1 and hist[0]["status"] == "current"
     doc = upper.db.execute("SELECT document FROM package_imports").fetchone()[0]
     assert json.loads(doc)["unit"]["code"] == UNIT
@@ -190,7 +190,7 @@ def test_newer_replaces_older_and_older_needs_force(demo_store, package_file, up
     r = ip.import_packages(upper, [newer])[0]
     assert r.status == "replaced"
     assert report.load_report(upper, UNIT, PERIOD, with_previous=False).values["BM1/1"] == 30
-    hist = ip.history(upper)
+    hist = store_packages.history(upper)
     assert [h["status"] for h in hist] == ["superseded", "current"]
     # The older one again: refused, nothing changes; --force imports it.
     before = table_dump(upper.path)
@@ -200,7 +200,7 @@ def test_newer_replaces_older_and_older_needs_force(demo_store, package_file, up
     r = ip.import_packages(upper, [package_file], force=True)[0]
     assert r.status == "replaced"
     assert report.load_report(upper, UNIT, PERIOD, with_previous=False).values["BM1/1"] == 25
-    assert len(ip.history(upper)) == 3
+    assert len(store_packages.history(upper)) == 3
 
 
 def _variants(src: Path, tmp: Path) -> dict[str, Path]:

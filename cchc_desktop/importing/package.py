@@ -466,9 +466,6 @@ def find_upper(store, info: PackageInfo) -> dict:
             f"còn tệp dữ liệu này là của {unit_label(main)}")
 
 
-held = store_packages.held  # the current package of a commune's period (callers: the window)
-
-
 def _compare(info: PackageInfo, current: dict | None) -> str:
     if current is None:
         return "new"
@@ -515,7 +512,7 @@ def preview(store, infos: list[PackageInfo | Path | str]) -> list[Preview]:
             out.append(Preview(info.path, "refused", info=info, reason="nội dung gói sai dạng: gói không hợp lệ"))
             continue
         k = (info.unit_code, info.period_code)
-        current = seen.get(k) or held(store, *k)
+        current = seen.get(k) or store_packages.held(store, *k)
         status = _compare(info, current)
         out.append(Preview(info.path, status, info=info, upper=upper,
                            held_created_at=current["created_at"] if current else None))
@@ -562,7 +559,7 @@ def import_one(store, info: PackageInfo, force: bool = False, before_write=None)
         return Result(info.path, "refused", str(e), **base)
     except (AttributeError, TypeError, ValueError):
         return Result(info.path, "refused", "nội dung gói sai dạng: gói không hợp lệ", **base)
-    current = held(store, info.unit_code, info.period_code)
+    current = store_packages.held(store, info.unit_code, info.period_code)
     status = _compare(info, current)
     if status == "same":
         return Result(info.path, "unchanged", "giống hệt gói đã nhập", **base)
@@ -648,6 +645,3 @@ def expand_paths(paths: list) -> list:
         else:
             out.append(p)
     return out
-
-
-history = store_packages.history  # every package imported, newest last (callers: the window)

@@ -34,6 +34,7 @@ from cchc_desktop.domain import units
 from cchc_desktop.errors import DataFileError, UserError
 from cchc_desktop.fileio import _fsync_dir, atomic_write, os_error_message, usual_mode
 from cchc_desktop.store.check import check_file
+from cchc_desktop.store.errors import backup_error_message
 from cchc_desktop.store.lock import WriterLock
 
 DIR_NAME = "sao-luu"
@@ -180,19 +181,6 @@ def _source(store_or_path):
     return conn, path, True
 
 
-def _sqlite_write_message(e: sqlite3.Error, target: Path) -> str:
-    text = str(e).lower()
-    if "full" in text:
-        return f"Ổ đĩa đã đầy, không ghi được bản sao lưu “{target.name}”. Hãy xóa bớt tệp hoặc chọn ổ khác rồi thử lại."
-    if "readonly" in text or "unable to open" in text:
-        return (f"Không ghi được bản sao lưu vào “{target.parent}” (thư mục chỉ đọc hoặc không có quyền). "
-                "Hãy chọn thư mục khác rồi thử lại.")
-    if "disk i/o" in text:
-        return f"Lỗi đọc/ghi ổ đĩa khi sao lưu vào “{target.parent}” (USB bị rút ra?). Hãy cắm lại rồi thử lại."
-    return f"Không sao lưu được ({e}). Hãy thử lại."
-
-
-
 def _copy_to(conn: sqlite3.Connection, tmp: Path) -> str:
     """Copy the database of `conn` into `tmp` (backup API), verify it; returns its SHA-256."""
     usual_mode(tmp)
@@ -279,7 +267,7 @@ def _make(conn, data_path: Path, reason: str, folder: Path, *, only_if_changed: 
         raise UserError(os_error_message(e, folder / f"{stem}.sqlite")) from None
     except sqlite3.Error as e:
         _remove(tmp)
-        raise UserError(_sqlite_write_message(e, folder / f"{stem}.sqlite")) from None
+        raise UserError(backup_error_message(e, folder / f"{stem}.sqlite")) from None
     except BaseException:
         _remove(tmp)
         raise
@@ -480,7 +468,7 @@ def _replace_with(data_path: Path, backup_path: Path) -> None:
         raise UserError(os_error_message(e, data_path)) from None
     except sqlite3.Error as e:
         _remove(tmp)
-        raise UserError(_sqlite_write_message(e, data_path)) from None
+        raise UserError(backup_error_message(e, data_path)) from None
     except BaseException:
         _remove(tmp)
         raise

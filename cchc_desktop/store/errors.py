@@ -1,12 +1,14 @@
 """SQLite's errors in Vietnamese: the one place that reads sqlite3's English messages.
 
-`disk_trouble_message` for a write the disk refused (what DiskTrouble carries), and
-`write_error_message` for any error of a write, as the window shows it: what happened and
-that what was typed is still on the screen.
+`disk_trouble_message` for a write the disk refused (what DiskTrouble carries),
+`write_error_message` for any error of a write, as the window shows it (what happened, and
+that what was typed is still on the screen), `open_error_message` when a file cannot be
+opened for writing, `backup_error_message` when a backup cannot be written.
 """
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 
 from cchc_desktop.errors import UserError
 
@@ -63,3 +65,16 @@ def open_error_message(e: sqlite3.OperationalError, path) -> str:
     if "full" in msg:
         return f"Ổ đĩa đã đầy, không mở được tệp dữ liệu “{path.name}”. Hãy giải phóng dung lượng rồi thử lại."
     return f"Không mở được tệp dữ liệu “{path.name}”: {msg}."
+
+
+def backup_error_message(e: sqlite3.Error, target: Path) -> str:
+    """Why a backup (or a restore) could not be written to `target`."""
+    text = str(e).lower()
+    if "full" in text:
+        return f"Ổ đĩa đã đầy, không ghi được bản sao lưu “{target.name}”. Hãy xóa bớt tệp hoặc chọn ổ khác rồi thử lại."
+    if "readonly" in text or "unable to open" in text:
+        return (f"Không ghi được bản sao lưu vào “{target.parent}” (thư mục chỉ đọc hoặc không có quyền). "
+                "Hãy chọn thư mục khác rồi thử lại.")
+    if "disk i/o" in text:
+        return f"Lỗi đọc/ghi ổ đĩa khi sao lưu vào “{target.parent}” (USB bị rút ra?). Hãy cắm lại rồi thử lại."
+    return f"Không sao lưu được ({e}). Hãy thử lại."
