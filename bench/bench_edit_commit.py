@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/bench_edit_commit.py [edits]
 
-Measured: `ctx.write("value:CODE", "set_value", pid, code, text, catalogue=…)`, the call the
+Measured: `ctx.write("value:CODE", Store.set_value, pid, code, text, catalogue=…)`, the call the
 indicator form makes when an edit is accepted (ui/entry/indicator_form.py): parse and check the
 value, one transaction with the old-value read, the upsert and the audit row, COMMIT, then
 the context's data_changed/saved signals. Baseline, same run and same disk: a bare sqlite3
@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 
 from _common import ROOT
+from cchc_desktop.store import Store
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -65,7 +66,7 @@ def main() -> None:
             code = codes[i % len(codes)]
             text = f"{1000 + i:,}".replace(",", ".")  # typed as a user types: 1.234
             t = time.perf_counter()
-            ok, _ = ctx.write(f"value:{code}", "set_value", pid, code, text, catalogue=cat)
+            ok, _ = ctx.write(f"value:{code}", Store.set_value, pid, code, text, catalogue=cat)
             t_app = time.perf_counter() - t
             assert ok
             t = time.perf_counter()

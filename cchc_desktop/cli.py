@@ -70,8 +70,9 @@ def open_db(args, must_exist: bool = True, *, write: bool):
     window is open; no backup. Only a file that still needs an upgrade (a write) is opened
     with the lock then.
     """
-    from cchc_desktop import paths
-    from cchc_desktop.store import open_store
+    from cchc_desktop import paths  # platformdirs: only when no --db is given
+    from cchc_desktop.store import open_store  # sqlite-utils: not for --help
+    from cchc_desktop.store.migrations import needs_upgrade  # with its command only (CLI start-up time)
 
     path = Path(args.db) if args.db else paths.default_db_path()
     if must_exist and not path.exists():
@@ -82,32 +83,12 @@ def open_db(args, must_exist: bool = True, *, write: bool):
         if store.backup_warning:
             sys.stderr.write(f"cchc-desktop: lưu ý: {store.backup_warning}\n")
         return store
-    return open_store(path, catalogue, lock=_needs_upgrade(path))
-
-
-def _needs_upgrade(path: Path) -> bool:
-    """True when opening the file would upgrade it (its schema mark is older than this app's)."""
-    import sqlite3
-
-    from cchc_desktop.store.migrations import SCHEMA_VERSION
-
-    try:
-        if not path.is_file() or path.stat().st_size == 0:
-            return False
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=10)
-    except (OSError, sqlite3.Error):
-        return True  # open_store says what is wrong
-    try:
-        return conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION
-    except sqlite3.Error:
-        return True
-    finally:
-        conn.close()
+    return open_store(path, catalogue, lock=needs_upgrade(path))
 
 
 def cmd_gui(args) -> int:
     try:
-        from ui.shell.app import run
+        from ui.shell.app import run  # the window (Qt): only for the gui command
     except ImportError as e:
         raise UserError(f"Không khởi động được cửa sổ (thiếu thành phần giao diện: {e.name}). Hãy cài lại phần mềm.") from None
     if getattr(args, "catalogue", None):
@@ -122,7 +103,7 @@ def cmd_gui(args) -> int:
 def _choose_catalogue(args) -> None:
     """`gui --catalogue FILE`: the file's own unit enters its new periods with that catalogue
     (the same as Tệp → Danh mục biểu mẫu… in the window), and so do later sessions."""
-    from cchc_desktop.domain import catalogue as catalogue_mod
+    from cchc_desktop.domain import catalogue as catalogue_mod  # with its command only (CLI start-up time)
 
     cat = catalogue_mod.load(args.catalogue)
     store = open_db(argparse.Namespace(db=args.db), must_exist=False, write=True)
@@ -137,6 +118,7 @@ def _choose_catalogue(args) -> None:
 
 
 def cmd_demo(args) -> int:
+    # with its command only (CLI start-up time)
     from cchc_desktop import dataio
     from cchc_desktop.store import open_store
 
@@ -158,7 +140,7 @@ def cmd_demo(args) -> int:
 
 
 def cmd_validate(args) -> int:
-    from cchc_desktop.report import values as report, rules
+    from cchc_desktop.report import values as report, rules  # with its command only (CLI start-up time)
 
     store = open_db(args, write=False)
     try:
@@ -179,7 +161,7 @@ def cmd_validate(args) -> int:
 
 
 def cmd_dump(args) -> int:
-    from cchc_desktop import dataio
+    from cchc_desktop import dataio  # with its command only (CLI start-up time)
 
     store = open_db(args, write=False)
     try:
@@ -191,6 +173,7 @@ def cmd_dump(args) -> int:
 
 
 def cmd_load(args) -> int:
+    # with its command only (CLI start-up time)
     from cchc_desktop import dataio
     from cchc_desktop.importing import backup_before_import
 
@@ -206,7 +189,7 @@ def cmd_load(args) -> int:
 
 
 def _row_and_data(args, store):
-    from cchc_desktop.report import values as report
+    from cchc_desktop.report import values as report  # with its command only (CLI start-up time)
 
     data = report.load_report(store, args.unit, args.period, with_previous=False)
     return data.catalogue.row(args.code), data
@@ -248,7 +231,7 @@ def cmd_set(args) -> int:
 
 
 def cmd_list(args) -> int:
-    from cchc_desktop.domain import catalogue as catalogue_mod
+    from cchc_desktop.domain import catalogue as catalogue_mod  # with its command only (CLI start-up time)
 
     if args.db:
         store = open_db(args, write=False)
@@ -352,11 +335,12 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _log_exception() -> str:
+    # only on a crash (start-up time)
     import tempfile
     import traceback
 
     try:
-        from cchc_desktop import paths
+        from cchc_desktop import paths  # platformdirs: only on a crash (start-up time)
 
         folder = paths.default_db_path().parent
     except Exception:

@@ -11,10 +11,13 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
-from cchc_desktop import fmt
+from cchc_desktop import fmt, paths
 from cchc_desktop.domain import dossiers, periods
+from cchc_desktop.domain.units import STORED_KINDS
 from cchc_desktop.errors import UserError
-from cchc_desktop.store.database import UNIT_KINDS, now_iso, value_text
+from cchc_desktop.report import values as report
+from cchc_desktop.report.values import outline
+from cchc_desktop.store.load import write_period
 
 FORMAT = "cchc-desktop/period"
 FORMAT_VERSION = 1
@@ -69,8 +72,6 @@ def dump(store, unit_code: str | None, period_code: str) -> dict:
 def computed(store, period_id: int) -> dict:
     """The figures the app computes, as the report shows them (`"BM7/6.7": "97,6"`): derived
     indicators, then each agency's dossier measures. Read-only: `load` ignores this part."""
-    from cchc_desktop.report import values as report
-
     data = report.load_period(store, period_id, with_previous=False)
     values = {r.code: r.format(data.values.get(r.code)) for r in data.catalogue.rows()
               if r.derived and data.values.get(r.code) is not None}
@@ -90,8 +91,6 @@ def _code_order(cat, code):
 
 
 def _section_order(key):
-    from cchc_desktop.report.values import outline
-
     keys = [s["key"] for s in outline()]
     return keys.index(key) if key in keys else len(keys)
 
@@ -142,7 +141,7 @@ def load(store, doc: dict, replace: bool = False) -> dict:
         _bad("thiếu phần đơn vị hoặc kỳ báo cáo")
     if not unit.get("code") or not unit.get("name"):
         _bad("đơn vị thiếu mã hoặc tên")
-    if unit.get("kind") not in UNIT_KINDS:
+    if unit.get("kind") not in STORED_KINDS:
         _bad(f"loại đơn vị “{unit.get('kind')}” không có")
     key = periods.parse_code(str(period.get("code", "")))
     start = _check_date(period.get("start"), "ngày bắt đầu")
@@ -195,47 +194,19 @@ def load(store, doc: dict, replace: bool = False) -> dict:
     if not all(isinstance(v, dict) for v in narratives.values()):
         _bad("phần lời văn không đúng dạng")
 
-    with store.db.atomic():
-        existing = store.db.execute("SELECT * FROM units WHERE code = ?", [unit["code"]]).fetchone()
-        fields = {k: unit.get(k) for k in UNIT_KEYS if k not in ("code",) and unit.get(k) is not None}
-        if existing is None:
-            store.create_unit(unit["code"], unit["name"], unit["kind"],
-                              **{k: v for k, v in fields.items() if k not in ("name", "kind")})
-        else:
-            store.update_unit(unit["code"], **fields)
-        old = store.find_period(unit["code"], key.code)
-        if old:
-            if not replace:
-                raise UserError(f"Kỳ báo cáo {key.code} của đơn vị {unit['name']} đã có trong tệp dữ liệu.")
-            store.db.execute("DELETE FROM periods WHERE id = ?", [old["id"]])
-            store._audit("period", key.code, None, period_id=old["id"], unit_code=unit["code"])
-        pid = store.db["periods"].insert({
-            "unit_code": unit["code"], "year": key.year, "kind": key.kind,
-            "start_date": start, "end_date": end,
-            "deadline": _check_date(period.get("deadline"), "hạn nộp"),
-            "doc_number": str(period.get("doc_number") or ""),
-            "doc_symbol": str(period.get("doc_symbol") or "BC-UBND"),
-            "doc_date": _check_date(period.get("doc_date"), "ngày báo cáo"),
-            "status": period.get("status", "draft"),
-            "catalogue_version": cat.version,
-            "on_time_formula": period.get("on_time_formula") or dossiers.DEFAULT_ON_TIME,
-            "updated_at": now_iso(),
-        }).last_pk
-        store.db["indicator_values"].insert_all(
-            [{"period_id": pid, "code": c, "value": value_text(v), "note": n}
-             for c, (v, n) in values.items()]
-        )
-        store.db["narratives"].insert_all(
-            [{"period_id": pid, "section": k, "title": v.get("title"), "text": str(v.get("text") or "")}
-             for k, v in narratives.items()]
-        )
-        store.db["dossier_rows"].insert_all([{"period_id": pid, **r} for r in dossier_rows])
-        store.db["documents"].insert_all([{"period_id": pid, **d} for d in docs])
-        store._audit("period.load", None, key.code, period_id=pid, unit_code=unit["code"])
-    return store.period(pid)
+    unit_fields = {k: unit.get(k) for k in UNIT_KEYS if unit.get(k) is not None}
+    record = {
+        "year": key.year, "kind": key.kind, "start_date": start, "end_date": end,
+        "deadline": _check_date(period.get("deadline"), "hạn nộp"),
+        "doc_number": str(period.get("doc_number") or ""),
+        "doc_symbol": str(period.get("doc_symbol") or "BC-UBND"),
+        "doc_date": _check_date(period.get("doc_date"), "ngày báo cáo"),
+        "status": period.get("status", "draft"),
+        "catalogue_version": cat.version,
+        "on_time_formula": period.get("on_time_formula") or dossiers.DEFAULT_ON_TIME,
+    }
+    return write_period(store, unit_fields, record, values, narratives, dossier_rows, docs, replace=replace)
 
 
 def load_demo(store) -> dict:
-    from cchc_desktop import paths
-
     return load(store, read_file(paths.resource("demo", "chi-lang-nam-2023.json")))

@@ -23,7 +23,7 @@ def guide_path() -> Path:
 
 def default_db_path() -> Path:
     """The data file in the user's data folder (created on first use)."""
-    import platformdirs
+    import platformdirs  # platformdirs: only when the default folder is needed (start-up time)
 
     folder = Path(platformdirs.user_data_dir("CCHC Desktop", appauthor=False))
     folder.mkdir(parents=True, exist_ok=True)

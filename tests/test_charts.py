@@ -7,13 +7,20 @@ from collections import Counter
 
 import pytest
 
-from cchc_desktop.report import values as report
 from cchc_desktop.errors import UserError
 from cchc_desktop.exporting import charts
+from cchc_desktop.report import chart_data, values as report
 from conftest import run_cli
 
 
 # --- helpers ------------------------------------------------------------------------------
+def draw(kind, store, data, **options):
+    """The chart as the window and the CLI draw it: what it needs from the data file read
+    first (chart_data.inputs; none with store None), then drawn from plain data."""
+    inputs = chart_data.inputs(kind, store, data) if store is not None else {}
+    return charts.figure(kind, data, **{**inputs, **options})
+
+
 def all_texts(fig) -> list[str]:
     out = [t.get_text() for t in fig.texts]
     for ax in fig.axes:
@@ -55,7 +62,7 @@ def test_received_per_field_stacks_online_and_direct(mini_store):
         "Người có công": {"truc_tuyen": 0, "truc_tiep": 26},
     }
     set_fields(store, pid, rows)
-    fig = charts.figure("tiep-nhan-linh-vuc", store, data_of(store, pid))
+    fig = draw("tiep-nhan-linh-vuc", store, data_of(store, pid))
     ax = fig.axes[0]
     assert tick_labels(ax) == list(rows)
     online, direct = container_heights(ax)
@@ -74,7 +81,7 @@ def test_received_per_field_stacks_online_and_direct(mini_store):
 def test_received_share_in_subtitle_is_computed(mini_store):
     store, pid = mini_store
     set_fields(store, pid, {"A": {"truc_tuyen": 3147, "truc_tiep": 78}})
-    texts = all_texts(charts.figure("tiep-nhan-linh-vuc", store, data_of(store, pid)))
+    texts = all_texts(draw("tiep-nhan-linh-vuc", store, data_of(store, pid)))
     assert any("tổng 3.225 hồ sơ, trực tuyến 97,6 %" in t for t in texts)
 
 
@@ -91,7 +98,7 @@ def test_received_per_field_with_a_blank_field_never_contradicts_the_report(mini
     })
     data = data_of(store, pid)
     assert narrative.format_value("hs.ubnd.tiep_nhan_trong_ky", None, data) == "…"  # the report's text
-    fig = charts.figure("tiep-nhan-linh-vuc", store, data)
+    fig = draw("tiep-nhan-linh-vuc", store, data)
     texts = all_texts(fig)
     subtitle = charts.header_of(fig)[1]
     assert "2.503" not in " ".join(texts)  # 458 + 43 + 2002: a sum the report never makes
@@ -104,7 +111,7 @@ def test_received_per_field_with_a_blank_field_never_contradicts_the_report(mini
     # A total typed in the Cộng row is the report's total: the chart says the same.
     store.set_dossier(pid, "ubnd", "", "truc_tiep", 100)
     data = data_of(store, pid)
-    fig = charts.figure("tiep-nhan-linh-vuc", store, data)
+    fig = draw("tiep-nhan-linh-vuc", store, data)
     subtitle = charts.header_of(fig)[1]
     total = narrative.format_value("hs.ubnd.tiep_nhan_trong_ky", None, data)
     share = narrative.format_value("hs.ubnd.ty_le_truc_tuyen", None, data)
@@ -117,16 +124,16 @@ def test_received_total_is_the_reports_and_leaves_carried_over_aside(mini_store)
     store, pid = mini_store
     set_fields(store, pid, {"A": {"truc_tuyen": 90, "truc_tiep": 10, "ky_truoc": 5},
                             "B": {"truc_tuyen": 0, "truc_tiep": 0, "ky_truoc": 0}})
-    subtitle = charts.header_of(charts.figure("tiep-nhan-linh-vuc", store, data_of(store, pid)))[1]
+    subtitle = charts.header_of(draw("tiep-nhan-linh-vuc", store, data_of(store, pid)))[1]
     assert "tổng 100 hồ sơ (chưa kể 5 hồ sơ kỳ trước chuyển qua), trực tuyến 90 %" in subtitle
     assert "chưa có số liệu" not in subtitle
 
 
 def test_received_per_field_on_empty_data(mini_store):
     store, pid = mini_store
-    assert is_no_data(charts.figure("tiep-nhan-linh-vuc", store, data_of(store, pid)))
+    assert is_no_data(draw("tiep-nhan-linh-vuc", store, data_of(store, pid)))
     store.add_field(pid, "ubnd", "Hộ tịch")  # a field with no figures is still no data
-    fig = charts.figure("tiep-nhan-linh-vuc", store, data_of(store, pid))
+    fig = draw("tiep-nhan-linh-vuc", store, data_of(store, pid))
     assert is_no_data(fig)
     assert fig.axes == []  # no empty axes
 
@@ -139,7 +146,7 @@ def test_status_per_field_when_every_field_has_the_split(mini_store):
         "Đất đai": {"truoc_han": 10, "dung_han": 20, "qua_han": 3, "dang_giai_quyet": 0},
     }
     set_fields(store, pid, rows)
-    fig = charts.figure("tinh-trang-linh-vuc", store, data_of(store, pid))
+    fig = draw("tinh-trang-linh-vuc", store, data_of(store, pid))
     ax = fig.axes[0]
     assert tick_labels(ax) == ["Hộ tịch", "Đất đai"]
     cols = ["truoc_han", "dung_han", "qua_han", "dang_giai_quyet"]
@@ -154,7 +161,7 @@ def test_status_per_field_when_every_field_has_the_split(mini_store):
 
 def test_status_of_the_demo_is_one_bar_for_the_whole_desk(demo_store):
     data = report.load_report(demo_store, None, "2023-NAM")
-    fig = charts.figure("tinh-trang-linh-vuc", demo_store, data)
+    fig = draw("tinh-trang-linh-vuc", demo_store, data)
     ax = fig.axes[0]
     assert tick_labels(ax) == ["Toàn bộ phận"]
     # The seed: 3.143 early, 75 on time, 0 late, 7 pending; never split per field.
@@ -172,7 +179,7 @@ def test_status_with_some_fields_split_names_the_blank_ones(mini_store):
         "Hộ tịch": {"truoc_han": 400, "dung_han": 90, "qua_han": 5, "dang_giai_quyet": 6},
         "Đất đai": {"truoc_han": 10},
     })
-    fig = charts.figure("tinh-trang-linh-vuc", store, data_of(store, pid))
+    fig = draw("tinh-trang-linh-vuc", store, data_of(store, pid))
     assert tick_labels(fig.axes[0]) == ["Toàn bộ phận"]  # no split invented
     # The whole desk's figures are the report's: only truoc_han is known for every field.
     assert container_heights(fig.axes[0]) == [[410]]
@@ -182,7 +189,7 @@ def test_status_with_some_fields_split_names_the_blank_ones(mini_store):
 
 def test_status_on_empty_data(mini_store):
     store, pid = mini_store
-    assert is_no_data(charts.figure("tinh-trang-linh-vuc", store, data_of(store, pid)))
+    assert is_no_data(draw("tinh-trang-linh-vuc", store, data_of(store, pid)))
 
 
 # --- 3. trend across periods ------------------------------------------------------------------
@@ -199,7 +206,7 @@ def test_trend_points_come_from_every_period(mini_store):
     figures = {p23: (30, 10, 20, 10, 10), pid: (90, 10, 80, 15, 5), pq1: (7, 3, 0, 0, 0)}
     for p, f in figures.items():
         _desk_totals(store, p, *f)
-    fig = charts.figure("xu-huong", store, data_of(store, pid))
+    fig = draw("xu-huong", store, data_of(store, pid))
     ax = fig.axes[0]
     assert tick_labels(ax) == ["Năm 2023", "Năm 2024", "Quý I 2025"]
     online_line, on_time_line = ax.get_lines()[:2]
@@ -214,7 +221,7 @@ def test_trend_points_come_from_every_period(mini_store):
 
 def test_trend_with_one_period_still_draws_its_points(demo_store):
     data = report.load_report(demo_store, None, "2023-NAM")
-    fig = charts.figure("xu-huong", demo_store, data)
+    fig = draw("xu-huong", demo_store, data)
     ax = fig.axes[0]
     online, on_time = ax.get_lines()[:2]
     assert list(online.get_ydata()) == pytest.approx([100 * 3147 / 3225])
@@ -225,7 +232,7 @@ def test_trend_with_one_period_still_draws_its_points(demo_store):
 
 def test_trend_on_empty_data(mini_store):
     store, pid = mini_store
-    assert is_no_data(charts.figure("xu-huong", store, data_of(store, pid)))
+    assert is_no_data(draw("xu-huong", store, data_of(store, pid)))
 
 
 # --- 4. per month from the register -------------------------------------------------------------
@@ -252,7 +259,7 @@ def _fill_register(store, unit_code="x1", rows=REGISTER):
 def test_per_month_counts_received_and_resolved(mini_store):
     store, pid = mini_store  # window 15/12/2023 – 14/12/2024
     _fill_register(store)
-    fig = charts.figure("theo-thang", store, data_of(store, pid))
+    fig = draw("theo-thang", store, data_of(store, pid))
     ax = fig.axes[0]
     months = ["2023-12"] + [f"2024-{m:02d}" for m in range(1, 13)]
     assert tick_labels(ax) == [f"{m[5:]}/{m[:4]}" for m in months]
@@ -268,11 +275,11 @@ def test_per_month_counts_received_and_resolved(mini_store):
 
 def test_per_month_without_register_rows(mini_store):
     store, pid = mini_store
-    assert is_no_data(charts.figure("theo-thang", store, data_of(store, pid)))
+    assert is_no_data(draw("theo-thang", store, data_of(store, pid)))
     # rows of another unit do not count
     store.create_unit("x2", "Khác", "xa")
     _fill_register(store, "x2")
-    assert is_no_data(charts.figure("theo-thang", store, data_of(store, pid)))
+    assert is_no_data(draw("theo-thang", store, data_of(store, pid)))
 
 
 # --- 5. one bar per commune -------------------------------------------------------------------
@@ -294,7 +301,7 @@ def _communes(store):
 def test_per_commune_bars_for_the_default_indicator(mini_store):
     store, _ = mini_store
     upper, figures = _communes(store)
-    fig = charts.figure("theo-xa", store, data_of(store, upper))
+    fig = draw("theo-xa", store, data_of(store, upper))
     ax = fig.axes[0]
     assert tick_labels(ax) == [f"xã {n}" for n, *_ in figures.values()] + ["xã Không Kỳ"]
     heights = container_heights(ax)[0]
@@ -309,17 +316,17 @@ def test_per_commune_bars_for_the_default_indicator(mini_store):
 def test_per_commune_with_a_catalogue_indicator(mini_store):
     store, _ = mini_store
     upper, figures = _communes(store)
-    fig = charts.figure("theo-xa", store, data_of(store, upper), indicator="A/1.1")
+    fig = draw("theo-xa", store, data_of(store, upper), indicator="A/1.1")
     heights = container_heights(fig.axes[0])[0]
     assert heights[:3] == [o + d for _, o, d in figures.values()]
     assert "2.500" in all_texts(fig)
     with pytest.raises(UserError):
-        charts.figure("theo-xa", store, data_of(store, upper), indicator="A/99")
+        draw("theo-xa", store, data_of(store, upper), indicator="A/99")
 
 
 def test_per_commune_without_communes(mini_store):
     store, pid = mini_store
-    fig = charts.figure("theo-xa", store, data_of(store, pid))
+    fig = draw("theo-xa", store, data_of(store, pid))
     assert is_no_data(fig)
     assert any("chưa có xã nào trực thuộc" in t for t in all_texts(fig))
 
@@ -328,7 +335,7 @@ def test_per_commune_without_communes(mini_store):
 @pytest.mark.parametrize("kind", list(charts.KINDS))
 def test_every_kind_on_empty_data_says_so(mini_store, kind):
     store, pid = mini_store
-    fig = charts.figure(kind, store, data_of(store, pid))
+    fig = draw(kind, store, data_of(store, pid))
     assert is_no_data(fig)
     assert fig.axes == []
     assert charts.KINDS[kind] in all_texts(fig)  # the title is there all the same
@@ -337,25 +344,25 @@ def test_every_kind_on_empty_data_says_so(mini_store, kind):
 def test_unknown_kind_is_a_user_error(mini_store):
     store, pid = mini_store
     with pytest.raises(UserError, match="Không có loại biểu đồ"):
-        charts.figure("banh", store, data_of(store, pid))
+        draw("banh", store, data_of(store, pid))
 
 
 def test_the_figure_is_reused(mini_store):
     store, pid = mini_store
     set_fields(store, pid, {"A": {"truc_tuyen": 1, "truc_tiep": 2}})
     data = data_of(store, pid)
-    fig = charts.figure("tiep-nhan-linh-vuc", store, data)
-    again = charts.figure("tinh-trang-linh-vuc", store, data, fig=fig)
+    fig = draw("tiep-nhan-linh-vuc", store, data)
+    again = draw("tinh-trang-linh-vuc", store, data, fig=fig)
     assert again is fig
     assert is_no_data(fig) and fig.axes == []
-    charts.figure("tiep-nhan-linh-vuc", store, data, fig=fig)
+    draw("tiep-nhan-linh-vuc", store, data, fig=fig)
     assert len(fig.axes) == 1 and container_heights(fig.axes[0]) == [[1], [2]]
     # The same kind again with other figures: the axes stay, nothing of the old chart does.
     ax = fig.axes[0]
     store.add_field(pid, "ubnd", "B")
     store.set_dossier(pid, "ubnd", "B", "truc_tuyen", 30)
     store.set_dossier(pid, "ubnd", "B", "truc_tiep", 4)
-    charts.figure("tiep-nhan-linh-vuc", store, data_of(store, pid), fig=fig)
+    draw("tiep-nhan-linh-vuc", store, data_of(store, pid), fig=fig)
     assert fig.axes == [ax]
     assert container_heights(ax) == [[1, 30], [2, 4]]
     assert tick_labels(ax) == ["A", "B"]
@@ -364,7 +371,7 @@ def test_the_figure_is_reused(mini_store):
     assert [t.get_text() for t in ax.texts] == ["30", "4", "3", "34"]
     assert len(fig.texts) == 2  # title and subtitle, not twice
     # and the no-data picture on a reused figure drops the axes
-    charts.figure("tiep-nhan-linh-vuc", store, _empty(store), fig=fig)
+    draw("tiep-nhan-linh-vuc", store, _empty(store), fig=fig)
     assert fig.axes == [] and is_no_data(fig)
 
 
@@ -375,7 +382,7 @@ def _empty(store):
 
 def test_save_png_and_svg_atomically(demo_store, tmp_path):
     data = report.load_report(demo_store, None, "2023-NAM")
-    fig = charts.figure("tiep-nhan-linh-vuc", demo_store, data)
+    fig = draw("tiep-nhan-linh-vuc", demo_store, data)
     png = charts.save(fig, tmp_path / "a.png")
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     svg = charts.save(fig, tmp_path / "a.SVG")
@@ -419,13 +426,13 @@ def test_matplotlib_is_imported_only_to_draw_and_pyplot_never(demo_file):
         "import sys\n"
         "from cchc_desktop.exporting import charts\n"
         "from cchc_desktop import cli\n"
-        "from cchc_desktop.report import values as report\n"
+        "from cchc_desktop.report import chart_data, values as report\n"
         "from cchc_desktop.store import open_store\n"
         "cli.build_parser()\n"
         "assert 'matplotlib' not in sys.modules, 'matplotlib imported before drawing'\n"
         f"s = open_store(r'{demo_file}')\n"
         "d = report.load_report(s, None, '2023-NAM')\n"
-        "for k in charts.KINDS: charts.png_bytes(charts.figure(k, s, d))\n"
+        "for k in charts.KINDS: charts.png_bytes(charts.figure(k, d, **chart_data.inputs(k, s, d)))\n"
         "assert 'matplotlib' in sys.modules\n"
         "bad = [m for m in sys.modules if m.startswith(('matplotlib.pyplot', 'PySide6', 'matplotlib.backends.backend_qt'))]\n"
         "print(bad); sys.exit(1 if bad else 0)\n"
@@ -454,13 +461,13 @@ def test_cli_list_and_draw(demo_file, tmp_path):
 
 def test_header_kept_out_of_the_picture_for_the_window(demo_store):
     data = report.load_report(demo_store, None, "2023-NAM")
-    fig = charts.figure("tiep-nhan-linh-vuc", demo_store, data, header=False)
+    fig = draw("tiep-nhan-linh-vuc", demo_store, data, header=False)
     title, subtitle = charts.header_of(fig)
     assert title == charts.KINDS["tiep-nhan-linh-vuc"]
     assert "xã Chi Lăng Nam, năm 2023" in subtitle
     assert fig.texts == []  # neither drawn
     assert container_heights(fig.axes[0]) == [[458, 2645, 0, 44], [43, 0, 26, 9]]
-    empty = charts.figure("theo-thang", demo_store, data, header=False)
+    empty = draw("theo-thang", demo_store, data, header=False)
     assert charts.header_of(empty)[0] == charts.KINDS["theo-thang"]
     assert is_no_data(empty)
 
@@ -482,7 +489,7 @@ def test_per_month_from_an_imported_excel_register(mini_store, tmp_path):
     path = tmp_path / "so-theo-doi.xlsx"
     wb.save(path)
     register.import_register(store, "x1", path)
-    ax = charts.figure("theo-thang", store, data_of(store, pid)).axes[0]
+    ax = draw("theo-thang", store, data_of(store, pid)).axes[0]
     labels = tick_labels(ax)
     received, resolved = container_heights(ax)
     got_rec = dict(zip(labels, received))
@@ -508,7 +515,7 @@ def test_the_charts_font_is_a_serif_with_the_vietnamese_letters():
 
 def test_every_text_of_a_chart_is_in_the_serif_font(demo_store):
     data = report.load_report(demo_store, None, "2023-NAM")
-    fig = charts.figure("tiep-nhan-linh-vuc", None, data)
+    fig = draw("tiep-nhan-linh-vuc", None, data)
     ax = fig.axes[0]
     fig.canvas.draw()
     texts = [*fig.texts, *ax.texts, ax.yaxis.label, *ax.get_xticklabels(), *ax.get_yticklabels(),
@@ -524,7 +531,7 @@ def test_one_bar_is_not_titled_per_field(mini_store):
     data = data_of(store, pid)
     for kind, title in (("tiep-nhan-linh-vuc", "Hồ sơ tiếp nhận lĩnh vực Hộ tịch"),
                         ("tinh-trang-linh-vuc", "Tình hình giải quyết hồ sơ lĩnh vực Hộ tịch")):
-        fig = charts.figure(kind, store, data)
+        fig = draw(kind, store, data)
         assert charts.header_of(fig)[0] == title and title in all_texts(fig)
     assert charts.title_of("tinh-trang-linh-vuc", [charts.WHOLE_DESK]) == \
         "Tình hình giải quyết hồ sơ của Bộ phận Một cửa UBND"
@@ -536,7 +543,7 @@ def test_axis_labels_stay_inside_a_small_picture(demo_store, size):
     """In a small window (1024×768: a canvas of about 450 px) nothing of the axes is cut off."""
     data = report.load_report(demo_store, None, "2023-NAM")
     for kind in ("tiep-nhan-linh-vuc", "xu-huong"):
-        fig = charts.figure(kind, demo_store, data, size=size, header=False)
+        fig = draw(kind, demo_store, data, size=size, header=False)
         fig.canvas.draw()
         renderer = fig.canvas.get_renderer()
         ax = fig.axes[0]

@@ -10,7 +10,7 @@ import textwrap
 import pytest
 
 from cchc_desktop.errors import DataFileError
-from cchc_desktop.store import check_file, database, open_store
+from cchc_desktop.store import check, check_file, database, open_store
 from conftest import MINI, ROOT, run_cli
 
 
@@ -127,7 +127,7 @@ def test_file_write_locked_by_another_program(tmp_path, monkeypatch):
     other.execute("PRAGMA locking_mode = EXCLUSIVE")
     other.execute("BEGIN EXCLUSIVE")
     other.execute("UPDATE units SET name = 'X'")
-    monkeypatch.setattr(database, "CHECK_BUSY_TIMEOUT", 0.05)
+    monkeypatch.setattr(check, "CHECK_BUSY_TIMEOUT", 0.05)
     try:
         with pytest.raises(DataFileError) as e:
             check_file(path)

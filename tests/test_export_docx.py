@@ -6,8 +6,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
-import types
 from pathlib import Path
 
 import docx
@@ -18,7 +16,7 @@ from docx.shared import Cm, Mm, Pt
 
 from cchc_desktop.report import values as report
 from cchc_desktop.errors import UserError
-from cchc_desktop.exporting import docx_report
+from cchc_desktop.exporting import docx_report, wording
 from conftest import run_cli
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -437,10 +435,9 @@ def _tiny_png() -> bytes:
 
 
 def test_charts_inserted_after_the_dossier_table(demo_data, tmp_path, monkeypatch):
-    fake = types.ModuleType("cchc_desktop.exporting.charts")
     png = _tiny_png()
-    fake.report_charts = lambda data: [("Hồ sơ tiếp nhận theo lĩnh vực", png), ("Tình trạng giải quyết", png)]
-    monkeypatch.setitem(sys.modules, "cchc_desktop.exporting.charts", fake)
+    monkeypatch.setattr(docx_report.chart_figures, "report_charts",
+                        lambda data: [("Hồ sơ tiếp nhận theo lĩnh vực", png), ("Tình trạng giải quyết", png)])
     d = docx.Document(str(docx_report.write(demo_data, tmp_path / "c.docx")))  # NAM: on by default
     assert len(d.inline_shapes) == 2
     ids = [e.get("id") for e in d.element.body.iter("{http://schemas.openxmlformats.org/drawingml/2006/"
@@ -594,7 +591,7 @@ def test_file_name_without_diacritics(demo_data, demo_store):
     demo_store.create_period(unit["code"], "2024-6T")
     data = report.load_report(demo_store, None, "2024-6T")
     assert docx_report.file_name(data) == "BC CCHC 6 thang dau nam 2024 - xa Chi Lang Nam.docx"
-    assert docx_report.ascii_text("Đồng Tháp: Ỹ") == "Dong Thap: Y"
+    assert wording.ascii_text("Đồng Tháp: Ỹ") == "Dong Thap: Y"
 
 
 def test_rule_under_tieu_ngu_as_long_as_the_text(doc):

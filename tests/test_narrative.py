@@ -1,4 +1,4 @@
-from cchc_desktop.report import narrative, values as report
+from cchc_desktop.report import narrative, narrative_html, values as report
 
 
 def test_render_paragraphs_bullets_bold_and_blocks(demo_store):
@@ -61,3 +61,28 @@ def test_typed_figures_with_the_new_unit_words_match_only_fitting_units(demo_sto
     assert ("3.225", "văn bản") not in found  # 3.225 is a count of hồ sơ, not of văn bản
     assert ("10", "đồng") not in found  # "đồng chí" is no money, and no Đồng row holds 10
     assert narrative.render_inline("{{BM6/1.2|dong}} đồng", data) == "3.523.681.000 đồng"
+
+
+def test_preview_html_renders_blocks(demo_store):
+    data = report.load_report(demo_store, None, "2023-NAM")
+    text = "**Kết quả:**\n{{bang.ho_so_linh_vuc}}\n+ trực tuyến {{hs.ubnd.ty_le_truc_tuyen}}\n{{khong.co}}"
+    html = narrative_html.preview_html("2. TTHC", text, data)
+    assert "<table" in html and "Hộ tịch" in html and "3.225" in html
+    assert "<b>Kết quả:</b>" in html
+    assert "+ trực tuyến" in html and "97,6 %" in html
+    assert narrative_html.UNKNOWN_STYLE in html and "{{khong.co}}" in html  # shown as typed, in red
+    assert "chưa có nội dung" in narrative_html.preview_html("I.1", "  \n", data)
+
+
+def test_preview_and_word_report_lay_out_a_text_alike(demo_store):
+    """Both renderers read narrative.lines: the same paragraphs, bullets and blocks, in order."""
+    data = report.load_report(demo_store, None, "2023-NAM")
+    text = "Mở đầu\n\n  - gạch một\n+ gạch hai\n {{bang.ho_so_linh_vuc}} \nCuối **đậm** {{ds.van_ban}}"
+    word = narrative.render(text, data)
+    assert [(type(x).__name__, getattr(x, "bullet", None)) for x in word] == [
+        ("Paragraph", ""), ("Paragraph", "- "), ("Paragraph", "+ "), ("Block", None), ("Paragraph", "")]
+    html = narrative_html.preview_html("", text, data)
+    marks = ["Mở đầu</p>", "- gạch một</p>", "+ gạch hai</p>", "<table", "Cuối <b>đậm</b>"]
+    where = [html.find(m) for m in marks]
+    assert -1 not in where and where == sorted(where), where
+    assert html.count("<table") == 1  # ds.van_ban stays inline in both

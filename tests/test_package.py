@@ -17,7 +17,7 @@ from cchc_desktop.report import values as report
 from cchc_desktop.errors import UserError
 from cchc_desktop.exporting import package as pkg
 from cchc_desktop.importing import package as ip
-from cchc_desktop.store import open_store
+from cchc_desktop.store import open_store, packages as store_packages
 from cchc_desktop.store.migrations import SCHEMA_VERSION
 from tests.conftest import run_cli
 
@@ -163,7 +163,7 @@ def test_round_trip_into_empty_upper_file(demo_store, package_file, upper):
     assert a.values == b.values
     assert a.measures("ubnd") == b.measures("ubnd")
     assert upper.find_period("huyen-thanh-mien", PERIOD) is not None
-    hist = ip.history(upper)
+    hist = store_packages.history(upper)
     assert len(hist) == 1 and hist[0]["status"] == "current"
     doc = upper.db.execute("SELECT document FROM package_imports").fetchone()[0]
     assert json.loads(doc)["unit"]["code"] == UNIT
@@ -190,7 +190,7 @@ def test_newer_replaces_older_and_older_needs_force(demo_store, package_file, up
     r = ip.import_packages(upper, [newer])[0]
     assert r.status == "replaced"
     assert report.load_report(upper, UNIT, PERIOD, with_previous=False).values["BM1/1"] == 30
-    hist = ip.history(upper)
+    hist = store_packages.history(upper)
     assert [h["status"] for h in hist] == ["superseded", "current"]
     # The older one again: refused, nothing changes; --force imports it.
     before = table_dump(upper.path)
@@ -200,7 +200,7 @@ def test_newer_replaces_older_and_older_needs_force(demo_store, package_file, up
     r = ip.import_packages(upper, [package_file], force=True)[0]
     assert r.status == "replaced"
     assert report.load_report(upper, UNIT, PERIOD, with_previous=False).values["BM1/1"] == 25
-    assert len(ip.history(upper)) == 3
+    assert len(store_packages.history(upper)) == 3
 
 
 def _variants(src: Path, tmp: Path) -> dict[str, Path]:
@@ -430,14 +430,15 @@ def test_an_upper_levels_new_period_starts_from_the_consolidated_reports_texts(t
     try:
         store.create_unit("h", "Gia Lộc", "huyen")
         store.create_unit("x", "Tân Lập", "xa")
-        upper = store.create_period("h", "2024-NAM")
+        assert store.narratives(store.create_period("h", "2023-NAM")["id"]) == {}  # the store writes no default
+        upper = templates.new_period(store, "h", "2024-NAM")
         texts = store.narratives(upper["id"])
         assert texts == {k: {"title": None, "text": t["text"]} for k, t in templates.upper_narratives().items()}
         assert "{{hs.ubnd.ty_le_dung_han}}" in texts["II.2"]["text"] and set(texts) >= {"I.1", "II.6", "KET"}
-        assert store.narratives(store.create_period("x", "2024-NAM")["id"]) == {}  # a commune's: setup_unit's job
+        assert store.narratives(templates.new_period(store, "x", "2024-NAM")["id"]) == {}  # a commune's: setup_unit's job
         # Carried over from an earlier period, the upper level keeps its own words.
         store.set_narrative(upper["id"], "V", text="- Đề nghị tỉnh mở lớp tập huấn.")
-        nxt = store.create_period("h", "2025-NAM", carry_from=upper["id"])
+        nxt = templates.new_period(store, "h", "2025-NAM", carry_from=upper["id"])
         assert store.narratives(nxt["id"])["V"]["text"] == "- Đề nghị tỉnh mở lớp tập huấn."
         # The welcome screen's upper level: the consolidated texts, not a commune's.
         p = templates.setup_unit(store, "t", "Hải Dương", "tinh", period_code="2024-NAM")

@@ -5,7 +5,7 @@ import pytest
 
 from cchc_desktop.errors import DataFileError, InvalidValue, ReadOnlyPeriod
 from cchc_desktop.store import open_store
-from cchc_desktop.store.database import APPLICATION_ID
+from cchc_desktop.store.check import APPLICATION_ID
 from cchc_desktop.store.migrations import SCHEMA_VERSION
 from conftest import MINI
 

@@ -10,8 +10,8 @@ import pytest
 from sqlite_utils.migrations import Migrations
 
 from cchc_desktop.errors import DataFileError
-from cchc_desktop.store import backup, database, open_store
-from cchc_desktop.store.migrations import KNOWN, SCHEMA_VERSION, migrations
+from cchc_desktop.store import backup, check, database, open_store
+from cchc_desktop.store.migrations import KNOWN, SCHEMA_VERSION, STEPS, migrations
 from conftest import MINI
 
 SCHEMA = Path(__file__).resolve().parent / "fixtures" / "schema"
@@ -49,7 +49,10 @@ def test_a_fixture_for_every_earlier_version(tmp_path):
         # Journal mode DELETE (header bytes 18-19 = 1, WAL would be 2): opening it leaves no -wal/-shm.
         assert (SCHEMA / f"v{v}.sqlite").read_bytes()[18:20] == b"\x01\x01", f"v{v}.sqlite is in WAL mode"
         copy = shutil.copy(SCHEMA / f"v{v}.sqlite", tmp_path / f"v{v}.sqlite")  # never opened in place
-        assert _applied(copy) == KNOWN[:v], f"v{v}.sqlite is not at step {KNOWN[v - 1]}"
+        # Version v: v known steps applied. Not always the first v of KNOWN: versions 2 applied
+        # m003 before m002 existed in number order, so v2 files in the field hold m001 and m003.
+        applied = _applied(copy)
+        assert len(applied) == v and set(applied) <= set(KNOWN), f"v{v}.sqlite is not at version {v}: {applied}"
 
 
 @pytest.mark.parametrize("fixture", sorted(p.name for p in SCHEMA.glob("v*.sqlite")))
@@ -81,7 +84,7 @@ def test_each_earlier_version_is_backed_up_then_upgraded_with_its_data(tmp_path,
     if version < SCHEMA_VERSION:
         assert [b.reason for b in found] == ["nang-cap"]
         # The backup is the file as it was before the upgrade.
-        assert _applied(found[0].path) == KNOWN[:version]
+        assert _applied(found[0].path) == _applied(SCHEMA / fixture)
         conn = sqlite3.connect(found[0].path)
         assert conn.execute("SELECT value FROM indicator_values WHERE period_id = 2").fetchone() == ("3",)
         conn.close()
@@ -93,8 +96,8 @@ def test_each_earlier_version_is_backed_up_then_upgraded_with_its_data(tmp_path,
 def _failing_set(step_ok_name="m900_ok"):
     """The app's steps, then one that works and one that fails."""
     ms = Migrations(migrations.name)
-    for m in migrations._migrations:
-        ms(name=m.name)(m.fn)
+    for step in STEPS:
+        ms()(step)
 
     @ms(name=step_ok_name)
     def ok(db):
@@ -114,7 +117,7 @@ def test_a_failing_step_rolls_back_the_whole_upgrade(tmp_path, monkeypatch):
     before = _sha(path)
     ms = _failing_set()
     monkeypatch.setattr(database, "migrations", ms)
-    monkeypatch.setattr(database, "KNOWN", [m.name for m in ms._migrations])
+    monkeypatch.setattr(check, "KNOWN", KNOWN + ["m900_ok", "m901_fails"])
     with pytest.raises(DataFileError) as e:
         open_store(path, MINI)
     assert "Không nâng cấp được" in str(e.value) and "giữ nguyên" in str(e.value)
@@ -154,8 +157,8 @@ def test_upgrade_runs_in_one_exclusive_transaction(tmp_path, monkeypatch):
     path = _old_file(tmp_path)
     seen = {}
     ms = Migrations(migrations.name)
-    for m in migrations._migrations:
-        ms(name=m.name)(m.fn)
+    for step in STEPS:
+        ms()(step)
 
     @ms(name="m902_probe")
     def probe(db):
@@ -170,8 +173,16 @@ def test_upgrade_runs_in_one_exclusive_transaction(tmp_path, monkeypatch):
         seen["fk"] = db.conn.execute("PRAGMA foreign_keys").fetchone()[0]
 
     monkeypatch.setattr(database, "migrations", ms)
-    monkeypatch.setattr(database, "KNOWN", [m.name for m in ms._migrations])
+    monkeypatch.setattr(check, "KNOWN", KNOWN + ["m902_probe"])
     store = open_store(path, MINI)
     assert store.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     store.close()
     assert seen == {"in_transaction": True, "other": "database is locked", "fk": 0}
+
+
+def test_migration_steps_are_registered_in_number_order():
+    """m001, m002, m003, …: a new step is appended after the last, numbered after it."""
+    from cchc_desktop.store.migrations import KNOWN, SCHEMA_VERSION
+
+    assert [int(name[1:4]) for name in KNOWN] == list(range(1, SCHEMA_VERSION + 1))
+    assert all(name.startswith(f"m{i:03d}_") for i, name in enumerate(KNOWN, 1))

@@ -8,21 +8,7 @@ from pathlib import Path
 
 from cchc_desktop.errors import UserError
 
-UNIT_WORDS = {"xa": "xã", "phuong": "phường", "thi_tran": "thị trấn", "dac_khu": "đặc khu", "huyen": "huyện",
-              "tinh": "tỉnh", "thanh_pho": "thành phố"}
 SAMPLE_FILE_NAME = "du-lieu-mau.sqlite"  # the demo's own file, beside the user's (never the user's file)
-
-
-def bare_unit_name(name: str, kind: str | None = None) -> str:
-    """The unit's name without a leading "UBND" or kind word: ("Xã Chi Lăng Nam", "xa") → "Chi Lăng Nam"."""
-    from cchc_desktop.domain.official_choice import bare_name  # not before the window's frame
-
-    return bare_name(name, kind)
-
-
-def unit_title(unit: dict) -> str:
-    name = bare_unit_name(unit["name"], unit.get("kind"))
-    return f"UBND {UNIT_WORDS.get(unit.get('kind'), '')} {name}".replace("  ", " ")
 
 
 def is_sample_file(path) -> bool:

@@ -9,6 +9,7 @@ from pathlib import Path
 from cchc_desktop.cli import add_db, open_db
 from cchc_desktop.errors import UserError
 from cchc_desktop.exporting import charts  # matplotlib itself is imported only to draw
+from cchc_desktop.report import chart_data, values as report
 
 KIND_NAMES = tuple(charts.KINDS)
 
@@ -43,13 +44,11 @@ def run(args) -> int:
         raise UserError(f"Tệp “{out.name}” phải có đuôi .png hoặc .svg.")
     if args.indicator and args.kind != "theo-xa":
         raise UserError("--indicator chỉ dùng với loại biểu đồ theo-xa.")
-    from cchc_desktop.report import values as report
-
     store = open_db(args, write=False)
     try:
         data = report.load_report(store, args.unit, args.period, with_previous=False)
         options = {"indicator": args.indicator} if args.indicator else {}
-        fig = charts.figure(args.kind, store, data, **options)
+        fig = charts.figure(args.kind, data, **chart_data.inputs(args.kind, store, data), **options)
     finally:
         store.close()
     charts.save(fig, out)

@@ -18,7 +18,7 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from cchc_desktop.report import values as report
+    from cchc_desktop.report import values as report  # with its command only (CLI start-up time)
 
     if not args.docx and not args.xlsx:
         raise UserError("Hãy cho biết tệp cần xuất: --docx TỆP.docx và/hoặc --xlsx TỆP.xlsx.")
@@ -28,13 +28,13 @@ def run(args) -> int:
     finally:
         store.close()
     if args.docx:
-        from cchc_desktop.exporting import docx_report
+        from cchc_desktop.exporting import docx_report  # with its command only (CLI start-up time)
 
         charts = None if args.charts is None else args.charts == "co"
         out = docx_report.write(data, Path(args.docx), charts=charts)
         print(f"Đã xuất báo cáo Word: {out}")
     if args.xlsx:
-        from cchc_desktop.exporting import xlsx_appendix
+        from cchc_desktop.exporting import xlsx_appendix  # with its command only (CLI start-up time)
 
         out = xlsx_appendix.write(data, Path(args.xlsx))
         print(f"Đã xuất phụ lục Excel: {out}")

@@ -42,7 +42,7 @@ def register(sub) -> None:
 
 
 def run_package(args) -> int:
-    from cchc_desktop.exporting import package
+    from cchc_desktop.exporting import package  # with its command only (CLI start-up time)
 
     store = open_db(args, write=False)
     try:
@@ -54,7 +54,7 @@ def run_package(args) -> int:
 
 
 def run_import(args) -> int:
-    from cchc_desktop.importing import package
+    from cchc_desktop.importing import package  # with its command only (CLI start-up time)
 
     paths = package.expand_paths([Path(f) for f in args.files])
     if not paths:
@@ -75,6 +75,7 @@ def run_import(args) -> int:
 
 
 def run_rollup(args) -> int:
+    # with its command only (CLI start-up time)
     from cchc_desktop import fmt
 
     from cchc_desktop.report import aggregate
@@ -109,11 +110,13 @@ def run_rollup(args) -> int:
                 print(f"  {n}: {t or '—'}")
             print(f"  Toàn {up}: {r.total(args.compare)[1] or '—'}")
     if args.docx:
-        from cchc_desktop.exporting import docx_report
+        from cchc_desktop.exporting import docx_report  # with its command only (CLI start-up time)
 
         out = docx_report.write(r.data, Path(args.docx), charts=None)
         print(f"Đã xuất báo cáo tổng hợp Word: {out}", file=sys.stderr if args.json else sys.stdout)
     if args.xlsx:
-        out = aggregate.write_xlsx(r, Path(args.xlsx), compare=args.compare)
+        from cchc_desktop.exporting import xlsx_rollup  # with its command only (CLI start-up time)
+
+        out = xlsx_rollup.write(r, Path(args.xlsx), compare=args.compare)
         print(f"Đã xuất phụ lục tổng hợp Excel: {out}", file=sys.stderr if args.json else sys.stdout)
     return 0

@@ -28,7 +28,7 @@ def _progress(done: int, total: int | None) -> None:
 
 
 def run_import(args) -> int:
-    from cchc_desktop.importing import register as reg
+    from cchc_desktop.importing import register as reg  # with its command only (CLI start-up time)
 
     store = open_db(args, write=True)
     try:
@@ -47,6 +47,7 @@ def run_import(args) -> int:
 
 
 def run_stats(args) -> int:
+    # with its command only (CLI start-up time)
     from cchc_desktop import fmt
     from cchc_desktop.domain import dossiers
     from cchc_desktop.errors import UserError

@@ -17,7 +17,7 @@ from cchc_desktop.errors import UserError
 
 
 def register(sub) -> None:
-    from cchc_desktop.cli import add_db
+    from cchc_desktop.cli import add_db  # with its command only (CLI start-up time)
 
     p = sub.add_parser("backup", help="sao lưu tệp dữ liệu (vào thư mục sao-luu bên cạnh, hoặc thư mục --to)")
     add_db(p)
@@ -35,7 +35,7 @@ def register(sub) -> None:
 
 
 def _db_path(args) -> Path:
-    from cchc_desktop import paths
+    from cchc_desktop import paths  # with its command only (CLI start-up time)
 
     path = Path(args.db) if args.db else paths.default_db_path()
     if not path.exists():
@@ -44,7 +44,7 @@ def _db_path(args) -> Path:
 
 
 def cmd_backup(args) -> int:
-    from cchc_desktop.store import backup
+    from cchc_desktop.store import backup  # with its command only (CLI start-up time)
 
     path = _db_path(args)
     out = backup.backup_to(path, args.to) if args.to else backup.backup_now(path, "thu-cong")
@@ -57,11 +57,11 @@ def _when(b) -> str:
 
 
 def cmd_restore(args) -> int:
-    from cchc_desktop.store import backup
+    from cchc_desktop.store import backup  # with its command only (CLI start-up time)
 
     path = Path(args.db) if args.db else None
     if path is None:
-        from cchc_desktop import paths
+        from cchc_desktop import paths  # with its command only (CLI start-up time)
 
         path = paths.default_db_path()
     if not args.backup:
@@ -90,23 +90,14 @@ def cmd_restore(args) -> int:
 
 def describe_file(path: Path) -> list[str]:
     """What `check` prints about a usable file (read-only)."""
-    import sqlite3
-
-    from cchc_desktop.store import backup, lock
-    from cchc_desktop.store.migrations import KNOWN, SCHEMA_VERSION, migrations
+    # with its command only (CLI start-up time)
+    from cchc_desktop.store import backup, lock, migrations
+    from cchc_desktop.store.migrations import KNOWN, SCHEMA_VERSION
 
     lines = []
     if path.stat().st_size == 0:
         return ["Tệp trống: sẽ được tạo mới khi mở."]
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    try:
-        try:
-            applied = [r[0] for r in conn.execute(
-                "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", [migrations.name])]
-        except sqlite3.Error:
-            applied = []
-    finally:
-        conn.close()
+    applied = migrations.applied_in_file(path)
     version = len([n for n in applied if n in KNOWN])
     if version < SCHEMA_VERSION:
         lines.append(f"Cấu trúc dữ liệu {version}: sẽ được sao lưu rồi nâng cấp lên {SCHEMA_VERSION} khi mở.")
@@ -126,7 +117,7 @@ def describe_file(path: Path) -> list[str]:
 
 
 def cmd_check(args) -> int:
-    from cchc_desktop.store import check_file
+    from cchc_desktop.store import check_file  # with its command only (CLI start-up time)
 
     path = _db_path(args)
     check_file(path)  # raises DataFileError (exit 1, the reason on stderr) if unusable

@@ -15,6 +15,7 @@ and settings carried over from the unit's latest period (figures never), store.c
 """
 from __future__ import annotations
 
+from cchc_desktop.domain import units
 from cchc_desktop.cli import add_db, open_db
 from cchc_desktop.errors import UserError
 
@@ -56,7 +57,7 @@ def unit_record(province_text: str, name: str, code: str | None = None, outside:
         return oc.unit_fields(oc.pick_unit(name, province, code))
     if not kind:
         raise UserError("Đơn vị ngoài danh mục cần ghi loại: --kind xa, phuong hoặc dac_khu.")
-    bare = oc.bare_name(name, kind)
+    bare = units.bare_name(name, kind)
     if not bare:
         raise UserError("Hãy ghi tên đơn vị (--name).")
     listed = [u for u in ou.find_units(bare, province.code, best_only=True)

@@ -16,7 +16,7 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
-from cchc_desktop import paths
+from cchc_desktop import fmt, paths
 from cchc_desktop.domain import dossiers, formula
 from cchc_desktop.errors import InvalidValue, UserError
 
@@ -142,8 +142,6 @@ class Row:
 
     def parse(self, text) -> Decimal | str | None:
         """User input → the stored value, or InvalidValue with a Vietnamese message."""
-        from cchc_desktop import fmt
-
         if text is None or (isinstance(text, str) and not text.strip()):
             return None
         if self.kind == "text":
@@ -190,8 +188,6 @@ class Row:
 
     def format(self, value) -> str:
         """The value as the appendix writes it."""
-        from cchc_desktop import fmt
-
         if value is None:
             return ""
         if self.kind == "text":

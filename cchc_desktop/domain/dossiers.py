@@ -80,11 +80,6 @@ MEASURES = {
 RATE_MEASURES = {m for m in MEASURES if m.startswith("ty_le_")}
 
 
-def _sum(*vals):
-    present = [v for v in vals if v is not None]
-    return sum(present, Decimal(0)) if present else None
-
-
 def _add_all(*vals):
     """Sum only when every part is known: a total of partly unknown parts is unknown."""
     if any(v is None for v in vals):

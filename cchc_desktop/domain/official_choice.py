@@ -16,6 +16,7 @@ import re
 import unicodedata
 
 from cchc_desktop.domain import official_units as ou
+from cchc_desktop.domain.units import KIND_WORDS
 from cchc_desktop.errors import UserError
 
 # official_units' kind words → the data file's kind codes
@@ -130,26 +131,6 @@ def own_code(kind: str, name: str) -> str:
     t = unicodedata.normalize("NFKD", t).encode("ascii", "ignore").decode().lower()
     t = re.sub(r"[^a-z0-9]+", "-", t).strip("-")
     return f"{kind.replace('_', '-')}-{t}" if t else kind
-
-
-KIND_WORDS = {"xa": "xã", "phuong": "phường", "thi_tran": "thị trấn", "dac_khu": "đặc khu", "huyen": "huyện",
-              "tinh": "tỉnh", "thanh_pho": "thành phố"}
-
-
-def bare_name(name: str, kind: str | None = None) -> str:
-    """The unit's name without a leading "UBND" or kind word: ("Xã Chi Lăng Nam", "xa") → "Chi Lăng Nam".
-
-    Only the word of `kind` is taken off (any kind's when None), so "Phường Mới" of a xã stays."""
-    text = " ".join(unicodedata.normalize("NFC", name or "").split())
-    low = text.lower()
-    for prefix in ("ubnd ", "ủy ban nhân dân ", "uỷ ban nhân dân "):
-        if low.startswith(prefix):
-            text, low = text[len(prefix):], low[len(prefix):]
-    words = [KIND_WORDS[kind]] if kind in KIND_WORDS else sorted(KIND_WORDS.values(), key=len, reverse=True)
-    for word in words:
-        if low.startswith(word + " ") and text[len(word):].strip():
-            return text[len(word):].strip()
-    return text
 
 
 def default_recipients(kind: str, upper: str) -> list[str]:

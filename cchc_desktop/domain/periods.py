@@ -10,6 +10,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from cchc_desktop import fmt
 from cchc_desktop.errors import UserError
 
 KINDS = ("Q1", "6T", "Q3", "9T", "NAM")
@@ -93,8 +94,6 @@ def next_name(key: PeriodKey) -> str:
 
 def label(key: PeriodKey, start: dt.date | str | None = None, end: dt.date | str | None = None) -> str:
     """`Năm 2023 (15/12/2022 – 14/12/2023)` for the period selector."""
-    from cchc_desktop import fmt
-
     if start is None or end is None:
         start, end = default_window(key)
     return f"{KIND_LABELS[key.kind]} {key.year} ({fmt.date(start)} – {fmt.date(end)})"

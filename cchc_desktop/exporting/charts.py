@@ -26,7 +26,6 @@ gives its own (Qt) canvas's figure through ``fig=`` and the figure is cleared an
 """
 from __future__ import annotations
 
-import datetime as dt
 import io
 import math
 import textwrap
@@ -36,11 +35,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cchc_desktop import fileio, fmt
-from cchc_desktop.domain import dossiers, periods
+from cchc_desktop.domain import dossiers, periods, units
 from cchc_desktop.errors import UserError
 
 if TYPE_CHECKING:
-    from matplotlib.figure import Figure
+    from matplotlib.figure import Figure  # matplotlib: only when a chart is drawn (start-up time)
 
 # matplotlib is imported by the functions that draw, not here: the window lists the kinds
 # (and the Word export asks for charts) without paying for matplotlib's import at start.
@@ -96,7 +95,7 @@ _SUBTITLE_Y = 0.895
 def font() -> str:
     """The serif family the charts use: Times New Roman when installed, else DejaVu Serif."""
     if not _font_cache:
-        from matplotlib import font_manager
+        from matplotlib import font_manager  # matplotlib: only when a chart is drawn (start-up time)
 
         try:
             font_manager.findfont(font_manager.FontProperties(family=PREFERRED_FONT), fallback_to_default=False)
@@ -148,22 +147,25 @@ def fit_axes(fig: Figure, pad: float = 4.0) -> None:
 
 
 
-def figure(kind: str, store, data, fig: Figure | None = None, title: bool = True,
+def figure(kind: str, data, fig: Figure | None = None, title: bool = True,
            size: tuple[float, float] | None = None, header: bool = True, **options) -> Figure:
-    """Draw chart `kind` for `data` (a ReportData); `store` is needed by xu-huong, theo-thang
-    and theo-xa (None draws what `data` alone holds). `fig` is reused when given: cleared for
+    """Draw chart `kind` for `data` (a ReportData). xu-huong, theo-thang and theo-xa also draw
+    what the caller read from the data file (report/chart_data.py `inputs`): `series`, the
+    ReportData of every period of the unit (without it: `data` alone); `months`, the
+    register's counts per month (without them: none); `communes`, (name, ReportData or None)
+    per commune (without them: a roll-up's own `data.communes`). `fig` is reused when given: cleared for
     another kind; for the kind it shows already, its axes stay and only what was drawn on
     them is replaced (a re-draw after a period change costs the drawing, not a new axes).
     `title=False` leaves the title to a caption (the Word report); `header=False` draws
     neither title nor subtitle but keeps them for `header_of(fig)` (the window shows them
-    as its own text above the canvas); `size` in inches.
-    Options: `indicator` (theo-xa), `series` (xu-huong: the ReportData of every period)."""
+    as its own text above the canvas); `size` in inches; `indicator` for theo-xa."""
     if kind not in KINDS:
         known = ", ".join(KINDS)
         raise UserError(f"Không có loại biểu đồ “{kind}”. Các loại có: {known}.")
     if fig is None:
+        # matplotlib: only when a chart is drawn (start-up time)
         from matplotlib.backends.backend_agg import FigureCanvasAgg
-        from matplotlib.figure import Figure
+        from matplotlib.figure import Figure  # matplotlib: only when a chart is drawn (start-up time)
 
         fig = Figure(figsize=size or SIZE, dpi=100)
         FigureCanvasAgg(fig)
@@ -184,7 +186,7 @@ def figure(kind: str, store, data, fig: Figure | None = None, title: bool = True
         "theo-thang": _by_month,
         "theo-xa": _by_commune,
     }[kind]
-    draw(fig, store, data, title=title, **options)
+    draw(fig, data, title=title, **options)
     fit_axes(fig)
     return fig
 
@@ -216,7 +218,7 @@ def report_charts(data) -> list[tuple[str, bytes]]:
     out = []
     where = _where(data)
     for kind in ("tiep-nhan-linh-vuc", "tinh-trang-linh-vuc"):
-        fig = figure(kind, None, data, title=False, size=(7.0, 4.0))
+        fig = figure(kind, data, title=False, size=(7.0, 4.0))
         if has_data(fig):
             out.append((f"{getattr(fig, '_cchc_title', KINDS[kind])} ({where})", png_bytes(fig, dpi=200)))
     return out
@@ -252,13 +254,13 @@ def _where(data) -> str:
 
 
 def _formatter(fn):
-    from matplotlib.ticker import FuncFormatter
+    from matplotlib.ticker import FuncFormatter  # matplotlib: only when a chart is drawn (start-up time)
 
     return FuncFormatter(fn)
 
 
 def _int_locator():
-    from matplotlib.ticker import MaxNLocator
+    from matplotlib.ticker import MaxNLocator  # matplotlib: only when a chart is drawn (start-up time)
 
     return MaxNLocator(nbins=6, integer=True)
 
@@ -395,7 +397,7 @@ def _blank_fields(fields: list[dict], columns, what: str = "số liệu", room: 
     return listed if len(listed) <= room else line
 
 
-def _received_by_field(fig, store, data, title=True, **_):
+def _received_by_field(fig, data, title=True, **_):
     table = data.tables["ubnd"]
     t = KINDS["tiep-nhan-linh-vuc"] if title else None
     sub = f"{dossiers.AGENCIES['ubnd']} — {_where(data)}"
@@ -443,7 +445,7 @@ def _received_by_field(fig, store, data, title=True, **_):
 
 
 # --- 2. resolution status per field ---------------------------------------------------------
-def _status_by_field(fig, store, data, title=True, **_):
+def _status_by_field(fig, data, title=True, **_):
     table = data.tables["ubnd"]
     t = KINDS["tinh-trang-linh-vuc"] if title else None
     sub = f"{dossiers.AGENCIES['ubnd']} — {_where(data)}"
@@ -495,20 +497,9 @@ def _period_short(data) -> str:
     return f"{periods.KIND_LABELS[key.kind]} {key.year}"
 
 
-def _trend_series(store, data) -> list:
-    from cchc_desktop.report import values as report
-
-    if store is None:
-        return [data]
-    out = []
-    for p in store.periods(data.unit["code"]):
-        out.append(data if p["id"] == data.period["id"] else report.load_period(store, p["id"], with_previous=False))
-    return out
-
-
-def _trend(fig, store, data, title=True, series=None, **_):
+def _trend(fig, data, title=True, series=None, **_):
     t = KINDS["xu-huong"] if title else None
-    all_data = series if series is not None else _trend_series(store, data)
+    all_data = series if series is not None else [data]
     sub = f"{dossiers.AGENCIES['ubnd']} — {data.text_value('don_vi.ten')}"
     labels = [_period_short(d) for d in all_data]
     online = [_num(d.measures("ubnd")["ty_le_truc_tuyen"]) for d in all_data]
@@ -550,40 +541,11 @@ def _trend(fig, store, data, title=True, series=None, **_):
 
 
 # --- 4. per month, from the register --------------------------------------------------------
-def month_counts(store, data) -> list[tuple[str, int, int]]:
-    """(YYYY-MM, received, resolved) for every month the period's window touches."""
-    start = dt.date.fromisoformat(data.period["start_date"])
-    end = dt.date.fromisoformat(data.period["end_date"])
-    months = []
-    y, m = start.year, start.month
-    while (y, m) <= (end.year, end.month):
-        months.append(f"{y:04d}-{m:02d}")
-        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-    received = {k: 0 for k in months}
-    resolved = {k: 0 for k in months}
-    if store is None:
-        return []
-    lo, hi = start.isoformat(), end.isoformat()
-    any_row = False
-    for col, bucket in (("received_date", received), ("finished_date", resolved)):
-        for month, n in store.db.execute(
-            f"SELECT substr({col}, 1, 7), COUNT(*) FROM register WHERE unit_code = ? "
-            f"AND substr({col}, 1, 10) BETWEEN ? AND ? GROUP BY 1",
-            [data.unit["code"], lo, hi],
-        ).fetchall():
-            if month in bucket:
-                bucket[month] = n
-                any_row = True
-    if not any_row:
-        return []
-    return [(k, received[k], resolved[k]) for k in months]
-
-
-def _by_month(fig, store, data, title=True, **_):
+def _by_month(fig, data, title=True, months=None, **_):
     t = KINDS["theo-thang"] if title else None
     win = f"{fmt.date(data.period['start_date'])} – {fmt.date(data.period['end_date'])}"
     sub = f"Sổ theo dõi hồ sơ — {_where(data)} ({win})"
-    counts = month_counts(store, data)
+    counts = months or []
     if not counts:
         _no_data(fig, t, sub, "Sổ theo dõi hồ sơ chưa có hồ sơ nào trong kỳ này. Hãy nhập sổ theo dõi "
                               "(tệp Excel xuất từ hệ thống Một cửa của tỉnh: Công cụ → Nhập sổ theo "
@@ -631,40 +593,26 @@ def indicator_label(data, name: str) -> tuple[str, bool]:
                     "hoặc tên số liệu hồ sơ dạng hs.ubnd.ty_le_truc_tuyen.")
 
 
-def commune_values(store, data, indicator: str) -> list[tuple[str, float | None]]:
-    """(commune name, value or None) for every unit under data's unit, same period code."""
-    from cchc_desktop.report import values as report
-
-    if store is None:
-        return []
+def commune_values(data, indicator: str, communes=None) -> list[tuple[str, float | None]]:
+    """(commune name, value or None) of `indicator` for every commune: `communes` as
+    (name, ReportData or None), else a roll-up's own communes."""
+    if communes is None:
+        communes = [(units.label(c.unit) if c.unit else c.name, c.data) for c in getattr(data, "communes", None) or []]
     out = []
-    code = data.key.code
-    for unit in store.units():
-        if unit.get("parent_code") != data.unit["code"]:
-            continue
-        name = f"{_UNIT_WORD.get(unit['kind'], '')} {unit['name']}".strip()
-        p = store.find_period(unit["code"], code)
-        value = None
-        if p is not None:
-            d = report.load_period(store, p["id"], with_previous=False)
-            v = d.value(indicator)
-            value = float(v) if isinstance(v, Decimal) else None
-        out.append((name, value))
+    for name, d in communes:
+        v = d.value(indicator) if d is not None else None
+        out.append((name, float(v) if isinstance(v, Decimal) else None))
     return out
 
 
-_UNIT_WORD = {"xa": "xã", "phuong": "phường", "thi_tran": "thị trấn", "dac_khu": "đặc khu", "huyen": "huyện", "tinh": "tỉnh",
-              "thanh_pho": "thành phố"}
-
-
-def _by_commune(fig, store, data, title=True, indicator=None, **_):
+def _by_commune(fig, data, title=True, indicator=None, communes=None, **_):
     indicator = indicator or DEFAULT_INDICATOR
     label, is_pct = indicator_label(data, indicator)
     t = KINDS["theo-xa"] if title else None
     sub = f"{label} — {data.text_value('don_vi.ten')}, {periods.name(data.key)}"
     if len(sub) > 110:
         sub = "\n".join(textwrap.wrap(sub, 110))
-    values = commune_values(store, data, indicator)
+    values = commune_values(data, indicator, communes)
     if not values or all(v is None for _, v in values):
         hint = ("Đơn vị này chưa có xã nào trực thuộc trong tệp dữ liệu. Hãy nhập gói số liệu của các xã "
                 "để so sánh." if not values else

@@ -12,6 +12,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from cchc_desktop import __version__
+
 FONT = "Times New Roman"
 NS = {
     "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
@@ -239,8 +241,6 @@ def app_properties(company: str) -> bytes:
     """docProps/app.xml. python-docx's template names "Microsoft Macintosh Word" and one page,
     which Word's Properties dialog and Explorer would show: name this app, and leave the page
     and word counts out (Word fills them in when the file is saved there)."""
-    from cchc_desktop import __version__
-
     return (
         "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
         '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '

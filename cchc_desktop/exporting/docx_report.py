@@ -26,21 +26,20 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import unicodedata
 from pathlib import Path
 
 from cchc_desktop import fileio, fmt
 from cchc_desktop.report import narrative, default_texts as templates
 from cchc_desktop.domain import periods
-from cchc_desktop.errors import UserError
-from cchc_desktop.exporting import docx_parts as X
+from cchc_desktop.exporting import charts as chart_figures  # matplotlib itself only when one is drawn
+from cchc_desktop.exporting import docx_parts as X, wording
+from cchc_desktop.exporting.wording import appendix_reference, appendix_title, doc_number, unit_text
 from cchc_desktop.report.values import ReportData, outline
 
 # --- page geometry (mm) --------------------------------------------------------------------
 A4 = (210.0, 297.0)
 MARGINS = (20.0, 15.0, 20.0, 30.0)  # top, right, bottom, left — inside the decree's ranges
 TEXT_W = A4[0] - MARGINS[1] - MARGINS[3]  # 165 mm portrait
-TEXT_W_LANDSCAPE = A4[1] - MARGINS[1] - MARGINS[3]  # 252 mm landscape
 
 # --- sizes (pt) ------------------------------------------------------------------------------
 BODY = 14
@@ -63,15 +62,6 @@ COLUMN_NOTE = "(sử dụng cho kỳ báo cáo hàng quý, 6 tháng, năm)"
 
 
 # --- names built from the data ---------------------------------------------------------------
-def doc_number(data: ReportData) -> str:
-    """`202/BC-UBND`; numbers below 10 get a leading 0; blank keeps the gap: `Số:     /BC-UBND`."""
-    number = str(data.period.get("doc_number") or "").strip()
-    if number.isdigit() and int(number) < 10:
-        number = f"{int(number):02d}"
-    symbol = data.period.get("doc_symbol") or "BC-UBND"
-    return f"{number or '    '}/{symbol}"
-
-
 def trich_yeu(data: ReportData) -> str:
     key = data.key
     return (f"Kết quả công tác cải cách hành chính {periods.name(key)}, "
@@ -133,36 +123,9 @@ def signer(data: ReportData) -> tuple[str, str, str]:
     return capacity, title, (data.unit.get("signer_name") or "").strip()
 
 
-def appendix_title(data: ReportData) -> str:
-    return f"THỐNG KÊ KẾT QUẢ THỰC HIỆN CÔNG TÁC CẢI CÁCH HÀNH CHÍNH {periods.name(data.key).upper()}"
-
-
-def appendix_reference(data: ReportData) -> str:
-    date = fmt.date(data.period.get("doc_date")) or "      "
-    return f"(Kèm theo Báo cáo số {doc_number(data)} ngày {date} của {data.text_value('don_vi.co_quan')})"
-
-
-def unit_text(unit: str) -> str:
-    """A coded unit as the form lists it, one code a line: `Có = 1; Không = 0` → `Có = 1⏎Không = 0`."""
-    return _CODE_SEP.sub(lambda m: m.group(1) + "\n", unit or "").strip()
-
-
-_CODE_SEP = re.compile(r"(=\s*\d+)\s*[;,]?\s+(?=\S)")
-
-
-def ascii_text(text: str) -> str:
-    """Vietnamese without diacritics: `xã Chi Lăng Nam` → `xa Chi Lang Nam`."""
-    text = text.replace("đ", "d").replace("Đ", "D")
-    decomposed = unicodedata.normalize("NFD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
 def file_name(data: ReportData) -> str:
-    """The file name the save dialog proposes: `BC CCHC nam 2023 - xa Chi Lang Nam.docx`
-    (no diacritics: some USB sticks, mail systems and old Windows tools mangle them)."""
-    name = f"BC CCHC {periods.name(data.key)} - {data.text_value('don_vi.ten')}"
-    name = re.sub(r'[<>:"/\\|?*\x00-\x1f]+', " ", ascii_text(name))
-    return re.sub(r"\s+", " ", name).strip() + ".docx"
+    """The file name the save dialog proposes: `BC CCHC nam 2023 - xa Chi Lang Nam.docx`."""
+    return wording.file_name("BC CCHC", data, ".docx")
 
 
 def _charts_on(data: ReportData, charts: bool | None) -> bool:
@@ -188,6 +151,7 @@ class _Body:
         self.parts.append(X.para(runs_xml, **fmt_))
 
     def picture(self, png: bytes, width_mm: float) -> None:
+        # python-docx: only when a Word file is written (start-up time)
         from docx.shared import Mm
         from lxml import etree
 
@@ -314,9 +278,7 @@ def _field_table(b: _Body, data: ReportData) -> None:
 
 
 def _charts(b: _Body, data: ReportData) -> int:
-    from cchc_desktop.exporting.charts import report_charts  # matplotlib: only when charts are wanted
-
-    pictures = report_charts(data) + commune_charts(data)
+    pictures = chart_figures.report_charts(data) + commune_charts(data)
     for i, (caption, png) in enumerate(pictures, 1):
         b.picture(png, min(150.0, TEXT_W))
         b.p(X.run(f"Biểu đồ {i}. {caption}", 13, italic=True), align="center", after=200)
@@ -330,17 +292,13 @@ def commune_charts(data: ReportData) -> list[tuple[str, bytes]]:
     """A roll-up's per-commune charts (kind theo-xa): (caption, PNG); none for a commune's report."""
     if not getattr(data, "communes", None):
         return []
-    from cchc_desktop.report import aggregate
-    from cchc_desktop.exporting import charts
-
-    view = aggregate.CommuneView(data)
     where = f"{data.text_value('don_vi.ten')}, {periods.name(data.key)}"
     out = []
     for name in COMMUNE_CHARTS:
-        fig = charts.figure("theo-xa", view, data, title=False, size=(7.0, 4.2), indicator=name)
-        if charts.has_data(fig):
-            label = charts.indicator_label(data, name)[0].split(" — ")[0].replace(" (%)", "")
-            out.append((f"{label} theo xã ({where})", charts.png_bytes(fig, dpi=200)))
+        fig = chart_figures.figure("theo-xa", data, title=False, size=(7.0, 4.2), indicator=name)
+        if chart_figures.has_data(fig):
+            label = chart_figures.indicator_label(data, name)[0].split(" — ")[0].replace(" (%)", "")
+            out.append((f"{label} theo xã ({where})", chart_figures.png_bytes(fig, dpi=200)))
     return out
 
 
@@ -488,7 +446,7 @@ def _appendix(b: _Body, data: ReportData) -> None:
 # --- the document ------------------------------------------------------------------------------
 def _normalise_styles(doc) -> None:
     """Times New Roman in all four slots of every style and of the defaults; 14 pt; Vietnamese."""
-    from docx.oxml import parse_xml
+    from docx.oxml import parse_xml  # python-docx: only when a Word file is written (start-up time)
 
     styles = doc.styles.element
     w = X.W
@@ -526,6 +484,7 @@ def _normalise_styles(doc) -> None:
 def _page_headers(doc) -> str:
     """Header parts of section 1: page number centred (default), nothing on page 1 (first).
     Returns the `w:headerReference` XML to put in the report's sectPr."""
+    # python-docx: only when a Word file is written (start-up time)
     from docx.oxml import parse_xml
     from lxml import etree
 
@@ -546,6 +505,7 @@ def _page_headers(doc) -> str:
 
 def build(data: ReportData, charts: bool | None = None):
     """The python-docx Document of the report and its appendix; (doc, paragraphs, cells) counts."""
+    # python-docx: only when a Word file is written (start-up time)
     import docx
     from docx.oxml import parse_xml
 

@@ -23,7 +23,13 @@ import re
 import zipfile
 from pathlib import Path
 
+import cchc_desktop
+from cchc_desktop import dataio
 from cchc_desktop.errors import UserError
+from cchc_desktop.exporting import docx_report, xlsx_appendix
+from cchc_desktop.fileio import atomic_path, os_error_message
+from cchc_desktop.report import values as report
+from cchc_desktop.store.migrations import SCHEMA_VERSION
 
 FORMAT = "cchc-desktop/package"
 FORMAT_VERSION = 1
@@ -57,18 +63,12 @@ def now_aware() -> str:
 
 def render_documents(data) -> dict[str, bytes]:
     """The Word report and the Excel appendix of a ReportData, as the commune exports them."""
-    import io
-
-    from cchc_desktop.exporting import docx_report, xlsx_appendix
-
     buf = io.BytesIO()
     xlsx_appendix.build(data).save(buf)
     return {DOCX: docx_report.to_bytes(data, charts=None), XLSX: buf.getvalue()}
 
 
 def _documents(store, unit_code: str, period_code: str) -> dict[str, bytes]:
-    from cchc_desktop.report import values as report
-
     return render_documents(report.load_report(store, unit_code, period_code))
 
 
@@ -77,9 +77,6 @@ class Prepared:
     `members()` then renders and hashes without touching the data file (a worker thread may)."""
 
     def __init__(self, store, unit_code: str | None, period_code: str, documents: bool = True):
-        from cchc_desktop import dataio
-
-        from cchc_desktop.report import values as report
         unit = store.unit(unit_code)
         store.get_period(unit["code"], period_code)
         self.doc = dataio.dump(store, unit["code"], period_code)
@@ -105,10 +102,6 @@ def build_members(store, unit_code: str | None, period_code: str, documents: boo
 
 def members_from(doc: dict, catalogue_text: str, documents: dict[str, bytes] | None = None,
                  created_at: str | None = None) -> dict[str, bytes]:
-    import cchc_desktop
-    from cchc_desktop import dataio
-    from cchc_desktop.store.migrations import SCHEMA_VERSION
-
     unit, period = doc["unit"], doc["period"]
     members: dict[str, bytes] = {DATA: dataio.dumps(doc).encode("utf-8")}
     members[CATALOGUE] = catalogue_text.encode("utf-8")
@@ -167,8 +160,6 @@ def verify_file(path: Path, members: dict[str, bytes]) -> None:
 
 def write_package(members: dict[str, bytes], target: Path) -> Path:
     """Write atomically into `target`'s folder, verify before and after the rename."""
-    from cchc_desktop.fileio import atomic_path, os_error_message
-
     payload = zip_bytes(members)
     with atomic_path(target) as tmp:
         with open(tmp, "wb") as fh:

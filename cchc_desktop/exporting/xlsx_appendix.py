@@ -18,6 +18,7 @@ from pathlib import Path
 from cchc_desktop import fileio, fmt
 from cchc_desktop.domain import dossiers, periods
 from cchc_desktop.report import narrative
+from cchc_desktop.exporting import wording
 from cchc_desktop.report.values import ReportData
 
 FONT = "Times New Roman"
@@ -36,12 +37,8 @@ AGENCY_MEASURES = (
 
 
 def file_name(data: ReportData) -> str:
-    """`Phu luc CCHC nam 2023 - xa Chi Lang Nam.xlsx` (no diacritics, as the Word export names its file)."""
-    from cchc_desktop.exporting.docx_report import ascii_text
-
-    name = f"Phu luc CCHC {periods.name(data.key)} - {data.text_value('don_vi.ten')}"
-    name = re.sub(r'[<>:"/\\|?*\x00-\x1f]+', " ", ascii_text(name))
-    return re.sub(r"\s+", " ", name).strip() + ".xlsx"
+    """`Phu luc CCHC nam 2023 - xa Chi Lang Nam.xlsx` (as the Word export names its file)."""
+    return wording.file_name("Phu luc CCHC", data, ".xlsx")
 
 
 def set_text(cell, text) -> None:
@@ -62,6 +59,7 @@ def set_number(cell, value, number_format: str) -> None:
 
 
 def _styles():
+    # openpyxl: only when a workbook is written (start-up time)
     from openpyxl.styles import Alignment, Border, Font, Side
 
     thin = Side(style="thin", color="000000")
@@ -79,9 +77,7 @@ def _styles():
 
 
 def _title_rows(ws, data: ReportData, lines: list[tuple[str, str]], last_col: str, st) -> None:
-    from cchc_desktop.exporting.docx_report import appendix_reference, appendix_title
-
-    texts = {"phu_luc": "PHỤ LỤC", "title": appendix_title(data), "ref": appendix_reference(data)}
+    texts = {"phu_luc": "PHỤ LỤC", "title": wording.appendix_title(data), "ref": wording.appendix_reference(data)}
     fonts = {"phu_luc": st["bold"], "title": st["bold"], "ref": st["italic"], "heading": st["bold"],
              "form_title": st["bold"]}
     for i, (kind, text) in enumerate(lines, 1):
@@ -137,8 +133,6 @@ def _sheet_name(text: str, used: set[str]) -> str:
 
 
 def _form_sheet(wb, form, data: ReportData, used: set[str], st) -> None:
-    from cchc_desktop.exporting.docx_report import unit_text
-
     ws = wb.create_sheet(_sheet_name(form.heading or form.code, used))
     for col, w in WIDTHS.items():
         ws.column_dimensions[col].width = w
@@ -165,7 +159,7 @@ def _form_sheet(wb, form, data: ReportData, used: set[str], st) -> None:
     for r in form.rows:
         bold = r.kind == "group" or r.depth == 0
         font = st["bold_italic"] if bold and r.italic else st["bold"] if bold else st["italic"] if r.italic else st["font"]
-        unit = unit_text(r.unit)
+        unit = wording.unit_text(r.unit)
         cells = [ws.cell(row_no, i) for i in range(1, 6)]
         set_text(cells[0], r.stt)
         set_text(cells[1], r.label)
@@ -215,7 +209,7 @@ def _dossier_sheet(wb, data: ReportData, used: set[str], st) -> None:
     ws = wb.create_sheet(_sheet_name(DOSSIER_SHEET, used))
     header, rows = narrative.field_table(data)
     ncols = len(header)
-    from openpyxl.utils import get_column_letter
+    from openpyxl.utils import get_column_letter  # openpyxl: only when a workbook is written (start-up time)
 
     last = get_column_letter(max(ncols, 5))
     _title_rows(ws, data, [("phu_luc", ""), ("title", ""), ("ref", ""),
@@ -294,7 +288,7 @@ def _agency_sheet(wb, data: ReportData, used: set[str], st) -> None:
 
 
 def build(data: ReportData):
-    from openpyxl import Workbook
+    from openpyxl import Workbook  # openpyxl: only when a workbook is written (start-up time)
 
     wb = Workbook()
     wb.remove(wb.active)

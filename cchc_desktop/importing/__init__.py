@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from cchc_desktop.errors import UserError
+from cchc_desktop.store import backup
 
 BACKUP_REASON = "nhap"
 
@@ -20,7 +21,7 @@ class ImportBackupError(UserError):
 
 def has_data(store) -> bool:
     """True when the file holds a unit (a new, empty file has nothing to lose)."""
-    return store.db.execute("SELECT 1 FROM units LIMIT 1").fetchone() is not None
+    return store.has_units()
 
 
 def backup_before_import(store) -> Path | None:
@@ -32,8 +33,6 @@ def backup_before_import(store) -> Path | None:
     identical copy. Returns the new backup, or None. Raises ImportBackupError (Vietnamese:
     what happened, that the file was not changed, what to do) when it cannot be made.
     """
-    from cchc_desktop.store import backup
-
     if not has_data(store):
         return None
     try:

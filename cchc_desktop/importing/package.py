@@ -12,7 +12,6 @@ data file becomes the upper level that the packages name.
 """
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
 import io
@@ -21,16 +20,21 @@ import re
 import unicodedata
 import zipfile
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from cchc_desktop import fmt
-from cchc_desktop.domain import dossiers
+from cchc_desktop import dataio, fmt
+from cchc_desktop.domain import catalogue as catalogue_mod
+from cchc_desktop.domain import dossiers, periods
+from cchc_desktop.domain.units import COMMUNE_KINDS, UPPER_KINDS, label as unit_label
 from cchc_desktop.errors import UserError
 from cchc_desktop.exporting import package as pkg
 from cchc_desktop.domain import official_choice
-from cchc_desktop.store.database import UPPER_KINDS
+from cchc_desktop.importing import BackupOnce, backup_before_import
+from cchc_desktop.report import default_texts
+from cchc_desktop.store import packages as store_packages
+from cchc_desktop.store.migrations import SCHEMA_VERSION
 
 MiB = 1024 * 1024
 MAX_FILE_BYTES = 200 * MiB
@@ -143,14 +147,6 @@ class Result:
 
 
 # --- names ----------------------------------------------------------------------------
-KIND_WORDS = {"xa": "xã", "phuong": "phường", "thi_tran": "thị trấn", "dac_khu": "đặc khu", "huyen": "huyện", "tinh": "tỉnh",
-              "thanh_pho": "thành phố"}
-
-
-def unit_label(unit: dict) -> str:
-    return f"{KIND_WORDS.get(unit.get('kind'), '')} {unit.get('name', '')}".strip()
-
-
 def slug(text: str) -> str:
     text = text.replace("đ", "d").replace("Đ", "D")
     text = unicodedata.normalize("NFD", text)
@@ -230,9 +226,6 @@ def check_package(path: str | Path) -> PackageInfo:
 
 
 def _check_package(path: str | Path) -> PackageInfo:
-    from cchc_desktop import dataio
-    from cchc_desktop.domain import periods
-    from cchc_desktop.store.migrations import SCHEMA_VERSION
 
     p = Path(path)
     try:
@@ -339,7 +332,7 @@ def _check_package(path: str | Path) -> PackageInfo:
         _refuse("đơn vị hoặc kỳ trong bản kê khác với dữ liệu: gói không hợp lệ")
     if manifest.get("catalogue_version") != doc.get("catalogue_version"):
         _refuse("phiên bản danh mục trong bản kê khác với dữ liệu: gói không hợp lệ")
-    if unit.get("kind") not in ("xa", "phuong", "thi_tran", "dac_khu"):
+    if unit.get("kind") not in COMMUNE_KINDS:
         _refuse("gói không phải của một đơn vị cấp xã")
     for key in ("code", "name", "upper_name", "upper_code", "district", "province"):
         if unit.get(key) is not None and not isinstance(unit.get(key), str):
@@ -366,8 +359,6 @@ def _check_package(path: str | Path) -> PackageInfo:
         _refuse("bản kê không ghi thời điểm lập gói: gói không hợp lệ")
     catalogue_text = None
     if pkg.CATALOGUE in content:
-        from cchc_desktop.domain import catalogue as catalogue_mod
-
         try:
             catalogue_text = content[pkg.CATALOGUE].decode("utf-8")
             cat = catalogue_mod.from_text(catalogue_text)
@@ -455,12 +446,9 @@ def find_upper(store, info: PackageInfo) -> dict:
         fields = official_choice.province_fields(official)
         code, name, kind = fields.pop("code"), fields.pop("name"), fields.pop("kind")
         extra = {"district": "", "province": fields["province"]}
-    cur = store.db.execute("SELECT * FROM units WHERE kind IN ('huyen', 'tinh', 'thanh_pho')")
-    cols = [d[0] for d in cur.description]
-    uppers = [store._unit_row(dict(zip(cols, r))) for r in cur.fetchall()]
-    same = store.db.execute("SELECT parent_code, kind FROM units WHERE code = ?", [unit["code"]]).fetchone()
-    has_units = store.db.execute("SELECT 1 FROM units LIMIT 1").fetchone() is not None
-    if same is not None and same[0] is None and same[1] not in UPPER_KINDS:
+    uppers = store_packages.upper_units(store)
+    same = store.find_unit(unit["code"])
+    if same is not None and same["parent_code"] is None and same["kind"] not in UPPER_KINDS:
         _refuse(f"đây là gói của chính {unit_label(unit)}, đơn vị của tệp dữ liệu này; "
                 "gói chỉ nhập được vào tệp dữ liệu của cấp trên")
     for u in uppers:
@@ -469,7 +457,7 @@ def find_upper(store, info: PackageInfo) -> dict:
     for u in uppers:
         if upper_name and unit_label(u).casefold() == " ".join(upper_name.split()).casefold():
             return {**u, "exists": True}
-    if not has_units:
+    if not store.has_units():
         if not upper_name:
             _refuse(f"{unit_label(unit)} chưa khai báo cấp trên (huyện/tỉnh) trong thông tin đơn vị; "
                     "hãy nhờ xã khai báo rồi lập lại gói")
@@ -482,16 +470,6 @@ def find_upper(store, info: PackageInfo) -> dict:
         return {**uppers[0], "exists": True}
     _refuse(f"{unit_label(unit)} nộp cho {upper_name or '(chưa khai báo cấp trên)'}, "
             f"còn tệp dữ liệu này là của {unit_label(main)}")
-
-
-def held(store, unit_code: str, period_code: str) -> dict | None:
-    row = store.db.execute(
-        "SELECT id, package_sha256, data_sha256, created_at, imported_at FROM package_imports "
-        "WHERE unit_code = ? AND period_code = ? AND status = 'current' ORDER BY id DESC LIMIT 1",
-        [unit_code, period_code],
-    ).fetchone()
-    keys = ("id", "package_sha256", "data_sha256", "created_at", "imported_at")
-    return dict(zip(keys, row)) if row else None
 
 
 def _compare(info: PackageInfo, current: dict | None) -> str:
@@ -540,7 +518,7 @@ def preview(store, infos: list[PackageInfo | Path | str]) -> list[Preview]:
             out.append(Preview(info.path, "refused", info=info, reason="nội dung gói sai dạng: gói không hợp lệ"))
             continue
         k = (info.unit_code, info.period_code)
-        current = seen.get(k) or held(store, *k)
+        current = seen.get(k) or store_packages.held(store, *k)
         status = _compare(info, current)
         out.append(Preview(info.path, status, info=info, upper=upper,
                            held_created_at=current["created_at"] if current else None))
@@ -565,7 +543,7 @@ def _ensure_upper(store, upper: dict, info: PackageInfo) -> str:
             fields["deadline"] = period["deadline"]
         if period.get("on_time_formula") in dossiers.ON_TIME_FORMULAS:
             fields["on_time_formula"] = period["on_time_formula"]
-        store.create_period(code, period["code"], catalogue_version=info.document.get("catalogue_version")
+        default_texts.new_period(store, code, period["code"], catalogue_version=info.document.get("catalogue_version")
                             or store.default_catalogue_version, **{k: v for k, v in fields.items() if v})
     return code
 
@@ -577,9 +555,6 @@ def import_one(store, info: PackageInfo, force: bool = False, before_write=None)
     backup of a file that holds data); if it raises UserError the package is refused with
     that reason and nothing is written.
     """
-    from cchc_desktop import dataio
-    from cchc_desktop.importing import backup_before_import
-    from cchc_desktop.store.database import now_iso
 
     base = dict(unit_code=info.unit_code, unit_label=info.unit_label, period_code=info.period_code)
     try:
@@ -590,7 +565,7 @@ def import_one(store, info: PackageInfo, force: bool = False, before_write=None)
         return Result(info.path, "refused", str(e), **base)
     except (AttributeError, TypeError, ValueError):
         return Result(info.path, "refused", "nội dung gói sai dạng: gói không hợp lệ", **base)
-    current = held(store, info.unit_code, info.period_code)
+    current = store_packages.held(store, info.unit_code, info.period_code)
     status = _compare(info, current)
     if status == "same":
         return Result(info.path, "unchanged", "giống hệt gói đã nhập", **base)
@@ -607,35 +582,23 @@ def import_one(store, info: PackageInfo, force: bool = False, before_write=None)
     version = info.document.get("catalogue_version")
     added_catalogue = False
     try:
-        with store.db.atomic():
-            if info.catalogue_text is not None and store.db.execute(
-                    "SELECT 1 FROM catalogues WHERE version = ?", [version]).fetchone() is None:
-                from cchc_desktop.domain import catalogue as catalogue_mod
-
+        with store.transaction():
+            if info.catalogue_text is not None and not store.has_catalogue(version):
                 store.register_catalogue(catalogue_mod.from_text(info.catalogue_text), make_default=False)
                 added_catalogue = True
             upper_code = _ensure_upper(store, upper, info)
             dataio.load(store, info.document, replace=True)
-            store.db.execute("UPDATE units SET parent_code = ? WHERE code = ?", [upper_code, info.unit_code])
-            store.db.execute(
-                "UPDATE package_imports SET status = 'superseded' WHERE unit_code = ? AND period_code = ? "
-                "AND status = 'current'", [info.unit_code, info.period_code])
-            store.db.execute(
-                "INSERT INTO package_imports (unit_code, period_code, package_sha256, data_sha256, created_at, "
-                "imported_at, status, file_name, manifest, document) VALUES (?, ?, ?, ?, ?, ?, 'current', ?, ?, ?)",
-                [info.unit_code, info.period_code, info.package_sha256, info.data_sha256, info.created_at,
-                 now_iso(), info.path.name, json.dumps(info.manifest, ensure_ascii=False),
-                 info.data_text or json.dumps(info.document, ensure_ascii=False)],
-            )
-            store._audit("package.import", None, f"{info.unit_code} {info.period_code} {info.package_sha256[:12]}",
-                         unit_code=info.unit_code)
+            store_packages.record_import(
+                store, info.unit_code, info.period_code, upper_code, package_sha256=info.package_sha256,
+                data_sha256=info.data_sha256, created_at=info.created_at, file_name=info.path.name,
+                manifest=info.manifest, document=info.data_text or json.dumps(info.document, ensure_ascii=False))
     except UserError as e:
         if added_catalogue:
-            store._catalogues.pop(version, None)
+            store.forget_catalogue(version)
         return Result(info.path, "refused", str(e), **base)
     except Exception as e:  # sqlite3 errors: the transaction has been rolled back
         if added_catalogue:
-            store._catalogues.pop(version, None)
+            store.forget_catalogue(version)
         return Result(info.path, "refused", f"không ghi được vào tệp dữ liệu ({e}); tệp dữ liệu không thay đổi",
                       **base)
     if status == "newer":
@@ -654,12 +617,10 @@ def import_packages(store, paths: list, force: bool = False, on_result=None) -> 
     A file that holds data is backed up once, before the first package that writes; if that
     backup cannot be made, every package that would write is refused with the reason.
     """
-    from cchc_desktop.importing import BackupOnce
-
     results = []
     items = expand_paths(paths)
     before_write = BackupOnce(store)
-    with _batch_durability(store):
+    with store_packages.batch_durability(store):
         for k, item in enumerate(items):
             if isinstance(item, PackageInfo):
                 info = item
@@ -677,33 +638,6 @@ def import_packages(store, paths: list, force: bool = False, on_result=None) -> 
     return results
 
 
-@contextlib.contextmanager
-def _batch_durability(store):
-    """Each package stays one transaction; the fsync is done once for the batch, not per package.
-
-    In WAL mode with synchronous=NORMAL a commit is atomic and the file stays consistent
-    through a power cut (the last commits may be lost, never half of one); at the end the
-    checkpoint writes and syncs everything, and synchronous goes back to FULL.
-    """
-    conn = store.db.conn
-    try:
-        wal = conn.execute("PRAGMA journal_mode").fetchone()[0].lower() == "wal"
-    except Exception:
-        wal = False
-    if not wal:
-        yield
-        return
-    conn.execute("PRAGMA synchronous = NORMAL")
-    try:
-        yield
-    finally:
-        conn.execute("PRAGMA synchronous = FULL")
-        try:
-            conn.execute("PRAGMA wal_checkpoint(FULL)")
-        except Exception:
-            pass
-
-
 def expand_paths(paths: list) -> list:
     """Folders become the `.cchc` files they hold (sorted); files stay as given."""
     out = []
@@ -717,13 +651,3 @@ def expand_paths(paths: list) -> list:
         else:
             out.append(p)
     return out
-
-
-def history(store, unit_code: str | None = None) -> list[dict]:
-    sql = ("SELECT id, unit_code, period_code, package_sha256, data_sha256, created_at, imported_at, status, "
-           "file_name FROM package_imports")
-    args = []
-    if unit_code:
-        sql += " WHERE unit_code = ?"
-        args.append(unit_code)
-    return [dict(r) for r in store.db.query(sql + " ORDER BY id", args)]

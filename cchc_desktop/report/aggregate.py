@@ -13,26 +13,26 @@
 - `compare(name)`: the per-commune values of any value name (indicator or dossier measure).
 
 `data` is a `RollUpData`: a ReportData that also holds the communes, so the Word report prints
-their submission status and draws the per-commune charts (through `CommuneView`) from `data`
-alone. An upper level's period holds the consolidated report's default texts
+their submission status and draws the per-commune charts from `data` alone. An upper level's period holds the consolidated report's default texts
 (templates.upper_narratives); one made before they existed gets them here.
 """
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from cchc_desktop import fmt
 from cchc_desktop.domain import dossiers, periods
-from cchc_desktop.report import values as report
+from cchc_desktop.report import default_texts as templates, values as report
 from cchc_desktop.errors import UserError
 from cchc_desktop.domain.catalogue import aggregation
-from cchc_desktop.store.database import UPPER_KINDS, value_text
+from cchc_desktop.domain.units import KIND_WORDS, UPPER_KINDS, label
+from cchc_desktop.store import packages as store_packages, rollup as store_rollup
+from cchc_desktop.store.database import value_text
 
-KIND_WORDS = {"xa": "xã", "phuong": "phường", "thi_tran": "thị trấn", "dac_khu": "đặc khu", "huyen": "huyện", "tinh": "tỉnh",
-              "thanh_pho": "thành phố"}
 STATUS_LABELS = {
     "dung_han": "Đã nộp đúng hạn",
     "tre_han": "Nộp muộn",
@@ -46,10 +46,6 @@ KEY_MEASURES = (
     ("ty_le_truc_tuyen", "Tỷ lệ trực tuyến"),
 )
 PERCENT_TYPED_NOTE = "Tỷ lệ do xã tự nhập, không cộng dồn"
-
-
-def label(unit: dict) -> str:
-    return f"{KIND_WORDS.get(unit.get('kind'), '')} {unit.get('name', '')}".strip()
 
 
 @dataclass
@@ -81,50 +77,6 @@ class CommuneStatus:
 class RollUpData(report.ReportData):
     """The consolidated ReportData, with every commune and its submission status."""
     communes: list[CommuneStatus] = field(default_factory=list)
-
-
-class CommuneView:
-    """A read-only stand-in for the store over a roll-up's communes: what the per-commune chart
-    (exporting/charts.py, kind theo-xa) reads, so it is drawn without the data file (the
-    window writes the Word file on a worker thread, away from the file's connection)."""
-
-    def __init__(self, data: RollUpData):
-        self.upper = data.unit
-        self.period_code = data.key.code
-        self.communes = {c.code: c for c in data.communes}
-
-    def units(self) -> list[dict]:
-        return [self.upper] + [{**(c.unit or {"code": c.code, "name": c.name, "kind": "xa"}),
-                                "parent_code": self.upper["code"]} for c in self.communes.values()]
-
-    def find_period(self, unit_code: str, code: str) -> dict | None:
-        c = self.communes.get(unit_code)
-        return {"id": unit_code} if c is not None and c.data is not None and code == self.period_code else None
-
-    def _data(self, unit_code: str) -> report.ReportData:
-        return self.communes[unit_code].data
-
-    def period(self, unit_code: str) -> dict:
-        return {**self._data(unit_code).period, "unit_code": unit_code}
-
-    def unit(self, unit_code: str) -> dict:
-        return self._data(unit_code).unit
-
-    def catalogue(self, version=None):
-        return next(c.data.catalogue for c in self.communes.values() if c.data is not None
-                    and c.data.catalogue.version == version)
-
-    def values(self, unit_code: str) -> dict:
-        return self._data(unit_code).raw
-
-    def dossier_tables(self, unit_code: str) -> dict:
-        return self._data(unit_code).tables
-
-    def narratives(self, _unit_code: str) -> dict:
-        return {}
-
-    def documents(self, _unit_code: str) -> list:
-        return []
 
 
 @dataclass
@@ -355,35 +307,13 @@ def _load_communes(store, codes: list[str], key: periods.PeriodKey) -> dict[str,
     """Each commune's period and its ReportData (values and dossier tables), in a few queries."""
     if not codes:
         return {}
-    wanted = set(codes)
-    rows = [dict(r) for r in store.db.query(
-        "SELECT * FROM periods WHERE year = ? AND kind = ?", [key.year, key.kind]) if r["unit_code"] in wanted]
-    by_id = {r["id"]: r for r in rows}
-    raw: dict[int, dict] = {pid: {} for pid in by_id}
-    tables = {pid: {a: dossiers.AgencyTable(a) for a in dossiers.AGENCIES} for pid in by_id}
-    ids = list(by_id)
-    for chunk in (ids[i:i + 500] for i in range(0, len(ids), 500)):
-        marks = ",".join("?" * len(chunk))
-        for r in store.db.execute(
-                f"SELECT period_id, code, value, note FROM indicator_values WHERE period_id IN ({marks})", chunk):
-            raw[r[0]][r[1]] = {"value": r[2], "note": r[3]}
-        cols = ", ".join(dossiers.COLUMNS)
-        for r in store.db.execute(
-                f"SELECT period_id, agency, field, id, {cols} FROM dossier_rows WHERE period_id IN ({marks}) "
-                "ORDER BY period_id, position, id", chunk):
-            vals = {c: (None if v is None else Decimal(v)) for c, v in zip(dossiers.COLUMNS, r[4:])}
-            table = tables[r[0]][r[1]]
-            if r[2] == "":
-                table.total = vals
-            else:
-                table.fields.append({"id": r[3], "name": r[2], **vals})
     out = {}
-    for pid, period in by_id.items():
+    for period, raw, tables in store_rollup.periods_of(store, key.year, key.kind, codes).values():
         period["code"] = key.code
         cat = store.catalogue(period["catalogue_version"])
-        data = report.ReportData(unit={}, period=period, catalogue=cat, raw=raw[pid], tables=tables[pid],
+        data = report.ReportData(unit={}, period=period, catalogue=cat, raw=raw, tables=tables,
                                  narratives={}, documents=[])
-        data.values = report.evaluate(cat, raw[pid], tables[pid],
+        data.values = report.evaluate(cat, raw, tables,
                                       period.get("on_time_formula") or dossiers.DEFAULT_ON_TIME)
         out[period["unit_code"]] = (period, data)
     return out
@@ -391,8 +321,6 @@ def _load_communes(store, codes: list[str], key: periods.PeriodKey) -> dict[str,
 
 def _sort_key(name: str) -> tuple:
     """Vietnamese order, near enough: letters without their marks first, then with them (đ after d)."""
-    import unicodedata
-
     base = unicodedata.normalize("NFD", name.replace("đ", "dz").replace("Đ", "Dz").lower())
     return "".join(c for c in base if not unicodedata.combining(c)), name
 
@@ -412,12 +340,7 @@ def rollup(store, period_code: str, unit_code: str | None = None) -> RollUp:
     key = periods.parse_code(period_code)
     upper_period = store.find_period(upper["code"], key.code)
     statuses: list[CommuneStatus] = []
-    first_sent = {
-        r[0]: r[1] for r in store.db.execute(
-            "SELECT unit_code, MIN(created_at) FROM package_imports WHERE period_code = ? GROUP BY unit_code",
-            [key.code],
-        ).fetchall()
-    }
+    first_sent = store_packages.first_sent(store, key.code)
     versions = Counter()
     communes = communes_of(store, upper["code"], key)
     loaded = _load_communes(store, [c["code"] for c in communes], key)
@@ -457,8 +380,6 @@ def rollup(store, period_code: str, unit_code: str | None = None) -> RollUp:
     else:
         narratives, documents = store.narratives(upper_period["id"]), store.documents(upper_period["id"])
     if not any((n.get("text") or "").strip() for n in narratives.values()):
-        from cchc_desktop.report import default_texts as templates
-
         narratives = templates.upper_narratives()  # a period made before the upper level had default texts
     own = store.values(upper_period["id"]) if upper_period.get("id") else {}
     raw = _sum_values(cat, reported, own, label(upper))
@@ -471,82 +392,3 @@ def rollup(store, period_code: str, unit_code: str | None = None) -> RollUp:
     return RollUp(upper=upper, period_code=key.code, data=data, communes=statuses)
 
 
-def write_xlsx(r: RollUp, path, compare: str | None = None):
-    """The consolidated appendix in Excel (as a commune's), plus a sheet with every commune's
-    submission status and key figures, and, with `compare`, one comparing an indicator."""
-    from pathlib import Path
-
-    from openpyxl.styles import Alignment, Border, Font, Side
-
-    from cchc_desktop import fileio
-    from cchc_desktop.exporting import xlsx_appendix as xa
-
-    wb = xa.build(r.data)
-    thin = Side(style="thin", color="000000")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    font, bold = Font(name=xa.FONT, size=12), Font(name=xa.FONT, size=12, bold=True)
-    wrap = Alignment(vertical="center", wrap_text=True)
-    center = Alignment(horizontal="center", vertical="center", wrap_text=True)
-
-    def sheet(title: str, heading: str, headers: list[tuple[str, int]], rows: list[list], formats: list):
-        ws = wb.create_sheet(title)
-        xa.set_text(ws.cell(1, 1), heading)
-        ws.cell(1, 1).font = bold
-        for c, (text, width) in enumerate(headers, 1):
-            cell = ws.cell(3, c)
-            xa.set_text(cell, text)
-            cell.font, cell.alignment, cell.border = bold, center, border
-            ws.column_dimensions[cell.column_letter].width = width
-        for i, row in enumerate(rows, 4):
-            for c, (value, form) in enumerate(zip(row, formats), 1):
-                if isinstance(value, tuple):  # (value, number format) chosen per cell
-                    value, form = value
-                cell = ws.cell(i, c)
-                if form is None or value is None or isinstance(value, str):
-                    xa.set_text(cell, value)
-                else:
-                    xa.set_number(cell, value, form)
-                cell.font, cell.border = font, border
-                cell.alignment = wrap if form is None else Alignment(horizontal="right", vertical="center")
-        ws.print_title_rows = "3:3"
-        ws.page_setup.orientation = "landscape"
-        ws.page_setup.paperSize = ws.PAPERSIZE_A4
-        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-        return ws
-
-    rows = []
-    for k, c in enumerate(r.communes, 1):
-        f = c.figures()
-        rows.append([k, c.name, c.status_label,
-                     f"{fmt.date(c.submitted_at[:10])} {c.submitted_at[11:16]}" if c.submitted_at else "",
-                     fmt.date(c.deadline) if c.deadline else "", f.get("tiep_nhan"), f.get("da_giai_quyet"),
-                     fmt.round_percent(f.get("ty_le_dung_han")), fmt.round_percent(f.get("ty_le_truc_tuyen"))])
-    sheet("Các xã", f"Tình hình nộp báo cáo của các xã — {aggregate_title(r)}",
-          [("STT", 6), ("Xã", 28), ("Tình trạng", 20), ("Lập gói lúc", 18), ("Hạn nộp", 12),
-           ("Hồ sơ tiếp nhận", 14), ("Đã giải quyết", 14), ("Tỷ lệ đúng hạn (%)", 13),
-           ("Tỷ lệ trực tuyến (%)", 13)],
-          rows, [xa.CHOICE_FORMAT, None, None, None, None, xa.COUNT_FORMAT, xa.COUNT_FORMAT,
-                 xa.PERCENT_FORMAT, xa.PERCENT_FORMAT])
-    if compare:
-        row = r.data.catalogue.rows_by_code.get(compare)
-        what = f"{row.form} {row.stt} {row.label}" if row else dossiers.all_value_names().get(compare, compare)
-        def cell(v, text):
-            if not isinstance(v, Decimal) or (row is not None and row.kind == "choice"):
-                return text
-            if (row is not None and (row.kind == "percent" or row.unit == "%")) or compare.split(".")[-1] in \
-                    dossiers.RATE_MEASURES:
-                return (fmt.round_percent(v), xa.PERCENT_FORMAT)
-            return (v, xa.money_format(v) if row is not None and row.kind == "money" else xa.COUNT_FORMAT)
-
-        cmp_rows = [[k, n, cell(v, t)] for k, (n, v, t) in enumerate(r.compare(compare), 1)]
-        total_v, total_t = r.total(compare)
-        cmp_rows.append(["", f"Toàn {label(r.upper)}", cell(total_v, total_t) if total_t else r.data.note(compare)])
-        sheet("So sánh", f"So sánh theo xã: {what} — {aggregate_title(r)}",
-              [("STT", 6), ("Xã", 28), ("Giá trị", 24)], cmp_rows, [xa.CHOICE_FORMAT, None, None])
-    path = Path(path)
-    return fileio.atomic_write(path, lambda tmp: wb.save(tmp))
-
-
-def aggregate_title(r: RollUp) -> str:
-    return f"{label(r.upper)}, {periods.name(periods.parse_code(r.period_code))}"

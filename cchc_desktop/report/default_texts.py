@@ -7,7 +7,8 @@ import re
 
 from cchc_desktop import dataio, paths
 from cchc_desktop.domain import periods
-from cchc_desktop.store.database import UNIT_KINDS, UPPER_KINDS
+from cchc_desktop.domain.units import KIND_WORDS, UPPER_KINDS
+from cchc_desktop.report.values import outline
 
 # The usual commune fields of the one-stop desk (../shared/domain/ho-so-mot-cua.md).
 DEFAULT_FIELDS = (
@@ -66,13 +67,13 @@ def default_narratives(name: str, upper_name: str = "", province: str = "", kind
     """
     doc = dataio.read_file(paths.resource("demo", "chi-lang-nam-2023.json"))
     seed_year = periods.parse_code(doc["period"]["code"]).year
-    unit_name = f"{UNIT_KINDS.get(kind, 'xã')} {name}"
+    unit_name = f"{KIND_WORDS.get(kind, 'xã')} {name}"
     seed_name = re.compile(r"(?:\b[Xx]ã\s+)?" + re.escape(DEMO_UNIT["name"]))
 
     def own(text: str) -> str:
         text = seed_name.sub(lambda m: _as_matched(m, unit_name), text)
         if kind in ("phuong", "thi_tran", "dac_khu"):  # the seed's "Công an xã", "trên địa bàn xã": the unit's own word
-            text = _OWN_XA.sub(lambda m: _as_matched(m, UNIT_KINDS[kind]), text)
+            text = _OWN_XA.sub(lambda m: _as_matched(m, KIND_WORDS[kind]), text)
         text = text.replace(DEMO_UNIT["upper"], upper_name or "cấp trên")
         return text.replace(f"tỉnh {DEMO_UNIT['province']}", f"tỉnh {province}" if province else "tỉnh") \
             .replace(DEMO_UNIT["province"], province or "tỉnh")
@@ -130,8 +131,6 @@ def blank_citations(text: str, seed_year: int) -> str:
 def upper_narratives() -> dict[str, dict]:
     """The default texts of an upper level's (huyện/tỉnh) consolidated report: the outline's
     `cap_tren` texts, whose placeholders show the roll-up's figures (resources/outline.toml)."""
-    from cchc_desktop.report.values import outline
-
     return {s["key"]: {"title": None, "text": s["cap_tren"]} for s in outline() if s.get("cap_tren")}
 
 
@@ -148,17 +147,25 @@ def upper_recipients(unit: dict) -> list[str]:
             "TT Huyện ủy, TT HĐND huyện", "Chủ tịch, các Phó Chủ tịch UBND huyện", "Phòng Nội vụ", "Lưu: VT"]
 
 
+def new_period(store, unit_code: str, code: str, carry_from: int | None = None, **fields) -> dict:
+    """A new period of the unit (Store.create_period); an upper level's (huyện/tỉnh) first one
+    starts from the consolidated report's texts, so the one importing packages makes has text
+    to export. A commune's first texts come from setup_unit."""
+    texts = upper_narratives() if carry_from is None and store.unit(unit_code)["kind"] in UPPER_KINDS else None
+    return store.create_period(unit_code, code, carry_from=carry_from, texts=texts, **fields)
+
+
 def setup_unit(store, code: str, name: str, kind: str = "xa", period_code: str | None = None, **fields) -> dict:
     """Create a unit with its first period, default texts and the usual dossier fields (one transaction).
 
-    An upper level (huyện/tỉnh) gets the consolidated report's texts from create_period."""
+    An upper level (huyện/tỉnh) gets the consolidated report's texts from new_period."""
     period_code = period_code or current_period_code()
     periods.parse_code(period_code)
     texts = {} if kind in UPPER_KINDS else \
         default_narratives(name, fields.get("upper_name", ""), fields.get("province", ""), kind)
-    with store.db.atomic():
+    with store.transaction():
         store.create_unit(code, name, kind, **fields)
-        period = store.create_period(code, period_code)
+        period = new_period(store, code, period_code)
         for key, t in texts.items():
             store.set_narrative(period["id"], key, text=t["text"], title=t["title"])
         for field in DEFAULT_FIELDS:

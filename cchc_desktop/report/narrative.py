@@ -12,11 +12,17 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from cchc_desktop import fmt
-
 from cchc_desktop.domain import dossiers
+
 PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z0-9_./]+?)\s*(?:\|\s*([a-z_]+)\s*)?\}\}")
 BLANK = "…"
 FORMATS = {"dong", "chu"}
+# Placeholders that stand for a whole block of the report (a table, a list), not one value.
+BLOCKS = {
+    "bang.ho_so_linh_vuc": "Bảng hồ sơ theo lĩnh vực (Bộ phận Một cửa)",
+    "bang.ho_so_nganh_doc": "Hồ sơ ngành dọc (Công an xã, BCH Quân sự xã)",
+    "ds.van_ban": "Danh sách văn bản đã ban hành",
+}
 
 
 @dataclass
@@ -52,8 +58,6 @@ def is_percent_name(name: str, data) -> bool:
 
 def format_value(name: str, fmt_name: str | None, data) -> str:
     """The text a placeholder stands for; `…` when the value is blank, the raw `{{…}}` when unknown."""
-    from cchc_desktop.report.values import BLOCKS
-
     if name in BLOCKS:
         return block_inline(name, data)
     text = data.text_value(name)
@@ -80,11 +84,17 @@ def render_inline(text: str, data) -> str:
     return PLACEHOLDER.sub(lambda m: format_value(m.group(1), m.group(2), data), text or "")
 
 
-def render(text: str, data) -> list[Paragraph | Block]:
-    """A section's text → paragraphs and blocks, placeholders replaced."""
-    from cchc_desktop.report.values import BLOCKS
+def is_valid_placeholder(name: str, fmt_name: str | None, data) -> bool:
+    """A placeholder the export can fill: a known value name and, if any, a known format."""
+    return data.is_known_name(name) and (fmt_name is None or fmt_name in FORMATS)
 
-    out: list[Paragraph | Block] = []
+
+def lines(text: str) -> list[Block | Paragraph]:
+    """A section's text as the export lays it out, placeholders NOT yet replaced: one Block per
+    line that is only a block placeholder (ds.van_ban stays inline: a list within a sentence),
+    else one Paragraph per non-blank line with its bullet ("- ", "+ ") split off. The Word
+    report (`render`) and the window's HTML preview (report/narrative_html.py) both read it."""
+    out: list[Block | Paragraph] = []
     for line in (text or "").splitlines():
         line = line.rstrip()
         if not line.strip():
@@ -93,14 +103,19 @@ def render(text: str, data) -> list[Paragraph | Block]:
         if only and only.group(1) in BLOCKS and only.group(1) != "ds.van_ban":
             out.append(Block(only.group(1)))
             continue
-        bullet = ""
-        stripped = line.lstrip()
+        bullet, stripped = "", line.lstrip()
         for b in ("- ", "+ "):
             if stripped.startswith(b):
                 bullet, stripped = b, stripped[len(b):]
                 break
-        out.append(Paragraph(render_inline(stripped, data), bullet))
+        out.append(Paragraph(stripped, bullet))
     return out
+
+
+def render(text: str, data) -> list[Paragraph | Block]:
+    """A section's text → paragraphs and blocks, placeholders replaced."""
+    return [Paragraph(render_inline(x.text, data), x.bullet) if isinstance(x, Paragraph) else x
+            for x in lines(text)]
 
 
 def document_citation(doc: dict) -> str:

@@ -17,11 +17,10 @@ from cchc_desktop.domain import dossiers, formula, periods
 from cchc_desktop.report import narrative
 from cchc_desktop.domain.catalogue import SEVERITIES, Rule, aggregation, shorten
 from cchc_desktop.report.values import ReportData, outline
-from cchc_desktop.store.database import UPPER_KINDS
+from cchc_desktop.domain.units import UPPER_KINDS
 
 
 _OPS = {"=": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
-_OP_WORDS = {"=": "bằng", "!=": "khác", "<": "nhỏ hơn", "<=": "không lớn hơn", ">": "lớn hơn", ">=": "không nhỏ hơn"}
 
 
 @dataclass

@@ -12,8 +12,9 @@ from decimal import Decimal
 from functools import lru_cache
 
 from cchc_desktop import fmt, paths
-from cchc_desktop.domain import dossiers, formula, periods
-from cchc_desktop.domain.catalogue import Catalogue, Row
+from cchc_desktop.domain import dossiers, formula, periods, units
+from cchc_desktop.domain.catalogue import Catalogue
+from cchc_desktop.report.narrative import BLOCKS, render_inline
 
 
 @lru_cache(maxsize=1)
@@ -72,9 +73,7 @@ class ReportData:
         """Period and unit names, already text."""
         key = self.key
         unit = self.unit
-        kind_word = {"xa": "xã", "phuong": "phường", "thi_tran": "thị trấn", "dac_khu": "đặc khu", "huyen": "huyện", "tinh": "tỉnh",
-                     "thanh_pho": "thành phố"}
-        unit_name = f"{kind_word.get(unit['kind'], '')} {unit['name']}".strip()
+        unit_name = units.label(unit)
         texts = {
             "ky.tu_ngay": fmt.date(self.period["start_date"]),
             "ky.den_ngay": fmt.date(self.period["end_date"]),
@@ -101,23 +100,14 @@ class ReportData:
         return name in BLOCKS or self.text_value(name) is not None
 
     def section_title(self, key: str) -> str:
-        from cchc_desktop.report import narrative
-
         stored = (self.narratives.get(key) or {}).get("title")
         title = stored if stored else outline_section(key)["title"]
-        return narrative.render_inline(title, self)
+        return render_inline(title, self)
 
     def row_previous(self, code: str):
         if not self.previous:
             return None
         return self.previous.get(code)
-
-
-BLOCKS = {
-    "bang.ho_so_linh_vuc": "Bảng hồ sơ theo lĩnh vực (Bộ phận Một cửa)",
-    "bang.ho_so_nganh_doc": "Hồ sơ ngành dọc (Công an xã, BCH Quân sự xã)",
-    "ds.van_ban": "Danh sách văn bản đã ban hành",
-}
 
 
 def evaluate(cat: Catalogue, raw: dict[str, dict], tables: dict[str, dossiers.AgencyTable], on_time: str) -> dict:
@@ -181,7 +171,3 @@ def load_period(store, period_id: int, with_previous: bool = True) -> ReportData
             data.previous = p.values
             data.previous_code = prev_key.code
     return data
-
-
-def row_text(row: Row, data: ReportData) -> str:
-    return row.format(data.values.get(row.code))

@@ -20,7 +20,7 @@ def _import_sqlite_utils_without_numpy() -> None:
     for name in hidden:
         sys.modules[name] = None  # type: ignore[assignment]  # makes `import name` raise ImportError
     try:
-        import sqlite_utils  # noqa: F401
+        import sqlite_utils  # noqa: F401  (loaded here, numpy hidden: start-up time)
     finally:
         for name in hidden:
             if sys.modules.get(name) is None:

@@ -19,17 +19,23 @@ a week, one a week for a month, one a month after that.
 from __future__ import annotations
 
 import datetime as dt
+import glob
 import hashlib
 import json
 import os
 import re
+import shutil
 import sqlite3
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cchc_desktop.domain import units
 from cchc_desktop.errors import DataFileError, UserError
 from cchc_desktop.fileio import _fsync_dir, atomic_write, os_error_message, usual_mode
+from cchc_desktop.store.check import check_file
+from cchc_desktop.store.errors import backup_error_message
+from cchc_desktop.store.lock import WriterLock
 
 DIR_NAME = "sao-luu"
 INDEX_NAME = "index.json"
@@ -80,7 +86,7 @@ def backup_dir(data_path: str | Path) -> Path:
 
 def fallback_dir(data_path: str | Path) -> Path:
     """Used when the folder of the data file cannot be written (a read-only share)."""
-    import platformdirs
+    import platformdirs  # platformdirs: only when the default folder is needed (start-up time)
 
     p = Path(data_path).resolve()
     tag = hashlib.sha1(str(p).lower().encode()).hexdigest()[:8]
@@ -159,8 +165,6 @@ def _write_index(folder: Path, entries: dict[str, dict]) -> None:
 # --- making a backup -----------------------------------------------------------------------
 def _source(store_or_path):
     """(connection, data path, close_after) for a Store, a sqlite3 connection pair or a path."""
-    from cchc_desktop.store.database import check_file
-
     if isinstance(store_or_path, tuple):  # (conn, path) from open_store
         conn, path = store_or_path
         return conn, Path(path), False
@@ -175,19 +179,6 @@ def _source(store_or_path):
     except sqlite3.Error as e:
         raise DataFileError(f"Không mở được tệp “{path.name}” để sao lưu: {e}.") from None
     return conn, path, True
-
-
-def _sqlite_write_message(e: sqlite3.Error, target: Path) -> str:
-    text = str(e).lower()
-    if "full" in text:
-        return f"Ổ đĩa đã đầy, không ghi được bản sao lưu “{target.name}”. Hãy xóa bớt tệp hoặc chọn ổ khác rồi thử lại."
-    if "readonly" in text or "unable to open" in text:
-        return (f"Không ghi được bản sao lưu vào “{target.parent}” (thư mục chỉ đọc hoặc không có quyền). "
-                "Hãy chọn thư mục khác rồi thử lại.")
-    if "disk i/o" in text:
-        return f"Lỗi đọc/ghi ổ đĩa khi sao lưu vào “{target.parent}” (USB bị rút ra?). Hãy cắm lại rồi thử lại."
-    return f"Không sao lưu được ({e}). Hãy thử lại."
-
 
 
 def _copy_to(conn: sqlite3.Connection, tmp: Path) -> str:
@@ -223,8 +214,6 @@ def _free_name(folder: Path, stem: str, at: dt.datetime, reason: str) -> Path:
 
 
 def glob_escape(text: str) -> str:
-    import glob
-
     return glob.escape(text)
 
 
@@ -278,7 +267,7 @@ def _make(conn, data_path: Path, reason: str, folder: Path, *, only_if_changed: 
         raise UserError(os_error_message(e, folder / f"{stem}.sqlite")) from None
     except sqlite3.Error as e:
         _remove(tmp)
-        raise UserError(_sqlite_write_message(e, folder / f"{stem}.sqlite")) from None
+        raise UserError(backup_error_message(e, folder / f"{stem}.sqlite")) from None
     except BaseException:
         _remove(tmp)
         raise
@@ -387,9 +376,7 @@ def describe(path: str | Path) -> dict:
     try:
         row = conn.execute("SELECT name, kind FROM units ORDER BY (parent_code IS NULL) DESC, rowid LIMIT 1").fetchone()
         if row:
-            from cchc_desktop.store.database import UNIT_KINDS
-
-            info["unit"] = f"{UNIT_KINDS.get(row[1], '')} {row[0]}".strip()
+            info["unit"] = units.label({"name": row[0], "kind": row[1]})
         info["periods"] = [f"{y}-{k}" for y, k in conn.execute("SELECT year, kind FROM periods ORDER BY year, id")]
         info["values"] = conn.execute("SELECT COUNT(*) FROM indicator_values WHERE value IS NOT NULL").fetchone()[0]
         info["dossiers"] = conn.execute(
@@ -412,9 +399,6 @@ def restore(data_path: str | Path, backup_path: str | Path, *, now: dt.datetime 
     the data file, checked, fsynced and renamed over it. Returns the safety copy of the file
     that was replaced (None when there was no file).
     """
-    from cchc_desktop.store.database import check_file
-    from cchc_desktop.store.lock import WriterLock
-
     data_path, backup_path = Path(data_path), Path(backup_path)
     if not backup_path.is_file():
         raise UserError(f"Không tìm thấy bản sao lưu “{backup_path}”.")
@@ -443,8 +427,6 @@ def restore(data_path: str | Path, backup_path: str | Path, *, now: dt.datetime 
 
 def _raw_copy(data_path: Path, now: dt.datetime | None) -> Path:
     """Keep a damaged file (and its WAL) byte for byte before it is replaced."""
-    import shutil
-
     now = now or dt.datetime.now()
     folder = _auto_folder(data_path)
     target = _free_name(folder, data_path.stem, now, "hong")
@@ -486,7 +468,7 @@ def _replace_with(data_path: Path, backup_path: Path) -> None:
         raise UserError(os_error_message(e, data_path)) from None
     except sqlite3.Error as e:
         _remove(tmp)
-        raise UserError(_sqlite_write_message(e, data_path)) from None
+        raise UserError(backup_error_message(e, data_path)) from None
     except BaseException:
         _remove(tmp)
         raise

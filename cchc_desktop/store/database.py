@@ -10,17 +10,17 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from cchc_desktop import fmt
 from cchc_desktop.domain import catalogue as catalogue_mod
 from cchc_desktop.domain import dossiers, periods
+from cchc_desktop.domain.units import STORED_KINDS
 from cchc_desktop.errors import DataFileError, InvalidValue, ReadOnlyPeriod, UserError
-from cchc_desktop.store.migrations import KNOWN, SCHEMA_VERSION, migrations
+from cchc_desktop.store import backup as backup_mod
+from cchc_desktop.store.check import APPLICATION_ID, check_file
+from cchc_desktop.store.errors import DiskTrouble, disk_trouble_message, is_busy, open_error_message
+from cchc_desktop.store.lock import WriterLock
+from cchc_desktop.store.migrations import SCHEMA_VERSION, migrations
 
-# PRAGMA application_id marks the file as ours: 'CCHC' in ASCII.
-APPLICATION_ID = 0x43434843
-SQLITE_HEADER = b"SQLite format 3\x00"
-UNIT_KINDS = {"xa": "xã", "phuong": "phường", "thi_tran": "thị trấn", "dac_khu": "đặc khu", "huyen": "huyện", "tinh": "tỉnh",
-              "thanh_pho": "thành phố"}
-UPPER_KINDS = ("huyen", "tinh", "thanh_pho")  # the levels that import communes' packages and roll them up
 UNIT_FIELDS = (
     "name", "kind", "parent_code", "upper_name", "upper_code", "district", "province",
     "place_name", "signer_name", "signer_title", "signing_capacity", "recipients", "settings",
@@ -50,126 +50,8 @@ def value_text(value) -> str | None:
     return str(value)
 
 
-CHECK_BUSY_TIMEOUT = 2.0  # seconds to wait for another program's write lock while checking
-RESTORE_HINT = ("Hãy khôi phục từ một bản sao lưu trong thư mục “sao-luu” bên cạnh tệp (chương trình đề nghị "
-                "việc này khi mở tệp; hoặc lệnh cchc-desktop restore).")
-
-
-def _header_problem(p: Path, header: bytes, size: int) -> str | None:
-    """A file shorter than its own header says (copied half-way, USB pulled out)."""
-    if len(header) < 100:
-        return f"chỉ còn {size} byte"
-    page_size = int.from_bytes(header[16:18], "big")
-    page_size = 65536 if page_size == 1 else page_size
-    if page_size < 512 or page_size & (page_size - 1):
-        return None  # not a size SQLite writes: quick_check will say what is wrong
-    wal = p.with_name(p.name + "-wal")
-    if wal.exists() and wal.stat().st_size > 0:
-        return None  # pages may still be in the WAL; SQLite's own checks decide
-    pages = int.from_bytes(header[28:32], "big")
-    valid = header[24:28] == header[92:96] and pages > 0
-    if size % page_size:
-        return f"{size // 1024} KB, không trọn trang dữ liệu"
-    if valid and size < pages * page_size:
-        return f"chỉ còn {size // 1024} KB trên {pages * page_size // 1024} KB"
-    return None
-
-
-def check_file(path: str | Path) -> None:
-    """Refuse a file that is not a usable data file of this app, without modifying it.
-
-    A missing or empty file is fine (it will be created). Raises DataFileError with a
-    Vietnamese message that says what to do. The window's open path (`open_store`) and the
-    `check` command both go through this one function, so they agree on what is unusable.
-    """
-    p = Path(path)
-    if not p.exists() or (p.is_file() and p.stat().st_size == 0):
-        return
-    if p.is_dir():
-        raise DataFileError(f"“{p}” là một thư mục, không phải tệp dữ liệu. Hãy chọn một tệp .sqlite.")
-    try:
-        size = p.stat().st_size
-        with open(p, "rb") as fh:
-            header = fh.read(100)
-    except OSError as e:
-        raise DataFileError(f"Không đọc được tệp dữ liệu “{p}”: {e.strerror}. Hãy kiểm tra quyền truy cập.") from None
-    if not header.startswith(SQLITE_HEADER):
-        raise DataFileError(
-            f"Tệp “{p.name}” không phải là tệp dữ liệu của CCHC Desktop (hoặc đã bị hỏng). "
-            "Hãy chọn đúng tệp, hoặc khôi phục từ một bản sao lưu."
-        )
-    short = _header_problem(p, header, size)
-    if short:
-        raise DataFileError(
-            f"Tệp dữ liệu “{p.name}” bị hỏng: thiếu phần cuối ({short}), có thể do sao chép dở dang hoặc USB bị rút ra "
-            f"khi đang ghi. {RESTORE_HINT}"
-        )
-    try:
-        conn = sqlite3.connect(f"{p.resolve().as_uri()}?mode=ro", uri=True, timeout=CHECK_BUSY_TIMEOUT)
-    except sqlite3.Error as e:
-        raise DataFileError(f"Không mở được tệp “{p.name}”: {e}. {RESTORE_HINT}") from None
-    try:
-        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        if app_id != APPLICATION_ID:
-            if not tables:
-                return
-            raise DataFileError(
-                f"Tệp “{p.name}” là cơ sở dữ liệu của một chương trình khác, không phải của CCHC Desktop. "
-                "Hãy chọn đúng tệp dữ liệu."
-            )
-        if "_sqlite_migrations" in tables:
-            applied = [r[0] for r in conn.execute(
-                "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", [migrations.name]
-            )]
-            unknown = [n for n in applied if n not in KNOWN]
-            if unknown:
-                raise DataFileError(
-                    f"Tệp “{p.name}” được tạo bởi phiên bản CCHC Desktop mới hơn (cấu trúc dữ liệu "
-                    f"{len(applied)}, phiên bản này chỉ hiểu đến {SCHEMA_VERSION}). Hãy cập nhật phần mềm "
-                    "lên bản mới nhất rồi mở lại tệp; tệp không bị thay đổi."
-                )
-        result = [r[0] for r in conn.execute("PRAGMA quick_check(5)")]
-        if result != ["ok"]:
-            raise DataFileError(
-                f"Tệp dữ liệu “{p.name}” bị hỏng ({'; '.join(result)[:200]}). {RESTORE_HINT}"
-            )
-    except sqlite3.OperationalError as e:
-        if "locked" in str(e) or "busy" in str(e):
-            raise DataFileError(
-                f"Tệp dữ liệu “{p.name}” đang bị một chương trình khác khóa để ghi. "
-                "Hãy đóng chương trình đó (hoặc đợi nó ghi xong) rồi mở lại tệp."
-            ) from None
-        raise DataFileError(f"Tệp dữ liệu “{p.name}” bị hỏng hoặc không đọc được ({e}). {RESTORE_HINT}") from None
-    except sqlite3.DatabaseError as e:
-        raise DataFileError(f"Tệp dữ liệu “{p.name}” bị hỏng hoặc không đọc được ({e}). {RESTORE_HINT}") from None
-    finally:
-        conn.close()
-
-
-class DiskTrouble(UserError, sqlite3.OperationalError):
-    """Disk full, read-only or failing while writing the data file. Both a UserError (the CLI
-    and the window show its Vietnamese message) and the sqlite3.OperationalError it was, so
-    code that catches sqlite3 errors still does. The transaction was rolled back: what was
-    saved before is intact, and the edit can be retried."""
-
-
-def disk_trouble_message(e: sqlite3.Error) -> str | None:
-    text = str(e).lower()
-    if "database or disk is full" in text:
-        return ("Ổ đĩa đã đầy nên thay đổi chưa được lưu (dữ liệu đã lưu trước đó vẫn nguyên vẹn, nội dung vừa "
-                "nhập vẫn còn trên màn hình). Hãy giải phóng dung lượng ổ đĩa rồi thử lại.")
-    if "readonly database" in text or "read-only" in text:
-        return ("Tệp dữ liệu đang ở chế độ chỉ đọc nên thay đổi chưa được lưu. Hãy kiểm tra quyền ghi của thư mục "
-                "(hoặc USB đang khóa ghi) rồi thử lại.")
-    if "disk i/o error" in text:
-        return ("Lỗi đọc/ghi ổ đĩa nên thay đổi chưa được lưu (USB bị rút ra hoặc ổ đĩa hỏng?). Hãy kiểm tra ổ đĩa "
-                "rồi thử lại; nội dung vừa nhập vẫn còn trên màn hình.")
-    return None
-
-
 class _Connection(sqlite3.Connection):
-    """Turns disk trouble while writing into DiskTrouble (see above); nothing else changes."""
+    """Turns disk trouble while writing into DiskTrouble (store/errors.py); nothing else changes."""
 
     def execute(self, *args, **kwargs):
         try:
@@ -231,7 +113,7 @@ def upgrade(db: Database) -> None:
         except BaseException as e:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
-            if isinstance(e, sqlite3.OperationalError) and ("locked" in str(e) or "busy" in str(e)):
+            if isinstance(e, sqlite3.OperationalError) and is_busy(e):
                 raise
             if isinstance(e, Exception) and not isinstance(e, UserError):
                 raise _UpgradeFailed(f"{type(e).__name__}: {e}") from e
@@ -256,9 +138,6 @@ def open_store(path: str | Path, catalogue_path: str | Path | None = None, *,
     if p.parent and not p.parent.exists():
         raise DataFileError(f"Thư mục “{p.parent}” không tồn tại. Hãy chọn một thư mục có thật.")
     existed = p.is_file() and p.stat().st_size > 0
-    from cchc_desktop.store import backup as backup_mod
-    from cchc_desktop.store.lock import WriterLock
-
     writer_lock = WriterLock.acquire(p) if lock else None
     conn = None
     backup_warning = None
@@ -289,17 +168,7 @@ def open_store(path: str | Path, catalogue_path: str | Path | None = None, *,
         ) from None
     except sqlite3.OperationalError as e:
         _abandon(conn, writer_lock)
-        msg = str(e)
-        if "readonly" in msg or "unable to open" in msg:
-            raise DataFileError(
-                f"Không ghi được vào tệp dữ liệu “{p}” (thư mục chỉ đọc hoặc không có quyền). "
-                "Hãy chọn một thư mục khác, ví dụ trong Tài liệu của bạn."
-            ) from None
-        if "locked" in msg or "busy" in msg:
-            raise DataFileError(f"Tệp dữ liệu “{p.name}” đang được một chương trình khác dùng. Hãy đóng nó rồi thử lại.") from None
-        if "full" in msg:
-            raise DataFileError(f"Ổ đĩa đã đầy, không mở được tệp dữ liệu “{p.name}”. Hãy giải phóng dung lượng rồi thử lại.") from None
-        raise DataFileError(f"Không mở được tệp dữ liệu “{p.name}”: {msg}.") from None
+        raise DataFileError(open_error_message(e, p)) from None
     except BaseException:
         _abandon(conn, writer_lock)
         raise
@@ -347,6 +216,11 @@ class Store:
         if lock is not None:
             lock.release()
 
+    def transaction(self):
+        """Several store calls as one transaction (`with store.transaction(): …`): all or none.
+        Nested, each inner call's own transaction becomes a savepoint of this one."""
+        return self.db.atomic()
+
     # --- catalogues ---------------------------------------------------------------------
     def register_catalogue(self, cat: catalogue_mod.Catalogue, make_default: bool = True) -> None:
         """Keep the catalogue's text in the file so old periods always find their version."""
@@ -375,6 +249,14 @@ class Store:
             )
         self.register_catalogue(cat, make_default=False)
 
+    def has_catalogue(self, version: str) -> bool:
+        return self.db.execute("SELECT 1 FROM catalogues WHERE version = ?", [version]).fetchone() is not None
+
+    def forget_catalogue(self, version: str) -> None:
+        """Drop a catalogue from this session's cache after the transaction that stored it was
+        rolled back (the file no longer holds it)."""
+        self._catalogues.pop(version, None)
+
     def catalogues(self) -> list[dict]:
         """Every catalogue the file holds: version, name, added_at, periods (how many use it)."""
         return [dict(r) for r in self.db.query(
@@ -389,7 +271,7 @@ class Store:
         if self.catalogue_from_command_line:
             return self.default_catalogue_version
         chosen = self.unit(unit_code)["settings"].get(UNIT_CATALOGUE_SETTING)
-        if chosen and self.db.execute("SELECT 1 FROM catalogues WHERE version = ?", [chosen]).fetchone():
+        if chosen and self.has_catalogue(chosen):
             return chosen
         return self.default_catalogue_version
 
@@ -421,7 +303,7 @@ class Store:
             return
         with self.db.atomic():
             self._writable(period_id)
-            if self.db.execute("SELECT 1 FROM indicator_values WHERE period_id = ? LIMIT 1", [period_id]).fetchone():
+            if self.has_values(period_id):
                 old = self.catalogue(current["catalogue_version"])
                 raise InvalidValue(
                     f"Kỳ báo cáo {periods.name(periods.parse_code(current['code']))} đã có số liệu nên vẫn dùng "
@@ -465,6 +347,14 @@ class Store:
     def units(self) -> list[dict]:
         return [self._unit_row(r) for r in self.db.query("SELECT * FROM units ORDER BY rowid")]
 
+    def has_units(self) -> bool:
+        """False for a new, empty file (it has nothing to lose)."""
+        return self.db.execute("SELECT 1 FROM units LIMIT 1").fetchone() is not None
+
+    def find_unit(self, code: str) -> dict | None:
+        row = next(self.db.query("SELECT * FROM units WHERE code = ?", [code]), None)
+        return None if row is None else self._unit_row(row)
+
     def unit(self, code: str | None = None) -> dict:
         if code is None:
             rows = self.db.execute("SELECT code FROM units ORDER BY (parent_code IS NULL) DESC, rowid").fetchall()
@@ -472,10 +362,10 @@ class Store:
                 raise UserError("Tệp dữ liệu chưa có đơn vị nào. Hãy tạo đơn vị hoặc mở dữ liệu mẫu (lệnh demo).")
             own = [r[0] for r in rows]
             code = own[0]
-        row = next(self.db.query("SELECT * FROM units WHERE code = ?", [code]), None)
+        row = self.find_unit(code)
         if row is None:
             raise UserError(f"Không có đơn vị mã “{code}” trong tệp dữ liệu.")
-        return self._unit_row(row)
+        return row
 
     @staticmethod
     def _unit_row(row: dict) -> dict:
@@ -488,8 +378,8 @@ class Store:
         code = (code or "").strip()
         if not code or not name.strip():
             raise InvalidValue("Đơn vị cần có mã và tên.")
-        if kind not in UNIT_KINDS:
-            raise InvalidValue(f"Loại đơn vị “{kind}” không có ({', '.join(UNIT_KINDS)}).")
+        if kind not in STORED_KINDS:
+            raise InvalidValue(f"Loại đơn vị “{kind}” không có ({', '.join(STORED_KINDS)}).")
         record = {"code": code, "name": name.strip(), "kind": kind, "created_at": now_iso()}
         for key, value in fields.items():
             if key not in UNIT_FIELDS:
@@ -508,7 +398,7 @@ class Store:
             for key, value in fields.items():
                 if key not in UNIT_FIELDS:
                     raise ValueError(key)
-                if key == "kind" and value not in UNIT_KINDS:
+                if key == "kind" and value not in STORED_KINDS:
                     raise InvalidValue(f"Loại đơn vị “{value}” không có.")
                 if current.get(key) == value:
                     continue
@@ -545,14 +435,14 @@ class Store:
             raise UserError(f"Đơn vị {unit['name']} chưa có kỳ báo cáo {code} (đang có: {have}).")
         return p
 
-    def create_period(self, unit_code: str, code: str, carry_from: int | None = None, **fields) -> dict:
+    def create_period(self, unit_code: str, code: str, carry_from: int | None = None,
+                      texts: dict[str, dict] | None = None, **fields) -> dict:
         """A new period with default window; `carry_from` copies text, fields and settings, not figures.
 
-        Without `carry_from`, an upper level's (huyện/tỉnh) period starts from the consolidated
-        report's default texts (templates.upper_narratives): the one importing packages makes
-        has text to export. A commune's first texts come from templates.setup_unit."""
+        Without `carry_from`, the period starts from `texts` (section → {title, text}), if given:
+        report/default_texts.py's `new_period` passes an upper level's default texts."""
         key = periods.parse_code(code)
-        unit = self.unit(unit_code)
+        self.unit(unit_code)  # refuses a unit the file does not hold
         start, end = periods.default_window(key)
         record = {
             "unit_code": unit_code,
@@ -585,12 +475,10 @@ class Store:
                     [pid, src["id"]],
                 )
                 # Figures do not carry over, nor their notes (a note explains its figure).
-            elif unit["kind"] in UPPER_KINDS:
-                from cchc_desktop.report import default_texts as templates
-
+            elif texts:
                 self.db["narratives"].insert_all(
                     [{"period_id": pid, "section": k, "title": t["title"], "text": t["text"]}
-                     for k, t in templates.upper_narratives().items()])
+                     for k, t in texts.items()])
             self._audit("period", None, code, period_id=pid, unit_code=unit_code)
         return self.period(pid)
 
@@ -639,6 +527,11 @@ class Store:
             r["code"]: {"value": r["value"], "note": r["note"]}
             for r in self.db.query("SELECT code, value, note FROM indicator_values WHERE period_id = ?", [period_id])
         }
+
+    def has_values(self, period_id: int) -> bool:
+        """True once a figure (or a note) of the period is stored."""
+        return self.db.execute(
+            "SELECT 1 FROM indicator_values WHERE period_id = ? LIMIT 1", [period_id]).fetchone() is not None
 
     def set_value(self, period_id: int, code: str, text, catalogue=None) -> Decimal | str | None:
         """Parse, check and store one indicator value; returns what was stored."""
@@ -782,8 +675,6 @@ class Store:
 
     def set_dossier(self, period_id: int, agency: str, field: str, column: str, text) -> int | None:
         """One cell of the dossier table; field '' is the agency's typed totals row."""
-        from cchc_desktop import fmt
-
         self._check_agency(agency)
         if column not in dossiers.COLUMNS:
             raise InvalidValue(f"Cột “{column}” không có.")
@@ -815,6 +706,16 @@ class Store:
                 self.db.execute(f"UPDATE dossier_rows SET {column} = ? WHERE id = ?", [value, row[0]])
             self._audit(f"dossier:{agency}:{field or '*'}:{column}", old, value, period_id=period_id)
         return value
+
+    # --- the dossier register -------------------------------------------------------------
+    def register_months(self, unit_code: str, column: str, start: str, end: str) -> dict[str, int]:
+        """"YYYY-MM" → how many of the unit's register dossiers have `column` (received_date,
+        finished_date) between the dates `start` and `end`."""
+        if column not in ("received_date", "finished_date"):
+            raise ValueError(column)
+        return dict(self.db.execute(
+            f"SELECT substr({column}, 1, 7), COUNT(*) FROM register WHERE unit_code = ? "
+            f"AND substr({column}, 1, 10) BETWEEN ? AND ? GROUP BY 1", [unit_code, start, end]).fetchall())
 
     # --- documents ----------------------------------------------------------------------
     def documents(self, period_id: int) -> list[dict]:

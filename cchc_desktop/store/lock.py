@@ -17,6 +17,7 @@ validate, export, …: `lock=False`), `check_file` / `cchc-desktop check` and `c
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
 import socket
 from pathlib import Path
@@ -36,7 +37,7 @@ def lock_path(data_path: str | Path) -> Path:
 
 def _try_lock(fh) -> bool:
     if os.name == "nt":
-        import msvcrt
+        import msvcrt  # the platform's own module: exists on one OS only
 
         try:
             fh.seek(0)
@@ -44,15 +45,13 @@ def _try_lock(fh) -> bool:
         except OSError:
             return False
         return True
-    import fcntl
+    import fcntl  # the platform's own module: exists on one OS only
 
     try:
         fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
         return False
     except OSError as e:  # a file system without locks (some network shares): do not block the user
-        import errno
-
         if e.errno in (errno.EAGAIN, errno.EACCES):
             return False
         return True
@@ -62,12 +61,12 @@ def _try_lock(fh) -> bool:
 def _unlock(fh) -> None:
     try:
         if os.name == "nt":
-            import msvcrt
+            import msvcrt  # the platform's own module: exists on one OS only
 
             fh.seek(0)
             msvcrt.locking(fh.fileno(), msvcrt.LK_UNLCK, 1)
         else:
-            import fcntl
+            import fcntl  # the platform's own module: exists on one OS only
 
             fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
     except OSError:

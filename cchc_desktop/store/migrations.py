@@ -1,9 +1,14 @@
 """Schema versions: an append-only list of migration steps (sqlite-utils Migrations).
 
-Never edit a step that has shipped; add a new one. Each step runs in its own transaction
-together with the record of it. `SCHEMA_VERSION` is the number of steps this app knows; a
-file that has applied a step this app does not know is from a newer version and is refused.
+Never edit a step that has shipped; add a new one at the end of STEPS, numbered after the
+last. Each step runs in its own transaction together with the record of it.
+`SCHEMA_VERSION` is the number of steps this app knows; a file that has applied a step this
+app does not know is from a newer version and is refused. A file records the steps it applied
+by name, so the order of the list decides only the order in which a file applies what it lacks.
 """
+import sqlite3
+from pathlib import Path
+
 from sqlite_utils.migrations import Migrations
 
 migrations = Migrations("cchc_desktop")
@@ -16,7 +21,6 @@ def _run(db, script: str) -> None:
             db.execute(statement)
 
 
-@migrations()
 def m001_initial(db):
     _run(
         db,
@@ -131,31 +135,6 @@ def m001_initial(db):
     )
 
 
-@migrations()
-def m003_package_history(db):
-    """Hand-off packages imported at the upper level: every version kept as history."""
-    _run(
-        db,
-        """
-        CREATE TABLE package_imports (
-            id INTEGER PRIMARY KEY,
-            unit_code TEXT NOT NULL,
-            period_code TEXT NOT NULL,
-            package_sha256 TEXT NOT NULL,
-            data_sha256 TEXT NOT NULL,
-            created_at TEXT NOT NULL,
-            imported_at TEXT NOT NULL,
-            status TEXT NOT NULL CHECK (status IN ('current', 'superseded')),
-            file_name TEXT NOT NULL DEFAULT '',
-            manifest TEXT NOT NULL DEFAULT '{}',
-            document TEXT NOT NULL
-        );
-        CREATE INDEX package_imports_unit ON package_imports (unit_code, period_code, status)
-        """,
-    )
-
-
-@migrations()
 def m002_register_import(db):
     # Header mappings the user confirmed, keyed by a hash of the normalised header cells,
     # and the history of register imports (cchc_desktop/importing/register.py).
@@ -188,8 +167,29 @@ def m002_register_import(db):
     )
 
 
+def m003_package_history(db):
+    """Hand-off packages imported at the upper level: every version kept as history."""
+    _run(
+        db,
+        """
+        CREATE TABLE package_imports (
+            id INTEGER PRIMARY KEY,
+            unit_code TEXT NOT NULL,
+            period_code TEXT NOT NULL,
+            package_sha256 TEXT NOT NULL,
+            data_sha256 TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            imported_at TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('current', 'superseded')),
+            file_name TEXT NOT NULL DEFAULT '',
+            manifest TEXT NOT NULL DEFAULT '{}',
+            document TEXT NOT NULL
+        );
+        CREATE INDEX package_imports_unit ON package_imports (unit_code, period_code, status)
+        """
+    )
 
-@migrations()
+
 def m004_unit_kinds(db):
     """The kinds of 1/7/2025: đặc khu among the communes, thành phố among the provinces. SQLite
     cannot change a CHECK in place: the table is rebuilt (upgrade() turns foreign keys off, so the
@@ -223,5 +223,53 @@ def m004_unit_kinds(db):
     )
 
 
-SCHEMA_VERSION = len(migrations._migrations)
-KNOWN = [m.name for m in migrations._migrations]
+STEPS = (m001_initial, m002_register_import, m003_package_history, m004_unit_kinds)
+for _step in STEPS:
+    migrations()(_step)
+SCHEMA_VERSION = len(STEPS)
+KNOWN = [s.__name__ for s in STEPS]
+
+
+def applied_names(conn: sqlite3.Connection) -> list[str]:
+    """The steps a file applied, in the order it applied them (read-only; [] for a file of none)."""
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+                    [Migrations.migrations_table]).fetchone() is None:
+        return []
+    return [r[0] for r in conn.execute(
+        f"SELECT name FROM {Migrations.migrations_table} WHERE migration_set = ? ORDER BY rowid", [migrations.name])]
+
+
+def _read_only(path: Path) -> sqlite3.Connection:
+    return sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, timeout=10)
+
+
+def applied_in_file(path: str | Path) -> list[str]:
+    """applied_names of the file at `path`, opened read-only ([] when it cannot be read)."""
+    try:
+        conn = _read_only(path)
+    except (OSError, sqlite3.Error):
+        return []
+    try:
+        return applied_names(conn)
+    except sqlite3.Error:
+        return []
+    finally:
+        conn.close()
+
+
+def needs_upgrade(path: str | Path) -> bool:
+    """True when opening the file would upgrade it (its schema mark, user_version, is older than
+    this app's); True too when it cannot be read (open_store then says what is wrong)."""
+    p = Path(path)
+    try:
+        if not p.is_file() or p.stat().st_size == 0:
+            return False
+        conn = _read_only(p)
+    except (OSError, sqlite3.Error):
+        return True
+    try:
+        return conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION
+    except sqlite3.Error:
+        return True
+    finally:
+        conn.close()

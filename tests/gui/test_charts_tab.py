@@ -10,6 +10,7 @@ import pytest
 
 from cchc_desktop import dataio, paths
 from cchc_desktop.exporting import charts
+from cchc_desktop.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -188,7 +189,7 @@ def test_period_follows_the_window_and_its_own_combo(ctx, tab, qtbot):
 def test_an_edit_redraws_after_a_short_pause(ctx, tab, qtbot):
     shown(tab, qtbot)
     fig = tab.canvas.figure
-    ok, _ = ctx.write("dossier", "set_dossier", ctx.period_id, "ubnd", "Hộ tịch", "truc_tuyen", 500)
+    ok, _ = ctx.write("dossier", Store.set_dossier, ctx.period_id, "ubnd", "Hộ tịch", "truc_tuyen", 500)
     assert ok
     assert tab._timer.isActive()  # debounced, not drawn at once
     qtbot.waitUntil(lambda: heights(fig)[0][0] == 500, timeout=3000)
@@ -198,7 +199,7 @@ def test_an_edit_redraws_after_a_short_pause(ctx, tab, qtbot):
 def test_a_hidden_tab_redraws_when_shown_again(ctx, tab, qtbot):
     shown(tab, qtbot)
     tab.hide()
-    ctx.write("dossier", "set_dossier", ctx.period_id, "ubnd", "Hộ tịch", "truc_tiep", 7)
+    ctx.write("dossier", Store.set_dossier, ctx.period_id, "ubnd", "Hộ tịch", "truc_tiep", 7)
     assert not tab._timer.isActive()
     tab.show()
     qtbot.waitExposed(tab)

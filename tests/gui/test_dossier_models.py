@@ -6,6 +6,7 @@ import sqlite3
 
 import pytest
 
+from cchc_desktop.store import Store
 from ui.qt import QApplication, QEvent, QKeyEvent, Qt
 
 
@@ -136,7 +137,7 @@ def test_undo_writes_the_old_value_back(model, ctx):
     model.undo_stack.redo()
     assert cell_in_file(ctx, "ubnd", "Hộ tịch", "truc_tiep") == 50
     # A field added elsewhere changes the rows: older edits are no longer undone.
-    ctx.write("dossier", "add_field", ctx.period_id, "ubnd", "Đất đai")
+    ctx.write("dossier", Store.add_field, ctx.period_id, "ubnd", "Đất đai")
     assert not model.undo_stack.canUndo()
 
 
@@ -180,7 +181,7 @@ def test_agencies_with_only_the_totals_row(ctx):
 def test_follows_other_writes_and_periods(model, ctx):
     from ui.entry.dossier_tab import COL_ONLINE
 
-    ctx.write("dossier", "set_dossier", ctx.period_id, "ubnd", "Hộ tịch", "truc_tuyen", "460")
+    ctx.write("dossier", Store.set_dossier, ctx.period_id, "ubnd", "Hộ tịch", "truc_tuyen", "460")
     assert model.data(model.index(0, COL_ONLINE)) == "460"
     new = ctx.store.create_period(ctx.unit_code, "2024-NAM", carry_from=ctx.period_id)["id"]
     ctx.set_period(new)
@@ -424,8 +425,8 @@ def test_history_of_a_field_from_its_context_menu(panel, ctx):
     from ui.safety.audit_view import AuditDialog
     from ui.entry.dossier_tab import COL_ONLINE
 
-    ctx.write("dossier", "set_dossier", ctx.period_id, "ubnd", "Hộ tịch", "truc_tuyen", "460")
-    ctx.write("dossier", "set_dossier", ctx.period_id, "ubnd", "Chứng thực", "truc_tuyen", "2600")
+    ctx.write("dossier", Store.set_dossier, ctx.period_id, "ubnd", "Hộ tịch", "truc_tuyen", "460")
+    ctx.write("dossier", Store.set_dossier, ctx.period_id, "ubnd", "Chứng thực", "truc_tuyen", "2600")
     view = panel.boxes["ubnd"].view
     menu = view.context_menu(view.model().index(0, COL_ONLINE))
     assert [a.text() for a in menu.actions()] == ["Xem lịch sử thay đổi"]

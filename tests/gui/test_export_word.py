@@ -6,6 +6,8 @@ from pathlib import Path
 import docx
 import pytest
 
+from cchc_desktop.report import default_texts as templates
+from cchc_desktop.store import Store
 from ui.export import export_word
 
 
@@ -107,7 +109,7 @@ def test_suffix_added_and_cancel_writes_nothing(window, feature, dialogs, tmp_pa
 def test_validation_errors_are_listed_first(window, feature, dialogs, tmp_path):
     calls, answer = dialogs
     ctx = window.ctx
-    ok, _ = ctx.write("value:BM1/2.2", "set_value", ctx.period_id, "BM1/2.2", "30")  # 30 of 25 tasks done
+    ok, _ = ctx.write("value:BM1/2.2", Store.set_value, ctx.period_id, "BM1/2.2", "30")  # 30 of 25 tasks done
     assert ok
     answer["go"] = False
     _trigger(window, feature)
@@ -132,7 +134,7 @@ def test_dialog_boxes_speak_vietnamese(window, demo_store):
     from cchc_desktop.report import values as report, rules
 
     ctx = window.ctx
-    ctx.write("value:BM1/2.2", "set_value", ctx.period_id, "BM1/2.2", "30")
+    ctx.write("value:BM1/2.2", Store.set_value, ctx.period_id, "BM1/2.2", "30")
     findings = rules.validate(report.load_period(demo_store, ctx.period_id))
     box = export_word.confirm_box(window, findings)
     assert [b.text() for b in box.buttons()] and {b.text() for b in box.buttons()} == {"Vẫn xuất", "Hủy"}
@@ -195,7 +197,7 @@ def test_charts_choice_remembered_per_period_kind(window, feature, dialogs):
     assert calls["options"] == [("NAM", True), ("NAM", False)]
     assert len(store.history()) == history
     # A quarter starts unticked; its choice is kept apart from the annual report's.
-    ok, q1 = ctx.write("period", "create_period", ctx.unit_code, "2024-Q1")
+    ok, q1 = ctx.write("period", Store.create_period, ctx.unit_code, "2024-Q1")
     assert ok
     ctx.set_period(q1["id"])
     answer["charts"] = True
@@ -320,7 +322,7 @@ def test_upper_level_excel_export_is_the_consolidated_appendix(upper_window, upp
 def test_upper_level_without_commune_figures_says_to_import_packages(upper_window, upper_dialogs, no_dialogs):
     w, word, excel, _rollup = upper_window
     calls, _answer = upper_dialogs
-    ok, period = w.ctx.write("*", "create_period", "huyen-thanh-mien", "2024-Q1")
+    ok, period = w.ctx.write("*", templates.new_period, "huyen-thanh-mien", "2024-Q1")
     assert ok
     w.select_period(period["id"])
     for feature in (word, excel):

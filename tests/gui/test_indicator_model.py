@@ -1,6 +1,7 @@
 """IndicatorTableModel as a plain object: no view, no widget; results read back from the data file."""
 from decimal import Decimal
 
+from cchc_desktop.store import Store
 from ui.entry.indicator_form import CHI_TIEU, DON_VI, GHI_CHU, GIA_TRI, KY_TRUOC, STT, IndicatorTableModel
 from ui.qt import QFont, Qt
 
@@ -112,7 +113,7 @@ def test_unchanged_text_writes_nothing(ctx):
 
 def test_a_final_period_is_read_only(ctx):
     m = model_of(ctx, "I", "BM1")
-    ok, _ = ctx.write("period", "set_status", ctx.period_id, "final")
+    ok, _ = ctx.write("period", Store.set_status, ctx.period_id, "final")
     assert ok
     assert m.is_final
     assert not m.flags(idx(m, "BM1/2.1")) & Qt.ItemFlag.ItemIsEditable
@@ -153,7 +154,7 @@ def test_input_hint_says_why_a_cell_takes_no_input(ctx):
     assert m.input_hint(m.row_of("BM1/1"), CHI_TIEU) == COLUMN_HINT
     assert m.input_hint(m.row_of("BM1/1"), KY_TRUOC) == PREVIOUS_HINT
     assert m.input_hint(m.row_of("BM1/1"), GIA_TRI) is None and m.input_hint(m.row_of("BM1/1"), GHI_CHU) is None
-    assert ctx.write("period", "set_status", ctx.period_id, "final")[0]
+    assert ctx.write("period", Store.set_status, ctx.period_id, "final")[0]
     assert m.input_hint(m.row_of("BM1/1"), GIA_TRI) == FINAL_HINT
 
 

@@ -448,19 +448,6 @@ def test_a_final_period_shows_one_notice_on_every_section(window, qtbot):
     assert not window.notice.isVisible() and _visible_final_texts(window) == []
 
 
-def test_unit_title_never_doubles_the_kind():
-    from ui.texts import bare_unit_name, unit_title
-
-    assert unit_title({"name": "Xã Chi Lăng Nam", "kind": "xa"}) == "UBND xã Chi Lăng Nam"
-    assert unit_title({"name": "Chi Lăng Nam", "kind": "xa"}) == "UBND xã Chi Lăng Nam"
-    assert bare_unit_name("UBND  thị trấn Ninh Giang", "thi_tran") == "Ninh Giang"
-    assert bare_unit_name("Phường Mới", "xa") == "Phường Mới"  # another kind's word is a name
-    assert bare_unit_name("Xã", "xa") == "Xã"
-    import unicodedata
-
-    assert bare_unit_name(unicodedata.normalize("NFD", "Xã Hồng Phong"), "xa") == "Hồng Phong"
-
-
 @pytest.fixture
 def new_unit_form(tmp_path, qapp, qtbot, no_dialogs):
     """The welcome screen on an empty file, its "Tạo đơn vị mới…" page shown."""

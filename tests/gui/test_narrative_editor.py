@@ -7,6 +7,7 @@ import sqlite3
 
 import pytest
 
+from cchc_desktop.store import Store
 from ui.qt import QApplication, QEvent, QKeyEvent, QTextCursor, Qt
 
 
@@ -207,19 +208,10 @@ def test_placeholders_highlighted_unknown_in_red_with_tooltip_value(editor, ctx,
     assert not editor.focus_target("text:I.1")
 
 
-def test_preview_renders_blocks(ctx):
-    from ui.entry.narrative_editor import preview_html
-
-    html = preview_html("2. TTHC", "**Kết quả:**\n{{bang.ho_so_linh_vuc}}\n+ trực tuyến {{hs.ubnd.ty_le_truc_tuyen}}", ctx.data())
-    assert "<table" in html and "Hộ tịch" in html and "3.225" in html
-    assert "<b>Kết quả:</b>" in html
-    assert "+ trực tuyến" in html and "97,6 %" in html
-
-
 def test_other_changes_refresh_the_preview(editor, ctx, qtbot):
     block = editor.blocks["II.2"]
     assert "3.225" in block.preview.toPlainText()
-    ok, _ = ctx.write("dossier", "set_dossier", ctx.period_id, "ubnd", "Hộ tịch", "truc_tiep", "44")
+    ok, _ = ctx.write("dossier", Store.set_dossier, ctx.period_id, "ubnd", "Hộ tịch", "truc_tiep", "44")
     assert ok
     qtbot.waitUntil(lambda: "3.226" in block.preview.toPlainText(), timeout=2000)
 
@@ -261,10 +253,10 @@ def test_marking_final_while_open_makes_it_read_only(editor, ctx, qtbot):
     block = editor.blocks["II.3"]
     ed = go_to_end(block)
     type_text(qtbot, ed, " X")
-    ok, _ = ctx.write("period", "set_status", ctx.period_id, "final")
+    ok, _ = ctx.write("period", Store.set_status, ctx.period_id, "final")
     assert ok
     assert ed.isReadOnly()
-    ctx.write("period", "set_status", ctx.period_id, "draft")
+    ctx.write("period", Store.set_status, ctx.period_id, "draft")
     assert not ed.isReadOnly()
 
 

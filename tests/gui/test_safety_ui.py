@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from cchc_desktop.store import backup
+from cchc_desktop.store import Store, backup
 
 pytest.importorskip("PySide6")
 
@@ -22,9 +22,9 @@ def test_audit_model_shows_who_changed_what(ctx):
 
     pid = ctx.period_id
     old = ctx.store.values(pid).get("BM1/4.1", {}).get("value")
-    ok, _ = ctx.write("value:BM1/4.1", "set_value", pid, "BM1/4.1", "3.225")
+    ok, _ = ctx.write("value:BM1/4.1", Store.set_value, pid, "BM1/4.1", "3.225")
     assert ok
-    ctx.write("text:I.1", "set_narrative", pid, "I.1", "Dòng một\nDòng hai")
+    ctx.write("text:I.1", Store.set_narrative, pid, "I.1", "Dòng một\nDòng hai")
     model = AuditModel(period_history(ctx.store, pid, ctx.unit_code), ctx.store.catalogue_for(pid))
     assert model.rowCount() >= 2
     top = model.rows[0]
@@ -63,8 +63,8 @@ def test_audit_dialog_for_one_value_and_the_whole_period(ctx, qtbot, tmp_path):
 
     pid = ctx.period_id
     for v in ("10", "11", "12"):
-        ctx.write("value:BM1/1", "set_value", pid, "BM1/1", v)
-    ctx.write("text:I.1", "set_narrative", pid, "I.1", "Văn bản mới")
+        ctx.write("value:BM1/1", Store.set_value, pid, "BM1/1", v)
+    ctx.write("text:I.1", Store.set_narrative, pid, "I.1", "Văn bản mới")
     dlg = AuditDialog(ctx, "value:BM1/1")
     qtbot.addWidget(dlg)
     dlg.show()
@@ -130,9 +130,9 @@ def test_restore_into_the_open_window(window, tmp_path):
 
     ctx = window.ctx
     pid = ctx.period_id
-    ctx.write("value:BM1/1", "set_value", pid, "BM1/1", "21")
+    ctx.write("value:BM1/1", Store.set_value, pid, "BM1/1", "21")
     saved = backup.backup_now(ctx.store, "thu-cong")
-    ctx.write("value:BM1/1", "set_value", pid, "BM1/1", "99")
+    ctx.write("value:BM1/1", Store.set_value, pid, "BM1/1", "99")
     old_store = ctx.store
     changed = []
     ctx.data_changed.connect(changed.append)
@@ -208,19 +208,19 @@ def test_server_name_is_the_same_for_every_spelling(tmp_path):
 # --- disk trouble during an edit ---------------------------------------------------------
 def test_disk_full_during_an_edit_reports_and_keeps_the_data(ctx):
     store, pid = ctx.store, ctx.period_id
-    ctx.write("text:I.1", "set_narrative", pid, "I.1", "ngắn")
+    ctx.write("text:I.1", Store.set_narrative, pid, "I.1", "ngắn")
     errors = []
     ctx.error.connect(errors.append)
     pages = store.db.execute("PRAGMA page_count").fetchone()[0]
     store.db.execute(f"PRAGMA max_page_count = {pages}")  # the disk is full: the file cannot grow
     long_text = "Nội dung rất dài của báo cáo. " * 4000
-    ok, message = ctx.write("text:I.1", "set_narrative", pid, "I.1", long_text)
+    ok, message = ctx.write("text:I.1", Store.set_narrative, pid, "I.1", long_text)
     assert not ok and "Ổ đĩa đã đầy" in message and errors == [message]
     assert "vẫn còn trên màn hình" in message
     assert store.narratives(pid)["I.1"]["text"] == "ngắn"  # nothing half-written
     assert store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     store.db.execute("PRAGMA max_page_count = 1073741823")  # space freed: the retry works
-    ok, _ = ctx.write("text:I.1", "set_narrative", pid, "I.1", long_text)
+    ok, _ = ctx.write("text:I.1", Store.set_narrative, pid, "I.1", long_text)
     assert ok and store.narratives(pid)["I.1"]["text"] == long_text
 
 
@@ -228,11 +228,11 @@ def test_read_only_file_during_an_edit(ctx):
     store, pid = ctx.store, ctx.period_id
     before = store.values(pid).get("BM1/1")
     store.db.execute("PRAGMA query_only = ON")
-    ok, message = ctx.write("value:BM1/1", "set_value", pid, "BM1/1", "77")
+    ok, message = ctx.write("value:BM1/1", Store.set_value, pid, "BM1/1", "77")
     assert not ok and "chỉ đọc" in message
     assert store.values(pid).get("BM1/1") == before
     store.db.execute("PRAGMA query_only = OFF")
-    assert ctx.write("value:BM1/1", "set_value", pid, "BM1/1", "77")[0]
+    assert ctx.write("value:BM1/1", Store.set_value, pid, "BM1/1", "77")[0]
 
 
 def test_the_app_start_on_a_file_already_open(qapp, qtbot, tmp_path, demo_file, no_dialogs):
@@ -258,9 +258,9 @@ def test_restore_through_the_menu(window, monkeypatch):
     backup_dialogs.install(window)
     ctx = window.ctx
     pid = ctx.period_id
-    ctx.write("value:BM1/1", "set_value", pid, "BM1/1", "31")
+    ctx.write("value:BM1/1", Store.set_value, pid, "BM1/1", "31")
     backup.backup_now(ctx.store, "thu-cong")
-    ctx.write("value:BM1/1", "set_value", pid, "BM1/1", "32")
+    ctx.write("value:BM1/1", Store.set_value, pid, "BM1/1", "32")
 
     def pick_first(dlg):
         dlg._accept_selected()
@@ -353,9 +353,9 @@ def test_history_of_one_indicator_from_its_context_menu(ctx, qtbot):
     from ui.entry.indicator_form import IndicatorTable, IndicatorTableModel
 
     pid = ctx.period_id
-    ctx.write("value:BM1/1", "set_value", pid, "BM1/1", "30")
-    ctx.write("note:BM1/1", "set_note", pid, "BM1/1", "theo sổ công văn")
-    ctx.write("value:BM1/2.1", "set_value", pid, "BM1/2.1", "9")  # another row: not shown
+    ctx.write("value:BM1/1", Store.set_value, pid, "BM1/1", "30")
+    ctx.write("note:BM1/1", Store.set_note, pid, "BM1/1", "theo sổ công văn")
+    ctx.write("value:BM1/2.1", Store.set_value, pid, "BM1/2.1", "9")  # another row: not shown
     model = IndicatorTableModel(ctx, "I", "BM1")
     table = IndicatorTable(model)
     qtbot.addWidget(table)
@@ -376,9 +376,9 @@ def test_history_of_one_dossier_field(ctx):
     from ui.safety.audit_view import field_target, matches
 
     pid = ctx.period_id
-    ctx.write("dossier", "set_dossier", pid, "ubnd", "Hộ tịch", "truc_tuyen", "460")
-    ctx.write("dossier", "set_dossier", pid, "ubnd", "Chứng thực", "truc_tuyen", "2600")
-    ctx.write("dossier", "rename_field", pid, "ubnd", "Hộ tịch", "Hộ tịch, nuôi con nuôi")
+    ctx.write("dossier", Store.set_dossier, pid, "ubnd", "Hộ tịch", "truc_tuyen", "460")
+    ctx.write("dossier", Store.set_dossier, pid, "ubnd", "Chứng thực", "truc_tuyen", "2600")
+    ctx.write("dossier", Store.rename_field, pid, "ubnd", "Hộ tịch", "Hộ tịch, nuôi con nuôi")
     rows = ctx.store.history(pid)
     mine = [r["target"] for r in rows if matches(field_target("ubnd", "Hộ tịch"), r)]
     assert sorted(mine) == ["dossier:ubnd:Hộ tịch:truc_tuyen", "field:ubnd"]
@@ -388,9 +388,9 @@ def test_history_of_a_dossier_field_whose_name_holds_a_colon(ctx):
     from ui.safety.audit_view import field_target, matches, target_label
 
     pid = ctx.period_id
-    ctx.write("dossier", "add_field", pid, "ubnd", "Hộ tịch: khai sinh")
-    ctx.write("dossier", "set_dossier", pid, "ubnd", "Hộ tịch: khai sinh", "truc_tuyen", "12")
-    ctx.write("dossier", "set_dossier", pid, "ubnd", "Hộ tịch", "truc_tuyen", "460")  # not this field
+    ctx.write("dossier", Store.add_field, pid, "ubnd", "Hộ tịch: khai sinh")
+    ctx.write("dossier", Store.set_dossier, pid, "ubnd", "Hộ tịch: khai sinh", "truc_tuyen", "12")
+    ctx.write("dossier", Store.set_dossier, pid, "ubnd", "Hộ tịch", "truc_tuyen", "460")  # not this field
     rows = ctx.store.history(pid)
     wanted = field_target("ubnd", "Hộ tịch: khai sinh")
     mine = [r["target"] for r in rows if matches(wanted, r)]

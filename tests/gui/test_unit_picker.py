@@ -3,7 +3,7 @@ import os
 
 import pytest
 
-from tests.ui.test_main_window import type_text
+from tests.gui.test_main_window import type_text
 
 
 @pytest.fixture

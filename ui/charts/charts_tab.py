@@ -21,6 +21,7 @@ from pathlib import Path
 from cchc_desktop.domain import periods
 from cchc_desktop.errors import UserError
 from cchc_desktop.exporting import charts  # no matplotlib at import (it is imported to draw)
+from cchc_desktop.report import chart_data
 from ui import messages
 from ui.qt import (
     QComboBox, QEvent, QFileDialog, QFrame, QGuiApplication, QHBoxLayout, QImage, QLabel, QListWidget,
@@ -313,11 +314,11 @@ class ChartsTab(QWidget):
     def _options(self, kind: str, data) -> dict:
         if kind == "theo-xa":
             self._fill_indicators(data)
-            return {"indicator": self.indicator()}
+            return {"indicator": self.indicator(), **chart_data.inputs(kind, self.ctx.store, data)}
         if kind == "xu-huong":
             unit = data.unit["code"]
             return {"series": [self.data_for(p["id"]) for p in self.ctx.store.periods(unit)]}
-        return {}
+        return chart_data.inputs(kind, self.ctx.store, data)
 
     def redraw(self, sync: bool = False) -> None:
         """Draw the chosen chart into the one figure (nothing before the canvas exists)."""
@@ -336,7 +337,7 @@ class ChartsTab(QWidget):
         kind = self.kind()
         try:
             data = self.data_for(pid)
-            fig = charts.figure(kind, self.ctx.store, data, fig=self.canvas.figure, header=False,
+            fig = charts.figure(kind, data, fig=self.canvas.figure, header=False,
                                 **self._options(kind, data))
         except UserError as e:
             self.canvas.figure.clear()
@@ -363,7 +364,7 @@ class ChartsTab(QWidget):
             raise UserError("Chưa chọn kỳ báo cáo.")
         kind = self.kind()
         data = self.data_for(pid)
-        return charts.figure(kind, self.ctx.store, data, **self._options(kind, data)), data
+        return charts.figure(kind, data, **self._options(kind, data)), data
 
     def default_name(self, suffix: str, data) -> str:
         unit = re.sub(r"[^0-9A-Za-z_-]+", "-", data.unit["code"]).strip("-")

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from cchc_desktop.domain import catalogue as catalogue_mod
 from cchc_desktop.errors import UserError
+from cchc_desktop.store import Store
 from ui.qt import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QLabel, QLayout,
                    QPushButton, QVBoxLayout)
 
@@ -72,8 +73,7 @@ class CatalogueDialog(QDialog):
         row.addWidget(self.load_button)
         layout.addLayout(row)
         self.apply_current = QCheckBox("Dùng cả cho kỳ đang mở", self)
-        self.empty_period = period is not None and period["status"] != "final" and not store.db.execute(
-            "SELECT 1 FROM indicator_values WHERE period_id = ? LIMIT 1", [period["id"]]).fetchone()
+        self.empty_period = period is not None and period["status"] != "final" and not store.has_values(period["id"])
         if period is None:
             self.apply_current.hide()
         elif not self.empty_period:
@@ -118,7 +118,7 @@ class CatalogueDialog(QDialog):
         except UserError as e:
             self.message.setText(f"<span style='color:#b00020'>Chưa nạp được danh mục: {e}</span>")
             return
-        ok, result = self.ctx.write("catalogue", "add_catalogue", cat)
+        ok, result = self.ctx.write("catalogue", Store.add_catalogue, cat)
         if not ok:
             self.message.setText(f"<span style='color:#b00020'>Chưa nạp được danh mục: {result}</span>")
             return
@@ -130,7 +130,7 @@ class CatalogueDialog(QDialog):
     def save(self) -> None:
         version = self.choice.currentData()
         switch = self.apply_current.isEnabled() and self.apply_current.isChecked()
-        ok, result = self.ctx.write("catalogue", "choose_catalogue", self.ctx.unit_code, version,
+        ok, result = self.ctx.write("catalogue", Store.choose_catalogue, self.ctx.unit_code, version,
                                     self.ctx.period_id if switch else None)
         if not ok:
             self.message.setText(f"<span style='color:#b00020'>{result}</span>")

@@ -12,6 +12,7 @@ import re
 
 from cchc_desktop import fmt
 from cchc_desktop.report import narrative
+from cchc_desktop.store import Store
 from ui import messages
 from ui.tables import NamedColumns, header_data, wire_table_panel
 from ui.qt import (
@@ -184,7 +185,7 @@ class DocumentsModel(NamedColumns, QAbstractTableModel):
             return True
         self._writing = True
         try:
-            ok, msg = self.ctx.write("documents", "update_document", doc["id"], **{FIELDS[col]: stored})
+            ok, msg = self.ctx.write("documents", Store.update_document, doc["id"], **{FIELDS[col]: stored})
         finally:
             self._writing = False
         if not ok:
@@ -204,7 +205,7 @@ class DocumentsModel(NamedColumns, QAbstractTableModel):
             self.undo_stack.undo()
 
     def _apply(self, doc_id: int, field: str, value) -> bool:
-        ok, _ = self.ctx.write("documents", "update_document", doc_id, **{field: value})
+        ok, _ = self.ctx.write("documents", Store.update_document, doc_id, **{field: value})
         return ok
 
     def _reject(self, index, doc, col, text, message) -> None:
@@ -311,7 +312,7 @@ class DocumentsPanel(QWidget):
             self.citation.setText("Chưa có văn bản nào. Bấm “Thêm văn bản” để thêm.")
 
     def add_document(self) -> None:
-        ok, doc_id = self.ctx.write("documents", "add_document", self.ctx.period_id, kind="Kế hoạch")
+        ok, doc_id = self.ctx.write("documents", Store.add_document, self.ctx.period_id, kind="Kế hoạch")
         if ok:
             row = self.model.row_of(doc_id)
             if row is not None:
@@ -326,7 +327,7 @@ class DocumentsPanel(QWidget):
             return
         if not messages.ask(self, f"Xóa văn bản “{self.model.citation(row)}” khỏi danh sách?", "Xóa văn bản"):
             return
-        self.ctx.write("documents", "remove_document", self.model.doc_id(row))
+        self.ctx.write("documents", Store.remove_document, self.model.doc_id(row))
 
     def focus_target(self, target: str) -> bool:
         """`ds.van_ban` / `documents` (the list) or `document:<id>`."""

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from cchc_desktop import fmt
 from cchc_desktop.domain import dossiers
+from cchc_desktop.store import Store
 from ui import messages
 from ui.messages import vi_buttons
 from ui.safety.audit_view import field_target, open_history
@@ -74,8 +75,8 @@ MISMATCH_FG = QColor("#b91c1c")
 class _CellEdit(QUndoCommand):
     """One accepted edit of the table, already written when pushed; undo writes the old value back."""
 
-    def __init__(self, model, method: str, redo_args: tuple, undo_args: tuple):
-        super().__init__(method)
+    def __init__(self, model, method, redo_args: tuple, undo_args: tuple):
+        super().__init__(method.__name__)
         self.model, self.method, self.redo_args, self.undo_args = model, method, redo_args, undo_args
         self._done = True
 
@@ -314,14 +315,14 @@ class DossierTableModel(NamedColumns, QAbstractTableModel):
                 self._rejected[(row, col)] = (text, problem)
                 self.dataChanged.emit(index, index)
                 return False
-            ok, msg = self._write("rename_field", pid, self.agency, old, text)
-            command = ("rename_field", (pid, self.agency, old, text.strip()), (pid, self.agency, text.strip(), old))
+            ok, msg = self._write(Store.rename_field, pid, self.agency, old, text)
+            command = (Store.rename_field, (pid, self.agency, old, text.strip()), (pid, self.agency, text.strip(), old))
         else:
             field = "" if self.is_total_row(row) else self.field_at(row)
             key = TYPED[col]
             before = (self.table.total if field == "" else self.table.fields[row]).get(key)
-            ok, msg = self._write("set_dossier", pid, self.agency, field, key, text)
-            command = ("set_dossier", (pid, self.agency, field, key, text), (pid, self.agency, field, key, before))
+            ok, msg = self._write(Store.set_dossier, pid, self.agency, field, key, text)
+            command = (Store.set_dossier, (pid, self.agency, field, key, text), (pid, self.agency, field, key, before))
         if not ok:
             self._rejected[(row, col)] = (text, msg)
             self.dataChanged.emit(index, index)
@@ -665,7 +666,7 @@ class AgencyBox(QGroupBox):
         if problem is not None:
             messages.error(self, problem, "Thêm lĩnh vực")
             return
-        done, _ = self.ctx.write("dossier", "add_field", self.ctx.period_id, self.agency, name)
+        done, _ = self.ctx.write("dossier", Store.add_field, self.ctx.period_id, self.agency, name)
         if done:
             row = self.model.row_of_field(name.strip())
             if row is not None:
@@ -683,7 +684,7 @@ class AgencyBox(QGroupBox):
         if problem is not None:
             messages.error(self, problem, "Đổi tên lĩnh vực")
             return
-        self.ctx.write("dossier", "rename_field", self.ctx.period_id, self.agency, old, name)
+        self.ctx.write("dossier", Store.rename_field, self.ctx.period_id, self.agency, old, name)
 
     def remove_field(self) -> None:
         name = self.current_field()
@@ -692,7 +693,7 @@ class AgencyBox(QGroupBox):
         if not messages.ask(self, f"Xóa lĩnh vực “{name}” cùng mọi số liệu của nó trong kỳ này?\n"
                                   "Việc xóa được ghi vào nhật ký thay đổi.", "Xóa lĩnh vực"):
             return
-        self.ctx.write("dossier", "remove_field", self.ctx.period_id, self.agency, name)
+        self.ctx.write("dossier", Store.remove_field, self.ctx.period_id, self.agency, name)
 
 
 class DossierPanel(QWidget):

@@ -15,6 +15,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from cchc_desktop.domain import periods
+from cchc_desktop.store import Store
 from ui.safety.audit_view import open_history, row_target
 from ui.tables import exec_row_menu
 from ui.qt import (
@@ -268,7 +269,7 @@ class IndicatorTableModel(QAbstractTableModel):
             if (r, col) not in self._rejected and _same(value, current):
                 return True
             old = self._value(row)
-            ok, result = self.ctx.write(f"value:{row.code}", "set_value", self.ctx.period_id, row.code,
+            ok, result = self.ctx.write(f"value:{row.code}", Store.set_value, self.ctx.period_id, row.code,
                                         value, catalogue=self.ctx.data().catalogue)
             field, new = "value", result
         elif col == GHI_CHU:
@@ -276,7 +277,7 @@ class IndicatorTableModel(QAbstractTableModel):
             old = self.ctx.data().note(row.code)
             if (r, col) not in self._rejected and value.strip() == old:
                 return True
-            ok, result = self.ctx.write(f"note:{row.code}", "set_note", self.ctx.period_id, row.code, value)
+            ok, result = self.ctx.write(f"note:{row.code}", Store.set_note, self.ctx.period_id, row.code, value)
             field, new = "note", value.strip()
         else:
             return False
@@ -307,9 +308,9 @@ class IndicatorTableModel(QAbstractTableModel):
     def _write(self, field: str, code: str, value) -> bool:
         """Write without recording (undo / redo)."""
         if field == "value":
-            ok, _ = self.ctx.write(f"value:{code}", "set_value", self.ctx.period_id, code, value)
+            ok, _ = self.ctx.write(f"value:{code}", Store.set_value, self.ctx.period_id, code, value)
         else:
-            ok, _ = self.ctx.write(f"note:{code}", "set_note", self.ctx.period_id, code, value or "")
+            ok, _ = self.ctx.write(f"note:{code}", Store.set_note, self.ctx.period_id, code, value or "")
         r = self.row_of(code)
         if r >= 0:
             self._rejected.pop((r, GIA_TRI if field == "value" else GHI_CHU), None)

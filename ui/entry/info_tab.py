@@ -11,8 +11,8 @@ import re
 
 from cchc_desktop import fmt
 from cchc_desktop.domain import dossiers
-from cchc_desktop.store.database import UNIT_KINDS
-from ui.texts import bare_unit_name
+from cchc_desktop.domain.units import KIND_WORDS, STORED_KINDS, bare_name
+from cchc_desktop.store import Store
 from ui.qt import (
     QComboBox, QFormLayout, QFrame, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit,
     QScrollArea, Qt, QVBoxLayout, QWidget, Signal,
@@ -64,8 +64,8 @@ class InfoTab(QScrollArea):
         unit_box, f = self._group("Đơn vị báo cáo")
         self._line(f, "unit.name", "Tên đơn vị:", "ví dụ: Chi Lăng Nam")
         kind = QComboBox()
-        for code, word in UNIT_KINDS.items():
-            kind.addItem(word, code)
+        for code in STORED_KINDS:
+            kind.addItem(KIND_WORDS[code], code)
         kind.activated.connect(lambda _i: self._save("unit.kind", kind.currentData()))
         f.addRow("Loại đơn vị:", kind)
         self.fields["unit.kind"] = kind
@@ -227,7 +227,7 @@ class InfoTab(QScrollArea):
         elif isinstance(value, str):
             value = value.strip()
             if key == "unit.name":  # "Xã Chi Lăng Nam" → "Chi Lăng Nam": the kind is said by the title
-                value = bare_unit_name(value, data.unit.get("kind"))
+                value = bare_name(value, data.unit.get("kind"))
                 w.setText(value)
             if name == "name" and not value:
                 w.setStyleSheet(BAD_STYLE)
@@ -238,9 +238,9 @@ class InfoTab(QScrollArea):
             w.setStyleSheet("")
             return
         if scope == "unit":
-            ok, msg = self.ctx.write(f"unit.{name}", "update_unit", self.ctx.unit_code, **{name: value})
+            ok, msg = self.ctx.write(f"unit.{name}", Store.update_unit, self.ctx.unit_code, **{name: value})
         else:
-            ok, msg = self.ctx.write(f"period.{name}", "update_period", self.ctx.period_id, **{name: value})
+            ok, msg = self.ctx.write(f"period.{name}", Store.update_period, self.ctx.period_id, **{name: value})
         w.setStyleSheet("" if ok else BAD_STYLE)
         self.message.setText("" if ok else msg)
 

@@ -13,10 +13,11 @@ keystroke retries. A final period is read-only.
 """
 from __future__ import annotations
 
-import html
 import re
 
 from cchc_desktop.report import narrative, values as report
+from cchc_desktop.report.narrative_html import preview_html
+from cchc_desktop.store import Store
 from ui.entry.placeholder_picker import PlaceholderPicker, describe
 from ui.qt import (
     QAction, QApplication, QColor, QEvent, QFont, QFrame, QHBoxLayout, QLabel, QLineEdit, QListWidget,
@@ -106,86 +107,6 @@ def figures_in(text: str, data) -> list[dict]:
     return out
 
 
-def placeholder_ok(name: str, fmt_name: str | None, data) -> bool:
-    return data.is_known_name(name) and (fmt_name is None or fmt_name in narrative.FORMATS)
-
-
-# --- preview ---------------------------------------------------------------------------
-def _inline_html(text: str, data) -> str:
-    values: list[str] = []
-
-    def sub(m):
-        name, fmt_name = m.group(1), m.group(2)
-        if placeholder_ok(name, fmt_name, data):
-            v = narrative.format_value(name, fmt_name, data)
-            style = "background-color:#dbeafe"
-        else:
-            v = m.group(0)
-            style = "background-color:#fecaca;color:#b91c1c"
-        values.append(f'<span style="{style}">{html.escape(v)}</span>')
-        return f"\x00{len(values) - 1}\x00"
-
-    marked = narrative.PLACEHOLDER.sub(sub, text)
-    pieces = marked.split("**")
-    out = []
-    for i, piece in enumerate(pieces):
-        esc = html.escape(piece)
-        esc = re.sub(r"\x00(\d+)\x00", lambda m: values[int(m.group(1))], esc)
-        out.append(f"<b>{esc}</b>" if i % 2 == 1 else esc)
-    return "".join(out)
-
-
-def _block_html(name: str, data) -> str:
-    if name == "bang.ho_so_linh_vuc":
-        header, rows = narrative.field_table(data)
-        cells = "".join(f'<th style="background-color:#eef2f7">{html.escape(h)}</th>' for h in header)
-        body = []
-        for r in rows:
-            tds = "".join(
-                f'<td align="{"left" if i == 1 else "right"}">{"<b>" if r[1] == "Cộng" else ""}'
-                f'{html.escape(c)}{"</b>" if r[1] == "Cộng" else ""}</td>'
-                for i, c in enumerate(r)
-            )
-            body.append(f"<tr>{tds}</tr>")
-        return ('<table border="1" cellspacing="0" cellpadding="2" style="border-color:#9ca3af; '
-                f'margin:4px 0 6px 0">{"<tr>" + cells + "</tr>"}{"".join(body)}</table>')
-    if name == "bang.ho_so_nganh_doc":
-        paras = [p for a in ("cong_an", "quan_su") for p in narrative.agency_lines(data, a)]
-        return "".join(_para_html(p) for p in paras)
-    return "".join(f"<p>{html.escape(line)}</p>" for line in narrative.block_lines(name, data))
-
-
-def _para_html(p: narrative.Paragraph) -> str:
-    text = "".join(f"<b>{html.escape(t)}</b>" if bold else html.escape(t) for t, bold in p.runs())
-    bullet = html.escape(p.bullet)
-    return f'<p style="margin:0 0 4px 0">{bullet}{text}</p>'
-
-
-def preview_html(title: str, text: str, data) -> str:
-    """The section as the export will write it (HTML for a QTextBrowser); values from
-    placeholders are shaded, unknown placeholders red, blocks drawn as small tables/lists."""
-    parts = []
-    if title:
-        parts.append(f'<p style="margin:0 0 6px 0"><b>{html.escape(title)}</b></p>')
-    for line in (text or "").splitlines():
-        line = line.rstrip()
-        if not line.strip():
-            continue
-        only = narrative.PLACEHOLDER.fullmatch(line.strip())
-        if only and only.group(1) in report.BLOCKS and only.group(1) != "ds.van_ban":
-            parts.append(_block_html(only.group(1), data))
-            continue
-        bullet, stripped = "", line.lstrip()
-        for b in ("- ", "+ "):
-            if stripped.startswith(b):
-                bullet, stripped = b, stripped[len(b):]
-                break
-        parts.append(f'<p style="margin:0 0 4px 0">{html.escape(bullet)}{_inline_html(stripped, data)}</p>')
-    if len(parts) <= (1 if title else 0):
-        parts.append('<p style="color:#6b7280"><i>(Mục này chưa có nội dung.)</i></p>')
-    return "".join(parts)
-
-
 # --- highlighting ----------------------------------------------------------------------
 class NarrativeHighlighter(QSyntaxHighlighter):
     """Bullets, **bold**, placeholders (blue; red when unknown), typed figures (wavy)."""
@@ -242,7 +163,7 @@ class NarrativeHighlighter(QSyntaxHighlighter):
         good = set()
         for m in narrative.PLACEHOLDER.finditer(text):
             good.add(m.start())
-            if placeholder_ok(m.group(1), m.group(2), data):
+            if narrative.is_valid_placeholder(m.group(1), m.group(2), data):
                 self._merge(m.start(), m.end() - m.start(), background=PLACEHOLDER_BG)
             else:
                 self._merge(m.start(), m.end() - m.start(), background=UNKNOWN_BG, foreground=UNKNOWN_FG)
@@ -292,7 +213,7 @@ class SectionTextEdit(QPlainTextEdit):
                 data = None
             if data is not None and kind == "placeholder":
                 desc = describe(what.group(1), data)
-                if desc is None or not placeholder_ok(what.group(1), what.group(2), data):
+                if desc is None or not narrative.is_valid_placeholder(what.group(1), what.group(2), data):
                     tip = (f"{what.group(0)} không trỏ tới số liệu nào.\n"
                            "Hãy xóa nó, hoặc chèn lại từ danh sách (Ctrl+Space).")
                 else:
@@ -642,7 +563,7 @@ class SectionBlock(QFrame):
             return True
         self.writing = True
         try:
-            ok, _ = self.ctx.write(f"text:{self.key}", "set_narrative", self.pid, self.key, text)
+            ok, _ = self.ctx.write(f"text:{self.key}", Store.set_narrative, self.pid, self.key, text)
         finally:
             self.writing = False
         if ok:
@@ -670,7 +591,7 @@ class SectionBlock(QFrame):
         if new != current and self.pid is not None:
             self.writing = True
             try:
-                ok, _ = self.ctx.write(f"text:{self.key}", "set_narrative", self.pid, self.key, None, new)
+                ok, _ = self.ctx.write(f"text:{self.key}", Store.set_narrative, self.pid, self.key, None, new)
             finally:
                 self.writing = False
         if ok:
@@ -765,7 +686,7 @@ class SectionBlock(QFrame):
     def select_first_unknown(self) -> bool:
         data = self.ctx.data()
         for m in narrative.PLACEHOLDER.finditer(self.editor.toPlainText()):
-            if not placeholder_ok(m.group(1), m.group(2), data):
+            if not narrative.is_valid_placeholder(m.group(1), m.group(2), data):
                 cur = self.editor.textCursor()
                 cur.setPosition(m.start())
                 cur.setPosition(m.end(), QTextCursor.KeepAnchor)

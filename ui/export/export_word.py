@@ -23,6 +23,7 @@ from pathlib import Path
 from cchc_desktop.report import aggregate, rules
 from cchc_desktop.domain import periods
 from cchc_desktop.exporting import docx_report
+from cchc_desktop.store import Store
 from ui.messages import vi_buttons
 from ui.qt import (QCheckBox, QDesktopServices, QDialog, QDialogButtonBox, QFileDialog, QLabel, QMessageBox, QUrl,
                    QVBoxLayout)
@@ -62,7 +63,7 @@ def remember_charts(ctx, unit: dict, kind: str, on: bool) -> None:
         return
     chosen[kind] = on
     settings[SETTINGS_KEY] = chosen
-    ctx.write("unit", "update_unit", unit["code"], settings=settings)
+    ctx.write("unit", Store.update_unit, unit["code"], settings=settings)
 
 
 # --- dialogs (replaced in tests) -----------------------------------------------------------

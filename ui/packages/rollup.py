@@ -11,8 +11,9 @@ from pathlib import Path
 from cchc_desktop import fmt
 from cchc_desktop.domain import dossiers, periods
 from cchc_desktop.errors import UserError
-from cchc_desktop.exporting import docx_report, xlsx_appendix
+from cchc_desktop.exporting import docx_report, xlsx_appendix, xlsx_rollup
 from cchc_desktop.report import aggregate
+from cchc_desktop.store import rollup as store_rollup
 from ui import messages
 from ui.export import export_word
 from ui.packages.tables import REFUSED, WARN, cell, paint, read_only_table
@@ -106,9 +107,7 @@ class RollupDialog(QDialog):
         self.reload()
 
     def _period_codes(self) -> list[str]:
-        codes = {f"{r[0]}-{r[1]}" for r in self.store.db.execute(
-            "SELECT DISTINCT p.year, p.kind FROM periods p JOIN units u ON u.code = p.unit_code "
-            "WHERE u.parent_code = ? OR u.code = ?", [self.upper_code, self.upper_code]).fetchall()}
+        codes = store_rollup.period_codes_of(self.store, self.upper_code)
         return sorted(codes, key=lambda c: periods.sort_key(periods.parse_code(c)), reverse=True)
 
     def period_code(self) -> str:
@@ -320,7 +319,7 @@ def consolidated_work(r: aggregate.RollUp, kind: str, path: Path, charts: bool, 
     def work():
         if kind == "docx":
             return docx_report.write(r.data, path, charts=charts)
-        return aggregate.write_xlsx(r, path, compare=compare)
+        return xlsx_rollup.write(r, path, compare=compare)
     return work
 
 

@@ -1,8 +1,9 @@
 """What every part of the window shares: the open data file, the unit, the current period.
 
 All writes from the window go through `AppContext.write`, which runs one Store method (one
-transaction), turns a UserError into the `error` signal (a Vietnamese message, the screen
-keeps what the user typed so they can retry), and on success announces `data_changed` and
+transaction), named as itself (`ctx.write("documents", Store.update_document, …)`), turns a
+UserError into the `error` signal (a Vietnamese message, the screen keeps what the user typed
+so they can retry), and on success announces `data_changed` and
 `saved`. Widgets listen to `period_changed` and `data_changed` to refresh; `data()` gives the
 current period's ReportData, recomputed only after a change.
 """
@@ -10,8 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from cchc_desktop.report import values as report
 from cchc_desktop.errors import UserError
+from cchc_desktop.fileio import os_error_message
+from cchc_desktop.report import values as report
+from cchc_desktop.store.errors import write_error_message
 from ui.qt import QObject, Signal
 
 
@@ -51,37 +54,24 @@ class AppContext(QObject):
         self.data_changed.emit(what)
 
     # --- writing ------------------------------------------------------------------------
-    def write(self, what: str, method: str, *args, **kwargs):
-        """Call `store.<method>(*args, **kwargs)`; returns (True, result) or (False, message)."""
+    def write(self, what: str, change, *args, **kwargs):
+        """Run `change(store, *args, **kwargs)`: a Store method named as such (`Store.set_value`,
+        so grep finds every caller) or any function of the store. Returns (True, result) or
+        (False, message)."""
         try:
-            result = getattr(self.store, method)(*args, **kwargs)
+            result = change(self.store, *args, **kwargs)
         except UserError as e:
             self.error.emit(str(e))
             return False, str(e)
         except OSError as e:  # disk full, file gone: the edit stays on screen for a retry
-            from cchc_desktop.fileio import os_error_message
-
             msg = os_error_message(e, self.store.path)
             self.error.emit(msg)
             return False, msg
         except Exception as e:  # sqlite3 errors (disk I/O, locked) included
-            msg = _sqlite_message(e)
+            msg = write_error_message(e)
             self.error.emit(msg)
             return False, msg
         self.last_saved = dt.datetime.now()
         self.invalidate(what)
         self.saved.emit(f"Đã lưu lúc {self.last_saved:%H:%M:%S}")
         return True, result
-
-
-def _sqlite_message(e: Exception) -> str:
-    text = str(e).lower()
-    if "full" in text:
-        return "Ổ đĩa đã đầy nên chưa lưu được thay đổi. Hãy giải phóng dung lượng rồi nhập lại (nội dung vẫn còn trên màn hình)."
-    if "readonly" in text or "read-only" in text:
-        return "Tệp dữ liệu đang ở chế độ chỉ đọc nên chưa lưu được. Hãy kiểm tra quyền ghi của thư mục."
-    if "locked" in text or "busy" in text:
-        return "Tệp dữ liệu đang bận (một chương trình khác đang dùng). Hãy thử lại sau giây lát."
-    if "disk i/o" in text:
-        return "Lỗi đọc/ghi ổ đĩa khi lưu. Hãy kiểm tra ổ đĩa rồi thử lại (nội dung vẫn còn trên màn hình)."
-    return f"Chưa lưu được thay đổi ({e}). Hãy thử lại."

@@ -175,7 +175,7 @@ def unit_and_period(store, period_id: int | None = None) -> tuple[str, int]:
         unit = store.unit()
         plist = store.periods(unit["code"])
         if not plist:
-            period_id = store.create_period(unit["code"], templates.current_period_code())["id"]
+            period_id = templates.new_period(store, unit["code"], templates.current_period_code())["id"]
         else:
             period_id = plist[-1]["id"]
     return store.period(period_id)["unit_code"], period_id

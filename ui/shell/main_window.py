@@ -28,7 +28,8 @@ from ui.qt import (  # only what the frame needs: each name costs start-up time 
 from ui.shell import features, single_instance
 from ui.shell.sections import LazyTab, SectionNav, _tight
 from ui.shell.tasks import Tasks
-from ui.texts import is_sample_file, period_label, period_short, slug, unit_title
+from cchc_desktop.domain.units import office_name
+from ui.texts import is_sample_file, period_label, period_short, slug
 
 # (key, title, file name of the screenshot): the tabs in the order of the report.
 TABS = [
@@ -463,7 +464,7 @@ class MainWindow(QMainWindow):
         sample = is_sample_file(self.ctx.store.path)
         if self.notice is None:
             self._build_notice()
-        self.setWindowTitle(f"{unit_title(data.unit)} — {period_short(p)}"
+        self.setWindowTitle(f"{office_name(data.unit)} — {period_short(p)}"
                             f"{' — DỮ LIỆU MẪU' if sample else ''} — CCHC Desktop")
         notes = ([SAMPLE_NOTICE.format(name=self.ctx.store.path.name)] if sample else []) + \
             ([FINAL_NOTICE] if final else [])
@@ -507,7 +508,7 @@ class MainWindow(QMainWindow):
                         "Sau khi chốt, số liệu và lời văn của kỳ này chỉ xem được; "
                         "muốn sửa phải mở lại kỳ. Việc chốt được ghi vào nhật ký."):
             return
-        self.ctx.write("period", "set_status", p["id"], "final")
+        self.ctx.write("period", lambda s: s.set_status(p["id"], "final"))
 
     def reopen(self) -> None:
         p = self.ctx.data().period
@@ -516,7 +517,7 @@ class MainWindow(QMainWindow):
         if not self.ask(f"Mở lại {period_short(p).lower()} để sửa?\nKỳ sẽ trở lại bản nháp; "
                         "việc mở lại được ghi vào nhật ký."):
             return
-        self.ctx.write("period", "set_status", p["id"], "draft")
+        self.ctx.write("period", lambda s: s.set_status(p["id"], "draft"))
 
     def new_period(self) -> None:
         from ui.shell.period_dialogs import NewPeriodDialog  # a dialog's module: when asked for, not with the frame
@@ -527,7 +528,9 @@ class MainWindow(QMainWindow):
         self.create_period(dlg.code(), dlg.carry_from())
 
     def create_period(self, code: str, carry_from: int | None) -> dict | None:
-        ok, period = self.ctx.write("*", "create_period", self.ctx.unit_code, code, carry_from=carry_from)
+        from cchc_desktop.report import default_texts  # the report's texts: not before the window's frame
+
+        ok, period = self.ctx.write("*", default_texts.new_period, self.ctx.unit_code, code, carry_from=carry_from)
         if not ok:
             self.error(period)
             return None

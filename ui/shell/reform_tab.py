@@ -13,7 +13,7 @@ from ui.entry.dossier_tab import DossierPanel
 from ui.entry.indicator_form import IndicatorForm
 from ui.entry.narrative_editor import NarrativeEditor
 from ui.qt import QFrame, QHBoxLayout, QLabel, QPushButton, QSplitter, Qt, QTabWidget, QVBoxLayout, QWidget
-from ui.texts import UNIT_WORDS
+from cchc_desktop.domain.units import KIND_WORDS
 
 
 @dataclass(frozen=True)
@@ -134,7 +134,7 @@ class ReformTab(QWidget):
             if row.editable and row.kind in ("count", "money") and \
                     aggregate.aggregation(data.catalogue, row) == "khong":
                 own.setdefault(row.form_name or row.form, []).append(row.stt.rstrip("."))
-        word = UNIT_WORDS[kind]
+        word = KIND_WORDS[kind]
         rows = "; ".join(f"{form} dòng {', '.join(stts)}" for form, stts in own.items())
         text = UPPER_NOTICE.format(upper=word, rows=rows) if rows else UPPER_NOTICE_NONE.format(upper=word)
         self.upper_notice_label.setText(text)

@@ -4,6 +4,7 @@ by ticking "Đơn vị không có trong danh mục", with a warning. Used by the
 Thông tin chung (Chọn theo danh mục…)."""
 from __future__ import annotations
 
+from cchc_desktop.domain import units
 from cchc_desktop.domain import official_choice as oc, official_units as ou
 from cchc_desktop.errors import UserError
 from ui.qt import QCheckBox, QComboBox, QCompleter, QFormLayout, QLabel, QLineEdit, QStringListModel, Qt, QWidget
@@ -130,7 +131,7 @@ class UnitPicker(QWidget):
                                 "“Đơn vị không có trong danh mục”).")
             return oc.unit_fields(u)
         kind = self.kind.currentData()
-        name = oc.bare_name(self.name.text(), kind)
+        name = units.bare_name(self.name.text(), kind)
         if not name:
             raise UserError("Hãy nhập tên đơn vị.")
         return {"code": oc.own_code(kind, name), "name": name, "kind": kind, "upper_name": oc.upper_name(p),

@@ -1,0 +1,52 @@
+"""The report's wording that the Word report and the Excel appendix share: the document
+number, the appendix's title and reference line, coded units one code a line, file names
+without diacritics."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from cchc_desktop import fmt
+from cchc_desktop.domain import periods
+from cchc_desktop.report.values import ReportData
+
+
+def doc_number(data: ReportData) -> str:
+    """`202/BC-UBND`; numbers below 10 get a leading 0; blank keeps the gap: `Số:     /BC-UBND`."""
+    number = str(data.period.get("doc_number") or "").strip()
+    if number.isdigit() and int(number) < 10:
+        number = f"{int(number):02d}"
+    symbol = data.period.get("doc_symbol") or "BC-UBND"
+    return f"{number or '    '}/{symbol}"
+
+
+def appendix_title(data: ReportData) -> str:
+    return f"THỐNG KÊ KẾT QUẢ THỰC HIỆN CÔNG TÁC CẢI CÁCH HÀNH CHÍNH {periods.name(data.key).upper()}"
+
+
+def appendix_reference(data: ReportData) -> str:
+    date = fmt.date(data.period.get("doc_date")) or "      "
+    return f"(Kèm theo Báo cáo số {doc_number(data)} ngày {date} của {data.text_value('don_vi.co_quan')})"
+
+
+def unit_text(unit: str) -> str:
+    """A coded unit as the form lists it, one code a line: `Có = 1; Không = 0` → `Có = 1⏎Không = 0`."""
+    return _CODE_SEP.sub(lambda m: m.group(1) + "\n", unit or "").strip()
+
+
+_CODE_SEP = re.compile(r"(=\s*\d+)\s*[;,]?\s+(?=\S)")
+
+
+def ascii_text(text: str) -> str:
+    """Vietnamese without diacritics: `xã Chi Lăng Nam` → `xa Chi Lang Nam`."""
+    text = text.replace("đ", "d").replace("Đ", "D")
+    decomposed = unicodedata.normalize("NFD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def file_name(prefix: str, data: ReportData, suffix: str) -> str:
+    """`BC CCHC nam 2023 - xa Chi Lang Nam.docx`: no diacritics, no character Windows refuses
+    (some USB sticks, mail systems and old Windows tools mangle the marks)."""
+    name = f"{prefix} {periods.name(data.key)} - {data.text_value('don_vi.ten')}"
+    name = re.sub(r'[<>:"/\\|?*\x00-\x1f]+', " ", ascii_text(name))
+    return re.sub(r"\s+", " ", name).strip() + suffix

@@ -1,0 +1,88 @@
+"""The upper level's roll-up in Excel: the consolidated appendix as a commune's
+(xlsx_appendix.build over the summed data), a sheet of every commune's submission status and
+key figures, and, with `compare`, one comparing an indicator commune by commune."""
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from cchc_desktop import fileio, fmt
+from cchc_desktop.domain import dossiers, periods, units
+from cchc_desktop.exporting import xlsx_appendix as xa
+from cchc_desktop.report.aggregate import RollUp
+
+
+def title(r: RollUp) -> str:
+    return f"{units.label(r.upper)}, {periods.name(periods.parse_code(r.period_code))}"
+
+
+def write(r: RollUp, path, compare: str | None = None) -> Path:
+    """The consolidated appendix in Excel (as a commune's), plus a sheet with every commune's
+    submission status and key figures, and, with `compare`, one comparing an indicator."""
+    from openpyxl.styles import Alignment, Border, Font, Side  # openpyxl: only when a workbook is written
+
+    wb = xa.build(r.data)
+    thin = Side(style="thin", color="000000")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    font, bold = Font(name=xa.FONT, size=12), Font(name=xa.FONT, size=12, bold=True)
+    wrap = Alignment(vertical="center", wrap_text=True)
+    center = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+    def sheet(title: str, heading: str, headers: list[tuple[str, int]], rows: list[list], formats: list):
+        ws = wb.create_sheet(title)
+        xa.set_text(ws.cell(1, 1), heading)
+        ws.cell(1, 1).font = bold
+        for c, (text, width) in enumerate(headers, 1):
+            cell = ws.cell(3, c)
+            xa.set_text(cell, text)
+            cell.font, cell.alignment, cell.border = bold, center, border
+            ws.column_dimensions[cell.column_letter].width = width
+        for i, row in enumerate(rows, 4):
+            for c, (value, form) in enumerate(zip(row, formats), 1):
+                if isinstance(value, tuple):  # (value, number format) chosen per cell
+                    value, form = value
+                cell = ws.cell(i, c)
+                if form is None or value is None or isinstance(value, str):
+                    xa.set_text(cell, value)
+                else:
+                    xa.set_number(cell, value, form)
+                cell.font, cell.border = font, border
+                cell.alignment = wrap if form is None else Alignment(horizontal="right", vertical="center")
+        ws.print_title_rows = "3:3"
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        return ws
+
+    rows = []
+    for k, c in enumerate(r.communes, 1):
+        f = c.figures()
+        rows.append([k, c.name, c.status_label,
+                     f"{fmt.date(c.submitted_at[:10])} {c.submitted_at[11:16]}" if c.submitted_at else "",
+                     fmt.date(c.deadline) if c.deadline else "", f.get("tiep_nhan"), f.get("da_giai_quyet"),
+                     fmt.round_percent(f.get("ty_le_dung_han")), fmt.round_percent(f.get("ty_le_truc_tuyen"))])
+    sheet("Các xã", f"Tình hình nộp báo cáo của các xã — {title(r)}",
+          [("STT", 6), ("Xã", 28), ("Tình trạng", 20), ("Lập gói lúc", 18), ("Hạn nộp", 12),
+           ("Hồ sơ tiếp nhận", 14), ("Đã giải quyết", 14), ("Tỷ lệ đúng hạn (%)", 13),
+           ("Tỷ lệ trực tuyến (%)", 13)],
+          rows, [xa.CHOICE_FORMAT, None, None, None, None, xa.COUNT_FORMAT, xa.COUNT_FORMAT,
+                 xa.PERCENT_FORMAT, xa.PERCENT_FORMAT])
+    if compare:
+        row = r.data.catalogue.rows_by_code.get(compare)
+        what = f"{row.form} {row.stt} {row.label}" if row else dossiers.all_value_names().get(compare, compare)
+        def cell(v, text):
+            if not isinstance(v, Decimal) or (row is not None and row.kind == "choice"):
+                return text
+            if (row is not None and (row.kind == "percent" or row.unit == "%")) or compare.split(".")[-1] in \
+                    dossiers.RATE_MEASURES:
+                return (fmt.round_percent(v), xa.PERCENT_FORMAT)
+            return (v, xa.money_format(v) if row is not None and row.kind == "money" else xa.COUNT_FORMAT)
+
+        cmp_rows = [[k, n, cell(v, t)] for k, (n, v, t) in enumerate(r.compare(compare), 1)]
+        total_v, total_t = r.total(compare)
+        cmp_rows.append(["", f"Toàn {units.label(r.upper)}", cell(total_v, total_t) if total_t else r.data.note(compare)])
+        sheet("So sánh", f"So sánh theo xã: {what} — {title(r)}",
+              [("STT", 6), ("Xã", 28), ("Giá trị", 24)], cmp_rows, [xa.CHOICE_FORMAT, None, None])
+    path = Path(path)
+    return fileio.atomic_write(path, lambda tmp: wb.save(tmp))

@@ -1,0 +1,40 @@
+"""A whole period written at once: the `load` command, the demo and an imported package
+(cchc_desktop/dataio.py checks the document; this writes it, in one transaction)."""
+from __future__ import annotations
+
+from cchc_desktop.errors import UserError
+from cchc_desktop.store.database import now_iso, value_text
+
+
+def write_period(store, unit: dict, period: dict, values: dict[str, tuple], narratives: dict[str, dict],
+                 dossier_rows: list[dict], documents: list[dict], replace: bool = False) -> dict:
+    """Create or update the unit, then write the period with everything it holds.
+
+    `unit`: code, name, kind and the other unit fields to set; `period`: year, kind and the
+    period's columns; `values`: code → (stored value, note); `narratives`: section → {title,
+    text}; `dossier_rows` and `documents` without their period id. A period of that code
+    already in the file is replaced when `replace`, else refused. Returns the period row."""
+    code = f"{period['year']}-{period['kind']}"
+    with store.transaction():
+        fields = {k: v for k, v in unit.items() if k != "code"}
+        if store.find_unit(unit["code"]) is None:
+            store.create_unit(unit["code"], unit["name"], unit["kind"],
+                              **{k: v for k, v in fields.items() if k not in ("name", "kind")})
+        else:
+            store.update_unit(unit["code"], **fields)
+        old = store.find_period(unit["code"], code)
+        if old:
+            if not replace:
+                raise UserError(f"Kỳ báo cáo {code} của đơn vị {unit['name']} đã có trong tệp dữ liệu.")
+            store.db.execute("DELETE FROM periods WHERE id = ?", [old["id"]])
+            store._audit("period", code, None, period_id=old["id"], unit_code=unit["code"])
+        pid = store.db["periods"].insert({"unit_code": unit["code"], **period, "updated_at": now_iso()}).last_pk
+        store.db["indicator_values"].insert_all(
+            [{"period_id": pid, "code": c, "value": value_text(v), "note": n} for c, (v, n) in values.items()])
+        store.db["narratives"].insert_all(
+            [{"period_id": pid, "section": k, "title": v.get("title"), "text": str(v.get("text") or "")}
+             for k, v in narratives.items()])
+        store.db["dossier_rows"].insert_all([{"period_id": pid, **r} for r in dossier_rows])
+        store.db["documents"].insert_all([{"period_id": pid, **d} for d in documents])
+        store._audit("period.load", None, code, period_id=pid, unit_code=unit["code"])
+    return store.period(pid)
