@@ -72,6 +72,8 @@ case "$where" in
   "$INTERNAL/resources") ok "resource_dir=$where" ;;
   *) fail "resources looked up at '$where', not inside the bundle ($INTERNAL/resources)" ;;
 esac
+grep -qx "utf8_mode=1" <<<"$listing" || fail "the frozen program does not run in UTF-8 mode (the spec's -X utf8)"
+ok "UTF-8 mode"
 [ -f "$INTERNAL/resources/icons/app.ico" ] || fail "the app icon is not in the bundle"
 # the user guide (Trợ giúp → Hướng dẫn sử dụng) beside resources/, with every picture it shows
 GUIDE="$INTERNAL/docs/huong-dan-su-dung.md"
