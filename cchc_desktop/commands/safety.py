@@ -94,11 +94,12 @@ def describe_file(path: Path) -> list[str]:
 
     from cchc_desktop.store import backup, lock
     from cchc_desktop.store.migrations import KNOWN, SCHEMA_VERSION, migrations
+    from cchc_desktop.store.uri import sqlite_uri
 
     lines = []
     if path.stat().st_size == 0:
         return ["Tệp trống: sẽ được tạo mới khi mở."]
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    conn = sqlite3.connect(sqlite_uri(path, mode="ro"), uri=True)
     try:
         try:
             applied = [r[0] for r in conn.execute(

@@ -30,6 +30,7 @@ from pathlib import Path
 
 from cchc_desktop.errors import DataFileError, UserError
 from cchc_desktop.fileio import _fsync_dir, atomic_write, os_error_message, usual_mode
+from cchc_desktop.store.uri import sqlite_uri
 
 DIR_NAME = "sao-luu"
 INDEX_NAME = "index.json"
@@ -171,7 +172,7 @@ def _source(store_or_path):
         raise UserError(f"Không có tệp dữ liệu “{path}” để sao lưu.")
     check_file(path)
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=10)
+        conn = sqlite3.connect(sqlite_uri(path, mode="ro"), uri=True, timeout=10)
     except sqlite3.Error as e:
         raise DataFileError(f"Không mở được tệp “{path.name}” để sao lưu: {e}.") from None
     return conn, path, True
@@ -371,7 +372,7 @@ def prune(data_path: str | Path, now: dt.datetime | None = None) -> list[Path]:
 # --- reading a backup ----------------------------------------------------------------------
 def _ro(path: Path) -> sqlite3.Connection:
     # immutable: a backup is never written, and it may sit on a write-protected USB stick
-    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+    return sqlite3.connect(sqlite_uri(path, mode="ro", immutable="1"), uri=True)
 
 
 def describe(path: str | Path) -> dict:

@@ -14,6 +14,7 @@ from cchc_desktop.domain import catalogue as catalogue_mod
 from cchc_desktop.domain import dossiers, periods
 from cchc_desktop.errors import DataFileError, InvalidValue, ReadOnlyPeriod, UserError
 from cchc_desktop.store.migrations import KNOWN, SCHEMA_VERSION, migrations
+from cchc_desktop.store.uri import sqlite_uri
 
 # PRAGMA application_id marks the file as ours: 'CCHC' in ASCII.
 APPLICATION_ID = 0x43434843
@@ -104,7 +105,7 @@ def check_file(path: str | Path) -> None:
             f"khi đang ghi. {RESTORE_HINT}"
         )
     try:
-        conn = sqlite3.connect(f"{p.resolve().as_uri()}?mode=ro", uri=True, timeout=CHECK_BUSY_TIMEOUT)
+        conn = sqlite3.connect(sqlite_uri(p, mode="ro"), uri=True, timeout=CHECK_BUSY_TIMEOUT)
     except sqlite3.Error as e:
         raise DataFileError(f"Không mở được tệp “{p.name}”: {e}. {RESTORE_HINT}") from None
     try:
