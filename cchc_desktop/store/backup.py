@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cchc_desktop.errors import DataFileError, UserError
-from cchc_desktop.fileio import _fsync_dir, atomic_write, os_error_message, usual_mode
+from cchc_desktop.fileio import _fsync_dir, atomic_write, os_error_message, replace_file, temp_file, usual_mode
 from cchc_desktop.store.uri import sqlite_uri
 
 DIR_NAME = "sao-luu"
@@ -249,11 +249,9 @@ def _make(conn, data_path: Path, reason: str, folder: Path, *, only_if_changed: 
     stem = data_path.stem
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{stem}-", suffix=".tmp", dir=folder)
-        os.close(fd)
+        tmp = temp_file(folder, f".{stem}-", ".tmp")
     except OSError as e:
         raise UserError(os_error_message(e, folder / f"{stem}.sqlite")) from None
-    tmp = Path(tmp_name)
     try:
         if conn.in_transaction:
             raise RuntimeError("backup inside an open transaction")
@@ -272,7 +270,7 @@ def _make(conn, data_path: Path, reason: str, folder: Path, *, only_if_changed: 
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
         target = _free_name(folder, stem, now, _slug(reason))
-        os.replace(tmp, target)
+        replace_file(tmp, target)
         _fsync_dir(folder)
     except OSError as e:
         _remove(tmp)
@@ -462,11 +460,9 @@ def _raw_copy(data_path: Path, now: dt.datetime | None) -> Path:
 def _replace_with(data_path: Path, backup_path: Path) -> None:
     folder = data_path.resolve().parent
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{data_path.name}.", suffix=".restore.tmp", dir=folder)
-        os.close(fd)
+        tmp = temp_file(folder, f".{data_path.name}.", ".restore.tmp")
     except OSError as e:
         raise UserError(os_error_message(e, data_path)) from None
-    tmp = Path(tmp_name)
     try:
         src = _ro(backup_path)
         try:
@@ -480,7 +476,7 @@ def _replace_with(data_path: Path, backup_path: Path) -> None:
             side = data_path.with_name(data_path.name + suffix)
             if side.exists():
                 side.unlink()
-        os.replace(tmp, data_path)
+        replace_file(tmp, data_path)
         _fsync_dir(folder)
     except OSError as e:
         _remove(tmp)
