@@ -184,8 +184,10 @@ def open_url(path: Path) -> bool:
 
 
 def default_folder() -> Path:
-    docs = Path.home() / "Documents"
-    return docs if docs.is_dir() else Path.home()
+    """Documents as the Windows shell knows it (OneDrive, redirected folders), else home."""
+    from cchc_desktop import paths
+
+    return paths.documents_dir()
 
 
 # --- the feature ---------------------------------------------------------------------------
