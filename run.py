@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Set-up and start in one step, on a machine with only Python 3.
 
-    python3 run.py            start the app (creates .venv on first use)
+    python3 run.py            start the app (creates .venv on first use); on Windows: py run.py
     python3 run.py test       run the whole test suite (likewise)
     python3 run.py <args>     any other arguments go to the cchc-desktop command line
 
@@ -14,6 +14,19 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+
+MIN_PYTHON = (3, 11)
+
+
+def python_too_old(version=None):
+    """The one Vietnamese line to print when this Python is older than the app needs, else None.
+    (This file must still parse on an old Python: no newer syntax above the check.)"""
+    version = tuple(sys.version_info[:2] if version is None else version[:2])
+    if version >= MIN_PYTHON:
+        return None
+    return ("CCHC Desktop cần Python %d.%d trở lên, máy đang chạy Python %d.%d: hãy cài Python mới "
+            "(trên Windows chạy bằng: py -3.11 run.py)." % (MIN_PYTHON + version))
+
 
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
@@ -37,12 +50,12 @@ def ensure_venv() -> Path:
     print("Đang cài các thư viện cần thiết…", flush=True)
     pip = [str(py), "-m", "pip", "install", "--disable-pip-version-check", "-q"]
     subprocess.run(pip + ["--upgrade", "pip"], check=True)
-    subprocess.run(pip + ["-e", f"{ROOT}[test]"], check=True)
+    subprocess.run(pip + ["-e", "%s[test]" % ROOT], check=True)
     STAMP.write_text(digest)
     return py
 
 
-def main(argv: list[str]) -> int:
+def main(argv):
     py = ensure_venv()
     env = dict(os.environ)
     if argv[:1] == ["test"]:
@@ -55,4 +68,8 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
+    too_old = python_too_old()
+    if too_old:
+        sys.stderr.write(too_old + "\n")
+        sys.exit(1)
     sys.exit(main(sys.argv[1:]))

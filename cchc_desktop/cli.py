@@ -310,7 +310,23 @@ GUI_OPTIONS = ("--db", "--open-package", "--screenshot", "--catalogue")  # the w
 PACKAGE_SUFFIX = ".cchc"
 
 
+def utf8_output() -> None:
+    """Print Vietnamese whatever the code page. A redirected or piped stdout on Windows gets
+    the ANSI code page (cp1252, or cp1258, which has no precomposed toned letters either):
+    "Đã tạo…" raised UnicodeEncodeError. Output is UTF-8 then; a Windows console window
+    already takes Unicode and is left alone. (The frozen app also runs in UTF-8 mode.)"""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+        if encoding == "utf8" or not hasattr(stream, "reconfigure"):
+            continue
+        try:
+            stream.reconfigure(encoding="utf-8", errors="backslashreplace")
+        except (ValueError, OSError):  # already written to in another encoding, or closed
+            pass
+
+
 def main(argv: list[str] | None = None) -> int:
+    utf8_output()
     argv = sys.argv[1:] if argv is None else argv
     parser = build_parser()
     if not argv or argv[0].startswith(GUI_OPTIONS):

@@ -6,9 +6,14 @@
 # "C:\Program Files (x86)\NSIS"). Produces
 #   build\windows\dist\cchc-desktop\            the app (cchc-desktop.exe, cchc-desktop-cli.exe, _internal\)
 #   build\windows\cchc-desktop-<version>-cai-dat.exe   the installer
+#   build\windows\cchc-desktop-<version>-cai-dat.exe.sha256   its SHA-256 (sha256sum format)
+# Every package comes from installer\constraints-windows.txt (the tested versions; numpy < 2.4).
 # The .github/workflows/windows-build.yml workflow runs exactly this on a windows-latest runner.
 $ErrorActionPreference = "Stop"
 Set-StrictMode -Version Latest
+# the program prints UTF-8 (cli.utf8_output, and the frozen exe runs in UTF-8 mode): read it so
+[Console]::OutputEncoding = [System.Text.Encoding]::UTF8
+$OutputEncoding = [System.Text.Encoding]::UTF8
 
 $Root = Split-Path -Parent $PSScriptRoot
 $Out = Join-Path $Root "build\windows"
@@ -31,10 +36,12 @@ if (-not (Test-Path (Join-Path $Venv "Scripts\python.exe"))) {
 }
 $VPy = Join-Path $Venv "Scripts\python.exe"
 Invoke-Checked $VPy @("-m", "pip", "install", "--disable-pip-version-check", "-q", "--upgrade", "pip")
-Invoke-Checked $VPy @("-m", "pip", "install", "--disable-pip-version-check", "-q", "${Root}[build]")
+$Constraints = Join-Path $Root "installer\constraints-windows.txt"
+Invoke-Checked $VPy @("-m", "pip", "install", "--disable-pip-version-check", "-q", "-c", $Constraints, "${Root}[build]")
 
 $Version = (& $VPy -c "import cchc_desktop; print(cchc_desktop.__version__)").Trim()
-Write-Host "CCHC Desktop $Version"
+$Version4 = (& $VPy (Join-Path $Root "installer\version_info.py") --four $Version).Trim()
+Write-Host "CCHC Desktop $Version ($Version4)"
 
 # 2. the one-folder app (installer\cchc-desktop.spec; windowed exe + console twin)
 $env:CCHC_BUILD_DIR = $Out
@@ -64,6 +71,10 @@ $MakeNsis = Get-Command makensis -ErrorAction SilentlyContinue
 $MakeNsisPath = if ($MakeNsis) { $MakeNsis.Source } else { "${env:ProgramFiles(x86)}\NSIS\makensis.exe" }
 if (-not (Test-Path $MakeNsisPath)) { throw "makensis not found: install NSIS 3 (https://nsis.sourceforge.io) or choco install nsis" }
 $Setup = Join-Path $Out "cchc-desktop-$Version-cai-dat.exe"
-Invoke-Checked $MakeNsisPath @("/V2", "/INPUTCHARSET", "UTF8", "/DVERSION=$Version", "/DPAYLOAD_DIR=$App",
-    "/DOUTFILE=$Setup", (Join-Path $Root "installer\cchc-desktop.nsi"))
+Invoke-Checked $MakeNsisPath @("/V2", "/WX", "/INPUTCHARSET", "UTF8", "/DVERSION=$Version", "/DVERSION4=$Version4",
+    "/DPAYLOAD_DIR=$App", "/DOUTFILE=$Setup", (Join-Path $Root "installer\cchc-desktop.nsi"))
+$Hash = (Get-FileHash -Algorithm SHA256 $Setup).Hash.ToLower()
+# sha256sum's format, so `sha256sum -c` (or Get-FileHash) checks the copy on a USB stick
+[System.IO.File]::WriteAllText("$Setup.sha256", "$Hash  $(Split-Path -Leaf $Setup)`n")
 Write-Host "Installer: $Setup"
+Write-Host "SHA-256: $Hash"

@@ -55,11 +55,13 @@ def _matplotlib_cache() -> None:
 
 
 def _report_resources() -> None:
-    """CCHC_PRINT_RESOURCE_DIR=1: print where resources are looked up (the smoke test checks it)."""
+    """CCHC_PRINT_RESOURCE_DIR=1: print where resources are looked up and whether Python runs in
+UTF-8 mode (the smoke test checks both)."""
     if os.environ.get("CCHC_PRINT_RESOURCE_DIR"):
         from cchc_desktop import paths
 
         print(f"resource_dir={paths.resource_dir()}", flush=True)
+        print(f"utf8_mode={sys.flags.utf8_mode}", flush=True)  # the spec's -X utf8
 
 
 def _bench_window() -> int:

@@ -72,6 +72,8 @@ case "$where" in
   "$INTERNAL/resources") ok "resource_dir=$where" ;;
   *) fail "resources looked up at '$where', not inside the bundle ($INTERNAL/resources)" ;;
 esac
+grep -qx "utf8_mode=1" <<<"$listing" || fail "the frozen program does not run in UTF-8 mode (the spec's -X utf8)"
+ok "UTF-8 mode"
 [ -f "$INTERNAL/resources/icons/app.ico" ] || fail "the app icon is not in the bundle"
 # the user guide (Trợ giúp → Hướng dẫn sử dụng) beside resources/, with every picture it shows
 GUIDE="$INTERNAL/docs/huong-dan-su-dung.md"
@@ -144,11 +146,14 @@ ok "a missing file: one Vietnamese line, exit 1"
 
 # 8. the NSIS installer script compiles with this bundle as payload
 if command -v makensis >/dev/null 2>&1; then
+  version=$(sed -n 's/^__version__ = "\(.*\)"/\1/p' "$ROOT/cchc_desktop/__init__.py")
+  version4=$(python3 "$ROOT/installer/version_info.py" --four "$version")
   out=$(makensis -V2 -WX -INPUTCHARSET UTF8 -DNOCOMPRESS -DPAYLOAD_DIR="$WORK/app" \
+        -DVERSION="$version" -DVERSION4="$version4" \
         -DOUTFILE="$WORK/out/cchc-desktop-cai-dat.exe" "$ROOT/installer/cchc-desktop.nsi" 2>&1) \
     || fail "makensis: $out"
   [ -s "$WORK/out/cchc-desktop-cai-dat.exe" ] || fail "makensis wrote no installer"
-  ok "makensis: installer script compiles ($(du -sh "$WORK/out/cchc-desktop-cai-dat.exe" | cut -f1) with the Linux payload)"
+  ok "makensis: installer script $version ($version4) compiles ($(du -sh "$WORK/out/cchc-desktop-cai-dat.exe" | cut -f1) with the Linux payload)"
 else
   echo "smoke: SKIP makensis (NSIS not installed; scripts/system-deps.sh installs it)" >&2
 fi

@@ -1,6 +1,7 @@
 """Writes the Windows version resource of cchc-desktop.exe from cchc_desktop.__version__.
 
     python installer/version_info.py OUT.txt     (the spec calls write() itself)
+    python installer/version_info.py --four [VERSION]   → 0.2.0.0 for the NSIS VIProductVersion
 
 The file is the text form PyInstaller reads (`EXE(version=...)`): a VSVersionInfo with a
 Vietnamese and an English string table.
@@ -47,6 +48,11 @@ def version_tuple(version: str) -> tuple[int, int, int, int]:
     while len(parts) < 4:
         parts.append(0)
     return tuple(parts)  # type: ignore[return-value]
+
+
+def four_part(version: str) -> str:
+    """X.X.X.X, which VIProductVersion and the version resource accept: '0.2.0rc1' → '0.2.0.0'."""
+    return ".".join(str(n) for n in version_tuple(version))
 
 
 def render(version: str) -> str:
@@ -104,5 +110,8 @@ def write(out: Path, version: str | None = None) -> Path:
 
 
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["--four"]:
+        print(four_part(sys.argv[2] if len(sys.argv) > 2 else current_version()))
+        sys.exit(0)
     target = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "build" / "version_info.txt"
     print(write(target))

@@ -1,8 +1,12 @@
 """The installer's static pieces: version resource, icon, NSIS script, spec (no build here;
 .ci/run builds the bundle and runs installer/smoke-test.sh)."""
 import importlib.util
+import shutil
 import struct
+import subprocess
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 INSTALLER = ROOT / "installer"
@@ -50,18 +54,79 @@ def test_icon_has_the_windows_sizes():
     assert (ROOT / "resources" / "icons" / "app.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-def test_nsis_script_is_per_user_and_keeps_the_data_folder():
+def test_nsis_script_is_per_user_by_default_and_keeps_the_data_folder():
     nsi = (INSTALLER / "cchc-desktop.nsi").read_text(encoding="utf-8-sig")
     assert "RequestExecutionLevel user" in nsi
     assert 'InstallDir "$LOCALAPPDATA\\Programs\\${APP_NAME}"' in nsi
-    assert "HKLM" not in nsi
     assert '!insertmacro MUI_LANGUAGE "Vietnamese"' in nsi
     assert 'Software\\Classes\\.cchc' in nsi
+    # keys go to SHCTX: HKCU unless the all-users mode set SetShellVarContext all
+    assert "WriteRegStr HKCU" not in nsi and "WriteRegStr HKLM" not in nsi
+    assert "StrCpy $AllUsers 0" in nsi.split("Function .onInit")[1].split("FunctionEnd")[0]
     uninstall = nsi[nsi.index('Section "Uninstall"'):]
     # only the program's own files: no recursive delete of the install folder or the data folder
     assert 'RMDir /r "$INSTDIR"' not in uninstall
-    assert "DATA_DIR}\"" not in uninstall.replace('DetailPrint', '')
+    assert "$DataDir\"" not in uninstall.replace('DetailPrint', '')
     assert 'RMDir /r "$LOCALAPPDATA' not in uninstall
+
+
+def _function(nsi, name):
+    return nsi[nsi.index(f"Function {name}"):].split("FunctionEnd")[0]
+
+
+def test_nsis_refuses_what_cannot_run_and_offers_all_users():
+    nsi = (INSTALLER / "cchc-desktop.nsi").read_text(encoding="utf-8-sig")
+    init = _function(nsi, ".onInit")
+    assert "${IfNot} ${RunningX64}" in init and "Windows 64-bit" in init
+    assert "${IfNot} ${AtLeastWin10}" in init and "${AtLeastBuild} ${MIN_WINDOWS_BUILD}" in init
+    assert "!define MIN_WINDOWS_BUILD 17763" in nsi  # Windows 10 1809, Qt 6's oldest
+    assert init.count("Abort") == 2
+    # elevated as another account than the one logged on: warned, all users offered
+    assert "$SessionUser != $ProcessUser" in init and "không phải tài khoản đang đăng nhập" in init
+    assert '"/ALLUSERS"' in init
+    assert '"$PROGRAMFILES64\\${APP_NAME}"' in _function(nsi, "DefaultDir")
+    assert 'ExecShell "runas"' in _function(nsi, "Elevate")
+    assert "Page custom ModePage ModePageLeave" in nsi
+    assert 'ReadRegStr $0 HKLM "${UNINST_KEY}"' in _function(nsi, "un.onInit")
+
+
+def test_version_resource_takes_four_numbers_from_any_version():
+    vi = _version_info()
+    assert vi.four_part("0.2.0rc1") == "0.2.0.0"
+    assert vi.four_part("0.2.0") == "0.2.0.0"
+    assert vi.four_part("1.0") == "1.0.0.0"
+    assert vi.four_part("2.1.3.dev4") == "2.1.3.0"
+    assert vi.four_part("1.2.3.4.5") == "1.2.3.4"
+    assert vi.four_part("70000.1") == "65535.1.0.0"  # each part is a 16-bit number
+
+
+makensis = pytest.mark.skipif(shutil.which("makensis") is None, reason="NSIS not installed")
+
+
+def _makensis(tmp_path, *defines):
+    payload = tmp_path / "payload"
+    (payload / "_internal").mkdir(parents=True)
+    for name in ("cchc-desktop.exe", "cchc-desktop-cli.exe", "_internal/python311.dll"):
+        (payload / name).write_bytes(b"MZ")
+    out = tmp_path / "cai-dat.exe"
+    done = subprocess.run(["makensis", "-V2", "-WX", "-INPUTCHARSET", "UTF8", "-DNOCOMPRESS",
+                           f"-DPAYLOAD_DIR={payload}", f"-DOUTFILE={out}", *defines,
+                           str(INSTALLER / "cchc-desktop.nsi")], capture_output=True, text=True)
+    return done, out
+
+
+@makensis
+def test_nsis_compiles_a_release_candidate_with_warnings_as_errors(tmp_path):
+    vi = _version_info()
+    done, out = _makensis(tmp_path, "-DVERSION=0.2.0rc1", f"-DVERSION4={vi.four_part('0.2.0rc1')}")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert out.read_bytes()[:2] == b"MZ"
+
+
+@makensis
+def test_nsis_refuses_a_version_without_its_four_numbers(tmp_path):
+    done, _ = _makensis(tmp_path, "-DVERSION=0.2.0rc1")
+    assert done.returncode != 0 and "VERSION4" in done.stdout + done.stderr
 
 
 def test_spec_is_one_folder_and_windowed_on_windows():

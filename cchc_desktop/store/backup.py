@@ -32,10 +32,11 @@ from pathlib import Path
 
 from cchc_desktop.domain import units
 from cchc_desktop.errors import DataFileError, UserError
-from cchc_desktop.fileio import _fsync_dir, atomic_write, os_error_message, usual_mode
+from cchc_desktop.fileio import _fsync_dir, atomic_write, os_error_message, replace_file, temp_file, usual_mode
 from cchc_desktop.store.check import check_file
 from cchc_desktop.store.errors import backup_error_message
 from cchc_desktop.store.lock import WriterLock
+from cchc_desktop.store.uri import sqlite_uri
 
 DIR_NAME = "sao-luu"
 INDEX_NAME = "index.json"
@@ -175,7 +176,7 @@ def _source(store_or_path):
         raise UserError(f"Không có tệp dữ liệu “{path}” để sao lưu.")
     check_file(path)
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=10)
+        conn = sqlite3.connect(sqlite_uri(path, mode="ro"), uri=True, timeout=10)
     except sqlite3.Error as e:
         raise DataFileError(f"Không mở được tệp “{path.name}” để sao lưu: {e}.") from None
     return conn, path, True
@@ -237,11 +238,9 @@ def _make(conn, data_path: Path, reason: str, folder: Path, *, only_if_changed: 
     stem = data_path.stem
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{stem}-", suffix=".tmp", dir=folder)
-        os.close(fd)
+        tmp = temp_file(folder, f".{stem}-", ".tmp")
     except OSError as e:
         raise UserError(os_error_message(e, folder / f"{stem}.sqlite")) from None
-    tmp = Path(tmp_name)
     try:
         if conn.in_transaction:
             raise RuntimeError("backup inside an open transaction")
@@ -260,7 +259,7 @@ def _make(conn, data_path: Path, reason: str, folder: Path, *, only_if_changed: 
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
         target = _free_name(folder, stem, now, _slug(reason))
-        os.replace(tmp, target)
+        replace_file(tmp, target)
         _fsync_dir(folder)
     except OSError as e:
         _remove(tmp)
@@ -360,7 +359,7 @@ def prune(data_path: str | Path, now: dt.datetime | None = None) -> list[Path]:
 # --- reading a backup ----------------------------------------------------------------------
 def _ro(path: Path) -> sqlite3.Connection:
     # immutable: a backup is never written, and it may sit on a write-protected USB stick
-    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+    return sqlite3.connect(sqlite_uri(path, mode="ro", immutable="1"), uri=True)
 
 
 def describe(path: str | Path) -> dict:
@@ -443,11 +442,9 @@ def _raw_copy(data_path: Path, now: dt.datetime | None) -> Path:
 def _replace_with(data_path: Path, backup_path: Path) -> None:
     folder = data_path.resolve().parent
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{data_path.name}.", suffix=".restore.tmp", dir=folder)
-        os.close(fd)
+        tmp = temp_file(folder, f".{data_path.name}.", ".restore.tmp")
     except OSError as e:
         raise UserError(os_error_message(e, data_path)) from None
-    tmp = Path(tmp_name)
     try:
         src = _ro(backup_path)
         try:
@@ -461,7 +458,7 @@ def _replace_with(data_path: Path, backup_path: Path) -> None:
             side = data_path.with_name(data_path.name + suffix)
             if side.exists():
                 side.unlink()
-        os.replace(tmp, data_path)
+        replace_file(tmp, data_path)
         _fsync_dir(folder)
     except OSError as e:
         _remove(tmp)

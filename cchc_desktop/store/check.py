@@ -9,6 +9,7 @@ from pathlib import Path
 from cchc_desktop.errors import DataFileError
 from cchc_desktop.store.errors import is_busy
 from cchc_desktop.store.migrations import KNOWN, SCHEMA_VERSION, applied_names
+from cchc_desktop.store.uri import sqlite_uri
 
 # PRAGMA application_id marks the file as ours: 'CCHC' in ASCII.
 APPLICATION_ID = 0x43434843
@@ -68,7 +69,7 @@ def check_file(path: str | Path) -> None:
             f"khi đang ghi. {RESTORE_HINT}"
         )
     try:
-        conn = sqlite3.connect(f"{p.resolve().as_uri()}?mode=ro", uri=True, timeout=CHECK_BUSY_TIMEOUT)
+        conn = sqlite3.connect(sqlite_uri(p, mode="ro"), uri=True, timeout=CHECK_BUSY_TIMEOUT)
     except sqlite3.Error as e:
         raise DataFileError(f"Không mở được tệp “{p.name}”: {e}. {RESTORE_HINT}") from None
     try:

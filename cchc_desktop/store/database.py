@@ -76,11 +76,24 @@ def connect(path: str | Path) -> sqlite3.Connection:
     """A connection with the settings every connection to the data file must have."""
     conn = sqlite3.connect(str(path), timeout=10, check_same_thread=False, factory=_Connection)
     conn.execute("PRAGMA foreign_keys = ON")
-    conn.execute("PRAGMA journal_mode = WAL")
+    _set_journal_mode(conn, path)
     # FULL: a commit that has returned survives a power cut, not only a crash.
     conn.execute("PRAGMA synchronous = FULL")
     conn.execute("PRAGMA busy_timeout = 10000")
     return conn
+
+
+def _set_journal_mode(conn: sqlite3.Connection, path: str | Path) -> None:
+    """WAL on a local disk. On a network share (a mapped drive, \\\\server\\share, an SMB/NFS
+    mount) WAL is unsafe: its index lives in shared memory, which two PCs do not share, so
+    SQLite's own docs rule it out; the rollback journal works there (docs/cai-dat.md)."""
+    from cchc_desktop import paths
+
+    mode = "DELETE" if paths.on_network_share(path) else "WAL"
+    try:
+        conn.execute(f"PRAGMA journal_mode = {mode}")
+    except sqlite3.OperationalError:  # leaving WAL needs the file to itself: next time then
+        pass
 
 
 class _UpgradeFailed(Exception):

@@ -11,6 +11,8 @@ from pathlib import Path
 
 from sqlite_utils.migrations import Migrations
 
+from cchc_desktop.store.uri import sqlite_uri
+
 migrations = Migrations("cchc_desktop")
 
 
@@ -240,7 +242,7 @@ def applied_names(conn: sqlite3.Connection) -> list[str]:
 
 
 def _read_only(path: Path) -> sqlite3.Connection:
-    return sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, timeout=10)
+    return sqlite3.connect(sqlite_uri(path, mode="ro"), uri=True, timeout=10)
 
 
 def applied_in_file(path: str | Path) -> list[str]:

@@ -24,7 +24,9 @@ ACTION_TEXT = "Danh mục biểu mẫu…"
 
 
 def ask_catalogue_file(parent) -> str:
-    path, _ = QFileDialog.getOpenFileName(parent, "Chọn tệp danh mục biểu mẫu của tỉnh", str(Path.home()),
+    from cchc_desktop import paths
+
+    path, _ = QFileDialog.getOpenFileName(parent, "Chọn tệp danh mục biểu mẫu của tỉnh", str(paths.documents_dir()),
                                           "Danh mục biểu mẫu (*.toml);;Mọi tệp (*)")
     return path
 

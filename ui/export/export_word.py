@@ -186,8 +186,10 @@ def open_url(path: Path) -> bool:
 
 
 def default_folder() -> Path:
-    docs = Path.home() / "Documents"
-    return docs if docs.is_dir() else Path.home()
+    """Documents as the Windows shell knows it (OneDrive, redirected folders), else home."""
+    from cchc_desktop import paths
+
+    return paths.documents_dir()
 
 
 def export_upper(window, kind: str, folder: Path, on_done, on_error) -> Path | None:

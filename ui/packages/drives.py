@@ -8,6 +8,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from cchc_desktop import paths
+
 
 def removable_drives() -> list[Path]:
     """Mounted removable drives where the OS tells: Windows drive types, Linux/macOS mount folders."""
@@ -49,9 +51,7 @@ def removable_drives() -> list[Path]:
 def folder_choices() -> list[tuple[str, Path]]:
     """(label, folder): removable drives first, then Desktop and Documents."""
     out = [(f"USB / ổ di động: {p}", p) for p in removable_drives()]
-    home = Path.home()
-    for name, label in (("Desktop", "Màn hình nền"), ("Documents", "Tài liệu")):
-        p = home / name
-        if p.is_dir():
-            out.append((f"{label}: {p}", p))
+    for folder, label in ((paths.desktop_dir(), "Màn hình nền"), (paths.documents_dir(), "Tài liệu")):
+        if folder.is_dir() and folder != Path.home():  # the shell's known folders (OneDrive, redirection)
+            out.append((f"{label}: {folder}", folder))
     return out
