@@ -127,12 +127,15 @@ def blank_citations(text: str, seed_year: int) -> str:
     return "".join(out)
 
 
-def upper_narratives() -> dict[str, dict]:
-    """The default texts of an upper level's (huyện/tỉnh) consolidated report: the outline's
-    `cap_tren` texts, whose placeholders show the roll-up's figures (resources/outline.toml)."""
+def upper_narratives(period: dict | None = None) -> dict[str, dict]:
+    """The default texts of an upper level's (huyện/tỉnh) consolidated report: those of the
+    period's legal frame (frame_texts.upper_narratives), else the outline's `cap_tren` texts,
+    whose placeholders show the roll-up's figures (resources/outline.toml)."""
+    from cchc_desktop.report import frame_texts
     from cchc_desktop.report.values import outline
 
-    return {s["key"]: {"title": None, "text": s["cap_tren"]} for s in outline() if s.get("cap_tren")}
+    framed = frame_texts.upper_narratives(period) if period else None
+    return framed or {s["key"]: {"title": None, "text": s["cap_tren"]} for s in outline() if s.get("cap_tren")}
 
 
 
@@ -151,14 +154,18 @@ def upper_recipients(unit: dict) -> list[str]:
 def setup_unit(store, code: str, name: str, kind: str = "xa", period_code: str | None = None, **fields) -> dict:
     """Create a unit with its first period, default texts and the usual dossier fields (one transaction).
 
+    The texts are those of the period's legal frame (frame_texts; the seed's in the 2023 frame).
     An upper level (huyện/tỉnh) gets the consolidated report's texts from create_period."""
+    from cchc_desktop.report import frame_texts
+
     period_code = period_code or current_period_code()
     periods.parse_code(period_code)
-    texts = {} if kind in UPPER_KINDS else \
-        default_narratives(name, fields.get("upper_name", ""), fields.get("province", ""), kind)
     with store.db.atomic():
-        store.create_unit(code, name, kind, **fields)
+        unit = store.create_unit(code, name, kind, **fields)
         period = store.create_period(code, period_code)
+        # The frame of the period's dates writes the texts; the 2023 frame's are the seed's.
+        texts = {} if kind in UPPER_KINDS else frame_texts.commune_narratives(unit, period) or \
+            default_narratives(name, fields.get("upper_name", ""), fields.get("province", ""), kind)
         for key, t in texts.items():
             store.set_narrative(period["id"], key, text=t["text"], title=t["title"])
         for field in DEFAULT_FIELDS:

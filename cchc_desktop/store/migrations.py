@@ -188,5 +188,40 @@ def m002_register_import(db):
     )
 
 
+
+@migrations()
+def m004_unit_kinds(db):
+    """The kinds of 1/7/2025: đặc khu among the communes, thành phố among the provinces. SQLite
+    cannot change a CHECK in place: the table is rebuilt (upgrade() turns foreign keys off, so the
+    periods that reference it are kept)."""
+    columns = ("code, name, kind, parent_code, upper_name, upper_code, district, province, place_name, "
+               "signer_name, signer_title, signing_capacity, recipients, settings, created_at")
+    _run(
+        db,
+        f"""
+        CREATE TABLE units_new (
+            code TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('xa', 'phuong', 'thi_tran', 'dac_khu', 'huyen', 'tinh', 'thanh_pho')),
+            parent_code TEXT REFERENCES units(code) ON DELETE SET NULL,
+            upper_name TEXT NOT NULL DEFAULT '',
+            upper_code TEXT NOT NULL DEFAULT '',
+            district TEXT NOT NULL DEFAULT '',
+            province TEXT NOT NULL DEFAULT '',
+            place_name TEXT NOT NULL DEFAULT '',
+            signer_name TEXT NOT NULL DEFAULT '',
+            signer_title TEXT NOT NULL DEFAULT 'CHỦ TỊCH',
+            signing_capacity TEXT NOT NULL DEFAULT 'TM. ỦY BAN NHÂN DÂN',
+            recipients TEXT NOT NULL DEFAULT '[]',
+            settings TEXT NOT NULL DEFAULT '{{}}',
+            created_at TEXT NOT NULL
+        );
+        INSERT INTO units_new ({columns}) SELECT {columns} FROM units ORDER BY rowid;
+        DROP TABLE units;
+        ALTER TABLE units_new RENAME TO units
+        """,
+    )
+
+
 SCHEMA_VERSION = len(migrations._migrations)
 KNOWN = [m.name for m in migrations._migrations]
