@@ -68,9 +68,14 @@ def problems(text: str, frame: frames.Frame, words: dict[str, str]) -> list[str]
     return out
 
 
-def check(data) -> list:
-    """The findings of the frame for this period (none outside a two-tier frame)."""
-    from cchc_desktop.report.rules import Finding
+def _finding(severity: str, message: str, target: str, rule: str, section: str = "") -> tuple:
+    """A finding's fields, in the order of rules.Finding (which wraps them: no import circle)."""
+    return severity, message, target, rule, section
+
+
+def check(data) -> list[tuple]:
+    """The findings of the frame for this period (none outside a two-tier frame), as the fields
+    of rules.Finding."""
     from cchc_desktop.report.values import outline
 
     frame = data.frame
@@ -82,13 +87,13 @@ def check(data) -> list:
         n = data.narratives.get(s["key"]) or {}
         for problem in problems((n.get("title") or "") + "\n" + (n.get("text") or ""), frame, words):
             place = shorten(data.section_title(s["key"]) or {"MO": "Đoạn mở đầu", "KET": "Đoạn kết"}.get(s["key"], s["key"]), 40)
-            out.append(Finding("canh_bao", f"Mục {place}: {problem}", f"text:{s['key']}", RULE, s["key"]))
+            out.append(_finding("canh_bao", f"Mục {place}: {problem}", f"text:{s['key']}", RULE, s["key"]))
     for code, raw in sorted(data.raw.items()):
         row = data.catalogue.rows_by_code.get(code)
         texts = [raw.get("note") or ""] + ([str(raw.get("value") or "")] if row is not None and row.kind == "text" else [])
         for problem in problems("\n".join(texts), frame, words):
             where = row.place if row is not None else code
-            out.append(Finding("canh_bao", f"Ghi chú của {where}: {problem}", code, RULE, row.section if row else ""))
+            out.append(_finding("canh_bao", f"Ghi chú của {where}: {problem}", code, RULE, row.section if row else ""))
     out += _unit_findings(data, frame, words)
     return out
 
@@ -96,9 +101,7 @@ def check(data) -> list:
 UNIT_FIELDS = (("upper_name", "Đơn vị cấp trên"), ("district", "Huyện"), ("province", "Tỉnh"))
 
 
-def _unit_findings(data, frame, words) -> list:
-    from cchc_desktop.report.rules import Finding
-
+def _unit_findings(data, frame, words) -> list[tuple]:
     unit = data.unit
     out = []
     for key, label in UNIT_FIELDS:
@@ -106,18 +109,18 @@ def _unit_findings(data, frame, words) -> list:
         if not value:
             continue
         if key == "district":
-            out.append(Finding("canh_bao", f"Thông tin đơn vị, {label}: “{value}” — từ ngày 01/7/2025 không còn cấp "
+            out.append(_finding("canh_bao", f"Thông tin đơn vị, {label}: “{value}” — từ ngày 01/7/2025 không còn cấp "
                                f"huyện; cấp trên của đơn vị là {words['tinh.co_quan']}. Hãy xóa ô này.", "", RULE))
             continue
         text = value if key != "province" else f"tỉnh {value}"
         for problem in problems(text, frame, words):
-            out.append(Finding("canh_bao", f"Thông tin đơn vị, {label}: {problem}", "", RULE))
+            out.append(_finding("canh_bao", f"Thông tin đơn vị, {label}: {problem}", "", RULE))
     for r in unit.get("recipients") or []:
         for problem in problems(r, frame, words):
-            out.append(Finding("canh_bao", f"Nơi nhận: {problem}", "", RULE))
+            out.append(_finding("canh_bao", f"Nơi nhận: {problem}", "", RULE))
     gone = _former_commune(unit)
     if gone:
-        out.append(Finding("canh_bao", gone, "", RULE))
+        out.append(_finding("canh_bao", gone, "", RULE))
     return out
 
 

@@ -281,7 +281,7 @@ def validate(data: ReportData) -> list[Finding]:
     findings += check_dossier_blanks(data)
     findings += check_text(data)
     findings += check_old_years(data)
-    findings += frame_rules.check(data)  # words of levels and units the period's frame no longer has
+    findings += [Finding(*f) for f in frame_rules.check(data)]  # words of levels and units the frame no longer has
     findings += check_completeness(data)
     findings.sort(key=lambda f: (f.severity != "loi",))
     return findings
