@@ -14,6 +14,7 @@ from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Mm, Pt
 
+from cchc_desktop.domain import frames
 from cchc_desktop.report import values as report
 from cchc_desktop.errors import UserError
 from cchc_desktop.exporting import docx_report, wording
@@ -418,6 +419,7 @@ def test_quarter_report_wording_and_no_charts(demo_store, tmp_path):
 def test_recipients_always_end_with_luu():
     class D:
         unit = {"recipients": ["Lưu: VT", "- Sở Nội vụ;", "UBND huyện."]}
+        frame = frames.for_dates(None, "2023-12-14")  # the 2023 frame has no Nơi nhận of its own
 
     assert docx_report.recipients(D()) == ["- Sở Nội vụ;", "- UBND huyện;", "- Lưu: VT."]
     D.unit = {"recipients": []}
@@ -638,9 +640,10 @@ def test_new_communes_report_cites_blanks_not_the_seeds_documents(tmp_path):
     from cchc_desktop.report import default_texts as templates
     from cchc_desktop.store import open_store
 
+    # a period of the 2023 frame (ends before 1/7/2025): the seed-based default texts
     store = open_store(tmp_path / "moi.sqlite")
     try:
-        period = templates.setup_unit(store, "xa-tan-lap", "Tân Lập", "xa", period_code="2025-NAM",
+        period = templates.setup_unit(store, "xa-tan-lap", "Tân Lập", "xa", period_code="2025-6T",
                                       upper_name="huyện Gia Lộc", province="Hà Nội", place_name="Tân Lập")
         texts = store.narratives(period["id"])
         joined = "\n".join(t["text"] for t in texts.values())
@@ -764,7 +767,7 @@ def test_a_unit_with_no_issued_document_reads_without_double_punctuation(tmp_pat
 
     store = open_store(tmp_path / "moi.sqlite")
     try:
-        period = templates.setup_unit(store, "xa-hong-phong", "Hồng Phong", "xa", period_code="2026-NAM",
+        period = templates.setup_unit(store, "xa-hong-phong", "Hồng Phong", "xa", period_code="2024-NAM",
                                       upper_name="huyện Ninh Giang", province="Hải Dương")
         d = docx.Document(str(docx_report.write(report.load_period(store, period["id"]), tmp_path / "m.docx",
                                                 charts=False)))

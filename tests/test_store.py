@@ -144,7 +144,7 @@ def test_setup_unit_starts_from_default_texts_and_fields(tmp_path):
 
     store = open_store(tmp_path / "new.sqlite")
     period = templates.setup_unit(store, "xa-an-binh", "An Bình", "xa", upper_name="huyện Kim Thành",
-                                  province="Hải Dương", period_code="2026-NAM")
+                                  province="Hải Dương", period_code="2024-NAM")
     texts = store.narratives(period["id"])
     assert "An Bình" in texts["II.3"]["text"] and "Chi Lăng Nam" not in "".join(t["text"] for t in texts.values())
     fields = [f["name"] for f in store.dossier_table(period["id"], "ubnd").fields]

@@ -26,7 +26,7 @@ def rendered(store, period_id) -> dict[str, str]:
 
 @pytest.fixture
 def new_unit(tmp_path):
-    def make(kind="xa", period="2026-NAM", name="Hồng Phong", **fields):
+    def make(kind="xa", period="2024-NAM", name="Hồng Phong", **fields):
         store = open_store(tmp_path / f"{kind}-{period}.sqlite")
         fields = {"upper_name": "huyện Ninh Giang", "province": "Hải Dương", **fields}
         p = templates.setup_unit(store, f"{kind}-x", name, kind, period_code=period, **fields)
@@ -52,14 +52,14 @@ def test_the_demo_keeps_the_seed_verbatim():
 def test_phuong_huong_looks_ahead_like_its_heading(new_unit):
     store, pid = new_unit()
     texts = rendered(store, pid)
-    assert texts["IV.title"] == "IV. PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM 2027"
-    assert "các nhiệm vụ cải cách hành chính năm 2027" in texts["IV"]
-    assert "Chủ tịch UBND huyện giao năm 2027" in texts["IV"]
-    assert "năm 2026" not in texts["IV"]
+    assert texts["IV.title"] == "IV. PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM 2025"
+    assert "các nhiệm vụ cải cách hành chính năm 2025" in texts["IV"]
+    assert "Chủ tịch UBND huyện giao năm 2025" in texts["IV"]
+    assert "năm 2024" not in texts["IV"]
     assert "gây khó khăn" in texts["IV"] and "gây có khăn" not in texts["IV"]
-    q1_store, q1 = new_unit(period="2026-Q1")
+    q1_store, q1 = new_unit(period="2024-Q1")
     q1_texts = rendered(q1_store, q1)
-    assert "các nhiệm vụ cải cách hành chính quý II năm 2026" in q1_texts["IV"]
+    assert "các nhiệm vụ cải cách hành chính quý II năm 2024" in q1_texts["IV"]
 
 
 @pytest.mark.parametrize("kind,word", [("xa", "xã"), ("phuong", "phường"), ("thi_tran", "thị trấn")])

@@ -105,12 +105,13 @@ def font() -> str:
     return _font_cache[0]
 
 
-def title_of(kind: str, names: list[str] | None = None) -> str:
-    """The chart's title; charts 1 and 2 with a single bar say what that bar is."""
+def title_of(kind: str, names: list[str] | None = None, desk: str = dossiers.AGENCIES["ubnd"]) -> str:
+    """The chart's title; charts 1 and 2 with a single bar say what that bar is (`desk`: the
+    one-stop desk as the period's frame names it)."""
     title = KINDS[kind]
     if kind in ("tiep-nhan-linh-vuc", "tinh-trang-linh-vuc") and names is not None and len(names) == 1:
         base = title.removesuffix(" theo lĩnh vực")
-        title = f"{base} của {dossiers.AGENCIES['ubnd']}" if names[0] == WHOLE_DESK else f"{base} lĩnh vực {names[0]}"
+        title = f"{base} của {desk}" if names[0] == WHOLE_DESK else f"{base} lĩnh vực {names[0]}"
     return title
 
 
@@ -246,6 +247,11 @@ def _num(v) -> float | None:
     if v is None:
         return None
     return float(v)
+
+
+def _desk(data) -> str:
+    """The one-stop desk as the period's frame names it."""
+    return data.agency_name("ubnd")
 
 
 def _where(data) -> str:
@@ -400,7 +406,7 @@ def _blank_fields(fields: list[dict], columns, what: str = "số liệu", room: 
 def _received_by_field(fig, data, title=True, **_):
     table = data.tables["ubnd"]
     t = KINDS["tiep-nhan-linh-vuc"] if title else None
-    sub = f"{dossiers.AGENCIES['ubnd']} — {_where(data)}"
+    sub = f"{_desk(data)} — {_where(data)}"
     columns = ("truc_tuyen", "truc_tiep")
     rows = [f for f in table.fields if any(f.get(c) is not None for c in columns)]
     # The totals and the share are the report's (AgencyTable.effective, ReportData.measures): a
@@ -417,7 +423,7 @@ def _received_by_field(fig, data, title=True, **_):
     else:
         blank = _blank_fields(table.fields, columns)
     names = [r["name"] for r in rows]
-    fig._cchc_title = title_of("tiep-nhan-linh-vuc", names)
+    fig._cchc_title = title_of("tiep-nhan-linh-vuc", names, _desk(data))
     t = fig._cchc_title if title else None
     online = [_num(r.get("truc_tuyen")) for r in rows]
     direct = [_num(r.get("truc_tiep")) for r in rows]
@@ -448,7 +454,7 @@ def _received_by_field(fig, data, title=True, **_):
 def _status_by_field(fig, data, title=True, **_):
     table = data.tables["ubnd"]
     t = KINDS["tinh-trang-linh-vuc"] if title else None
-    sub = f"{dossiers.AGENCIES['ubnd']} — {_where(data)}"
+    sub = f"{_desk(data)} — {_where(data)}"
     split = bool(table.fields) and all(
         all(f.get(c) is not None for c in STATUS_COLUMNS) for f in table.fields
     )
@@ -470,7 +476,7 @@ def _status_by_field(fig, data, title=True, **_):
         _no_data(fig, t, sub, "Hãy nhập số hồ sơ đã giải quyết (trước hạn, đúng hạn, quá hạn) "
                               "và đang giải quyết ở phần Hồ sơ một cửa (thẻ “2. Thủ tục hành chính”).")
         return
-    fig._cchc_title = title_of("tinh-trang-linh-vuc", names)
+    fig._cchc_title = title_of("tinh-trang-linh-vuc", names, _desk(data))
     t = fig._cchc_title if title else None
     missing = [STATUS_LABELS[c].lower() for c in STATUS_COLUMNS if c not in known]
     if missing:
@@ -500,7 +506,7 @@ def _period_short(data) -> str:
 def _trend(fig, data, title=True, series=None, **_):
     t = KINDS["xu-huong"] if title else None
     all_data = series if series is not None else [data]
-    sub = f"{dossiers.AGENCIES['ubnd']} — {data.text_value('don_vi.ten')}"
+    sub = f"{_desk(data)} — {data.text_value('don_vi.ten')}"
     labels = [_period_short(d) for d in all_data]
     online = [_num(d.measures("ubnd")["ty_le_truc_tuyen"]) for d in all_data]
     on_time = [_num(d.measures("ubnd")["ty_le_dung_han"]) for d in all_data]

@@ -85,10 +85,13 @@ def upper_agency(data: ReportData) -> str:
 
 def recipients(data: ReportData) -> list[str]:
     """`- Lãnh đạo UBND huyện;` … the last `- Lưu: VT.` An upper level that names none gets its
-    usual ones (templates.upper_recipients)."""
+    usual ones (templates.upper_recipients), a commune those of the period's legal frame
+    (placeholders filled: `UBND thành phố Hải Phòng (qua Sở Nội vụ)`)."""
     given = [r for r in data.unit.get("recipients") or [] if r and r.strip()]
     if not given and data.unit.get("kind") in templates.UPPER_KINDS:
         given = templates.upper_recipients(data.unit)
+    elif not given:
+        given = [narrative.render_inline(r, data) for r in data.frame.recipients]
     items = [r.strip().rstrip(";.,").strip() for r in given]
     items = [r[2:].strip() if r.startswith("- ") else r for r in items]
     if not any(r.lower().startswith("lưu") for r in items):

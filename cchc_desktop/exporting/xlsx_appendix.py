@@ -214,7 +214,7 @@ def _dossier_sheet(wb, data: ReportData, used: set[str], st) -> None:
     last = get_column_letter(max(ncols, 5))
     _title_rows(ws, data, [("phu_luc", ""), ("title", ""), ("ref", ""),
                            ("heading", "KẾT QUẢ GIẢI QUYẾT HỒ SƠ THỦ TỤC HÀNH CHÍNH"),
-                           ("form_title", f"1. {dossiers.AGENCIES['ubnd']} (theo lĩnh vực)")], last, st)
+                           ("form_title", f"1. {data.agency_name('ubnd')} (theo lĩnh vực)")], last, st)
     head_row = 6
     widths = [7, 34] + [15] * (ncols - 2)
     for i, w in enumerate(widths, 1):
@@ -245,18 +245,18 @@ def _dossier_sheet(wb, data: ReportData, used: set[str], st) -> None:
 
 
 def _agency_sheet(wb, data: ReportData, used: set[str], st) -> None:
-    """The agencies side by side: the one-stop desk, Công an xã, BCH Quân sự xã."""
+    """The agencies side by side: the one-stop desk, the police, the military (named by the frame)."""
     ws = wb.create_sheet(_sheet_name(AGENCY_SHEET, used))
     agencies = list(dossiers.AGENCIES)
     _title_rows(ws, data, [("phu_luc", ""), ("title", ""), ("ref", ""),
                            ("heading", "KẾT QUẢ GIẢI QUYẾT HỒ SƠ THỦ TỤC HÀNH CHÍNH"),
-                           ("form_title", "2. Tổng hợp theo cơ quan (Bộ phận Một cửa UBND, Công an xã, BCH Quân sự xã)")],
+                           ("form_title", "2. Tổng hợp theo cơ quan (" + ", ".join(data.agency_name(a) for a in agencies) + ")")],
                 "E", st)
     widths = [7, 52, 20, 20, 20]
     for i, w in enumerate(widths, 1):
         ws.column_dimensions["ABCDE"[i - 1]].width = w
     r = 6
-    heads = ["STT", "Chỉ tiêu"] + [dossiers.AGENCIES[a] for a in agencies]
+    heads = ["STT", "Chỉ tiêu"] + [data.agency_name(a) for a in agencies]
     for i, text in enumerate(heads, 1):
         c = ws.cell(r, i)
         set_text(c, text)

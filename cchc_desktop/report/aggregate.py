@@ -380,7 +380,7 @@ def rollup(store, period_code: str, unit_code: str | None = None) -> RollUp:
     else:
         narratives, documents = store.narratives(upper_period["id"]), store.documents(upper_period["id"])
     if not any((n.get("text") or "").strip() for n in narratives.values()):
-        narratives = templates.upper_narratives()  # a period made before the upper level had default texts
+        narratives = templates.upper_narratives(upper_period)  # a period made before the upper level had default texts
     own = store.values(upper_period["id"]) if upper_period.get("id") else {}
     raw = _sum_values(cat, reported, own, label(upper))
     tables = _sum_tables([s.data.tables for s in reported]) if reported else {

@@ -8,6 +8,7 @@ import re
 from cchc_desktop import dataio, paths
 from cchc_desktop.domain import periods
 from cchc_desktop.domain.units import KIND_WORDS, UPPER_KINDS
+from cchc_desktop.report import frame_texts
 from cchc_desktop.report.values import outline
 
 # The usual commune fields of the one-stop desk (../shared/domain/ho-so-mot-cua.md).
@@ -128,10 +129,12 @@ def blank_citations(text: str, seed_year: int) -> str:
     return "".join(out)
 
 
-def upper_narratives() -> dict[str, dict]:
-    """The default texts of an upper level's (huyện/tỉnh) consolidated report: the outline's
-    `cap_tren` texts, whose placeholders show the roll-up's figures (resources/outline.toml)."""
-    return {s["key"]: {"title": None, "text": s["cap_tren"]} for s in outline() if s.get("cap_tren")}
+def upper_narratives(period: dict | None = None) -> dict[str, dict]:
+    """The default texts of an upper level's (huyện/tỉnh) consolidated report: those of the
+    period's legal frame (frame_texts.upper_narratives), else the outline's `cap_tren` texts,
+    whose placeholders show the roll-up's figures (resources/outline.toml)."""
+    framed = frame_texts.upper_narratives(period) if period else None
+    return framed or {s["key"]: {"title": None, "text": s["cap_tren"]} for s in outline() if s.get("cap_tren")}
 
 
 
@@ -151,21 +154,27 @@ def new_period(store, unit_code: str, code: str, carry_from: int | None = None, 
     """A new period of the unit (Store.create_period); an upper level's (huyện/tỉnh) first one
     starts from the consolidated report's texts, so the one importing packages makes has text
     to export. A commune's first texts come from setup_unit."""
-    texts = upper_narratives() if carry_from is None and store.unit(unit_code)["kind"] in UPPER_KINDS else None
+    texts = None
+    if carry_from is None and store.unit(unit_code)["kind"] in UPPER_KINDS:
+        start, end = periods.default_window(periods.parse_code(code))
+        texts = upper_narratives({"start_date": fields.get("start_date") or start.isoformat(),
+                                  "end_date": fields.get("end_date") or end.isoformat()})
     return store.create_period(unit_code, code, carry_from=carry_from, texts=texts, **fields)
 
 
 def setup_unit(store, code: str, name: str, kind: str = "xa", period_code: str | None = None, **fields) -> dict:
     """Create a unit with its first period, default texts and the usual dossier fields (one transaction).
 
+    The texts are those of the period's legal frame (frame_texts; the seed's in the 2023 frame).
     An upper level (huyện/tỉnh) gets the consolidated report's texts from new_period."""
     period_code = period_code or current_period_code()
     periods.parse_code(period_code)
-    texts = {} if kind in UPPER_KINDS else \
-        default_narratives(name, fields.get("upper_name", ""), fields.get("province", ""), kind)
     with store.transaction():
-        store.create_unit(code, name, kind, **fields)
+        unit = store.create_unit(code, name, kind, **fields)
         period = new_period(store, code, period_code)
+        # The frame of the period's dates writes the texts; the 2023 frame's are the seed's.
+        texts = {} if kind in UPPER_KINDS else frame_texts.commune_narratives(unit, period) or \
+            default_narratives(name, fields.get("upper_name", ""), fields.get("province", ""), kind)
         for key, t in texts.items():
             store.set_narrative(period["id"], key, text=t["text"], title=t["title"])
         for field in DEFAULT_FIELDS:

@@ -169,7 +169,7 @@ def agency_lines(data, agency: str) -> list[Paragraph]:
     m = data.measures(agency)
     n = lambda k: fmt.number(m.get(k)) if m.get(k) is not None else BLANK  # noqa: E731
     p = lambda k: fmt.percent(m.get(k), with_sign=True) if m.get(k) is not None else BLANK  # noqa: E731
-    name = dossiers.AGENCIES[agency]
+    name = data.agency_name(agency)
     lines = [
         Paragraph(f"**{name}: Tổng số hồ sơ tiếp nhận: {n('tiep_nhan')} hồ sơ, trong đó:**"),
         Paragraph(f"Số hồ sơ tiếp nhận trực tuyến: {n('truc_tuyen')} hồ sơ, chiếm {p('ty_le_truc_tuyen')};", "+ "),

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from cchc_desktop import fmt
 from cchc_desktop.domain import dossiers, formula, periods
-from cchc_desktop.report import narrative
+from cchc_desktop.report import frame_rules, narrative
 from cchc_desktop.domain.catalogue import SEVERITIES, Rule, aggregation, shorten
 from cchc_desktop.report.values import ReportData, outline
 from cchc_desktop.domain.units import UPPER_KINDS
@@ -280,6 +280,7 @@ def validate(data: ReportData) -> list[Finding]:
     findings += check_dossier_blanks(data)
     findings += check_text(data)
     findings += check_old_years(data)
+    findings += [Finding(*f) for f in frame_rules.check(data)]  # words of levels and units the frame no longer has
     findings += check_completeness(data)
     findings.sort(key=lambda f: (f.severity != "loi",))
     return findings

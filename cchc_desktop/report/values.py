@@ -9,10 +9,10 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from cchc_desktop import fmt, paths
-from cchc_desktop.domain import dossiers, formula, periods, units
+from cchc_desktop.domain import dossiers, formula, frames, periods, units
 from cchc_desktop.domain.catalogue import Catalogue
 from cchc_desktop.report.narrative import BLOCKS, render_inline
 
@@ -88,8 +88,42 @@ class ReportData:
             "don_vi.ten_hoa": unit_name.upper(),
             "don_vi.co_quan": f"UBND {unit_name}",
             "don_vi.cap_tren": unit.get("upper_name") or "",
+            "don_vi.loai": units.kind_word(unit["kind"]),
+            "ky.ten_dau_cau": periods.name(key)[:1].upper() + periods.name(key)[1:],
         }
-        return texts.get(name)
+        if name in texts:
+            return texts[name]
+        return self._frame_texts.get(name)
+
+    @cached_property
+    def frame(self) -> frames.Frame:
+        """The legal frame of the period's dates (domain/frames.py)."""
+        return frames.for_period(self.period)
+
+    @cached_property
+    def _frame_texts(self) -> dict[str, str]:
+        """The names whose words come from the frame and the official list: the unit's desk and
+        communities, the communes it was formed of, its province. The unit's settings may say
+        otherwise (trung_tam, thon_to, hinh_thanh_tu: Hà Nội's one-level centre, a name the list
+        lacks)."""
+        unit = self.unit
+        words = self.frame.words(unit["kind"])
+        settings = unit.get("settings") or {}
+        prov_kind, prov_name = frames.province_words(unit)
+        province = f"{prov_kind} {prov_name}".strip()
+        return {
+            "don_vi.trung_tam": settings.get("trung_tam") or words.get("trung_tam", "").format(ten=unit["name"]),
+            "don_vi.thon_to": settings.get("thon_to") or words.get("thon_to", ""),
+            "don_vi.hinh_thanh_tu": settings.get("hinh_thanh_tu") or frames.former_names(frames.formed_from(unit)),
+            "tinh.ten": province,
+            "tinh.loai": prov_kind,
+            "tinh.co_quan": f"UBND {province}",
+        }
+
+    def agency_name(self, agency: str) -> str:
+        """`Công an phường`, `Ban Chỉ huy Quân sự xã`, the one-stop desk: as the frame names them
+        for the unit's kind."""
+        return self.frame.agency_names(self.unit["kind"]).get(agency) or dossiers.AGENCIES[agency]
 
     def is_known_name(self, name: str) -> bool:
         if name in self.catalogue.rows_by_code:
@@ -108,6 +142,32 @@ class ReportData:
         if not self.previous:
             return None
         return self.previous.get(code)
+
+
+# The period and unit names (ReportData.text_value), as the placeholder picker lists them.
+TEXT_NAMES = {
+    "ky.tu_ngay": "Ngày bắt đầu kỳ báo cáo",
+    "ky.den_ngay": "Ngày kết thúc kỳ báo cáo",
+    "ky.nam": "Năm của kỳ báo cáo",
+    "ky.nam_sau": "Năm sau",
+    "ky.nam_truoc": "Năm trước",
+    "ky.ten": "Tên kỳ báo cáo",
+    "ky.ten_dau_cau": "Tên kỳ báo cáo, viết hoa chữ đầu (đầu câu)",
+    "ky.ten_hoa": "Tên kỳ báo cáo (chữ in hoa)",
+    "ky.ten_ke_tiep": "Tên kỳ kế tiếp",
+    "ky.ten_ke_tiep_hoa": "Tên kỳ kế tiếp (chữ in hoa)",
+    "don_vi.ten": "Tên đơn vị",
+    "don_vi.ten_hoa": "Tên đơn vị (chữ in hoa)",
+    "don_vi.co_quan": "Tên cơ quan (UBND …)",
+    "don_vi.cap_tren": "Đơn vị cấp trên",
+    "don_vi.loai": "Loại đơn vị (xã, phường, đặc khu)",
+    "don_vi.trung_tam": "Nơi tiếp nhận, trả kết quả một cửa của đơn vị",
+    "don_vi.thon_to": "Thôn, tổ dân phố (tên gọi cộng đồng dân cư)",
+    "don_vi.hinh_thanh_tu": "Các đơn vị cấp xã cũ hợp thành đơn vị (từ 01/7/2025)",
+    "tinh.ten": "Tỉnh, thành phố của đơn vị",
+    "tinh.loai": "Loại cấp tỉnh (tỉnh, thành phố)",
+    "tinh.co_quan": "UBND tỉnh, thành phố",
+}
 
 
 def evaluate(cat: Catalogue, raw: dict[str, dict], tables: dict[str, dossiers.AgencyTable], on_time: str) -> dict:

@@ -12,7 +12,7 @@ from sqlite_utils import Database
 
 from cchc_desktop import fmt
 from cchc_desktop.domain import catalogue as catalogue_mod
-from cchc_desktop.domain import dossiers, periods
+from cchc_desktop.domain import dossiers, frames, periods
 from cchc_desktop.domain.units import STORED_KINDS
 from cchc_desktop.errors import DataFileError, InvalidValue, ReadOnlyPeriod, UserError
 from cchc_desktop.store import backup as backup_mod
@@ -192,6 +192,10 @@ def open_store(path: str | Path, catalogue_path: str | Path | None = None, *,
         builtin = catalogue_mod.load(None)
         store.register_catalogue(builtin)
         store.builtin_catalogue_version = builtin.version
+        for frame in frames.frames():  # each legal frame's forms (domain/frames.py), for the periods of its dates
+            cat = catalogue_mod.load(frame.catalogue_path())
+            store.register_catalogue(cat, make_default=False)
+            store.frame_catalogues[frame.key] = cat.version
         if catalogue_path is not None:  # `--catalogue FILE`: this run's new periods use it
             chosen = catalogue_mod.load(catalogue_path)
             store.add_catalogue(chosen)
@@ -222,6 +226,7 @@ class Store:
         self.default_catalogue_version: str | None = None
         self.builtin_catalogue_version: str | None = None  # the app's own (resources/catalogue)
         self.catalogue_from_command_line = False  # `--catalogue FILE`: new periods use it
+        self.frame_catalogues: dict[str, str] = {}  # legal frame → the version of its catalogue
 
     def close(self) -> None:
         self.db.close()
@@ -277,15 +282,17 @@ class Store:
             "(SELECT COUNT(*) FROM periods p WHERE p.catalogue_version = c.version) AS periods "
             "FROM catalogues c ORDER BY c.added_at, c.version")]
 
-    def new_period_catalogue(self, unit_code: str) -> str:
+    def new_period_catalogue(self, unit_code: str, end_date=None) -> str:
         """The catalogue version a new period of the unit is entered with: `--catalogue` of the
         command line when given, else the unit's choice (Tệp → Danh mục biểu mẫu…), else the
-        app's own catalogue."""
+        catalogue of the legal frame of the period's dates (`end_date`; without it the app's own)."""
         if self.catalogue_from_command_line:
             return self.default_catalogue_version
         chosen = self.unit(unit_code)["settings"].get(UNIT_CATALOGUE_SETTING)
         if chosen and self.has_catalogue(chosen):
             return chosen
+        if end_date is not None:
+            return self.frame_catalogues.get(frames.for_dates(None, end_date).key, self.default_catalogue_version)
         return self.default_catalogue_version
 
     def choose_unit_catalogue(self, unit_code: str, version: str | None) -> None:
@@ -293,8 +300,8 @@ class Store:
         if version is not None:
             self.catalogue(version)  # refuses a version the file does not hold
         settings = dict(self.unit(unit_code)["settings"])
-        if version is None or version == self.builtin_catalogue_version:
-            settings.pop(UNIT_CATALOGUE_SETTING, None)
+        if version is None or version == self.builtin_catalogue_version or version in self.frame_catalogues.values():
+            settings.pop(UNIT_CATALOGUE_SETTING, None)  # the app's own: each period its frame's
         else:
             settings[UNIT_CATALOGUE_SETTING] = version
         self.update_unit(unit_code, settings=settings)
@@ -305,7 +312,8 @@ class Store:
         with self.db.atomic():
             self.choose_unit_catalogue(unit_code, version)
             if period_id is not None:
-                self.set_period_catalogue(period_id, version or self.builtin_catalogue_version)
+                self.set_period_catalogue(period_id, version or self.new_period_catalogue(
+                    unit_code, self.period(period_id)["end_date"]))
 
     def set_period_catalogue(self, period_id: int, version: str) -> None:
         """Switch a period to another catalogue; only while it holds no figure (a figure's code
@@ -464,7 +472,7 @@ class Store:
             "start_date": start.isoformat(),
             "end_date": end.isoformat(),
             "deadline": periods.default_deadline(key).isoformat(),
-            "catalogue_version": self.new_period_catalogue(unit_code),
+            "catalogue_version": self.new_period_catalogue(unit_code, fields.get("end_date") or end),
             "updated_at": now_iso(),
         }
         src = self.period(carry_from) if carry_from else None

@@ -449,14 +449,14 @@ class SectionBlock(QFrame):
         data = self.ctx.data()
         title = data.section_title(self.key)
         if not title:
-            title = "Đoạn kết báo cáo" if self.key == "KET" else self.key
+            title = {"MO": "Đoạn mở đầu báo cáo", "KET": "Đoạn kết báo cáo"}.get(self.key, self.key)
         self.title_label.setText(title)
 
     def refresh_preview(self) -> None:
         self.preview_timer.stop()
         data = self.ctx.data()
         text = self.editor.toPlainText()
-        title = data.section_title(self.key) if self.key != "KET" else ""
+        title = data.section_title(self.key) if self.key not in ("MO", "KET") else ""
         bar = self.preview.verticalScrollBar().value()
         self.preview.setHtml(preview_html(title, text, data))
         self.preview.verticalScrollBar().setValue(bar)

@@ -22,21 +22,7 @@ from ui.qt import (
 
 CODE_FG = QColor("#6b7280")
 
-TEXT_NAMES = {
-    "ky.tu_ngay": "Ngày bắt đầu kỳ báo cáo",
-    "ky.den_ngay": "Ngày kết thúc kỳ báo cáo",
-    "ky.nam": "Năm của kỳ báo cáo",
-    "ky.nam_sau": "Năm sau",
-    "ky.nam_truoc": "Năm trước",
-    "ky.ten": "Tên kỳ báo cáo",
-    "ky.ten_hoa": "Tên kỳ báo cáo (chữ in hoa)",
-    "ky.ten_ke_tiep": "Tên kỳ kế tiếp",
-    "ky.ten_ke_tiep_hoa": "Tên kỳ kế tiếp (chữ in hoa)",
-    "don_vi.ten": "Tên đơn vị",
-    "don_vi.ten_hoa": "Tên đơn vị (chữ in hoa)",
-    "don_vi.co_quan": "Tên cơ quan (UBND …)",
-    "don_vi.cap_tren": "Đơn vị cấp trên",
-}
+TEXT_NAMES = report.TEXT_NAMES  # the core lists the names (values.TEXT_NAMES)
 BLOCK_KIND = {"ds.van_ban": "danh sách"}
 
 

@@ -21,7 +21,7 @@ def where(target: str, data) -> str:
     if target.startswith("text:"):
         try:
             outline_section(target[5:])
-            title = data.section_title(target[5:]) or "Phần kết"
+            title = data.section_title(target[5:]) or ("Đoạn mở đầu" if target[5:] == "MO" else "Phần kết")
         except KeyError:
             title = target[5:]
         return f"Lời văn: {title[:50]}"
