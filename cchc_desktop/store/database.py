@@ -330,6 +330,14 @@ def _abandon(conn, writer_lock) -> None:
         writer_lock.release()
 
 
+def second_store(store: "Store") -> "Store":
+    """A Store over the same (already open, upgraded and locked) file with its own connection,
+    for a worker thread; the caller closes `other.db.conn`."""
+    other = Store(Database(connect(store.path), execute_plugins=False), store.path)
+    other.user = store.user
+    return other
+
+
 class Store:
     def __init__(self, db: Database, path: Path):
         self.db = db

@@ -188,5 +188,17 @@ def m002_register_import(db):
     )
 
 
+@migrations()
+def m004_register_days(db):
+    """Withdrawn dossiers marked once (`register.counted`), and the per-day counts a period's
+    figures and the month chart read instead of the whole register (store/register.py)."""
+    from cchc_desktop.importing.register import is_withdrawn
+    from cchc_desktop.store import register
+
+    db.execute("ALTER TABLE register ADD COLUMN counted INTEGER NOT NULL DEFAULT 1")
+    register.mark_withdrawn(db, is_withdrawn)
+    register.create_day_table(db)
+
+
 SCHEMA_VERSION = len(migrations._migrations)
 KNOWN = [m.name for m in migrations._migrations]

@@ -45,7 +45,7 @@ def register_file(tmp_path):
 
 @pytest.fixture
 def dialogs(monkeypatch):
-    calls = {"open": [], "mapping": [], "summary": [], "figures": []}
+    calls = {"open": [], "mapping": [], "summary": [], "figures": [], "notes": []}
     answer = {"path": "", "mapping": "auto", "compute": True, "apply": True}
 
     def ask_open(parent):
@@ -60,8 +60,9 @@ def dialogs(monkeypatch):
         calls["summary"].append((summary, can_compute))
         return answer["compute"]
 
-    def confirm_figures(parent, figures, period):
+    def confirm_figures(parent, figures, period, notes=()):
         calls["figures"].append(figures)
+        calls["notes"].append(list(notes))
         return answer["apply"]
 
     monkeypatch.setattr(register_import, "ask_open_path", ask_open)
@@ -92,6 +93,12 @@ def test_import_then_apply_figures(window, feature, dialogs, register_file):
     want = expected_figures(items, dt.date.fromisoformat(period["start_date"]),
                             dt.date.fromisoformat(period["end_date"]))
     assert calls["figures"] == [{"ubnd": want}]
+    # the dossiers outside the window are said, not silently left out
+    start, end = (dt.date.fromisoformat(period[k]) for k in ("start_date", "end_date"))
+    before = sum(1 for d in items if d["status"] != "Đã rút hồ sơ" and d["finished"] and d["finished"] < start)
+    after = sum(1 for d in items if d["status"] != "Đã rút hồ sơ" and d["received"] > end)
+    assert after and any(f"{before} hồ sơ đã giải quyết xong trước ngày đầu kỳ, {after} hồ sơ tiếp nhận sau"
+                         in n for n in calls["notes"][0]), calls["notes"]
     eff = store.dossier_table(window.ctx.period_id, "ubnd").effective()
     for c in dossiers.COLUMNS:
         assert eff[c] == sum(r[c] for r in want.values())
