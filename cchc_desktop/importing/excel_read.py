@@ -34,7 +34,7 @@ _BROKEN = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, KeyErr
 # a formula cell with no <v>: <c r="B7" …><f>…</f></c> or <f …/></c>
 _FORMULA_NO_VALUE = re.compile(
     rb"<(?:\w+:)?c\b[^>]*?\br=[\"']([A-Z]+)(\d+)[\"'][^>]*>\s*<(?:\w+:)?f\b[^>]*?(?:/>|>[^<]*</(?:\w+:)?f>)\s*"
-    rb"(?:<(?:\w+:)?v\s*/>\s*)?</(?:\w+:)?c>"
+    rb"(?:<(?:\w+:)?v\s*/>\s*|<(?:\w+:)?v>\s*</(?:\w+:)?v>\s*)?</(?:\w+:)?c>"
 )
 _END = re.compile(rb"</(?:\w+:)?worksheet>\s*$")
 
