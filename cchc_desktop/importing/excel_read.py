@@ -4,8 +4,8 @@
 damaged → UserError with one Vietnamese line) and returns a Book; `book.sheets()` lists the
 sheet names and `book.rows(sheet, columns=None, fill_from=None)` yields `(row_number, values)`
 where `values` holds the requested columns only (0-based indices; None = every column).
-Empty cells are None, whole numbers int, date cells datetime/date (calamine converts them,
-1900 or 1904 epoch alike).
+Empty cells are None, numbers float, date cells datetime/date (calamine converts them, 1900 or
+1904 epoch alike).
 
 What calamine does not say, the Book finds out itself, so that nothing is read silently wrong:
 - a sheet cut short (an aborted export): calamine refuses a cut inside <sheetData>, but a cut
@@ -269,12 +269,12 @@ class Book:
         try:
             for i, raw in enumerate(sh.iter_rows()):
                 row_no = r0 + i + 1
+                # calamine gives "" for an empty cell; whole numbers stay floats (text_of writes 12.0 as 12)
                 if cols is None:
-                    vals = [None] * c0 + raw
+                    values = [None] * c0 + [v if v != "" else None for v in raw]
                 else:
                     n = len(raw)
-                    vals = [raw[c] if 0 <= c < n else None for c in cols]
-                values = [_value(v) for v in vals]
+                    values = [(v if (v := raw[c]) != "" else None) if 0 <= c < n else None for c in cols]
                 if mi < len(merges) or active:
                     values = self._fill(row_no, values, raw, c0, columns, merges, mi, active)
                     while mi < len(merges) and merges[mi][0] <= row_no:
@@ -289,7 +289,7 @@ class Book:
         while mi < len(merges) and merges[mi][0] == row_no:
             first, fc, last, lc = merges[mi]
             src = raw[fc - c0] if 0 <= fc - c0 < len(raw) else None
-            active.append((last, fc, lc, _value(src)))
+            active.append((last, fc, lc, src if src != "" else None))
             mi += 1
         active[:] = [a for a in active if a[0] >= row_no]
         for last, fc, lc, value in active:
@@ -301,13 +301,3 @@ class Book:
                     self.filled += 1
         return values
 
-
-def _value(v):
-    cls = v.__class__
-    if cls is str:
-        return v if v else None
-    if cls is float:
-        return int(v) if v.is_integer() and abs(v) < 1e15 else v
-    if cls is dt.time or cls is dt.timedelta:
-        return None if not v else v
-    return v

@@ -559,7 +559,13 @@ def _date_cell(value):
     """A date cell as ISO text, or (a, b, year) for a text date a/b/year whose order the column decides."""
     if value is None:
         return None
-    if value.__class__ is str:
+    cls = value.__class__
+    if cls is dt.datetime or cls is dt.date:
+        hit = _TEXT_DATES.get(value)
+        if hit is None:
+            hit = _TEXT_DATES[value] = _plausible(value.date() if cls is dt.datetime else value).isoformat()
+        return hit
+    if cls is str:
         hit = _TEXT_DATES.get(value)
         if hit is None:
             m = _DATE_TEXT.match(value)

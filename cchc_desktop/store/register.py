@@ -73,6 +73,7 @@ def upsert(store, unit_code: str, records: dict[str, tuple], now: str) -> tuple[
     conn = store.db.conn
     if conn.in_transaction:
         raise RuntimeError("register upsert inside an open transaction")
+    conn.execute("PRAGMA temp_store = MEMORY")  # the staging table: never worth a file
     conn.execute("DROP TABLE IF EXISTS temp.register_incoming")
     conn.execute(
         "CREATE TEMP TABLE register_incoming (code TEXT PRIMARY KEY, "
@@ -96,9 +97,11 @@ def upsert(store, unit_code: str, records: dict[str, tuple], now: str) -> tuple[
         conn.commit()
 
     def write() -> None:
-        old = (f"(SELECT r.*, -1 AS sign FROM register AS r JOIN temp.register_incoming AS i "
-               f"ON i.code = r.code AND i.state = 1 WHERE r.unit_code = {_quote(unit_code)})")
-        conn.execute(_ADD.format(select=_CONTRIBUTIONS.format(src=old)))
+        days: dict[tuple, list[int]] = {}
+        _count_days(days, conn.execute(
+            f"SELECT {', '.join('r.' + c for c in _DAY_SOURCE.split(', '))} FROM register AS r JOIN temp.register_incoming AS i ON i.code = r.code "
+            "AND i.state = 1 WHERE r.unit_code = ?", [unit_code]), -1)
+        _count_days(days, conn.execute(f"SELECT {_DAY_SOURCE} FROM temp.register_incoming WHERE state < 2"), 1)
         conn.execute(
             f"INSERT INTO register (unit_code, code, {', '.join(COLS)}, imported_at) "
             f"SELECT ?, code, {', '.join(COLS)}, ? FROM temp.register_incoming WHERE state < 2 AND true "
@@ -106,21 +109,51 @@ def upsert(store, unit_code: str, records: dict[str, tuple], now: str) -> tuple[
             + ", ".join(f"{c} = excluded.{c}" for c in (*COLS, "imported_at")),
             [unit_code, now],
         )
-        new = (f"(SELECT {_quote(unit_code)} AS unit_code, *, 1 AS sign FROM temp.register_incoming "
-               "WHERE state < 2)")
-        conn.execute(_ADD.format(select=_CONTRIBUTIONS.format(src=new)))
+        conn.executemany(
+            f"INSERT INTO register_days (unit_code, day, agency, field, {', '.join(_DAY_COUNTS)}) "
+            f"VALUES ({', '.join('?' * (4 + len(_DAY_COUNTS)))}) ON CONFLICT (unit_code, day, agency, field) "
+            "DO UPDATE SET " + ", ".join(f"{c} = {c} + excluded.{c}" for c in _DAY_COUNTS),
+            ((unit_code, *key, *counts) for key, counts in days.items()))
         conn.execute("DELETE FROM register_days WHERE unit_code = ? AND " + " AND ".join(
             f"{c} = 0" for c in _DAY_COUNTS), [unit_code])
 
     return counts.get(0, 0), counts.get(1, 0), counts.get(2, 0), write
 
 
+_DAY_SOURCE = "agency, field, channel, received_date, due_date, finished_date, counted"
+
+
+def _count_days(days: dict, rows, sign: int) -> None:
+    """Add (sign 1) or take away (-1) the contributions of register rows to the per-day counts
+    {(day, agency, field): [recv, recv_online, fin_early, fin_ontime, fin_late, due, due_kept]};
+    the same rules as _CONTRIBUTIONS, which builds the table from the register in one statement."""
+    num: dict[str, int] = {}  # a register repeats its days: each ISO text converted once
+    for agency, fld, channel, recv, due, fin, counted in rows:
+        if not counted:
+            continue
+        if recv is not None:
+            c = days.get(k := (num.get(recv) or num.setdefault(recv, day_number(recv)), agency, fld))
+            if c is None:
+                c = days[k] = [0] * 7
+            c[0] += sign
+            if channel == "truc_tuyen":
+                c[1] += sign
+        if fin is not None:
+            c = days.get(k := (num.get(fin) or num.setdefault(fin, day_number(fin)), agency, fld))
+            if c is None:
+                c = days[k] = [0] * 7
+            c[4 if due is not None and fin > due else 2 if due is not None and fin < due else 3] += sign
+        if due is not None:
+            c = days.get(k := (num.get(due) or num.setdefault(due, day_number(due)), agency, fld))
+            if c is None:
+                c = days[k] = [0] * 7
+            c[5] += sign
+            if fin is not None and fin <= due:
+                c[6] += sign
+
+
 def drop_incoming(store) -> None:
     store.db.conn.execute("DROP TABLE IF EXISTS temp.register_incoming")
-
-
-def _quote(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def record_import(store, unit_code: str, now: str, file_name: str, sheet: str, header_hash: str,
