@@ -563,17 +563,15 @@ def month_counts(store, data) -> list[tuple[str, int, int]]:
     resolved = {k: 0 for k in months}
     if store is None:
         return []
-    lo, hi = start.isoformat(), end.isoformat()
+    from cchc_desktop.store import register as store_register
+
     any_row = False
-    for col, bucket in (("received_date", received), ("finished_date", resolved)):
-        for month, n in store.db.execute(
-            f"SELECT substr({col}, 1, 7), COUNT(*) FROM register WHERE unit_code = ? "
-            f"AND substr({col}, 1, 10) BETWEEN ? AND ? GROUP BY 1",
-            [data.unit["code"], lo, hi],
-        ).fetchall():
-            if month in bucket:
-                bucket[month] = n
-                any_row = True
+    # the register's per-day counts (withdrawn dossiers left out, as in the figures)
+    for month, (rec, fin) in store_register.month_counts(store, data.unit["code"], start.isoformat(),
+                                                         end.isoformat()).items():
+        if month in received:
+            received[month], resolved[month] = rec, fin
+            any_row = any_row or bool(rec or fin)
     if not any_row:
         return []
     return [(k, received[k], resolved[k]) for k in months]

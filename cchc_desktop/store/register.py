@@ -58,6 +58,13 @@ def create_day_table(db) -> None:
     db.execute(_ADD.format(select=_CONTRIBUTIONS.format(src="(SELECT *, 1 AS sign FROM register)")))
 
 
+def rebuild_days(db) -> None:
+    """register_days built again from the register as it is (rows written by hand, e.g. in tests)."""
+    with db.atomic():
+        db.execute("DELETE FROM register_days")
+        db.execute(_ADD.format(select=_CONTRIBUTIONS.format(src="(SELECT *, 1 AS sign FROM register)")))
+
+
 def mark_withdrawn(db, is_withdrawn) -> None:
     """counted = 0 for the rows whose status says withdrawn / returned (migration m004)."""
     statuses = [s for (s,) in db.execute("SELECT DISTINCT status FROM register") if s and is_withdrawn(s)]
