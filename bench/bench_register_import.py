@@ -156,18 +156,30 @@ def bare_read(path: Path) -> int:
     return ns["n"]
 
 
+# Runs a command's Python code, then prints its own peak RSS (VmHWM starts afresh at exec; the
+# rusage of a forked child would count the bench's own memory at fork time).
+PEAK = ("import runpy, sys\n"
+        "try:\n"
+        "    if sys.argv[1] == '-m':\n"
+        "        sys.argv = sys.argv[2:]; runpy.run_module(sys.argv[0], run_name='__main__')\n"
+        "    else:\n"
+        "        code = sys.argv[2]; sys.argv = ['-c'] + sys.argv[3:]; exec(compile(code, '-c', 'exec'), {})\n"
+        "except SystemExit as e:\n"
+        "    if e.code: raise\n"
+        "finally:\n"
+        "    hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM')][0].split()[1]\n"
+        "    sys.stderr.write(f'PEAK {hwm}\\n')\n")
+
+
 def run_process(cmd: list[str], env) -> tuple[float, float]:
     """(wall seconds, peak RSS in MB) of a whole process."""
     t = time.perf_counter()
-    p = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(p.pid, 0)
+    p = subprocess.run([cmd[0], "-c", PEAK, *cmd[1:]], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     took = time.perf_counter() - t
-    p.returncode = os.waitstatus_to_exitcode(status)
-    err = p.stderr.read().decode()
-    p.stderr.close()
+    err = p.stderr.decode()
     if p.returncode != 0:
         raise SystemExit(f"{cmd}: {err}")
-    return took, usage.ru_maxrss / 1024
+    return took, int(err.rsplit("PEAK ", 1)[1].split()[0]) / 1024
 
 
 def fresh_store(path: Path):

@@ -200,6 +200,7 @@ def m004_register_days(db):
     db.execute("DROP INDEX register_received")
     db.execute("DROP INDEX register_finished")
     register.mark_withdrawn(db, is_withdrawn)
+    db.execute("CREATE INDEX register_withdrawn ON register (unit_code) WHERE counted = 0")
     register.create_day_table(db)
 
 

@@ -202,7 +202,8 @@ def count(store, unit_code: str) -> int:
 
 
 def withdrawn_count(store, unit_code: str) -> int:
-    return store.db.execute("SELECT COUNT(*) FROM register WHERE unit_code = ? AND NOT counted",
+    # counted = 0 as written: the partial index register_withdrawn answers it
+    return store.db.execute("SELECT COUNT(*) FROM register WHERE unit_code = ? AND counted = 0",
                             [unit_code]).fetchone()[0]
 
 
