@@ -16,7 +16,6 @@ What calamine does not say, the Book finds out itself, so that nothing is read s
 """
 from __future__ import annotations
 
-import datetime as dt
 import re
 import zipfile
 import zlib

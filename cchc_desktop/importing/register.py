@@ -1,22 +1,28 @@
-"""The one-stop dossier register (sổ theo dõi hồ sơ) from an Excel export, and period figures.
+"""The one-stop dossier register (sổ theo dõi hồ sơ) from a workbook export, and period figures.
+
+The rules live here; every SQL statement of the register is in store/register.py.
 
 Two steps (../shared/domain/ho-so-mot-cua.md):
 - `inspect(path, store=None) -> Preview`: finds the sheet and its header row below any title
   rows, matches the headers loosely (case, diacritics, spacing, synonyms), and shows the first
   rows; a mapping the user confirmed earlier for the same headers is used again.
-- `import_register(store, unit_code, path, mapping=None, progress=None, cancel=None) -> Summary`:
-  reads every row, skips totals, blank and unreadable rows (each skipped row with its number
-  and a Vietnamese reason), and upserts one row per dossier code in ONE transaction: a failure
-  or a cancel half-way leaves the data file as it was. Before a write that changes the
-  register, the file is backed up (`importing.backup_before_import`; no backup, no import).
+- `import_register(store, unit_code, path, mapping=None, progress=None, cancel=None,
+  date_order=None) -> Summary`: parses the workbook once, reads every row, skips totals (by
+  their shape), blank, unreadable rows and formula cells without a value (each skipped row with
+  its number and a Vietnamese reason), reads each text date column by one order (`_Orders`:
+  day first, month first, or `AmbiguousDates` for the caller to ask), and upserts one row per
+  dossier code in ONE transaction, the per-day counts moved with it: a failure or a cancel
+  half-way leaves the data file as it was. Before a write that changes the register, the file
+  is backed up (`importing.backup_before_import`; no backup, no import).
 
-Citizens' names, phone numbers and addresses are never read into Python values: only the
-mapped columns are decoded (see excel_read), and the mapping refuses personal columns.
+Citizens' names, phone numbers and addresses are never stored: the mapping refuses personal
+columns and only the mapped columns leave the reader (calamine decodes whole rows, so those
+cells pass through memory as the row is read, and are dropped with it).
 
-`register_figures(store, unit_code, start, end, agency)` computes the per-field dossier figures
-of one agency (the row's Cơ quan column, `agency_of`: UBND desk, Công an xã, BCH Quân sự xã) in
-a window; `apply_figures_by_agency(store, period_id, …)` puts them in the period's tables in
-place of typed figures (one transaction, audited).
+`window_figures(store, unit_code, start, end, known_fields)` computes the per-field dossier
+figures per agency (the row's Cơ quan column, `agency_of`: UBND desk, Công an xã, BCH Quân sự
+xã) in a window, and what the register holds outside it; `apply_figures_by_agency(store,
+period_id, …)` puts them in the period's tables in place of typed figures (one transaction, audited).
 """
 from __future__ import annotations
 
@@ -670,7 +676,7 @@ def import_register(store, unit_code: str | None, path: str | Path, mapping: dic
         confirmed = mapping is not None
         m = _check_mapping(mapping if mapping is not None else preview.mapping, preview)
         summary = Summary(path.name, preview.sheet, preview=preview)
-        rows, orders = _read_rows(book, preview, m, summary, progress, check_cancel)
+        records, first_row, pending, orders = _read_rows(book, preview, m, summary, progress, check_cancel)
     finally:
         book.close()
     labels = {i: FIELDS[f] for i, f in enumerate(DATE_FIELDS)}
@@ -679,8 +685,9 @@ def import_register(store, unit_code: str | None, path: str | Path, mapping: dic
         if order == "mdy":
             summary.notes.append(f"Cột “{labels[slot]}” ghi ngày dạng chữ tháng/ngày/năm (kiểu Mỹ): đã đọc theo "
                                  "cách đó cho cả cột.")
-    records = _check_rows(rows, chosen, summary)
-    del rows
+    for row in pending:  # the rows whose text dates waited for their column's order
+        _accept(row, chosen, summary, records, first_row)
+    del pending, first_row
     summary.skipped.sort()
     check_cancel()
 
@@ -711,9 +718,10 @@ def import_register(store, unit_code: str | None, path: str | Path, mapping: dic
 
 
 def _read_rows(book, preview: Preview, m: dict[str, int], summary: Summary, progress, check_cancel):
-    """The rows of the sheet as [row number, code, procedure, field, agency, channel, status, counted,
-    received, due, finished] (dates as ISO text or an undecided (a, b, year)); rows left out go to
-    the summary with their reason."""
+    """The sheet's records by dossier code (and the row each comes from), the rows whose text dates wait for their column's order
+    (row number, code, procedure, field, agency, channel, status, counted, received, due, finished;
+    a date an undecided (a, b, year)), and those orders' evidence; rows left out go to the summary
+    with their reason."""
     # The columns to read: the mapped ones, and the first columns (STT) to recognise totals rows.
     extra = [c for c in range(min(3, len(preview.headers))) if c not in preview.personal and c not in m.values()]
     order = list(m.items())
@@ -735,7 +743,9 @@ def _read_rows(book, preview: Preview, m: dict[str, int], summary: Summary, prog
     total_rows = book.row_count(sheet)
     shift = 1462 if book.date1904 else 0
     orders = _Orders()
-    rows = []
+    records: dict[str, tuple] = {}
+    first_row: dict[str, int] = {}
+    pending = []
     count = 0
     for row_no, values in book.rows(sheet, cols, fill_from=preview.header_row + 1):
         if row_no <= preview.header_row:
@@ -781,6 +791,7 @@ def _read_rows(book, preview: Preview, m: dict[str, int], summary: Summary, prog
             continue
         dates = []
         bad = None
+        undecided = False
         for k, i in date_slots:
             if i is None:
                 dates.append(None)
@@ -795,62 +806,65 @@ def _read_rows(book, preview: Preview, m: dict[str, int], summary: Summary, prog
                 break
             if d.__class__ is tuple:
                 orders.add(k, d)
+                undecided = True
             dates.append(d)
         if bad:
             summary.skipped.append((row_no, bad))
             continue
         status = text_of(values[i_status])[:300] if i_status is not None else ""
-        rows.append((
+        row = (
             row_no, code,
             text_of(values[i_proc])[:300] if i_proc is not None else "",
             text_of(values[i_field])[:300] if i_field is not None else "",
             text_of(values[i_agency])[:300] if i_agency is not None else "",
             channel_of(text_of(values[i_channel])) if i_channel is not None else "",
             status, 0 if status and is_withdrawn(status) else 1, *dates,
-        ))
+        )
+        if undecided:
+            pending.append(row)
+        else:
+            _accept(row, {}, summary, records, first_row)
     if book.filled:
         summary.notes.append(f"{fmt.number(book.filled)} ô gộp (merge) trong phần dữ liệu đã được điền bằng giá trị "
                              "của ô đầu vùng gộp.")
     if progress is not None:
         progress(total_rows or count, total_rows)
-    return rows, orders
+    return records, first_row, pending, orders
 
 
-def _check_rows(rows: list, chosen: dict[int, str], summary: Summary) -> dict[str, tuple]:
-    """The rows' dates read by their column's order and checked; one record (COLS) per dossier code."""
-    o_recv, o_due, o_fin = (chosen.get(k) for k in range(3))
-    records: dict[str, tuple] = {}
-    first_row: dict[str, int] = {}
-    for row_no, code, proc, fld, agency, channel, status, counted, recv, due, fin in rows:
-        if recv.__class__ is tuple or due.__class__ is tuple or fin.__class__ is tuple:
-            dates, bad = [], None
-            for k, (v, o) in enumerate(((recv, o_recv), (due, o_due), (fin, o_fin))):
-                try:
-                    dates.append(_resolve(v, o))
-                except BadValue as e:
-                    bad = f"{_DATE_LABELS[DATE_FIELDS[k]]} “{v[0]:02d}/{v[1]:02d}/{v[2]}” {e}"
-                    break
-            if bad:
-                summary.skipped.append((row_no, bad))
-                continue
-            recv, due, fin = dates
-        if recv is None:
-            summary.skipped.append((row_no, "thiếu ngày tiếp nhận"))
-            continue
-        if fin is not None and fin < recv:
-            summary.skipped.append((row_no, f"ngày kết thúc {fmt.date(fin)} trước ngày tiếp nhận {fmt.date(recv)}"))
-            continue
-        if due is not None and due < recv:
-            summary.skipped.append((row_no, f"ngày hẹn trả {fmt.date(due)} trước ngày tiếp nhận {fmt.date(recv)}"))
-            continue
-        if fin is None and status and is_done_status(status) and counted:
-            summary.skipped.append((row_no, f"trạng thái “{status[:40]}” nhưng không có ngày kết thúc"))
-            continue
-        if code in records:
-            summary.skipped.append((first_row[code], f"số hồ sơ {code} lặp lại ở dòng {row_no}; lấy dòng sau"))
-        records[code] = (proc, fld, agency, channel, recv, due, fin, status, counted)
-        first_row[code] = row_no
-    return records
+def _accept(row: tuple, chosen: dict[int, str], summary: Summary, records: dict, first_row: dict) -> None:
+    """One row's dates read by their column's order and checked; its record (COLS) kept by dossier
+    code, the later row of a repeated code winning."""
+    row_no, code, proc, fld, agency, channel, status, counted, recv, due, fin = row
+    if recv.__class__ is tuple or due.__class__ is tuple or fin.__class__ is tuple:
+        dates = []
+        for k, v in enumerate((recv, due, fin)):
+            try:
+                dates.append(_resolve(v, chosen.get(k)))
+            except BadValue as e:
+                summary.skipped.append((row_no, f"{_DATE_LABELS[DATE_FIELDS[k]]} “{v[0]:02d}/{v[1]:02d}/{v[2]}” {e}"))
+                return
+        recv, due, fin = dates
+    if recv is None:
+        summary.skipped.append((row_no, "thiếu ngày tiếp nhận"))
+        return
+    if fin is not None and fin < recv:
+        summary.skipped.append((row_no, f"ngày kết thúc {fmt.date(fin)} trước ngày tiếp nhận {fmt.date(recv)}"))
+        return
+    if due is not None and due < recv:
+        summary.skipped.append((row_no, f"ngày hẹn trả {fmt.date(due)} trước ngày tiếp nhận {fmt.date(recv)}"))
+        return
+    if fin is None and status and is_done_status(status) and counted:
+        summary.skipped.append((row_no, f"trạng thái “{status[:40]}” nhưng không có ngày kết thúc"))
+        return
+    other = first_row.get(code)
+    if other is not None:
+        earlier, later = sorted((other, row_no))
+        summary.skipped.append((earlier, f"số hồ sơ {code} lặp lại ở dòng {later}; lấy dòng sau"))
+        if other > row_no:
+            return
+    records[code] = (proc, fld, agency, channel, recv, due, fin, status, counted)
+    first_row[code] = row_no
 
 
 own_connection = store_register.own_connection

@@ -23,7 +23,7 @@ from cchc_desktop.importing import register as reg
 from ui import messages
 from ui.qt import (
     QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFont, QFormLayout, QGroupBox,
-    QHBoxLayout, QHeaderView, QLabel, QObject, QPlainTextEdit, QProgressDialog, Qt, QTableWidget,
+    QHeaderView, QLabel, QObject, QPlainTextEdit, QProgressDialog, Qt, QTableWidget,
     QTableWidgetItem, QVBoxLayout, Signal,
 )
 
