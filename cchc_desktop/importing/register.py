@@ -742,12 +742,15 @@ def _read_rows(book, preview: Preview, m: dict[str, int], summary: Summary, prog
             gap_rows.setdefault(r, []).append(c)
     total_rows = book.row_count(sheet)
     shift = 1462 if book.date1904 else 0
+    text_slots = [len(cols) if i is None else i for i in (i_proc, i_field, i_agency, i_status, i_channel)]
+    cleaned: dict = {None: ""}
     orders = _Orders()
     records: dict[str, tuple] = {}
     first_row: dict[str, int] = {}
     pending = []
     count = 0
-    for row_no, values in book.rows(sheet, cols, fill_from=preview.header_row + 1):
+    # one more slot, always empty (column -1), stands for an unmapped field in text_slots
+    for row_no, values in book.rows(sheet, cols + [-1], fill_from=preview.header_row + 1):
         if row_no <= preview.header_row:
             continue
         count += 1
@@ -811,15 +814,19 @@ def _read_rows(book, preview: Preview, m: dict[str, int], summary: Summary, prog
         if bad:
             summary.skipped.append((row_no, bad))
             continue
-        status = text_of(values[i_status])[:300] if i_status is not None else ""
-        row = (
-            row_no, code,
-            text_of(values[i_proc])[:300] if i_proc is not None else "",
-            text_of(values[i_field])[:300] if i_field is not None else "",
-            text_of(values[i_agency])[:300] if i_agency is not None else "",
-            channel_of(text_of(values[i_channel])) if i_channel is not None else "",
-            status, 0 if status and is_withdrawn(status) else 1, *dates,
-        )
+        # procedure, field, agency, status, channel repeat a few values: each cleaned once
+        texts = []
+        for i in text_slots:
+            v = values[i]
+            t = cleaned.get(v)
+            if t is None:
+                t = text_of(v)[:300]
+                if len(cleaned) < 50_000:
+                    cleaned[v] = t
+            texts.append(t)
+        proc, fld, agency, status, channel = texts
+        row = (row_no, code, proc, fld, agency, channel_of(channel) if channel else "", status,
+               0 if status and is_withdrawn(status) else 1, *dates)
         if undecided:
             pending.append(row)
         else:

@@ -226,3 +226,25 @@ def test_a_period_without_dossiers_in_the_register_is_named_in_words(window, fea
     feature.compute_figures()
     assert window.shown_messages == [
         ("info", "Sổ hồ sơ không có hồ sơ nào trong kỳ năm 2023 (15/12/2022 – 14/12/2023).")]
+
+
+def test_text_dates_that_fit_both_orders_are_asked(window, feature, dialogs, tmp_path, monkeypatch):
+    """A column of text dates such as 05/06/2024 is not guessed: the window asks, then imports."""
+    calls, answer = dialogs
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Số hồ sơ", "Ngày tiếp nhận", "Lĩnh vực"])
+    ws.append(["A1", "03/05/2023", "Hộ tịch"])
+    ws.append(["A2", "04/06/2023", "Hộ tịch"])
+    wb.save(tmp_path / "us.xlsx")
+    asked = []
+    monkeypatch.setattr(register_import, "ask_date_order", lambda parent, q: asked.append(q) or "mdy")
+    answer["path"] = str(tmp_path / "us.xlsx")
+    answer["compute"] = False
+    feature.import_action.trigger()
+    assert settle(window)
+    assert len(asked) == 1 and "ngày trước hay tháng trước" in asked[0]
+    assert len(calls["summary"]) == 1 and calls["summary"][0][0].imported == 2
+    got = dict(window.ctx.store.db.execute("SELECT code, received_date FROM register WHERE code LIKE 'A%'"))
+    assert got == {"A1": "2023-03-05", "A2": "2023-04-06"}
+    assert not window.shown_messages

@@ -274,7 +274,8 @@ def ask_date_order(parent, question: str) -> str | None:
     mdy = box.addButton("Tháng/ngày/năm (03/15/2024)", QMessageBox.ButtonRole.AcceptRole)
     box.addButton("Hủy", QMessageBox.ButtonRole.RejectRole)
     box.exec()
-    return {dmy: "dmy", mdy: "mdy"}.get(box.clickedButton())
+    clicked = box.clickedButton()
+    return "dmy" if clicked == dmy else "mdy" if clicked == mdy else None
 
 
 class _Progress(QObject):
