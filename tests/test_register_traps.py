@@ -381,3 +381,19 @@ def test_per_day_counts_follow_reimports(mini_store, tmp_path):
     rebuilt = store.db.execute("SELECT * FROM register_days WHERE recv OR recv_online OR fin_early OR fin_ontime "
                                "OR fin_late OR due OR due_kept ORDER BY 1, 2, 3, 4").fetchall()
     assert kept == rebuilt
+
+
+def test_cli_date_order_and_outside_window(demo_file, tmp_path, capsys):
+    from cchc_desktop import cli
+
+    db = tmp_path / "d.sqlite"
+    shutil.copy(demo_file, db)
+    path = _text_dates(tmp_path, ["03/05/2023", "04/06/2023", "01/02/2024"])
+    assert cli.main(["import-register", "--db", str(db), str(path)]) == 1
+    assert "ngày trước hay tháng trước" in capsys.readouterr().err
+    assert cli.main(["import-register", "--db", str(db), str(path), "--thu-tu-ngay", "thang-ngay"]) == 0
+    capsys.readouterr()
+    assert cli.main(["register-stats", "--db", str(db), "--period", "2023-NAM"]) == 0
+    out = capsys.readouterr().out
+    # 2024-01-02 is after the 2023 window (15/12/2022 – 14/12/2023)
+    assert "0 hồ sơ đã giải quyết xong trước ngày đầu kỳ, 1 hồ sơ tiếp nhận sau ngày cuối kỳ" in out
