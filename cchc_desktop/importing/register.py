@@ -702,7 +702,7 @@ def import_register(store, unit_code: str | None, path: str | Path, mapping: dic
 
             backup_before_import(store)
             check_cancel()
-        with store.db.atomic():
+        with store_register.transaction(store):
             write()
             check_cancel()
             store_register.record_import(
@@ -1049,7 +1049,7 @@ def period_window_figures(store, period_id: int) -> Figures:
 
 def apply_figures_by_agency(store, period_id: int, by_agency: dict[str, dict[str, dict[str, int]]]) -> None:
     """`apply_register_figures` for every agency given, all in one transaction."""
-    with store.db.atomic():
+    with store_register.transaction(store):
         for agency, figures in by_agency.items():
             apply_register_figures(store, period_id, figures, agency)
 

@@ -246,6 +246,11 @@ def month_counts(store, unit_code: str, start: str, end: str) -> dict[str, tuple
     return out
 
 
+def transaction(store):
+    """One transaction (a savepoint inside another) for the register's writes of one action."""
+    return store.db.atomic()
+
+
 def dossier_rows(store, period_id: int, agency: str, columns) -> list[dict]:
     return [dict(r) for r in store.db.query(
         f"SELECT field, position, {', '.join(columns)} FROM dossier_rows WHERE period_id = ? AND agency = ? "
