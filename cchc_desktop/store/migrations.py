@@ -189,7 +189,7 @@ def m002_register_import(db):
 
 
 @migrations()
-def m004_register_days(db):
+def m005_register_days(db):
     """Withdrawn dossiers marked once (`register.counted`), and the per-day counts a period's
     figures and the month chart read instead of the whole register (store/register.py)."""
     from cchc_desktop.importing.register import is_withdrawn

@@ -49,7 +49,7 @@ def day_number(iso: str) -> int:
 
 
 def create_day_table(db) -> None:
-    """The per-day counts (migration m004); filled from the register as it is."""
+    """The per-day counts (migration m005); filled from the register as it is."""
     db.execute(
         "CREATE TABLE register_days (unit_code TEXT NOT NULL, day INTEGER NOT NULL, agency TEXT NOT NULL, "
         "field TEXT NOT NULL, " + ", ".join(f"{c} INTEGER NOT NULL DEFAULT 0" for c in _DAY_COUNTS)
@@ -66,7 +66,7 @@ def rebuild_days(db) -> None:
 
 
 def mark_withdrawn(db, is_withdrawn) -> None:
-    """counted = 0 for the rows whose status says withdrawn / returned (migration m004)."""
+    """counted = 0 for the rows whose status says withdrawn / returned (migration m005)."""
     statuses = [s for (s,) in db.execute("SELECT DISTINCT status FROM register") if s and is_withdrawn(s)]
     for s in statuses:
         db.execute("UPDATE register SET counted = 0 WHERE status = ?", [s])
