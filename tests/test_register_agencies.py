@@ -28,6 +28,8 @@ def write_register(path):
         ("C1", "Cư trú", "05/03/2023", "10/03/2023", "12/03/2023", "Công an xã", "Trực tuyến"),
         ("C2", "Cư trú", "06/03/2023", "10/03/2023", None, "Công an xã", "Trực tuyến"),
         ("Q1", "Nghĩa vụ quân sự", "07/03/2023", "09/03/2023", "08/03/2023", "BCH Quân sự xã", "Trực tiếp"),
+        # a day above 12 in every date column: the columns read day first (one order per column)
+        ("T1", "Chứng thực", "14/03/2023", "15/03/2023", "14/03/2023", "", "Trực tiếp"),
     ]
     for r in rows:
         ws.append(list(r))
@@ -50,7 +52,8 @@ def test_figures_per_agency_and_applied_to_each_table(demo_store, tmp_path):
     reg.apply_figures_by_agency(store, period["id"], by_agency)
     for agency in by_agency:
         table = store.dossier_table(period["id"], agency)
-        assert [f["name"] for f in table.fields] == list(by_agency[agency])
+        names = [f["name"] for f in table.fields]
+        assert set(by_agency[agency]) <= set(names)
         eff = table.effective()
         for c in dossiers.COLUMNS:
             assert eff[c] == sum(r[c] for r in by_agency[agency].values())

@@ -403,7 +403,7 @@ def test_remembered_mapping(mini_store, tmp_path):
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.append(["Mã số", "Thời điểm nộp", "Lĩnh vực", "Ghi chú"])
-    ws.append(["B1", "03/03/2023", "Hộ tịch", ""])
+    ws.append(["B1", "13/03/2023", "Hộ tịch", ""])
     ws.append(["B2", "04/03/2023", "Chứng thực", ""])
     wb.save(tmp_path / "a.xlsx")
     wb.save(tmp_path / "b.xlsx")
@@ -554,10 +554,14 @@ def test_apply_register_figures_replaces_typed_figures(demo_store, tmp_path):
     reg.apply_register_figures(store, period["id"], figures)
     table = store.dossier_table(period["id"], "ubnd")
     names = [f["name"] for f in table.fields]
-    # existing field names and their order are kept where the register has them
-    kept = [n for n in old_fields if reg.norm(n) in {reg.norm(reg.field_name(k)) for k in figures}]
-    assert names[:len(kept)] == kept
-    assert len(names) == len(figures)
+    # every existing field is kept in its place (a field without dossiers gets zeros: the
+    # register says none), the register's other fields after them
+    assert names[:len(old_fields)] == old_fields
+    assert len(names) == len(old_fields) + len({reg.field_key(k) for k in figures}
+                                               - {reg.field_key(f) for f in old_fields})
+    for f in table.fields:
+        if reg.field_key(f["name"]) not in {reg.field_key(k) for k in figures}:
+            assert all(not f.get(c) for c in dossiers.COLUMNS), f
     eff = table.effective()
     for c in dossiers.COLUMNS:
         assert eff[c] == sum(r[c] for r in figures.values())

@@ -1,28 +1,25 @@
-"""Reading the rows of an Excel file (.xlsx or the older .xls), fast and as a stream.
+"""Reading the rows of a workbook (.xlsx, .xlsm, .xlsb, .xls, .ods) with python-calamine.
 
-`open_book(path)` checks the file (missing, empty, password-protected, not Excel, damaged →
-UserError with a Vietnamese message) and returns a Book; `book.sheets()` lists the sheet
-names and `book.rows(sheet, columns=None)` yields `(row_number, values)` where `values`
-holds the requested columns only (0-based indices; None = every column).
+`open_book(path)` checks the file (missing, empty, password-protected, not a workbook,
+damaged → UserError with one Vietnamese line) and returns a Book; `book.sheets()` lists the
+sheet names and `book.rows(sheet, columns=None, fill_from=None)` yields `(row_number, values)`
+where `values` holds the requested columns only (0-based indices; None = every column).
+Empty cells are None, numbers float, date cells datetime/date (calamine converts them, 1900 or
+1904 epoch alike).
 
-.xlsx: the worksheet XML is decompressed in chunks and cut into rows and cells with
-regular expressions; only the requested columns are decoded, so the cells of the other
-columns (citizens' names, phone numbers) never become Python values. This is several times
-faster than openpyxl's read-only mode. A sheet this reader does not understand falls back
-to openpyxl (`read_only=True, data_only=True`). Numbers are returned as int/float, Excel
-dates as serial numbers (the caller knows which columns hold dates), ISO date cells
-(`t="d"`) as datetime.
-
-.xls: xlrd; date cells become datetime.
+What calamine does not say, the Book finds out itself, so that nothing is read silently wrong:
+- a sheet cut short (an aborted export): calamine refuses a cut inside <sheetData>, but a cut
+  after it (the merged cells lost) reads "fine"; an .xlsx sheet must end with </worksheet>;
+- formula cells without a cached value, which calamine reads as empty (`formula_gaps`);
+- merged cells in the data rows: filled from their top-left cell (`fill_from`), counted in
+  `book.filled`.
 """
 from __future__ import annotations
 
-import datetime as dt
-import html
-import io
 import re
 import zipfile
-from pathlib import Path, PurePosixPath
+import zlib
+from pathlib import Path
 from typing import Iterator
 
 from cchc_desktop.errors import UserError
@@ -30,28 +27,15 @@ from cchc_desktop.errors import UserError
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 CHUNK = 1 << 20
-
-_ROW = re.compile(rb"<(?:\w+:)?row\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?row>)", re.S)
-_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
-_ATTR_R = re.compile(rb'\br="([A-Z]+)(\d*)"')
-_ATTR_ROW_R = re.compile(rb'\br="(\d+)"')
-_ATTR_T = re.compile(rb'\bt="(\w+)"')
-_V = re.compile(rb"<(?:\w+:)?v>(.*?)</(?:\w+:)?v>", re.S)
-_T = re.compile(rb"<(?:\w+:)?t(?:\s[^>]*)?>(.*?)</(?:\w+:)?t>", re.S)
-_T_EMPTY = re.compile(rb"<(?:\w+:)?t\s*/>")
-_SI = re.compile(rb"<(?:\w+:)?si>(.*?)</(?:\w+:)?si>|<(?:\w+:)?si\s*/>", re.S)
-_RPH = re.compile(rb"<(?:\w+:)?rPh\b.*?</(?:\w+:)?rPh>", re.S)
-_ROW_END = re.compile(rb"</(?:\w+:)?row>|<(?:\w+:)?row\b[^>]*/>")
-_ESC = re.compile(r"_x([0-9A-Fa-f]{4})_")
-
-
-def _prepend(first, rest):
-    yield first
-    yield from rest
-
-
-class Unsupported(Exception):
-    """The fast reader meets something it does not handle; openpyxl takes over."""
+# the calamine exceptions and what a damaged zip or XML raises on the way
+_BROKEN = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, KeyError, NotImplementedError,
+           UnicodeError, IndexError, OverflowError, RuntimeError)
+# a formula cell with no <v>: <c r="B7" …><f>…</f></c> or <f …/></c>
+_FORMULA_NO_VALUE = re.compile(
+    rb"<(?:\w+:)?c\b[^>]*?\br=[\"']([A-Z]+)(\d+)[\"'][^>]*>\s*<(?:\w+:)?f\b[^>]*?(?:/>|>[^<]*</(?:\w+:)?f>)\s*"
+    rb"(?:<(?:\w+:)?v\s*/>\s*|<(?:\w+:)?v>\s*</(?:\w+:)?v>\s*)?</(?:\w+:)?c>"
+)
+_END = re.compile(rb"</(?:\w+:)?worksheet>\s*$")
 
 
 def col_index(letters: bytes | str) -> int:
@@ -70,42 +54,12 @@ def col_letter(index: int) -> str:
     return s
 
 
-def _text(raw: bytes) -> str:
-    s = raw.decode("utf-8")
-    if "&" in s:
-        s = html.unescape(s)
-    if "_x" in s:
-        s = _ESC.sub(lambda m: chr(int(m.group(1), 16)), s)
-    return s
-
-
-def _rich(raw: bytes) -> str:
-    """The text of a shared string or inline string: all its <t> runs, phonetic runs left out."""
-    if b"<rPh" in raw:
-        raw = _RPH.sub(b"", raw)
-    parts = _T.findall(raw)
-    if not parts:
-        return ""
-    return _text(b"".join(parts))
-
-
-def _number(raw: bytes):
-    s = raw.strip()
-    try:
-        if b"." in s or b"E" in s or b"e" in s:
-            f = float(s)
-            return int(f) if f.is_integer() and abs(f) < 1e15 else f
-        return int(s)
-    except ValueError:
-        return _text(s)
-
-
 # --- messages ---------------------------------------------------------------------------
-def _damaged(name: str, detail: str = "") -> UserError:
+def damaged(name: str, detail: str = "") -> UserError:
     extra = f" ({detail})" if detail else ""
     return UserError(
-        f"Tệp “{name}” bị hỏng hoặc không đọc được{extra}. Hãy mở tệp bằng Excel, lưu lại dưới dạng "
-        ".xlsx (Tệp → Lưu thành → Sổ làm việc Excel) rồi nhập lại."
+        f"Tệp “{name}” bị hỏng hoặc không đọc được{extra}; chưa nhập gì. Hãy mở tệp bằng Excel, lưu lại "
+        "dưới dạng .xlsx (Tệp → Lưu thành → Sổ làm việc Excel) hoặc xuất lại từ phần mềm một cửa rồi nhập lại."
     )
 
 
@@ -118,8 +72,8 @@ def _protected(name: str) -> UserError:
 
 def _not_excel(name: str) -> UserError:
     return UserError(
-        f"Tệp “{name}” không phải là bảng tính Excel (.xlsx hoặc .xls). Hãy chọn tệp danh sách hồ sơ "
-        "xuất từ phần mềm một cửa; tệp .csv hay .ods hãy mở bằng Excel rồi lưu thành .xlsx."
+        f"Tệp “{name}” không phải là bảng tính Excel (.xlsx, .xlsm, .xlsb, .xls) hay OpenDocument (.ods). Hãy chọn tệp danh sách "
+        "hồ sơ xuất từ phần mềm một cửa; tệp .csv hãy mở bằng Excel rồi lưu thành .xlsx."
     )
 
 
@@ -139,377 +93,210 @@ def open_book(path: str | Path) -> "Book":
     if size == 0:
         raise UserError(f"Tệp “{name}” rỗng (0 byte). Hãy xuất lại danh sách hồ sơ từ phần mềm một cửa.")
     if head.startswith(ZIP_MAGIC):
-        return XlsxBook(p)
-    if head.startswith(OLE_MAGIC):
-        data = p.read_bytes()
+        kind = _zip_kind(p)
+    elif head.startswith(OLE_MAGIC):
+        # an encrypted .xlsx is an OLE container holding EncryptionInfo; an encrypted .xls says so to calamine
+        with open(p, "rb") as fh:
+            data = fh.read(1 << 16)
         if "EncryptionInfo".encode("utf-16-le") in data:
             raise _protected(name)
-        return XlsBook(p, data)
-    raise _not_excel(name)
+        kind = "xls"
+    else:
+        raise _not_excel(name)
+    return Book(p, kind)
+
+
+def _zip_kind(p: Path) -> str:
+    try:
+        with zipfile.ZipFile(p) as zf:
+            names = set(zf.namelist())
+            mimetype = zf.read("mimetype")[:100] if "mimetype" in names else b""
+    except _BROKEN as e:
+        raise damaged(p.name, _detail(e)) from None
+    if "xl/workbook.xml" in names:
+        return "xlsx"
+    if "xl/workbook.bin" in names:
+        return "xlsb"
+    if b"opendocument.spreadsheet" in mimetype and "content.xml" in names:
+        return "ods"
+    raise _not_excel(p.name)
+
+
+def _detail(e: BaseException) -> str:
+    text = str(e).strip().splitlines()[0][:120] if str(e).strip() else type(e).__name__
+    return text
 
 
 class Book:
-    path: Path
-    date1904 = False  # serial numbers of dates count from 1904 (xlsx only; xlrd converts .xls itself)
+    def __init__(self, path: Path, kind: str):
+        import python_calamine as pc
 
-    def sheets(self) -> list[str]:
-        raise NotImplementedError
-
-    def rows(self, sheet: str, columns: list[int] | None = None) -> Iterator[tuple[int, list]]:
-        raise NotImplementedError
-
-    def row_count(self, sheet: str) -> int | None:
-        return None
-
-    def close(self) -> None:
-        pass
-
-
-class XlsxBook(Book):
-    def __init__(self, path: Path):
-        self.path = path
-        name = path.name
+        self.path, self.kind = path, kind
+        self.filled = 0  # merged cells filled from their top-left cell by the last rows() call
+        self._sheets: dict[str, object] = {}
+        self._pc = pc
         try:
-            self.zf = zipfile.ZipFile(path)
-            names = set(self.zf.namelist())
-        except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as e:
-            raise _damaged(name, str(e)) from None
-        if "xl/workbook.xml" not in names:
-            if "word/document.xml" in names or "content.xml" in names or "ppt/presentation.xml" in names:
-                raise _not_excel(name)
-            raise _not_excel(name)
+            self.wb = pc.CalamineWorkbook.from_path(str(path))
+            self._names = [m.name for m in self.wb.sheets_metadata
+                           if m.typ == pc.SheetTypeEnum.WorkSheet]
+        except pc.PasswordError:
+            raise _protected(path.name) from None
+        except BaseException as e:  # calamine's errors, its Rust panics (BaseException), a damaged zip's
+            raise self._refusal(e) from None
+        self.date1904 = False
+        self._targets: dict[str, str] = {}
+        if kind == "xlsx":
+            self._read_xlsx_parts()
+
+    def _refusal(self, e: BaseException) -> UserError:
+        if isinstance(e, (KeyboardInterrupt, SystemExit)):
+            raise e
+        if isinstance(e, self._pc.PasswordError) or "password" in str(e).lower() or "encrypt" in str(e).lower():
+            return _protected(self.path.name)
+        return damaged(self.path.name, _detail(e))
+
+    def _read_xlsx_parts(self) -> None:
+        """Sheet name → its part in the zip, and the 1904 epoch flag (for serial numbers in text cells)."""
         try:
-            wb = self.zf.read("xl/workbook.xml")
-            rels = self.zf.read("xl/_rels/workbook.xml.rels") if "xl/_rels/workbook.xml.rels" in names else b""
-        except (zipfile.BadZipFile, OSError, KeyError, EOFError, NotImplementedError) as e:
-            raise _damaged(name, str(e)) from None
-        except Exception as e:  # zlib.error and the like
-            raise _damaged(name, str(e)) from None
+            with zipfile.ZipFile(self.path) as zf:
+                wb = zf.read("xl/workbook.xml")
+                names = set(zf.namelist())
+                rels = zf.read("xl/_rels/workbook.xml.rels") if "xl/_rels/workbook.xml.rels" in names else b""
+        except _BROKEN as e:
+            raise damaged(self.path.name, _detail(e)) from None
+        self.date1904 = bool(re.search(rb"date1904=[\"'](?:1|true)[\"']", wb))
         targets = {}
         for m in re.finditer(rb"<(?:\w+:)?Relationship\b([^>]*)>", rels):
-            attrs = m.group(1)
-            rid = re.search(rb'\bId="([^"]+)"', attrs)
-            tgt = re.search(rb'\bTarget="([^"]+)"', attrs)
+            rid = re.search(rb"\bId=[\"']([^\"']+)[\"']", m.group(1))
+            tgt = re.search(rb"\bTarget=[\"']([^\"']+)[\"']", m.group(1))
             if rid and tgt:
-                t = tgt.group(1).decode()
-                path_in_zip = t.lstrip("/") if t.startswith("/") else str(PurePosixPath("xl") / t)
-                # normalise "xl/../x"
+                t = tgt.group(1).decode("utf-8", "replace")
                 parts: list[str] = []
-                for seg in path_in_zip.split("/"):
+                for seg in (t.lstrip("/") if t.startswith("/") else "xl/" + t).split("/"):
                     if seg == "..":
                         if parts:
                             parts.pop()
                     elif seg and seg != ".":
                         parts.append(seg)
-                targets[rid.group(1).decode()] = "/".join(parts)
-        self._sheets: list[tuple[str, str]] = []
-        for m in re.finditer(rb"<(?:\w+:)?sheet\b([^>]*)/?>", wb):
-            attrs = m.group(1)
-            nm = re.search(rb'\bname="([^"]*)"', attrs)
-            rid = re.search(rb'\br:id="([^"]+)"|\b\w+:id="([^"]+)"', attrs)
-            if not nm or not rid:
-                continue
-            key = (rid.group(1) or rid.group(2)).decode()
-            target = targets.get(key)
-            if target and target in names:
-                self._sheets.append((html.unescape(nm.group(1).decode("utf-8")), target))
-        # Workbooks from Excel for Mac may count days from 1904: serial numbers are 1462 days less.
-        self.date1904 = bool(re.search(rb'date1904="(?:1|true)"', wb))
-        self._sst: list | None = None
-        self._cache: dict = {}  # decoded strings of the requested columns only
-        self._sst_path = next((t for t in targets.values() if t.endswith("sharedStrings.xml")), None)
-        if self._sst_path not in names:
-            self._sst_path = "xl/sharedStrings.xml" if "xl/sharedStrings.xml" in names else None
+                targets[rid.group(1)] = "/".join(parts)
+        for i, m in enumerate(re.finditer(rb"<(?:\w+:)?sheet\b([^>]*)>", wb)):
+            rid = re.search(rb"\b\w+:id=[\"']([^\"']+)[\"']", m.group(1))
+            if rid and targets.get(rid.group(1)) in names:
+                self._targets[str(i)] = targets[rid.group(1)]
 
     def close(self) -> None:
-        self.zf.close()
-
-    def sheets(self) -> list[str]:
-        return [n for n, _ in self._sheets]
-
-    def _shared(self) -> list:
-        if self._sst is None:
-            if self._sst_path is None:
-                self._sst = []
-            else:
-                try:
-                    data = self.zf.read(self._sst_path)
-                except Exception as e:
-                    raise _damaged(self.path.name, str(e)) from None
-                # Kept raw; decoded only when a requested cell refers to it.
-                self._sst = [m.group(1) if m.group(1) is not None else b"" for m in _SI.finditer(data)]
-        return self._sst
-
-    def row_count(self, sheet: str) -> int | None:
-        target = dict(self._sheets)[sheet]
+        self._sheets.clear()
         try:
-            with self.zf.open(target) as fh:
-                head = fh.read(4096)
-        except Exception:
-            return None
-        m = re.search(rb'<(?:\w+:)?dimension\s+ref="[A-Z]+\d+:[A-Z]+(\d+)"', head)
-        return int(m.group(1)) if m else None
-
-    def rows(self, sheet: str, columns: list[int] | None = None) -> Iterator[tuple[int, list]]:
-        target = dict(self._sheets)[sheet]
-        try:
-            yield from self._fast_rows(target, columns)
-        except Unsupported:
-            yield from self._openpyxl_rows(sheet, columns)
-        except UserError:
-            raise
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError, IndexError, NotImplementedError) as e:
-            raise _damaged(self.path.name, str(e)) from None
-        except Exception as e:  # zlib.error, struct.error … from a damaged archive
-            raise _damaged(self.path.name, f"{type(e).__name__}") from None
-
-    def _cell_value(self, t: bytes, content: bytes, sst: list):
-        if t == b"inlineStr":
-            cache = self._cache
-            v = cache.get(content)
-            if v is None:
-                if len(cache) > 200_000:
-                    cache.clear()
-                v = cache[content] = _rich(content)
-            return v
-        if content.startswith(b"<v>") and content.endswith(b"</v>"):
-            raw = content[3:-4]
-        else:
-            vm = _V.search(content)
-            if vm is None:
-                return None
-            raw = vm.group(1)
-        if t == b"s":
-            cache = self._cache
-            v = cache.get(raw)
-            if v is None:
-                if len(cache) > 200_000:
-                    cache.clear()
-                v = cache[raw] = _rich(sst[int(raw)])
-            return v
-        if t == b"n":
-            return _number(raw)
-        if t == b"b":
-            return raw.strip() == b"1"
-        if t == b"d":
-            try:
-                return dt.datetime.fromisoformat(raw.decode().strip().rstrip("Z"))
-            except ValueError:
-                return _text(raw)
-        return _text(raw)  # str, e
-
-    def _chunks(self, target: str):
-        """The sheet XML in pieces that each end at a row boundary."""
-        buf = b""
-        with self.zf.open(target) as fh:
-            while True:
-                chunk = fh.read(CHUNK)
-                if not chunk:
-                    if buf:
-                        yield buf
-                    return
-                start = max(0, len(buf) - 16)
-                buf += chunk
-                last = None
-                for last in _ROW_END.finditer(buf, start):
-                    pass
-                if last is None:
-                    continue
-                cut = last.end()
-                yield buf[:cut]
-                buf = buf[cut:]
-
-    def _fast_rows(self, target: str, columns: list[int] | None):
-        if columns is None:
-            yield from self._generic_rows(target, None)
-            return
-        sst = self._shared()
-        chunks = self._chunks(target)
-        first = next(chunks, None)
-        if first is None:
-            return
-        # The quick path needs every cell to begin with its reference: <c r="B4" …>.
-        n_cells = len(re.findall(rb"<(?:\w+:)?c[\s>/]", first))
-        n_ref = len(re.findall(rb'<(?:\w+:)?c r="[A-Z]+\d+"', first))
-        if n_cells != n_ref:
-            yield from self._generic_rows(target, columns)
-            return
-        slots = {col_letter(c).encode(): i for i, c in enumerate(columns)}
-        letters = b"|".join(sorted(slots, key=len, reverse=True))
-        m = re.search(rb"<(\w+:)?c r=", first)
-        prefix = re.escape(m.group(1)) if m and m.group(1) else b""
-        # A literal start ("<c r=") lets the regular expression engine skip ahead quickly.
-        pat = re.compile(
-            b"<" + prefix + rb'c r="(' + letters + rb')(\d+)"([^>]*?)(?:/>|>(.*?)</' + prefix + b"c>)", re.S
-        )
-        width = len(columns)
-        cur_row = None
-        values: list = []
-        value_of = self._cell_value
-        cache = self._cache
-        for part in _prepend(first, chunks):
-            for letter, row_b, attrs, content in pat.findall(part):
-                if row_b != cur_row:
-                    if cur_row is not None:
-                        yield int(cur_row), values
-                    cur_row = row_b
-                    values = [None] * width
-                if not content:
-                    continue
-                if b't="' not in attrs or b't="n"' in attrs:  # a number (or a date's serial number)
-                    if content[:3] == b"<v>" and content[-4:] == b"</v>":
-                        raw = content[3:-4]
-                        if raw.isdigit():
-                            values[slots[letter]] = int(raw)
-                            continue
-                        try:
-                            f = float(raw)
-                            values[slots[letter]] = int(f) if f.is_integer() and -1e15 < f < 1e15 else f
-                            continue
-                        except ValueError:
-                            pass
-                    values[slots[letter]] = value_of(b"n", content, sst)
-                elif b'"inlineStr"' in attrs:
-                    v = cache.get(content)
-                    if v is None:
-                        v = value_of(b"inlineStr", content, sst)
-                    values[slots[letter]] = v
-                elif b't="s"' in attrs and content[:3] == b"<v>" and content[-4:] == b"</v>":
-                    raw = content[3:-4]
-                    v = cache.get(raw)
-                    if v is None:
-                        v = value_of(b"s", content, sst)
-                    values[slots[letter]] = v
-                else:
-                    tm = _ATTR_T.search(attrs)
-                    values[slots[letter]] = value_of(tm.group(1) if tm else b"n", content, sst)
-        if cur_row is not None:
-            yield int(cur_row), values
-
-    def _generic_rows(self, target: str, columns: list[int] | None):
-        sst = self._shared()
-        wanted = None if columns is None else {c: i for i, c in enumerate(columns)}
-        width = None if columns is None else len(columns)
-        row_no = 0
-        for part in self._chunks(target):
-            for rm in _ROW.finditer(part):
-                rr = _ATTR_ROW_R.search(rm.group(1))
-                row_no = int(rr.group(1)) if rr else row_no + 1
-                body = rm.group(2)
-                values: list = [] if wanted is None else [None] * width
-                if body:
-                    ci = -1
-                    for cm in _CELL.finditer(body):
-                        attrs = cm.group(1)
-                        ar = _ATTR_R.search(attrs)
-                        ci = col_index(ar.group(1)) if ar else ci + 1
-                        slot = None
-                        if wanted is not None:
-                            slot = wanted.get(ci)
-                            if slot is None:
-                                continue
-                        content = cm.group(2)
-                        if not content:
-                            continue
-                        tm = _ATTR_T.search(attrs)
-                        v = self._cell_value(tm.group(1) if tm else b"n", content, sst)
-                        if wanted is None:
-                            if ci >= len(values):
-                                values.extend([None] * (ci + 1 - len(values)))
-                            values[ci] = v
-                        else:
-                            values[slot] = v
-                yield row_no, values
-
-    def _openpyxl_rows(self, sheet: str, columns: list[int] | None):
-        import openpyxl
-
-        wb = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
-        try:
-            ws = wb[sheet]
-            for row in ws.iter_rows():
-                row_no = None
-                values_all = []
-                for cell in row:
-                    if getattr(cell, "row", None) is not None:
-                        row_no = cell.row
-                    values_all.append(cell.value)
-                if row_no is None:
-                    continue
-                if columns is None:
-                    yield row_no, values_all
-                else:
-                    yield row_no, [values_all[c] if c < len(values_all) else None for c in columns]
-        finally:
-            wb.close()
-
-
-class XlsBook(Book):
-    def __init__(self, path: Path, data: bytes):
-        import xlrd
-
-        self.path = path
-        try:
-            # xlrd's warnings about damaged files go to a buffer, not to the user's console
-            self.book = xlrd.open_workbook(file_contents=data, on_demand=True, logfile=io.StringIO())
-        except xlrd.XLRDError as e:
-            msg = str(e).lower()
-            if "encrypt" in msg or "password" in msg:
-                raise _protected(path.name) from None
-            if "can't find workbook" in msg or "unsupported format" in msg:
-                raise _not_excel(path.name) from None
-            raise _damaged(path.name, str(e)) from None
-        except Exception as e:  # struct.error, IndexError … in a damaged file
-            raise _damaged(path.name, type(e).__name__) from None
-
-    def sheets(self) -> list[str]:
-        return list(self.book.sheet_names())
-
-    def row_count(self, sheet: str) -> int | None:
-        try:
-            return self.book.sheet_by_name(sheet).nrows
-        except Exception:
-            return None
-
-    def rows(self, sheet: str, columns: list[int] | None = None) -> Iterator[tuple[int, list]]:
-        import xlrd
-
-        try:
-            sh = self.book.sheet_by_name(sheet)
-        except Exception as e:
-            raise _damaged(self.path.name, type(e).__name__) from None
-        mode = self.book.datemode
-        for r in range(sh.nrows):
-            ncols = sh.row_len(r)
-            cols = range(ncols) if columns is None else columns
-            values = []
-            for c in cols:
-                if c >= ncols:
-                    values.append(None)
-                    continue
-                cell = sh.cell(r, c)
-                ct = cell.ctype
-                if ct in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
-                    v = None
-                elif ct == xlrd.XL_CELL_DATE:
-                    try:
-                        v = xlrd.xldate_as_datetime(cell.value, mode)
-                    except Exception:
-                        v = cell.value
-                elif ct == xlrd.XL_CELL_NUMBER:
-                    f = cell.value
-                    v = int(f) if float(f).is_integer() and abs(f) < 1e15 else f
-                elif ct == xlrd.XL_CELL_BOOLEAN:
-                    v = bool(cell.value)
-                elif ct == xlrd.XL_CELL_ERROR:
-                    v = None
-                else:
-                    v = cell.value
-                values.append(v)
-            yield r + 1, values
-
-    def close(self) -> None:
-        try:
-            self.book.release_resources()
+            self.wb.close()
         except Exception:
             pass
+
+    def sheets(self) -> list[str]:
+        return list(self._names)
+
+    def _sheet(self, sheet: str):
+        sh = self._sheets.get(sheet)
+        if sh is None:
+            try:
+                sh = self.wb.get_sheet_by_name(sheet)
+            except BaseException as e:
+                raise self._refusal(e) from None
+            self._check_whole(sheet)
+            self._sheets = {sheet: sh}  # one sheet in memory at a time
+        return sh
+
+    def _part(self, sheet: str) -> str | None:
+        try:
+            return self._targets.get(str(self._names.index(sheet)))
+        except ValueError:
+            return None
+
+    def _check_whole(self, sheet: str) -> None:
+        """An .xlsx sheet must end with </worksheet>, and the zip must hold it whole (CRC);
+        on the way, the cells holding a formula without a cached value are noted."""
+        self._gaps: set[tuple[int, int]] = set()
+        part = self._part(sheet) if self.kind == "xlsx" else None
+        if part is None:
+            return
+        tail = b""
+        carry = b""
+        try:
+            with zipfile.ZipFile(self.path) as zf, zf.open(part) as fh:
+                while True:
+                    chunk = fh.read(CHUNK)
+                    if not chunk:
+                        break
+                    data = carry + chunk
+                    if b"<f" in data or b":f" in data:
+                        for m in _FORMULA_NO_VALUE.finditer(data):
+                            self._gaps.add((int(m.group(2)), col_index(m.group(1))))
+                    carry = data[-4096:]
+                    tail = (tail + chunk)[-256:]
+        except _BROKEN as e:
+            raise damaged(self.path.name, _detail(e)) from None
+        if not _END.search(tail):
+            raise damaged(self.path.name, f"trang “{sheet}” bị cắt cụt, thiếu phần cuối")
+
+    def formula_gaps(self, sheet: str) -> set[tuple[int, int]]:
+        """(row number, 0-based column) of the cells holding a formula whose value the file does
+        not keep (saved by a program that does not compute formulas); .xlsx/.xlsm only."""
+        self._sheet(sheet)
+        return self._gaps
+
+    def row_count(self, sheet: str) -> int | None:
+        sh = self._sheet(sheet)
+        return sh.start[0] + sh.height if sh.start else 0
+
+    def merged(self, sheet: str) -> list[tuple[int, int, int, int]]:
+        """Merged ranges as (first row number, first column, last row number, last column), rows 1-based."""
+        ranges = self._sheet(sheet).merged_cell_ranges or []
+        return [(r0 + 1, c0, r1 + 1, c1) for (r0, c0), (r1, c1) in ranges]
+
+    def rows(self, sheet: str, columns: list[int] | None = None,
+             fill_from: int | None = None) -> Iterator[tuple[int, list]]:
+        """(row number, values); merged ranges starting at row `fill_from` or below are filled
+        from their top-left cell."""
+        sh = self._sheet(sheet)
+        self.filled = 0
+        if sh.start is None:
+            return
+        r0, c0 = sh.start
+        merges = sorted(m for m in self.merged(sheet) if fill_from is not None and m[0] >= fill_from)
+        active: list[tuple[int, int, int, object]] = []  # (last row, first col, last col, value)
+        mi = 0
+        cols = None if columns is None else [c - c0 for c in columns]
+        try:
+            for i, raw in enumerate(sh.iter_rows()):
+                row_no = r0 + i + 1
+                # calamine gives "" for an empty cell; whole numbers stay floats (text_of writes 12.0 as 12)
+                if cols is None:
+                    values = [None] * c0 + [v if v != "" else None for v in raw]
+                else:
+                    n = len(raw)
+                    values = [(v if (v := raw[c]) != "" else None) if 0 <= c < n else None for c in cols]
+                if mi < len(merges) or active:
+                    values = self._fill(row_no, values, raw, c0, columns, merges, mi, active)
+                    while mi < len(merges) and merges[mi][0] <= row_no:
+                        mi += 1
+                yield row_no, values
+        except (UserError, GeneratorExit):
+            raise
+        except BaseException as e:
+            raise self._refusal(e) from None
+
+    def _fill(self, row_no, values, raw, c0, columns, merges, mi, active):
+        while mi < len(merges) and merges[mi][0] == row_no:
+            first, fc, last, lc = merges[mi]
+            src = raw[fc - c0] if 0 <= fc - c0 < len(raw) else None
+            active.append((last, fc, lc, src if src != "" else None))
+            mi += 1
+        active[:] = [a for a in active if a[0] >= row_no]
+        for last, fc, lc, value in active:
+            if value is None:
+                continue
+            for k, c in enumerate(range(len(values)) if columns is None else columns):
+                if fc <= c <= lc and values[k] is None:
+                    values[k] = value
+                    self.filled += 1
+        return values
+

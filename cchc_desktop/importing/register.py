@@ -1,22 +1,28 @@
-"""The one-stop dossier register (sổ theo dõi hồ sơ) from an Excel export, and period figures.
+"""The one-stop dossier register (sổ theo dõi hồ sơ) from a workbook export, and period figures.
+
+The rules live here; every SQL statement of the register is in store/register.py.
 
 Two steps (../shared/domain/ho-so-mot-cua.md):
 - `inspect(path, store=None) -> Preview`: finds the sheet and its header row below any title
   rows, matches the headers loosely (case, diacritics, spacing, synonyms), and shows the first
   rows; a mapping the user confirmed earlier for the same headers is used again.
-- `import_register(store, unit_code, path, mapping=None, progress=None, cancel=None) -> Summary`:
-  reads every row, skips totals, blank and unreadable rows (each skipped row with its number
-  and a Vietnamese reason), and upserts one row per dossier code in ONE transaction: a failure
-  or a cancel half-way leaves the data file as it was. Before a write that changes the
-  register, the file is backed up (`importing.backup_before_import`; no backup, no import).
+- `import_register(store, unit_code, path, mapping=None, progress=None, cancel=None,
+  date_order=None) -> Summary`: parses the workbook once, reads every row, skips totals (by
+  their shape), blank, unreadable rows and formula cells without a value (each skipped row with
+  its number and a Vietnamese reason), reads each text date column by one order (`_Orders`:
+  day first, month first, or `AmbiguousDates` for the caller to ask), and upserts one row per
+  dossier code in ONE transaction, the per-day counts moved with it: a failure or a cancel
+  half-way leaves the data file as it was. Before a write that changes the register, the file
+  is backed up (`importing.backup_before_import`; no backup, no import).
 
-Citizens' names, phone numbers and addresses are never read into Python values: only the
-mapped columns are decoded (see excel_read), and the mapping refuses personal columns.
+Citizens' names, phone numbers and addresses are never stored: the mapping refuses personal
+columns and only the mapped columns leave the reader (calamine decodes whole rows, so those
+cells pass through memory as the row is read, and are dropped with it).
 
-`register_figures(store, unit_code, start, end, agency)` computes the per-field dossier figures
-of one agency (the row's Cơ quan column, `agency_of`: UBND desk, Công an xã, BCH Quân sự xã) in
-a window; `apply_figures_by_agency(store, period_id, …)` puts them in the period's tables in
-place of typed figures (one transaction, audited).
+`window_figures(store, unit_code, start, end, known_fields)` computes the per-field dossier
+figures per agency (the row's Cơ quan column, `agency_of`: UBND desk, Công an xã, BCH Quân sự
+xã) in a window, and what the register holds outside it; `apply_figures_by_agency(store,
+period_id, …)` puts them in the period's tables in place of typed figures (one transaction, audited).
 """
 from __future__ import annotations
 
@@ -25,7 +31,6 @@ import hashlib
 import json
 import re
 import unicodedata
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -35,6 +40,7 @@ from cchc_desktop import fmt
 from cchc_desktop.domain import dossiers
 from cchc_desktop.errors import UserError
 from cchc_desktop.importing import excel_read
+from cchc_desktop.store import register as store_register
 
 # --- the fields of a register row --------------------------------------------------------
 FIELDS = {
@@ -349,46 +355,52 @@ def _open(path) -> "excel_read.Book":
     return excel_read.open_book(path)
 
 
+def _inspect_book(book, path: Path) -> Preview:
+    """inspect() on an open book (the import reads the same book afterwards: parsed once)."""
+    sheets = book.sheets()
+    if not sheets:
+        raise UserError(f"Tệp “{path.name}” không có trang tính nào. Hãy xuất lại danh sách hồ sơ.")
+    found = None
+    any_rows = False
+    for sheet in sheets:
+        res = _scan(book, sheet)
+        if res is None:
+            if not any_rows:
+                any_rows = any(any(v is not None and str(v).strip() for v in vals)
+                               for _, vals in _first(book.rows(sheet), 5))
+            continue
+        found = (sheet, res)
+        break
+    if found is None:
+        if not any_rows:
+            raise UserError(f"Tệp “{path.name}” không có dữ liệu (các trang tính đều trống).")
+        raise UserError(
+            f"Không tìm thấy dòng tiêu đề của danh sách hồ sơ trong tệp “{path.name}” (cần các cột như "
+            "“Số hồ sơ”, “Ngày tiếp nhận”, “Lĩnh vực” trong 30 dòng đầu). Hãy kiểm tra đúng tệp xuất từ "
+            "phần mềm một cửa chưa."
+        )
+    sheet, (header_row, headers, mapping, personal) = found
+    preview = Preview(path, sheet, header_row, headers, mapping, personal, [], total_rows=book.row_count(sheet),
+                      date1904=book.date1904)
+    cols = [c for c in range(len(headers)) if c not in personal]
+    for row_no, values in book.rows(sheet, cols):
+        if row_no <= header_row:
+            continue
+        texts = {c: text_of(v) for c, v in zip(cols, values)}
+        if not any(texts.values()):
+            continue
+        preview.rows.append((row_no, texts))
+        if len(preview.rows) >= PREVIEW_ROWS:
+            break
+    return preview
+
+
 def inspect(path: str | Path, store=None) -> Preview:
     """The mapping found, the first rows and warnings; UserError for a file that cannot be used."""
     path = Path(path)
     book = _open(path)
     try:
-        sheets = book.sheets()
-        if not sheets:
-            raise UserError(f"Tệp “{path.name}” không có trang tính nào. Hãy xuất lại danh sách hồ sơ.")
-        found = None
-        any_rows = False
-        for sheet in sheets:
-            res = _scan(book, sheet)
-            if res is None:
-                if not any_rows:
-                    any_rows = any(any(v is not None and str(v).strip() for v in vals)
-                                   for _, vals in _first(book.rows(sheet), 5))
-                continue
-            found = (sheet, res)
-            break
-        if found is None:
-            if not any_rows:
-                raise UserError(f"Tệp “{path.name}” không có dữ liệu (các trang tính đều trống).")
-            raise UserError(
-                f"Không tìm thấy dòng tiêu đề của danh sách hồ sơ trong tệp “{path.name}” (cần các cột như "
-                "“Số hồ sơ”, “Ngày tiếp nhận”, “Lĩnh vực” trong 30 dòng đầu). Hãy kiểm tra đúng tệp xuất từ "
-                "phần mềm một cửa chưa."
-            )
-        sheet, (header_row, headers, mapping, personal) = found
-        preview = Preview(path, sheet, header_row, headers, mapping, personal, [], total_rows=book.row_count(sheet),
-                          date1904=book.date1904)
-        cols = [c for c in range(len(headers)) if c not in personal]
-        for row_no, values in book.rows(sheet, cols):
-            if row_no <= header_row:
-                continue
-            texts = {c: text_of(v) for c, v in zip(cols, values)}
-            if not any(texts.values()):
-                continue
-            preview.rows.append((row_no, texts))
-            if len(preview.rows) >= PREVIEW_ROWS:
-                break
+        preview = _inspect_book(book, path)
     finally:
         book.close()
     if store is not None:
@@ -445,15 +457,10 @@ def _first(it, n):
 
 # --- remembered mappings ------------------------------------------------------------------
 def remembered_mapping(store, headers: list) -> dict[str, int] | None:
-    try:
-        row = store.db.execute(
-            "SELECT mapping FROM register_mappings WHERE header_hash = ?", [header_hash(headers)]
-        ).fetchone()
-    except Exception:
+    saved = store_register.remembered_mapping(store, header_hash(headers))
+    if saved is None:
         return None
-    if not row:
-        return None
-    m = {k: int(v) for k, v in json.loads(row[0]).items() if k in FIELDS}
+    m = {k: int(v) for k, v in saved.items() if k in FIELDS}
     if any(c >= len(headers) for c in m.values()):
         return None
     return m
@@ -474,6 +481,8 @@ class Summary:
     unchanged: int = 0
     blank: int = 0
     skipped: list[tuple[int, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what was read in a way the user should know
+    preview: Preview | None = None
 
     def lines(self, max_skipped: int | None = None) -> list[str]:
         n = fmt.number
@@ -484,6 +493,7 @@ class Summary:
             f"- Hồ sơ đã có, không thay đổi: {n(self.unchanged)}",
             f"- Dòng bỏ qua: {n(len(self.skipped))}" + (f" (ngoài ra {n(self.blank)} dòng trống)" if self.blank else ""),
         ]
+        out += [f"Lưu ý: {note}" for note in self.notes]
         if self.skipped:
             out.append("Các dòng bỏ qua:")
             shown = self.skipped if max_skipped is None else self.skipped[:max_skipped]
@@ -496,7 +506,7 @@ class Summary:
         return "\n".join(self.lines(max_skipped))
 
 
-COLS = ("procedure", "field", "agency", "channel", "received_date", "due_date", "finished_date", "status")
+COLS = store_register.COLS
 
 
 def _check_mapping(mapping: dict[str, int], preview: Preview) -> dict[str, int]:
@@ -546,221 +556,362 @@ def _is_column_numbers(values: list) -> bool:
     return len(nums) >= 3 and len(set(nums)) == len(nums) and max(nums) <= 60
 
 
+# --- dates written as text: one order (day first or month first) for the whole column ---
+DATE_ORDERS = {"dmy": "ngày/tháng/năm", "mdy": "tháng/ngày/năm"}
+_TEXT_DATES: dict[str, tuple | str] = {}
+
+
+def _date_cell(value):
+    """A date cell as ISO text, or (a, b, year) for a text date a/b/year whose order the column decides."""
+    if value is None:
+        return None
+    cls = value.__class__
+    if cls is dt.datetime or cls is dt.date:
+        hit = _TEXT_DATES.get(value)
+        if hit is None:
+            hit = _TEXT_DATES[value] = _plausible(value.date() if cls is dt.datetime else value).isoformat()
+        return hit
+    if cls is str:
+        hit = _TEXT_DATES.get(value)
+        if hit is None:
+            m = _DATE_TEXT.match(value)
+            if m:
+                hit = (int(m.group(4)), int(m.group(5)), int(m.group(6)))
+            else:
+                hit = date_iso(value) or ""
+            if len(_TEXT_DATES) > 100_000:
+                _TEXT_DATES.clear()
+            _TEXT_DATES[value] = hit
+        return hit or None
+    return date_iso(value)
+
+
+class _Orders:
+    """What the text dates of each date column allow: day first, month first, both or neither."""
+
+    def __init__(self):
+        self.seen: dict[int, list[int]] = {}  # slot → [count, day-first fits, month-first fits, a != b]
+
+    def add(self, slot: int, t: tuple) -> None:
+        st = self.seen.get(slot)
+        if st is None:
+            st = self.seen[slot] = [0, 0, 0, 0]
+        a, b = t[0], t[1]
+        if not 1990 <= t[2] <= 2100:  # refused whichever the order
+            return
+        st[0] += 1
+        st[1] += 1 <= b <= 12 and 1 <= a <= 31
+        st[2] += 1 <= a <= 12 and 1 <= b <= 31
+        st[3] += a != b and a <= 12 and b <= 12
+
+    def decide(self, labels: dict[int, str], asked: str | None) -> dict[int, str]:
+        chosen: dict[int, str] = {}
+        unclear = []
+        for slot, (count, dmy, mdy, _) in self.seen.items():
+            if dmy == count and mdy < count:
+                chosen[slot] = "dmy"
+            elif mdy == count and dmy < count:
+                chosen[slot] = "mdy"
+            elif dmy < count and mdy < count:
+                chosen[slot] = "dmy" if dmy >= mdy else "mdy"  # the misfits are skipped with their reason
+            else:
+                unclear.append(slot)
+        proven = set(chosen.values())
+        for slot in unclear:
+            if asked in DATE_ORDERS:
+                chosen[slot] = asked
+            elif len(proven) == 1:  # the same export writes every date column alike
+                chosen[slot] = next(iter(proven))
+            elif self.seen[slot][3] == 0:  # every value reads the same either way (05/05/2024)
+                chosen[slot] = "dmy"
+            else:
+                raise AmbiguousDates(labels[slot])
+        return chosen
+
+
+class AmbiguousDates(UserError):
+    def __init__(self, column: str):
+        self.column = column
+        super().__init__(
+            f"Cột “{column}” ghi ngày dạng chữ mà không rõ ngày trước hay tháng trước (mọi giá trị đều đọc được "
+            "cả hai cách, ví dụ 05/06/2024); chưa nhập gì. Hãy chọn cách đọc: ngày/tháng/năm hoặc tháng/ngày/năm "
+            "(dòng lệnh: --thu-tu-ngay ngay-thang hoặc thang-ngay)."
+        )
+
+
+def _resolve(value, order: str | None):
+    """ISO text of a date cell after the column's order is known; BadValue when it does not fit."""
+    if value is None or value.__class__ is str:
+        return value
+    a, b, y = value
+    d, m = (a, b) if order != "mdy" else (b, a)
+    if not 1 <= m <= 12:
+        raise BadValue(f"không đúng dạng {DATE_ORDERS[order or 'dmy']} của cả cột")
+    try:
+        return _plausible(dt.date(y, m, d)).isoformat()
+    except ValueError:
+        raise BadValue("không có thật") from None
+
+
+_DATE_LABELS = {"received_date": "ngày tiếp nhận", "due_date": "ngày hẹn trả", "finished_date": "ngày kết thúc"}
+
+
 def import_register(store, unit_code: str | None, path: str | Path, mapping: dict[str, int] | None = None,
                     progress: Callable[[int, int | None], None] | None = None,
-                    cancel: Callable[[], bool] | None = None) -> Summary:
-    """Read the whole file, then write every good row in one transaction (or nothing)."""
+                    cancel: Callable[[], bool] | None = None, date_order: str | None = None) -> Summary:
+    """Read the whole file (parsed once), then write every good row in one transaction (or nothing).
+    `date_order` ("dmy" / "mdy"): how to read a text date column that fits both."""
     path = Path(path)
     unit = store.unit(unit_code)
     unit_code = unit["code"]
-    preview = inspect(path, store)
-    confirmed = mapping is not None
-    m = _check_mapping(mapping if mapping is not None else preview.mapping, preview)
-    summary = Summary(path.name, preview.sheet)
 
+    def check_cancel():
+        if cancel is not None and cancel():
+            raise Cancelled("Đã hủy nhập sổ hồ sơ; dữ liệu không thay đổi.")
+
+    book = _open(path)
+    try:
+        preview = _inspect_book(book, path)
+        apply_remembered(preview, store)
+        confirmed = mapping is not None
+        m = _check_mapping(mapping if mapping is not None else preview.mapping, preview)
+        summary = Summary(path.name, preview.sheet, preview=preview)
+        records, first_row, pending, orders = _read_rows(book, preview, m, summary, progress, check_cancel)
+    finally:
+        book.close()
+    labels = {i: FIELDS[f] for i, f in enumerate(DATE_FIELDS)}
+    chosen = orders.decide(labels, date_order)
+    for slot, order in sorted(chosen.items()):
+        if order == "mdy":
+            summary.notes.append(f"Cột “{labels[slot]}” ghi ngày dạng chữ tháng/ngày/năm (kiểu Mỹ): đã đọc theo "
+                                 "cách đó cho cả cột.")
+    for row in pending:  # the rows whose text dates waited for their column's order
+        _accept(row, chosen, summary, records, first_row)
+    del pending, first_row
+    summary.skipped.sort()
+    check_cancel()
+
+    now = dt.datetime.now().isoformat(timespec="seconds")
+    try:
+        summary.imported, summary.updated, summary.unchanged, write = store_register.upsert(
+            store, unit_code, records, now)
+        del records
+        check_cancel()
+        if summary.imported or summary.updated:  # the register changes: the file as it was is kept first
+            from cchc_desktop.importing import backup_before_import
+
+            backup_before_import(store)
+            check_cancel()
+        with store_register.transaction(store):
+            write()
+            check_cancel()
+            store_register.record_import(
+                store, unit_code, now, path.name, preview.sheet, header_hash(preview.headers),
+                {"rows_read": summary.rows_read, "imported": summary.imported, "updated": summary.updated,
+                 "unchanged": summary.unchanged, "skipped": len(summary.skipped)},
+                m if confirmed else None, preview.headers,
+                f"{path.name}: {summary.imported} mới, {summary.updated} cập nhật, {len(summary.skipped)} bỏ qua",
+            )
+    finally:
+        store_register.drop_incoming(store)
+    return summary
+
+
+def _read_rows(book, preview: Preview, m: dict[str, int], summary: Summary, progress, check_cancel):
+    """The sheet's records by dossier code (and the row each comes from), the rows whose text dates wait for their column's order
+    (row number, code, procedure, field, agency, channel, status, counted, received, due, finished;
+    a date an undecided (a, b, year)), and those orders' evidence; rows left out go to the summary
+    with their reason."""
     # The columns to read: the mapped ones, and the first columns (STT) to recognise totals rows.
     extra = [c for c in range(min(3, len(preview.headers))) if c not in preview.personal and c not in m.values()]
     order = list(m.items())
     cols = [c for _, c in order] + extra
     idx = {f: i for i, (f, _) in enumerate(order)}
     i_code = idx["code"]
-    i_recv = idx["received_date"]
-    i_due = idx.get("due_date")
-    i_fin = idx.get("finished_date")
+    date_slots = [(k, idx.get(f)) for k, f in enumerate(DATE_FIELDS)]
     i_proc, i_field, i_agency, i_status, i_channel = (
         idx.get(f) for f in ("procedure", "field", "agency", "status", "channel"))
-    # a totals row says so in the STT, code or procedure column ("Tổng cộng", "Cộng: 125 hồ sơ")
-    check_total = [i for i, c in enumerate(cols)
-                   if c in extra or i == i_code or i == idx.get("procedure") or c == 0]
-
-    book = _open(path)
-    total_rows = book.row_count(preview.sheet)
+    # where a totals row writes its word ("Tổng cộng", "Cộng: 125 hồ sơ") and its counts
+    word_slots = [i for i, c in enumerate(cols) if (c in extra or i == i_code or c == 0) and i != i_proc]
+    count_slots = [i for i in (i_proc, i_field, i_agency, i_status, i_channel) if i is not None]
+    sheet = preview.sheet
+    gaps = book.formula_gaps(sheet)
+    gap_rows: dict[int, list[int]] = {}
+    for r, c in gaps:
+        if c in cols and r > preview.header_row:
+            gap_rows.setdefault(r, []).append(c)
+    total_rows = book.row_count(sheet)
     shift = 1462 if book.date1904 else 0
-    date_slots = [i for i in (i_recv, i_due, i_fin) if i is not None]
+    text_slots = [len(cols) if i is None else i for i in (i_proc, i_field, i_agency, i_status, i_channel)]
+    cleaned: dict = {None: ""}
+    orders = _Orders()
     records: dict[str, tuple] = {}
     first_row: dict[str, int] = {}
-    now = dt.datetime.now().isoformat(timespec="seconds")
-    try:
-        count = 0
-        for row_no, values in book.rows(preview.sheet, cols):
-            if row_no <= preview.header_row:
-                continue
-            count += 1
-            if count % CHECK_EVERY == 0:
-                if cancel is not None and cancel():
-                    raise Cancelled("Đã hủy nhập sổ hồ sơ; dữ liệu không thay đổi.")
-                if progress is not None:
-                    progress(row_no, total_rows)
-            if values.count(None) == len(values) or all(
-                    v is None or (v.__class__ is str and not v.strip()) for v in values):
+    pending = []
+    count = 0
+    # one more slot, always empty (column -1), stands for an unmapped field in text_slots
+    for row_no, values in book.rows(sheet, cols + [-1], fill_from=preview.header_row + 1):
+        if row_no <= preview.header_row:
+            continue
+        count += 1
+        if count % CHECK_EVERY == 0:
+            check_cancel()
+            if progress is not None:
+                progress(row_no, total_rows)
+        if values.count(None) == len(values):
+            if row_no not in gap_rows:
                 summary.blank += 1
                 continue
-            summary.rows_read += 1
-            if shift:
-                for i in date_slots:
-                    v = values[i]
-                    if v.__class__ in (int, float):
-                        values[i] = v + shift
-            code = text_of(values[i_code])
-            total = False
-            for i in check_total:
-                v = values[i]
-                if v.__class__ is str and v.lstrip()[:1] in ("T", "t", "C", "c") and _is_total([text_of(v)]):
-                    total = True
-                    break
-            if total:
-                summary.skipped.append((row_no, "dòng tổng cộng"))
-                continue
+        summary.rows_read += 1
+        if row_no in gap_rows:
+            cells = ", ".join(f"{excel_read.col_letter(c)}{row_no}" for c in sorted(gap_rows[row_no]))
+            summary.skipped.append((row_no, f"ô {cells} là công thức chưa có giá trị (tệp được lưu bằng phần mềm "
+                                            "không tính công thức; mở bằng Excel, lưu lại rồi nhập)"))
+            continue
+        code = text_of(values[i_code])
+        # A totals row by its shape: its word where numbers and codes stand (STT, Số hồ sơ), or no
+        # dossier code and a total word or counts where the dossier's fields are. Never by a word
+        # inside a procedure's name alone ("Công nhận hòa giải viên" is a procedure).
+        if _is_total([text_of(values[i]) for i in word_slots if values[i].__class__ is str]) or not code and (
+                (i_proc is not None and _is_total([text_of(values[i_proc])]))
+                or (any(values[i].__class__ in (int, float) for i in count_slots)
+                    and not any(values[i] for _, i in date_slots if i is not None))):
+            summary.skipped.append((row_no, "dòng tổng cộng"))
+            continue
+        if not code:
             if summary.rows_read <= 3 and _is_column_numbers(values):
                 summary.skipped.append((row_no, "dòng đánh số thứ tự cột"))
+            elif values[date_slots[0][1]] is None:
+                summary.skipped.append((row_no, "không có số hồ sơ và ngày tiếp nhận (dòng ghi chú?)"))
+            else:
+                summary.skipped.append((row_no, "thiếu số hồ sơ"))
+            continue
+        if summary.rows_read <= 3 and _is_column_numbers(values):
+            summary.skipped.append((row_no, "dòng đánh số thứ tự cột"))
+            continue
+        if len(code) > 100:
+            summary.skipped.append((row_no, "số hồ sơ dài bất thường (quá 100 ký tự)"))
+            continue
+        dates = []
+        bad = None
+        undecided = False
+        for k, i in date_slots:
+            if i is None:
+                dates.append(None)
                 continue
-            if not code:
-                if values[i_recv] is None:
-                    summary.skipped.append((row_no, "không có số hồ sơ và ngày tiếp nhận (dòng ghi chú?)"))
-                else:
-                    summary.skipped.append((row_no, "thiếu số hồ sơ"))
-                continue
-            if len(code) > 100:
-                summary.skipped.append((row_no, "số hồ sơ dài bất thường (quá 100 ký tự)"))
-                continue
+            v = values[i]
+            if shift and v.__class__ in (int, float):
+                v += shift
             try:
-                recv = date_iso(values[i_recv])
+                d = _date_cell(v)
             except BadValue as e:
-                summary.skipped.append((row_no, f"ngày tiếp nhận “{text_of(values[i_recv])[:40]}” {e}"))
-                continue
-            try:
-                due = None if i_due is None else date_iso(values[i_due])
-            except BadValue as e:
-                summary.skipped.append((row_no, f"ngày hẹn trả “{text_of(values[i_due])[:40]}” {e}"))
-                continue
-            try:
-                fin = None if i_fin is None else date_iso(values[i_fin])
-            except BadValue as e:
-                summary.skipped.append((row_no, f"ngày kết thúc “{text_of(values[i_fin])[:40]}” {e}"))
-                continue
-            if recv is None:
-                summary.skipped.append((row_no, "thiếu ngày tiếp nhận"))
-                continue
-            if fin is not None and fin < recv:
-                summary.skipped.append((row_no, f"ngày kết thúc {fmt.date(fin)} trước ngày tiếp nhận {fmt.date(recv)}"))
-                continue
-            if due is not None and due < recv:
-                summary.skipped.append((row_no, f"ngày hẹn trả {fmt.date(due)} trước ngày tiếp nhận {fmt.date(recv)}"))
-                continue
-            procedure = text_of(values[i_proc])[:300] if i_proc is not None else ""
-            fld = text_of(values[i_field])[:300] if i_field is not None else ""
-            agency = text_of(values[i_agency])[:300] if i_agency is not None else ""
-            status = text_of(values[i_status])[:300] if i_status is not None else ""
-            channel = text_of(values[i_channel]) if i_channel is not None else ""
-            if fin is None and status and is_done_status(status) and not is_withdrawn(status):
-                summary.skipped.append((row_no, f"trạng thái “{status[:40]}” nhưng không có ngày kết thúc"))
-                continue
-            rec = (procedure, fld, agency, channel_of(channel), recv, due, fin, status)
-            if code in records:
-                summary.skipped.append((first_row[code], f"số hồ sơ {code} lặp lại ở dòng {row_no}; lấy dòng sau"))
-            records[code] = rec
-            first_row[code] = row_no
-    finally:
-        book.close()
+                bad = f"{_DATE_LABELS[DATE_FIELDS[k]]} “{text_of(v)[:40]}” {e}"
+                break
+            if d.__class__ is tuple:
+                orders.add(k, d)
+                undecided = True
+            dates.append(d)
+        if bad:
+            summary.skipped.append((row_no, bad))
+            continue
+        # procedure, field, agency, status, channel repeat a few values: each cleaned once
+        texts = []
+        for i in text_slots:
+            v = values[i]
+            t = cleaned.get(v)
+            if t is None:
+                t = text_of(v)[:300]
+                if len(cleaned) < 50_000:
+                    cleaned[v] = t
+            texts.append(t)
+        proc, fld, agency, status, channel = texts
+        row = (row_no, code, proc, fld, agency, channel_of(channel) if channel else "", status,
+               0 if status and is_withdrawn(status) else 1, *dates)
+        if undecided:
+            pending.append(row)
+        else:
+            _accept(row, {}, summary, records, first_row)
+    if book.filled:
+        summary.notes.append(f"{fmt.number(book.filled)} ô gộp (merge) trong phần dữ liệu đã được điền bằng giá trị "
+                             "của ô đầu vùng gộp.")
     if progress is not None:
         progress(total_rows or count, total_rows)
-    summary.skipped.sort()
-
-    # Write: one transaction; nothing is written when anything fails or the user cancels.
-    existing = {r[0]: tuple(r[1:]) for r in store.db.execute(
-        f"SELECT code, {', '.join(COLS)} FROM register WHERE unit_code = ?", [unit_code]
-    )}
-    new_rows, changed = [], []
-    for code, rec in records.items():
-        old = existing.get(code)
-        if old is None:
-            new_rows.append((unit_code, code, *rec, now))
-        elif tuple(old) != rec:
-            changed.append((unit_code, code, *rec, now))
-        else:
-            summary.unchanged += 1
-    summary.imported, summary.updated = len(new_rows), len(changed)
-    if cancel is not None and cancel():
-        raise Cancelled("Đã hủy nhập sổ hồ sơ; dữ liệu không thay đổi.")
-    if new_rows or changed:  # the register changes: the file as it was is kept first
-        from cchc_desktop.importing import backup_before_import
-
-        backup_before_import(store)
-        if cancel is not None and cancel():
-            raise Cancelled("Đã hủy nhập sổ hồ sơ; dữ liệu không thay đổi.")
-    sql = (
-        f"INSERT INTO register (unit_code, code, {', '.join(COLS)}, imported_at) "
-        f"VALUES ({', '.join(['?'] * (len(COLS) + 3))}) "
-        f"ON CONFLICT (unit_code, code) DO UPDATE SET "
-        + ", ".join(f"{c} = excluded.{c}" for c in (*COLS, "imported_at"))
-    )
-    conn = store.db.conn
-    with store.db.atomic():
-        conn.executemany(sql, new_rows)
-        if cancel is not None and cancel():
-            raise Cancelled("Đã hủy nhập sổ hồ sơ; dữ liệu không thay đổi.")
-        conn.executemany(sql, changed)
-        if cancel is not None and cancel():
-            raise Cancelled("Đã hủy nhập sổ hồ sơ; dữ liệu không thay đổi.")
-        h = header_hash(preview.headers)
-        if confirmed:
-            conn.execute(
-                "INSERT INTO register_mappings (header_hash, headers, mapping, confirmed_at, user) "
-                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (header_hash) DO UPDATE SET mapping = excluded.mapping, "
-                "headers = excluded.headers, confirmed_at = excluded.confirmed_at, user = excluded.user",
-                [h, json.dumps(preview.headers, ensure_ascii=False), json.dumps(m), now, store.user],
-            )
-        conn.execute(
-            "INSERT INTO register_imports (unit_code, at, user, file_name, sheet, header_hash, rows_read, "
-            "imported, updated, unchanged, skipped) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [unit_code, now, store.user, path.name, preview.sheet, h, summary.rows_read, summary.imported,
-             summary.updated, summary.unchanged, len(summary.skipped)],
-        )
-        store._audit(
-            "register.import", None,
-            f"{path.name}: {summary.imported} mới, {summary.updated} cập nhật, {len(summary.skipped)} bỏ qua",
-            unit_code=unit_code,
-        )
-    return summary
+    return records, first_row, pending, orders
 
 
-@contextmanager
-def own_connection(store):
-    """A second Store over the same (already open and locked) data file, with its own SQLite
-    connection, for an import on a worker thread: the window's connection stays free for reading
-    (WAL), and nothing the window does can slip into the import's transaction."""
-    from sqlite_utils import Database
+def _accept(row: tuple, chosen: dict[int, str], summary: Summary, records: dict, first_row: dict) -> None:
+    """One row's dates read by their column's order and checked; its record (COLS) kept by dossier
+    code, the later row of a repeated code winning."""
+    row_no, code, proc, fld, agency, channel, status, counted, recv, due, fin = row
+    if recv.__class__ is tuple or due.__class__ is tuple or fin.__class__ is tuple:
+        dates = []
+        for k, v in enumerate((recv, due, fin)):
+            try:
+                dates.append(_resolve(v, chosen.get(k)))
+            except BadValue as e:
+                summary.skipped.append((row_no, f"{_DATE_LABELS[DATE_FIELDS[k]]} “{v[0]:02d}/{v[1]:02d}/{v[2]}” {e}"))
+                return
+        recv, due, fin = dates
+    if recv is None:
+        summary.skipped.append((row_no, "thiếu ngày tiếp nhận"))
+        return
+    if fin is not None and fin < recv:
+        summary.skipped.append((row_no, f"ngày kết thúc {fmt.date(fin)} trước ngày tiếp nhận {fmt.date(recv)}"))
+        return
+    if due is not None and due < recv:
+        summary.skipped.append((row_no, f"ngày hẹn trả {fmt.date(due)} trước ngày tiếp nhận {fmt.date(recv)}"))
+        return
+    if fin is None and status and is_done_status(status) and counted:
+        summary.skipped.append((row_no, f"trạng thái “{status[:40]}” nhưng không có ngày kết thúc"))
+        return
+    other = first_row.get(code)
+    if other is not None:
+        earlier, later = sorted((other, row_no))
+        summary.skipped.append((earlier, f"số hồ sơ {code} lặp lại ở dòng {later}; lấy dòng sau"))
+        if other > row_no:
+            return
+    records[code] = (proc, fld, agency, channel, recv, due, fin, status, counted)
+    first_row[code] = row_no
 
-    from cchc_desktop.store.database import Store, connect
 
-    conn = connect(store.path)
-    other = Store(Database(conn, execute_plugins=False), store.path)
-    other.user = store.user
-    try:
-        yield other
-    finally:
-        conn.close()
+own_connection = store_register.own_connection
 
 
 def import_history(store, unit_code: str) -> list[dict]:
-    return [dict(r) for r in store.db.query(
-        "SELECT * FROM register_imports WHERE unit_code = ? ORDER BY id", [unit_code]
-    )]
+    return store_register.import_history(store, unit_code)
 
 
 def register_count(store, unit_code: str) -> int:
-    return store.db.execute("SELECT COUNT(*) FROM register WHERE unit_code = ?", [unit_code]).fetchone()[0]
+    return store_register.count(store, unit_code)
 
 
 # --- period figures ----------------------------------------------------------------------
 OTHER_FIELD = "Khác"
+# common abbreviations of field names in registers → the words the catalogue and the tables use
+FIELD_ABBREVIATIONS = {
+    "ncc": "nguoi co cong",
+    "btxh": "bao tro xa hoi",
+    "ldtbxh": "lao dong thuong binh va xa hoi",
+    "tnmt": "tai nguyen va moi truong",
+    "gtvt": "giao thong van tai",
+    "lđtbxh": "lao dong thuong binh va xa hoi",
+}
 
 
 def field_name(text: str) -> str:
-    s = re.sub(r"\s+", " ", text or "").strip()
+    s = re.sub(r"\s+", " ", unicodedata.normalize("NFC", text or "")).strip()
     if norm(s).startswith("linh vuc "):
         s = s.split(" ", 2)[2] if len(s.split(" ", 2)) == 3 else s
     return s[:1].upper() + s[1:] if s else OTHER_FIELD
+
+
+@lru_cache(maxsize=4096)
+def field_key(text: str) -> str:
+    """What two spellings of one field share: case, accents, NFC/NFD, a "Lĩnh vực" prefix, "và"/","
+    and the common abbreviations (NCC, BTXH, LĐTBXH) do not count."""
+    n = norm(field_name(text))
+    n = " ".join(FIELD_ABBREVIATIONS.get(w, w) for w in n.split())
+    return " ".join(w for w in n.split() if w != "va")
 
 
 def _iso(d) -> str:
@@ -782,15 +933,44 @@ def agency_of(text: str) -> str:
     return "ubnd"
 
 
+@dataclass
+class Figures:
+    """A window's figures: {agency: {field name: figures}}, and what the register holds outside them."""
+    by_agency: dict[str, dict[str, dict[str, int]]]
+    before: int = 0  # dossiers finished before the window's first day
+    after: int = 0  # dossiers received after its last day
+    withdrawn: int = 0  # withdrawn / returned dossiers: never counted
+    unmatched: list[str] = field(default_factory=list)  # register fields not among the known names
+
+    def outside_lines(self, start, end) -> list[str]:
+        n = fmt.number
+        out = []
+        if self.before or self.after:
+            out.append(f"Ngoài kỳ ({fmt.date(_iso(start))} – {fmt.date(_iso(end))}), không tính: {n(self.before)} hồ sơ "
+                       f"đã giải quyết xong trước ngày đầu kỳ, {n(self.after)} hồ sơ tiếp nhận sau ngày cuối kỳ.")
+        if self.withdrawn:
+            out.append(f"Không tính {n(self.withdrawn)} hồ sơ đã rút, hủy hoặc trả lại.")
+        if self.unmatched:
+            out.append("Lĩnh vực chưa có trong bảng hồ sơ của kỳ (giữ cách viết phổ biến nhất trong sổ): "
+                       + ", ".join(f"“{u}”" for u in self.unmatched) + ".")
+        return out
+
+
 def register_figures(store, unit_code: str, start, end, agency: str = "ubnd") -> dict[str, dict[str, int]]:
     """Per-field dossier figures of one agency (`agency_of` its Cơ quan column) in the window
-    [start, end] (both days included); `figures_by_agency` says how they are counted."""
+    [start, end] (both days included); `window_figures` says how they are counted."""
     return figures_by_agency(store, unit_code, start, end).get(agency, {})
 
 
-def figures_by_agency(store, unit_code: str, start, end) -> dict[str, dict[str, dict[str, int]]]:
-    """{agency: per-field dossier figures} of the window [start, end] (both days included), in one
-    pass over the register, for the agencies that have dossiers in it (in dossiers.AGENCIES order).
+def figures_by_agency(store, unit_code: str, start, end,
+                      known_fields: list[str] | None = None) -> dict[str, dict[str, dict[str, int]]]:
+    return window_figures(store, unit_code, start, end, known_fields).by_agency
+
+
+def window_figures(store, unit_code: str, start, end, known_fields: list[str] | None = None) -> Figures:
+    """{agency: per-field dossier figures} of the window [start, end] (both days included), for the
+    agencies that have dossiers in it (in dossiers.AGENCIES order), from the register's per-day
+    counts (store/register.py: a few thousand rows whatever the register's size).
 
     received online/direct: received inside the window, by Hình thức nộp (post counts as direct);
     carried over: received before the start and not finished before it;
@@ -798,43 +978,56 @@ def figures_by_agency(store, unit_code: str, start, end) -> dict[str, dict[str, 
     when there is no promised date), late after it;
     pending: received by the end and not finished by then — overdue if the promised date is
     before the end. Withdrawn or returned dossiers (status rút / hủy / trả lại / từ chối) are left out.
+    A field is named as `known_fields` (the period's table) names it, else by its most common spelling.
     """
     start, end = _iso(start), _iso(end)
+    known = {field_key(f): f for f in known_fields or []}
+    spellings: dict[str, dict[str, int]] = {}
     by_agency: dict[str, dict[str, dict[str, int]]] = {}
-    names: dict[str, str] = {}
-    for fld, who, channel, recv, due, fin, status in store.db.execute(
-        "SELECT field, agency, channel, received_date, due_date, finished_date, status FROM register "
-        "WHERE unit_code = ? AND received_date <= ? AND (finished_date IS NULL OR finished_date >= ?)",
-        [unit_code, end, start],
-    ):
-        if status and is_withdrawn(status):
+    res = Figures({})
+    for (who, fld, r_before, r_online, r_in, r_by_end, f_before, early, ontime, late, f_by_end,
+         due_before_end, kept_before_end, late_by_end, r_all) in store_register.window_counts(
+            store, unit_code, start, end):
+        res.before += f_before
+        res.after += r_all - r_by_end
+        name = field_name(fld)
+        key = field_key(name) if fld else norm(OTHER_FIELD)
+        sp = spellings.setdefault(key, {})
+        sp[name] = sp.get(name, 0) + r_all
+        row = {
+            "ky_truoc": r_before - f_before,
+            "truc_tuyen": r_online,
+            "truc_tiep": r_in - r_online,
+            "truoc_han": early,
+            "dung_han": ontime,
+            "qua_han": late,
+            "dang_giai_quyet": r_by_end - f_by_end,
+            "dang_qua_han": due_before_end - kept_before_end - late_by_end,
+        }
+        if not any(row.values()):
             continue
         out = by_agency.setdefault(agency_of(who or ""), {})
-        name = field_name(fld)
-        key = norm(name)
-        name = names.setdefault(key, name)
-        row = out.get(name)
-        if row is None:
-            row = out[name] = {c: 0 for c in dossiers.COLUMNS}
-        if recv < start:
-            row["ky_truoc"] += 1
-        elif channel == "truc_tuyen":
-            row["truc_tuyen"] += 1
+        acc = out.get(key)
+        if acc is None:
+            out[key] = row
         else:
-            row["truc_tiep"] += 1
-        if fin is not None and fin <= end:
-            if due is None or fin == due:
-                row["dung_han"] += 1
-            elif fin < due:
-                row["truoc_han"] += 1
-            else:
-                row["qua_han"] += 1
+            for c, v in row.items():
+                acc[c] += v
+    names = {}
+    for key, sp in spellings.items():
+        if key in known:
+            names[key] = known[key]
         else:
-            row["dang_giai_quyet"] += 1
-            if due is not None and due < end:
-                row["dang_qua_han"] += 1
-    return {a: dict(sorted(by_agency[a].items(), key=lambda kv: (kv[0] == OTHER_FIELD, norm(kv[0]))))
-            for a in dossiers.AGENCIES if by_agency.get(a)}
+            names[key] = max(sp.items(), key=lambda kv: (kv[1], kv[0]))[0]
+            if known_fields is not None and names[key] != OTHER_FIELD:
+                res.unmatched.append(names[key])
+    res.unmatched.sort(key=norm)
+    for agency, rows in by_agency.items():
+        named = {names[k]: {c: v[c] for c in dossiers.COLUMNS} for k, v in rows.items()}
+        by_agency[agency] = dict(sorted(named.items(), key=lambda kv: (kv[0] == OTHER_FIELD, norm(kv[0]))))
+    res.by_agency = {a: by_agency[a] for a in dossiers.AGENCIES if by_agency.get(a)}
+    res.withdrawn = store_register.withdrawn_count(store, unit_code)
+    return res
 
 
 def period_figures(store, period_id: int, agency: str = "ubnd") -> dict[str, dict[str, int]]:
@@ -843,20 +1036,28 @@ def period_figures(store, period_id: int, agency: str = "ubnd") -> dict[str, dic
 
 def period_figures_by_agency(store, period_id: int) -> dict[str, dict[str, dict[str, int]]]:
     """{agency: per-field figures} of the agencies that have dossiers in the period, UBND first."""
+    return period_window_figures(store, period_id).by_agency
+
+
+def period_window_figures(store, period_id: int) -> Figures:
+    """`window_figures` of the period, fields named as the period's dossier tables name them."""
     p = store.period(period_id)
-    return figures_by_agency(store, p["unit_code"], p["start_date"], p["end_date"])
+    known = [r["field"] for a in dossiers.AGENCIES
+             for r in store_register.dossier_rows(store, period_id, a, dossiers.COLUMNS) if r["field"]]
+    return window_figures(store, p["unit_code"], p["start_date"], p["end_date"], known)
 
 
 def apply_figures_by_agency(store, period_id: int, by_agency: dict[str, dict[str, dict[str, int]]]) -> None:
     """`apply_register_figures` for every agency given, all in one transaction."""
-    with store.db.atomic():
+    with store_register.transaction(store):
         for agency, figures in by_agency.items():
             apply_register_figures(store, period_id, figures, agency)
 
 
 def apply_register_figures(store, period_id: int, figures: dict[str, dict[str, int]],
                            agency: str = "ubnd") -> None:
-    """Replace the period's field rows (and typed totals) of one agency with these figures; one audited transaction."""
+    """Replace the period's figures of one agency by these, in one audited transaction. A field of
+    the table the register has no dossier of stays, with zeros (the register says none), in its place."""
     if agency not in dossiers.AGENCIES:
         raise ValueError(agency)
     for name, row in figures.items():
@@ -864,37 +1065,17 @@ def apply_register_figures(store, period_id: int, figures: dict[str, dict[str, i
             v = row.get(c, 0)
             if not isinstance(v, int) or isinstance(v, bool) or v < 0:
                 raise UserError(f"Số liệu lĩnh vực “{name}” cột {dossiers.COLUMN_LABELS[c]} không hợp lệ.")
-    cols = ", ".join(dossiers.COLUMNS)
-    with store.db.atomic():
-        store._writable(period_id)
-        old_rows = [dict(r) for r in store.db.query(
-            f"SELECT field, position, {cols} FROM dossier_rows WHERE period_id = ? AND agency = ? "
-            "ORDER BY position, id", [period_id, agency]
-        )]
-        existing = [r["field"] for r in old_rows if r["field"] != ""]
-        by_norm = {norm(field_name(f)): f for f in existing}
-        order: list[tuple[str, dict]] = []
-        rest = []
-        for name, row in figures.items():
-            target = by_norm.get(norm(field_name(name)))
-            if target is not None:
-                order.append((target, row))
-            else:
-                rest.append((name, row))
-        order.sort(key=lambda t: existing.index(t[0]))
-        order += rest
-        store.db.execute("DELETE FROM dossier_rows WHERE period_id = ? AND agency = ?", [period_id, agency])
-        store.db.conn.executemany(
-            f"INSERT INTO dossier_rows (period_id, agency, field, position, {cols}) "
-            f"VALUES (?, ?, ?, ?, {', '.join('?' * len(dossiers.COLUMNS))})",
-            [(period_id, agency, name, pos, *(int(row.get(c, 0)) for c in dossiers.COLUMNS))
-             for pos, (name, row) in enumerate(order, 1)],
-        )
-        old_text = json.dumps({r["field"] or "*": {c: r[c] for c in dossiers.COLUMNS} for r in old_rows},
-                              ensure_ascii=False)
-        new_text = json.dumps({n: {c: int(r.get(c, 0)) for c in dossiers.COLUMNS} for n, r in order},
-                              ensure_ascii=False)
-        store._audit(f"dossier:{agency}:register", old_text, new_text, period_id=period_id)
+    old_rows = store_register.dossier_rows(store, period_id, agency, dossiers.COLUMNS)
+    existing = [r["field"] for r in old_rows if r["field"] != ""]
+    given = {field_key(n): (n, row) for n, row in figures.items()}
+    zero = {c: 0 for c in dossiers.COLUMNS}
+    order = [(f, given.pop(field_key(f), (f, zero))[1]) for f in existing]
+    order += list(given.values())
+    old_text = json.dumps({r["field"] or "*": {c: r[c] for c in dossiers.COLUMNS} for r in old_rows},
+                          ensure_ascii=False)
+    new_text = json.dumps({n: {c: int(r.get(c, 0)) for c in dossiers.COLUMNS} for n, r in order},
+                          ensure_ascii=False)
+    store_register.replace_dossier_rows(store, period_id, agency, dossiers.COLUMNS, order, old_text, new_text)
 
 
 def figures_lines(figures: dict[str, dict[str, int]]) -> list[str]:

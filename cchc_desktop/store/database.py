@@ -217,6 +217,14 @@ def _abandon(conn, writer_lock) -> None:
         writer_lock.release()
 
 
+def second_store(store: "Store") -> "Store":
+    """A Store over the same (already open, upgraded and locked) file with its own connection,
+    for a worker thread; the caller closes `other.db.conn`."""
+    other = Store(Database(connect(store.path), execute_plugins=False), store.path)
+    other.user = store.user
+    return other
+
+
 class Store:
     def __init__(self, db: Database, path: Path):
         self.db = db
@@ -729,15 +737,6 @@ class Store:
         return value
 
     # --- the dossier register -------------------------------------------------------------
-    def register_months(self, unit_code: str, column: str, start: str, end: str) -> dict[str, int]:
-        """"YYYY-MM" → how many of the unit's register dossiers have `column` (received_date,
-        finished_date) between the dates `start` and `end`."""
-        if column not in ("received_date", "finished_date"):
-            raise ValueError(column)
-        return dict(self.db.execute(
-            f"SELECT substr({column}, 1, 7), COUNT(*) FROM register WHERE unit_code = ? "
-            f"AND substr({column}, 1, 10) BETWEEN ? AND ? GROUP BY 1", [unit_code, start, end]).fetchall())
-
     # --- documents ----------------------------------------------------------------------
     def documents(self, period_id: int) -> list[dict]:
         return [dict(r) for r in self.db.query(

@@ -196,6 +196,9 @@ def m004_unit_kinds(db):
     """The kinds of 1/7/2025: đặc khu among the communes, thành phố among the provinces. SQLite
     cannot change a CHECK in place: the table is rebuilt (upgrade() turns foreign keys off, so the
     periods that reference it are kept)."""
+    if db.execute("PRAGMA foreign_keys").fetchone()[0]:
+        # DROP TABLE units would cascade into every period of the file
+        raise RuntimeError("m004_unit_kinds needs foreign keys off (database.upgrade turns them off)")
     columns = ("code, name, kind, parent_code, upper_name, upper_code, district, province, place_name, "
                "signer_name, signer_title, signing_capacity, recipients, settings, created_at")
     _run(
@@ -225,7 +228,22 @@ def m004_unit_kinds(db):
     )
 
 
-STEPS = (m001_initial, m002_register_import, m003_package_history, m004_unit_kinds)
+def m005_register_days(db):
+    """Withdrawn dossiers marked once (`register.counted`), and the per-day counts a period's
+    figures and the month chart read instead of the whole register (store/register.py)."""
+    from cchc_desktop.importing.register import is_withdrawn
+    from cchc_desktop.store import register
+
+    db.execute("ALTER TABLE register ADD COLUMN counted INTEGER NOT NULL DEFAULT 1")
+    # the figures and the chart read register_days now; these only slowed every insert
+    db.execute("DROP INDEX register_received")
+    db.execute("DROP INDEX register_finished")
+    register.mark_withdrawn(db, is_withdrawn)
+    db.execute("CREATE INDEX register_withdrawn ON register (unit_code) WHERE counted = 0")
+    register.create_day_table(db)
+
+
+STEPS = (m001_initial, m002_register_import, m003_package_history, m004_unit_kinds, m005_register_days)
 for _step in STEPS:
     migrations()(_step)
 SCHEMA_VERSION = len(STEPS)

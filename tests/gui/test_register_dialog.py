@@ -45,7 +45,7 @@ def register_file(tmp_path):
 
 @pytest.fixture
 def dialogs(monkeypatch):
-    calls = {"open": [], "mapping": [], "summary": [], "figures": []}
+    calls = {"open": [], "mapping": [], "summary": [], "figures": [], "notes": []}
     answer = {"path": "", "mapping": "auto", "compute": True, "apply": True}
 
     def ask_open(parent):
@@ -60,8 +60,9 @@ def dialogs(monkeypatch):
         calls["summary"].append((summary, can_compute))
         return answer["compute"]
 
-    def confirm_figures(parent, figures, period):
+    def confirm_figures(parent, figures, period, notes=()):
         calls["figures"].append(figures)
+        calls["notes"].append(list(notes))
         return answer["apply"]
 
     monkeypatch.setattr(register_import, "ask_open_path", ask_open)
@@ -92,6 +93,12 @@ def test_import_then_apply_figures(window, feature, dialogs, register_file):
     want = expected_figures(items, dt.date.fromisoformat(period["start_date"]),
                             dt.date.fromisoformat(period["end_date"]))
     assert calls["figures"] == [{"ubnd": want}]
+    # the dossiers outside the window are said, not silently left out
+    start, end = (dt.date.fromisoformat(period[k]) for k in ("start_date", "end_date"))
+    before = sum(1 for d in items if d["status"] != "Đã rút hồ sơ" and d["finished"] and d["finished"] < start)
+    after = sum(1 for d in items if d["status"] != "Đã rút hồ sơ" and d["received"] > end)
+    assert after and any(f"{before} hồ sơ đã giải quyết xong trước ngày đầu kỳ, {after} hồ sơ tiếp nhận sau"
+                         in n for n in calls["notes"][0]), calls["notes"]
     eff = store.dossier_table(window.ctx.period_id, "ubnd").effective()
     for c in dossiers.COLUMNS:
         assert eff[c] == sum(r[c] for r in want.values())
@@ -219,3 +226,25 @@ def test_a_period_without_dossiers_in_the_register_is_named_in_words(window, fea
     feature.compute_figures()
     assert window.shown_messages == [
         ("info", "Sổ hồ sơ không có hồ sơ nào trong kỳ năm 2023 (15/12/2022 – 14/12/2023).")]
+
+
+def test_text_dates_that_fit_both_orders_are_asked(window, feature, dialogs, tmp_path, monkeypatch):
+    """A column of text dates such as 05/06/2024 is not guessed: the window asks, then imports."""
+    calls, answer = dialogs
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Số hồ sơ", "Ngày tiếp nhận", "Lĩnh vực"])
+    ws.append(["A1", "03/05/2023", "Hộ tịch"])
+    ws.append(["A2", "04/06/2023", "Hộ tịch"])
+    wb.save(tmp_path / "us.xlsx")
+    asked = []
+    monkeypatch.setattr(register_import, "ask_date_order", lambda parent, q: asked.append(q) or "mdy")
+    answer["path"] = str(tmp_path / "us.xlsx")
+    answer["compute"] = False
+    feature.import_action.trigger()
+    assert settle(window)
+    assert len(asked) == 1 and "ngày trước hay tháng trước" in asked[0]
+    assert len(calls["summary"]) == 1 and calls["summary"][0][0].imported == 2
+    got = dict(window.ctx.store.db.execute("SELECT code, received_date FROM register WHERE code LIKE 'A%'"))
+    assert got == {"A1": "2023-03-05", "A2": "2023-04-06"}
+    assert not window.shown_messages

@@ -24,7 +24,7 @@ from ui import messages
 from ui.texts import period_text
 from ui.qt import (
     QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFont, QFormLayout, QGroupBox,
-    QHBoxLayout, QHeaderView, QLabel, QObject, QPlainTextEdit, QProgressDialog, Qt, QTableWidget,
+    QHeaderView, QLabel, QObject, QPlainTextEdit, QProgressDialog, Qt, QTableWidget,
     QTableWidgetItem, QVBoxLayout, Signal,
 )
 
@@ -158,7 +158,7 @@ class FiguresDialog(QDialog):
     """The period's figures computed from the register, per agency (the register's Cơ quan
     column): one block of field rows and a "Cộng" row for each agency that has dossiers."""
 
-    def __init__(self, by_agency: dict, period: dict, parent=None):
+    def __init__(self, by_agency: dict, period: dict, parent=None, notes: list[str] = ()):
         super().__init__(parent)
         self.setWindowTitle("Số liệu hồ sơ của kỳ, tính từ sổ")
         self.resize(980, 420)
@@ -171,6 +171,11 @@ class FiguresDialog(QDialog):
         )
         head.setWordWrap(True)
         lay.addWidget(head)
+        # what the register holds outside the window, withdrawn, or under a field the tables lack
+        self.notes = QLabel("\n".join(notes))
+        self.notes.setWordWrap(True)
+        self.notes.setVisible(bool(notes))
+        lay.addWidget(self.notes)
         cols = list(dossiers.COLUMNS)
         headed = len(by_agency) > 1 or any(a != "ubnd" for a in by_agency)
         lines: list[tuple[str, dict | None, str]] = []  # (text, row, kind: agency | field | total)
@@ -234,7 +239,7 @@ class SummaryDialog(QDialog):
 # --- dialogs as functions (replaced in tests) ------------------------------------------------------
 def ask_open_path(parent) -> str:
     path, _ = QFileDialog.getOpenFileName(parent, "Chọn tệp sổ theo dõi hồ sơ", "",
-                                          "Bảng tính Excel (*.xlsx *.xlsm *.xls);;Mọi tệp (*)")
+                                          "Bảng tính (*.xlsx *.xlsm *.xlsb *.xls *.ods);;Mọi tệp (*)")
     return path
 
 
@@ -251,8 +256,25 @@ def show_summary(parent, summary: reg.Summary, can_compute: bool) -> bool:
     return dlg.exec() == QDialog.DialogCode.Accepted
 
 
-def confirm_figures(parent, figures: dict, period: dict) -> bool:
-    return FiguresDialog(figures, period, parent).exec() == QDialog.DialogCode.Accepted
+def confirm_figures(parent, figures: dict, period: dict, notes: list[str] = ()) -> bool:
+    return FiguresDialog(figures, period, parent, notes).exec() == QDialog.DialogCode.Accepted
+
+
+def ask_date_order(parent, question: str) -> str | None:
+    """"dmy" / "mdy" for a text date column that fits both orders; None: the user cancelled."""
+    from ui.qt import QMessageBox
+
+    box = QMessageBox(parent)
+    box.setWindowTitle("Cách ghi ngày trong sổ")
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setText(question.split(";")[0] + ".")
+    box.setInformativeText("Các ngày trong tệp được ghi theo cách nào?")
+    dmy = box.addButton("Ngày/tháng/năm (15/03/2024)", QMessageBox.ButtonRole.AcceptRole)
+    mdy = box.addButton("Tháng/ngày/năm (03/15/2024)", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton("Hủy", QMessageBox.ButtonRole.RejectRole)
+    box.exec()
+    clicked = box.clickedButton()
+    return "dmy" if clicked == dmy else "mdy" if clicked == mdy else None
 
 
 class _Progress(QObject):
@@ -303,9 +325,10 @@ class RegisterImport:
             return
         self.start_import(preview.path, mapping)
 
-    def start_import(self, path: Path, mapping: dict[str, int]) -> None:
+    def start_import(self, path: Path, mapping: dict[str, int], date_order: str | None = None) -> None:
         store = self.ctx.store
         unit = self.ctx.unit_code or store.period(self.ctx.period_id)["unit_code"]
+        self._last_path, self._last_mapping = path, mapping
         self.cancel_event = threading.Event()
         dlg = QProgressDialog(f"Đang đọc “{path.name}”…", "Hủy", 0, 0, self.window)
         dlg.setWindowTitle("Nhập sổ hồ sơ")
@@ -320,9 +343,12 @@ class RegisterImport:
 
         def work():
             with reg.own_connection(store) as own:
-                return reg.import_register(own, unit, path, mapping=mapping,
-                                           progress=lambda done, total: signal.emit(int(done), int(total or 0)),
-                                           cancel=cancel.is_set)
+                try:
+                    return reg.import_register(own, unit, path, mapping=mapping,
+                                               progress=lambda done, total: signal.emit(int(done), int(total or 0)),
+                                               cancel=cancel.is_set, date_order=date_order)
+                except reg.AmbiguousDates as e:  # asked on the window's thread, then imported again
+                    return e
 
         self.window.run_task(TASK_TITLE, work, self._done, self._failed)
 
@@ -351,8 +377,13 @@ class RegisterImport:
         self.import_action.setEnabled(not busy)
         self.figures_action.setEnabled(not busy)
 
-    def _done(self, summary: reg.Summary) -> None:
+    def _done(self, summary) -> None:
         self._finish()
+        if isinstance(summary, reg.AmbiguousDates):
+            order = ask_date_order(self.window, str(summary))
+            if order is not None:
+                self.start_import(self._last_path, self._last_mapping, order)
+            return
         self.last_summary = summary
         self.ctx.invalidate("register")
         self.window.statusBar().showMessage(
@@ -377,12 +408,15 @@ class RegisterImport:
         if reg.register_count(ctx.store, period["unit_code"]) == 0:
             self.window.info("Chưa có sổ hồ sơ. Hãy nhập sổ trước (Công cụ → Nhập sổ theo dõi hồ sơ).")
             return
-        figures = reg.period_figures_by_agency(ctx.store, ctx.period_id)
+        computed = reg.period_window_figures(ctx.store, ctx.period_id)
+        figures = computed.by_agency
+        notes = computed.outside_lines(period["start_date"], period["end_date"])
         if not figures:
             self.window.info(f"Sổ hồ sơ không có hồ sơ nào trong kỳ {_period_words(period)} "
-                             f"({fmt.date(period['start_date'])} – {fmt.date(period['end_date'])}).")
+                             f"({fmt.date(period['start_date'])} – {fmt.date(period['end_date'])})."
+                             + "".join(f"\n{n}" for n in notes))
             return
-        if not confirm_figures(self.window, figures, period):
+        if not confirm_figures(self.window, figures, period, notes):
             return
         if ctx.is_final():
             self.window.error("Kỳ báo cáo này đã chốt (bản chính thức) nên không sửa được. Hãy mở lại kỳ để sửa.")
