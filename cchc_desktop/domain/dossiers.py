@@ -7,8 +7,11 @@ invented.
 """
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 AGENCIES = {
     "ubnd": "Bộ phận Một cửa UBND",
@@ -156,3 +159,42 @@ def all_value_names() -> dict[str, str]:
     return {
         value_name(a, m): f"{AGENCIES[a]}: {label}" for a in AGENCIES for m, label in MEASURES.items()
     }
+
+
+# --- the register's words, compared loosely (register import, and migration m005) ----------
+DONE_WORDS = ("da tra ket qua", "hoan thanh", "da giai quyet", "da xu ly xong", "da tra", "co ket qua", "ket thuc")
+WITHDRAWN_WORDS = ("rut", "huy", "tra lai", "tu choi", "khong giai quyet", "dung xu ly")
+
+
+def norm(text) -> str:
+    """Lower case, no diacritics (đ → d), words separated by one space."""
+    if text is None:
+        return ""
+    return _norm(str(text))
+
+
+@lru_cache(maxsize=4096)
+def _norm(s: str) -> str:
+    s = s.replace("đ", "d").replace("Đ", "D")
+    s = unicodedata.normalize("NFD", s)
+    s = "".join(ch for ch in s if unicodedata.category(ch) != "Mn")
+    s = re.sub(r"[^0-9a-z]+", " ", s.lower())
+    return s.strip()
+
+
+def contains_words(hay: str, needle: str) -> bool:
+    return f" {needle} " in f" {hay} "
+
+
+@lru_cache(maxsize=1024)
+def is_withdrawn(status: str) -> bool:
+    n = norm(status)
+    return any(contains_words(n, w) for w in WITHDRAWN_WORDS)
+
+
+@lru_cache(maxsize=1024)
+def is_done_status(status: str) -> bool:
+    n = norm(status)
+    if n.startswith(("chua", "dang", "cho")):
+        return False
+    return any(contains_words(n, w) for w in DONE_WORDS)

@@ -38,9 +38,13 @@ from typing import Callable
 
 from cchc_desktop import fmt
 from cchc_desktop.domain import dossiers
+from cchc_desktop.domain.dossiers import (  # noqa: F401 (names the register's callers and tests use)
+    DONE_WORDS, WITHDRAWN_WORDS, contains_words as _contains, is_done_status, is_withdrawn, norm,
+)
 from cchc_desktop.errors import UserError
 from cchc_desktop.importing import excel_read
 from cchc_desktop.store import register as store_register
+from cchc_desktop.store.database import own_connection  # noqa: F401 (the window's worker takes it from here)
 
 # --- the fields of a register row --------------------------------------------------------
 FIELDS = {
@@ -83,29 +87,7 @@ HEADER_SCAN = 30
 CHECK_EVERY = 2000  # rows between two looks at the cancel flag / progress reports
 PREVIEW_ROWS = 8
 TOTAL_WORDS = ("tong cong", "tong so", "tong", "cong")
-DONE_WORDS = ("da tra ket qua", "hoan thanh", "da giai quyet", "da xu ly xong", "da tra", "co ket qua", "ket thuc")
-WITHDRAWN_WORDS = ("rut", "huy", "tra lai", "tu choi", "khong giai quyet", "dung xu ly")
 CHANNELS = {"truc_tuyen": "Trực tuyến", "truc_tiep": "Trực tiếp", "buu_chinh": "Bưu chính"}
-
-
-def norm(text) -> str:
-    """Lower case, no diacritics (đ → d), words separated by one space."""
-    if text is None:
-        return ""
-    return _norm(str(text))
-
-
-@lru_cache(maxsize=4096)
-def _norm(s: str) -> str:
-    s = s.replace("đ", "d").replace("Đ", "D")
-    s = unicodedata.normalize("NFD", s)
-    s = "".join(ch for ch in s if unicodedata.category(ch) != "Mn")
-    s = re.sub(r"[^0-9a-z]+", " ", s.lower())
-    return s.strip()
-
-
-def _contains(hay: str, needle: str) -> bool:
-    return f" {needle} " in f" {hay} "
 
 
 def match_header(text) -> tuple[str | None, int]:
@@ -264,20 +246,6 @@ def channel_of(text: str) -> str:
     if "truc tiep" in n or "tai quay" in n or "bo phan mot cua" in n:
         return "truc_tiep"
     return text.strip()[:60]
-
-
-@lru_cache(maxsize=1024)
-def is_withdrawn(status: str) -> bool:
-    n = norm(status)
-    return any(_contains(n, w) for w in WITHDRAWN_WORDS)
-
-
-@lru_cache(maxsize=1024)
-def is_done_status(status: str) -> bool:
-    n = norm(status)
-    if n.startswith(("chua", "dang", "cho")):
-        return False
-    return any(_contains(n, w) for w in DONE_WORDS)
 
 
 # --- inspect -----------------------------------------------------------------------------
@@ -874,7 +842,7 @@ def _accept(row: tuple, chosen: dict[int, str], summary: Summary, records: dict,
     first_row[code] = row_no
 
 
-own_connection = store_register.own_connection
+
 
 
 def import_history(store, unit_code: str) -> list[dict]:

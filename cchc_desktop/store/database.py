@@ -6,6 +6,7 @@ import getpass
 import json
 import sqlite3
 from decimal import Decimal
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -223,6 +224,18 @@ def second_store(store: "Store") -> "Store":
     other = Store(Database(connect(store.path), execute_plugins=False), store.path)
     other.user = store.user
     return other
+
+
+@contextmanager
+def own_connection(store):
+    """A second Store over the same (already open and locked) data file, with its own SQLite
+    connection, for an import on a worker thread: the window's connection stays free for reading
+    (WAL), and nothing the window does can slip into the import's transaction."""
+    other = second_store(store)
+    try:
+        yield other
+    finally:
+        other.db.conn.close()
 
 
 class Store:

@@ -11,6 +11,8 @@ from pathlib import Path
 
 from sqlite_utils.migrations import Migrations
 
+from cchc_desktop.domain.dossiers import is_withdrawn
+from cchc_desktop.store import register
 from cchc_desktop.store.uri import sqlite_uri
 
 migrations = Migrations("cchc_desktop")
@@ -231,9 +233,6 @@ def m004_unit_kinds(db):
 def m005_register_days(db):
     """Withdrawn dossiers marked once (`register.counted`), and the per-day counts a period's
     figures and the month chart read instead of the whole register (store/register.py)."""
-    from cchc_desktop.importing.register import is_withdrawn
-    from cchc_desktop.store import register
-
     db.execute("ALTER TABLE register ADD COLUMN counted INTEGER NOT NULL DEFAULT 1")
     # the figures and the chart read register_days now; these only slowed every insert
     db.execute("DROP INDEX register_received")

@@ -11,7 +11,6 @@ Days in `register_days` are integers yyyymmdd: ordered like the dates, and day /
 from __future__ import annotations
 
 import json
-from contextlib import contextmanager
 
 COLS = ("procedure", "field", "agency", "channel", "received_date", "due_date", "finished_date", "status",
         "counted")
@@ -270,17 +269,3 @@ def replace_dossier_rows(store, period_id: int, agency: str, columns, rows: list
              for pos, (name, row) in enumerate(rows, 1)],
         )
         store._audit(f"dossier:{agency}:register", old_text, new_text, period_id=period_id)
-
-
-@contextmanager
-def own_connection(store):
-    """A second Store over the same (already open and locked) data file, with its own SQLite
-    connection, for an import on a worker thread: the window's connection stays free for reading
-    (WAL), and nothing the window does can slip into the import's transaction."""
-    from cchc_desktop.store.database import second_store
-
-    other = second_store(store)
-    try:
-        yield other
-    finally:
-        other.db.conn.close()
