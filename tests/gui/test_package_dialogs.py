@@ -533,3 +533,54 @@ def test_rollup_tabs_fit_a_1024_screen(qtbot, upper, packages):
     bar = dlg.tabs.tabBar()
     assert bar.count() == 10
     assert bar.tabRect(bar.count() - 1).right() <= dlg.tabs.width(), (bar.sizeHint().width(), dlg.tabs.width())
+
+
+class FakeDrives:
+    """kernel32 as windows_removable sees it: C: the system disk, D: a DVD, E: a USB stick, F: an
+    empty card-reader slot, G: a USB disk that says DRIVE_FIXED, H: a second internal disk."""
+
+    def __init__(self):
+        self.kinds = {"C": 3, "D": 5, "E": 2, "F": 2, "G": 3, "H": 3}
+        self.media = {"C", "D", "E", "G", "H"}
+        self.usb = {"E", "G"}
+        self.modes = []
+
+    def quiet(self, on, old=0):
+        self.modes.append(on)
+        return 7
+
+    def logical_drives(self):
+        return sum(1 << (ord(k) - ord("A")) for k in self.kinds)
+
+    def drive_type(self, root):
+        return self.kinds[root[0]]
+
+    def has_media(self, root):
+        if root[0] == "F":
+            assert self.modes[-1] is True, "an empty slot probed with the system's error box on"
+        return root[0] in self.media
+
+    def on_usb(self, root):
+        return root[0] in self.usb
+
+
+def test_windows_lists_usb_sticks_and_usb_disks_not_empty_slots():
+    from pathlib import Path
+
+    from ui.packages import drives
+
+    api = FakeDrives()
+    assert drives.windows_removable(api) == [Path("E:\\"), Path("G:\\")]
+    assert api.modes == [True, False]  # error boxes off while probing, back on afterwards
+
+
+def test_windows_drive_probe_restores_the_error_mode_when_a_call_fails():
+    from ui.packages import drives
+
+    api = FakeDrives()
+    api.logical_drives = lambda: (_ for _ in ()).throw(OSError("gone"))
+    import pytest
+
+    with pytest.raises(OSError):
+        drives.windows_removable(api)
+    assert api.modes == [True, False]
