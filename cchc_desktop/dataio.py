@@ -15,6 +15,7 @@ from cchc_desktop import fmt, paths
 from cchc_desktop.domain import dossiers, periods
 from cchc_desktop.domain.units import STORED_KINDS
 from cchc_desktop.errors import UserError
+from cchc_desktop.safe_text import clean
 from cchc_desktop.report import values as report
 from cchc_desktop.report.values import outline
 from cchc_desktop.store.load import write_period
@@ -96,7 +97,18 @@ def _section_order(key):
 
 
 def dumps(doc: dict) -> str:
-    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(_safe(doc), ensure_ascii=False, indent=2) + "\n"
+
+
+def _safe(node):
+    """Every text of the document made safe (safe_text.py): an older file may hold anything."""
+    if isinstance(node, str):
+        return clean(node)
+    if isinstance(node, dict):
+        return {k: _safe(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_safe(v) for v in node]
+    return node
 
 
 def read_file(path: str | Path) -> dict:

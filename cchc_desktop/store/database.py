@@ -11,6 +11,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from cchc_desktop import fmt
+from cchc_desktop.safe_text import clean, clean_line
 from cchc_desktop.domain import catalogue as catalogue_mod
 from cchc_desktop.domain import dossiers, frames, periods
 from cchc_desktop.domain.units import STORED_KINDS
@@ -28,6 +29,22 @@ UNIT_FIELDS = (
 UNIT_CATALOGUE_SETTING = "danh_muc_bieu_mau"  # units.settings: catalogue version of new periods
 PERIOD_FIELDS = ("start_date", "end_date", "deadline", "doc_number", "doc_symbol", "doc_date", "on_time_formula")
 DOCUMENT_FIELDS = ("number", "symbol", "date", "kind", "summary")
+
+
+def unit_field(key: str, value):
+    """A unit field as stored: text made safe (safe_text.py), lists and settings as JSON."""
+    if key == "recipients":
+        return json.dumps([clean_line(r) for r in value or []], ensure_ascii=False)
+    if key == "settings":
+        return json.dumps(value, ensure_ascii=False)
+    return clean_line(value) if isinstance(value, str) else value
+
+
+def document_field(key: str, value):
+    """A document's field as stored: its summary may span lines, the others are one line."""
+    if not isinstance(value, str):
+        return value
+    return clean(value).strip() if key == "summary" else clean_line(value)
 
 
 def now_iso() -> str:
@@ -404,16 +421,17 @@ class Store:
         return row
 
     def create_unit(self, code: str, name: str, kind: str = "xa", **fields) -> dict:
-        code = (code or "").strip()
-        if not code or not name.strip():
+        code = clean_line(code)
+        name = clean_line(name)
+        if not code or not name:
             raise InvalidValue("Đơn vị cần có mã và tên.")
         if kind not in STORED_KINDS:
             raise InvalidValue(f"Loại đơn vị “{kind}” không có ({', '.join(STORED_KINDS)}).")
-        record = {"code": code, "name": name.strip(), "kind": kind, "created_at": now_iso()}
+        record = {"code": code, "name": name, "kind": kind, "created_at": now_iso()}
         for key, value in fields.items():
             if key not in UNIT_FIELDS:
                 raise ValueError(key)
-            record[key] = json.dumps(value, ensure_ascii=False) if key in ("recipients", "settings") else value
+            record[key] = unit_field(key, value)
         with self.db.atomic():
             if self.db.execute("SELECT 1 FROM units WHERE code = ?", [code]).fetchone():
                 raise InvalidValue(f"Đã có đơn vị mã “{code}”.")
@@ -429,9 +447,13 @@ class Store:
                     raise ValueError(key)
                 if key == "kind" and value not in STORED_KINDS:
                     raise InvalidValue(f"Loại đơn vị “{value}” không có.")
+                stored = unit_field(key, value)
+                if key in ("recipients", "settings"):
+                    value = json.loads(stored)
+                elif isinstance(value, str):
+                    value = stored
                 if current.get(key) == value:
                     continue
-                stored = json.dumps(value, ensure_ascii=False) if key in ("recipients", "settings") else value
                 old = json.dumps(current.get(key), ensure_ascii=False) if key in ("recipients", "settings") else current.get(key)
                 self.db.execute(f"UPDATE units SET {key} = ? WHERE code = ?", [stored, code])
                 self._audit(f"unit.{key}", old, stored, unit_code=code)
@@ -525,6 +547,8 @@ class Store:
                         dt.date.fromisoformat(value)
                     except ValueError:
                         raise InvalidValue(f"Ngày “{value}” không hợp lệ.") from None
+                if isinstance(value, str):
+                    value = clean_line(value)
                 if current.get(key) == value:
                     continue
                 self.db.execute(f"UPDATE periods SET {key} = ?, updated_at = ? WHERE id = ?", [value, now_iso(), period_id])
@@ -566,6 +590,8 @@ class Store:
         """Parse, check and store one indicator value; returns what was stored."""
         cat = catalogue or self.catalogue_for(period_id)
         row = cat.row(code)
+        if isinstance(text, str):
+            text = clean(text)
         value = row.parse(text)  # refuses derived and heading rows, naming the row
         if not row.editable:
             raise InvalidValue(f"{row.place}: được tính tự động, không nhập tay.")
@@ -587,7 +613,7 @@ class Store:
         return value
 
     def set_note(self, period_id: int, code: str, note: str) -> None:
-        note = (note or "").strip()
+        note = clean(note).strip()
         with self.db.atomic():
             self._writable(period_id)
             old = self.db.execute(
@@ -617,6 +643,8 @@ class Store:
                 "SELECT title, text FROM narratives WHERE period_id = ? AND section = ?", [period_id, section]
             ).fetchone()
             old_title, old_text = (old[0], old[1]) if old else (None, "")
+            title = None if title is None else clean_line(title)
+            text = None if text is None else clean(text)
             new_title = old_title if title is None else title
             new_text = old_text if text is None else text
             if old and (old_title, old_text) == (new_title, new_text):
@@ -653,7 +681,7 @@ class Store:
 
     def add_field(self, period_id: int, agency: str, name: str) -> int:
         self._check_agency(agency)
-        name = (name or "").strip()
+        name = clean_line(name)
         if not name:
             raise InvalidValue("Lĩnh vực cần có tên.")
         with self.db.atomic():
@@ -673,7 +701,7 @@ class Store:
         return rid
 
     def rename_field(self, period_id: int, agency: str, old: str, new: str) -> None:
-        new = (new or "").strip()
+        new = clean_line(new)
         if not new:
             raise InvalidValue("Lĩnh vực cần có tên.")
         if old == new:
@@ -744,7 +772,7 @@ class Store:
         )]
 
     def add_document(self, period_id: int, **fields) -> int:
-        record = {k: (fields.get(k) or ("" if k != "date" else None)) for k in DOCUMENT_FIELDS}
+        record = {k: document_field(k, fields.get(k) or ("" if k != "date" else None)) for k in DOCUMENT_FIELDS}
         _check_doc(record)
         with self.db.atomic():
             self._writable(period_id)
@@ -764,6 +792,7 @@ class Store:
             for key, value in fields.items():
                 if key not in DOCUMENT_FIELDS:
                     raise ValueError(key)
+                value = document_field(key, value)
                 _check_doc({key: value})
                 if row[key] == value:
                     continue
