@@ -17,7 +17,8 @@ from cchc_desktop.domain import dossiers, frames, periods
 from cchc_desktop.domain.units import STORED_KINDS
 from cchc_desktop.errors import DataFileError, InvalidValue, ReadOnlyPeriod, UserError
 from cchc_desktop.store import backup as backup_mod
-from cchc_desktop.store.check import APPLICATION_ID, check_file
+from cchc_desktop.store import check as check_mod
+from cchc_desktop.store.check import APPLICATION_ID, FileRefused, open_state
 from cchc_desktop.store.errors import DiskTrouble, disk_trouble_message, is_busy, open_error_message
 from cchc_desktop.store.lock import WriterLock
 from cchc_desktop.store.migrations import SCHEMA_VERSION, migrations
@@ -68,35 +69,62 @@ def value_text(value) -> str | None:
 
 
 class _Connection(sqlite3.Connection):
-    """Turns disk trouble while writing into DiskTrouble (store/errors.py); nothing else changes."""
+    """Turns disk trouble while writing into DiskTrouble (store/errors.py); nothing else changes.
+    A file opened read-only (`read_only_reason` set) says why it cannot be written."""
+
+    read_only_reason: str | None = None
+
+    def _trouble(self, e: sqlite3.OperationalError) -> Exception:
+        if isinstance(e, DiskTrouble):
+            return e
+        msg = disk_trouble_message(e)
+        if msg is None and is_busy(e) and self.in_transaction is False:
+            msg = LOCKED_WHILE_WRITING  # the busy timeout has passed: another program holds the file
+        if msg is None:
+            return e
+        if self.read_only_reason and "readonly" in str(e).lower():
+            msg = f"Không lưu được thay đổi: {self.read_only_reason}"
+        return DiskTrouble(msg)
 
     def execute(self, *args, **kwargs):
+        if args and args[0] == "BEGIN" and not self.read_only_reason:
+            # sqlite-utils' atomic(): take the write lock at once, so that SQLite waits (busy
+            # timeout) for another program's lock; a deferred transaction that has read is
+            # refused at once when it comes to write
+            args = ("BEGIN IMMEDIATE", *args[1:])
         try:
             return super().execute(*args, **kwargs)
         except sqlite3.OperationalError as e:
-            msg = disk_trouble_message(e)
-            if msg is None or isinstance(e, DiskTrouble):
+            trouble = self._trouble(e)
+            if trouble is e:
                 raise
-            raise DiskTrouble(msg) from e
+            raise trouble from e
 
     def executemany(self, *args, **kwargs):
         try:
             return super().executemany(*args, **kwargs)
         except sqlite3.OperationalError as e:
-            msg = disk_trouble_message(e)
-            if msg is None or isinstance(e, DiskTrouble):
+            trouble = self._trouble(e)
+            if trouble is e:
                 raise
-            raise DiskTrouble(msg) from e
+            raise trouble from e
+
+
+BUSY_TIMEOUT = 5.0  # seconds a write waits for another program's lock (DB Browser, antivirus, sync)
+LOCKED_WHILE_WRITING = (
+    "Chưa lưu được thay đổi: tệp dữ liệu đang bị một chương trình khác khóa (thường là DB Browser for SQLite "
+    "đang mở tệp, phần mềm diệt virus đang quét, hoặc OneDrive/Google Drive đang đồng bộ). Hãy đóng chương "
+    "trình đó, hoặc đợi vài giây, rồi thử lại; dữ liệu đã lưu vẫn nguyên vẹn, nội dung vừa nhập vẫn còn.")
 
 
 def connect(path: str | Path) -> sqlite3.Connection:
     """A connection with the settings every connection to the data file must have."""
-    conn = sqlite3.connect(str(path), timeout=10, check_same_thread=False, factory=_Connection)
+    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT, check_same_thread=False, factory=_Connection)
     conn.execute("PRAGMA foreign_keys = ON")
     _set_journal_mode(conn, path)
     # FULL: a commit that has returned survives a power cut, not only a crash.
     conn.execute("PRAGMA synchronous = FULL")
-    conn.execute("PRAGMA busy_timeout = 10000")
+    conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
     return conn
 
 
@@ -153,20 +181,34 @@ def upgrade(db: Database) -> None:
 
 
 def open_store(path: str | Path, catalogue_path: str | Path | None = None, *,
-               lock: bool = True, backup: bool = False) -> "Store":
+               lock: bool = True, backup: bool = False, read_only_ok: bool = False,
+               backup_interval: dt.timedelta | None = None) -> "Store":
     """Open (or create) a data file for writing.
 
-    In order: `check_file` (a damaged, foreign or newer file is refused, untouched); the
+    First `open_state` (store/check.py) reads the situation: a file that cannot be used is
+    refused untouched with FileRefused (a DataFileError whose `state` says why: damaged,
+    newer, locked by another program, another window's…). A good file that cannot be written
+    (read-only media, a full disk) is refused too, unless `read_only_ok` (the window and the
+    commands that only read): then it opens read-only, `store.read_only` holds the reason
+    and every write says it. Otherwise, in order: the
     writer lock (`lock=True`: a second writer gets DataFileError, see store/lock.py); a backup
     — always before an upgrade (if it cannot be made, the file is not upgraded), otherwise
     when the content changed since the last backup (`backup=True`, what the window and the
-    command line pass; tests leave it off; a failure there only sets `store.backup_warning`);
+    command line pass; tests leave it off; a failure there only sets `store.backup_warning`;
+    `backup_interval`: not while the newest backup is younger, the command line's sitting;
+    with `backup`, the temporary files of a backup cut short are removed first);
     then pending migrations in one exclusive transaction.
     """
-    check_file(path)
     p = Path(path)
     if p.parent and not p.parent.exists():
         raise DataFileError(f"Thư mục “{p.parent}” không tồn tại. Hãy chọn một thư mục có thật.")
+    state = open_state(p)
+    if state.kind == check_mod.LOCKED_BY_APP and not lock:
+        state = check_mod.FileState(check_mod.USABLE, p, read_uri=state.read_uri)  # readers go on beside the window
+    if state.kind in (check_mod.READ_ONLY, check_mod.DISK_FULL) and read_only_ok and state.read_uri:
+        return _open_read_only(state, catalogue_path)
+    if not state.writable:
+        raise FileRefused(state)
     existed = p.is_file() and p.stat().st_size > 0
     writer_lock = WriterLock.acquire(p) if lock else None
     conn = None
@@ -185,8 +227,10 @@ def open_store(path: str | Path, catalogue_path: str | Path | None = None, *,
                         f"trước khi nâng cấp: {e} Tệp chưa bị thay đổi."
                     ) from None
             elif backup:
+                if writer_lock is not None:
+                    backup_mod.remove_interrupted(p)
                 try:
-                    backup_mod.backup_if_changed((conn, p), "mo-tep")
+                    backup_mod.backup_if_changed((conn, p), "mo-tep", unless_newer_than=backup_interval)
                 except UserError as e:
                     backup_warning = f"Chưa tạo được bản sao lưu tự động: {e}"
         upgrade(db)
@@ -206,18 +250,45 @@ def open_store(path: str | Path, catalogue_path: str | Path | None = None, *,
     store.writer_lock = writer_lock
     store.backup_warning = backup_warning
     try:
-        builtin = catalogue_mod.load(None)
-        store.register_catalogue(builtin)
-        store.builtin_catalogue_version = builtin.version
-        for frame in frames.frames():  # each legal frame's forms (domain/frames.py), for the periods of its dates
-            cat = catalogue_mod.load(frame.catalogue_path())
-            store.register_catalogue(cat, make_default=False)
-            store.frame_catalogues[frame.key] = cat.version
-        if catalogue_path is not None:  # `--catalogue FILE`: this run's new periods use it
-            chosen = catalogue_mod.load(catalogue_path)
-            store.add_catalogue(chosen)
-            store.default_catalogue_version = chosen.version
-            store.catalogue_from_command_line = True
+        _register_catalogues(store, catalogue_path)
+    except BaseException:
+        store.close()
+        raise
+    return store
+
+
+def _register_catalogues(store: "Store", catalogue_path) -> None:
+    """The app's catalogues and each legal frame's, known to the store (kept in the file when it can be written)."""
+    builtin = catalogue_mod.load(None)
+    store.register_catalogue(builtin)
+    store.builtin_catalogue_version = builtin.version
+    for frame in frames.frames():  # each legal frame's forms (domain/frames.py), for the periods of its dates
+        cat = catalogue_mod.load(frame.catalogue_path())
+        store.register_catalogue(cat, make_default=False)
+        store.frame_catalogues[frame.key] = cat.version
+    if catalogue_path is not None:  # `--catalogue FILE`: this run's new periods use it
+        chosen = catalogue_mod.load(catalogue_path)
+        store.add_catalogue(chosen)
+        store.default_catalogue_version = chosen.version
+        store.catalogue_from_command_line = True
+
+
+def _open_read_only(state, catalogue_path) -> "Store":
+    """A good file that cannot be written, opened to be read (mode=ro or immutable=1)."""
+    conn = sqlite3.connect(state.read_uri, uri=True, timeout=10, check_same_thread=False, factory=_Connection)
+    conn.read_only_reason = state.message
+    db = Database(conn, execute_plugins=False)
+    if migrations.pending(db) and migrations.applied(db):
+        conn.close()
+        raise DataFileError(
+            f"Tệp “{state.path.name}” của phiên bản cũ cần được nâng cấp trước khi mở, nhưng không ghi được: "
+            f"{state.message}")
+    store = Store(db, state.path)
+    store.read_only = state.message
+    store.writer_lock = None
+    store.backup_warning = None
+    try:
+        _register_catalogues(store, catalogue_path)
     except BaseException:
         store.close()
         raise
@@ -252,6 +323,7 @@ class Store:
         self.builtin_catalogue_version: str | None = None  # the app's own (resources/catalogue)
         self.catalogue_from_command_line = False  # `--catalogue FILE`: new periods use it
         self.frame_catalogues: dict[str, str] = {}  # legal frame → the version of its catalogue
+        self.read_only: str | None = None  # why the file is open read-only (open_store), or None
 
     def close(self) -> None:
         self.db.close()
@@ -268,7 +340,9 @@ class Store:
     def register_catalogue(self, cat: catalogue_mod.Catalogue, make_default: bool = True) -> None:
         """Keep the catalogue's text in the file so old periods always find their version."""
         row = self.db.execute("SELECT text FROM catalogues WHERE version = ?", [cat.version]).fetchone()
-        if row is None:
+        if row is None and self.read_only:
+            self._catalogues[cat.version] = cat  # known for this session; a read-only file keeps what it has
+        elif row is None:
             with self.db.atomic():
                 self.db.execute(
                     "INSERT INTO catalogues (version, name, text, added_at) VALUES (?, ?, ?, ?)",

@@ -52,6 +52,8 @@ def backup_on_close(window, opened_with=None) -> Path | None:
     """The app is closing: back the file up if it changed since the last backup."""
     store = window.ctx.store
     try:
+        if getattr(store, "read_only", None):
+            return None  # opened read-only: nothing changed, and nothing can be written beside it
         return backup.backup_if_changed(store, "dong")
     except UserError as e:
         messages.error(None, f"{e}\n\nDữ liệu vẫn an toàn trong tệp; chỉ bản sao lưu khi đóng chưa tạo được.")
