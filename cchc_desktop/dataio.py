@@ -111,9 +111,15 @@ def _safe(node):
     return node
 
 
+MAX_FILE_BYTES = 64 * 1024 * 1024  # a period as JSON is some 100 KB; the register never goes in it
+
+
 def read_file(path: str | Path) -> dict:
     p = Path(path)
     try:
+        if p.stat().st_size > MAX_FILE_BYTES:
+            raise UserError(f"Tệp “{p.name}” quá lớn ({p.stat().st_size // (1024 * 1024)} MB) để là dữ liệu một kỳ "
+                            "báo cáo; chưa nạp gì. Hãy chọn đúng tệp JSON xuất bằng lệnh dump.")
         text = p.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise UserError(f"Không tìm thấy tệp “{p}”.") from None
