@@ -15,6 +15,7 @@ from cchc_desktop import fmt, paths
 from cchc_desktop.domain import dossiers, periods
 from cchc_desktop.domain.units import STORED_KINDS
 from cchc_desktop.errors import UserError
+from cchc_desktop.safe_text import clean
 from cchc_desktop.report import values as report
 from cchc_desktop.report.values import outline
 from cchc_desktop.store.load import write_period
@@ -96,12 +97,29 @@ def _section_order(key):
 
 
 def dumps(doc: dict) -> str:
-    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(_safe(doc), ensure_ascii=False, indent=2) + "\n"
+
+
+def _safe(node):
+    """Every text of the document made safe (safe_text.py): an older file may hold anything."""
+    if isinstance(node, str):
+        return clean(node)
+    if isinstance(node, dict):
+        return {k: _safe(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_safe(v) for v in node]
+    return node
+
+
+MAX_FILE_BYTES = 64 * 1024 * 1024  # a period as JSON is some 100 KB; the register never goes in it
 
 
 def read_file(path: str | Path) -> dict:
     p = Path(path)
     try:
+        if p.stat().st_size > MAX_FILE_BYTES:
+            raise UserError(f"Tệp “{p.name}” quá lớn ({p.stat().st_size // (1024 * 1024)} MB) để là dữ liệu một kỳ "
+                            "báo cáo; chưa nạp gì. Hãy chọn đúng tệp JSON xuất bằng lệnh dump.")
         text = p.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise UserError(f"Không tìm thấy tệp “{p}”.") from None

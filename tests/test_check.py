@@ -105,15 +105,16 @@ def test_check_and_open_agree_on_a_good_file(tmp_path):
 
 
 def test_check_is_the_function_the_window_uses(monkeypatch, tmp_path):
-    """open_store (the window's open path) calls the very check_file that `check` runs."""
+    """open_store (the window's open path) calls the very open_state that `check` judges by."""
     calls = []
-    real = database.check_file
-    monkeypatch.setattr(database, "check_file", lambda p: (calls.append(p), real(p)))
+    real = database.open_state
+    monkeypatch.setattr(database, "open_state", lambda p: (calls.append(p), real(p))[1])
     open_store(tmp_path / "n.sqlite", MINI).close()
     assert calls == [tmp_path / "n.sqlite"]
     from cchc_desktop.commands import safety
 
     assert safety.cmd_check.__code__.co_names.count("check_file") == 1
+    assert "open_state" in check.check_file.__code__.co_names
 
 
 def test_missing_file_for_check(tmp_path):

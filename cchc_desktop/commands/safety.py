@@ -120,8 +120,10 @@ def cmd_check(args) -> int:
     from cchc_desktop.store import check_file  # with its command only (CLI start-up time)
 
     path = _db_path(args)
-    check_file(path)  # raises DataFileError (exit 1, the reason on stderr) if unusable
+    state = check_file(path)  # raises DataFileError (exit 1, the reason on stderr) if unusable
     print(f"Tệp dữ liệu “{path.name}” dùng được (kiểm tra nhanh: không có lỗi).")
+    if state.message:  # read-only media, a full disk, another window: good data, said as it is
+        print(state.message)
     for line in describe_file(path):
         print(line)
     return 0

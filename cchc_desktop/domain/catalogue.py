@@ -31,6 +31,7 @@ AGGREGATIONS = ("cong", "lon_nhat", "trung_binh", "khong")
 DEFAULT_FILE = "hai-duong-2023.toml"
 
 
+MAX_FILE_BYTES = 4 * 1024 * 1024  # a province's catalogue is some 50 KB: anything near this is not one
 LABEL_WIDTH = 48  # characters of a label in a message before it is cut with "…"
 
 
@@ -312,6 +313,8 @@ def _aggregation(rd: dict, row: Row, source: str) -> str | None:
 
 
 def parse_text(text: str, source: str = "danh mục") -> Catalogue:
+    if len(text) > MAX_FILE_BYTES:  # also a catalogue's text carried by a package
+        raise CatalogueError(f"Tệp {source} quá lớn ({len(text) // (1024 * 1024)} MB) để là tệp danh mục biểu mẫu.")
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
@@ -426,6 +429,9 @@ def _index(cat: Catalogue, source: str) -> None:
 def _load_path(path: str, mtime: float) -> Catalogue:
     p = Path(path)
     try:
+        if p.stat().st_size > MAX_FILE_BYTES:
+            raise CatalogueError(f"Tệp {p.name} quá lớn ({p.stat().st_size // (1024 * 1024)} MB) để là tệp danh mục "
+                                 "biểu mẫu. Hãy chọn đúng tệp .toml tỉnh gửi.")
         text = p.read_text(encoding="utf-8-sig")  # Notepad's "UTF-8 with BOM" too
     except OSError as e:
         raise CatalogueError(f"Không đọc được tệp danh mục {p}: {e.strerror}.") from None

@@ -8,11 +8,11 @@ column widths alone). Units: sizes in points, lengths in twips (1/20 pt) unless 
 """
 from __future__ import annotations
 
-import re
 import unicodedata
 from functools import lru_cache
 
 from cchc_desktop import __version__
+from cchc_desktop.safe_text import clean
 
 FONT = "Times New Roman"
 NS = {
@@ -27,7 +27,6 @@ W = "{%s}" % NS["w"]
 
 # Characters XML 1.0 does not allow (a stray control character pasted into the text would make
 # the file unreadable for Word).
-_BAD_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def mm(value: float) -> int:
@@ -36,7 +35,7 @@ def mm(value: float) -> int:
 
 
 def esc(text: str) -> str:
-    text = _BAD_XML.sub("", text)
+    text = clean(text)  # an older file may hold what XML cannot (safe_text.py)
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
@@ -79,7 +78,7 @@ def run(text: str, size: float = 14, bold: bool = False, italic: bool = False) -
         return ""
     props = rpr(size, bold, italic)
     parts = []
-    for i, line in enumerate(text.split("\n")):
+    for i, line in enumerate(clean(text).split("\n")):
         if i:
             parts.append("<w:br/>")
         for j, piece in enumerate(line.split("\t")):

@@ -15,7 +15,7 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
-from cchc_desktop import fileio, fmt
+from cchc_desktop import fileio, fmt, safe_text
 from cchc_desktop.domain import dossiers, periods
 from cchc_desktop.report import narrative
 from cchc_desktop.exporting import wording
@@ -28,6 +28,7 @@ CHOICE_FORMAT = "0"
 WIDTHS = {"A": 7, "B": 62, "C": 17, "D": 15, "E": 30}
 HEADER_ROWS = (6, 7)
 COLUMN_NOTE = "(sử dụng cho kỳ báo cáo hàng quý, 6 tháng, năm)"
+XLSX_CELL_MAX = 32_767  # what one Excel cell holds
 DOSSIER_SHEET = "Hồ sơ TTHC"
 AGENCY_SHEET = "Hồ sơ theo cơ quan"
 AGENCY_MEASURES = (
@@ -43,7 +44,10 @@ def file_name(data: ReportData) -> str:
 
 def set_text(cell, text) -> None:
     """Text as text: a value starting with "=" (or +, -, @) must never become a formula."""
-    text = "" if text is None else str(text)
+    # openpyxl refuses control characters (an older file may hold them); Excel holds 32 767 characters
+    text = safe_text.clean(text)
+    if len(text) > XLSX_CELL_MAX:
+        text = text[:XLSX_CELL_MAX - 1] + "…"
     cell.value = text
     cell.data_type = "s"
     if text[:1] in ("=", "+", "-", "@"):

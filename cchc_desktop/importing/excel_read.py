@@ -27,6 +27,15 @@ from cchc_desktop.errors import UserError
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 CHUNK = 1 << 20
+MiB = 1 << 20
+# Limits read before calamine opens a file: a hostile workbook of a few MB that inflates to
+# gigabytes (one endless row, a huge shared-strings part) is refused within a second. A real
+# register of a province stays far below them (its sheet XML compresses 5-20 times).
+MAX_FILE_BYTES = 200 * MiB
+MAX_MEMBER_BYTES = 1024 * MiB  # one part of the zip, inflated
+MAX_TOTAL_BYTES = 2048 * MiB  # all parts, inflated
+MAX_RATIO = 100  # inflated / compressed, for parts above RATIO_FLOOR
+RATIO_FLOOR = 4 * MiB
 # the calamine exceptions and what a damaged zip or XML raises on the way
 _BROKEN = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, KeyError, NotImplementedError,
            UnicodeError, IndexError, OverflowError, RuntimeError)
@@ -92,6 +101,8 @@ def open_book(path: str | Path) -> "Book":
         raise UserError(f"Không đọc được tệp “{name}”: {e.strerror}. Hãy đóng tệp nếu đang mở rồi thử lại.") from None
     if size == 0:
         raise UserError(f"Tệp “{name}” rỗng (0 byte). Hãy xuất lại danh sách hồ sơ từ phần mềm một cửa.")
+    if size > MAX_FILE_BYTES:
+        raise _too_big(name, f"{size // MiB} MB, quá {MAX_FILE_BYTES // MiB} MB")
     if head.startswith(ZIP_MAGIC):
         kind = _zip_kind(p)
     elif head.startswith(OLE_MAGIC):
@@ -109,6 +120,12 @@ def open_book(path: str | Path) -> "Book":
 def _zip_kind(p: Path) -> str:
     try:
         with zipfile.ZipFile(p) as zf:
+            _check_sizes(p.name, zf.infolist())
+            # every part inflated once, up to its declared size (zipfile stops there): a part
+            # whose header lies about its size fails its CRC here, before calamine trusts it
+            bad = zf.testzip()
+            if bad is not None:
+                raise damaged(p.name, f"phần “{bad}” không khớp mã kiểm tra")
             names = set(zf.namelist())
             mimetype = zf.read("mimetype")[:100] if "mimetype" in names else b""
     except _BROKEN as e:
@@ -120,6 +137,25 @@ def _zip_kind(p: Path) -> str:
     if b"opendocument.spreadsheet" in mimetype and "content.xml" in names:
         return "ods"
     raise _not_excel(p.name)
+
+
+def _too_big(name: str, detail: str) -> UserError:
+    return UserError(
+        f"Tệp “{name}” quá lớn hoặc bất thường ({detail}) nên không đọc; chưa nhập gì. Hãy xuất lại danh sách "
+        "hồ sơ từ phần mềm một cửa (chỉ kỳ cần báo cáo), hoặc mở bằng Excel và lưu lại dưới dạng .xlsx rồi nhập.")
+
+
+def _check_sizes(name: str, infos: list[zipfile.ZipInfo]) -> None:
+    """The zip's own sizes checked before anything inflates (the central directory only)."""
+    total = 0
+    for i in infos:
+        if i.file_size > MAX_MEMBER_BYTES:
+            raise _too_big(name, f"phần “{i.filename}” bung ra {i.file_size // MiB} MB")
+        if i.file_size > RATIO_FLOOR and i.file_size > MAX_RATIO * max(i.compress_size, 1):
+            raise _too_big(name, f"phần “{i.filename}” nén {i.file_size // max(i.compress_size, 1)} lần")
+        total += i.file_size
+    if total > MAX_TOTAL_BYTES:
+        raise _too_big(name, f"bung ra {total // MiB} MB")
 
 
 def _detail(e: BaseException) -> str:

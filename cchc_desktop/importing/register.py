@@ -43,6 +43,7 @@ from cchc_desktop.domain.dossiers import (  # noqa: F401 (names the register's c
 )
 from cchc_desktop.errors import UserError
 from cchc_desktop.importing import excel_read
+from cchc_desktop.safe_text import clean_line
 from cchc_desktop.store import register as store_register
 from cchc_desktop.store.database import own_connection  # noqa: F401 (the window's worker takes it from here)
 
@@ -221,6 +222,7 @@ def text_of(value) -> str:
     if value is None:
         return ""
     if value.__class__ is str:
+        value = clean_line(value)  # pasted control characters, NFD letters (safe_text.py)
         if "  " in value or "\n" in value or "\t" in value or "\r" in value or "\xa0" in value:
             return _SPACES.sub(" ", value).strip()
         return value.strip()

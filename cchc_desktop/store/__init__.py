@@ -29,6 +29,7 @@ def _import_sqlite_utils_without_numpy() -> None:
 
 _import_sqlite_utils_without_numpy()
 
-from cchc_desktop.store.database import Store, check_file, open_store  # noqa: E402
+from cchc_desktop.store.check import FileRefused, FileState, check_file, open_state  # noqa: E402
+from cchc_desktop.store.database import Store, open_store  # noqa: E402
 
-__all__ = ["Store", "open_store", "check_file"]
+__all__ = ["Store", "open_store", "open_state", "check_file", "FileState", "FileRefused"]

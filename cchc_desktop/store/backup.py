@@ -53,6 +53,11 @@ _NAME = re.compile(
     r"^(?P<stem>.+)_(?P<date>\d{4}-\d{2}-\d{2})_(?P<time>\d{6})(?:-(?P<n>\d+))?_(?P<reason>[a-z0-9-]+)\.sqlite$"
 )
 _STALE_TEMP = dt.timedelta(minutes=10)
+_INTERRUPTED_TEMP = dt.timedelta(minutes=1)  # at start, with the writer lock: no backup of ours runs
+# What thinning keeps is also bounded in size: the oldest go first, the newest few always stay.
+MIN_TOTAL_BYTES = 64 * 1024 * 1024
+TOTAL_TIMES_FILE = 20  # the bound is the larger of MIN_TOTAL_BYTES and this many times the newest backup
+ALWAYS_KEPT = 3
 
 
 # --- thinning (pure) -----------------------------------------------------------------------
@@ -174,9 +179,9 @@ def _source(store_or_path):
     path = Path(store_or_path)
     if not path.exists() or path.stat().st_size == 0:
         raise UserError(f"Không có tệp dữ liệu “{path}” để sao lưu.")
-    check_file(path)
+    state = check_file(path)  # a good file on read-only media or a full disk can be backed up elsewhere
     try:
-        conn = sqlite3.connect(sqlite_uri(path, mode="ro"), uri=True, timeout=10)
+        conn = sqlite3.connect(state.read_uri or sqlite_uri(path, mode="ro"), uri=True, timeout=10)
     except sqlite3.Error as e:
         raise DataFileError(f"Không mở được tệp “{path.name}” để sao lưu: {e}.") from None
     return conn, path, True
@@ -316,9 +321,38 @@ def backup_now(store_or_path, reason: str = "thu-cong", *, now: dt.datetime | No
     return _run(store_or_path, reason, only_if_changed=False, now=now)
 
 
-def backup_if_changed(store_or_path, reason: str, *, now: dt.datetime | None = None) -> Path | None:
-    """A backup only when the content differs from the last backup; returns None otherwise."""
+def backup_if_changed(store_or_path, reason: str, *, now: dt.datetime | None = None,
+                      unless_newer_than: dt.timedelta | None = None) -> Path | None:
+    """A backup only when the content differs from the last backup; returns None otherwise.
+    `unless_newer_than`: none either while the newest backup is younger than that (the command
+    line: one backup per sitting, not one per edit)."""
+    if unless_newer_than is not None:
+        data_path = Path(store_or_path[1]) if isinstance(store_or_path, tuple) else Path(
+            getattr(store_or_path, "path", store_or_path))
+        newest = list_backups(data_path)[:1]
+        if newest and dt.timedelta(0) <= (now or dt.datetime.now()) - newest[0].at < unless_newer_than:
+            return None
     return _run(store_or_path, reason, only_if_changed=True, now=now)
+
+
+def remove_interrupted(data_path: str | Path, now: dt.datetime | None = None) -> list[Path]:
+    """The temporary files of a backup or restore cut short (the app killed, the power gone),
+    removed: called at start with the writer lock held, so none of them is still being written."""
+    now = now or dt.datetime.now()
+    p = Path(data_path)
+    removed = []
+    for folder in [*backup_dirs(p), p.parent]:
+        if not folder.is_dir():
+            continue
+        for pattern in (f".{glob_escape(p.stem)}-*.tmp", f".{glob_escape(p.name)}.*.restore.tmp"):
+            for f in folder.glob(pattern):
+                try:
+                    if now - dt.datetime.fromtimestamp(f.stat().st_mtime) > _INTERRUPTED_TEMP:
+                        f.unlink()
+                        removed.append(f)
+                except OSError:
+                    pass
+    return removed
 
 
 def backup_to(store_or_path, folder: str | Path, *, now: dt.datetime | None = None) -> Path:
@@ -333,10 +367,15 @@ def prune(data_path: str | Path, now: dt.datetime | None = None) -> list[Path]:
     keep = thin([b.at for b in backups], now)
     seen: set[dt.datetime] = set()
     removed = []
+    limit = max(MIN_TOTAL_BYTES, TOTAL_TIMES_FILE * (backups[0].size if backups else 0))
+    total = kept = 0
     for b in backups:  # newest first
         # Two backups in the same second: both stay within the last day, else the newer one.
-        if b.at in keep and (b.at not in seen or now - b.at <= dt.timedelta(days=1)):
+        if b.at in keep and (b.at not in seen or now - b.at <= dt.timedelta(days=1)) \
+                and (kept < ALWAYS_KEPT or total + b.size <= limit):
             seen.add(b.at)
+            total += b.size
+            kept += 1
             continue
         for f in (b.path, b.path.with_name(b.path.name + "-wal")):
             try:

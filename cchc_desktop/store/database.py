@@ -12,12 +12,14 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from cchc_desktop import fmt
+from cchc_desktop.safe_text import clean, clean_line
 from cchc_desktop.domain import catalogue as catalogue_mod
 from cchc_desktop.domain import dossiers, frames, periods
 from cchc_desktop.domain.units import STORED_KINDS
 from cchc_desktop.errors import DataFileError, InvalidValue, ReadOnlyPeriod, UserError
 from cchc_desktop.store import backup as backup_mod
-from cchc_desktop.store.check import APPLICATION_ID, check_file
+from cchc_desktop.store import check as check_mod
+from cchc_desktop.store.check import APPLICATION_ID, FileRefused, open_state
 from cchc_desktop.store.errors import DiskTrouble, disk_trouble_message, is_busy, open_error_message
 from cchc_desktop.store.lock import WriterLock
 from cchc_desktop.store.migrations import SCHEMA_VERSION, migrations
@@ -29,6 +31,22 @@ UNIT_FIELDS = (
 UNIT_CATALOGUE_SETTING = "danh_muc_bieu_mau"  # units.settings: catalogue version of new periods
 PERIOD_FIELDS = ("start_date", "end_date", "deadline", "doc_number", "doc_symbol", "doc_date", "on_time_formula")
 DOCUMENT_FIELDS = ("number", "symbol", "date", "kind", "summary")
+
+
+def unit_field(key: str, value):
+    """A unit field as stored: text made safe (safe_text.py), lists and settings as JSON."""
+    if key == "recipients":
+        return json.dumps([clean_line(r) for r in value or []], ensure_ascii=False)
+    if key == "settings":
+        return json.dumps(value, ensure_ascii=False)
+    return clean_line(value) if isinstance(value, str) else value
+
+
+def document_field(key: str, value):
+    """A document's field as stored: its summary may span lines, the others are one line."""
+    if not isinstance(value, str):
+        return value
+    return clean(value).strip() if key == "summary" else clean_line(value)
 
 
 def now_iso() -> str:
@@ -52,35 +70,62 @@ def value_text(value) -> str | None:
 
 
 class _Connection(sqlite3.Connection):
-    """Turns disk trouble while writing into DiskTrouble (store/errors.py); nothing else changes."""
+    """Turns disk trouble while writing into DiskTrouble (store/errors.py); nothing else changes.
+    A file opened read-only (`read_only_reason` set) says why it cannot be written."""
+
+    read_only_reason: str | None = None
+
+    def _trouble(self, e: sqlite3.OperationalError) -> Exception:
+        if isinstance(e, DiskTrouble):
+            return e
+        msg = disk_trouble_message(e)
+        if msg is None and is_busy(e) and self.in_transaction is False:
+            msg = LOCKED_WHILE_WRITING  # the busy timeout has passed: another program holds the file
+        if msg is None:
+            return e
+        if self.read_only_reason and "readonly" in str(e).lower():
+            msg = f"Không lưu được thay đổi: {self.read_only_reason}"
+        return DiskTrouble(msg)
 
     def execute(self, *args, **kwargs):
+        if args and args[0] == "BEGIN" and not self.read_only_reason:
+            # sqlite-utils' atomic(): take the write lock at once, so that SQLite waits (busy
+            # timeout) for another program's lock; a deferred transaction that has read is
+            # refused at once when it comes to write
+            args = ("BEGIN IMMEDIATE", *args[1:])
         try:
             return super().execute(*args, **kwargs)
         except sqlite3.OperationalError as e:
-            msg = disk_trouble_message(e)
-            if msg is None or isinstance(e, DiskTrouble):
+            trouble = self._trouble(e)
+            if trouble is e:
                 raise
-            raise DiskTrouble(msg) from e
+            raise trouble from e
 
     def executemany(self, *args, **kwargs):
         try:
             return super().executemany(*args, **kwargs)
         except sqlite3.OperationalError as e:
-            msg = disk_trouble_message(e)
-            if msg is None or isinstance(e, DiskTrouble):
+            trouble = self._trouble(e)
+            if trouble is e:
                 raise
-            raise DiskTrouble(msg) from e
+            raise trouble from e
+
+
+BUSY_TIMEOUT = 5.0  # seconds a write waits for another program's lock (DB Browser, antivirus, sync)
+LOCKED_WHILE_WRITING = (
+    "Chưa lưu được thay đổi: tệp dữ liệu đang bị một chương trình khác khóa (thường là DB Browser for SQLite "
+    "đang mở tệp, phần mềm diệt virus đang quét, hoặc OneDrive/Google Drive đang đồng bộ). Hãy đóng chương "
+    "trình đó, hoặc đợi vài giây, rồi thử lại; dữ liệu đã lưu vẫn nguyên vẹn, nội dung vừa nhập vẫn còn.")
 
 
 def connect(path: str | Path) -> sqlite3.Connection:
     """A connection with the settings every connection to the data file must have."""
-    conn = sqlite3.connect(str(path), timeout=10, check_same_thread=False, factory=_Connection)
+    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT, check_same_thread=False, factory=_Connection)
     conn.execute("PRAGMA foreign_keys = ON")
     _set_journal_mode(conn, path)
     # FULL: a commit that has returned survives a power cut, not only a crash.
     conn.execute("PRAGMA synchronous = FULL")
-    conn.execute("PRAGMA busy_timeout = 10000")
+    conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
     return conn
 
 
@@ -137,20 +182,34 @@ def upgrade(db: Database) -> None:
 
 
 def open_store(path: str | Path, catalogue_path: str | Path | None = None, *,
-               lock: bool = True, backup: bool = False) -> "Store":
+               lock: bool = True, backup: bool = False, read_only_ok: bool = False,
+               backup_interval: dt.timedelta | None = None) -> "Store":
     """Open (or create) a data file for writing.
 
-    In order: `check_file` (a damaged, foreign or newer file is refused, untouched); the
+    First `open_state` (store/check.py) reads the situation: a file that cannot be used is
+    refused untouched with FileRefused (a DataFileError whose `state` says why: damaged,
+    newer, locked by another program, another window's…). A good file that cannot be written
+    (read-only media, a full disk) is refused too, unless `read_only_ok` (the window and the
+    commands that only read): then it opens read-only, `store.read_only` holds the reason
+    and every write says it. Otherwise, in order: the
     writer lock (`lock=True`: a second writer gets DataFileError, see store/lock.py); a backup
     — always before an upgrade (if it cannot be made, the file is not upgraded), otherwise
     when the content changed since the last backup (`backup=True`, what the window and the
-    command line pass; tests leave it off; a failure there only sets `store.backup_warning`);
+    command line pass; tests leave it off; a failure there only sets `store.backup_warning`;
+    `backup_interval`: not while the newest backup is younger, the command line's sitting;
+    with `backup`, the temporary files of a backup cut short are removed first);
     then pending migrations in one exclusive transaction.
     """
-    check_file(path)
     p = Path(path)
     if p.parent and not p.parent.exists():
         raise DataFileError(f"Thư mục “{p.parent}” không tồn tại. Hãy chọn một thư mục có thật.")
+    state = open_state(p)
+    if state.kind == check_mod.LOCKED_BY_APP and not lock:
+        state = check_mod.FileState(check_mod.USABLE, p, read_uri=state.read_uri)  # readers go on beside the window
+    if state.kind in (check_mod.READ_ONLY, check_mod.DISK_FULL) and read_only_ok and state.read_uri:
+        return _open_read_only(state, catalogue_path)
+    if not state.writable:
+        raise FileRefused(state)
     existed = p.is_file() and p.stat().st_size > 0
     writer_lock = WriterLock.acquire(p) if lock else None
     conn = None
@@ -169,8 +228,10 @@ def open_store(path: str | Path, catalogue_path: str | Path | None = None, *,
                         f"trước khi nâng cấp: {e} Tệp chưa bị thay đổi."
                     ) from None
             elif backup:
+                if writer_lock is not None:
+                    backup_mod.remove_interrupted(p)
                 try:
-                    backup_mod.backup_if_changed((conn, p), "mo-tep")
+                    backup_mod.backup_if_changed((conn, p), "mo-tep", unless_newer_than=backup_interval)
                 except UserError as e:
                     backup_warning = f"Chưa tạo được bản sao lưu tự động: {e}"
         upgrade(db)
@@ -190,18 +251,45 @@ def open_store(path: str | Path, catalogue_path: str | Path | None = None, *,
     store.writer_lock = writer_lock
     store.backup_warning = backup_warning
     try:
-        builtin = catalogue_mod.load(None)
-        store.register_catalogue(builtin)
-        store.builtin_catalogue_version = builtin.version
-        for frame in frames.frames():  # each legal frame's forms (domain/frames.py), for the periods of its dates
-            cat = catalogue_mod.load(frame.catalogue_path())
-            store.register_catalogue(cat, make_default=False)
-            store.frame_catalogues[frame.key] = cat.version
-        if catalogue_path is not None:  # `--catalogue FILE`: this run's new periods use it
-            chosen = catalogue_mod.load(catalogue_path)
-            store.add_catalogue(chosen)
-            store.default_catalogue_version = chosen.version
-            store.catalogue_from_command_line = True
+        _register_catalogues(store, catalogue_path)
+    except BaseException:
+        store.close()
+        raise
+    return store
+
+
+def _register_catalogues(store: "Store", catalogue_path) -> None:
+    """The app's catalogues and each legal frame's, known to the store (kept in the file when it can be written)."""
+    builtin = catalogue_mod.load(None)
+    store.register_catalogue(builtin)
+    store.builtin_catalogue_version = builtin.version
+    for frame in frames.frames():  # each legal frame's forms (domain/frames.py), for the periods of its dates
+        cat = catalogue_mod.load(frame.catalogue_path())
+        store.register_catalogue(cat, make_default=False)
+        store.frame_catalogues[frame.key] = cat.version
+    if catalogue_path is not None:  # `--catalogue FILE`: this run's new periods use it
+        chosen = catalogue_mod.load(catalogue_path)
+        store.add_catalogue(chosen)
+        store.default_catalogue_version = chosen.version
+        store.catalogue_from_command_line = True
+
+
+def _open_read_only(state, catalogue_path) -> "Store":
+    """A good file that cannot be written, opened to be read (mode=ro or immutable=1)."""
+    conn = sqlite3.connect(state.read_uri, uri=True, timeout=10, check_same_thread=False, factory=_Connection)
+    conn.read_only_reason = state.message
+    db = Database(conn, execute_plugins=False)
+    if migrations.pending(db) and migrations.applied(db):
+        conn.close()
+        raise DataFileError(
+            f"Tệp “{state.path.name}” của phiên bản cũ cần được nâng cấp trước khi mở, nhưng không ghi được: "
+            f"{state.message}")
+    store = Store(db, state.path)
+    store.read_only = state.message
+    store.writer_lock = None
+    store.backup_warning = None
+    try:
+        _register_catalogues(store, catalogue_path)
     except BaseException:
         store.close()
         raise
@@ -248,6 +336,7 @@ class Store:
         self.builtin_catalogue_version: str | None = None  # the app's own (resources/catalogue)
         self.catalogue_from_command_line = False  # `--catalogue FILE`: new periods use it
         self.frame_catalogues: dict[str, str] = {}  # legal frame → the version of its catalogue
+        self.read_only: str | None = None  # why the file is open read-only (open_store), or None
 
     def close(self) -> None:
         self.db.close()
@@ -264,7 +353,9 @@ class Store:
     def register_catalogue(self, cat: catalogue_mod.Catalogue, make_default: bool = True) -> None:
         """Keep the catalogue's text in the file so old periods always find their version."""
         row = self.db.execute("SELECT text FROM catalogues WHERE version = ?", [cat.version]).fetchone()
-        if row is None:
+        if row is None and self.read_only:
+            self._catalogues[cat.version] = cat  # known for this session; a read-only file keeps what it has
+        elif row is None:
             with self.db.atomic():
                 self.db.execute(
                     "INSERT INTO catalogues (version, name, text, added_at) VALUES (?, ?, ?, ?)",
@@ -417,16 +508,17 @@ class Store:
         return row
 
     def create_unit(self, code: str, name: str, kind: str = "xa", **fields) -> dict:
-        code = (code or "").strip()
-        if not code or not name.strip():
+        code = clean_line(code)
+        name = clean_line(name)
+        if not code or not name:
             raise InvalidValue("Đơn vị cần có mã và tên.")
         if kind not in STORED_KINDS:
             raise InvalidValue(f"Loại đơn vị “{kind}” không có ({', '.join(STORED_KINDS)}).")
-        record = {"code": code, "name": name.strip(), "kind": kind, "created_at": now_iso()}
+        record = {"code": code, "name": name, "kind": kind, "created_at": now_iso()}
         for key, value in fields.items():
             if key not in UNIT_FIELDS:
                 raise ValueError(key)
-            record[key] = json.dumps(value, ensure_ascii=False) if key in ("recipients", "settings") else value
+            record[key] = unit_field(key, value)
         with self.db.atomic():
             if self.db.execute("SELECT 1 FROM units WHERE code = ?", [code]).fetchone():
                 raise InvalidValue(f"Đã có đơn vị mã “{code}”.")
@@ -442,9 +534,13 @@ class Store:
                     raise ValueError(key)
                 if key == "kind" and value not in STORED_KINDS:
                     raise InvalidValue(f"Loại đơn vị “{value}” không có.")
+                stored = unit_field(key, value)
+                if key in ("recipients", "settings"):
+                    value = json.loads(stored)
+                elif isinstance(value, str):
+                    value = stored
                 if current.get(key) == value:
                     continue
-                stored = json.dumps(value, ensure_ascii=False) if key in ("recipients", "settings") else value
                 old = json.dumps(current.get(key), ensure_ascii=False) if key in ("recipients", "settings") else current.get(key)
                 self.db.execute(f"UPDATE units SET {key} = ? WHERE code = ?", [stored, code])
                 self._audit(f"unit.{key}", old, stored, unit_code=code)
@@ -538,6 +634,8 @@ class Store:
                         dt.date.fromisoformat(value)
                     except ValueError:
                         raise InvalidValue(f"Ngày “{value}” không hợp lệ.") from None
+                if isinstance(value, str):
+                    value = clean_line(value)
                 if current.get(key) == value:
                     continue
                 self.db.execute(f"UPDATE periods SET {key} = ?, updated_at = ? WHERE id = ?", [value, now_iso(), period_id])
@@ -579,6 +677,8 @@ class Store:
         """Parse, check and store one indicator value; returns what was stored."""
         cat = catalogue or self.catalogue_for(period_id)
         row = cat.row(code)
+        if isinstance(text, str):
+            text = clean(text)
         value = row.parse(text)  # refuses derived and heading rows, naming the row
         if not row.editable:
             raise InvalidValue(f"{row.place}: được tính tự động, không nhập tay.")
@@ -600,7 +700,7 @@ class Store:
         return value
 
     def set_note(self, period_id: int, code: str, note: str) -> None:
-        note = (note or "").strip()
+        note = clean(note).strip()
         with self.db.atomic():
             self._writable(period_id)
             old = self.db.execute(
@@ -630,6 +730,8 @@ class Store:
                 "SELECT title, text FROM narratives WHERE period_id = ? AND section = ?", [period_id, section]
             ).fetchone()
             old_title, old_text = (old[0], old[1]) if old else (None, "")
+            title = None if title is None else clean_line(title)
+            text = None if text is None else clean(text)
             new_title = old_title if title is None else title
             new_text = old_text if text is None else text
             if old and (old_title, old_text) == (new_title, new_text):
@@ -666,7 +768,7 @@ class Store:
 
     def add_field(self, period_id: int, agency: str, name: str) -> int:
         self._check_agency(agency)
-        name = (name or "").strip()
+        name = clean_line(name)
         if not name:
             raise InvalidValue("Lĩnh vực cần có tên.")
         with self.db.atomic():
@@ -686,7 +788,7 @@ class Store:
         return rid
 
     def rename_field(self, period_id: int, agency: str, old: str, new: str) -> None:
-        new = (new or "").strip()
+        new = clean_line(new)
         if not new:
             raise InvalidValue("Lĩnh vực cần có tên.")
         if old == new:
@@ -757,7 +859,7 @@ class Store:
         )]
 
     def add_document(self, period_id: int, **fields) -> int:
-        record = {k: (fields.get(k) or ("" if k != "date" else None)) for k in DOCUMENT_FIELDS}
+        record = {k: document_field(k, fields.get(k) or ("" if k != "date" else None)) for k in DOCUMENT_FIELDS}
         _check_doc(record)
         with self.db.atomic():
             self._writable(period_id)
@@ -777,6 +879,7 @@ class Store:
             for key, value in fields.items():
                 if key not in DOCUMENT_FIELDS:
                     raise ValueError(key)
+                value = document_field(key, value)
                 _check_doc({key: value})
                 if row[key] == value:
                     continue

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from cchc_desktop.errors import UserError
-from cchc_desktop.store.database import now_iso, value_text
+from cchc_desktop.safe_text import clean, clean_line
+from cchc_desktop.store.database import document_field, now_iso, value_text
 
 
 def write_period(store, unit: dict, period: dict, values: dict[str, tuple], narratives: dict[str, dict],
@@ -29,12 +30,16 @@ def write_period(store, unit: dict, period: dict, values: dict[str, tuple], narr
             store.db.execute("DELETE FROM periods WHERE id = ?", [old["id"]])
             store._audit("period", code, None, period_id=old["id"], unit_code=unit["code"])
         pid = store.db["periods"].insert({"unit_code": unit["code"], **period, "updated_at": now_iso()}).last_pk
+        # What comes from a file is made safe as what is typed (safe_text.py).
         store.db["indicator_values"].insert_all(
-            [{"period_id": pid, "code": c, "value": value_text(v), "note": n} for c, (v, n) in values.items()])
+            [{"period_id": pid, "code": c, "value": clean(value_text(v)) if isinstance(v, str) else value_text(v),
+              "note": None if n is None else clean(n).strip()} for c, (v, n) in values.items()])
         store.db["narratives"].insert_all(
-            [{"period_id": pid, "section": k, "title": v.get("title"), "text": str(v.get("text") or "")}
-             for k, v in narratives.items()])
-        store.db["dossier_rows"].insert_all([{"period_id": pid, **r} for r in dossier_rows])
-        store.db["documents"].insert_all([{"period_id": pid, **d} for d in documents])
+            [{"period_id": pid, "section": k, "title": None if v.get("title") is None else clean_line(v["title"]),
+              "text": clean(v.get("text") or "")} for k, v in narratives.items()])
+        store.db["dossier_rows"].insert_all(
+            [{"period_id": pid, **r, **({"field": clean_line(r["field"])} if "field" in r else {})} for r in dossier_rows])
+        store.db["documents"].insert_all(
+            [{"period_id": pid, **{k: document_field(k, v) for k, v in d.items()}} for d in documents])
         store._audit("period.load", None, code, period_id=pid, unit_code=unit["code"])
     return store.period(pid)

@@ -13,7 +13,7 @@ from sqlite_utils.migrations import Migrations
 
 from cchc_desktop.domain.dossiers import is_withdrawn
 from cchc_desktop.store import register
-from cchc_desktop.store.uri import sqlite_uri
+from cchc_desktop.store.uri import connect_read_only
 
 migrations = Migrations("cchc_desktop")
 
@@ -259,7 +259,7 @@ def applied_names(conn: sqlite3.Connection) -> list[str]:
 
 
 def _read_only(path: Path) -> sqlite3.Connection:
-    return sqlite3.connect(sqlite_uri(path, mode="ro"), uri=True, timeout=10)
+    return connect_read_only(path)
 
 
 def applied_in_file(path: str | Path) -> list[str]:

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import json
 
+from cchc_desktop.safe_text import clean_line
+
 COLS = ("procedure", "field", "agency", "channel", "received_date", "due_date", "finished_date", "status",
         "counted")
 _DAY_COUNTS = ("recv", "recv_online", "fin_early", "fin_ontime", "fin_late", "due", "due_kept")
@@ -265,7 +267,7 @@ def replace_dossier_rows(store, period_id: int, agency: str, columns, rows: list
         store.db.conn.executemany(
             f"INSERT INTO dossier_rows (period_id, agency, field, position, {', '.join(columns)}) "
             f"VALUES (?, ?, ?, ?, {', '.join('?' * len(columns))})",
-            [(period_id, agency, name, pos, *(int(row.get(c, 0)) for c in columns))
+            [(period_id, agency, clean_line(name), pos, *(int(row.get(c, 0)) for c in columns))
              for pos, (name, row) in enumerate(rows, 1)],
         )
         store._audit(f"dossier:{agency}:register", old_text, new_text, period_id=period_id)

@@ -39,3 +39,21 @@ def _windows_path(text: str) -> str:
         text = text[len("\\\\?\\"):]
     text = text.replace("\\", "/")
     return text if text.startswith("//") else "/" + text
+
+
+def connect_read_only(path: str | os.PathLike, timeout: float = 10):
+    """A read-only connection: mode=ro; where that cannot open (a WAL file whose -shm cannot be
+    made: read-only media, a full disk) and no -wal holds pages, immutable=1, which is exact then."""
+    import sqlite3
+
+    p = Path(path)
+    conn = sqlite3.connect(sqlite_uri(p, mode="ro"), uri=True, timeout=timeout)
+    try:
+        conn.execute("PRAGMA schema_version").fetchone()
+        return conn
+    except sqlite3.OperationalError as e:
+        conn.close()
+        wal = p.with_name(p.name + "-wal")
+        if "unable to open" not in str(e) and "disk i/o" not in str(e).lower() or (wal.exists() and wal.stat().st_size):
+            raise
+    return sqlite3.connect(sqlite_uri(p, mode="ro", immutable="1"), uri=True, timeout=timeout)

@@ -423,3 +423,49 @@ def test_right_click_on_an_indicator_row_shows_the_history_entry(ctx, qtbot, mon
                                                                table.viewport().mapToGlobal(pos)))
     assert shown == [["Xem lịch sử thay đổi"]]
     assert table.currentIndex().row() == r
+
+
+def test_restore_offers_the_newest_backup_that_reads(ctx, qtbot):
+    from ui.safety import backup_dialogs
+
+    good = backup.backup_now(ctx.store, "mo-tep")
+    bad = backup.backup_now(ctx.store, "dong")
+    bad.write_bytes(b"SQLite format 3\x00" + b"\x00" * 50)  # the newest one cut short
+    dlg = backup_dialogs.RestoreDialog(ctx.store.path)
+    qtbot.addWidget(dlg)
+    assert dlg.table.item(0, 2).text() == "(không đọc được)"
+    dlg._accept_selected()
+    assert dlg.chosen == good
+
+
+def test_a_read_only_file_opens_with_the_notice_and_writes_say_why(demo_file, tmp_path, qtbot, no_dialogs,
+                                                                 monkeypatch):
+    """Read-only media (as store.open_state reports it): the window shows the file, a notice
+    says it is read-only, an edit says why it is not saved; the file does not change."""
+    import shutil
+
+    from cchc_desktop.store import check, database, open_store
+    from ui.shell.context import AppContext
+    from ui.shell.main_window import MainWindow
+
+    path = tmp_path / "usb.sqlite"
+    shutil.copy(demo_file, path)
+    before = path.read_bytes()
+    reason = "Tệp dữ liệu “usb.sqlite” đang ở nơi chỉ đọc (USB khóa ghi): không sửa được."
+    monkeypatch.setattr(database, "open_state", lambda p: check.FileState(
+        check.READ_ONLY, path, reason, read_uri=check.sqlite_uri(path, mode="ro")))
+    store = open_store(path, backup=True, read_only_ok=True)
+    try:
+        unit = store.unit()
+        ctx = AppContext(store, unit["code"], store.get_period(unit["code"], "2023-NAM")["id"])
+        w = MainWindow(ctx, install_features=False)
+        qtbot.addWidget(w)
+        w.show()
+        qtbot.waitExposed(w)
+        assert w.notice.isVisible() and "CHẾ ĐỘ CHỈ XEM" in w.notice_label.text() and reason in w.notice_label.text()
+        ok, message = ctx.write("value:BM1/1", Store.set_value, ctx.period_id, "BM1/1", "7")
+        assert not ok and reason in message
+        w.close()
+    finally:
+        store.close()
+    assert path.read_bytes() == before

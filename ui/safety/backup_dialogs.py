@@ -52,6 +52,8 @@ def backup_on_close(window, opened_with=None) -> Path | None:
     """The app is closing: back the file up if it changed since the last backup."""
     store = window.ctx.store
     try:
+        if getattr(store, "read_only", None):
+            return None  # opened read-only: nothing changed, and nothing can be written beside it
         return backup.backup_if_changed(store, "dong")
     except UserError as e:
         messages.error(None, f"{e}\n\nDữ liệu vẫn an toàn trong tệp; chỉ bản sao lưu khi đóng chưa tạo được.")
@@ -102,8 +104,12 @@ class RestoreDialog(QDialog):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
         self.table.setAlternatingRowColors(True)
+        self.first_good: int | None = None  # the newest backup that reads: offered first
         for i, b in enumerate(self.backups):
-            for j, text in enumerate(self.row_texts(b)):
+            texts = self.row_texts(b)
+            if self.first_good is None and texts[2] != "(không đọc được)":
+                self.first_good = i
+            for j, text in enumerate(texts):
                 item = QTableWidgetItem(text)
                 if j in (4, 5):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -129,7 +135,7 @@ class RestoreDialog(QDialog):
         self.table.doubleClicked.connect(lambda _i: self._accept_selected())
         self.table.itemSelectionChanged.connect(self._update)
         if self.backups:
-            self.table.selectRow(0)
+            self.table.selectRow(self.first_good if self.first_good is not None else 0)
         self._update()
 
         lay = QVBoxLayout(self)

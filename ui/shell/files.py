@@ -12,9 +12,9 @@ import os
 from pathlib import Path
 
 from cchc_desktop import dataio
-from cchc_desktop.errors import DataFileError, UserError
+from cchc_desktop.errors import UserError
 from cchc_desktop.report import default_texts as templates
-from cchc_desktop.store import backup, check_file, lock, open_store
+from cchc_desktop.store import FileRefused, backup, check, open_store
 from ui import messages
 from ui.packages.handoff import import_into_new_file
 from ui.safety.backup_dialogs import RestoreDialog
@@ -55,7 +55,8 @@ def open_data_file(path: Path, parent, *, package: str | None = None, at_start: 
     (`du-lieu-mau.sqlite`, made from the demo when missing), never the user's file."""
     path = Path(path)
     try:
-        store = open_store(path, backup=True)  # a backup when it changed since the last one
+        # a backup when it changed since the last one; read-only media or a full disk: read-only
+        store = open_store(path, backup=True, read_only_ok=True)
     except UserError as e:  # DataFileError included
         store = recover_at_start(path, e, parent) if at_start else None
         if store is None:
@@ -114,17 +115,13 @@ def set_aside(path: Path, now=None) -> Path:
 def recover_at_start(path: Path, error, parent):
     """The file was refused at start: the full path, what happened, and the ways on.
 
-    A damaged (or foreign) file: "Khôi phục từ bản sao lưu…" (ui.safety.backup_dialogs' restore dialog,
+    A damaged (or foreign) file — what store.open_state says, never a file on read-only media, a
+    full disk or one another program holds: "Khôi phục từ bản sao lưu…" (ui.safety.backup_dialogs' restore dialog,
     cchc_desktop.store.backup.restore), "Tạo tệp mới" (the damaged file renamed aside, kept) or
     "Thoát". A file from a newer version, in use by another window, or refused for another reason
     (a folder without write access): the message only. Returns the opened Store, or None."""
-    damaged = False
-    if isinstance(error, DataFileError) and "mới hơn" not in str(error) and path.is_file() \
-            and not lock.is_locked(path):
-        try:
-            check_file(path)
-        except DataFileError:
-            damaged = True
+    damaged = isinstance(error, FileRefused) and error.state.kind in (check.DAMAGED, check.NOT_OURS) \
+        and path.is_file()
     if not damaged:
         messages.error(parent, f"Không mở được tệp dữ liệu:\n{path}\n\n{error}\n\nChương trình sẽ đóng lại.",
                        "Không mở được tệp dữ liệu")

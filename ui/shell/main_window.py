@@ -52,6 +52,7 @@ DOSSIER_SECTION = "II.2"  # where findings about the dossier tables ("hs.…") a
 
 FINAL_NOTICE = ("Kỳ báo cáo này đã chốt (bản chính thức): số liệu và lời văn của kỳ chỉ xem, không sửa được. "
                 "Muốn sửa, bấm “Mở lại kỳ để sửa”.")
+READ_ONLY_NOTICE = "CHẾ ĐỘ CHỈ XEM — {reason}"
 SAMPLE_NOTICE = ("Đây là DỮ LIỆU MẪU (tệp riêng “{name}”) để xem thử; sửa ở đây không ảnh hưởng dữ liệu "
                  "của đơn vị bạn.")
 
@@ -466,7 +467,9 @@ class MainWindow(QMainWindow):
             self._build_notice()
         self.setWindowTitle(f"{office_name(data.unit)} — {period_short(p)}"
                             f"{' — DỮ LIỆU MẪU' if sample else ''} — CCHC Desktop")
-        notes = ([SAMPLE_NOTICE.format(name=self.ctx.store.path.name)] if sample else []) + \
+        read_only = getattr(self.ctx.store, "read_only", None)  # read-only media, a full disk (open_store)
+        notes = ([READ_ONLY_NOTICE.format(reason=read_only)] if read_only else []) + \
+            ([SAMPLE_NOTICE.format(name=self.ctx.store.path.name)] if sample else []) + \
             ([FINAL_NOTICE] if final else [])
         self.notice_label.setText("\n".join(notes))
         self.notice_reopen.setVisible(final)
