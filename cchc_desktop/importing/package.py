@@ -265,7 +265,7 @@ def _check_package(path: str | Path) -> PackageInfo:
         extra = [n for n in names if n not in pkg.MEMBERS]
         if extra:
             _refuse(f"gói chứa thành phần lạ ({', '.join(extra[:3])}): gói không hợp lệ")
-        missing = [n for n in pkg.REQUIRED if n not in names]
+        missing = [n for n in pkg.REQUIRED if n not in names and n != pkg.SIGNATURE]  # unsigned: below
         if missing:
             _refuse(f"gói thiếu {', '.join(missing)} (tệp hỏng hoặc không phải gói nộp)")
         total = 0
@@ -298,6 +298,8 @@ def _check_package(path: str | Path) -> PackageInfo:
     if manifest["format_version"] < pkg.FORMAT_VERSION:
         _refuse("gói chưa được ký (lập bằng phiên bản CCHC Desktop cũ); hãy nhờ đơn vị cập nhật phần mềm "
                 "rồi lập lại gói")
+    if pkg.SIGNATURE not in content:
+        _refuse(BAD_SIGNATURE)
     _check_manifest_fields(manifest)
     sv = manifest["schema_version"]
     if sv > SCHEMA_VERSION:
