@@ -253,3 +253,5 @@ def test_status_lists_every_commune_of_the_province(desk):
     out = run_cli("rollup", "--db", desk["upper"].path, "--period", PERIOD)
     assert out.returncode == 0, out.stderr
     assert "2/114" in out.stdout and out.stdout.count("Chưa nộp") == 112
+    line = next(x for x in out.stdout.splitlines() if "phường Tân Hưng" in x)
+    assert line.endswith(f"mã khóa {pkg.fingerprint(desk['tan_hung'], TAN_HUNG)}")

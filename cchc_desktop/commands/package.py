@@ -45,8 +45,14 @@ def register(sub) -> None:
 
 def run_package(args) -> int:
     from cchc_desktop.exporting import package  # with its command only (CLI start-up time)
+    from cchc_desktop.store import packages as store_packages
 
     store = open_db(args, write=False)
+    if store_packages.own_public_key(store, store.unit(args.unit)["code"]) is None:
+        # The unit's first package makes its signing key: a write, so with the writer lock
+        # (refused while a window has the file open; the window makes it then).
+        store.close()
+        store = open_db(args, write=True)
     try:
         path = package.make_package(store, args.unit, args.period, Path(args.out), documents=not args.no_documents)
     finally:
@@ -96,9 +102,12 @@ def run_rollup(args) -> int:
     from cchc_desktop import fmt
 
     from cchc_desktop.report import aggregate
+    from cchc_desktop.store import packages as store_packages
+
     store = open_db(args, write=False)
     try:
         r = aggregate.rollup(store, args.period, args.unit)
+        keys = store_packages.pinned_keys(store)
     finally:
         store.close()
     if args.compare and not r.data.is_known_name(args.compare):
@@ -120,7 +129,8 @@ def run_rollup(args) -> int:
               f"đúng hạn {fmt.percent(m['ty_le_dung_han'], with_sign=True) or '—'}.")
         for c in r.communes:
             when = f" (lập gói {fmt.date(c.submitted_at[:10])})" if c.submitted_at else ""
-            print(f"  {c.name}: {c.status_label}{when}")
+            key = f"; mã khóa {keys[c.code]['fingerprint']}" if c.code in keys else ""
+            print(f"  {c.name}: {c.status_label}{when}{key}")
         if args.compare:
             print(f"So sánh {args.compare}:")
             for n, _, t in r.compare(args.compare):

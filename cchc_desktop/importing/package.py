@@ -75,6 +75,10 @@ class PackageError(UserError):
     """A package refused; str(e) is the reason in Vietnamese."""
 
 
+class KeyChanged(PackageError):
+    """Signed by another key than the one pinned for its commune (accepted only explicitly)."""
+
+
 @dataclass
 class PackageInfo:
     path: Path
@@ -542,7 +546,7 @@ def key_status(store, info: PackageInfo, accept_new_key: bool = False, pinned: d
         return "same"
     if accept_new_key:
         return "changed"
-    _refuse(f"gói được ký bằng khóa khác với khóa của {info.unit_label} đã ghi nhận (mã khóa đã ghi nhận "
+    raise KeyChanged(f"gói được ký bằng khóa khác với khóa của {info.unit_label} đã ghi nhận (mã khóa đã ghi nhận "
             f"{pinned['fingerprint']}, mã khóa của gói {info.fingerprint}); hãy gọi điện hỏi xã: nếu xã đã đổi "
             "máy hoặc cài lại phần mềm và đọc đúng mã khóa mới thì chấp nhận khóa mới (nút “Chấp nhận khóa mới”, "
             "hoặc lệnh với --chap-nhan-khoa-moi); nếu không, gói này không phải do xã gửi")
@@ -627,6 +631,9 @@ def preview(store, infos: list[PackageInfo | Path | str], accept_new_key: bool =
             if not _catalogue_known(store, info):
                 _refuse(f"gói dùng danh mục biểu mẫu {info.document.get('catalogue_version')} mà tệp dữ liệu chưa có")
             key = key_status(store, info, accept_new_key, pinned=seen_keys.get(info.unit_code))
+        except KeyChanged as e:
+            out.append(Preview(info.path, "refused", info=info, reason=str(e), key_status="changed"))
+            continue
         except PackageError as e:
             out.append(Preview(info.path, "refused", info=info, reason=str(e)))
             continue
@@ -796,3 +803,8 @@ def expand_paths(paths: list) -> list:
         else:
             out.append(p)
     return out
+
+
+def pinned_fingerprints(store) -> dict[str, str]:
+    """unit code → the short fingerprint of the key pinned for it (the desk's status shows it)."""
+    return {code: k["fingerprint"] for code, k in store_packages.pinned_keys(store).items()}
