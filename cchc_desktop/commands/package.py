@@ -55,9 +55,11 @@ def run_package(args) -> int:
         store = open_db(args, write=True)
     try:
         path = package.make_package(store, args.unit, args.period, Path(args.out), documents=not args.no_documents)
+        fingerprint = package.fingerprint(store, store.unit(args.unit)["code"])
     finally:
         store.close()
     print(path)
+    print(f"Mã khóa của đơn vị: {fingerprint} (cấp trên đối chiếu khi nhập gói lần đầu)", file=sys.stderr)
     return 0
 
 

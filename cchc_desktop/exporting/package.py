@@ -95,6 +95,10 @@ class Prepared:
     def file_name(self) -> str:
         return file_name(self.unit_code, self.period_code)
 
+    @property
+    def fingerprint(self) -> str:
+        return signing.fingerprint(signing.public_key_of(self.signing_key))
+
     def members(self, created_at: str | None = None) -> dict[str, bytes]:
         extra = render_documents(self.data) if self.data is not None else {}
         return members_from(self.doc, self.catalogue_text, extra, created_at, signing_key=self.signing_key)

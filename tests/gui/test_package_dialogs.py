@@ -66,6 +66,8 @@ def test_export_package_writes_and_verifies(window, feature, tmp_path):
     assert ip.check_package(files[0]).unit_code == "xa-chi-lang-nam"
     kinds = [k for k, _ in window.shown_messages]
     assert kinds == ["info"] and "Rút thiết bị an toàn" in window.shown_messages[0][1]
+    fingerprint = ip.check_package(files[0]).fingerprint  # the key the commune's file made for it
+    assert f"Mã khóa của đơn vị: {fingerprint}" in window.shown_messages[0][1]
 
 
 def test_export_to_a_removed_stick_says_so(window, feature, tmp_path):
