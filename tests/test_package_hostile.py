@@ -255,3 +255,24 @@ def test_status_lists_every_commune_of_the_province(desk):
     assert "2/114" in out.stdout and out.stdout.count("Chưa nộp") == 112
     line = next(x for x in out.stdout.splitlines() if "phường Tân Hưng" in x)
     assert line.endswith(f"mã khóa {pkg.fingerprint(desk['tan_hung'], TAN_HUNG)}")
+
+
+def test_the_first_package_makes_the_key_with_the_writer_lock(tmp_path):
+    from cchc_desktop.store.lock import IN_USE_MESSAGE
+
+    src = tmp_path / "xa"
+    src.mkdir()
+    store = commune(src, TAN_HUNG)  # holds the lock, as a window does
+    (tmp_path / "usb").mkdir()
+    r = run_cli("package", "--db", store.path, "--period", PERIOD, "--out", tmp_path / "usb", "--khong-kem-van-ban")
+    assert r.returncode == 1 and IN_USE_MESSAGE.format(name=Path(store.path).name) in r.stderr
+    assert pkg.fingerprint(store, TAN_HUNG) is None  # nothing written
+    db = store.path
+    store.close()
+    r = run_cli("package", "--db", db, "--period", PERIOD, "--out", tmp_path / "usb", "--khong-kem-van-ban")
+    assert r.returncode == 0, r.stderr
+    store = open_store(db)
+    fingerprint = pkg.fingerprint(store, TAN_HUNG)
+    assert fingerprint and f"Mã khóa của đơn vị: {fingerprint}" in r.stderr
+    assert ip.check_package(Path(r.stdout.strip())).fingerprint == fingerprint
+    store.close()
