@@ -63,7 +63,7 @@ def dump(store, unit_code: str | None, period_code: str) -> dict:
         "narrative": {k: v for k, v in sorted(store.narratives(pid).items(), key=lambda kv: _section_order(kv[0]))},
         "dossiers": dossier_data,
         "documents": [
-            {k: d[k] for k in ("number", "symbol", "date", "kind", "summary")} for d in store.documents(pid)
+            {k: d[k] for k in DOCUMENT_KEYS} for d in store.documents(pid)
         ],
         "computed": computed(store, pid),
     }
@@ -113,6 +113,7 @@ def read_file(path: str | Path) -> dict:
         raise UserError(f"Tệp “{p.name}” không phải JSON hợp lệ (dòng {e.lineno}): có thể tệp bị hỏng.") from None
 
 
+DOCUMENT_KEYS = ("number", "symbol", "date", "kind", "summary")
 MAX_NUMBER = Decimal(10) ** 15  # as fmt.parse_number: what a form accepts
 MAX_DOSSIERS = 10 ** 12  # far above any commune, far below SQLite's 64-bit integers
 
@@ -216,11 +217,15 @@ def load(store, doc: dict, replace: bool = False) -> dict:
             dossier_rows.append(rec)
     docs = []
     for pos, d in enumerate(doc.get("documents") or [], 1):
+        if not isinstance(d, dict) or not all(d.get(k) is None or isinstance(d[k], (str, int)) for k in DOCUMENT_KEYS):
+            _bad(f"văn bản thứ {pos} không đúng dạng")
         docs.append({"position": pos, "number": str(d.get("number") or ""), "symbol": str(d.get("symbol") or ""),
                      "date": _check_date(d.get("date"), "ngày văn bản"), "kind": str(d.get("kind") or ""),
                      "summary": str(d.get("summary") or "")})
     narratives = doc.get("narrative") or {}
-    if not all(isinstance(v, dict) for v in narratives.values()):
+    if not isinstance(narratives, dict) or not all(
+            isinstance(v, dict) and all(v.get(k) is None or isinstance(v[k], str) for k in ("title", "text"))
+            for v in narratives.values()):
         _bad("phần lời văn không đúng dạng")
 
     unit_fields = {k: unit.get(k) for k in UNIT_KEYS if unit.get(k) is not None}

@@ -174,11 +174,17 @@ def test_manifest_fields_are_type_checked(desk, field, value, words):
     ("values/BM1/1", {"value": "1e99999999999999999", "note": ""}, "quá lớn"),
     ("values/BM1/1", {"value": "NaN", "note": ""}, "quá lớn"),
     ("values/BM1/1", {"value": [1], "note": ""}, "không phải một con số"),
+    ("narrative/x", {"title": {"a": 1}, "text": ""}, "lời văn không đúng dạng"),
+    ("documents", [["215", "BC-UBND"]], "danh sách văn bản sai dạng"),
+    ("documents", [{"number": {"a": 1}}], "văn bản thứ 1 không đúng dạng"),
 ])
-def test_figures_that_are_no_number_or_too_large_are_refused_in_vietnamese(desk, where, value, words):
+def test_data_that_is_no_number_too_large_or_mistyped_is_refused_in_vietnamese(desk, where, value, words):
     def change(doc):
-        if where.startswith("values/"):
-            doc["values"][where[len("values/"):]] = value
+        if where.startswith(("values/", "narrative/")):
+            part, _, key = where.partition("/")
+            doc[part][key] = value
+        elif where == "documents":
+            doc["documents"] = value
         else:
             doc["dossiers"].setdefault("ubnd", {"fields": [], "total": {}})
             _set(where, value)(doc)
