@@ -80,12 +80,9 @@ def generate(folder: Path, n: int, with_documents: bool) -> list[Path]:
     for d in commune_docs(n):
         dataio.load(src, d)
         members = pkg.build_members(src, d["unit"]["code"], PERIOD, documents=False)
-        if extra:  # the same Word/Excel bytes in every package, hashes recomputed
-            members.update(extra)
-            manifest = json.loads(members[pkg.MANIFEST])
-            manifest["members"].update({k: {"sha256": pkg.sha256(b), "size": len(b)} for k, b in extra.items()})
-            members[pkg.MANIFEST] = json.dumps(manifest, ensure_ascii=False, indent=2).encode()
-            members[pkg.SUMS] = pkg.sums_text(members).encode()
+        if extra:  # the same Word/Excel bytes in every package, sealed and signed again
+            members = pkg.seal(json.loads(members[pkg.MANIFEST]), {**members, **extra},
+                               pkg.signing_key(src, d["unit"]["code"]))
         target = out / pkg.file_name(d["unit"]["code"], PERIOD)
         target.write_bytes(pkg.zip_bytes(members))
         files.append(target)

@@ -14,7 +14,7 @@ from pathlib import Path
 from cchc_desktop import fmt, paths
 from cchc_desktop.domain import dossiers, periods
 from cchc_desktop.domain.units import STORED_KINDS
-from cchc_desktop.errors import UserError
+from cchc_desktop.errors import InvalidValue, UserError
 from cchc_desktop.safe_text import clean
 from cchc_desktop.report import values as report
 from cchc_desktop.report.values import outline
@@ -64,7 +64,7 @@ def dump(store, unit_code: str | None, period_code: str) -> dict:
         "narrative": {k: v for k, v in sorted(store.narratives(pid).items(), key=lambda kv: _section_order(kv[0]))},
         "dossiers": dossier_data,
         "documents": [
-            {k: d[k] for k in ("number", "symbol", "date", "kind", "summary")} for d in store.documents(pid)
+            {k: d[k] for k in DOCUMENT_KEYS} for d in store.documents(pid)
         ],
         "computed": computed(store, pid),
     }
@@ -131,6 +131,34 @@ def read_file(path: str | Path) -> dict:
         raise UserError(f"Tệp “{p.name}” không phải JSON hợp lệ (dòng {e.lineno}): có thể tệp bị hỏng.") from None
 
 
+DOCUMENT_KEYS = ("number", "symbol", "date", "kind", "summary")
+MAX_NUMBER = Decimal(10) ** 15  # as fmt.parse_number: what a form accepts
+MAX_DOSSIERS = 10 ** 12  # far above any commune, far below SQLite's 64-bit integers
+
+
+def _short(value) -> str:
+    text = str(value)
+    return text if len(text) <= 24 else text[:20] + "…"
+
+
+def _number(raw, code: str) -> Decimal:
+    """A figure of the document (a plain number or its text, "12.5") as a Decimal, or the
+    refusal in Vietnamese: never a Python error's text."""
+    if isinstance(raw, bool) or not isinstance(raw, (int, float, str)):
+        _bad(f"giá trị của {code} không phải một con số")
+    try:
+        d = Decimal(str(raw).strip())
+    except ArithmeticError:  # decimal.InvalidOperation
+        _bad(f"giá trị của {code} “{_short(raw)}” không phải một con số")
+    try:
+        too_big = not d.is_finite() or d.copy_abs() >= MAX_NUMBER
+    except ArithmeticError:  # an exponent beyond the context's
+        too_big = True
+    if too_big:
+        _bad(f"giá trị của {code} “{_short(raw)}” quá lớn")
+    return d
+
+
 def _bad(msg: str):
     raise UserError(f"Dữ liệu kỳ báo cáo không hợp lệ: {msg}.")
 
@@ -184,8 +212,8 @@ def load(store, doc: dict, replace: bool = False) -> dict:
         if raw is not None and not row.editable:
             _bad(f"chỉ tiêu {code} được tính tự động, không được có giá trị nhập")
         try:
-            parsed = None if raw is None else row.parse(raw if row.kind == "text" else Decimal(str(raw)))
-        except Exception as e:  # InvalidValue or a malformed number
+            parsed = None if raw is None else row.parse(raw if row.kind == "text" else _number(raw, code))
+        except InvalidValue as e:
             _bad(f"giá trị của {code}: {e}")
         values[code] = (parsed, str(entry.get("note") or ""))
     dossier_rows = []
@@ -200,16 +228,22 @@ def load(store, doc: dict, replace: bool = False) -> dict:
             for c in dossiers.COLUMNS:
                 v = cells.get(c)
                 if v is not None and (not isinstance(v, int) or isinstance(v, bool) or v < 0):
-                    _bad(f"số hồ sơ “{v}” ở {agency}/{name or 'Cộng'}/{c} không phải số nguyên không âm")
+                    _bad(f"số hồ sơ “{_short(v)}” ở {agency}/{name or 'Cộng'}/{c} không phải số nguyên không âm")
+                if v is not None and v > MAX_DOSSIERS:
+                    _bad(f"số hồ sơ ở {agency}/{name or 'Cộng'}/{c} quá lớn ({len(str(v))} chữ số)")
                 rec[c] = v
             dossier_rows.append(rec)
     docs = []
     for pos, d in enumerate(doc.get("documents") or [], 1):
+        if not isinstance(d, dict) or not all(d.get(k) is None or isinstance(d[k], (str, int)) for k in DOCUMENT_KEYS):
+            _bad(f"văn bản thứ {pos} không đúng dạng")
         docs.append({"position": pos, "number": str(d.get("number") or ""), "symbol": str(d.get("symbol") or ""),
                      "date": _check_date(d.get("date"), "ngày văn bản"), "kind": str(d.get("kind") or ""),
                      "summary": str(d.get("summary") or "")})
     narratives = doc.get("narrative") or {}
-    if not all(isinstance(v, dict) for v in narratives.values()):
+    if not isinstance(narratives, dict) or not all(
+            isinstance(v, dict) and all(v.get(k) is None or isinstance(v[k], str) for k in ("title", "text"))
+            for v in narratives.values()):
         _bad("phần lời văn không đúng dạng")
 
     unit_fields = {k: unit.get(k) for k in UNIT_KEYS if unit.get(k) is not None}

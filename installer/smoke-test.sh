@@ -126,6 +126,13 @@ if [ -f "$ROOT/cchc_desktop/exporting/xlsx_appendix.py" ]; then
   ok "export --xlsx ($(stat -c %s "$WORK/out/phu-luc.xlsx") bytes)"
 fi
 
+# 5b. a signed hand-off package, imported by an upper level (cryptography's Ed25519 in the bundle)
+mkdir -p "$WORK/out/usb"
+out=$(run_app package --db "$DB" --period 2023-NAM --out "$WORK/out/usb" --khong-kem-van-ban 2>&1) || fail "package: $out"
+out=$(run_app import-package --db "$WORK/out/huyen.sqlite" "$WORK/out/usb" 2>&1) || fail "import-package: $out"
+grep -q "mã khóa" <<<"$out" || fail "import-package printed: $out"
+ok "package signed and imported: $(head -1 <<<"$out")"
+
 # 6. the window, offscreen, one PNG per tab (required once ui/shell/app.py exists)
 if [ -f "$ROOT/ui/shell/app.py" ]; then
   out=$(run_app gui --db "$DB" --screenshot "$WORK/out/shots" 2>&1) || fail "gui --screenshot: $out"

@@ -44,6 +44,12 @@ def package_file(demo_store, tmp_path):
 
 
 @pytest.fixture
+def commune_key(demo_store, package_file):
+    """The demo commune's signing key (made with its first package)."""
+    return pkg.signing_key(demo_store, UNIT)
+
+
+@pytest.fixture
 def upper(tmp_path):
     store = open_store(tmp_path / "huyen.sqlite")
     yield store
@@ -55,13 +61,17 @@ def read_members(path: Path) -> dict[str, bytes]:
         return {n: zf.read(n) for n in zf.namelist()}
 
 
-def write_zip(path: Path, members: dict[str, bytes], reseal: bool = False) -> Path:
-    """A package with the given members; `reseal` recomputes manifest and SHA256SUMS (a forger's package)."""
+def write_zip(path: Path, members: dict[str, bytes], reseal: bool = False, key: bytes | None = None) -> Path:
+    """A package with the given members; `reseal` recomputes manifest and SHA256SUMS (a forger's
+    package: its signature no longer fits); `key` seals and signs it again with that key (the
+    commune's own key: the package of a commune whose app went wrong, or of its key's thief)."""
     members = dict(members)
-    if reseal:
+    if key is not None:
+        members = pkg.seal(json.loads(members[pkg.MANIFEST]), members, key)
+    elif reseal:
         manifest = json.loads(members[pkg.MANIFEST])
         manifest["members"] = {n: {"sha256": pkg.sha256(b), "size": len(b)} for n, b in members.items()
-                               if n not in (pkg.MANIFEST, pkg.SUMS)}
+                               if n not in (pkg.MANIFEST, pkg.SUMS, pkg.SIGNATURE)}
         members[pkg.MANIFEST] = json.dumps(manifest, ensure_ascii=False).encode()
         members[pkg.SUMS] = pkg.sums_text(members).encode()
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
@@ -74,7 +84,7 @@ def write_zip(path: Path, members: dict[str, bytes], reseal: bool = False) -> Pa
 def test_package_members_and_manifest(package_file):
     assert package_file.name == f"{UNIT}_{PERIOD}.cchc"
     members = read_members(package_file)
-    assert set(members) == {pkg.MANIFEST, pkg.SUMS, pkg.DATA, pkg.CATALOGUE}
+    assert set(members) == {pkg.MANIFEST, pkg.SIGNATURE, pkg.SUMS, pkg.DATA, pkg.CATALOGUE}
     manifest = json.loads(members[pkg.MANIFEST])
     assert manifest["unit"]["code"] == UNIT and manifest["period"]["code"] == PERIOD
     assert manifest["unit"]["upper_name"] == "huyện Thanh Miện"
@@ -98,7 +108,7 @@ def test_sha256sum_accepts_unpacked_package(package_file, tmp_path):
         zf.extractall(folder)
     done = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=folder, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert done.stdout.count(": OK") == 3  # data, catalogue, manifest
+    assert done.stdout.count(": OK") == 4  # data, catalogue, manifest, its signature
     # And it notices a change.
     (folder / "data.json").write_text("{}", encoding="utf-8")
     assert subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=folder, capture_output=True).returncode != 0
@@ -203,7 +213,7 @@ def test_newer_replaces_older_and_older_needs_force(demo_store, package_file, up
     assert len(store_packages.history(upper)) == 3
 
 
-def _variants(src: Path, tmp: Path) -> dict[str, Path]:
+def _variants(src: Path, tmp: Path, signing_key: bytes) -> dict[str, Path]:
     members = read_members(src)
     raw = src.read_bytes()
     out = {}
@@ -253,7 +263,7 @@ def _variants(src: Path, tmp: Path) -> dict[str, Path]:
     doc = json.loads(members[pkg.DATA])
     doc["format_version"] = 7
     out["newer-data"] = write_zip(tmp / "newer-data.cchc", {**members, pkg.DATA: dataio.dumps(doc).encode()},
-                                  reseal=True)
+                                  key=signing_key)
     # Not a package at all.
     (tmp / "text.cchc").write_text("xin chào", encoding="utf-8")
     out["not-zip"] = tmp / "text.cchc"
@@ -263,16 +273,16 @@ def _variants(src: Path, tmp: Path) -> dict[str, Path]:
     doc = json.loads(members[pkg.DATA])
     doc["values"]["BM1/1"]["value"] = -5
     out["bad-figure"] = write_zip(tmp / "bad.cchc", {**members, pkg.DATA: dataio.dumps(doc).encode()},
-                                  reseal=True)
+                                  key=signing_key)
     return out
 
 
-def test_bad_packages_are_refused_and_file_unchanged(package_file, upper, tmp_path):
+def test_bad_packages_are_refused_and_file_unchanged(package_file, commune_key, upper, tmp_path):
     # The upper file already holds one import, so "unchanged" covers real content.
     ip.import_packages(upper, [package_file])
     upper.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     before = table_dump(upper.path)
-    variants = _variants(package_file, tmp_path)
+    variants = _variants(package_file, tmp_path, commune_key)
     results = ip.import_packages(upper, list(variants.values()))
     assert len(results) == len(variants)
     for (name, path), r in zip(variants.items(), results):
@@ -331,7 +341,7 @@ def test_package_for_another_upper_is_refused(package_file, upper, tmp_path):
     assert r.status == "refused" and "huyện Thanh Miện" in r.message
 
 
-def test_unknown_catalogue_without_its_text_is_refused(package_file, upper, tmp_path):
+def test_unknown_catalogue_without_its_text_is_refused(package_file, commune_key, upper, tmp_path):
     members = read_members(package_file)
     del members[pkg.CATALOGUE]
     doc = json.loads(members[pkg.DATA])
@@ -340,7 +350,7 @@ def test_unknown_catalogue_without_its_text_is_refused(package_file, upper, tmp_
     m = json.loads(members[pkg.MANIFEST])
     m["catalogue_version"] = "KHAC-1"
     members[pkg.MANIFEST] = json.dumps(m).encode()
-    p = write_zip(tmp_path / "cat.cchc", members, reseal=True)
+    p = write_zip(tmp_path / "cat.cchc", members, key=commune_key)
     r = ip.import_packages(upper, [p])[0]
     assert r.status == "refused" and "danh mục" in r.message
 

@@ -1,7 +1,7 @@
 """Hand-off packages and the upper level's roll-up on the command line.
 
     cchc-desktop package --db PATH --period P [--unit CODE] --out DIR [--khong-kem-van-ban]
-    cchc-desktop import-package --db PATH [--force] FILE_OR_FOLDER...
+    cchc-desktop import-package --db PATH [--force] [--chap-nhan-khoa-moi] FILE_OR_FOLDER...
     cchc-desktop rollup --db PATH --period P [--unit CODE] [--docx OUT] [--xlsx OUT] [--json]
                         [--so-sanh NAME]
 """
@@ -28,6 +28,8 @@ def register(sub) -> None:
     add_db(p)
     p.add_argument("files", metavar="TỆP", nargs="+", help="tệp .cchc, hoặc thư mục chứa các tệp .cchc")
     p.add_argument("--force", action="store_true", help="vẫn nhập gói cũ hơn gói đang có (nhập đè)")
+    p.add_argument("--chap-nhan-khoa-moi", dest="accept_new_key", action="store_true",
+                   help="chấp nhận khóa ký mới của xã (chỉ khi đã gọi điện đối chiếu mã khóa với xã; có ghi nhật ký)")
     p.set_defaults(func=run_import)
 
     p = sub.add_parser("rollup", help="tổng hợp số liệu các xã của cấp huyện/tỉnh cho một kỳ")
@@ -43,13 +45,21 @@ def register(sub) -> None:
 
 def run_package(args) -> int:
     from cchc_desktop.exporting import package  # with its command only (CLI start-up time)
+    from cchc_desktop.store import packages as store_packages
 
     store = open_db(args, write=False)
+    if store_packages.own_public_key(store, store.unit(args.unit)["code"]) is None:
+        # The unit's first package makes its signing key: a write, so with the writer lock
+        # (refused while a window has the file open; the window makes it then).
+        store.close()
+        store = open_db(args, write=True)
     try:
         path = package.make_package(store, args.unit, args.period, Path(args.out), documents=not args.no_documents)
+        fingerprint = package.fingerprint(store, store.unit(args.unit)["code"])
     finally:
         store.close()
     print(path)
+    print(f"Mã khóa của đơn vị: {fingerprint} (cấp trên đối chiếu khi nhập gói lần đầu)", file=sys.stderr)
     return 0
 
 
@@ -59,11 +69,17 @@ def run_import(args) -> int:
     paths = package.expand_paths([Path(f) for f in args.files])
     if not paths:
         raise UserError("Không có tệp gói (.cchc) nào trong các thư mục đã chọn.")
+    from cchc_desktop.paths import default_db_path
+
+    db_path = Path(args.db) if args.db else default_db_path()
+    new_file = not db_path.exists()
     store = open_db(args, must_exist=False, write=True)
     try:
-        results = package.import_packages(store, paths, force=args.force)
+        results = package.import_packages(store, paths, force=args.force, accept_new_key=args.accept_new_key)
     finally:
         store.close()
+    if new_file and not any(r.status in ("imported", "replaced") for r in results):
+        remove_new_file(db_path)  # a refused import leaves no file that was not there before
     for r in results:
         print(r.line())
     refused = sum(r.status == "refused" for r in results)
@@ -74,14 +90,26 @@ def run_import(args) -> int:
     return 1 if refused else 0
 
 
+def remove_new_file(path: Path) -> None:
+    """The data file this command created, and what SQLite and the writer lock made beside it."""
+    for p in (path, *(path.with_name(path.name + s) for s in ("-wal", "-shm", "-journal", ".lock"))):
+        try:
+            p.unlink()
+        except FileNotFoundError:
+            pass
+
+
 def run_rollup(args) -> int:
     # with its command only (CLI start-up time)
     from cchc_desktop import fmt
 
     from cchc_desktop.report import aggregate
+    from cchc_desktop.store import packages as store_packages
+
     store = open_db(args, write=False)
     try:
         r = aggregate.rollup(store, args.period, args.unit)
+        keys = store_packages.pinned_keys(store)
     finally:
         store.close()
     if args.compare and not r.data.is_known_name(args.compare):
@@ -103,7 +131,8 @@ def run_rollup(args) -> int:
               f"đúng hạn {fmt.percent(m['ty_le_dung_han'], with_sign=True) or '—'}.")
         for c in r.communes:
             when = f" (lập gói {fmt.date(c.submitted_at[:10])})" if c.submitted_at else ""
-            print(f"  {c.name}: {c.status_label}{when}")
+            key = f"; mã khóa {keys[c.code]['fingerprint']}" if c.code in keys else ""
+            print(f"  {c.name}: {c.status_label}{when}{key}")
         if args.compare:
             print(f"So sánh {args.compare}:")
             for n, _, t in r.compare(args.compare):

@@ -6,7 +6,10 @@ Members (docs/goi-nop.md):
                     exporters are available);
 - `danh-muc.toml`   the text of the indicator catalogue the period was entered with;
 - `manifest.json`   unit, upper level, period, app / schema / catalogue / format versions,
-                    time of creation and the SHA-256 and size of every member above;
+                    time of creation, the SHA-256 and size of every member above, and the
+                    unit's public signing key;
+- `manifest.sig`    the Ed25519 signature of manifest.json's bytes by the unit's key (made on
+                    first use, kept in its data file: cchc_desktop/signing.py);
 - `SHA256SUMS`      the same hashes (and the manifest's) as `sha256sum -c` reads them.
 
 Writing (to a USB stick): into a temporary file in the target folder, fsync, rename, then
@@ -24,15 +27,16 @@ import zipfile
 from pathlib import Path
 
 import cchc_desktop
-from cchc_desktop import dataio
+from cchc_desktop import dataio, signing
 from cchc_desktop.errors import UserError
 from cchc_desktop.exporting import docx_report, xlsx_appendix
 from cchc_desktop.fileio import atomic_path, os_error_message
 from cchc_desktop.report import values as report
+from cchc_desktop.store import packages as store_packages
 from cchc_desktop.store.migrations import SCHEMA_VERSION
 
 FORMAT = "cchc-desktop/package"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: signed (manifest.sig, signing_key)
 SUFFIX = ".cchc"
 MANIFEST = "manifest.json"
 SUMS = "SHA256SUMS"
@@ -40,11 +44,12 @@ DATA = "data.json"
 DOCX = "bao-cao.docx"
 XLSX = "phu-luc.xlsx"
 CATALOGUE = "danh-muc.toml"
-REQUIRED = (MANIFEST, SUMS, DATA)
+SIGNATURE = "manifest.sig"
+REQUIRED = (MANIFEST, SIGNATURE, SUMS, DATA)
 OPTIONAL = (DOCX, XLSX, CATALOGUE)
 MEMBERS = REQUIRED + OPTIONAL
 # Order inside the zip: the manifest first, so a reader sees what it is at once.
-_ORDER = (MANIFEST, SUMS, DATA, CATALOGUE, DOCX, XLSX)
+_ORDER = (MANIFEST, SIGNATURE, SUMS, DATA, CATALOGUE, DOCX, XLSX)
 
 
 def sha256(data: bytes) -> str:
@@ -84,14 +89,19 @@ class Prepared:
         self.data = report.load_report(store, unit["code"], period_code) if documents else None
         self.unit_code = unit["code"]
         self.period_code = self.doc["period"]["code"]
+        self.signing_key = signing_key(store, unit["code"])
 
     @property
     def file_name(self) -> str:
         return file_name(self.unit_code, self.period_code)
 
+    @property
+    def fingerprint(self) -> str:
+        return signing.fingerprint(signing.public_key_of(self.signing_key))
+
     def members(self, created_at: str | None = None) -> dict[str, bytes]:
         extra = render_documents(self.data) if self.data is not None else {}
-        return members_from(self.doc, self.catalogue_text, extra, created_at)
+        return members_from(self.doc, self.catalogue_text, extra, created_at, signing_key=self.signing_key)
 
 
 def build_members(store, unit_code: str | None, period_code: str, documents: bool = True,
@@ -100,8 +110,23 @@ def build_members(store, unit_code: str | None, period_code: str, documents: boo
     return Prepared(store, unit_code, period_code, documents).members(created_at)
 
 
+def signing_key(store, unit_code: str) -> bytes:
+    """The unit's private signing key (32 bytes), made and kept in its data file on first use."""
+    def make():
+        private = signing.new_private_key()
+        return signing.b64(private), signing.b64(signing.public_key_of(private))
+
+    return signing.unb64(store_packages.own_key(store, unit_code, make)[0], 32)
+
+
+def fingerprint(store, unit_code: str) -> str | None:
+    """The short fingerprint of the unit's own key (None before its first package)."""
+    public = store_packages.own_public_key(store, unit_code)
+    return signing.fingerprint(signing.unb64(public, 32)) if public else None
+
+
 def members_from(doc: dict, catalogue_text: str, documents: dict[str, bytes] | None = None,
-                 created_at: str | None = None) -> dict[str, bytes]:
+                 created_at: str | None = None, *, signing_key: bytes) -> dict[str, bytes]:
     unit, period = doc["unit"], doc["period"]
     members: dict[str, bytes] = {DATA: dataio.dumps(doc).encode("utf-8")}
     members[CATALOGUE] = catalogue_text.encode("utf-8")
@@ -116,9 +141,20 @@ def members_from(doc: dict, catalogue_text: str, documents: dict[str, bytes] | N
         "created_at": created_at or now_aware(),
         "unit": {k: unit.get(k) for k in ("code", "name", "kind", "upper_name", "upper_code", "district", "province")},
         "period": {k: period.get(k) for k in ("code", "start", "end", "deadline", "status")},
-        "members": {name: {"sha256": sha256(b), "size": len(b)} for name, b in sorted(members.items())},
     }
+    return seal(manifest, members, signing_key)
+
+
+def seal(manifest: dict, members: dict[str, bytes], signing_key: bytes) -> dict[str, bytes]:
+    """`members` (data, catalogue, documents) with the manifest listing their hashes and the
+    key's public half, its signature and SHA256SUMS added."""
+    members = {n: b for n, b in members.items() if n not in (MANIFEST, SIGNATURE, SUMS)}
+    manifest = {**manifest,
+                "members": {name: {"sha256": sha256(b), "size": len(b)} for name, b in sorted(members.items())},
+                "signing_key": {"algorithm": signing.ALGORITHM,
+                                "public_key": signing.b64(signing.public_key_of(signing_key))}}
     members[MANIFEST] = (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    members[SIGNATURE] = (signing.b64(signing.sign(signing_key, members[MANIFEST])) + "\n").encode("ascii")
     members[SUMS] = sums_text(members).encode("ascii")
     return members
 

@@ -2,8 +2,11 @@
 
 `check_package(path)` validates a package before anything is written: a valid zip with only
 the expected members, no absolute or `..` names, sizes within limits (declared and actual,
-and the compression ratio: no zip bomb), every hash right (the manifest and SHA256SUMS
-agree with the content), format / schema / data versions this app understands.
+and the compression ratio: no zip bomb), every field of the manifest of its type, every hash
+right (the manifest and SHA256SUMS agree with the content), the manifest signed by the key it
+names, format / schema / data versions this app understands. `find_upper` and `key_status`
+then judge it against the file: a commune (never the upper unit itself, never a unit of
+another province), signed by the key pinned for it (trust on first use, docs/goi-nop.md).
 `preview(store, infos)` says per package what importing would do; `import_packages(store,
 paths)` imports each package in one transaction (its period, the commune unit under the
 upper unit, and a row of history in `package_imports`), a refused package never stopping the
@@ -24,7 +27,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from cchc_desktop import dataio, fmt
+from cchc_desktop import dataio, fmt, signing
 from cchc_desktop.domain import catalogue as catalogue_mod
 from cchc_desktop.domain import dossiers, periods
 from cchc_desktop.domain.units import COMMUNE_KINDS, UPPER_KINDS, label as unit_label
@@ -34,6 +37,7 @@ from cchc_desktop.domain import official_choice
 from cchc_desktop.importing import BackupOnce, backup_before_import
 from cchc_desktop.report import default_texts
 from cchc_desktop.store import packages as store_packages
+from cchc_desktop.store.errors import disk_trouble_message
 from cchc_desktop.store.migrations import SCHEMA_VERSION
 
 MiB = 1024 * 1024
@@ -41,6 +45,7 @@ MAX_FILE_BYTES = 200 * MiB
 MAX_MEMBER_BYTES = {
     pkg.MANIFEST: 1 * MiB,
     pkg.SUMS: 64 * 1024,
+    pkg.SIGNATURE: 1024,
     pkg.DATA: 32 * MiB,
     pkg.CATALOGUE: 4 * MiB,
     pkg.DOCX: 100 * MiB,
@@ -70,6 +75,10 @@ class PackageError(UserError):
     """A package refused; str(e) is the reason in Vietnamese."""
 
 
+class KeyChanged(PackageError):
+    """Signed by another key than the one pinned for its commune (accepted only explicitly)."""
+
+
 @dataclass
 class PackageInfo:
     path: Path
@@ -80,10 +89,15 @@ class PackageInfo:
     catalogue_text: str | None
     members: list[str]
     data_text: str = ""  # data.json exactly as received, kept as history
+    public_key: bytes = b""  # the Ed25519 key that signed the manifest
 
     @property
     def file_name(self) -> str:
         return self.path.name
+
+    @property
+    def fingerprint(self) -> str:
+        return signing.fingerprint(self.public_key)
 
     @property
     def unit(self) -> dict:
@@ -117,6 +131,7 @@ class Preview:
     reason: str = ""
     held_created_at: str | None = None
     upper: dict | None = None  # the upper unit the package goes under (may not exist yet)
+    key_status: str = ""  # new (pinned on import) | same | changed (accepted on request)
 
     @property
     def status_label(self) -> str:
@@ -221,7 +236,7 @@ def check_package(path: str | Path) -> PackageInfo:
         raise
     except UserError as e:
         raise PackageError(str(e)) from None
-    except (AttributeError, TypeError, KeyError, ValueError, IndexError, RecursionError):
+    except (AttributeError, TypeError, KeyError, ValueError, IndexError, RecursionError, ArithmeticError):
         raise PackageError("nội dung gói sai dạng (bản kê hoặc dữ liệu hỏng): gói không hợp lệ") from None
 
 
@@ -254,7 +269,7 @@ def _check_package(path: str | Path) -> PackageInfo:
         extra = [n for n in names if n not in pkg.MEMBERS]
         if extra:
             _refuse(f"gói chứa thành phần lạ ({', '.join(extra[:3])}): gói không hợp lệ")
-        missing = [n for n in pkg.REQUIRED if n not in names]
+        missing = [n for n in pkg.REQUIRED if n not in names and n != pkg.SIGNATURE]  # unsigned: below
         if missing:
             _refuse(f"gói thiếu {', '.join(missing)} (tệp hỏng hoặc không phải gói nộp)")
         total = 0
@@ -284,11 +299,17 @@ def _check_package(path: str | Path) -> PackageInfo:
     manifest = _json_member(content[pkg.MANIFEST], "bản kê (manifest.json)", pkg.FORMAT, pkg.FORMAT_VERSION,
                             "không phải gói nộp của CCHC Desktop",
                             f"định dạng gói {{v}}, phiên bản này đọc được đến {pkg.FORMAT_VERSION}")
-    sv = manifest.get("schema_version")
-    if isinstance(sv, int) and sv > SCHEMA_VERSION:
+    if manifest["format_version"] < pkg.FORMAT_VERSION:
+        _refuse("gói chưa được ký (lập bằng phiên bản CCHC Desktop cũ); hãy nhờ đơn vị cập nhật phần mềm "
+                "rồi lập lại gói")
+    if pkg.SIGNATURE not in content:
+        _refuse(BAD_SIGNATURE)
+    _check_manifest_fields(manifest)
+    sv = manifest["schema_version"]
+    if sv > SCHEMA_VERSION:
         _refuse(_newer_message(f"cấu trúc dữ liệu {sv}, phiên bản này hiểu đến {SCHEMA_VERSION}"))
-    dv = manifest.get("data_format_version")
-    if isinstance(dv, int) and dv > dataio.FORMAT_VERSION:
+    dv = manifest["data_format_version"]
+    if dv > dataio.FORMAT_VERSION:
         _refuse(_newer_message(f"dữ liệu kỳ báo cáo phiên bản {dv}"))
 
     # Hashes: the manifest lists every member but itself and SHA256SUMS; SHA256SUMS lists the
@@ -297,7 +318,7 @@ def _check_package(path: str | Path) -> PackageInfo:
     if not isinstance(listed, dict):
         _refuse("bản kê không có danh sách thành phần: gói không hợp lệ")
     actual = {n: hashlib.sha256(b).hexdigest() for n, b in content.items()}
-    expect_listed = set(content) - {pkg.MANIFEST, pkg.SUMS}
+    expect_listed = set(content) - {pkg.MANIFEST, pkg.SUMS, pkg.SIGNATURE}
     if set(listed) != expect_listed:
         _refuse("danh sách thành phần trong bản kê không khớp với gói (gói bị sửa hoặc thiếu)")
     for n in expect_listed:
@@ -321,6 +342,7 @@ def _check_package(path: str | Path) -> PackageInfo:
     for n, h in sums.items():
         if actual[n] != h:
             _refuse(f"mã kiểm tra của {n} không khớp: gói đã bị sửa hoặc hỏng; hãy xin đơn vị gửi lại gói")
+    public_key = _verify_signature(manifest, content)
 
     doc = _json_member(content[pkg.DATA], "dữ liệu (data.json)", dataio.FORMAT, dataio.FORMAT_VERSION,
                        "data.json không phải dữ liệu kỳ báo cáo của CCHC Desktop", "dữ liệu kỳ báo cáo phiên bản {v}")
@@ -375,7 +397,53 @@ def _check_package(path: str | Path) -> PackageInfo:
         catalogue_text=catalogue_text,
         members=names,
         data_text=content[pkg.DATA].decode("utf-8"),
+        public_key=public_key,
     )
+
+
+def _is_int(v) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+_MANIFEST_TEXTS = {"unit": ("code", "name", "kind", "upper_name", "upper_code", "district", "province"),
+                   "period": ("code", "start", "end", "deadline", "status")}
+
+
+def _check_manifest_fields(manifest: dict) -> None:
+    """Every field of the manifest of the type the package format gives it (docs/goi-nop.md)."""
+    for key, what in (("schema_version", "phiên bản cấu trúc dữ liệu"), ("data_format_version", "phiên bản dữ liệu")):
+        if not _is_int(manifest.get(key)) or not 1 <= manifest[key] < 10**6:
+            _refuse(f"bản kê ghi {what} sai dạng: gói không hợp lệ")
+    for key in ("catalogue_version", "created_at"):
+        if not isinstance(manifest.get(key), str) or not manifest[key].strip():
+            _refuse(f"bản kê thiếu hoặc ghi sai {'phiên bản danh mục' if key == 'catalogue_version' else 'thời điểm lập gói'}: "
+                    "gói không hợp lệ")
+    for part, keys in _MANIFEST_TEXTS.items():
+        obj = manifest.get(part)
+        if not isinstance(obj, dict) or not all(obj.get(k) is None or isinstance(obj[k], str) for k in keys):
+            _refuse(f"bản kê ghi {'đơn vị' if part == 'unit' else 'kỳ báo cáo'} sai dạng: gói không hợp lệ")
+    listed = manifest.get("members")
+    if not isinstance(listed, dict) or not all(
+            isinstance(e, dict) and isinstance(e.get("sha256"), str) and _is_int(e.get("size")) for e in listed.values()):
+        _refuse("bản kê không có danh sách thành phần đúng dạng: gói không hợp lệ")
+    key = manifest.get("signing_key")
+    if not isinstance(key, dict) or key.get("algorithm") != signing.ALGORITHM or not isinstance(key.get("public_key"), str):
+        _refuse("bản kê không ghi khóa ký của đơn vị: gói không hợp lệ")
+
+
+BAD_SIGNATURE = ("chữ ký của gói không đúng: gói đã bị sửa sau khi đơn vị lập (hoặc không do CCHC Desktop lập); "
+                 "hãy xin đơn vị gửi lại gói")
+
+
+def _verify_signature(manifest: dict, content: dict[str, bytes]) -> bytes:
+    """The public key the manifest names, once its signature of the manifest's bytes verifies."""
+    try:
+        public = signing.unb64(manifest["signing_key"]["public_key"], 32)
+        signature = signing.unb64(content[pkg.SIGNATURE].decode("ascii").strip(), 64)
+        signing.verify(public, signature, content[pkg.MANIFEST])
+    except (signing.BadSignature, UnicodeDecodeError):
+        _refuse(BAD_SIGNATURE)
+    return public
 
 
 def _parse_time(text: str) -> dt.datetime | None:
@@ -434,7 +502,57 @@ def _table(doc: dict, agency: str) -> dossiers.AgencyTable:
 
 # --- where a package goes --------------------------------------------------------------
 def find_upper(store, info: PackageInfo) -> dict:
-    """The upper unit the package goes under: {"code", "name", "kind", "exists"} or PackageError."""
+    """The upper unit the package goes under: {"code", "name", "kind", "exists"} or PackageError.
+
+    Refused too: a package whose unit is the upper unit itself (or another upper unit of the
+    file), or, for a period of the two-tier frame, a unit the official list puts in another
+    province: a package changes nothing but its own commune's rows."""
+    upper = _find_upper(store, info)
+    code = info.unit_code
+    upper_codes = {u["code"] for u in store_packages.upper_units(store)} | {upper["code"]}
+    same = store.find_unit(code)
+    if code in upper_codes or (same is not None and same["kind"] in UPPER_KINDS):
+        _refuse(f"gói ghi mã đơn vị “{code}”, trùng mã của {unit_label(same or upper)} (cấp trên trong tệp này), "
+                "nên không nhập được; hãy nhờ xã kiểm tra lại mã đơn vị trong Thông tin đơn vị rồi lập lại gói")
+    if same is not None and same.get("parent_code") not in (None, upper["code"]):
+        _refuse(f"mã đơn vị “{code}” trong tệp này là của một đơn vị thuộc cấp trên khác: gói không nhập được")
+    _check_province(info, upper)
+    return upper
+
+
+def _check_province(info: PackageInfo, upper: dict) -> None:
+    """For a period after 1/7/2025 under a province of the official list, a unit code of that list
+    must be one of that province's units."""
+    from cchc_desktop.domain import official_units
+    from cchc_desktop.report.aggregate import TWO_TIER_FROM
+
+    key = periods.parse_code(info.period_code)
+    if periods.default_window(key)[1] < TWO_TIER_FROM or official_units.province(upper["code"]) is None:
+        return
+    official = official_units.unit(info.unit_code)
+    if official is not None and official.province_code != upper["code"]:
+        _refuse(f"mã đơn vị {info.unit_code} là của {official.name} ({official.province.name}), "
+                f"không thuộc {unit_label(upper)}: gói không nhập được vào tệp này")
+
+
+def key_status(store, info: PackageInfo, accept_new_key: bool = False, pinned: dict | None = None) -> str:
+    """"new" (the commune's first package: its key is pinned on import), "same", or "changed"
+    (only with `accept_new_key`, else PackageError saying what to do). `pinned`: the key to
+    compare with instead of the file's (a preview's earlier package of the same commune)."""
+    pinned = pinned or store_packages.pinned_key(store, info.unit_code)
+    if pinned is None:
+        return "new"
+    if pinned["public_key"] == signing.b64(info.public_key):
+        return "same"
+    if accept_new_key:
+        return "changed"
+    raise KeyChanged(f"gói được ký bằng khóa khác với khóa của {info.unit_label} đã ghi nhận (mã khóa đã ghi nhận "
+            f"{pinned['fingerprint']}, mã khóa của gói {info.fingerprint}); hãy gọi điện hỏi xã: nếu xã đã đổi "
+            "máy hoặc cài lại phần mềm và đọc đúng mã khóa mới thì chấp nhận khóa mới (nút “Chấp nhận khóa mới”, "
+            "hoặc lệnh với --chap-nhan-khoa-moi); nếu không, gói này không phải do xã gửi")
+
+
+def _find_upper(store, info: PackageInfo) -> dict:
     unit = info.unit
     upper_name = (unit.get("upper_name") or "").strip()
     upper_code = (unit.get("upper_code") or "").strip()
@@ -494,10 +612,11 @@ def _catalogue_known(store, info: PackageInfo) -> bool:
         return False
 
 
-def preview(store, infos: list[PackageInfo | Path | str]) -> list[Preview]:
+def preview(store, infos: list[PackageInfo | Path | str], accept_new_key: bool = False) -> list[Preview]:
     """What importing these packages in this order would do (nothing is written)."""
     out: list[Preview] = []
     seen: dict[tuple[str, str], dict] = {}
+    seen_keys: dict[str, dict] = {}  # the keys this batch pins before the file holds them
     for item in infos:
         if isinstance(item, PackageInfo):
             info = item
@@ -511,6 +630,10 @@ def preview(store, infos: list[PackageInfo | Path | str]) -> list[Preview]:
             upper = find_upper(store, info)
             if not _catalogue_known(store, info):
                 _refuse(f"gói dùng danh mục biểu mẫu {info.document.get('catalogue_version')} mà tệp dữ liệu chưa có")
+            key = key_status(store, info, accept_new_key, pinned=seen_keys.get(info.unit_code))
+        except KeyChanged as e:
+            out.append(Preview(info.path, "refused", info=info, reason=str(e), key_status="changed"))
+            continue
         except PackageError as e:
             out.append(Preview(info.path, "refused", info=info, reason=str(e)))
             continue
@@ -521,7 +644,9 @@ def preview(store, infos: list[PackageInfo | Path | str]) -> list[Preview]:
         current = seen.get(k) or store_packages.held(store, *k)
         status = _compare(info, current)
         out.append(Preview(info.path, status, info=info, upper=upper,
-                           held_created_at=current["created_at"] if current else None))
+                           held_created_at=current["created_at"] if current else None, key_status=key))
+        if key != "same":
+            seen_keys[info.unit_code] = {"public_key": signing.b64(info.public_key), "fingerprint": info.fingerprint}
         if status in ("new", "newer"):
             seen[k] = {"package_sha256": info.package_sha256, "data_sha256": info.data_sha256,
                        "created_at": info.created_at}
@@ -548,12 +673,15 @@ def _ensure_upper(store, upper: dict, info: PackageInfo) -> str:
     return code
 
 
-def import_one(store, info: PackageInfo, force: bool = False, before_write=None) -> Result:
+def import_one(store, info: PackageInfo, force: bool = False, before_write=None,
+               accept_new_key: bool = False) -> Result:
     """Import one checked package in one transaction.
 
     `before_write()` runs just before the transaction (default: `backup_before_import`, a
     backup of a file that holds data); if it raises UserError the package is refused with
-    that reason and nothing is written.
+    that reason and nothing is written. A commune's first package pins its key; a package
+    signed by another key is refused unless `accept_new_key` (the officer checked it with the
+    commune), which pins the new one, audited.
     """
 
     base = dict(unit_code=info.unit_code, unit_label=info.unit_label, period_code=info.period_code)
@@ -561,13 +689,14 @@ def import_one(store, info: PackageInfo, force: bool = False, before_write=None)
         upper = find_upper(store, info)
         if not _catalogue_known(store, info):
             _refuse(f"gói dùng danh mục biểu mẫu {info.document.get('catalogue_version')} mà tệp dữ liệu chưa có")
+        key = key_status(store, info, accept_new_key)
     except PackageError as e:
         return Result(info.path, "refused", str(e), **base)
     except (AttributeError, TypeError, ValueError):
         return Result(info.path, "refused", "nội dung gói sai dạng: gói không hợp lệ", **base)
     current = store_packages.held(store, info.unit_code, info.period_code)
     status = _compare(info, current)
-    if status == "same":
+    if status == "same" and key == "same":
         return Result(info.path, "unchanged", "giống hệt gói đã nhập", **base)
     if status == "older" and not force:
         when = fmt.date(current["created_at"][:10])
@@ -586,12 +715,16 @@ def import_one(store, info: PackageInfo, force: bool = False, before_write=None)
             if info.catalogue_text is not None and not store.has_catalogue(version):
                 store.register_catalogue(catalogue_mod.from_text(info.catalogue_text), make_default=False)
                 added_catalogue = True
-            upper_code = _ensure_upper(store, upper, info)
-            dataio.load(store, info.document, replace=True)
-            store_packages.record_import(
-                store, info.unit_code, info.period_code, upper_code, package_sha256=info.package_sha256,
-                data_sha256=info.data_sha256, created_at=info.created_at, file_name=info.path.name,
-                manifest=info.manifest, document=info.data_text or json.dumps(info.document, ensure_ascii=False))
+            if key != "same":
+                store_packages.pin_key(store, info.unit_code, signing.b64(info.public_key), info.fingerprint,
+                                       "first_use" if key == "new" else "accepted", info.path.name)
+            if status != "same":
+                upper_code = _ensure_upper(store, upper, info)
+                dataio.load(store, info.document, replace=True)
+                store_packages.record_import(
+                    store, info.unit_code, info.period_code, upper_code, package_sha256=info.package_sha256,
+                    data_sha256=info.data_sha256, created_at=info.created_at, file_name=info.path.name,
+                    manifest=info.manifest, document=info.data_text or json.dumps(info.document, ensure_ascii=False))
     except UserError as e:
         if added_catalogue:
             store.forget_catalogue(version)
@@ -599,18 +732,36 @@ def import_one(store, info: PackageInfo, force: bool = False, before_write=None)
     except Exception as e:  # sqlite3 errors: the transaction has been rolled back
         if added_catalogue:
             store.forget_catalogue(version)
-        return Result(info.path, "refused", f"không ghi được vào tệp dữ liệu ({e}); tệp dữ liệu không thay đổi",
+        trouble = disk_trouble_message(e)
+        return Result(info.path, "refused", trouble or "không ghi được vào tệp dữ liệu; tệp dữ liệu không thay đổi",
                       **base)
+    note = _key_note(key, info)
+    if status == "same":
+        return Result(info.path, "unchanged", _join("giống hệt gói đã nhập", note), **base)
     if status == "newer":
-        return Result(info.path, "replaced", "bản cũ vẫn lưu trong lịch sử", **base)
+        return Result(info.path, "replaced", _join("bản cũ vẫn lưu trong lịch sử", note), **base)
     if status == "older":
-        return Result(info.path, "replaced", "nhập đè theo yêu cầu; bản mới hơn vẫn lưu trong lịch sử", **base)
+        return Result(info.path, "replaced", _join("nhập đè theo yêu cầu; bản mới hơn vẫn lưu trong lịch sử", note),
+                      **base)
     if exists_before:
-        return Result(info.path, "replaced", "thay số liệu kỳ này đang có trong tệp", **base)
-    return Result(info.path, "imported", "", **base)
+        return Result(info.path, "replaced", _join("thay số liệu kỳ này đang có trong tệp", note), **base)
+    return Result(info.path, "imported", note, **base)
 
 
-def import_packages(store, paths: list, force: bool = False, on_result=None) -> list[Result]:
+def _key_note(key: str, info: PackageInfo) -> str:
+    if key == "new":
+        return f"ghi nhận khóa của xã lần đầu, mã khóa {info.fingerprint}: hãy gọi điện đối chiếu với xã"
+    if key == "changed":
+        return f"đã chấp nhận khóa mới, mã khóa {info.fingerprint}"
+    return ""
+
+
+def _join(*parts: str) -> str:
+    return "; ".join(p for p in parts if p)
+
+
+def import_packages(store, paths: list, force: bool = False, on_result=None,
+                    accept_new_key: bool = False) -> list[Result]:
     """Import each package in its own transaction; refused ones are reported, the rest go on.
 
     `on_result(index, count, result)` is called after each package (a progress bar).
@@ -631,7 +782,8 @@ def import_packages(store, paths: list, force: bool = False, on_result=None) -> 
                     info = None
                     result = Result(Path(item), "refused", str(e))
             if info is not None:
-                result = import_one(store, info, force=force, before_write=before_write)
+                result = import_one(store, info, force=force, before_write=before_write,
+                                    accept_new_key=accept_new_key)
             results.append(result)
             if on_result is not None:
                 on_result(k, len(items), result)
@@ -651,3 +803,8 @@ def expand_paths(paths: list) -> list:
         else:
             out.append(p)
     return out
+
+
+def pinned_fingerprints(store) -> dict[str, str]:
+    """unit code → the short fingerprint of the key pinned for it (the desk's status shows it)."""
+    return {code: k["fingerprint"] for code, k in store_packages.pinned_keys(store).items()}

@@ -242,7 +242,36 @@ def m005_register_days(db):
     register.create_day_table(db)
 
 
-STEPS = (m001_initial, m002_register_import, m003_package_history, m004_unit_kinds, m005_register_days)
+def m006_package_keys(db):
+    """Signed packages (docs/goi-nop.md): `own_keys` holds the signing key of the file's own unit,
+    made when it first writes a package; `commune_keys` the communes' public keys an upper level
+    pinned on its first import from each (one current per commune, the earlier ones kept)."""
+    _run(
+        db,
+        """
+        CREATE TABLE own_keys (
+            unit_code TEXT PRIMARY KEY,
+            private_key TEXT NOT NULL,
+            public_key TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE commune_keys (
+            id INTEGER PRIMARY KEY,
+            unit_code TEXT NOT NULL,
+            public_key TEXT NOT NULL,
+            fingerprint TEXT NOT NULL,
+            pinned_at TEXT NOT NULL,
+            how TEXT NOT NULL CHECK (how IN ('first_use', 'accepted')),
+            status TEXT NOT NULL CHECK (status IN ('current', 'retired')),
+            file_name TEXT NOT NULL DEFAULT ''
+        );
+        CREATE UNIQUE INDEX commune_keys_current ON commune_keys (unit_code) WHERE status = 'current'
+        """
+    )
+
+
+STEPS = (m001_initial, m002_register_import, m003_package_history, m004_unit_kinds, m005_register_days,
+         m006_package_keys)
 for _step in STEPS:
     migrations()(_step)
 SCHEMA_VERSION = len(STEPS)

@@ -86,3 +86,58 @@ def batch_durability(store):
             conn.execute("PRAGMA wal_checkpoint(FULL)")
         except Exception:
             pass
+
+
+# --- signing keys (docs/goi-nop.md) ------------------------------------------------------
+def own_key(store, unit_code: str, make) -> tuple[str, str]:
+    """(private, public) key text of the file's own unit, made by `make()` on first use.
+
+    INSERT OR IGNORE then read back: a window and a command making the first package at the
+    same moment both end up with the one key stored."""
+    row = store.db.execute("SELECT private_key, public_key FROM own_keys WHERE unit_code = ?",
+                           [unit_code]).fetchone()
+    if row:
+        return row[0], row[1]
+    private, public = make()
+    with store.transaction():
+        store.db.execute("INSERT OR IGNORE INTO own_keys (unit_code, private_key, public_key, created_at) "
+                         "VALUES (?, ?, ?, ?)", [unit_code, private, public, now_iso()])
+        store._audit("key.own", None, unit_code, unit_code=unit_code)
+    row = store.db.execute("SELECT private_key, public_key FROM own_keys WHERE unit_code = ?",
+                           [unit_code]).fetchone()
+    return row[0], row[1]
+
+
+def own_public_key(store, unit_code: str) -> str | None:
+    row = store.db.execute("SELECT public_key FROM own_keys WHERE unit_code = ?", [unit_code]).fetchone()
+    return row[0] if row else None
+
+
+_PINNED = ("public_key", "fingerprint", "pinned_at", "how", "file_name")
+
+
+def pinned_key(store, unit_code: str) -> dict | None:
+    """The commune's current public key as the upper level pinned it, or None (never imported)."""
+    row = store.db.execute(f"SELECT {', '.join(_PINNED)} FROM commune_keys WHERE unit_code = ? AND status = 'current'",
+                           [unit_code]).fetchone()
+    return dict(zip(_PINNED, row)) if row else None
+
+
+def pinned_keys(store) -> dict[str, dict]:
+    """unit code → its current pinned key (for the status of every commune at once)."""
+    return {r[0]: dict(zip(_PINNED, r[1:])) for r in store.db.execute(
+        f"SELECT unit_code, {', '.join(_PINNED)} FROM commune_keys WHERE status = 'current'").fetchall()}
+
+
+def pin_key(store, unit_code: str, public_key: str, fingerprint: str, how: str, file_name: str) -> None:
+    """Make `public_key` the commune's current key (`how`: first_use | accepted), the earlier one
+    kept as retired; audited with both fingerprints. Inside the import's transaction."""
+    old = pinned_key(store, unit_code)
+    with store.transaction():
+        store.db.execute("UPDATE commune_keys SET status = 'retired' WHERE unit_code = ? AND status = 'current'",
+                         [unit_code])
+        store.db.execute("INSERT INTO commune_keys (unit_code, public_key, fingerprint, pinned_at, how, status, "
+                         "file_name) VALUES (?, ?, ?, ?, ?, 'current', ?)",
+                         [unit_code, public_key, fingerprint, now_iso(), how, file_name])
+        store._audit("key.accepted" if how == "accepted" else "key.pinned",
+                     old["fingerprint"] if old else None, fingerprint, unit_code=unit_code)

@@ -66,6 +66,8 @@ def test_export_package_writes_and_verifies(window, feature, tmp_path):
     assert ip.check_package(files[0]).unit_code == "xa-chi-lang-nam"
     kinds = [k for k, _ in window.shown_messages]
     assert kinds == ["info"] and "Rút thiết bị an toàn" in window.shown_messages[0][1]
+    fingerprint = ip.check_package(files[0]).fingerprint  # the key the commune's file made for it
+    assert f"Mã khóa của đơn vị: {fingerprint}" in window.shown_messages[0][1]
 
 
 def test_export_to_a_removed_stick_says_so(window, feature, tmp_path):
@@ -102,7 +104,7 @@ def test_import_dialog_previews_then_imports(qtbot, upper, packages, no_dialogs)
     qtbot.addWidget(dlg)
     dlg.add_paths([a.parent])  # a whole folder
     assert dlg.table.rowCount() == 3
-    states = {dlg.table.item(r, 0).text(): dlg.table.item(r, 6).text() for r in range(3)}
+    states = {dlg.table.item(r, 0).text(): dlg.table.item(r, dlg.STATUS).text() for r in range(3)}
     assert states[a.name].startswith("Mới") and states[b.name].startswith("Mới")
     assert states[bad.name].startswith("Bị từ chối")
     assert "huyện Thanh Miện" in dlg.summary.text()
@@ -110,7 +112,7 @@ def test_import_dialog_previews_then_imports(qtbot, upper, packages, no_dialogs)
     assert upper.units() == []  # nothing written by the preview
     results = dlg.run_import()
     assert sorted(r.status for r in results) == ["imported", "imported", "refused"]
-    states = {dlg.table.item(r, 0).text(): dlg.table.item(r, 6).text() for r in range(3)}
+    states = {dlg.table.item(r, 0).text(): dlg.table.item(r, dlg.STATUS).text() for r in range(3)}
     assert states[a.name].startswith("Đã nhập")
     assert states[bad.name].startswith("Bị từ chối")
     assert "2 gói mới" in dlg.summary.text()
@@ -120,8 +122,37 @@ def test_import_dialog_previews_then_imports(qtbot, upper, packages, no_dialogs)
     dlg2 = handoff.ImportPackagesDialog(upper)
     qtbot.addWidget(dlg2)
     dlg2.add_paths([a, b])
-    assert [dlg2.table.item(r, 6).text() for r in range(2)] == [ip.STATUS_LABELS["same"]] * 2
+    assert [dlg2.table.item(r, dlg2.STATUS).text() for r in range(2)] == [ip.STATUS_LABELS["same"]] * 2
     assert not dlg2.btn_import.isEnabled()
+
+
+def test_import_dialog_shows_fingerprints_and_accepts_a_new_key_only_when_asked(qtbot, upper, packages, tmp_path,
+                                                                                no_dialogs):
+    a, _, _ = packages
+    ip.import_packages(upper, [a])
+    # The same commune from a new PC: another key.
+    new_pc = open_store(tmp_path / "may-moi.sqlite")
+    doc = dataio.read_file(paths.resource("demo", "chi-lang-nam-2023.json"))
+    doc["dossiers"]["ubnd"]["total"]["truoc_han"] = 7
+    dataio.load(new_pc, doc)
+    (tmp_path / "moi").mkdir()
+    c = pkg.make_package(new_pc, None, PERIOD, tmp_path / "moi", documents=False,
+                         created_at="2099-01-01T08:00:00+07:00")
+    dlg = handoff.ImportPackagesDialog(upper)
+    qtbot.addWidget(dlg)
+    dlg.add_paths([c])
+    key_col = dlg.COLS.index("Mã khóa")
+    new_fp = pkg.fingerprint(new_pc, "xa-chi-lang-nam")
+    assert dlg.table.item(0, key_col).text() == f"{new_fp} (khóa khác khóa đã ghi nhận)"
+    assert dlg.table.item(0, dlg.STATUS).text().startswith("Bị từ chối")
+    assert not dlg.btn_import.isEnabled() and not dlg.btn_new_key.isHidden()
+    assert dlg.ask_accept_new_keys()  # no_dialogs answers yes
+    assert new_fp in no_dialogs[-1][1]
+    assert dlg.table.item(0, dlg.STATUS).text().startswith("Bản mới hơn") and dlg.btn_import.isEnabled()
+    results = dlg.run_import()
+    assert results[0].status == "replaced" and "chấp nhận khóa mới" in results[0].message
+    assert [h["new"] for h in upper.history(target="key.accepted")] == [new_fp]
+    new_pc.close()
 
 
 def _drop(target, paths):
@@ -157,7 +188,7 @@ def test_drop_on_window_opens_import(window, feature, packages):
     assert isinstance(dlg, handoff.ImportPackagesDialog)
     assert [p.name for p in dlg.paths] == [a.name]
     # The demo file is a commune's: the package is refused with the reason.
-    assert dlg.table.item(0, 6).text().startswith("Bị từ chối")
+    assert dlg.table.item(0, dlg.STATUS).text().startswith("Bị từ chối")
     dlg.close()
 
 
@@ -259,7 +290,7 @@ def import_and_close(seen, then=None):
     def action(dlg):
         try:
             seen["files"] = [dlg.table.item(r, 0).text() for r in range(dlg.table.rowCount())]
-            seen["states"] = [dlg.table.item(r, 6).text() for r in range(dlg.table.rowCount())]
+            seen["states"] = [dlg.table.item(r, dlg.STATUS).text() for r in range(dlg.table.rowCount())]
             dlg.btn_import.click()
             seen["summary"] = dlg.summary.text()
         finally:
@@ -422,7 +453,7 @@ def test_the_running_window_opens_the_import_preview_of_a_handed_over_package(qt
         qtbot.waitUntil(lambda: isinstance(feature.last_dialog, handoff.ImportPackagesDialog), timeout=5000)
         dlg = feature.last_dialog
         assert [p.name for p in dlg.paths] == [b.name]
-        assert dlg.table.item(0, 6).text() == ip.STATUS_LABELS["same"]  # imported already by _upper_window
+        assert dlg.table.item(0, dlg.STATUS).text() == ip.STATUS_LABELS["same"]  # imported already by _upper_window
         dlg.close()
         # A plain second start on the file only brings the window forward.
         feature.last_dialog = None
@@ -584,3 +615,26 @@ def test_windows_drive_probe_restores_the_error_mode_when_a_call_fails():
     with pytest.raises(OSError):
         drives.windows_removable(api)
     assert api.modes == [True, False]
+
+
+def test_rollup_dialog_of_a_province_lists_every_commune_of_the_official_list(qtbot, tmp_path, no_dialogs):
+    from cchc_desktop.domain import official_units
+    from tests.test_package_hostile import CAT_HAI, PERIOD as TWO_TIER, TAN_HUNG, commune, make
+
+    src = tmp_path / "xa"
+    src.mkdir()
+    tan_hung = commune(src, TAN_HUNG)
+    upper = open_store(tmp_path / "tinh.sqlite")
+    ip.import_packages(upper, [make(tan_hung, tmp_path / "usb")])
+    dlg = rollup.RollupDialog(upper, "31", TWO_TIER)
+    qtbot.addWidget(dlg)
+    assert dlg.communes.rowCount() == len(official_units.units("31")) == 114
+    assert "1/114 đơn vị đã có số liệu" in dlg.headline.text()
+    assert "và 105 đơn vị khác" in dlg.headline.text()  # eight names, the rest in the status tab
+    names = [dlg.communes.item(i, 0).text() for i in range(dlg.communes.rowCount())]
+    assert names[0] == "phường Tân Hưng" and "đặc khu Cát Hải" in names
+    assert dlg.communes.item(0, 8).text() == pkg.fingerprint(tan_hung, TAN_HUNG)
+    assert dlg.communes.item(names.index("đặc khu Cát Hải"), 1).text() == "Chưa nộp"
+    assert CAT_HAI not in ip.pinned_fingerprints(upper)
+    upper.close()
+    tan_hung.close()

@@ -101,7 +101,8 @@ class PackageFeature(QObject):
 
         def done(path):
             self.last_package = path
-            self.window.info(f"Đã ghi và kiểm tra lại gói nộp:\n{path}\n\nNếu ghi vào USB, hãy dùng “Rút thiết bị "
+            self.window.info(f"Đã ghi và kiểm tra lại gói nộp:\n{path}\n\nMã khóa của đơn vị: {prepared.fingerprint} "
+                             "(cấp trên có thể gọi điện hỏi để đối chiếu).\n\nNếu ghi vào USB, hãy dùng “Rút thiết bị "
                              "an toàn” trước khi rút USB ra, rồi gửi USB cho cấp trên.")
 
         self.window.run_task("Đang ghi gói nộp", work, done)

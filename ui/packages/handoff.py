@@ -138,7 +138,9 @@ class ExportPackageDialog(QDialog):
 
 # --- import -------------------------------------------------------------------------------
 class ImportPackagesDialog(QDialog):
-    COLS = ["Tệp", "Đơn vị", "Kỳ", "Lập gói lúc", "Hồ sơ tiếp nhận", "Tỷ lệ đúng hạn", "Tình trạng"]
+    COLS = ["Tệp", "Đơn vị", "Kỳ", "Lập gói lúc", "Hồ sơ tiếp nhận", "Tỷ lệ đúng hạn", "Mã khóa", "Tình trạng"]
+    STATUS = len(COLS) - 1
+    KEY_WORDS = {"new": "(lần đầu: đối chiếu với xã)", "changed": "(khóa khác khóa đã ghi nhận)"}
 
     def __init__(self, store, parent=None, on_imported=None):
         super().__init__(parent)
@@ -147,6 +149,7 @@ class ImportPackagesDialog(QDialog):
         self.paths: list[Path] = []
         self.previews: list[ip.Preview] = []
         self.results: list[ip.Result] = []
+        self.accept_new_key = False  # the officer accepted the communes' new keys (button, audited)
         self.setWindowTitle("Nhập gói của đơn vị cấp dưới")
         self.setAcceptDrops(True)
         self.resize(1000, 520)
@@ -184,6 +187,9 @@ class ImportPackagesDialog(QDialog):
         messages.vi_buttons(self.buttons)
         self.btn_import = self.buttons.addButton("Nhập các gói", QDialogButtonBox.ButtonRole.ActionRole)
         self.btn_import.clicked.connect(self.run_import)
+        self.btn_new_key = self.buttons.addButton("Chấp nhận khóa mới…", QDialogButtonBox.ButtonRole.ActionRole)
+        self.btn_new_key.setToolTip("Chỉ khi đã gọi điện cho xã và xã đọc đúng mã khóa mới (xã đổi máy, cài lại)")
+        self.btn_new_key.clicked.connect(self.ask_accept_new_keys)
         self.buttons.rejected.connect(self.reject)
         lay.addWidget(self.buttons)
         self._update_buttons()
@@ -234,7 +240,7 @@ class ImportPackagesDialog(QDialog):
     def refresh(self) -> None:
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            self.previews = ip.preview(self.store, self.paths)
+            self.previews = ip.preview(self.store, self.paths, accept_new_key=self.accept_new_key)
         finally:
             QApplication.restoreOverrideCursor()
         self.table.setRowCount(len(self.previews))
@@ -253,9 +259,11 @@ class ImportPackagesDialog(QDialog):
                     f": {res.message}" if res.message else "")
             cells = [pv.path.name, info.unit_label if info else "",
                      period_text(info.period_code) if info else "", created,
-                     figures.get("Hồ sơ Một cửa tiếp nhận", ""), figures.get("Tỷ lệ đúng hạn", ""), status]
+                     figures.get("Hồ sơ Một cửa tiếp nhận", ""), figures.get("Tỷ lệ đúng hạn", ""),
+                     self.key_text(pv), status]
             for c, text in enumerate(cells):
-                self.table.setItem(r, c, cell(text, align_right=c in (4, 5), tooltip=status if c == 6 else ""))
+                self.table.setItem(r, c, cell(text, align_right=c in (4, 5),
+                                              tooltip=status if c == self.STATUS else ""))
             color = None
             state = self.results[r].status if self.results and r < len(self.results) else pv.status
             if state in ("refused",):
@@ -268,6 +276,28 @@ class ImportPackagesDialog(QDialog):
         self.table.resizeRowsToContents()
         self._update_summary()
         self._update_buttons()
+
+    def key_text(self, pv: ip.Preview) -> str:
+        if pv.info is None or not pv.info.public_key:
+            return ""
+        return " ".join(filter(None, [pv.info.fingerprint, self.KEY_WORDS.get(pv.key_status, "")]))
+
+    def key_changes(self) -> list[ip.Preview]:
+        return [pv for pv in self.previews if pv.key_status == "changed"]
+
+    def ask_accept_new_keys(self) -> bool:
+        """Accept the new keys of the packages refused for theirs, once the officer confirms."""
+        changed = self.key_changes()
+        if not changed:
+            return False
+        names = "; ".join(f"{pv.info.unit_label}: {pv.info.fingerprint}" for pv in changed[:5])
+        if not messages.ask(self, f"Chấp nhận khóa ký mới cho {len(changed)} đơn vị ({names})? Chỉ chấp nhận khi "
+                                  "đã gọi điện cho xã và xã đọc đúng mã khóa này. Việc chấp nhận được ghi vào "
+                                  "lịch sử thay đổi."):
+            return False
+        self.accept_new_key = True
+        self.refresh()
+        return True
 
     def _counts(self) -> dict[str, int]:
         out = {k: 0 for k in ip.STATUS_LABELS}
@@ -305,6 +335,7 @@ class ImportPackagesDialog(QDialog):
 
     def _update_buttons(self, *_):
         self.btn_import.setEnabled(bool(self.importable()) and not self.results)
+        self.btn_new_key.setVisible(bool(self.key_changes()) and not self.accept_new_key and not self.results)
 
     def run_import(self) -> list[ip.Result]:
         todo = [pv.info for pv in self.previews if pv.info is not None]
@@ -321,7 +352,8 @@ class ImportPackagesDialog(QDialog):
 
         results_by_path = {}
         try:
-            for r in ip.import_packages(self.store, todo, force=self.force.isChecked(), on_result=step):
+            for r in ip.import_packages(self.store, todo, force=self.force.isChecked(), on_result=step,
+                                        accept_new_key=self.accept_new_key):
                 results_by_path[r.path] = r
         finally:
             self.progress.hide()
@@ -340,7 +372,7 @@ class ImportPackagesDialog(QDialog):
         # refresh() recomputed previews (now "same"); paint the results over them.
         for r, res in enumerate(self.results):
             text = res.status_label[:1].upper() + res.status_label[1:] + (f": {res.message}" if res.message else "")
-            self.table.setItem(r, 6, cell(text, tooltip=text))
+            self.table.setItem(r, self.STATUS, cell(text, tooltip=text))
             paint(self.table, r, {"refused": REFUSED, "imported": GOOD, "replaced": GOOD}.get(res.status))
         self._update_summary()
         self._update_buttons()

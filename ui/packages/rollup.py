@@ -12,6 +12,7 @@ from cchc_desktop import fmt
 from cchc_desktop.domain import dossiers, periods
 from cchc_desktop.errors import UserError
 from cchc_desktop.exporting import docx_report, xlsx_appendix, xlsx_rollup
+from cchc_desktop.importing import package as ip
 from cchc_desktop.report import aggregate
 from cchc_desktop.store import rollup as store_rollup
 from ui import messages
@@ -37,6 +38,8 @@ def fit_size(wanted: QSize, available, frame: tuple[int, int] = (16, 40)) -> QSi
     return QSize(max(1, min(wanted.width(), available.width() - frame[0])),
                  max(1, min(wanted.height(), available.height() - frame[1])))
 
+
+MISSING_SHOWN = 8  # names in the headline; every commune is in the status tab
 
 class RollupDialog(QDialog):
     """The consolidated figures of the upper level for one period."""
@@ -73,7 +76,7 @@ class RollupDialog(QDialog):
         lay.addWidget(self.tabs, 1)
         # Communes and their status.
         self.communes = read_only_table(["Xã", "Tình trạng", "Lập gói lúc", "Hạn nộp", "Hồ sơ tiếp nhận", "Đã giải quyết",
-                                "Tỷ lệ đúng hạn", "Tỷ lệ trực tuyến"])
+                                "Tỷ lệ đúng hạn", "Tỷ lệ trực tuyến", "Mã khóa"])
         self.communes.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.tabs.addTab(self.communes, "Tình trạng nộp")  # short: ten tabs fit 1024 px
         # Dossiers.
@@ -121,10 +124,14 @@ class RollupDialog(QDialog):
             return
         r = self.rollup
         m = r.data.measures("ubnd")
+        units = [c.unit or {} for c in r.communes]
+        shown = ", ".join(c.name for c in r.missing[:MISSING_SHOWN])
+        if len(r.missing) > MISSING_SHOWN:
+            shown += f" và {len(r.missing) - MISSING_SHOWN} đơn vị khác (xem thẻ Tình trạng nộp)"
         self.headline.setText(
-            f"<b>{aggregate.label(r.upper)}</b>: {len(r.reported)}/{len(r.communes)} xã đã có số liệu"
-            + (f", <span style='color:#a00000'>còn thiếu: {', '.join(c.name for c in r.missing)}</span>"
-               if r.missing else "")
+            f"<b>{aggregate.label(r.upper)}</b>: {len(r.reported)}/{len(r.communes)} {aggregate.unit_word(units)} "
+            "đã có số liệu"
+            + (f", <span style='color:#a00000'>còn thiếu: {shown}</span>" if r.missing else "")
             + f". Hồ sơ Một cửa: tiếp nhận {fmt.number(m['tiep_nhan']) or '—'}, "
               f"đúng hạn {fmt.percent(m['ty_le_dung_han'], with_sign=True) or '—'}.")
         self.fill_forms()
@@ -174,6 +181,7 @@ class RollupDialog(QDialog):
         r = self.rollup
         t = self.communes
         t.setRowCount(len(r.communes))
+        keys = ip.pinned_fingerprints(self.store)
         for i, c in enumerate(r.communes):
             f = c.figures()
             sent = f"{fmt.date(c.submitted_at[:10])} {c.submitted_at[11:16]}" if c.submitted_at else ""
@@ -181,9 +189,9 @@ class RollupDialog(QDialog):
                      fmt.number(f.get("tiep_nhan")), fmt.number(f.get("da_giai_quyet")),
                      fmt.percent(f.get("ty_le_dung_han"), with_sign=True) if f.get("ty_le_dung_han") is not None else "",
                      fmt.percent(f.get("ty_le_truc_tuyen"), with_sign=True)
-                     if f.get("ty_le_truc_tuyen") is not None else ""]
+                     if f.get("ty_le_truc_tuyen") is not None else "", keys.get(c.code, "")]
             for col, text in enumerate(cells):
-                t.setItem(i, col, cell(text, align_right=col >= 4))
+                t.setItem(i, col, cell(text, align_right=4 <= col <= 7))
             paint(t, i, {"chua_nop": REFUSED, "tre_han": WARN}.get(c.status))
 
     def fill_dossiers(self) -> None:
