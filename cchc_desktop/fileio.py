@@ -118,13 +118,13 @@ _INVALID_FILE_ATTRIBUTES = 0xFFFFFFFF
 
 
 def _get_attributes(path: Path) -> int:
-    import ctypes
+    import ctypes  # Windows only (file attributes), never loaded elsewhere
 
     return ctypes.windll.kernel32.GetFileAttributesW(str(path)) & 0xFFFFFFFF
 
 
 def _set_attributes(path: Path, attributes: int) -> None:
-    import ctypes
+    import ctypes  # Windows only (file attributes), never loaded elsewhere
 
     ctypes.windll.kernel32.SetFileAttributesW(str(path), attributes)
 

@@ -1,7 +1,7 @@
 """Where the app finds its resources and keeps its data file."""
 import os
 import sys
-from pathlib import Path
+from pathlib import Path, PureWindowsPath
 
 
 def resource_dir() -> Path:
@@ -35,14 +35,14 @@ def documents_dir() -> Path:
     """The user's Documents folder where the Windows shell keeps it (OneDrive known-folder
     move and folder redirection put it elsewhere than %USERPROFILE%\\Documents): platformdirs
     asks SHGetKnownFolderPath. The home folder if that folder does not exist."""
-    import platformdirs
+    import platformdirs  # only when a folder is asked for (start-up time)
 
     return _existing(platformdirs.user_documents_dir())
 
 
 def desktop_dir() -> Path:
     """The user's Desktop folder, from the shell like documents_dir()."""
-    import platformdirs
+    import platformdirs  # only when a folder is asked for (start-up time)
 
     return _existing(platformdirs.user_desktop_dir())
 
@@ -63,7 +63,7 @@ def on_network_share(path: str | Path) -> bool:
     network drive, or (elsewhere than Windows) a network file system mount. False when unsure."""
     try:
         if sys.platform == "win32":
-            import ctypes
+            import ctypes  # Windows only (GetDriveTypeW)
 
             return _network_windows(os.path.abspath(path), ctypes.windll.kernel32.GetDriveTypeW)
         if sys.platform.startswith("linux"):
@@ -75,8 +75,6 @@ def on_network_share(path: str | Path) -> bool:
 
 
 def _network_windows(absolute: str, drive_type) -> bool:
-    from pathlib import PureWindowsPath
-
     if absolute.upper().startswith("\\\\?\\UNC\\"):
         return True
     if absolute.startswith("\\\\?\\"):  # a verbatim path: \\?\C:\…

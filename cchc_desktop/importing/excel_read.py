@@ -165,7 +165,7 @@ def _detail(e: BaseException) -> str:
 
 class Book:
     def __init__(self, path: Path, kind: str):
-        import python_calamine as pc
+        import python_calamine as pc  # the Rust reader: only when a workbook is opened (CLI start-up)
 
         self.path, self.kind = path, kind
         self.filled = 0  # merged cells filled from their top-left cell by the last rows() call

@@ -3,9 +3,10 @@ fields, and its first report period."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 
-from cchc_desktop import dataio, paths
+from cchc_desktop import paths
 from cchc_desktop.domain import periods
 from cchc_desktop.domain.units import KIND_WORDS, UPPER_KINDS
 from cchc_desktop.report import frame_texts
@@ -66,7 +67,8 @@ def default_narratives(name: str, upper_name: str = "", province: str = "", kind
     (`Kế hoạch số …/KH-UBND ngày …/…/…`), the seed's years become the period's
     (`năm {{ky.nam}}`); national documents (Nghị định …/NĐ-CP, Chỉ thị …/CT-TTg, Thông tư) stay.
     """
-    doc = dataio.read_file(paths.resource("demo", "chi-lang-nam-2023.json"))
+    # the seed as data: a resource of the app itself (dataio, above the report, reads users' files)
+    doc = json.loads(paths.resource("demo", "chi-lang-nam-2023.json").read_text(encoding="utf-8"))
     seed_year = periods.parse_code(doc["period"]["code"]).year
     unit_name = f"{KIND_WORDS.get(kind, 'xã')} {name}"
     seed_name = re.compile(r"(?:\b[Xx]ã\s+)?" + re.escape(DEMO_UNIT["name"]))

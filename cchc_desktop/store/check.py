@@ -12,6 +12,7 @@ from pathlib import Path
 
 from cchc_desktop.errors import DataFileError
 from cchc_desktop.store.errors import is_busy
+from cchc_desktop.store.lock import IN_USE_MESSAGE, is_locked
 from cchc_desktop.store.migrations import KNOWN, SCHEMA_VERSION, applied_names
 from cchc_desktop.store.uri import sqlite_uri
 
@@ -127,8 +128,6 @@ def open_state(path: str | Path, busy_timeout: float | None = None) -> FileState
 
     Only a file that fails its integrity check (or is cut short) is DAMAGED: a read-only USB
     stick, a full disk or a lock held by another program never is."""
-    from cchc_desktop.store.lock import IN_USE_MESSAGE, is_locked
-
     p = Path(path)
     busy_timeout = CHECK_BUSY_TIMEOUT if busy_timeout is None else busy_timeout
     folder = p.parent if str(p.parent) else Path(".")

@@ -5,13 +5,13 @@ import datetime as dt
 import getpass
 import json
 import sqlite3
-from decimal import Decimal
 from contextlib import contextmanager
+from decimal import Decimal
 from pathlib import Path
 
 from sqlite_utils import Database
 
-from cchc_desktop import fmt
+from cchc_desktop import fmt, paths
 from cchc_desktop.safe_text import clean, clean_line
 from cchc_desktop.domain import catalogue as catalogue_mod
 from cchc_desktop.domain import dossiers, frames, periods
@@ -133,8 +133,6 @@ def _set_journal_mode(conn: sqlite3.Connection, path: str | Path) -> None:
     """WAL on a local disk. On a network share (a mapped drive, \\\\server\\share, an SMB/NFS
     mount) WAL is unsafe: its index lives in shared memory, which two PCs do not share, so
     SQLite's own docs rule it out; the rollback journal works there (docs/cai-dat.md)."""
-    from cchc_desktop import paths
-
     mode = "DELETE" if paths.on_network_share(path) else "WAL"
     try:
         conn.execute(f"PRAGMA journal_mode = {mode}")

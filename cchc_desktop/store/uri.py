@@ -12,6 +12,7 @@ drive stays Z:), the authority is always empty, and SQLite's own rules apply:
 from __future__ import annotations
 
 import os
+import sqlite3
 from pathlib import Path, PurePath, PureWindowsPath
 from urllib.parse import quote
 
@@ -44,8 +45,6 @@ def _windows_path(text: str) -> str:
 def connect_read_only(path: str | os.PathLike, timeout: float = 10):
     """A read-only connection: mode=ro; where that cannot open (a WAL file whose -shm cannot be
     made: read-only media, a full disk) and no -wal holds pages, immutable=1, which is exact then."""
-    import sqlite3
-
     p = Path(path)
     conn = sqlite3.connect(sqlite_uri(p, mode="ro"), uri=True, timeout=timeout)
     try:

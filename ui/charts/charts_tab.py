@@ -22,6 +22,7 @@ from cchc_desktop.domain import periods
 from cchc_desktop.errors import UserError
 from cchc_desktop.exporting import charts  # no matplotlib at import (it is imported to draw)
 from cchc_desktop.report import chart_data
+from cchc_desktop.report import values as report
 from ui import messages
 from ui.qt import (
     QComboBox, QEvent, QFileDialog, QFrame, QGuiApplication, QHBoxLayout, QImage, QLabel, QListWidget,
@@ -282,8 +283,8 @@ class ChartsTab(QWidget):
                                  "Hãy chuyển sang phần khác rồi mở lại Biểu đồ; nếu vẫn lỗi, hãy khởi động lại phần mềm.")
 
     def _make_canvas(self) -> None:
-        from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
-        from matplotlib.figure import Figure
+        from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg  # matplotlib: on the worker, first chart only
+        from matplotlib.figure import Figure  # (the same)
 
         fig = Figure(figsize=charts.SIZE, dpi=100, facecolor="white")
         self.canvas = FigureCanvasQTAgg(fig)
@@ -302,8 +303,6 @@ class ChartsTab(QWidget):
         return super().eventFilter(obj, event)
 
     def data_for(self, period_id: int):
-        from cchc_desktop.report import values as report
-
         if period_id == self.ctx.period_id:
             return self.ctx.data()
         data = self._cache.get(period_id)

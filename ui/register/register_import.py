@@ -262,7 +262,7 @@ def confirm_figures(parent, figures: dict, period: dict, notes: list[str] = ()) 
 
 def ask_date_order(parent, question: str) -> str | None:
     """"dmy" / "mdy" for a text date column that fits both orders; None: the user cancelled."""
-    from ui.qt import QMessageBox
+    from ui.qt import QMessageBox  # Qt names resolve on first use (ui/qt.py)
 
     box = QMessageBox(parent)
     box.setWindowTitle("Cách ghi ngày trong sổ")
