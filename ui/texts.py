@@ -1,4 +1,4 @@
-"""Words the window shows that belong to no one widget: unit names, period names, the sample
+"""Words the window shows that belong to no one widget: period names, the sample
 file's name, file-name slugs. Plain functions (no Qt), shared by the shell and the features."""
 from __future__ import annotations
 

@@ -32,7 +32,7 @@ def register(sub) -> None:
                    help="chấp nhận khóa ký mới của xã (chỉ khi đã gọi điện đối chiếu mã khóa với xã; có ghi nhật ký)")
     p.set_defaults(func=run_import)
 
-    p = sub.add_parser("rollup", help="tổng hợp số liệu các xã của cấp huyện/tỉnh cho một kỳ")
+    p = sub.add_parser("rollup", help="tổng hợp số liệu các đơn vị cấp xã của cấp trên (tỉnh, thành phố; huyện với các kỳ trước 01/7/2025) cho một kỳ")
     add_db(p)
     add_period(p)
     p.add_argument("--docx", metavar="TỆP.docx", help="xuất báo cáo tổng hợp ra Word")
