@@ -12,6 +12,7 @@ import pytest
 
 from cchc_desktop import dataio
 from cchc_desktop.domain import dossiers
+from cchc_desktop.errors import UserError
 from cchc_desktop.exporting import package as pkg
 from cchc_desktop.importing import former
 from cchc_desktop.report import values as report
@@ -105,9 +106,24 @@ def test_two_former_packages_are_consolidated_with_the_second_half(tmp_path, new
     lines = former.source_lines(data.merger_sources)
     assert "6 tháng đầu năm 2025" in lines[0] and a.name in lines[0]
 
+    # the Word report says where the first half comes from, and who is still missing
+    from cchc_desktop.exporting import docx_report
+    from docx import Document
+
+    out = docx_report.write(data, tmp_path / "bao-cao.docx", charts=False)
+    text = "\n".join(p.text for p in Document(out).paragraphs)
+    assert "Xã Thanh Giang" in text and "6.450 hồ sơ tiếp nhận" in text
+    assert "số liệu của xã Nam Thanh Miện từ ngày 01/7/2025 và số liệu của 2 đơn vị trước sắp xếp" in text
+    assert "- Xã Chi Lăng Nam: báo cáo 6 tháng đầu năm 2025, từ ngày 15/12/2024 đến ngày 14/06/2025" in text
+    assert "Chưa có số liệu nửa đầu năm 2025 của: xã Chi Lăng Bắc, xã Hồng Phong." in text
+
     # taking Chi Lăng Nam again (a newer package) replaces it, never counts it twice
     former.apply(store, former.plan(store, pid, [a]))
     assert report.load_period(store, pid).values[code] == Decimal(7 + demo_value * 3)
+    # a figure corrected after the merge: merging again is refused rather than losing it
+    store.set_value(pid, code, str(7 + demo_value * 3 + 1))
+    with pytest.raises(UserError, match="đã sửa sau lần tổng hợp trước"):
+        former.apply(store, former.plan(store, pid, [b]))
     # undo: the own figures back
     assert former.undo(store, pid) == 2
     data = report.load_period(store, pid)

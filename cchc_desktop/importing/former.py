@@ -271,6 +271,8 @@ def apply(store, pl: Plan) -> list[Source]:
     held = {r["former_code"]: r for r in store_merger.sources(store, pid)}
     own_row = held.pop(store_merger.OWN, None)
     own_doc = own_row["document"] if own_row else _own_document(store, pid)
+    if own_row:
+        _refuse_if_edited(store, pl.period, pl.unit, own_doc, [(r["former_name"], r["document"]) for r in held.values()])
     rows = [] if own_row else [{"former_code": store_merger.OWN, "former_name": label(pl.unit),
                                 "source_period": pl.period["code"], "start_date": pl.period["start_date"],
                                 "end_date": pl.period["end_date"], "document": own_doc}]
@@ -286,6 +288,26 @@ def apply(store, pl: Plan) -> list[Source]:
     values, dossier_rows = _consolidate(store, pl.unit, pl.period, own_doc, docs)
     store_merger.save(store, pid, rows, values, dossier_rows, pl.unit["code"])
     return taken
+
+
+def _refuse_if_edited(store, period: dict, unit: dict, own_doc: dict, docs: list) -> None:
+    """A figure changed since the last merge is a correction of the consolidated figure, which a
+    new merge (computed from the own figures kept before the first one) would silently undo."""
+    expected, _ = _consolidate(store, unit, period, own_doc, docs)
+    now = store.values(period["id"])
+    cat = store.catalogue(period["catalogue_version"])
+    changed = []
+    for code, (v, _) in expected.items():
+        row = cat.rows_by_code[code]
+        if row.kind in ("count", "money"):
+            have = (now.get(code) or {}).get("value")
+            if (None if have is None else Decimal(have)) != v:
+                changed.append(code)
+    if changed:
+        raise UserError("Số liệu đã sửa sau lần tổng hợp trước (" + ", ".join(changed[:5])
+                        + (" …" if len(changed) > 5 else "") + "): tổng hợp lại sẽ mất các số đã sửa. Hãy bỏ tổng "
+                        "hợp (Công cụ → Tổng hợp số liệu xã cũ → Bỏ tổng hợp, hoặc merge-former --go-bo), "
+                        "sửa số của riêng đơn vị rồi tổng hợp lại.")
 
 
 def undo(store, period_id: int) -> int:

@@ -20,10 +20,8 @@ def sources(store, period_id: int) -> list[dict]:
 
 
 def summaries(store, period_id: int) -> list[dict]:
-    """What the report names (no document): former name, source period, dates, file."""
-    return [dict(r) for r in store.db.query(
-        "SELECT former_code, former_name, source_period, start_date, end_date, file_name, taken_at "
-        "FROM merger_sources WHERE period_id = ? AND former_code <> '' ORDER BY former_name", [period_id])]
+    """What the report names: former name, source period, dates, file, and the document taken."""
+    return [r for r in sources(store, period_id) if r["former_code"] != OWN]
 
 
 def save(store, period_id: int, rows: list[dict], values: dict[str, tuple], dossier_rows: list[dict],
