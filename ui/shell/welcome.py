@@ -62,8 +62,8 @@ class WelcomeDialog(QDialog):
         self.btn_demo.setToolTip(f"Dữ liệu của một báo cáo thật, để xem thử. Mở trong tệp riêng “{SAMPLE_FILE_NAME}”; "
                                  "tệp dữ liệu của bạn vẫn để trống cho đơn vị mình.")
         self.btn_upper = QPushButton("Nhập gói nộp của các đơn vị cấp xã (cấp tỉnh/thành phố)…")
-        self.btn_upper.setToolTip("Ở huyện, tỉnh: chọn các tệp .cchc các xã gửi lên. Tệp dữ liệu này thành tệp "
-                                  "của huyện/tỉnh mà các xã khai báo, để tổng hợp số liệu.")
+        self.btn_upper.setToolTip("Ở tỉnh, thành phố: chọn các tệp .cchc các đơn vị cấp xã gửi lên. Tệp dữ liệu này thành "
+                                  "tệp của tỉnh/thành phố mà các đơn vị khai báo, để tổng hợp số liệu.")
         for b in (self.btn_create, self.btn_demo, self.btn_upper):
             b.setMinimumHeight(36)
             v.addWidget(b)
