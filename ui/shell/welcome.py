@@ -9,7 +9,6 @@ from cchc_desktop import dataio, paths
 from cchc_desktop.domain import periods
 from cchc_desktop.report import default_texts as templates
 from cchc_desktop.errors import UserError
-from cchc_desktop.domain import official_choice as oc
 from ui import messages
 from ui.packages.handoff import import_into_new_file
 from ui.texts import SAMPLE_FILE_NAME, is_sample_file
@@ -144,8 +143,7 @@ class WelcomeDialog(QDialog):
             "place_name": self.place.text().strip() or fields["place_name"],
             "signer_name": self.signer.text().strip(),
             "signer_title": self.signer_title.text().strip() or "CHỦ TỊCH",
-            "signing_capacity": "TM. ỦY BAN NHÂN DÂN",
-            "recipients": oc.default_recipients(kind, fields["upper_name"]),
+            "signing_capacity": "TM. ỦY BAN NHÂN DÂN",  # no recipients: the frame's Nơi nhận until the user types some
         })
         try:
             period = templates.setup_unit(self.store, code, name, kind, **fields)
