@@ -116,6 +116,8 @@ def test_two_former_packages_are_consolidated_with_the_second_half(tmp_path, new
     assert "số liệu của xã Nam Thanh Miện từ ngày 01/7/2025 và số liệu của 2 đơn vị trước sắp xếp" in text
     assert "- Xã Chi Lăng Nam: báo cáo 6 tháng đầu năm 2025, từ ngày 15/12/2024 đến ngày 14/06/2025" in text
     assert "Chưa có số liệu nửa đầu năm 2025 của: xã Chi Lăng Bắc, xã Hồng Phong." in text
+    # before the opening's closing "… như sau:", which leads into section I
+    assert text.index("Chưa có số liệu nửa đầu năm 2025") < text.index("như sau:") < text.index("I. CÔNG TÁC")
 
     # taking Chi Lăng Nam again (a newer package) replaces it, never counts it twice
     former.apply(store, former.plan(store, pid, [a]))

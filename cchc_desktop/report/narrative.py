@@ -223,11 +223,17 @@ def merger_paragraphs(data) -> list[Paragraph]:
 
 
 def with_merger_sources(key: str, text: str, data) -> str:
-    """The opening section ends with the merger's sources when the report took some and the
-    text does not place them itself."""
-    if key == "MO" and getattr(data, "merger_sources", None) and MERGER_BLOCK not in (text or ""):
-        return f"{text}\n{{{{{MERGER_BLOCK}}}}}" if text else f"{{{{{MERGER_BLOCK}}}}}"
-    return text
+    """The opening section names the merger's sources when the report took some and the text
+    does not place them itself: before its closing "… như sau:" (which leads into section I), else
+    at its end."""
+    if key != "MO" or not getattr(data, "merger_sources", None) or MERGER_BLOCK in (text or ""):
+        return text
+    lines = (text or "").split("\n")
+    last = max((i for i, line in enumerate(lines) if line.strip()), default=None)
+    block = "{{" + MERGER_BLOCK + "}}"
+    if last is not None and lines[last].rstrip().endswith(":"):
+        return "\n".join(lines[:last] + [block] + lines[last:])
+    return "\n".join([*lines, block]) if text else block
 
 
 def block_lines(name: str, data) -> list[str]:
