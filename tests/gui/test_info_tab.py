@@ -81,4 +81,6 @@ def test_a_ward_of_the_list_shows_the_list_and_no_district(tmp_path, qtbot, no_d
     assert not info._unit_form.isRowVisible(info.fields["unit.district"])
     assert info.official.text() == "Theo danh mục từ 01/7/2025: Phường Tân Hưng (mã 10537), Thành phố Hải Phòng."
     assert "Thanh Miện" not in info.fields["unit.upper_name"].placeholderText()
+    # no Nơi nhận stored: the box says which ones the report writes (the frame's)
+    assert "UBND thành phố Hải Phòng (qua Sở Nội vụ)" in info.fields["unit.recipients"].placeholderText()
     store.close()

@@ -13,6 +13,7 @@ from cchc_desktop import fmt
 from cchc_desktop.domain import dossiers, frames
 from cchc_desktop.domain.units import KIND_WORDS, STORED_KINDS, UPPER_KINDS, bare_name
 from cchc_desktop.errors import UserError
+from cchc_desktop.report import narrative
 from cchc_desktop.store import Store
 from ui import messages
 from ui.qt import (
@@ -66,17 +67,18 @@ class InfoTab(QScrollArea):
         self.fields: dict[str, QWidget] = {}  # "unit.name", "period.doc_date" …
 
         unit_box, f = self._group("Đơn vị báo cáo")
-        official = QHBoxLayout()
         self.official = QLabel("")
         self.official.setWordWrap(True)
         self.official.setStyleSheet("color:#555;")
-        official.addWidget(self.official, 1)
+        f.addRow(self.official)  # a row of its own: a wrapped label beside a button is cut in height
         self.btn_pick = QPushButton("Chọn theo danh mục…")
         self.btn_pick.setToolTip("Chọn tỉnh/thành phố và xã/phường/đặc khu trong danh mục đơn vị hành chính "
                                  "từ ngày 01/7/2025: tên, loại, cấp trên và tỉnh lấy theo danh mục.")
         self.btn_pick.clicked.connect(self.pick_from_list)
-        official.addWidget(self.btn_pick)
-        f.addRow(official)
+        pick = QHBoxLayout()
+        pick.addStretch(1)
+        pick.addWidget(self.btn_pick)
+        f.addRow(pick)
         self._unit_form = f
         self._line(f, "unit.name", "Tên đơn vị:", "ví dụ: Tân Hưng")
         kind = QComboBox()
@@ -200,6 +202,10 @@ class InfoTab(QScrollArea):
                               f"{official.province.name}." if official else
                               "Đơn vị chưa chọn theo danh mục đơn vị hành chính từ 01/7/2025.")
         self._unit_form.setRowVisible(self.fields["unit.district"], self._has_district(unit))
+        default = [narrative.render_inline(r, data) for r in data.frame.recipients]
+        self.fields["unit.recipients"].setPlaceholderText(
+            "Mỗi dòng một nơi nhận. Để trống thì báo cáo ghi nơi nhận mặc định:\n" + "\n".join(default)
+            if default else "Mỗi dòng một nơi nhận")
         for key, w in self.fields.items():
             scope, name = key.split(".", 1)
             src = unit if scope == "unit" else period
