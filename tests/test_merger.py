@@ -159,3 +159,23 @@ def test_cli_takes_the_packages_and_refuses_a_stranger_in_one_line(tmp_path, new
     run_cli("new-period", "--db", db, "--period", "2026-Q1")
     r = run_cli("merge-former", "--db", db, "--period", "2026-Q1", a)
     assert r.returncode == 1 and "không chứa ngày 01/7/2025" in r.stderr
+
+
+def test_a_former_commune_divided_between_new_units_is_refused(tmp_path):
+    """Phường Tân Hưng took only part of phường Trần Phú: its whole figures would count twice (read from
+    its data file, the .sqlite way in)."""
+    store = open_store(tmp_path / "tan-hung.sqlite")
+    try:
+        setup_unit(store, "10537", "Tân Hưng", "phuong", period_code="2025-NAM", upper_name="thành phố Hải Phòng",
+                   upper_code="31", province="Hải Phòng", place_name="Tân Hưng")
+        pid = store.get_period("10537", "2025-NAM")["id"]
+        doc = copy.deepcopy(DEMO)
+        doc["unit"].update(code="10528", name="Trần Phú", kind="phuong")
+        doc["period"].update(code="2025-6T", start="2024-12-15", end="2025-06-14", deadline=None, doc_date=None)
+        src = open_store(tmp_path / "tran-phu.sqlite")
+        dataio.load(src, doc)
+        src.close()
+        s = former.plan(store, pid, [tmp_path / "tran-phu.sqlite"]).sources[0]
+        assert not s.ok and s.reason.startswith("phường Trần Phú chỉ có một phần nhập vào phường Tân Hưng")
+    finally:
+        store.close()

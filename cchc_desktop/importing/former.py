@@ -187,6 +187,11 @@ def plan(store, period_id: int, paths) -> Plan:
                         f"{frames.former_names(formers)})")
         elif not str(p.get("code", "")).startswith("2025-") or str(p.get("end") or "9999") > FIRST_HALF_END.isoformat():
             s.reason = (f"kỳ {p.get('code')} của {s.name} không phải kỳ 6 tháng đầu năm (hoặc quý I) năm 2025")
+        elif not f.whole:
+            others = ", ".join(u.name for u in f.successor_units() if u.code != frames.official_unit(unit).code)
+            s.reason = (f"{s.name} chỉ có một phần nhập vào {label(unit)} (phần còn lại vào {others}): số liệu của "
+                        "cả đơn vị không cộng được vào báo cáo này mà không tính trùng; hãy ghi phần của đơn vị "
+                        "mình trong lời văn")
         elif f.code in seen:
             s.reason = f"{s.name} đã có ở một tệp khác trong lần chọn này"
         else:

@@ -215,10 +215,14 @@ def merger_paragraphs(data) -> list[Paragraph]:
         name = s["former_name"][:1].upper() + s["former_name"][1:]
         out.append(Paragraph(f"{name}: báo cáo {what}{when}{dossier}{end}", "- "))
     names = {s["former_name"].casefold() for s in taken}
-    missing = [f"{f.kind} {f.short_name}" for f in frames.formed_from(data.unit)
-               if f"{f.kind} {f.short_name}".casefold() not in names]
+    formers = [f for f in frames.formed_from(data.unit) if f"{f.kind} {f.short_name}".casefold() not in names]
+    missing = [f"{f.kind} {f.short_name}" for f in formers if f.whole]
+    parts = [f"một phần {f.kind} {f.short_name}" for f in formers if not f.whole]
     if missing:
         out.append(Paragraph("Chưa có số liệu nửa đầu năm 2025 của: " + ", ".join(missing) + "."))
+    if parts:
+        out.append(Paragraph("Không cộng số liệu của " + ", ".join(parts) + " (đơn vị cũ chia cho nhiều đơn vị "
+                             "mới, số liệu không tách được theo phần)."))
     return out
 
 
