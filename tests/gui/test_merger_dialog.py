@@ -24,7 +24,7 @@ def new_window(tmp_path, qtbot, no_dialogs):
     store.close()
 
 
-def test_preview_then_merge_then_undo(new_window, tmp_path, no_dialogs):
+def test_preview_then_merge_then_undo(new_window, tmp_path, qtbot, no_dialogs):
     feature = merger.install(new_window)
     assert merger.MENU_TEXT in [a.text() for a in new_window.menus["Công cụ"].actions()]
     ctx = new_window.ctx
@@ -40,6 +40,15 @@ def test_preview_then_merge_then_undo(new_window, tmp_path, no_dialogs):
     assert [s["former_name"] for s in ctx.data().merger_sources] == ["xã Thanh Giang"]
     assert "Đã tổng hợp vào báo cáo: xã Thanh Giang: số liệu 6 tháng đầu năm 2025" in dlg.held.text()
     assert dlg.table.rowCount() == 0 and dlg.btn_undo.isEnabled()
+    # the window's preview of the opening names the source, as the Word report does
+    from ui.entry.narrative_editor import NarrativeEditor
+
+    ed = NarrativeEditor(ctx, ["MO"])
+    qtbot.addWidget(ed)
+    ed.blocks["MO"].refresh_preview()
+    shown = ed.blocks["MO"].preview.toPlainText()
+    assert "- Xã Thanh Giang: báo cáo 6 tháng đầu năm 2025" in shown
+    assert shown.index("Xã Thanh Giang") < shown.index("như sau:")
     assert dlg.undo()
     assert ctx.data().merger_sources == []
 
