@@ -101,6 +101,15 @@ def test_two_former_packages_are_consolidated_with_the_second_half(tmp_path, new
     on_time = 10 + 3 * ((eff["truoc_han"] or 0) + (eff["dung_han"] or 0))
     assert m["da_giai_quyet"] == on_time + 3 * (eff["qua_han"] or 0)
     assert m["ty_le_dung_han"] == pytest.approx(Decimal(100) * on_time / m["da_giai_quyet"], abs=Decimal("0.1"))
+    # a 2023 row that counted the district's work is not summed into today's row of the same code
+    old = store.catalogue(DEMO["catalogue_version"]).rows_by_code["BM2/2.1"]
+    assert "huyện" in old.label and "huyện" not in cat.rows_by_code["BM2/2.1"].label
+    assert not former.comparable(old, cat.rows_by_code["BM2/2.1"])
+    assert data.values.get("BM2/2.1") is None
+    # a row of the old forms with its figures missing in the new commune's own second half says so
+    missing_own = next(c for c in shared[1:] if data.raw.get(c, {}).get("value") is not None)
+    assert data.note(missing_own) == "Chưa có số liệu từ ngày 01/7/2025 của xã Nam Thanh Miện"
+    assert "1/3" not in data.note(missing_own)
     # the sources, as the report names them
     assert [s["former_name"] for s in data.merger_sources] == ["xã Chi Lăng Nam", "xã Thanh Giang"]
     lines = former.source_lines(data.merger_sources)

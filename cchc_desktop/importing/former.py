@@ -205,13 +205,26 @@ def plan(store, period_id: int, paths) -> Plan:
     return out
 
 
+def comparable(old_row, new_row) -> bool:
+    """Whether a row of a former commune's forms counts what the period's row counts. The forms of
+    1/7/2025 keep the codes of the 2023 ones; a 2023 row that counted the district's work ("đã
+    kiểm tra theo thẩm quyền của cấp huyện", "công chức (huyện và xã)") has a commune's meaning
+    under the same code now, and is not taken."""
+    if old_row is None or new_row is None or old_row.kind != new_row.kind:
+        return False
+    return old_row.label.strip() == new_row.label.strip() or "huyện" not in old_row.label.lower()
+
+
 def _member(store, kind: str, name: str, doc: dict, period: dict) -> aggregate.CommuneStatus:
-    """A former commune (or the unit itself) as the roll-up takes a commune."""
+    """A former commune (or the unit itself) as the roll-up takes a commune: only the rows that
+    count what the period's rows count."""
     from cchc_desktop.importing.package import _table
 
     cat = store.catalogue(doc.get("catalogue_version") or period["catalogue_version"])
+    target = store.catalogue(period["catalogue_version"])
     raw = {c: {"value": None if v.get("value") is None else str(v["value"]), "note": v.get("note") or ""}
-           for c, v in (doc.get("values") or {}).items() if c in cat.rows_by_code}
+           for c, v in (doc.get("values") or {}).items()
+           if comparable(cat.rows_by_code.get(c), target.rows_by_code.get(c))}
     tables = {a: _table(doc, a) for a in dossiers.AGENCIES}
     data = report.ReportData(unit={"kind": kind}, period=period, catalogue=cat, raw=raw, tables=tables,
                              narratives={}, documents=[])
@@ -246,10 +259,12 @@ def _consolidate(store, unit: dict, period: dict, own_doc: dict, former_docs: li
         if not row.editable:
             continue
         mine = own.data.raw.get(row.code) or {}
-        if row.kind in ("count", "money") and aggregation(cat, row) != "khong":
-            got = summed.get(row.code) or {}
-            note = "; ".join(n for n in (mine.get("note"), got.get("note")) if n)
-            v = got.get("value")
+        method = aggregation(cat, row) if row.kind in ("count", "money") else "khong"
+        if method == "lon_nhat" and mine.get("value") is not None:
+            method = "khong"  # a shared set (the procedures in force): the unit's own, at the period's end
+        if method != "khong":
+            v = (summed.get(row.code) or {}).get("value")
+            note = "; ".join(n for n in (mine.get("note"), _lacking(row, own, members[1:])) if n)
             if v is not None or note:
                 values[row.code] = (None if v is None else Decimal(v), note)
         elif mine.get("value") is not None or mine.get("note"):
@@ -265,6 +280,25 @@ def _consolidate(store, unit: dict, period: dict, own_doc: dict, former_docs: li
             rows.append({"agency": agency, "field": f["name"], "position": pos,
                          **{c: _int(f.get(c)) for c in dossiers.COLUMNS}})
     return values, rows
+
+
+def _lacking(row, own, formers) -> str:
+    """The note of a summed row some part of the year lacks (the roll-up's "1/3 xã" is not a
+    commune's wording): the own second half, or former communes' first half, or a row the forms
+    before 1/7/2025 did not have."""
+    if all(m.data.values.get(row.code) is None for m in [own, *formers]):
+        return ""
+    parts = []
+    if own.data.values.get(row.code) is None:
+        parts.append(f"chưa có số liệu từ ngày 01/7/2025 của {own.name}")
+    old_form = [m.name for m in formers if not comparable(m.data.catalogue.rows_by_code.get(row.code), row)]
+    blank = [m.name for m in formers if m.name not in old_form and m.data.values.get(row.code) is None]
+    if old_form:
+        parts.append("biểu mẫu trước 01/7/2025 không có chỉ tiêu này (" + ", ".join(old_form) + ")")
+    if blank:
+        parts.append("chưa có số liệu nửa đầu năm 2025 của " + ", ".join(blank))
+    text = "; ".join(parts)
+    return text[:1].upper() + text[1:]
 
 
 def apply(store, pl: Plan) -> list[Source]:
