@@ -23,6 +23,7 @@ COMMAND_MODULES: list[str] = [
     "cchc_desktop.commands.safety",
     "cchc_desktop.commands.register",
     "cchc_desktop.commands.units",
+    "cchc_desktop.commands.merger",
 ]
 
 # argparse's own words, in Vietnamese (it looks them up through its module-level `_`).

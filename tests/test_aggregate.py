@@ -291,6 +291,15 @@ def test_every_aggregation_with_generated_communes():
     values = report.evaluate(cat, raw, {a: dossiers.AgencyTable(a) for a in dossiers.AGENCIES}, dossiers.DEFAULT_ON_TIME)
     expected = Decimal(raw["A/1.2"]["value"]) * 100 / Decimal(raw["A/1.1"]["value"])
     assert abs(values["A/1"] - expected) <= Decimal("0.05")
+    # a province's wards and communes together: the notes count "đơn vị", wards alone "phường"
+    for i, c in enumerate(communes):
+        c.unit = {"kind": "phuong" if i % 2 else "xa"}
+    raw = aggregate._sum_values(cat, communes)
+    assert raw["A/1.2"]["note"].startswith("Trung bình của 29 đơn vị; Chưa có số liệu của 1/30 đơn vị: xã 7")
+    assert raw["A/1.1"]["note"].startswith("Số lớn nhất của các đơn vị (dùng chung một bộ); các đơn vị khai từ")
+    for c in communes:
+        c.unit = {"kind": "phuong"}
+    assert aggregate._sum_values(cat, communes)["A/1.2"]["note"].startswith("Trung bình của 29 phường;")
 
 
 @pytest.mark.parametrize("row, message", [

@@ -446,10 +446,15 @@ def test_an_upper_levels_new_period_starts_from_the_consolidated_reports_texts(t
         assert texts == {k: {"title": None, "text": t["text"]} for k, t in templates.upper_narratives().items()}
         assert "{{hs.ubnd.ty_le_dung_han}}" in texts["II.2"]["text"] and set(texts) >= {"I.1", "II.6", "KET"}
         assert store.narratives(templates.new_period(store, "x", "2024-NAM")["id"]) == {}  # a commune's: setup_unit's job
-        # Carried over from an earlier period, the upper level keeps its own words.
+        # Carried over from an earlier period of the same legal frame, the upper level keeps its own words …
         store.set_narrative(upper["id"], "V", text="- Đề nghị tỉnh mở lớp tập huấn.")
-        nxt = templates.new_period(store, "h", "2025-NAM", carry_from=upper["id"])
+        nxt = templates.new_period(store, "h", "2024-9T", carry_from=upper["id"])
         assert store.narratives(nxt["id"])["V"]["text"] == "- Đề nghị tỉnh mở lớp tập huấn."
+        # … and from another frame (2024 → the two tiers of 2025) it starts from the new frame's texts
+        later = templates.new_period(store, "h", "2025-NAM", carry_from=upper["id"])
+        assert store.narratives(later["id"]) == {
+            k: {"title": t.get("title"), "text": t["text"]}
+            for k, t in templates.upper_narratives(store.period(later["id"])).items()}
         # The welcome screen's upper level: the consolidated texts, not a commune's.
         p = templates.setup_unit(store, "t", "Hải Dương", "tinh", period_code="2024-NAM")
         assert store.narratives(p["id"])["I.1"]["text"] == texts["I.1"]["text"]

@@ -40,7 +40,7 @@ def test_new_unit_from_the_list_gets_its_code_kind_and_province(tmp_path, provin
         assert unit["province"] == "Hải Phòng"
     else:
         assert unit["upper_name"] == "tỉnh Nghệ An" and unit["upper_code"] == "40"
-    assert not any("huyện" in r for r in unit["recipients"])
+    assert unit["recipients"] == []  # none stored: the frame's Nơi nhận is the default
     assert doc["catalogue_version"]  # dump names the period's catalogue version
     assert doc["narrative"], "the first period has the default texts"
 
@@ -117,3 +117,36 @@ def test_a_province_imports_its_communes_and_lists_all_114(tmp_path):
     assert r.stdout.count("Chưa nộp") == 111 and "tỉnh Hải Phòng" not in r.stdout
     doc = json.loads(run_cli("rollup", "--db", upper, "--period", "2026-Q1", "--json").stdout)
     assert len(doc["communes"]) == 114
+
+
+def test_new_period_in_another_frame_starts_from_that_frames_texts(tmp_path):
+    db = tmp_path / "demo.sqlite"
+    assert run_cli("demo", "--db", db).returncode == 0
+    old = _unit(db, "2023-NAM")
+    r = run_cli("new-period", "--db", db, "--period", "2026-Q1")  # carried from 2023-NAM, the 2023 frame
+    assert r.returncode == 0, r.stderr
+    assert "lời văn theo mẫu của khung pháp lý mới" in r.stdout
+    doc = _unit(db, "2026-Q1")
+    assert doc["catalogue_version"] == "HC2-2025.1"
+    text = "\n".join(n["text"] or "" for n in doc["narrative"].values())
+    assert text and "huyện" not in text and "{{don_vi.co_quan}}" in text  # the frame's placeholders, no district
+    assert text != "\n".join(n["text"] or "" for n in old["narrative"].values())
+    # the dossier fields still carry over
+    assert [f["name"] for f in doc["dossiers"]["ubnd"]["fields"]] == [f["name"] for f in old["dossiers"]["ubnd"]["fields"]]
+    # same frame: the texts carry over as they are
+    r = run_cli("new-period", "--db", db, "--period", "2026-6T", "--tu-ky", "2026-Q1")
+    assert r.returncode == 0 and "lời văn, lĩnh vực hồ sơ mang sang từ kỳ 2026-Q1" in r.stdout
+    assert _unit(db, "2026-6T")["narrative"] == doc["narrative"]
+
+
+def test_a_new_wards_word_report_lists_the_frames_recipients(tmp_path):
+    from docx import Document
+
+    db, out = tmp_path / "p.sqlite", tmp_path / "p.docx"
+    assert run_cli("new-unit", "--db", db, "--province", "Hải Phòng", "--name", "Tân Hưng",
+                   "--period", "2026-Q1").returncode == 0
+    r = run_cli("export", "--db", db, "--period", "2026-Q1", "--docx", out)
+    assert r.returncode == 0, r.stderr
+    text = "\n".join(c.text for t in Document(out).tables for row in t.rows for c in row.cells)
+    assert "- UBND thành phố Hải Phòng (qua Sở Nội vụ);" in text
+    assert "- Chủ tịch, các Phó Chủ tịch UBND phường;" in text and "huyện" not in text

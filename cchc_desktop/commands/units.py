@@ -73,7 +73,7 @@ def unit_record(province_text: str, name: str, code: str | None = None, outside:
 
 
 def cmd_new_unit(args) -> int:
-    from cchc_desktop.domain import official_choice as oc, official_units as ou, periods
+    from cchc_desktop.domain import official_units as ou, periods
     from cchc_desktop.report import default_texts
     from cchc_desktop.report.aggregate import label
 
@@ -87,8 +87,7 @@ def cmd_new_unit(args) -> int:
         code, name, kind = record.pop("code"), record.pop("name"), record.pop("kind")
         period = default_texts.setup_unit(
             store, code, name, kind, period_code=args.period, **record,
-            signing_capacity="TM. ỦY BAN NHÂN DÂN", signer_title="CHỦ TỊCH",
-            recipients=oc.default_recipients(kind, record["upper_name"]))
+            signing_capacity="TM. ỦY BAN NHÂN DÂN", signer_title="CHỦ TỊCH")  # Nơi nhận: the frame's
         unit = store.unit(code)
     finally:
         store.close()
@@ -102,6 +101,7 @@ def cmd_new_unit(args) -> int:
 
 def cmd_new_period(args) -> int:
     from cchc_desktop.domain import periods
+    from cchc_desktop.report import default_texts
     from cchc_desktop.report.aggregate import label
 
     key = periods.parse_code(args.period)
@@ -114,10 +114,16 @@ def cmd_new_period(args) -> int:
         elif not args.no_carry:
             have = store.periods(unit["code"])
             source = have[-1] if have else None
-        period = store.create_period(unit["code"], key.code, carry_from=source["id"] if source else None)
+        period = default_texts.new_period(store, unit["code"], key.code, carry_from=source["id"] if source else None)
     finally:
         store.close()
-    carried = f"lời văn, lĩnh vực hồ sơ mang sang từ kỳ {source['year']}-{source['kind']}" if source else "để trống"
+    if source and not default_texts.same_frame(source, period):
+        carried = (f"lĩnh vực hồ sơ mang sang từ kỳ {source['year']}-{source['kind']}; lời văn theo mẫu của khung "
+                   "pháp lý mới, không mang sang vì kỳ trước thuộc khung khác")
+    elif source:
+        carried = f"lời văn, lĩnh vực hồ sơ mang sang từ kỳ {source['year']}-{source['kind']}"
+    else:
+        carried = "để trống"
     print(f"Đã tạo kỳ báo cáo {periods.name(key)} của {label(unit)} ({carried}; danh mục biểu mẫu "
           f"{period['catalogue_version']}).")
     return 0

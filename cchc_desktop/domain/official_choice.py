@@ -16,7 +16,6 @@ import re
 import unicodedata
 
 from cchc_desktop.domain import official_units as ou
-from cchc_desktop.domain.units import KIND_WORDS
 from cchc_desktop.errors import UserError
 
 # official_units' kind words → the data file's kind codes
@@ -131,11 +130,3 @@ def own_code(kind: str, name: str) -> str:
     t = unicodedata.normalize("NFKD", t).encode("ascii", "ignore").decode().lower()
     t = re.sub(r"[^a-z0-9]+", "-", t).strip("-")
     return f"{kind.replace('_', '-')}-{t}" if t else kind
-
-
-def default_recipients(kind: str, upper: str) -> list[str]:
-    """Nơi nhận of a new commune-level unit: its province (in practice the Sở Nội vụ receives the
-    CCHC report), its own leaders, the archive. The legal frame per date may replace this."""
-    word = KIND_WORDS.get(kind, "xã")
-    head = f"UBND {upper} (Sở Nội vụ)" if upper else "UBND tỉnh/thành phố (Sở Nội vụ)"
-    return [head, f"TT Đảng ủy, TT HĐND {word}", f"Lãnh đạo UBND {word}", "Lưu: VT"]

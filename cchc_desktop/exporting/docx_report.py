@@ -355,7 +355,7 @@ def _sections(b: _Body, data: ReportData, charts: bool) -> None:
                 b.p(X.run(title, BODY, bold=True), **{**BODY_FMT, "keep_next": True}, outline=1)
         if not s.get("text", True):
             continue
-        text = (data.narratives.get(key) or {}).get("text") or ""
+        text = narrative.with_merger_sources(key, (data.narratives.get(key) or {}).get("text") or "", data)
         for item in narrative.render(text, data):
             if isinstance(item, narrative.Block):
                 if item.name == "bang.ho_so_linh_vuc":
@@ -363,6 +363,9 @@ def _sections(b: _Body, data: ReportData, charts: bool) -> None:
                     if not charts_done:
                         _charts(b, data)
                         charts_done = True
+                elif item.name == narrative.MERGER_BLOCK:
+                    for par in narrative.merger_paragraphs(data):
+                        b.p(_runs(par), **BODY_FMT)
                 elif item.name == "bang.ho_so_nganh_doc":
                     for agency in ("cong_an", "quan_su"):
                         if agency in data.tables:

@@ -9,7 +9,7 @@ from pathlib import Path
 from cchc_desktop import fileio, fmt
 from cchc_desktop.domain import dossiers, periods, units
 from cchc_desktop.exporting import xlsx_appendix as xa
-from cchc_desktop.report.aggregate import RollUp
+from cchc_desktop.report.aggregate import RollUp, unit_word
 
 
 def title(r: RollUp) -> str:
@@ -62,8 +62,10 @@ def write(r: RollUp, path, compare: str | None = None) -> Path:
                      f"{fmt.date(c.submitted_at[:10])} {c.submitted_at[11:16]}" if c.submitted_at else "",
                      fmt.date(c.deadline) if c.deadline else "", f.get("tiep_nhan"), f.get("da_giai_quyet"),
                      fmt.round_percent(f.get("ty_le_dung_han")), fmt.round_percent(f.get("ty_le_truc_tuyen"))])
-    sheet("Các xã", f"Tình hình nộp báo cáo của các xã — {title(r)}",
-          [("STT", 6), ("Xã", 28), ("Tình trạng", 20), ("Lập gói lúc", 18), ("Hạn nộp", 12),
+    word = unit_word([c.unit or {"kind": "xa"} for c in r.communes]) if r.communes else "xã"  # "đơn vị" of mixed kinds
+    head = word[:1].upper() + word[1:]
+    sheet(f"Các {word}", f"Tình hình nộp báo cáo của các {word} — {title(r)}",
+          [("STT", 6), (head, 28), ("Tình trạng", 20), ("Lập gói lúc", 18), ("Hạn nộp", 12),
            ("Hồ sơ tiếp nhận", 14), ("Đã giải quyết", 14), ("Tỷ lệ đúng hạn (%)", 13),
            ("Tỷ lệ trực tuyến (%)", 13)],
           rows, [xa.CHOICE_FORMAT, None, None, None, None, xa.COUNT_FORMAT, xa.COUNT_FORMAT,
@@ -82,7 +84,7 @@ def write(r: RollUp, path, compare: str | None = None) -> Path:
         cmp_rows = [[k, n, cell(v, t)] for k, (n, v, t) in enumerate(r.compare(compare), 1)]
         total_v, total_t = r.total(compare)
         cmp_rows.append(["", f"Toàn {units.label(r.upper)}", cell(total_v, total_t) if total_t else r.data.note(compare)])
-        sheet("So sánh", f"So sánh theo xã: {what} — {title(r)}",
-              [("STT", 6), ("Xã", 28), ("Giá trị", 24)], cmp_rows, [xa.CHOICE_FORMAT, None, None])
+        sheet("So sánh", f"So sánh theo {word}: {what} — {title(r)}",
+              [("STT", 6), (head, 28), ("Giá trị", 24)], cmp_rows, [xa.CHOICE_FORMAT, None, None])
     path = Path(path)
     return fileio.atomic_write(path, lambda tmp: wb.save(tmp))

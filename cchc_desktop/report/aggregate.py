@@ -45,7 +45,7 @@ KEY_MEASURES = (
     ("ty_le_dung_han", "Tỷ lệ đúng hạn"),
     ("ty_le_truc_tuyen", "Tỷ lệ trực tuyến"),
 )
-PERCENT_TYPED_NOTE = "Tỷ lệ do xã tự nhập, không cộng dồn"
+PERCENT_TYPED_NOTE = "Tỷ lệ do từng đơn vị tự nhập, không cộng dồn"
 
 
 @dataclass
@@ -234,27 +234,27 @@ def _sum_tables(tables_list: list[dict[str, dossiers.AgencyTable]]) -> dict[str,
 
 
 AGGREGATION_NOTES = {
-    "lon_nhat": "Số lớn nhất của các xã (dùng chung một bộ)",
-    "trung_binh": "Trung bình của {n} xã",
+    "lon_nhat": "Số lớn nhất của các {word} (dùng chung một bộ)",
+    "trung_binh": "Trung bình của {n} {word}",
 }
-OWN_FIGURE_NOTE = "Số liệu của {upper}, không cộng từ các xã"
-OWN_FIGURE_BLANK = "Số liệu của {upper}, không cộng từ các xã: nhập ở kỳ báo cáo của {upper}"
+OWN_FIGURE_NOTE = "Số liệu của {upper}, không cộng từ các {word}"
+OWN_FIGURE_BLANK = "Số liệu của {upper}, không cộng từ các {word}: nhập ở kỳ báo cáo của {upper}"
 
 
-def _consolidate(method: str, row, present: list[Decimal]) -> tuple[Decimal | None, str]:
+def _consolidate(method: str, row, present: list[Decimal], word: str = "xã") -> tuple[Decimal | None, str]:
     """(value, note part) of a count or money row from the communes' figures."""
     if not present:
         return None, ""
     if method == "lon_nhat":
         low, high = min(present), max(present)
-        note = AGGREGATION_NOTES["lon_nhat"]
+        note = AGGREGATION_NOTES["lon_nhat"].format(word=word)
         if low != high:
-            note += f"; các xã khai từ {row.format(low)} đến {row.format(high)}"
+            note += f"; các {word} khai từ {row.format(low)} đến {row.format(high)}"
         return high, note
     if method == "trung_binh":
         places = Decimal(1) if row.kind == "count" else Decimal("0.001")
         mean = (sum(present, Decimal(0)) / len(present)).quantize(places, rounding=ROUND_HALF_UP)
-        return mean, AGGREGATION_NOTES["trung_binh"].format(n=len(present))
+        return mean, AGGREGATION_NOTES["trung_binh"].format(n=len(present), word=word)
     return sum(present, Decimal(0)), ""
 
 
@@ -263,6 +263,7 @@ def _sum_values(cat, reported: list[CommuneStatus], own: dict[str, dict] | None 
     """The consolidated raw values; `own`: the upper level's own typed values (rows `tong_hop = "khong"`)."""
     raw: dict[str, dict] = {}
     n = len(reported)
+    word = unit_word([c.unit or {"kind": "xa"} for c in reported]) if reported else "xã"  # "đơn vị" of mixed kinds
     for row in cat.rows():
         if not row.editable:
             continue
@@ -276,28 +277,28 @@ def _sum_values(cat, reported: list[CommuneStatus], own: dict[str, dict] | None 
             if method == "khong":
                 mine = (own or {}).get(row.code) or {}
                 value = mine.get("value") if mine.get("value") not in (None, "") else None
-                note = (OWN_FIGURE_NOTE if value is not None else OWN_FIGURE_BLANK).format(upper=upper_name)
+                note = (OWN_FIGURE_NOTE if value is not None else OWN_FIGURE_BLANK).format(upper=upper_name, word=word)
                 raw[row.code] = {"value": value, "note": note}
                 continue
-            total, how = _consolidate(method, row, [Decimal(v) for _, v in present])
+            total, how = _consolidate(method, row, [Decimal(v) for _, v in present], word)
             if total is not None:
                 value = value_text(total)
             parts = [how] if how else []
             if present and lacking:
                 names = ", ".join(lacking[:5]) + (" …" if len(lacking) > 5 else "")
-                parts.append(f"Chưa có số liệu của {len(lacking)}/{n} xã: {names}")
+                parts.append(f"Chưa có số liệu của {len(lacking)}/{n} {word}: {names}")
             note = "; ".join(parts)
         elif row.kind == "choice":
             counts = Counter(Decimal(v) for _, v in present)
-            parts = [f"{lab}: {counts[Decimal(code)]} xã" for code, lab in row.choices if counts[Decimal(code)]]
+            parts = [f"{lab}: {counts[Decimal(code)]} {word}" for code, lab in row.choices if counts[Decimal(code)]]
             if lacking and present:
-                parts.append(f"chưa nhập: {len(lacking)} xã")
+                parts.append(f"chưa nhập: {len(lacking)} {word}")
             note = "; ".join(parts)
         elif row.kind == "percent" and present:
             low, high = min(Decimal(v) for _, v in present), max(Decimal(v) for _, v in present)
             spread = fmt.percent(low, with_sign=True) if low == high else \
                 f"từ {fmt.percent(low, with_sign=True)} đến {fmt.percent(high, with_sign=True)}"
-            note = f"{PERCENT_TYPED_NOTE}; {len(present)} xã: {spread}"
+            note = f"{PERCENT_TYPED_NOTE}; {len(present)} {word}: {spread}"
         if value is not None or note:
             raw[row.code] = {"value": value, "note": note}
     return raw

@@ -7,7 +7,7 @@ import json
 import re
 
 from cchc_desktop import paths
-from cchc_desktop.domain import periods
+from cchc_desktop.domain import frames, periods
 from cchc_desktop.domain.units import KIND_WORDS, UPPER_KINDS
 from cchc_desktop.report import frame_texts
 from cchc_desktop.report.values import outline
@@ -157,11 +157,38 @@ def new_period(store, unit_code: str, code: str, carry_from: int | None = None, 
     starts from the consolidated report's texts, so the one importing packages makes has text
     to export. A commune's first texts come from setup_unit."""
     texts = None
-    if carry_from is None and store.unit(unit_code)["kind"] in UPPER_KINDS:
-        start, end = periods.default_window(periods.parse_code(code))
-        texts = upper_narratives({"start_date": fields.get("start_date") or start.isoformat(),
-                                  "end_date": fields.get("end_date") or end.isoformat()})
-    return store.create_period(unit_code, code, carry_from=carry_from, texts=texts, **fields)
+    unit = store.unit(unit_code)
+    start, end = periods.default_window(periods.parse_code(code))
+    window = {"start_date": fields.get("start_date") or start.isoformat(),
+              "end_date": fields.get("end_date") or end.isoformat()}
+    if carry_from is None and unit["kind"] in UPPER_KINDS:
+        texts = upper_narratives(window)
+    if carry_from is None or same_frame(store.period(carry_from), window):
+        return store.create_period(unit_code, code, carry_from=carry_from, texts=texts, **fields)
+    # Another frame (the 2023 one → two tiers): its texts name levels and documents of another law;
+    # the new frame's default texts instead. Dossier fields and settings still carry over.
+    src = store.period(carry_from)
+    carried = {"doc_symbol": src["doc_symbol"], "on_time_formula": src["on_time_formula"], **fields}
+    with store.transaction():
+        period = store.create_period(unit_code, code, texts=frame_default_texts(store, unit, window), **carried)
+        for agency, table in store.dossier_tables(carry_from).items():
+            for f in table.fields:
+                store.add_field(period["id"], agency, f["name"])
+    return store.period(period["id"])
+
+
+def same_frame(source: dict, period: dict) -> bool:
+    """Whether two periods (or windows: start_date, end_date) are in the same legal frame, so
+    that texts carry over from one to the other."""
+    return frames.for_period(source).key == frames.for_period(period).key
+
+
+def frame_default_texts(store, unit: dict, period: dict) -> dict[str, dict]:
+    """section → {title, text}: the default texts of the period's frame for that unit."""
+    if unit["kind"] in UPPER_KINDS:
+        return upper_narratives(period) or {}
+    return frame_texts.commune_narratives(unit, period) or \
+        default_narratives(unit["name"], unit.get("upper_name", ""), unit.get("province", ""), unit["kind"])
 
 
 def setup_unit(store, code: str, name: str, kind: str = "xa", period_code: str | None = None, **fields) -> dict:
@@ -175,8 +202,7 @@ def setup_unit(store, code: str, name: str, kind: str = "xa", period_code: str |
         unit = store.create_unit(code, name, kind, **fields)
         period = new_period(store, code, period_code)
         # The frame of the period's dates writes the texts; the 2023 frame's are the seed's.
-        texts = {} if kind in UPPER_KINDS else frame_texts.commune_narratives(unit, period) or \
-            default_narratives(name, fields.get("upper_name", ""), fields.get("province", ""), kind)
+        texts = {} if kind in UPPER_KINDS else frame_default_texts(store, unit, period)
         for key, t in texts.items():
             store.set_narrative(period["id"], key, text=t["text"], title=t["title"])
         for field in DEFAULT_FIELDS:

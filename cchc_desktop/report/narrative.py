@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from cchc_desktop import fmt
-from cchc_desktop.domain import dossiers
+from cchc_desktop.domain import dossiers, frames, periods, units
 
 PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z0-9_./]+?)\s*(?:\|\s*([a-z_]+)\s*)?\}\}")
 BLANK = "…"
@@ -22,7 +22,9 @@ BLOCKS = {
     "bang.ho_so_linh_vuc": "Bảng hồ sơ theo lĩnh vực (Bộ phận Một cửa)",
     "bang.ho_so_nganh_doc": "Hồ sơ ngành dọc (Công an xã, BCH Quân sự xã)",
     "ds.van_ban": "Danh sách văn bản đã ban hành",
+    "ds.nguon_hop_nhat": "Nguồn số liệu nửa đầu năm 2025 (các đơn vị trước sắp xếp)",
 }
+MERGER_BLOCK = "ds.nguon_hop_nhat"
 
 
 @dataclass
@@ -187,6 +189,57 @@ def agency_lines(data, agency: str) -> list[Paragraph]:
     return lines
 
 
+def merger_paragraphs(data) -> list[Paragraph]:
+    """The former communes whose first half of 2025 the report took (importing/former.py), and
+    those of the list still missing: a superior sees where every figure comes from."""
+    taken = getattr(data, "merger_sources", None) or []
+    if not taken:
+        return []
+    own = units.label(data.unit)
+    out = [Paragraph(f"Số liệu của các biểu mẫu và hồ sơ Một cửa trong báo cáo này gồm số liệu của {own} từ "
+                     f"ngày 01/7/2025 và số liệu của {len(taken)} đơn vị trước sắp xếp, tổng hợp từ báo cáo của "
+                     "từng đơn vị:")]
+    for i, s in enumerate(taken):
+        doc = s.get("document") or {}
+        table = dossiers.AgencyTable("ubnd")
+        t = (doc.get("dossiers") or {}).get("ubnd") or {}
+        table.total = {c: None if (t.get("total") or {}).get(c) is None else Decimal(t["total"][c])
+                       for c in dossiers.COLUMNS}
+        table.fields = [{"name": f.get("name", ""), **{c: None if f.get(c) is None else Decimal(f[c])
+                                                       for c in dossiers.COLUMNS}} for f in t.get("fields") or []]
+        received = table.measures(dossiers.DEFAULT_ON_TIME)["tiep_nhan"]
+        what = periods.name(periods.parse_code(s["source_period"]))
+        when = f", từ ngày {fmt.date(s['start_date'])} đến ngày {fmt.date(s['end_date'])}" if s.get("start_date") else ""
+        dossier = f"; {fmt.number(received)} hồ sơ tiếp nhận tại Bộ phận Một cửa" if received is not None else ""
+        end = "." if i == len(taken) - 1 else ";"
+        name = s["former_name"][:1].upper() + s["former_name"][1:]
+        out.append(Paragraph(f"{name}: báo cáo {what}{when}{dossier}{end}", "- "))
+    names = {s["former_name"].casefold() for s in taken}
+    formers = [f for f in frames.formed_from(data.unit) if f"{f.kind} {f.short_name}".casefold() not in names]
+    missing = [f"{f.kind} {f.short_name}" for f in formers if f.whole]
+    parts = [f"một phần {f.kind} {f.short_name}" for f in formers if not f.whole]
+    if missing:
+        out.append(Paragraph("Chưa có số liệu nửa đầu năm 2025 của: " + ", ".join(missing) + "."))
+    if parts:
+        out.append(Paragraph("Không cộng số liệu của " + ", ".join(parts) + " (đơn vị cũ chia cho nhiều đơn vị "
+                             "mới, số liệu không tách được theo phần)."))
+    return out
+
+
+def with_merger_sources(key: str, text: str, data) -> str:
+    """The opening section names the merger's sources when the report took some and the text
+    does not place them itself: before its closing "… như sau:" (which leads into section I), else
+    at its end."""
+    if key != "MO" or not getattr(data, "merger_sources", None) or MERGER_BLOCK in (text or ""):
+        return text
+    lines = (text or "").split("\n")
+    last = max((i for i, line in enumerate(lines) if line.strip()), default=None)
+    block = "{{" + MERGER_BLOCK + "}}"
+    if last is not None and lines[last].rstrip().endswith(":"):
+        return "\n".join(lines[:last] + [block] + lines[last:])
+    return "\n".join([*lines, block]) if text else block
+
+
 def block_lines(name: str, data) -> list[str]:
     if name == "bang.ho_so_linh_vuc":
         header, rows = field_table(data)
@@ -195,6 +248,8 @@ def block_lines(name: str, data) -> list[str]:
         return [p.plain for a in ("cong_an", "quan_su") for p in agency_lines(data, a)]
     if name == "ds.van_ban":
         return [document_citation(d) for d in data.documents]
+    if name == MERGER_BLOCK:
+        return [p.bullet + p.plain for p in merger_paragraphs(data)]
     return []
 
 

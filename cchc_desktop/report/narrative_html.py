@@ -53,6 +53,8 @@ def _block_html(name: str, data) -> str:
     if name == "bang.ho_so_nganh_doc":
         paras = [p for a in ("cong_an", "quan_su") for p in narrative.agency_lines(data, a)]
         return "".join(_para_html(p) for p in paras)
+    if name == narrative.MERGER_BLOCK:
+        return "".join(_para_html(p) for p in narrative.merger_paragraphs(data))
     return "".join(f"<p>{html.escape(line)}</p>" for line in narrative.block_lines(name, data))
 
 

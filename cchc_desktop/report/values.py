@@ -15,6 +15,7 @@ from cchc_desktop import fmt, paths
 from cchc_desktop.domain import dossiers, formula, frames, periods, units
 from cchc_desktop.domain.catalogue import Catalogue
 from cchc_desktop.report.narrative import BLOCKS, render_inline
+from cchc_desktop.store import merger as store_merger
 
 
 @lru_cache(maxsize=1)
@@ -46,6 +47,7 @@ class ReportData:
     values: dict[str, Decimal | str | None] = field(default_factory=dict)
     previous: dict[str, Decimal | str | None] | None = None
     previous_code: str | None = None
+    merger_sources: list[dict] = field(default_factory=list)  # former communes taken in (importing/former.py)
 
     # --- names ------------------------------------------------------------------------
     @property
@@ -221,6 +223,7 @@ def load_period(store, period_id: int, with_previous: bool = True) -> ReportData
         tables=tables,
         narratives=store.narratives(period_id),
         documents=store.documents(period_id),
+        merger_sources=store_merger.summaries(store, period_id),
     )
     data.values = evaluate(cat, raw, tables, period.get("on_time_formula") or dossiers.DEFAULT_ON_TIME)
     if with_previous:

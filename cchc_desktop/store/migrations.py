@@ -266,12 +266,36 @@ def m006_package_keys(db):
             file_name TEXT NOT NULL DEFAULT ''
         );
         CREATE UNIQUE INDEX commune_keys_current ON commune_keys (unit_code) WHERE status = 'current'
+        """,
+    )
+
+
+def m007_merger_sources(db):
+    """The merger year (store/merger.py): the former communes' first-half data a commune formed
+    on 1/7/2025 took into a period, and the period's own figures as they were before (former_code '')."""
+    _run(
+        db,
         """
+        CREATE TABLE merger_sources (
+            id INTEGER PRIMARY KEY,
+            period_id INTEGER NOT NULL REFERENCES periods(id) ON DELETE CASCADE,
+            former_code TEXT NOT NULL,
+            former_name TEXT NOT NULL,
+            source_period TEXT NOT NULL,
+            start_date TEXT,
+            end_date TEXT,
+            file_name TEXT NOT NULL DEFAULT '',
+            sha256 TEXT NOT NULL DEFAULT '',
+            taken_at TEXT NOT NULL,
+            document TEXT NOT NULL,
+            UNIQUE (period_id, former_code)
+        )
+        """,
     )
 
 
 STEPS = (m001_initial, m002_register_import, m003_package_history, m004_unit_kinds, m005_register_days,
-         m006_package_keys)
+         m006_package_keys, m007_merger_sources)
 for _step in STEPS:
     migrations()(_step)
 SCHEMA_VERSION = len(STEPS)

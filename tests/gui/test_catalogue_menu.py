@@ -76,3 +76,11 @@ def test_a_broken_catalogue_file_is_explained(window, qtbot, monkeypatch, tmp_pa
     assert "Chưa nạp được danh mục" in dlg.message.text()
     assert window.ctx.store.catalogues() == before
     assert Path(bad).exists()
+
+
+def test_every_shipped_catalogue_is_marked_built_in(window, qtbot):
+    dlg = open_dialog(window, qtbot)
+    items = {dlg.choice.itemData(i): dlg.choice.itemText(i) for i in range(dlg.choice.count())}
+    assert {"HD-2023.1", "HC2-2025.1"} <= set(items)
+    for version in ("HD-2023.1", "HC2-2025.1"):
+        assert items[version].endswith("(có sẵn trong chương trình)"), items[version]

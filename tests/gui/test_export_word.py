@@ -331,7 +331,7 @@ def test_upper_level_without_commune_figures_says_to_import_packages(upper_windo
     assert calls == {"options": [], "save": [], "offer": []}  # nothing asked, nothing written
     assert [k for k, _ in no_dialogs] == ["info", "info"]
     text = no_dialogs[0][1]
-    assert "Chưa có số liệu của xã nào cho quý I năm 2024" in text
+    assert "Chưa có số liệu của đơn vị cấp xã nào cho quý I năm 2024" in text
     assert "Công cụ → Nhập gói của đơn vị cấp dưới" in text
     assert word.action.isEnabled() and excel.action.isEnabled()
 

@@ -50,3 +50,37 @@ def test_the_upper_level_field_says_it_is_the_letterheads_first_line(window):
     info = window.show_tab("info")
     tip = info.fields["unit.upper_name"].toolTip()
     assert "tiêu đề báo cáo" in tip and "Để trống" in tip
+
+
+def test_district_only_for_units_with_periods_before_the_two_tiers(window, tmp_path, qtbot, no_dialogs):
+    info = window.show_tab("info")
+    form = info._unit_form
+    assert form.isRowVisible(info.fields["unit.district"])  # the demo: 2023, huyện Thanh Miện
+    assert "chưa chọn theo danh mục" in info.official.text()
+    # picked from the list: xã Nam Thanh Miện, which Chi Lăng Nam is part of today
+    assert info.pick_from_list("11284")
+    unit = window.ctx.store.unit(window.ctx.unit_code)
+    assert (unit["name"], unit["kind"], unit["upper_name"], unit["upper_code"], unit["province"]) == \
+        ("Nam Thanh Miện", "xa", "thành phố Hải Phòng", "31", "Hải Phòng")
+    assert unit["district"] == "Thanh Miện"  # kept: the 2023 period was under the district
+
+
+def test_a_ward_of_the_list_shows_the_list_and_no_district(tmp_path, qtbot, no_dialogs):
+    from cchc_desktop.domain import official_choice, official_units
+    from cchc_desktop.report.default_texts import setup_unit
+    from cchc_desktop.store import open_store
+    from ui.entry.info_tab import InfoTab
+    from ui.shell.context import AppContext
+
+    store = open_store(tmp_path / "p.sqlite")
+    f = official_choice.unit_fields(official_units.unit("10537"))
+    code, name, kind = f.pop("code"), f.pop("name"), f.pop("kind")
+    period = setup_unit(store, code, name, kind, period_code="2026-Q1", **f)
+    info = InfoTab(AppContext(store, code, period["id"]))
+    qtbot.addWidget(info)
+    assert not info._unit_form.isRowVisible(info.fields["unit.district"])
+    assert info.official.text() == "Theo danh mục từ 01/7/2025: Phường Tân Hưng (mã 10537), Thành phố Hải Phòng."
+    assert "Thanh Miện" not in info.fields["unit.upper_name"].placeholderText()
+    # no Nơi nhận stored: the box says which ones the report writes (the frame's)
+    assert "UBND thành phố Hải Phòng (qua Sở Nội vụ)" in info.fields["unit.recipients"].placeholderText()
+    store.close()

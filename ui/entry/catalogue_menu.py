@@ -36,9 +36,10 @@ def describe(cat: catalogue_mod.Catalogue) -> str:
     return f"{cat.name} (phiên bản {cat.version}): {len(cat.forms)} biểu mẫu, {rows} chỉ tiêu"
 
 
-def catalogue_item(entry: dict, builtin: str | None) -> str:
+def catalogue_item(entry: dict, builtin) -> str:
+    """`builtin`: the versions the app ships (its own and each legal frame's)."""
     text = f"{entry['name']} — phiên bản {entry['version']}"
-    return text + " (có sẵn trong chương trình)" if entry["version"] == builtin else text
+    return text + " (có sẵn trong chương trình)" if entry["version"] in builtin else text
 
 
 class CatalogueDialog(QDialog):
@@ -98,8 +99,10 @@ class CatalogueDialog(QDialog):
 
     def fill(self, selected: str) -> None:
         self.choice.clear()
-        for entry in self.ctx.store.catalogues():
-            self.choice.addItem(catalogue_item(entry, self.ctx.store.builtin_catalogue_version), entry["version"])
+        store = self.ctx.store
+        shipped = {store.builtin_catalogue_version, *store.frame_catalogues.values()}
+        for entry in store.catalogues():
+            self.choice.addItem(catalogue_item(entry, shipped), entry["version"])
         i = self.choice.findData(selected)
         self.choice.setCurrentIndex(max(i, 0))
 

@@ -10,13 +10,18 @@ import datetime as dt
 import re
 
 from cchc_desktop import fmt
-from cchc_desktop.domain import dossiers
-from cchc_desktop.domain.units import KIND_WORDS, STORED_KINDS, bare_name
+from cchc_desktop.domain import dossiers, frames
+from cchc_desktop.domain.units import KIND_WORDS, STORED_KINDS, UPPER_KINDS, bare_name
+from cchc_desktop.errors import UserError
+from cchc_desktop.report import narrative
 from cchc_desktop.store import Store
+from ui import messages
 from ui.qt import (
-    QComboBox, QFormLayout, QFrame, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit,
-    QScrollArea, Qt, QVBoxLayout, QWidget, Signal,
+    QComboBox, QDialog, QDialogButtonBox, QFormLayout, QFrame, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
+    QPlainTextEdit, QPushButton, QScrollArea, Qt, QVBoxLayout, QWidget, Signal,
 )
+
+TWO_TIER_FROM = "2025-07-01"  # ISO: compared with a period's end date
 
 CAPACITIES = ("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "TL. CHỦ TỊCH", "Q. CHỦ TỊCH")
 BAD_STYLE = "background:#ffe0e0;"
@@ -62,19 +67,33 @@ class InfoTab(QScrollArea):
         self.fields: dict[str, QWidget] = {}  # "unit.name", "period.doc_date" …
 
         unit_box, f = self._group("Đơn vị báo cáo")
-        self._line(f, "unit.name", "Tên đơn vị:", "ví dụ: Chi Lăng Nam")
+        self.official = QLabel("")
+        self.official.setWordWrap(True)
+        self.official.setStyleSheet("color:#555;")
+        f.addRow(self.official)  # a row of its own: a wrapped label beside a button is cut in height
+        self.btn_pick = QPushButton("Chọn theo danh mục…")
+        self.btn_pick.setToolTip("Chọn tỉnh/thành phố và xã/phường/đặc khu trong danh mục đơn vị hành chính "
+                                 "từ ngày 01/7/2025: tên, loại, cấp trên và tỉnh lấy theo danh mục.")
+        self.btn_pick.clicked.connect(self.pick_from_list)
+        pick = QHBoxLayout()
+        pick.addStretch(1)
+        pick.addWidget(self.btn_pick)
+        f.addRow(pick)
+        self._unit_form = f
+        self._line(f, "unit.name", "Tên đơn vị:", "ví dụ: Tân Hưng")
         kind = QComboBox()
         for code in STORED_KINDS:
             kind.addItem(KIND_WORDS[code], code)
         kind.activated.connect(lambda _i: self._save("unit.kind", kind.currentData()))
         f.addRow("Loại đơn vị:", kind)
         self.fields["unit.kind"] = kind
-        upper = self._line(f, "unit.upper_name", "Cấp trên trực tiếp:", "ví dụ: huyện Thanh Miện")
-        upper.setToolTip("In ở dòng trên cùng của tiêu đề báo cáo (cơ quan chủ quản, ví dụ UBND HUYỆN THANH MIỆN).\n"
+        upper = self._line(f, "unit.upper_name", "Cấp trên trực tiếp:", "ví dụ: thành phố Hải Phòng")
+        upper.setToolTip("In ở dòng trên cùng của tiêu đề báo cáo (cơ quan chủ quản, ví dụ UBND THÀNH PHỐ HẢI PHÒNG).\n"
                          "Để trống nếu văn bản của đơn vị không ghi dòng này.")
-        self._line(f, "unit.district", "Huyện:", "")
-        self._line(f, "unit.province", "Tỉnh:", "")
-        self._line(f, "unit.place_name", "Địa danh (dòng ngày tháng):", "ví dụ: Chi Lăng Nam")
+        # Only for the data of periods before 1/7/2025, when a district stood between (load() shows it then).
+        self._line(f, "unit.district", "Huyện (trước 01/7/2025):", "")
+        self._line(f, "unit.province", "Tỉnh/thành phố:", "ví dụ: Hải Phòng")
+        self._line(f, "unit.place_name", "Địa danh (dòng ngày tháng):", "ví dụ: Tân Hưng")
         left.addWidget(unit_box)
 
         sign_box, f = self._group("Người ký")
@@ -178,6 +197,15 @@ class InfoTab(QScrollArea):
         data = self.ctx.data()
         unit, period = data.unit, data.period
         final = period.get("status") == "final"
+        official = frames.official_unit(unit)
+        self.official.setText(f"Theo danh mục từ 01/7/2025: {official.name} (mã {official.code}), "
+                              f"{official.province.name}." if official else
+                              "Đơn vị chưa chọn theo danh mục đơn vị hành chính từ 01/7/2025.")
+        self._unit_form.setRowVisible(self.fields["unit.district"], self._has_district(unit))
+        default = [narrative.render_inline(r, data) for r in data.frame.recipients]
+        self.fields["unit.recipients"].setPlaceholderText(
+            "Mỗi dòng một nơi nhận. Để trống thì báo cáo ghi nơi nhận mặc định:\n" + "\n".join(default)
+            if default else "Mỗi dòng một nơi nhận")
         for key, w in self.fields.items():
             scope, name = key.split(".", 1)
             src = unit if scope == "unit" else period
@@ -243,6 +271,44 @@ class InfoTab(QScrollArea):
             ok, msg = self.ctx.write(f"period.{name}", Store.update_period, self.ctx.period_id, **{name: value})
         w.setStyleSheet("" if ok else BAD_STYLE)
         self.message.setText("" if ok else msg)
+
+    def _has_district(self, unit: dict) -> bool:
+        """A district is shown only where one stood: a unit with periods ending before 1/7/2025."""
+        if (unit.get("kind") or "") in UPPER_KINDS:
+            return False
+        return any(p["end_date"] < TWO_TIER_FROM for p in self.ctx.store.periods(unit["code"]))
+
+    def pick_from_list(self, unit_code: str | None = None) -> bool:
+        """Chọn theo danh mục…: the unit's name, kind, province and upper level from the official list
+        (its code in the file stays: periods, packages and the roll-up know the unit by it)."""
+        from ui.shell.unit_picker import UnitPicker
+
+        data = self.ctx.data()
+        dlg = QDialog(self)
+        dlg.setWindowTitle("Chọn đơn vị theo danh mục")
+        lay = QVBoxLayout(dlg)
+        picker = UnitPicker(dlg)
+        official = frames.official_unit(data.unit)
+        picker.select(unit_code or (official.code if official else None), data.unit.get("upper_code") or None)
+        lay.addWidget(picker)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        messages.vi_buttons(buttons)
+        buttons.accepted.connect(dlg.accept)
+        buttons.rejected.connect(dlg.reject)
+        lay.addWidget(buttons)
+        self.last_dialog = dlg
+        if unit_code is None and dlg.exec() != QDialog.DialogCode.Accepted:
+            return False
+        try:
+            chosen = picker.fields()
+        except UserError as e:
+            self.message.setText(str(e))
+            return False
+        fields = {k: chosen[k] for k in ("name", "kind", "upper_name", "upper_code", "province", "place_name")}
+        fields["district"] = data.unit.get("district", "") if self._has_district(data.unit) else ""
+        ok, msg = self.ctx.write("unit", Store.update_unit, self.ctx.unit_code, **fields)
+        self.message.setText("" if ok else msg)
+        return ok
 
     def focus_target(self, target: str) -> bool:
         w = self.fields.get(target)

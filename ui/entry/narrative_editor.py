@@ -458,7 +458,7 @@ class SectionBlock(QFrame):
         text = self.editor.toPlainText()
         title = data.section_title(self.key) if self.key not in ("MO", "KET") else ""
         bar = self.preview.verticalScrollBar().value()
-        self.preview.setHtml(preview_html(title, text, data))
+        self.preview.setHtml(preview_html(title, narrative.with_merger_sources(self.key, text, data), data))
         self.preview.verticalScrollBar().setValue(bar)
         self.refresh_figures(text, data)
 

@@ -71,7 +71,7 @@ class PackageFeature(QObject):
         unit = ctx.store.unit(ctx.unit_code)
         period = ctx.store.period(ctx.period_id)
         if unit["kind"] in aggregate.UPPER_KINDS:
-            self.window.error(f"{aggregate.label(unit)} là cấp trên: gói nộp dành cho xã, phường, thị trấn. "
+            self.window.error(f"{aggregate.label(unit)} là cấp trên: gói nộp dành cho đơn vị cấp xã (xã, phường, đặc khu). "
                               "Để gửi số liệu tổng hợp, hãy dùng Công cụ → Tổng hợp số liệu → Xuất Word/Excel.")
             return
         if not (unit.get("upper_name") or "").strip():
@@ -157,7 +157,7 @@ class PackageFeature(QObject):
         if code is None:
             codes = RollupDialog._period_codes(type("X", (), {"store": ctx.store, "upper_code": unit["code"]})())
             if not codes:
-                self.window.info("Chưa có số liệu của xã nào. Hãy nhập các gói nộp trước.")
+                self.window.info("Chưa có số liệu của đơn vị cấp xã nào. Hãy nhập các gói nộp trước.")
                 return None
             code = codes[0]
         dlg = RollupDialog(ctx.store, unit["code"], code, self.window, run_task=self.window.run_task, ctx=ctx)

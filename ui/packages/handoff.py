@@ -154,7 +154,7 @@ class ImportPackagesDialog(QDialog):
         self.setAcceptDrops(True)
         self.resize(1000, 520)
         lay = QVBoxLayout(self)
-        hint = QLabel("Thêm các gói <i>.cchc</i> của các xã (chọn tệp, chọn cả thư mục, hoặc kéo thả vào đây). "
+        hint = QLabel("Thêm các gói <i>.cchc</i> của các đơn vị cấp xã (chọn tệp, chọn cả thư mục, hoặc kéo thả vào đây). "
                       "Mỗi gói được kiểm tra trước khi nhập; gói lỗi bị từ chối và không ảnh hưởng các gói khác.")
         hint.setWordWrap(True)
         lay.addWidget(hint)
@@ -326,7 +326,7 @@ class ImportPackagesDialog(QDialog):
         if uppers:
             u = next(iter(uppers.values()))
             text += (f" Tệp dữ liệu đang trống: sẽ được lập thành tệp của "
-                     f"{aggregate.label(u)} (cấp trên mà các xã khai báo).")
+                     f"{aggregate.label(u)} (cấp trên mà các đơn vị khai báo).")
         self.summary.setText(text)
 
     def importable(self) -> list[ip.Preview]:

@@ -95,7 +95,7 @@ class RollupDialog(QDialog):
         self.compare = read_only_table(["Xã", "Giá trị"])
         self.compare.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         cl.addWidget(self.compare, 1)
-        self.tabs.addTab(cmp_page, "So sánh theo xã")
+        self.tabs.addTab(cmp_page, "So sánh")
         self.form_tables: dict[str, QTableWidget] = {}
         # Buttons.
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -275,8 +275,8 @@ def ask_save_path(parent, title: str, proposed: str, filter_text: str) -> str | 
 
 # --- the consolidated report's export: the roll-up dialog, and Xuất Word / Xuất Excel of an upper level
 EXPORT_TASK_TITLE = "Đang xuất số liệu tổng hợp"
-NO_COMMUNE_DATA = ("Chưa có số liệu của xã nào cho {period}, nên báo cáo tổng hợp của {upper} sẽ trống. "
-                   "Hãy nhập gói nộp của các xã (Công cụ → Nhập gói của đơn vị cấp dưới…), rồi xuất lại.")
+NO_COMMUNE_DATA = ("Chưa có số liệu của đơn vị cấp xã nào cho {period}, nên báo cáo tổng hợp của {upper} sẽ trống. "
+                   "Hãy nhập gói nộp của các đơn vị cấp xã (Công cụ → Nhập gói của đơn vị cấp dưới…), rồi xuất lại.")
 
 
 def ask_rollup_charts(parent, store, ctx, r: aggregate.RollUp) -> bool | None:

@@ -8,6 +8,7 @@ FEATURES: list[str] = [
     "ui.charts.charts_tab:install",
     "ui.export.export_word:install",
     "ui.packages.feature:install",
+    "ui.packages.merger:install",
     "ui.export.export_excel:install",
     "ui.register.register_import:install",
     "ui.safety.backup_dialogs:install",

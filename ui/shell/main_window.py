@@ -538,7 +538,11 @@ class MainWindow(QMainWindow):
             self.error(period)
             return None
         self.select_period(period["id"])
-        self.statusBar().showMessage(f"Đã tạo kỳ báo cáo {period_label(period)}.", 8000)
+        note = ""
+        if carry_from and not default_texts.same_frame(self.ctx.store.period(carry_from), period):
+            note = (" Lời văn lấy theo mẫu của khung pháp lý mới (chính quyền địa phương hai cấp), "
+                    "không mang sang từ kỳ trước; lĩnh vực hồ sơ vẫn mang sang.")
+        self.statusBar().showMessage(f"Đã tạo kỳ báo cáo {period_label(period)}.{note}", 15000)
         return period
 
     # --- data files -------------------------------------------------------------------------

@@ -9,7 +9,6 @@ from cchc_desktop import dataio, paths
 from cchc_desktop.domain import periods
 from cchc_desktop.report import default_texts as templates
 from cchc_desktop.errors import UserError
-from cchc_desktop.domain import official_choice as oc
 from ui import messages
 from ui.packages.handoff import import_into_new_file
 from ui.texts import SAMPLE_FILE_NAME, is_sample_file
@@ -62,8 +61,8 @@ class WelcomeDialog(QDialog):
         self.btn_demo.setToolTip(f"Dữ liệu của một báo cáo thật, để xem thử. Mở trong tệp riêng “{SAMPLE_FILE_NAME}”; "
                                  "tệp dữ liệu của bạn vẫn để trống cho đơn vị mình.")
         self.btn_upper = QPushButton("Nhập gói nộp của các đơn vị cấp xã (cấp tỉnh/thành phố)…")
-        self.btn_upper.setToolTip("Ở huyện, tỉnh: chọn các tệp .cchc các xã gửi lên. Tệp dữ liệu này thành tệp "
-                                  "của huyện/tỉnh mà các xã khai báo, để tổng hợp số liệu.")
+        self.btn_upper.setToolTip("Ở tỉnh, thành phố: chọn các tệp .cchc các đơn vị cấp xã gửi lên. Tệp dữ liệu này thành "
+                                  "tệp của tỉnh/thành phố mà các đơn vị khai báo, để tổng hợp số liệu.")
         for b in (self.btn_create, self.btn_demo, self.btn_upper):
             b.setMinimumHeight(36)
             v.addWidget(b)
@@ -144,8 +143,7 @@ class WelcomeDialog(QDialog):
             "place_name": self.place.text().strip() or fields["place_name"],
             "signer_name": self.signer.text().strip(),
             "signer_title": self.signer_title.text().strip() or "CHỦ TỊCH",
-            "signing_capacity": "TM. ỦY BAN NHÂN DÂN",
-            "recipients": oc.default_recipients(kind, fields["upper_name"]),
+            "signing_capacity": "TM. ỦY BAN NHÂN DÂN",  # no recipients: the frame's Nơi nhận until the user types some
         })
         try:
             period = templates.setup_unit(self.store, code, name, kind, **fields)
