@@ -411,7 +411,7 @@ def test_quarter_report_wording_and_no_charts(demo_store, tmp_path):
     assert "Kết quả công tác cải cách hành chính quý I năm 2024, phương hướng, nhiệm vụ quý II năm 2024" in text
     assert "THỐNG KÊ KẾT QUẢ THỰC HIỆN CÔNG TÁC CẢI CÁCH HÀNH CHÍNH QUÝ I NĂM 2024" in text
     assert "Số: 07/BC-UBND" in text
-    assert "(Kèm theo Báo cáo số 07/BC-UBND ngày 15/03/2024 của UBND xã Chi Lăng Nam)" in text
+    assert "(Kèm theo Báo cáo số 07/BC-UBND ngày 15/3/2024 của UBND xã Chi Lăng Nam)" in text
     assert "Chi Lăng Nam, ngày 15 tháng 3 năm 2024" in text
     assert not d.inline_shapes  # charts are for the annual report unless asked
 
@@ -776,3 +776,11 @@ def test_a_unit_with_no_issued_document_reads_without_double_punctuation(tmp_pat
     text = full_text(d)
     assert "UBND xã đã xây dựng và ban hành …" in text  # no document issued yet: a blank
     assert "…." not in text and "…/…/…." not in text
+
+
+def test_a_recomputed_row_says_the_units_former_figure(doc):
+    tables = [t for t in doc.tables if any("6.7." == row.cells[0].text for row in t.rows)]
+    (row,) = [row for row in tables[-1].rows if row.cells[0].text == "6.7."]
+    assert row.cells[3].text == "97,6" and row.cells[4].text == "(*) Trước đây ghi 84 %"
+    notes = [p.text for p in doc.paragraphs if p.text.startswith("(*) Số liệu tính lại")]
+    assert len(notes) == 2  # under Biểu mẫu 3 and 7 (TT/20 is a figure of the text, not of the appendix)

@@ -194,3 +194,15 @@ def test_rates_round_half_up_like_the_report(demo_store, tmp_path):
     ws = openpyxl.load_workbook(out)["Hồ sơ theo cơ quan"]
     row = next(r for r in range(7, ws.max_row + 1) if ws.cell(r, 2).value == "Tỷ lệ tiếp nhận trực tuyến (%)")
     assert ws.cell(row, 4).value == pytest.approx(0.3)
+
+
+def test_a_recomputed_row_says_the_units_former_figure(exported):
+    data, out = exported
+    ws = openpyxl.load_workbook(out)["Biểu mẫu 7"]
+    r = _row_of(ws, "6.7.")
+    assert ws.cell(r, 4).value == Decimal("97.6") or float(ws.cell(r, 4).value) == 97.6
+    assert ws.cell(r, 5).value == "(*) Trước đây ghi 84 %"
+    notes = [ws.cell(i, 1).value for i in range(r, ws.max_row + 1)]
+    assert notes[-1].startswith("(*) Số liệu tính lại từ các dòng thành phần")
+    assert all(ws.cell(i, 1).value != notes[-1] for i in range(1, ws.max_row + 1)
+               for ws in [openpyxl.load_workbook(out)["Biểu mẫu 1"]])  # a form without one has no note

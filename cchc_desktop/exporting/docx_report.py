@@ -29,11 +29,12 @@ import re
 from pathlib import Path
 
 from cchc_desktop import fileio, fmt
-from cchc_desktop.report import narrative, default_texts as templates
+from cchc_desktop.report import corrections, narrative, default_texts as templates
 from cchc_desktop.domain import periods
 from cchc_desktop.exporting import charts as chart_figures  # matplotlib itself only when one is drawn
 from cchc_desktop.exporting import docx_parts as X, wording
-from cchc_desktop.exporting.wording import appendix_reference, appendix_title, doc_number, unit_text
+from cchc_desktop.exporting.wording import (CORRECTED_FOOTNOTE, appendix_reference, appendix_title, doc_number,
+                                            row_note, unit_text)
 from cchc_desktop.report.values import ReportData, outline
 
 # --- page geometry (mm) --------------------------------------------------------------------
@@ -423,6 +424,7 @@ def _appendix(b: _Body, data: ReportData) -> None:
                 + hcell(COLUMN_LABELS[3], w[2]) + hcell(COLUMN_LABELS[4], w[3])
                 + hcell("", w[4], vmerge="continue"), header=True)
     )
+    fixes = corrections.by_code(data)
     for i, form in enumerate(data.catalogue.appendix_forms()):
         b.p(X.run(form.heading or form.code, BODY, bold=True), **center, before=240 if i else 0, keep_next=True)
         b.p(X.run(form.title, BODY, bold=True), **center, after=120, keep_next=True)
@@ -434,7 +436,7 @@ def _appendix(b: _Body, data: ReportData) -> None:
             italic = r.italic
             keep = r.kind == "group"  # a heading row never ends a page alone
             value = r.format(data.values.get(r.code)) if r.has_value else ""
-            texts = (r.stt, r.label, unit_text(r.unit), value, data.note(r.code))
+            texts = (r.stt, r.label, unit_text(r.unit), value, row_note(data, r.code, fixes))
             aligns = ("center", "left", "center", "center", "left")
             xml.append(X.row("".join(
                 X.cell(X.para(X.run(t, size, bold=bold, italic=italic), align=a, keep_next=keep, **cell_fmt), width)
@@ -444,6 +446,8 @@ def _appendix(b: _Body, data: ReportData) -> None:
             b.paragraphs += 5
         xml.append(X.TABLE_END)
         b.add("".join(xml))
+        if any(r.code in fixes for r in form.rows):
+            b.p(X.run(CORRECTED_FOOTNOTE, size, italic=True), before=60)
 
 
 # --- the document ------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from cchc_desktop import fileio, fmt
 from cchc_desktop.domain import dossiers, periods
-from cchc_desktop.report import narrative
+from cchc_desktop.report import corrections, narrative
 from cchc_desktop.exporting import wording
 from cchc_desktop.report.values import ReportData
 
@@ -132,7 +132,7 @@ def _sheet_name(text: str, used: set[str]) -> str:
     return name
 
 
-def _form_sheet(wb, form, data: ReportData, used: set[str], st) -> None:
+def _form_sheet(wb, form, data: ReportData, used: set[str], st, fixes: dict) -> None:
     ws = wb.create_sheet(_sheet_name(form.heading or form.code, used))
     for col, w in WIDTHS.items():
         ws.column_dimensions[col].width = w
@@ -178,7 +178,7 @@ def _form_sheet(wb, form, data: ReportData, used: set[str], st) -> None:
             set_number(vc, value, CHOICE_FORMAT)
         else:
             set_number(vc, value, COUNT_FORMAT)
-        note = data.note(r.code)
+        note = wording.row_note(data, r.code, fixes)
         if note:
             set_text(cells[4], note)
         for i, c in enumerate(cells):
@@ -191,6 +191,11 @@ def _form_sheet(wb, form, data: ReportData, used: set[str], st) -> None:
                     _lines(str(value) if r.kind == "text" and value else "", WIDTHS["D"]))
         ws.row_dimensions[row_no].height = max(18, 16 * lines + 3)
         row_no += 1
+    if any(r.code in fixes for r in form.rows):
+        set_text(ws.cell(row_no, 1), wording.CORRECTED_FOOTNOTE)
+        ws.cell(row_no, 1).font = st["head_note"]
+        ws.merge_cells(start_row=row_no, start_column=1, end_row=row_no, end_column=5)
+        ws.row_dimensions[row_no].height = 18
     _print_setup(ws, f"{top}:{sub}")
     ws.freeze_panes = f"A{sub + 1}"
 
@@ -294,8 +299,9 @@ def build(data: ReportData):
     wb.remove(wb.active)
     st = _styles()
     used: set[str] = set()
+    fixes = corrections.by_code(data)
     for form in data.catalogue.appendix_forms():
-        _form_sheet(wb, form, data, used, st)
+        _form_sheet(wb, form, data, used, st, fixes)
     _dossier_sheet(wb, data, used, st)
     _agency_sheet(wb, data, used, st)
     wb.properties.title = f"Phụ lục báo cáo CCHC {periods.name(data.key)}"
