@@ -555,3 +555,16 @@ def test_axis_labels_stay_inside_a_small_picture(demo_store, size):
         assert label.x0 >= box.x0, (kind, size, "y-axis label cut off")
         tight = ax.get_tightbbox(renderer)
         assert tight.x0 >= box.x0 and tight.x1 <= box.x1 + 0.5 and tight.y0 >= box.y0 and tight.y1 <= box.y1 + 0.5
+
+
+def test_a_chart_of_the_word_report_says_neither_the_apps_words_nor_its_caption(demo_store):
+    data = report.load_report(demo_store, None, "2023-NAM")
+    window = charts.figure("tinh-trang-linh-vuc", data)
+    assert "biểu đồ vẽ số của cả bộ phận" in charts.header_of(window)[1]  # the window says it
+    in_report = charts.figure("tinh-trang-linh-vuc", data, title=False)
+    drawn = [t.get_text() for t in in_report.texts]
+    assert "Tỷ lệ đúng hạn 100 %" in drawn
+    assert not any("Chưa có số liệu" in t or "xã Chi Lăng Nam" in t or "Bộ phận Một cửa" in t for t in drawn), drawn
+    received = charts.figure("tiep-nhan-linh-vuc", data, title=False)
+    assert [t.get_text() for t in received.axes[0].get_legend().get_texts()] == [
+        "Tiếp nhận trực tuyến", "Tiếp nhận trực tiếp"]  # as the table above it

@@ -281,10 +281,13 @@ def _field_table(b: _Body, data: ReportData) -> None:
     b.p(size=6, after=0, line=120, line_rule="exact")
 
 
+CHART_W = 140.0  # mm: a 7 × 3,4 in chart is 68 mm high, so it and its caption fit the rest of a page more often
+
+
 def _charts(b: _Body, data: ReportData) -> int:
     pictures = chart_figures.report_charts(data) + commune_charts(data)
     for i, (caption, png) in enumerate(pictures, 1):
-        b.picture(png, min(150.0, TEXT_W))
+        b.picture(png, min(CHART_W, TEXT_W))
         b.p(X.run(f"Biểu đồ {i}. {caption}", 13, italic=True), align="center", after=200)
     return len(pictures)
 
