@@ -35,7 +35,7 @@ def appendix_reference(data: ReportData) -> str:
 
 def row_note(data: ReportData, code: str, fixes: dict[str, Correction]) -> str:
     """The Ghi chú of an appendix row: the unit's note, and for a recomputed figure its former one."""
-    parts = [data.note(code)] + ([f"(*) Trước đây ghi {fixes[code].own_text}"] if code in fixes else [])
+    parts = [data.note(code)] + ([fixes[code].note] if code in fixes else [])
     return "; ".join(p for p in parts if p)
 
 

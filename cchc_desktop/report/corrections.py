@@ -15,10 +15,6 @@ from decimal import Decimal, InvalidOperation
 from cchc_desktop import fmt
 from cchc_desktop.domain import dossiers, formula
 
-# What the Word and Excel appendix say under a table with a recomputed row.
-EXPORT_NOTE = ("Số liệu có đánh dấu (*) được phần mềm tính lại từ các dòng thành phần; "
-               "số đơn vị đã ghi trước đây ghi ở cột Ghi chú.")
-
 # The dossier rates: (part column, whole measure) as dossiers.measures_of computes them.
 _RATE_PARTS = {
     "ty_le_truc_tuyen": ("truc_tuyen", "tiep_nhan_trong_ky"),
@@ -44,7 +40,7 @@ class Correction:
     @property
     def note(self) -> str:
         """The appendix's Ghi chú of the row."""
-        return f"(*) Số tính lại; trước đây ghi {self.own_text}"
+        return f"(*) Trước đây ghi {self.own_text}"
 
 
 def is_own_figure(name: str, catalogue) -> bool:
