@@ -561,6 +561,20 @@ def _trend(fig, data, title=True, series=None, **_):
 
 
 # --- 4. per month, from the register --------------------------------------------------------
+def _month_label(key: str, period: dict) -> str:
+    """`01/2024`, `3/2024`; a month the period's window cuts says which days its bar counts: `1–14/3/2024`
+    (the window ends on the 14th, Nghị định 09/2019), `15–31/12/2022`."""
+    import calendar
+    import datetime as dt
+
+    year, month = int(key[:4]), int(key[5:7])
+    first, last = dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
+    start, end = (dt.date.fromisoformat(str(period[k])) for k in ("start_date", "end_date"))
+    a, b = max(first, start), min(last, end)
+    month_year = fmt.date(b)[3:]  # as every date of the report: 01/2024, 3/2024
+    return month_year if (a, b) == (first, last) else f"{a.day}–{b.day}/{month_year}"
+
+
 def _by_month(fig, data, title=True, months=None, **_):
     t = KINDS["theo-thang"] if title else None
     win = f"{fmt.date(data.period['start_date'])} – {fmt.date(data.period['end_date'])}"
@@ -587,7 +601,7 @@ def _by_month(fig, data, title=True, months=None, **_):
                 ax.text(i + offset, v + 0.015 * ymax, fmt.number(v), ha="center", va="bottom",
                         fontsize=7 if n > 9 else 8.5, family=font(), rotation=90 if n > 9 and v >= 1000 else 0)
     ax.set_xticks(range(n))
-    ax.set_xticklabels([f"{k[5:7]}/{k[:4]}" for k, _, _ in counts], fontsize=8 if n > 9 else 9, family=font(),
+    ax.set_xticklabels([_month_label(k, data.period) for k, _, _ in counts], fontsize=8 if n > 9 else 9, family=font(),
                        rotation=45 if n > 9 else 0, ha="right" if n > 9 else "center")
     ax.set_xlim(-0.6, n - 0.4)
     ax.set_ylim(0, ymax * 1.15)
