@@ -94,6 +94,25 @@ def test_a_refused_number_stays_in_the_editor_with_the_message(window, qtbot):
     assert not form.message.isVisible()
 
 
+def test_esc_after_a_refused_number_drops_it_and_the_next_key_edits(window, qtbot):
+    form = form_of(window, "I", "BM1")
+    view, editor = open_editor(qtbot, form, "BM1/2.1")
+    editor.selectAll()
+    QTest.keyClicks(editor, "12a")
+    QTest.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: isinstance(QApplication.focusWidget(), QLineEdit)
+                    and QApplication.focusWidget().text() == "12a")
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
+    assert not form.message.isVisible()  # the refused text is gone, and so is its message
+    index = form.model.index(form.model.row_of("BM1/2.1"), GIA_TRI)
+    assert index.data() == "25" and view.currentIndex() == index
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_3)  # typed on the cell: opens its editor with it
+    qtbot.waitUntil(lambda: isinstance(QApplication.focusWidget(), QLineEdit))
+    assert QApplication.focusWidget().text() == "3"
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    assert stored(window, "BM1/2.1")["value"] == "3"
+
+
 def test_a_coded_choice_through_the_drop_down(window, qtbot):
     form = form_of(window, "II.6", "BM7")
     view, combo = open_editor(qtbot, form, "BM7/2")

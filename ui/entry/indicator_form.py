@@ -71,6 +71,8 @@ class IndicatorTableModel(QAbstractTableModel):
     """The rows of one section (and optionally one form) of the period's catalogue."""
 
     refused = Signal(str)  # the Vietnamese message of a refused edit
+
+    dropped = Signal()  # a refused text given up (Esc): its message goes
     accepted = Signal(str)  # the code of an accepted edit
 
     def __init__(self, ctx, section: str, form: str | None = None, parent=None):
@@ -343,7 +345,9 @@ class IndicatorTableModel(QAbstractTableModel):
 
     def discard_rejected(self, index) -> None:
         if self._rejected.pop((index.row(), index.column()), None) is not None:
+            self.last_error = None
             self.dataChanged.emit(index, index)
+            self.dropped.emit()
 
 
 def _same(value, current) -> bool:
@@ -577,6 +581,7 @@ class IndicatorForm(QWidget):
         layout.addWidget(self.message)
         self.model.refused.connect(self._show_refused)
         self.model.accepted.connect(lambda _c: self.message.hide())
+        self.model.dropped.connect(self.message.hide)
         self.table.hint.connect(self._show_hint)
         self.model.modelReset.connect(self._update_banner)
         ctx.data_changed.connect(self._update_banner)  # bound: dropped with the form (rebuild_tabs)
