@@ -268,3 +268,12 @@ def test_a_recomputed_figure_names_both_numbers_and_its_parts(demo_store):
     # the unit's own figure equal to the computed one is no correction
     demo_store.db.execute("UPDATE indicator_values SET value = '97.6' WHERE code = 'BM7/6.7'")
     assert "BM7/6.7" not in corrections.by_code(report.load_report(demo_store, None, "2023-NAM"))
+
+
+def test_a_computed_rate_above_100_is_the_datas_error_not_the_texts(mini_store):
+    store, pid = mini_store
+    store.set_value(pid, "A/1.1", "4")
+    store.set_value(pid, "A/1.2", "5")  # 125 %: the rows' error (phan-khong-vuot-tong)
+    store.set_narrative(pid, "I.1", "- Đạt {{A/1}} kế hoạch.")
+    fs = findings(store, pid)
+    assert by_rule(fs, "phan-khong-vuot-tong") and not by_rule(fs, "ty-le-tren-100")

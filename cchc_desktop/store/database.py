@@ -372,6 +372,13 @@ class Store:
             args.append(target)
         return [dict(r) for r in self.db.query(sql + " ORDER BY id", args)]
 
+    def last_edited_period(self, unit_code: str) -> int | None:
+        """The unit's period of the latest audited change (the one being worked on), if any."""
+        row = self.db.execute(
+            "SELECT a.period_id FROM audit a JOIN periods p ON p.id = a.period_id "
+            "WHERE p.unit_code = ? ORDER BY a.id DESC LIMIT 1", [unit_code]).fetchone()
+        return row[0] if row else None
+
     # --- units --------------------------------------------------------------------------
     def units(self) -> list[dict]:
         return [self._unit_row(r) for r in self.db.query("SELECT * FROM units ORDER BY rowid")]
