@@ -237,6 +237,9 @@ def check_text(data: ReportData) -> list[Finding]:
     return out
 
 
+CORRECTION_RULE = "so-tinh-lai"  # its findings' rule: "so-tinh-lai:<the value's name>"
+
+
 def check_corrections(data: ReportData) -> list[Finding]:
     """A figure the app computes that differs from the unit's own (report/corrections.py)."""
     out = []
@@ -248,8 +251,8 @@ def check_corrections(data: ReportData) -> list[Finding]:
             f"{c.place}: số đơn vị đã ghi trước đây là {c.own_text}, số tính từ "
             f"{'các dòng thành phần' if row else 'bảng hồ sơ'} là {c.computed_text} {c.why}".rstrip()
             + (". Báo cáo in số tính lại, cột Ghi chú của phụ lục nêu số cũ. " if row else ". Lời văn in số tính lại. ")
-            + "Nếu số cũ mới đúng, hãy sửa các số thành phần.",
-            target, "so-tinh-lai", c.section,
+            + "Nếu số cũ mới đúng, hãy sửa các số thành phần; nếu số tính lại đúng, bấm “Nhận số tính lại”.",
+            target, f"{CORRECTION_RULE}:{c.name}", c.section,
         ))
     return out
 

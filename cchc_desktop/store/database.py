@@ -593,6 +593,19 @@ class Store:
             self._audit(f"value:{code}", old_value, stored, period_id=period_id)
         return value
 
+    def accept_computed(self, period_id: int, name: str) -> None:
+        """The unit agrees with the computed figure: its own former one (report/corrections.py)
+        is dropped, audited like any change; the row's note stays."""
+        with self.db.atomic():
+            self._writable(period_id)
+            old = self.db.execute("SELECT value FROM indicator_values WHERE period_id = ? AND code = ?",
+                                  [period_id, name]).fetchone()
+            if not old or old[0] is None:
+                return
+            self.db.execute("UPDATE indicator_values SET value = NULL WHERE period_id = ? AND code = ?",
+                            [period_id, name])
+            self._audit(f"value:{name}", old[0], None, period_id=period_id)
+
     def set_note(self, period_id: int, code: str, note: str) -> None:
         note = (note or "").strip()
         with self.db.atomic():

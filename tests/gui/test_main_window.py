@@ -243,6 +243,25 @@ def test_findings_count_on_tabs_and_jump(window, qtbot):
     assert form.table.currentIndex().row() == form.model.row_of(target)
 
 
+def test_a_recomputed_figure_is_accepted_from_kiem_tra_and_audited(window, qtbot):
+    window.refresh_findings()
+    check = window.show_tab("check")
+    rows = [r for r, f in enumerate(check.model.findings) if f.rule == "so-tinh-lai:BM7/6.7"]
+    assert rows and "84 %" in check.model.findings[rows[0]].message
+    assert not check.accept_button.isEnabled()
+    other = next(r for r, f in enumerate(check.model.findings) if not f.rule.startswith("so-tinh-lai"))
+    check.view.setCurrentIndex(check.model.index(other, 0))
+    assert not check.accept_button.isEnabled()  # only for a recomputed figure
+    check.view.setCurrentIndex(check.model.index(rows[0], 0))
+    assert check.accept_button.isEnabled()
+    check.accept_button.click()
+    qtbot.waitUntil(lambda: not any(f.rule == "so-tinh-lai:BM7/6.7" for f in check.model.findings), timeout=3000)
+    assert stored(window, "BM7/6.7").get("value") is None
+    history = window.ctx.store.history(window.ctx.period_id, "value:BM7/6.7")
+    assert history[-1]["old"] == "84" and history[-1]["new"] is None
+    assert any(f.rule == "so-tinh-lai:BM3/1.4" for f in check.model.findings)  # the others stay
+
+
 def test_run_task_runs_off_the_ui_thread(window, qtbot):
     import threading
 
