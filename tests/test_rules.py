@@ -277,3 +277,13 @@ def test_a_computed_rate_above_100_is_the_datas_error_not_the_texts(mini_store):
     store.set_narrative(pid, "I.1", "- Đạt {{A/1}} kế hoạch.")
     fs = findings(store, pid)
     assert by_rule(fs, "phan-khong-vuot-tong") and not by_rule(fs, "ty-le-tren-100")
+
+
+def test_a_typed_figure_no_value_has_is_named_with_the_nearest(demo_store):
+    data = report.load_report(demo_store, None, "2023-NAM")
+    assert by_rule(rules.validate(data), "so-trong-loi-van") == []  # the seed's figures are all there
+    period = demo_store.get_period(demo_store.unit()["code"], "2023-NAM")
+    demo_store.set_narrative(period["id"], "III.2", "- Còn 3.220 hồ sơ chưa số hóa; tỷ lệ số hóa đạt 97,6%.")
+    (f,) = by_rule(findings(demo_store, period["id"]), "so-trong-loi-van")
+    assert f.target == "text:III.2" and "“3.220 hồ sơ” (số gần nhất: 3.218" in f.message
+    assert "97,6" not in f.message  # a figure of the period (the online rate)

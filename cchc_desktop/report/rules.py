@@ -328,6 +328,42 @@ def check_text_statements(data: ReportData) -> list[Finding]:
     return out
 
 
+FIGURES_LISTED = 3  # typed figures named in one section's warning before "…"
+
+
+def check_typed_figures(data: ReportData) -> list[Finding]:
+    """A figure typed into the text (a number and a unit: "3.225 hồ sơ", "86%") that no value of
+    the period has: an old year's number or a slip. One warning per section, with the nearest
+    value of the same unit and its placeholder."""
+    pattern, index = narrative.typed_figure_pattern(data.catalogue), narrative.figure_index(data)
+    pool = [(fmt.parse_number(text), name) for text, names in index.items() for name in names]
+    out = []
+    for s in outline():
+        text = (data.narratives.get(s["key"]) or {}).get("text", "")
+        spans = [(m.start(), m.end()) for m in narrative.PLACEHOLDER.finditer(text)]
+        missing = []
+        for m in pattern.finditer(text):
+            if any(a <= m.start() < b for a, b in spans):
+                continue
+            number, unit = m.group(1) + ("," + m.group(2) if m.group(2) else ""), m.group(3)
+            if any(narrative.unit_fits(n, unit, data) for n in index.get(number, [])):
+                continue
+            typed = fmt.parse_number(number)
+            near = min(((abs(v - typed), name, v) for v, name in pool if narrative.unit_fits(name, unit, data)),
+                       default=None, key=lambda c: c[:2])
+            hint = f" (số gần nhất: {fmt.number(near[2], 3)}, chèn {{{{{near[1]}}}}})" if near else ""
+            missing.append(f"“{number} {unit}”{hint}")
+        if missing:
+            listed = "; ".join(missing[:FIGURES_LISTED]) + ("…" if len(missing) > FIGURES_LISTED else "")
+            out.append(Finding(
+                "canh_bao",
+                f"Mục {shorten(data.section_title(s['key']) or s['title'], 40)}: lời văn ghi số không có trong số "
+                f"liệu của kỳ: {listed}. Hãy kiểm tra lại; nếu là số liệu của kỳ, hãy chèn chỗ chèn số liệu để "
+                "lời văn luôn khớp với bảng.",
+                f"text:{s['key']}", "so-trong-loi-van", s["key"]))
+    return out
+
+
 def check_blank_blocks(data: ReportData) -> list[Finding]:
     """The police and military lines print "…" when their dossier tables are empty (a register
     imported without a Cơ quan column fills only the desk's)."""
@@ -398,6 +434,7 @@ def validate(data: ReportData) -> list[Finding]:
     findings += check_old_years(data)
     findings += check_text_statements(data)
     findings += check_blank_blocks(data)
+    findings += check_typed_figures(data)
     findings += check_corrections(data)
     findings += [Finding(*f) for f in frame_rules.check(data)]  # words of levels and units the frame no longer has
     findings += check_completeness(data)
