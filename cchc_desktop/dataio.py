@@ -15,8 +15,8 @@ from cchc_desktop import fmt, paths
 from cchc_desktop.domain import dossiers, periods
 from cchc_desktop.domain.units import STORED_KINDS
 from cchc_desktop.errors import InvalidValue, UserError
+from cchc_desktop.report import corrections, values as report
 from cchc_desktop.safe_text import clean
-from cchc_desktop.report import values as report
 from cchc_desktop.report.values import outline
 from cchc_desktop.store.load import write_period
 
@@ -40,7 +40,7 @@ def dump(store, unit_code: str | None, period_code: str) -> dict:
     for code, v in sorted(store.values(pid).items(), key=lambda kv: _code_order(cat, kv[0])):
         row = cat.rows_by_code.get(code)
         raw = v["value"]
-        if raw is not None and row is not None and row.kind != "text":
+        if raw is not None and (row is None or row.kind != "text"):  # row None: a dossier measure's own figure
             raw = _num(raw)
         values[code] = {"value": raw, "note": v["note"] or ""}
     dossier_data = {}
@@ -206,11 +206,18 @@ def load(store, doc: dict, replace: bool = False) -> dict:
         if not isinstance(entry, dict):
             _bad(f"giá trị của {code} không đúng dạng")
         row = cat.rows_by_code.get(code)
+        raw = entry.get("value")
+        if corrections.is_own_figure(code, cat):
+            # the unit's own figure of a computed value: kept beside the computed one, never used
+            try:
+                values[code] = (None if raw is None else Decimal(str(raw)), str(entry.get("note") or ""))
+            except ArithmeticError:
+                _bad(f"giá trị của {code} “{raw}” không phải số")
+            continue
         if row is None:
             _bad(f"chỉ tiêu “{code}” không có trong danh mục {cat.version}")
-        raw = entry.get("value")
         if raw is not None and not row.editable:
-            _bad(f"chỉ tiêu {code} được tính tự động, không được có giá trị nhập")
+            _bad(f"chỉ tiêu {code} là dòng tiêu đề, không có giá trị")
         try:
             parsed = None if raw is None else row.parse(raw if row.kind == "text" else _number(raw, code))
         except InvalidValue as e:

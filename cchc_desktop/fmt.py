@@ -72,12 +72,17 @@ def dong_from_million(value: Number | None) -> str:
 
 
 def date(value: dt.date | str | None) -> str:
-    """`2023-12-15` → `15/12/2023`."""
+    """`2023-12-15` → `15/12/2023`, `2023-09-13` → `13/9/2023`, `2023-02-05` → `05/02/2023`: as
+    Nghị định 30/2020 writes dates (day < 10 and months 1–2 get a 0) and the seed cites documents."""
     if not value:
         return ""
     if isinstance(value, str):
         value = dt.date.fromisoformat(value)
-    return value.strftime("%d/%m/%Y")
+    return f"{value.day:02d}/{_month(value)}/{value.year}"
+
+
+def _month(value: dt.date) -> str:
+    return f"{value.month:02d}" if value.month <= 2 else str(value.month)
 
 
 def date_line(place: str, value: dt.date | str | None) -> str:
@@ -86,8 +91,7 @@ def date_line(place: str, value: dt.date | str | None) -> str:
         return f"{place}, ngày      tháng      năm"
     if isinstance(value, str):
         value = dt.date.fromisoformat(value)
-    month = f"{value.month:02d}" if value.month <= 2 else str(value.month)
-    return f"{place}, ngày {value.day:02d} tháng {month} năm {value.year}"
+    return f"{place}, ngày {value.day:02d} tháng {_month(value)} năm {value.year}"
 
 
 _GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+$")

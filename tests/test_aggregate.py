@@ -424,7 +424,7 @@ def _docx_text(path) -> str:
         for row in t.rows:
             for c in row.cells:
                 texts += [p.text for p in c.paragraphs]
-    return "\n".join(texts)
+    return "\n".join(texts).replace("\u00a0", " ")  # "82,2 %": Word's no-break space (docx_parts.run)
 
 
 def test_rollup_word_report_is_a_real_upper_level_report(rolled, tmp_path):

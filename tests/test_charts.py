@@ -265,7 +265,9 @@ def test_per_month_counts_received_and_resolved(mini_store):
     fig = draw("theo-thang", store, data_of(store, pid))
     ax = fig.axes[0]
     months = ["2023-12"] + [f"2024-{m:02d}" for m in range(1, 13)]
-    assert tick_labels(ax) == [f"{m[5:]}/{m[:4]}" for m in months]
+    # the first and last bars count the days of the window in their month, and say so
+    assert tick_labels(ax) == ["15–31/12/2023", "01/2024", "02/2024"] + [f"{m}/2024" for m in range(3, 12)] + [
+        "1–14/12/2024"]
     lo, hi = "2023-12-15", "2024-12-14"
     rec = Counter(r[:7] for r, _ in REGISTER if lo <= r <= hi)
     res = Counter(f[:7] for _, f in REGISTER if f and lo <= f <= hi)
@@ -497,8 +499,8 @@ def test_per_month_from_an_imported_excel_register(mini_store, tmp_path):
     received, resolved = container_heights(ax)
     got_rec = dict(zip(labels, received))
     got_res = dict(zip(labels, resolved))
-    assert (got_rec["01/2024"], got_rec["02/2024"], got_rec["12/2024"]) == (2, 1, 1)
-    assert (got_res["01/2024"], got_res["02/2024"], got_res["12/2024"]) == (1, 1, 1)
+    assert (got_rec["01/2024"], got_rec["02/2024"], got_rec["1–14/12/2024"]) == (2, 1, 1)
+    assert (got_res["01/2024"], got_res["02/2024"], got_res["1–14/12/2024"]) == (1, 1, 1)
     assert sum(received) == 4 and sum(resolved) == 3
 
 
@@ -555,3 +557,16 @@ def test_axis_labels_stay_inside_a_small_picture(demo_store, size):
         assert label.x0 >= box.x0, (kind, size, "y-axis label cut off")
         tight = ax.get_tightbbox(renderer)
         assert tight.x0 >= box.x0 and tight.x1 <= box.x1 + 0.5 and tight.y0 >= box.y0 and tight.y1 <= box.y1 + 0.5
+
+
+def test_a_chart_of_the_word_report_says_neither_the_apps_words_nor_its_caption(demo_store):
+    data = report.load_report(demo_store, None, "2023-NAM")
+    window = charts.figure("tinh-trang-linh-vuc", data)
+    assert "biểu đồ vẽ số của cả bộ phận" in charts.header_of(window)[1]  # the window says it
+    in_report = charts.figure("tinh-trang-linh-vuc", data, title=False)
+    drawn = [t.get_text() for t in in_report.texts]
+    assert "Tỷ lệ đúng hạn 100 %" in drawn
+    assert not any("Chưa có số liệu" in t or "xã Chi Lăng Nam" in t or "Bộ phận Một cửa" in t for t in drawn), drawn
+    received = charts.figure("tiep-nhan-linh-vuc", data, title=False)
+    assert [t.get_text() for t in received.axes[0].get_legend().get_texts()] == [
+        "Tiếp nhận trực tuyến", "Tiếp nhận trực tiếp"]  # as the table above it

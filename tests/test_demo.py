@@ -54,13 +54,24 @@ def test_appendix_figure(demo, code, expected):
     assert row.format(demo.values[code]) == expected
 
 
-def test_demo_validates_clean(demo):
-    # No error and no warning but the one that counts the rows the seed leaves blank.
+def test_demo_findings_are_the_seeds_own_mistakes(demo):
+    # The seed's impossible statements, its plan speaking of its own year, each printed figure
+    # its parts contradict (resources/demo/NOTES.md), and the rows it leaves blank: nothing else.
     findings = rules.validate(demo)
-    assert [f.rule for f in findings] == ["chua-nhap"], [f.message for f in findings]
-    assert findings[0].message.startswith("Chưa nhập 22 chỉ tiêu (Biểu mẫu 1: 6, Biểu mẫu 2: 4, Biểu mẫu 4: 1, "
-                                          "Biểu mẫu 5: 3…)")
-    assert findings[0].target == "BM1/3.1"
+    assert sorted(f.rule for f in findings if f.severity == "loi") == ["ty-le-khong-phat-sinh", "ty-le-tren-100"]
+    assert [f.target for f in findings if f.rule.startswith("so-tinh-lai:")] == [
+        "BM3/1.4", "BM3/3.3.1", "BM3/3.3.2", "BM7/6.7", "TT/20", "hs.ubnd", "hs.ubnd"]
+    bm7 = next(f.message for f in findings if f.target == "BM7/6.7")
+    assert "trước đây là 84 %" in bm7 and "là 97,6 % (3.147/3.225)" in bm7, bm7
+    text = [f.message for f in findings if f.target == "hs.ubnd"]
+    assert any("97,6 %" in m and "97,7 % (3.143/3.218)" in m for m in text), text
+    assert any("2,4 %" in m and "2,3 % (75/3.218)" in m for m in text), text
+    assert [f.rule for f in findings if f.severity == "canh_bao" and not f.rule.startswith("so-tinh-lai:")] == [
+        "ke-hoach-nam-nay", "chua-nhap"]
+    blank = findings[-1]
+    assert blank.message.startswith("Chưa nhập 22 chỉ tiêu (Biểu mẫu 1: 6, Biểu mẫu 2: 4, Biểu mẫu 4: 1, "
+                                    "Biểu mẫu 5: 3…)")
+    assert blank.target == "BM1/3.1"
 
 
 def test_demo_holds_the_seed_dossier_figures_without_inventing_a_split(demo):
@@ -96,11 +107,21 @@ def _body(demo) -> str:
     "8.155.962.653 đồng", "3.523.681.000 đồng", "1.250 văn bản", "119 TTHC/139 TTHC", "NĂM 2024",
     "Từ 15/12/2022 đến 14/12/2023", "Kế hoạch số 44/KH-UBND ngày 30/12/2022",
     "Quyết định số 04/QĐ-UBND ngày 24/02/2023",
-    "Kế hoạch số 26/KH-UBND ngày 28/02/2023", "Quyết định số 14/QĐ-UBND ngày 13/09/2023",
-    "Báo cáo số 202/BC-UBND ngày 29/09/2023 về công tác khắc phục",
+    "Kế hoạch số 26/KH-UBND ngày 28/02/2023 về đẩy mạnh chuyển đổi số", "ngày 13/9/2023 Chủ tịch UBND xã ban hành Quyết định số 14/QĐ-UBND",
+    "Ngày 29/9/2023, UBND xã xây dựng báo cáo số 202/BC-UBND về công tác khắc phục",
 ])
 def test_body_figure(demo, figure):
     assert figure in _body(demo)
+
+
+def test_section_one_lists_the_seeds_five_documents_once(demo):
+    # The list is I.1's own (I.2 and II.6 cite theirs in their text: a Báo cáo is no plan), and
+    # writes dates as the seed and Nghị định 30 do (13/3/2023, 15/02/2023).
+    listed = narrative.block_inline("ds.van_ban", demo)
+    assert [x.split(" ngày")[0] for x in listed.split("; ")] == [
+        "Kế hoạch số 44/KH-UBND", "Kế hoạch số 13/KH-UBND", "Kế hoạch số 19/KH-UBND", "Kế hoạch số 47/KH-UBND",
+        "Quyết định số 04/QĐ-UBND"]
+    assert "ngày 13/3/2023" in listed and "ngày 15/02/2023" in listed
 
 
 def test_body_rates_are_computed_from_the_figures(demo):
@@ -120,21 +141,21 @@ def test_demo_then_dump_reproduces_the_seed(tmp_path):
     doc = json.loads(r.stdout)
     assert doc["unit"]["signer_name"] == "Nguyễn Đức Minh"
     assert doc["unit"]["recipients"][-1].startswith("Lưu")
-    assert "BM7/6.7" not in doc["values"]  # derived rows are computed, never stored
+    # a derived row holds only the unit's own figure, shown beside the computed one, never used
+    assert doc["values"]["BM7/6.7"]["value"] == 84 and doc["values"]["hs.ubnd.ty_le_truoc_han"]["value"] == 97.6
     assert doc["values"]["BM6/1.2"]["value"] == 3523.681
     assert doc["dossiers"]["ubnd"]["total"]["truoc_han"] == 3143
-    # Every document the seed cites with number, date and subject (21/KH-UBND: NOTES.md).
+    # The documents of I.1, the list the seed gives there (the others stay cited in their text: NOTES.md).
     assert [(d["number"], d["symbol"], d["date"]) for d in doc["documents"]] == [
         ("44", "KH-UBND", "2022-12-30"), ("13", "KH-UBND", "2023-02-10"), ("19", "KH-UBND", "2023-02-15"),
-        ("47", "KH-UBND", "2023-03-13"), ("04", "QĐ-UBND", "2023-02-24"), ("26", "KH-UBND", "2023-02-28"),
-        ("14", "QĐ-UBND", "2023-09-13"), ("202", "BC-UBND", "2023-09-29")]
+        ("47", "KH-UBND", "2023-03-13"), ("04", "QĐ-UBND", "2023-02-24")]
     r = run_cli("get", "--db", db, "--period", "2023-NAM", "BM7/6.7")
     assert r.stdout.strip() == "97,6"
     # The computed figures as the report shows them, in the dump's read-only part.
     computed = doc["computed"]
     assert computed["values"]["BM7/6.7"] == "97,6" and computed["values"]["BM3/3.3.1"] == "3.218"
     assert computed["values"]["BM6/1"] == "88,1" and "BM7/6.7.1" in computed["values"]
-    assert not set(computed["values"]) & set(doc["values"])  # only derived rows
+    assert set(computed["values"]) & set(doc["values"]) == {"BM3/1.4", "BM3/3.3.1", "BM3/3.3.2", "BM7/6.7", "TT/20"}
     assert computed["dossiers"]["ubnd"]["ty_le_truc_tuyen"] == "97,6"
     assert computed["dossiers"]["ubnd"]["ty_le_truoc_han"] == "97,7"
     assert computed["dossiers"]["quan_su"]["tiep_nhan"] == "273"

@@ -229,6 +229,11 @@ def test_title_and_trich_yeu(doc):
     assert t.alignment == WD_ALIGN_PARAGRAPH.CENTER
     nxt = t._p.getnext()
     assert nxt.find(f"{W}pPr/{W}pBdr/{W}top") is not None  # the short rule under it
+    # 1/3 to 1/2 of the longest line (Nghị định 30): 97 mm measured on the rendered page
+    ind = nxt.find(f"{W}pPr/{W}ind")
+    side = int(ind.get(f"{W}left")) / 56.7  # twips → mm
+    length = docx_report.TEXT_W - 2 * side
+    assert 97 / 3 <= length <= 97 / 2, length
 
 
 def test_body_paragraph_format_and_headings(doc):
@@ -393,7 +398,7 @@ def test_appendix_has_every_form_row(doc, demo_data):
     for form in demo_data.catalogue.appendix_forms():
         t = tables[form.heading]
         assert [r.cells[0].text for r in t.rows[2:]] == [r.stt for r in form.rows]
-        assert [r.cells[1].text for r in t.rows[2:]] == [r.label for r in form.rows]
+        assert [norm(r.cells[1].text) for r in t.rows[2:]] == [re.sub(r"(?<=\d) ?%", " %", r.label) for r in form.rows]  # "70 %": one style
         assert [r.cells[3].text for r in t.rows[2:]] == [r.format(demo_data.values.get(r.code)) for r in form.rows]
 
 
@@ -411,7 +416,7 @@ def test_quarter_report_wording_and_no_charts(demo_store, tmp_path):
     assert "Kết quả công tác cải cách hành chính quý I năm 2024, phương hướng, nhiệm vụ quý II năm 2024" in text
     assert "THỐNG KÊ KẾT QUẢ THỰC HIỆN CÔNG TÁC CẢI CÁCH HÀNH CHÍNH QUÝ I NĂM 2024" in text
     assert "Số: 07/BC-UBND" in text
-    assert "(Kèm theo Báo cáo số 07/BC-UBND ngày 15/03/2024 của UBND xã Chi Lăng Nam)" in text
+    assert "(Kèm theo Báo cáo số 07/BC-UBND ngày 15/3/2024 của UBND xã Chi Lăng Nam)" in text
     assert "Chi Lăng Nam, ngày 15 tháng 3 năm 2024" in text
     assert not d.inline_shapes  # charts are for the annual report unless asked
 
@@ -776,3 +781,20 @@ def test_a_unit_with_no_issued_document_reads_without_double_punctuation(tmp_pat
     text = full_text(d)
     assert "UBND xã đã xây dựng và ban hành …" in text  # no document issued yet: a blank
     assert "…." not in text and "…/…/…." not in text
+
+
+def test_a_recomputed_row_says_the_units_former_figure(doc):
+    tables = [t for t in doc.tables if any("6.7." == row.cells[0].text for row in t.rows)]
+    (row,) = [row for row in tables[-1].rows if row.cells[0].text == "6.7."]
+    assert row.cells[3].text == "97,6" and row.cells[4].text == "(*) Trước đây ghi 84\u00a0%"
+    notes = [p.text for p in doc.paragraphs if p.text.startswith("(*) Số liệu tính lại")]
+    assert len(notes) == 2  # under Biểu mẫu 3 and 7 (TT/20 is a figure of the text, not of the appendix)
+
+
+def test_a_percent_is_written_one_way_and_never_wraps_alone(doc):
+    texts = [p.text for p in _all_paragraphs(doc)]
+    typed = next(t for t in texts if t.startswith("100") and "hồ sơ cập nhật" in t)  # typed "100%" in the seed
+    assert typed.startswith("100\u00a0% hồ sơ")
+    computed = next(t for t in texts if "đạt tỷ lệ 97,7" in t)
+    assert "97,7\u00a0%" in computed
+    assert not any(re.search(r"\d( )?%", t) for t in texts)

@@ -40,7 +40,7 @@ def test_one_sheet_per_form_laid_out_like_the_paper(exported):
     forms = data.catalogue.appendix_forms()
     assert wb.sheetnames == [f.heading for f in forms] + ["Hồ sơ TTHC", "Hồ sơ theo cơ quan"]
     ws = wb["Biểu mẫu 1"]
-    assert ws["A1"].value == "PHỤ LỤC"
+    assert ws["A1"].value == "Phụ lục"
     assert ws["A4"].value == "Biểu mẫu 1" and ws["A5"].value == "Công tác chỉ đạo điều hành CCHC"
     merged = {str(r) for r in ws.merged_cells.ranges}
     assert {"A6:A7", "B6:B7", "C6:D6", "E6:E7"} <= merged
@@ -194,3 +194,30 @@ def test_rates_round_half_up_like_the_report(demo_store, tmp_path):
     ws = openpyxl.load_workbook(out)["Hồ sơ theo cơ quan"]
     row = next(r for r in range(7, ws.max_row + 1) if ws.cell(r, 2).value == "Tỷ lệ tiếp nhận trực tuyến (%)")
     assert ws.cell(row, 4).value == pytest.approx(0.3)
+
+
+def test_a_recomputed_row_says_the_units_former_figure(exported):
+    data, out = exported
+    ws = openpyxl.load_workbook(out)["Biểu mẫu 7"]
+    r = _row_of(ws, "6.7.")
+    assert ws.cell(r, 4).value == Decimal("97.6") or float(ws.cell(r, 4).value) == 97.6
+    assert ws.cell(r, 5).value == "(*) Trước đây ghi 84 %"
+    notes = [ws.cell(i, 1).value for i in range(r, ws.max_row + 1)]
+    assert notes[-1].startswith("(*) Số liệu tính lại từ các dòng thành phần")
+    assert all(ws.cell(i, 1).value != notes[-1] for i in range(1, ws.max_row + 1)
+               for ws in [openpyxl.load_workbook(out)["Biểu mẫu 1"]])  # a form without one has no note
+
+
+def test_printed_as_nghi_dinh_30_asks(exported):
+    data, out = exported
+    wb = openpyxl.load_workbook(out)
+    ws = wb["Biểu mẫu 1"]
+    mm = lambda inches: round(inches * 25.4)  # noqa: E731
+    m = ws.page_margins
+    assert (mm(m.top), mm(m.bottom), mm(m.left), mm(m.right)) == (20, 20, 30, 15)
+    assert ws.oddHeader.center.text == "&P" and ws.oddHeader.center.font == "Times New Roman,Regular"
+    assert not ws.oddFooter.center.text
+    assert ws.page_setup.fitToHeight == 1  # a short form on one page, not two rows on a second
+    assert wb["Biểu mẫu 7"].page_setup.fitToHeight == 0  # a long one on as many as it needs
+    with zipfile.ZipFile(out) as z:
+        assert "Calibri" not in z.read("xl/styles.xml").decode()

@@ -206,3 +206,84 @@ def test_text_carried_over_from_last_year(mini_store):
     # old laws and plans are cited by their year: never flagged
     store.set_narrative(pid, "I.1", "Thực hiện Luật Tổ chức chính quyền địa phương năm 2015, Nghị định 61/2018/NĐ-CP.")
     assert by_rule(findings(store, pid), "nam-cu") == []
+
+
+# --- the text's statements, blocks that print "…", recomputed figures (issue 17) -----------------
+def test_a_share_above_100_percent_in_text_is_an_error(mini_store):
+    store, pid = mini_store
+    store.set_narrative(pid, "III.1", "- Có 98,5 % hồ sơ đạt mức hài lòng.")
+    assert by_rule(findings(store, pid), "ty-le-tren-100") == []
+    for wrong in ("- trên 100% hồ sơ đạt mức hài lòng.", "- Đạt 105,2 % kế hoạch.", "- hơn 100 % người dân hài lòng"):
+        store.set_narrative(pid, "III.1", wrong)
+        (f,) = by_rule(findings(store, pid), "ty-le-tren-100")
+        assert f.severity == "loi" and f.target == "text:III.1" and f.message.startswith("Mục "), wrong
+        assert "bỏ chữ “trên”" in f.message
+    store.set_narrative(pid, "III.1", "Tiếp nhận 1.250 hồ sơ, trên 100 hồ sơ trực tuyến.")  # no percent
+    assert by_rule(findings(store, pid), "ty-le-tren-100") == []
+
+
+def test_a_rate_and_no_dossier_in_one_sentence_is_an_error(mini_store):
+    store, pid = mini_store
+    store.set_narrative(pid, "II.2", "Mức độ 3, 4 đạt tỷ lệ 97,6 %. Không phát sinh hồ sơ quá hạn.")
+    assert by_rule(findings(store, pid), "ty-le-khong-phat-sinh") == []  # two sentences
+    store.set_narrative(pid, "II.2", "Dịch vụ công mức độ 3,4 đạt tỷ lệ 97,6%: Không phát sinh hồ sơ tại Bộ phận Một cửa xã")
+    (f,) = by_rule(findings(store, pid), "ty-le-khong-phat-sinh")
+    assert f.severity == "loi" and "tách thành hai câu" in f.message and "97,6%" in f.message
+
+
+def test_the_plan_section_speaking_of_the_reports_own_year_is_a_warning(mini_store):
+    store, pid = mini_store  # 2024-NAM: the plan is for 2025
+    store.set_narrative(pid, "IV", "- Thực hiện các nhiệm vụ cải cách hành chính năm {{ky.nam_sau}}.")
+    assert by_rule(findings(store, pid), "ke-hoach-nam-nay") == []
+    store.set_narrative(pid, "IV", "- Thực hiện các nhiệm vụ cải cách hành chính năm {{ky.nam}}.")
+    (f,) = by_rule(findings(store, pid), "ke-hoach-nam-nay")
+    assert f.target == "text:IV" and "năm 2024" in f.message and "năm 2025" in f.message
+
+
+def test_police_and_military_blocks_without_figures_are_named(mini_store):
+    store, pid = mini_store
+    assert by_rule(findings(store, pid), "khoi-chua-co-so") == []  # no text prints them
+    store.set_narrative(pid, "II.2", "{{bang.ho_so_nganh_doc}}")
+    fs = by_rule(findings(store, pid), "khoi-chua-co-so")
+    assert [f.target for f in fs] == ["hs.cong_an", "hs.quan_su"]
+    assert "in “…”" in fs[0].message and "cột Cơ quan" in fs[0].message
+    store.set_dossier(pid, "cong_an", "", "truc_tiep", 12)
+    (part, _) = by_rule(findings(store, pid), "khoi-chua-co-so")
+    assert "còn trống cột" in part.message
+    from cchc_desktop.domain import dossiers
+    for col in dossiers.COLUMNS:
+        store.set_dossier(pid, "cong_an", "", col, 12 if col == "truc_tiep" else 0)
+    assert [f.target for f in by_rule(findings(store, pid), "khoi-chua-co-so")] == ["hs.quan_su"]
+
+
+def test_a_recomputed_figure_names_both_numbers_and_its_parts(demo_store):
+    from cchc_desktop.exporting import wording
+    from cchc_desktop.report import corrections
+
+    data = report.load_report(demo_store, None, "2023-NAM")
+    fixes = corrections.by_code(data)
+    assert wording.row_note(data, "BM7/6.7", fixes) == "(*) Trước đây ghi 84 %"
+    assert wording.row_note(data, "BM3/1.4", fixes) == "(*) Trước đây ghi 139"
+    assert wording.row_note(data, "BM7/6.7.1", fixes) == ""
+    # the unit's own figure equal to the computed one is no correction
+    demo_store.db.execute("UPDATE indicator_values SET value = '97.6' WHERE code = 'BM7/6.7'")
+    assert "BM7/6.7" not in corrections.by_code(report.load_report(demo_store, None, "2023-NAM"))
+
+
+def test_a_computed_rate_above_100_is_the_datas_error_not_the_texts(mini_store):
+    store, pid = mini_store
+    store.set_value(pid, "A/1.1", "4")
+    store.set_value(pid, "A/1.2", "5")  # 125 %: the rows' error (phan-khong-vuot-tong)
+    store.set_narrative(pid, "I.1", "- Đạt {{A/1}} kế hoạch.")
+    fs = findings(store, pid)
+    assert by_rule(fs, "phan-khong-vuot-tong") and not by_rule(fs, "ty-le-tren-100")
+
+
+def test_a_typed_figure_no_value_has_is_named_with_the_nearest(demo_store):
+    data = report.load_report(demo_store, None, "2023-NAM")
+    assert by_rule(rules.validate(data), "so-trong-loi-van") == []  # the seed's figures are all there
+    period = demo_store.get_period(demo_store.unit()["code"], "2023-NAM")
+    demo_store.set_narrative(period["id"], "III.2", "- Còn 3.220 hồ sơ chưa số hóa; tỷ lệ số hóa đạt 97,6%.")
+    (f,) = by_rule(findings(demo_store, period["id"]), "so-trong-loi-van")
+    assert f.target == "text:III.2" and "“3.220 hồ sơ” (số gần nhất: 3.218" in f.message
+    assert "97,6" not in f.message  # a figure of the period (the online rate)

@@ -219,7 +219,7 @@ def report_charts(data) -> list[tuple[str, bytes]]:
     out = []
     where = _where(data)
     for kind in ("tiep-nhan-linh-vuc", "tinh-trang-linh-vuc"):
-        fig = figure(kind, data, title=False, size=(7.0, 4.0))
+        fig = figure(kind, data, title=False, size=(7.0, 3.4))  # with its caption, fits below a page's table
         if has_data(fig):
             out.append((f"{getattr(fig, '_cchc_title', KINDS[kind])} ({where})", png_bytes(fig, dpi=200)))
     return out
@@ -284,10 +284,24 @@ def header_of(fig: Figure) -> tuple[str, str]:
     return getattr(fig, "_cchc_header", ("", ""))
 
 
+def _lead(fig: Figure, data) -> str:
+    """`Bộ phận Một cửa UBND — xã Chi Lăng Nam, năm 2023`: the subtitle's start, which the Word
+    report's caption says already."""
+    fig._cchc_lead = f"{_desk(data)} — {_where(data)}"
+    return fig._cchc_lead
+
+
 def _header(fig: Figure, title: str | None, subtitle: str | None) -> None:
+    """Draw title and subtitle. The subtitle's first line is about the figures; its further
+    lines are the app's words to the user (what is blank, what the bar stands for), which the
+    window and a chart saved alone show, but a chart of the Word report (`title=False`, under
+    its caption) leaves out, with the caption's own words."""
     fig._cchc_header = (title or "", subtitle or "")
     if not fig._cchc_kind[2]:
         return
+    if not fig._cchc_kind[1] and subtitle:
+        first = subtitle.split("\n")[0].removeprefix(getattr(fig, "_cchc_lead", "")).lstrip(" —")
+        subtitle = first[:1].upper() + first[1:]
     if title:
         fig.text(0.5, _TITLE_Y, title, ha="center", va="top", fontsize=13, fontweight="bold", family=font())
     if subtitle:
@@ -406,7 +420,7 @@ def _blank_fields(fields: list[dict], columns, what: str = "số liệu", room: 
 def _received_by_field(fig, data, title=True, **_):
     table = data.tables["ubnd"]
     t = KINDS["tiep-nhan-linh-vuc"] if title else None
-    sub = f"{_desk(data)} — {_where(data)}"
+    sub = _lead(fig, data)
     columns = ("truc_tuyen", "truc_tiep")
     rows = [f for f in table.fields if any(f.get(c) is not None for c in columns)]
     # The totals and the share are the report's (AgencyTable.effective, ReportData.measures): a
@@ -444,7 +458,8 @@ def _received_by_field(fig, data, title=True, **_):
         sub += "\n" + blank
     _header(fig, t, sub)
     ax = _axes(fig)
-    _stacked(ax, names, [("truc_tuyen", "Trực tuyến", online), ("truc_tiep", "Trực tiếp, bưu chính", direct)],
+    # the legend says what the report's table above the chart says (narrative.field_table)
+    _stacked(ax, names, [("truc_tuyen", "Tiếp nhận trực tuyến", online), ("truc_tiep", "Tiếp nhận trực tiếp", direct)],
              max(sums), complete=[a is not None and b is not None for a, b in zip(online, direct)])
     _categories(ax, names)
     _legend(ax, 2)
@@ -454,10 +469,11 @@ def _received_by_field(fig, data, title=True, **_):
 def _status_by_field(fig, data, title=True, **_):
     table = data.tables["ubnd"]
     t = KINDS["tinh-trang-linh-vuc"] if title else None
-    sub = f"{_desk(data)} — {_where(data)}"
+    sub = _lead(fig, data)
     split = bool(table.fields) and all(
         all(f.get(c) is not None for c in STATUS_COLUMNS) for f in table.fields
     )
+    notice = ""  # the app's words to the user: not in the Word report (_header)
     if split:
         names = [f["name"] for f in table.fields]
         series = {c: [_num(f.get(c)) for f in table.fields] for c in STATUS_COLUMNS}
@@ -467,13 +483,13 @@ def _status_by_field(fig, data, title=True, **_):
         series = {c: [_num(eff.get(c))] for c in STATUS_COLUMNS}
         some = [f for f in table.fields if any(f.get(c) is not None for c in STATUS_COLUMNS)]
         if some:
-            sub += "\n" + _blank_fields(table.fields, STATUS_COLUMNS, "đủ số liệu giải quyết", 60) + ": vẽ số của cả bộ phận"
+            notice = _blank_fields(table.fields, STATUS_COLUMNS, "đủ số liệu giải quyết", 60) + ": vẽ số của cả bộ phận"
         elif table.fields:
-            sub += "\nChưa có số liệu giải quyết riêng từng lĩnh vực: biểu đồ vẽ số của cả bộ phận"
+            notice = "Chưa có số liệu giải quyết riêng từng lĩnh vực: biểu đồ vẽ số của cả bộ phận"
     known = [c for c in STATUS_COLUMNS if any(v is not None for v in series[c])]
     sums = [sum(series[c][i] or 0 for c in known) for i in range(len(names))]
     if not known or not any(sums):
-        _no_data(fig, t, sub, "Hãy nhập số hồ sơ đã giải quyết (trước hạn, đúng hạn, quá hạn) "
+        _no_data(fig, t, sub + ("\n" + notice if notice else ""), "Hãy nhập số hồ sơ đã giải quyết (trước hạn, đúng hạn, quá hạn) "
                               "và đang giải quyết ở phần Hồ sơ một cửa (thẻ “2. Thủ tục hành chính”).")
         return
     fig._cchc_title = title_of("tinh-trang-linh-vuc", names, _desk(data))
@@ -482,11 +498,9 @@ def _status_by_field(fig, data, title=True, **_):
     if missing:
         sub += " — chưa có số " + ", ".join(missing)
     rate = data.measures("ubnd").get("ty_le_dung_han")
-    if rate is not None and "\n" not in sub:
+    if rate is not None:
         sub += f" — tỷ lệ đúng hạn {fmt.percent(rate)} %"
-    elif rate is not None:
-        sub += f" (tỷ lệ đúng hạn {fmt.percent(rate)} %)"
-    _header(fig, t, sub)
+    _header(fig, t, sub + ("\n" + notice if notice else ""))
     ax = _axes(fig)
     _stacked(ax, names, [(c, STATUS_LABELS[c], series[c]) for c in known], max(sums))
     _categories(ax, names)
@@ -547,6 +561,20 @@ def _trend(fig, data, title=True, series=None, **_):
 
 
 # --- 4. per month, from the register --------------------------------------------------------
+def _month_label(key: str, period: dict) -> str:
+    """`01/2024`, `3/2024`; a month the period's window cuts says which days its bar counts: `1–14/3/2024`
+    (the window ends on the 14th, Nghị định 09/2019), `15–31/12/2022`."""
+    import calendar
+    import datetime as dt
+
+    year, month = int(key[:4]), int(key[5:7])
+    first, last = dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
+    start, end = (dt.date.fromisoformat(str(period[k])) for k in ("start_date", "end_date"))
+    a, b = max(first, start), min(last, end)
+    month_year = fmt.date(b)[3:]  # as every date of the report: 01/2024, 3/2024
+    return month_year if (a, b) == (first, last) else f"{a.day}–{b.day}/{month_year}"
+
+
 def _by_month(fig, data, title=True, months=None, **_):
     t = KINDS["theo-thang"] if title else None
     win = f"{fmt.date(data.period['start_date'])} – {fmt.date(data.period['end_date'])}"
@@ -573,7 +601,7 @@ def _by_month(fig, data, title=True, months=None, **_):
                 ax.text(i + offset, v + 0.015 * ymax, fmt.number(v), ha="center", va="bottom",
                         fontsize=7 if n > 9 else 8.5, family=font(), rotation=90 if n > 9 and v >= 1000 else 0)
     ax.set_xticks(range(n))
-    ax.set_xticklabels([f"{k[5:7]}/{k[:4]}" for k, _, _ in counts], fontsize=8 if n > 9 else 9, family=font(),
+    ax.set_xticklabels([_month_label(k, data.period) for k, _, _ in counts], fontsize=8 if n > 9 else 9, family=font(),
                        rotation=45 if n > 9 else 0, ha="right" if n > 9 else "center")
     ax.set_xlim(-0.6, n - 0.4)
     ax.set_ylim(0, ymax * 1.15)

@@ -8,6 +8,7 @@ column widths alone). Units: sizes in points, lengths in twips (1/20 pt) unless 
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 
@@ -72,11 +73,18 @@ def rpr(size: float = 14, bold: bool = False, italic: bool = False) -> str:
     )
 
 
+# One style for a percent, typed ("100%") or computed ("97,6 %"): a non-breaking space, so Word
+# never wraps "%" alone onto the next line.
+_PERCENT = re.compile(r"(?<=\d)[ \u00a0]?%")
+NBSP_PERCENT = "\u00a0%"
+
+
 def run(text: str, size: float = 14, bold: bool = False, italic: bool = False) -> str:
     """One run; "\\n" in the text becomes a line break, "\\t" a tab; nothing for no text."""
     if not text:
         return ""
     props = rpr(size, bold, italic)
+    text = _PERCENT.sub(NBSP_PERCENT, text)
     parts = []
     for i, line in enumerate(clean(text).split("\n")):
         if i:

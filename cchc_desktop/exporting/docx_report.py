@@ -29,11 +29,12 @@ import re
 from pathlib import Path
 
 from cchc_desktop import fileio, fmt
-from cchc_desktop.report import narrative, default_texts as templates
+from cchc_desktop.report import corrections, narrative, default_texts as templates
 from cchc_desktop.domain import periods
 from cchc_desktop.exporting import charts as chart_figures  # matplotlib itself only when one is drawn
 from cchc_desktop.exporting import docx_parts as X, wording
-from cchc_desktop.exporting.wording import appendix_reference, appendix_title, doc_number, unit_text
+from cchc_desktop.exporting.wording import (CORRECTED_FOOTNOTE, appendix_reference, appendix_title, doc_number,
+                                            row_note, unit_text)
 from cchc_desktop.report.values import ReportData, outline
 
 # --- page geometry (mm) --------------------------------------------------------------------
@@ -239,11 +240,22 @@ def _header(b: _Body, data: ReportData) -> None:
           + X.TABLE_END)
 
 
+BOLD_CHAR_MM = 2.1  # the mean width of a character of 14 pt bold Times New Roman (measured on the seed's lines)
+RULE_SHARE = 0.4  # Nghị định 30: the line under the trích yếu is 1/3 to 1/2 of the text's line
+
+
+def rule_length(text: str) -> float:
+    """The line under the trích yếu, in mm: 0,4 of its longest line."""
+    longest = max((len(line) for line in text.split("\n")), default=0)
+    return round(min(TEXT_W, longest * BOLD_CHAR_MM) * RULE_SHARE, 1)
+
+
 def _title(b: _Body, data: ReportData) -> None:
     b.p(X.run("BÁO CÁO", BODY, bold=True), align="center", before=480, after=0)
     # The seed breaks the trích yếu after the period: "… năm 2023 / phương hướng, nhiệm vụ …".
-    b.p(X.run(trich_yeu(data).replace(", phương hướng", ",\nphương hướng", 1), BODY, bold=True), align="center")
-    b.add(X.rule(30, TEXT_W, after=360, gap=140))
+    text = trich_yeu(data).replace(", phương hướng", ",\nphương hướng", 1)
+    b.p(X.run(text, BODY, bold=True), align="center")
+    b.add(X.rule(rule_length(text), TEXT_W, after=360, gap=140))
     b.paragraphs += 1
 
 
@@ -280,10 +292,13 @@ def _field_table(b: _Body, data: ReportData) -> None:
     b.p(size=6, after=0, line=120, line_rule="exact")
 
 
+CHART_W = 140.0  # mm: a 7 × 3,4 in chart is 68 mm high, so it and its caption fit the rest of a page more often
+
+
 def _charts(b: _Body, data: ReportData) -> int:
     pictures = chart_figures.report_charts(data) + commune_charts(data)
     for i, (caption, png) in enumerate(pictures, 1):
-        b.picture(png, min(150.0, TEXT_W))
+        b.picture(png, min(CHART_W, TEXT_W))
         b.p(X.run(f"Biểu đồ {i}. {caption}", 13, italic=True), align="center", after=200)
     return len(pictures)
 
@@ -426,6 +441,7 @@ def _appendix(b: _Body, data: ReportData) -> None:
                 + hcell(COLUMN_LABELS[3], w[2]) + hcell(COLUMN_LABELS[4], w[3])
                 + hcell("", w[4], vmerge="continue"), header=True)
     )
+    fixes = corrections.by_code(data)
     for i, form in enumerate(data.catalogue.appendix_forms()):
         b.p(X.run(form.heading or form.code, BODY, bold=True), **center, before=240 if i else 0, keep_next=True)
         b.p(X.run(form.title, BODY, bold=True), **center, after=120, keep_next=True)
@@ -437,7 +453,7 @@ def _appendix(b: _Body, data: ReportData) -> None:
             italic = r.italic
             keep = r.kind == "group"  # a heading row never ends a page alone
             value = r.format(data.values.get(r.code)) if r.has_value else ""
-            texts = (r.stt, r.label, unit_text(r.unit), value, data.note(r.code))
+            texts = (r.stt, r.label, unit_text(r.unit), value, row_note(data, r.code, fixes))
             aligns = ("center", "left", "center", "center", "left")
             xml.append(X.row("".join(
                 X.cell(X.para(X.run(t, size, bold=bold, italic=italic), align=a, keep_next=keep, **cell_fmt), width)
@@ -447,6 +463,8 @@ def _appendix(b: _Body, data: ReportData) -> None:
             b.paragraphs += 5
         xml.append(X.TABLE_END)
         b.add("".join(xml))
+        if any(r.code in fixes for r in form.rows):
+            b.p(X.run(CORRECTED_FOOTNOTE, size, italic=True), before=60)
 
 
 # --- the document ------------------------------------------------------------------------------

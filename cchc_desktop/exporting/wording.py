@@ -8,7 +8,11 @@ import unicodedata
 
 from cchc_desktop import fmt
 from cchc_desktop.domain import periods
+from cchc_desktop.report.corrections import Correction
 from cchc_desktop.report.values import ReportData
+
+# Under an appendix table with a recomputed row (its Ghi chú says the unit's former figure).
+CORRECTED_FOOTNOTE = "(*) Số liệu tính lại từ các dòng thành phần; số đơn vị ghi trước đây nêu ở cột Ghi chú."
 
 
 def doc_number(data: ReportData) -> str:
@@ -27,6 +31,12 @@ def appendix_title(data: ReportData) -> str:
 def appendix_reference(data: ReportData) -> str:
     date = fmt.date(data.period.get("doc_date")) or "      "
     return f"(Kèm theo Báo cáo số {doc_number(data)} ngày {date} của {data.text_value('don_vi.co_quan')})"
+
+
+def row_note(data: ReportData, code: str, fixes: dict[str, Correction]) -> str:
+    """The Ghi chú of an appendix row: the unit's note, and for a recomputed figure its former one."""
+    parts = [data.note(code)] + ([fixes[code].note] if code in fixes else [])
+    return "; ".join(p for p in parts if p)
 
 
 def unit_text(unit: str) -> str:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from cchc_desktop import fileio, fmt, safe_text
 from cchc_desktop.domain import dossiers, periods
-from cchc_desktop.report import narrative
+from cchc_desktop.report import corrections, narrative
 from cchc_desktop.exporting import wording
 from cchc_desktop.report.values import ReportData
 
@@ -81,7 +81,7 @@ def _styles():
 
 
 def _title_rows(ws, data: ReportData, lines: list[tuple[str, str]], last_col: str, st) -> None:
-    texts = {"phu_luc": "PHỤ LỤC", "title": wording.appendix_title(data), "ref": wording.appendix_reference(data)}
+    texts = {"phu_luc": "Phụ lục", "title": wording.appendix_title(data), "ref": wording.appendix_reference(data)}
     fonts = {"phu_luc": st["bold"], "title": st["bold"], "ref": st["italic"], "heading": st["bold"],
              "form_title": st["bold"]}
     for i, (kind, text) in enumerate(lines, 1):
@@ -93,21 +93,29 @@ def _title_rows(ws, data: ReportData, lines: list[tuple[str, str]], last_col: st
         ws.row_dimensions[i].height = 33 if kind == "title" else 18
 
 
+# Nghị định 30/2020, Phụ lục I: margins (top and bottom 20–25 mm, left 30–35 mm, right 15–20 mm),
+# the page number in Arabic numerals at the top centre, in the text's face.
+MARGINS_MM = {"top": 20, "bottom": 20, "left": 30, "right": 15}
+PRINTABLE_PT = (210 - MARGINS_MM["top"] - MARGINS_MM["bottom"] - 10) * 72 / 25.4  # A4 landscape, less the header
+SHRINK_TO_ONE_PAGE = 1.5  # a sheet up to 1,5 pages tall by this estimate (a few rows more, in print) prints on one page
+
+
 def _print_setup(ws, title_rows: str) -> None:
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
+    height = sum((ws.row_dimensions[r].height or 15) for r in range(1, ws.max_row + 1))
+    ws.page_setup.fitToHeight = 1 if height <= SHRINK_TO_ONE_PAGE * PRINTABLE_PT else 0
     ws.print_title_rows = title_rows
     ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.5
-    # The footer sits inside the bottom margin: 0.3" from the edge in a 0.75" margin, so
-    # "Trang 7/11" is not cut off.
-    ws.page_margins.top = 0.6
-    ws.page_margins.bottom = 0.75
-    ws.page_margins.footer = 0.3
-    ws.oddFooter.center.text = "Trang &P/&N"
+    for side, mm in MARGINS_MM.items():
+        setattr(ws.page_margins, side, mm / 25.4)
+    ws.page_margins.header = 8 / 25.4
+    ws.page_margins.footer = 0
+    ws.oddHeader.center.text = "&P"
+    ws.oddHeader.center.font = f"{FONT},Regular"
+    ws.oddHeader.center.size = 13
 
 
 def money_format(value) -> str:
@@ -136,7 +144,7 @@ def _sheet_name(text: str, used: set[str]) -> str:
     return name
 
 
-def _form_sheet(wb, form, data: ReportData, used: set[str], st) -> None:
+def _form_sheet(wb, form, data: ReportData, used: set[str], st, fixes: dict) -> None:
     ws = wb.create_sheet(_sheet_name(form.heading or form.code, used))
     for col, w in WIDTHS.items():
         ws.column_dimensions[col].width = w
@@ -182,7 +190,7 @@ def _form_sheet(wb, form, data: ReportData, used: set[str], st) -> None:
             set_number(vc, value, CHOICE_FORMAT)
         else:
             set_number(vc, value, COUNT_FORMAT)
-        note = data.note(r.code)
+        note = wording.row_note(data, r.code, fixes)
         if note:
             set_text(cells[4], note)
         for i, c in enumerate(cells):
@@ -195,6 +203,11 @@ def _form_sheet(wb, form, data: ReportData, used: set[str], st) -> None:
                     _lines(str(value) if r.kind == "text" and value else "", WIDTHS["D"]))
         ws.row_dimensions[row_no].height = max(18, 16 * lines + 3)
         row_no += 1
+    if any(r.code in fixes for r in form.rows):
+        set_text(ws.cell(row_no, 1), wording.CORRECTED_FOOTNOTE)
+        ws.cell(row_no, 1).font = st["head_note"]
+        ws.merge_cells(start_row=row_no, start_column=1, end_row=row_no, end_column=5)
+        ws.row_dimensions[row_no].height = 18
     _print_setup(ws, f"{top}:{sub}")
     ws.freeze_panes = f"A{sub + 1}"
 
@@ -291,15 +304,28 @@ def _agency_sheet(wb, data: ReportData, used: set[str], st) -> None:
     _print_setup(ws, "6:6")
 
 
+def _default_font(wb) -> None:
+    """The workbook's Normal style in the report's face: empty cells and rows a user adds are
+    not in Calibri."""
+    from openpyxl.styles import Font  # openpyxl: only when a workbook is written (start-up time)
+    from openpyxl.utils.indexed_list import IndexedList
+
+    font = Font(name=FONT, size=12)
+    next(st for st in wb._named_styles if st.name == "Normal").font = font
+    wb._fonts = IndexedList([font])  # font 0: the default of every cell without its own
+
+
 def build(data: ReportData):
     from openpyxl import Workbook  # openpyxl: only when a workbook is written (start-up time)
 
     wb = Workbook()
     wb.remove(wb.active)
+    _default_font(wb)
     st = _styles()
     used: set[str] = set()
+    fixes = corrections.by_code(data)
     for form in data.catalogue.appendix_forms():
-        _form_sheet(wb, form, data, used, st)
+        _form_sheet(wb, form, data, used, st, fixes)
     _dossier_sheet(wb, data, used, st)
     _agency_sheet(wb, data, used, st)
     wb.properties.title = f"Phụ lục báo cáo CCHC {periods.name(data.key)}"

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from cchc_desktop import fmt
 from cchc_desktop.domain import dossiers, formula, periods
-from cchc_desktop.report import frame_rules, narrative
+from cchc_desktop.report import corrections, frame_rules, narrative
 from cchc_desktop.domain.catalogue import SEVERITIES, Rule, aggregation, shorten
 from cchc_desktop.report.values import ReportData, outline
 from cchc_desktop.domain.units import UPPER_KINDS
@@ -237,6 +237,158 @@ def check_text(data: ReportData) -> list[Finding]:
     return out
 
 
+CORRECTION_RULE = "so-tinh-lai"  # its findings' rule: "so-tinh-lai:<the value's name>"
+
+
+def check_corrections(data: ReportData) -> list[Finding]:
+    """A figure the app computes that differs from the unit's own (report/corrections.py)."""
+    out = []
+    for c in corrections.corrections(data):
+        row = data.catalogue.rows_by_code.get(c.name)
+        target = c.name if row else ".".join(c.name.split(".")[:2])
+        out.append(Finding(
+            "canh_bao",
+            f"{c.place}: số đơn vị đã ghi trước đây là {c.own_text}, số tính từ "
+            f"{'các dòng thành phần' if row else 'bảng hồ sơ'} là {c.computed_text} {c.why}".rstrip()
+            + (". Báo cáo in số tính lại, cột Ghi chú của phụ lục nêu số cũ. " if row else ". Lời văn in số tính lại. ")
+            + "Nếu số cũ mới đúng, hãy sửa các số thành phần; nếu số tính lại đúng, bấm “Nhận số tính lại”.",
+            target, f"{CORRECTION_RULE}:{c.name}", c.section,
+        ))
+    return out
+
+
+# A share above 100 % that the text itself says: "105%", "trên 100 %", "hơn {{TT/22}}" (a
+# placeholder's value between \x01 and \x02: a computed rate above 100 is the data's error,
+# reported at its rows, not the text's)
+_OVER_100 = re.compile(r"(?:\b(?:trên|hơn|vượt|quá)\s+\x01?100(?:,0+)?(?:\s*%\x02?|\x02\s*%)"
+                       r"|(?<![\d.,\x01])(?:10[1-9]|1[1-9]\d|[2-9]\d\d|\d{4,})(?:,\d+)?\s*%)", re.IGNORECASE)
+_RATE = re.compile(r"\d(?:,\d+)?\s*%")
+_NONE_AROSE = re.compile(r"không\s+(?:phát\s+sinh|có)\s+hồ\s+sơ", re.IGNORECASE)
+# sentences: a full stop or semicolon followed by a space, or a line end (never a decimal point)
+_SENTENCE = re.compile(r"(?<=[.;!?])\s+|\n")
+
+
+def _section_texts(data: ReportData):
+    """(section, its title as the report prints it, its lines of prose with each placeholder's
+    value marked: \x01value\x02)."""
+    for s in outline():
+        text = (data.narratives.get(s["key"]) or {}).get("text", "")
+        if not text.strip():
+            continue
+        marked = [narrative.PLACEHOLDER.sub(lambda m: "\x01" + narrative.format_value(m.group(1), m.group(2), data)
+                                            + "\x02", x.text)
+                  for x in narrative.lines(text) if isinstance(x, narrative.Paragraph)]
+        yield s, shorten(data.section_title(s["key"]) or s["title"], 40), marked
+
+
+def _plain(text: str) -> str:
+    return text.replace("\x01", "").replace("\x02", "")
+
+
+def _quote(sentence: str, at: int, width: int = 60) -> str:
+    at = len(_plain(sentence[:at]))
+    sentence = _plain(sentence)
+    start = max(0, at - width // 2)
+    part = sentence[start:start + width].strip()
+    return ("…" if start else "") + part + ("…" if start + width < len(sentence) else "")
+
+
+def check_text_statements(data: ReportData) -> list[Finding]:
+    """Statements the text cannot make: a share above 100 %, a rate beside "không phát sinh
+    hồ sơ" in one sentence; a plan section (IV) speaking of the report's own year."""
+    out = []
+    year = data.key.year
+    for s, title, paragraphs in _section_texts(data):
+        for para in paragraphs:
+            for sentence in _SENTENCE.split(para):
+                m = _OVER_100.search(sentence)
+                if m:
+                    out.append(Finding(
+                        "loi",
+                        f"Mục {title}: lời văn ghi “{_quote(sentence, m.start())}”: một tỷ lệ không thể vượt 100 %. "
+                        "Hãy viết đúng tỷ lệ (ví dụ “100 % hồ sơ đạt mức hài lòng”, bỏ chữ “trên”).",
+                        f"text:{s['key']}", "ty-le-tren-100", s["key"]))
+                rate, none = _RATE.search(sentence), _NONE_AROSE.search(sentence)
+                if rate and none:
+                    out.append(Finding(
+                        "loi",
+                        f"Mục {title}: cùng một câu vừa nêu tỷ lệ vừa nói không phát sinh hồ sơ "
+                        f"(“{_quote(sentence, min(rate.start(), none.start()), 90)}”). Hãy tách thành hai câu "
+                        "hoặc bỏ một vế: nếu có hồ sơ thì ghi số và tỷ lệ, nếu không có thì chỉ ghi “không phát sinh hồ sơ”.",
+                        f"text:{s['key']}", "ty-le-khong-phat-sinh", s["key"]))
+        if s["key"] == "IV":
+            words = [m for p in paragraphs for m in re.finditer(rf"\bnăm\s+{year}\b", _plain(p))]
+            if words:
+                out.append(Finding(
+                    "canh_bao",
+                    f"Mục {title}: phần phương hướng ghi “năm {year}” ({len(words)} chỗ), là năm của chính báo cáo "
+                    f"này. Nhiệm vụ kỳ tới thì hãy ghi năm {year + 1} (chèn {{{{ky.nam_sau}}}}); chỉ giữ năm {year} "
+                    "khi nói về kết quả đã làm.",
+                    f"text:IV", "ke-hoach-nam-nay", "IV"))
+    return out
+
+
+FIGURES_LISTED = 3  # typed figures named in one section's warning before "…"
+
+
+def check_typed_figures(data: ReportData) -> list[Finding]:
+    """A figure typed into the text (a number and a unit: "3.225 hồ sơ", "86%") that no value of
+    the period has: an old year's number or a slip. One warning per section, with the nearest
+    value of the same unit and its placeholder."""
+    pattern, index = narrative.typed_figure_pattern(data.catalogue), narrative.figure_index(data)
+    pool = [(fmt.parse_number(text), name) for text, names in index.items() for name in names]
+    out = []
+    for s in outline():
+        text = (data.narratives.get(s["key"]) or {}).get("text", "")
+        spans = [(m.start(), m.end()) for m in narrative.PLACEHOLDER.finditer(text)]
+        missing = []
+        for m in pattern.finditer(text):
+            if any(a <= m.start() < b for a, b in spans):
+                continue
+            number, unit = m.group(1) + ("," + m.group(2) if m.group(2) else ""), m.group(3)
+            if any(narrative.unit_fits(n, unit, data) for n in index.get(number, [])):
+                continue
+            typed = fmt.parse_number(number)
+            near = min(((abs(v - typed), name, v) for v, name in pool if narrative.unit_fits(name, unit, data)),
+                       default=None, key=lambda c: c[:2])
+            hint = f" (số gần nhất: {fmt.number(near[2], 3)}, chèn {{{{{near[1]}}}}})" if near else ""
+            missing.append(f"“{number} {unit}”{hint}")
+        if missing:
+            listed = "; ".join(missing[:FIGURES_LISTED]) + ("…" if len(missing) > FIGURES_LISTED else "")
+            out.append(Finding(
+                "canh_bao",
+                f"Mục {shorten(data.section_title(s['key']) or s['title'], 40)}: lời văn ghi số không có trong số "
+                f"liệu của kỳ: {listed}. Hãy kiểm tra lại; nếu là số liệu của kỳ, hãy chèn chỗ chèn số liệu để "
+                "lời văn luôn khớp với bảng.",
+                f"text:{s['key']}", "so-trong-loi-van", s["key"]))
+    return out
+
+
+def check_blank_blocks(data: ReportData) -> list[Finding]:
+    """The police and military lines print "…" when their dossier tables are empty (a register
+    imported without a Cơ quan column fills only the desk's)."""
+    used = {name for s in outline()
+            for name, _ in narrative.placeholders((data.narratives.get(s["key"]) or {}).get("text", ""))}
+    if "bang.ho_so_nganh_doc" not in used:
+        return []
+    out = []
+    for agency in ("cong_an", "quan_su"):
+        eff = data.tables[agency].effective()
+        missing = [dossiers.COLUMN_SHORT[c] for c in dossiers.COLUMNS if eff.get(c) is None]
+        if not missing:
+            continue
+        name = data.agency_name(agency)
+        what = ("bảng hồ sơ chưa có số liệu, nên các dòng" if len(missing) == len(dossiers.COLUMNS)
+                else f"bảng hồ sơ còn trống cột {', '.join(missing[:3])}{'…' if len(missing) > 3 else ''}, nên một số dòng")
+        out.append(Finding(
+            "canh_bao",
+            f"{name}: {what} của {name} trong mục II.2 in “…”. "
+            f"Hãy nhập số hồ sơ vào bảng hồ sơ của {name} (mục II.2; không phát sinh thì nhập 0), hoặc nhập "
+            "sổ theo dõi hồ sơ có cột Cơ quan (Công an, Quân sự) rồi tính số liệu kỳ từ sổ.",
+            f"hs.{agency}", "khoi-chua-co-so", "II.2"))
+    return out
+
+
 FORMS_LISTED = 4  # forms named in the completeness warning before "…"
 
 
@@ -280,6 +432,10 @@ def validate(data: ReportData) -> list[Finding]:
     findings += check_dossier_blanks(data)
     findings += check_text(data)
     findings += check_old_years(data)
+    findings += check_text_statements(data)
+    findings += check_blank_blocks(data)
+    findings += check_typed_figures(data)
+    findings += check_corrections(data)
     findings += [Finding(*f) for f in frame_rules.check(data)]  # words of levels and units the frame no longer has
     findings += check_completeness(data)
     findings.sort(key=lambda f: (f.severity != "loi",))

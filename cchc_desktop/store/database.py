@@ -474,6 +474,13 @@ class Store:
             args.append(target)
         return [dict(r) for r in self.db.query(sql + " ORDER BY id", args)]
 
+    def last_edited_period(self, unit_code: str) -> int | None:
+        """The unit's period of the latest audited change (the one being worked on), if any."""
+        row = self.db.execute(
+            "SELECT a.period_id FROM audit a JOIN periods p ON p.id = a.period_id "
+            "WHERE p.unit_code = ? ORDER BY a.id DESC LIMIT 1", [unit_code]).fetchone()
+        return row[0] if row else None
+
     # --- units --------------------------------------------------------------------------
     def units(self) -> list[dict]:
         return [self._unit_row(r) for r in self.db.query("SELECT * FROM units ORDER BY rowid")]
@@ -696,6 +703,19 @@ class Store:
             )
             self._audit(f"value:{code}", old_value, stored, period_id=period_id)
         return value
+
+    def accept_computed(self, period_id: int, name: str) -> None:
+        """The unit agrees with the computed figure: its own former one (report/corrections.py)
+        is dropped, audited like any change; the row's note stays."""
+        with self.db.atomic():
+            self._writable(period_id)
+            old = self.db.execute("SELECT value FROM indicator_values WHERE period_id = ? AND code = ?",
+                                  [period_id, name]).fetchone()
+            if not old or old[0] is None:
+                return
+            self.db.execute("UPDATE indicator_values SET value = NULL WHERE period_id = ? AND code = ?",
+                            [period_id, name])
+            self._audit(f"value:{name}", old[0], None, period_id=period_id)
 
     def set_note(self, period_id: int, code: str, note: str) -> None:
         note = clean(note).strip()

@@ -512,3 +512,17 @@ def test_a_failed_sample_file_is_closed(qapp, tmp_path, monkeypatch, no_dialogs)
     with pytest.raises(sqlite3.ProgrammingError):  # closed
         seen[0].db.execute("SELECT 1")
     assert no_dialogs and "Danh mục hỏng." in no_dialogs[0][1]
+
+
+def test_the_file_opens_on_the_period_last_worked_on(demo_store):
+    from ui.shell import files
+
+    unit = demo_store.unit()["code"]
+    nam = demo_store.get_period(unit, "2023-NAM")
+    later = demo_store.create_period(unit, "2026-NAM")  # e.g. made by the app for today's year
+    q1 = demo_store.create_period(unit, "2024-Q1", carry_from=nam["id"])
+    demo_store.set_value(q1["id"], "BM1/1", "7")
+    demo_store.set_narrative(later["id"], "I.1", "")  # nothing changes: no audit, not "worked on"
+    assert files.unit_and_period(demo_store) == (unit, q1["id"])
+    demo_store.set_value(nam["id"], "BM1/1", "26")
+    assert files.unit_and_period(demo_store) == (unit, nam["id"])

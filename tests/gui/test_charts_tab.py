@@ -156,15 +156,25 @@ def test_the_chart_list_and_the_first_chart(tab, qtbot):
     assert charts.KINDS["tiep-nhan-linh-vuc"] not in texts(fig)
     assert heights(fig) == [[458, 2645, 0, 44], [43, 0, 26, 9]]
     assert not tab.indicator_combo.isVisible()
-    tab.set_kind("theo-xa")
-    assert tab.indicator_combo.isVisible()
-    assert tab.indicator() == "hs.ubnd.ty_le_truc_tuyen"
-    assert charts.NO_DATA in texts(fig)  # the demo holds no commune under it
+    between = tab.kinds.item(list(charts.KINDS).index("theo-xa"))
+    assert between.isHidden()  # a commune (or ward) has no communes to compare
     tab.set_kind("tinh-trang-linh-vuc")
     assert not tab.indicator_combo.isVisible()
     assert tab.canvas.figure is fig  # one figure, re-drawn
     assert heights(fig) == [[3143], [75], [0], [7]]
     assert "riêng từng lĩnh vực" in tab.subtitle_label.text()
+
+
+def test_an_upper_level_is_offered_the_comparison_between_communes(ctx, tab, qtbot):
+    ctx.store.update_unit(ctx.unit_code, kind="huyen")
+    ctx.invalidate("unit")
+    shown(tab, qtbot)
+    tab.redraw(sync=True)
+    assert not tab.kinds.item(list(charts.KINDS).index("theo-xa")).isHidden()
+    tab.set_kind("theo-xa")
+    assert tab.indicator_combo.isVisible()
+    assert tab.indicator() == "hs.ubnd.ty_le_truc_tuyen"
+    assert charts.NO_DATA in texts(tab.canvas.figure)  # no commune under it
 
 
 def test_period_follows_the_window_and_its_own_combo(ctx, tab, qtbot):

@@ -77,7 +77,8 @@ def test_export_writes_the_file_off_the_ui_thread_and_offers_to_open_it(window, 
 
     monkeypatch.setattr(export_word.docx_report, "write", spy)
     _trigger(window, feature)
-    assert calls["confirm"] == []  # the demo has no errors
+    # the demo's errors are the seed's two impossible statements (resources/demo/NOTES.md)
+    assert len(calls["confirm"]) == 1 and calls["confirm"][0].startswith("Báo cáo còn 2 lỗi")
     assert calls["save"][0].name == "BC CCHC nam 2023 - xa Chi Lang Nam.docx"
     assert threads == [False]
     out = Path(answer["path"])

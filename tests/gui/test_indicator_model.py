@@ -50,6 +50,18 @@ def test_derived_and_group_rows_are_read_only_and_marked(ctx):
     assert not m.setData(derived, "50")
 
 
+def test_a_recomputed_row_is_marked_at_its_value(ctx):
+    from ui.entry.indicator_form import CORRECTED_BG, DERIVED_BG
+
+    m = model_of(ctx, "II.6", "BM7")
+    fixed = idx(m, "BM7/6.7")
+    assert fixed.data() == "97,6" and fixed.data(Qt.ItemDataRole.BackgroundRole) == CORRECTED_BG
+    assert "Trước đây đơn vị ghi 84 %" in fixed.data(Qt.ItemDataRole.ToolTipRole)
+    assert "(3.147/3.225)" in fixed.data(Qt.ItemDataRole.ToolTipRole)
+    assert idx(m, "BM7/6.7", GHI_CHU).data() == "(*) Trước đây ghi 84 %"
+    assert idx(m, "BM7/6.8").data(Qt.ItemDataRole.BackgroundRole) == DERIVED_BG  # computed, no own figure
+
+
 def test_a_count_is_stored_and_the_derived_row_follows(ctx):
     m = model_of(ctx, "I", "BM1")
     seen = []

@@ -94,6 +94,25 @@ def test_a_refused_number_stays_in_the_editor_with_the_message(window, qtbot):
     assert not form.message.isVisible()
 
 
+def test_esc_after_a_refused_number_drops_it_and_the_next_key_edits(window, qtbot):
+    form = form_of(window, "I", "BM1")
+    view, editor = open_editor(qtbot, form, "BM1/2.1")
+    editor.selectAll()
+    QTest.keyClicks(editor, "12a")
+    QTest.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: isinstance(QApplication.focusWidget(), QLineEdit)
+                    and QApplication.focusWidget().text() == "12a")
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
+    assert not form.message.isVisible()  # the refused text is gone, and so is its message
+    index = form.model.index(form.model.row_of("BM1/2.1"), GIA_TRI)
+    assert index.data() == "25" and view.currentIndex() == index
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_3)  # typed on the cell: opens its editor with it
+    qtbot.waitUntil(lambda: isinstance(QApplication.focusWidget(), QLineEdit))
+    assert QApplication.focusWidget().text() == "3"
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    assert stored(window, "BM1/2.1")["value"] == "3"
+
+
 def test_a_coded_choice_through_the_drop_down(window, qtbot):
     form = form_of(window, "II.6", "BM7")
     view, combo = open_editor(qtbot, form, "BM7/2")
@@ -222,6 +241,25 @@ def test_findings_count_on_tabs_and_jump(window, qtbot):
     assert window.tabs.currentIndex() == i
     target = check.model.findings[rows[0]].target
     assert form.table.currentIndex().row() == form.model.row_of(target)
+
+
+def test_a_recomputed_figure_is_accepted_from_kiem_tra_and_audited(window, qtbot):
+    window.refresh_findings()
+    check = window.show_tab("check")
+    rows = [r for r, f in enumerate(check.model.findings) if f.rule == "so-tinh-lai:BM7/6.7"]
+    assert rows and "84 %" in check.model.findings[rows[0]].message
+    assert not check.accept_button.isEnabled()
+    other = next(r for r, f in enumerate(check.model.findings) if not f.rule.startswith("so-tinh-lai"))
+    check.view.setCurrentIndex(check.model.index(other, 0))
+    assert not check.accept_button.isEnabled()  # only for a recomputed figure
+    check.view.setCurrentIndex(check.model.index(rows[0], 0))
+    assert check.accept_button.isEnabled()
+    check.accept_button.click()
+    qtbot.waitUntil(lambda: not any(f.rule == "so-tinh-lai:BM7/6.7" for f in check.model.findings), timeout=3000)
+    assert stored(window, "BM7/6.7").get("value") is None
+    history = window.ctx.store.history(window.ctx.period_id, "value:BM7/6.7")
+    assert history[-1]["old"] == "84" and history[-1]["new"] is None
+    assert any(f.rule == "so-tinh-lai:BM3/1.4" for f in check.model.findings)  # the others stay
 
 
 def test_run_task_runs_off_the_ui_thread(window, qtbot):

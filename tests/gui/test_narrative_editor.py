@@ -290,7 +290,7 @@ def test_period_switch_saves_pending_text_to_its_own_period(editor, ctx, qtbot):
 
 
 def test_picker_lists_every_kind_of_name(ctx, qtbot):
-    from ui.entry.placeholder_picker import PlaceholderPicker, fold, value_entries
+    from ui.entry.placeholder_picker import PlaceholderPicker, fold, label_of, value_entries
 
     entries = {e.name: e for e in value_entries(ctx.data())}
     assert entries["BM3/3.3.1"].value == "3.218"
@@ -311,6 +311,11 @@ def test_picker_lists_every_kind_of_name(ctx, qtbot):
     assert p.current_name() == "ky.nam_sau"
     p.filter.setText("zzzz khong co")
     assert p.visible_names() == [] and not p.ok_button.isEnabled()
+    # Enter inserts a dossier figure for "tiếp nhận", not the first row that names the words
+    # among others (BM3/2.3, a count of procedures)
+    p.filter.setText("tiep nhan")
+    assert "BM3/2.3" in p.visible_names() and p.current_name().startswith("hs.ubnd.")
+    assert "tiếp nhận" in label_of(p.current_name(), ctx.data()).lower()
 
 
 def test_preview_menu_is_vietnamese(editor):

@@ -19,6 +19,7 @@ import sys
 from pathlib import Path
 
 from cchc_desktop.domain import periods
+from cchc_desktop.domain.units import UPPER_KINDS
 from cchc_desktop.errors import UserError
 from cchc_desktop.exporting import charts  # no matplotlib at import (it is imported to draw)
 from cchc_desktop.report import chart_data
@@ -171,6 +172,17 @@ class ChartsTab(QWidget):
         ctx.data_changed.connect(self._on_data_changed)
 
     # --- what is chosen -------------------------------------------------------------------
+    def _offer_kinds(self, data) -> None:
+        """The comparison between communes only for a level that has communes (not a ward's own
+        report)."""
+        upper = data.unit.get("kind") in UPPER_KINDS
+        for i in range(self.kinds.count()):
+            item = self.kinds.item(i)
+            if item.data(KIND_ROLE) == "theo-xa":
+                item.setHidden(not upper)
+                if not upper and self.kinds.currentItem() is item:
+                    self.kinds.setCurrentRow(0)
+
     def kind(self) -> str:
         item = self.kinds.currentItem()
         return item.data(KIND_ROLE) if item else next(iter(charts.KINDS))
@@ -333,12 +345,14 @@ class ChartsTab(QWidget):
             self.status.setText("Chưa chọn kỳ báo cáo.")
             self.canvas.draw_idle()
             return
-        kind = self.kind()
         try:
             data = self.data_for(pid)
+            self._offer_kinds(data)
+            kind = self.kind()
             fig = charts.figure(kind, data, fig=self.canvas.figure, header=False,
                                 **self._options(kind, data))
         except UserError as e:
+            kind = self.kind()
             self.canvas.figure.clear()
             self._set_header(charts.KINDS[kind], "")
             self.status.setText(str(e))

@@ -15,6 +15,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from cchc_desktop.domain import periods
+from cchc_desktop.exporting import wording
+from cchc_desktop.report import corrections
 from cchc_desktop.store import Store
 from ui.safety.audit_view import open_history, row_target
 from ui.tables import exec_row_menu
@@ -32,6 +34,7 @@ FINAL_BANNER = ("Kỳ này đã chốt (bản chính thức) nên chỉ xem, kh�
 
 GREY = QColor(105, 105, 105)
 DERIVED_BG = QColor(238, 238, 238)
+CORRECTED_BG = QColor(255, 236, 204)  # a computed figure that differs from the unit's own (Kiểm tra says why)
 INPUT_BG = QColor(255, 253, 235)
 REFUSED_BG = QColor(255, 224, 224)
 REFUSED_FG = QColor(170, 0, 0)
@@ -68,6 +71,8 @@ class IndicatorTableModel(QAbstractTableModel):
     """The rows of one section (and optionally one form) of the period's catalogue."""
 
     refused = Signal(str)  # the Vietnamese message of a refused edit
+
+    dropped = Signal()  # a refused text given up (Esc): its message goes
     accepted = Signal(str)  # the code of an accepted edit
 
     def __init__(self, ctx, section: str, form: str | None = None, parent=None):
@@ -89,6 +94,16 @@ class IndicatorTableModel(QAbstractTableModel):
         self.rows = [r for r in data.catalogue.rows_in_section(self.section)
                      if self.form is None or r.form == self.form]
         self._final = data.period.get("status") == "final"
+
+    def _fixes_now(self) -> dict:
+        """The corrections (report/corrections.py), computed once per state of the data."""
+        data = self.ctx.data()
+        if getattr(self, "_fixes_of", None) is not data:
+            self._fixes_of, self._fixes = data, corrections.by_code(data)
+        return self._fixes
+
+    def _fix(self, row):
+        return self._fixes_now().get(row.code)
 
     def reload(self) -> None:
         self.beginResetModel()
@@ -210,7 +225,9 @@ class IndicatorTableModel(QAbstractTableModel):
             if col == KY_TRUOC:
                 return row.display(self.ctx.data().row_previous(row.code)) if row.has_value else ""
             if col == GHI_CHU:
-                return rejected if rejected is not None else self.ctx.data().note(row.code)
+                if rejected is not None:
+                    return rejected
+                return wording.row_note(self.ctx.data(), row.code, self._fixes_now())
         elif role == Qt.ItemDataRole.EditRole:
             if col in (GIA_TRI, GHI_CHU):
                 return rejected if rejected is not None else self.edit_text(row, col)
@@ -230,6 +247,8 @@ class IndicatorTableModel(QAbstractTableModel):
             if rejected is not None:
                 return REFUSED_BG
             if col == GIA_TRI:
+                if row.derived and self._fix(row):
+                    return CORRECTED_BG
                 if not row.has_value or row.derived:
                     return DERIVED_BG
                 if not self._final:
@@ -243,6 +262,10 @@ class IndicatorTableModel(QAbstractTableModel):
             if rejected is not None and self.last_error:
                 return self.last_error
             if col == GIA_TRI:
+                fix = self._fix(row)
+                if fix:
+                    return (f"Số tính lại: {fix.computed_text} {fix.why}. Trước đây đơn vị ghi {fix.own_text}. "
+                            "Nếu số cũ mới đúng, hãy sửa các số thành phần.")
                 if row.derived:
                     return "Dòng tự tính từ các dòng khác, không nhập tay."
                 if row.kind == "choice":
@@ -322,7 +345,9 @@ class IndicatorTableModel(QAbstractTableModel):
 
     def discard_rejected(self, index) -> None:
         if self._rejected.pop((index.row(), index.column()), None) is not None:
+            self.last_error = None
             self.dataChanged.emit(index, index)
+            self.dropped.emit()
 
 
 def _same(value, current) -> bool:
@@ -556,6 +581,7 @@ class IndicatorForm(QWidget):
         layout.addWidget(self.message)
         self.model.refused.connect(self._show_refused)
         self.model.accepted.connect(lambda _c: self.message.hide())
+        self.model.dropped.connect(self.message.hide)
         self.table.hint.connect(self._show_hint)
         self.model.modelReset.connect(self._update_banner)
         ctx.data_changed.connect(self._update_banner)  # bound: dropped with the form (rebuild_tabs)

@@ -180,6 +180,7 @@ class PlaceholderPicker(QDialog):
         layout.addWidget(buttons)
 
         self._keys: list[str] = []
+        self._ranks: list[tuple[str, str, bool]] = []  # (folded name, folded label, has a value) per list row
         group = None
         for e in self.entries:
             if e.group != group:
@@ -192,11 +193,13 @@ class PlaceholderPicker(QDialog):
                 head.setData(Qt.UserRole, None)
                 self.list.addItem(head)
                 self._keys.append("")
+                self._ranks.append(("", "", False))
             item = QListWidgetItem(e.text)
             item.setData(Qt.UserRole, e.name)
             item.setToolTip(f"{{{{{e.name}}}}}\n{e.label}\nGiá trị hiện tại: {e.value or '(chưa có)'}")
             self.list.addItem(item)
             self._keys.append(fold(f"{e.name} {e.label} {e.value} {e.group}"))
+            self._ranks.append((fold(e.name), fold(e.label), bool(e.value)))
 
         self.filter.textChanged.connect(self.apply_filter)
         self.filter.installEventFilter(self)
@@ -228,12 +231,28 @@ class PlaceholderPicker(QDialog):
             elif not self.list.item(i).isHidden():
                 any_visible = True
         current = self.list.currentRow()
-        if visible_rows and (current not in visible_rows):
+        if visible_rows and terms:
+            self.list.setCurrentRow(self._best(visible_rows, " ".join(terms)))
+        elif visible_rows and (current not in visible_rows):
             self.list.setCurrentRow(visible_rows[0])
         elif not visible_rows:
             self.list.setCurrentRow(-1)
             self.detail.setText("Không có số liệu nào khớp. Hãy gõ ít chữ hơn.")
         self.ok_button.setEnabled(bool(visible_rows))
+
+    def _best(self, rows: list[int], phrase: str) -> int:
+        """The row Enter inserts: one whose label has the typed words as they were typed
+        ("tiep nhan" → "Số hồ sơ tiếp nhận trong kỳ", not a row that names them among other
+        words), with a value, the shortest (the most to the point); a code typed in full first;
+        else the first in order."""
+        def rank(i):
+            name, label, has_value = self._ranks[i]
+            if name == phrase:  # a code typed in full
+                return (0, False, 0, i)
+            if phrase in label:  # the length without the agency ("Công an xã: …"): the desk, listed first, wins a tie
+                return (1, not has_value, len(label.rpartition(": ")[2]), i)
+            return (2, False, 0, i)
+        return min(rows, key=rank)
 
     def visible_names(self) -> list[str]:
         return [self.list.item(i).data(Qt.UserRole) for i in range(self.list.count())

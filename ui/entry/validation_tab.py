@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 from cchc_desktop.domain import dossiers
+from cchc_desktop.report import rules
+from cchc_desktop.store import Store
 from cchc_desktop.report.values import outline_section
 from ui.qt import (
     QAbstractItemView, QAbstractTableModel, QColor, QHBoxLayout, QHeaderView, QLabel, QModelIndex,
@@ -103,6 +105,12 @@ class ValidationTab(QWidget):
         f.setBold(True)
         self.summary.setFont(f)
         top.addWidget(self.summary, 1)
+        self.accept_button = QPushButton("Nhận số tính lại")
+        self.accept_button.setToolTip("Đồng ý với số phần mềm tính lại: bỏ số đơn vị đã ghi trước đây "
+                                      "(ghi vào lịch sử thay đổi); phụ lục không còn ghi số cũ")
+        self.accept_button.setEnabled(False)
+        self.accept_button.clicked.connect(self.accept_computed)
+        top.addWidget(self.accept_button)
         again = QPushButton("Kiểm tra lại")
         again.setToolTip("Kiểm tra lại toàn bộ số liệu và lời văn của kỳ (F5)")
         again.clicked.connect(self.refresh_requested.emit)
@@ -124,6 +132,7 @@ class ValidationTab(QWidget):
         h.setSectionResizeMode(NOI_DUNG, QHeaderView.ResizeMode.Stretch)
         h.setSectionResizeMode(VI_TRI, QHeaderView.ResizeMode.Interactive)
         self.view.setColumnWidth(VI_TRI, 230)
+        self.view.selectionModel().currentRowChanged.connect(self._on_current)
         self.view.doubleClicked.connect(self._go)
         self.view.activated.connect(self._go)
         layout.addWidget(self.view, 1)
@@ -147,6 +156,25 @@ class ValidationTab(QWidget):
     def resizeEvent(self, e):  # noqa: N802
         super().resizeEvent(e)
         QTimer.singleShot(0, self.view.resizeRowsToContents)
+
+    def _correction(self) -> str | None:
+        """The value name of the selected finding when it is a recomputed figure."""
+        row = self.view.currentIndex().row()
+        if not 0 <= row < len(self.model.findings):
+            return None
+        rule, _, name = self.model.findings[row].rule.partition(":")
+        return name if rule == rules.CORRECTION_RULE and name else None
+
+    def _on_current(self, *_) -> None:
+        self.accept_button.setEnabled(self._correction() is not None and not self.ctx.is_final())
+
+    def accept_computed(self) -> None:
+        name = self._correction()
+        if name is None:
+            return
+        ok, _ = self.ctx.write(f"value:{name}", Store.accept_computed, self.ctx.period_id, name)
+        if ok:
+            self.refresh_requested.emit()
 
     def _go(self, index) -> None:
         target = index.data(TARGET_ROLE)

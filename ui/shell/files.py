@@ -167,12 +167,13 @@ def context_for(store, period_id: int | None = None):
 
 
 def unit_and_period(store, period_id: int | None = None) -> tuple[str, int]:
-    """(unit code, period id) to show: `period_id`'s, else the main unit's most recent period."""
+    """(unit code, period id) to show: `period_id`'s, else the main unit's period last worked on
+    (its latest change), else its most recent one."""
     if period_id is None:
         unit = store.unit()
         plist = store.periods(unit["code"])
         if not plist:
             period_id = templates.new_period(store, unit["code"], templates.current_period_code())["id"]
         else:
-            period_id = plist[-1]["id"]
+            period_id = store.last_edited_period(unit["code"]) or plist[-1]["id"]
     return store.period(period_id)["unit_code"], period_id
