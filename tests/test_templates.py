@@ -98,3 +98,17 @@ def test_a_ward_is_called_a_ward_except_where_the_level_is_meant():
     # "cấp xã" is the level (TTHC cấp xã), the same for a ward
     left = re.findall(r"\w*\s*\bxã\b", text)
     assert left and all(w.startswith("cấp") for w in left), left
+
+
+def test_an_upper_levels_recipients_follow_its_kind():
+    """A thành phố (Hải Phòng, the upper level of its communes since 1/7/2025) reports like a
+    tỉnh, to the ministry; only a district (before 1/7/2025) sends to its province."""
+    from cchc_desktop.report.default_texts import upper_recipients
+
+    city = upper_recipients({"kind": "thanh_pho", "name": "Hải Phòng"})
+    assert city[0] == "Bộ Nội vụ" and "TT Thành ủy, TT HĐND thành phố" in city
+    assert not any("huyện" in r for r in city)
+    province = upper_recipients({"kind": "tinh", "name": "Nghệ An"})
+    assert "TT Tỉnh ủy, TT HĐND tỉnh" in province
+    district = upper_recipients({"kind": "huyen", "name": "Thanh Miện", "province": "Hải Dương"})
+    assert district[0] == "UBND tỉnh Hải Dương (Sở Nội vụ)" and "Phòng Nội vụ" in district

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from cchc_desktop import dataio, fmt, signing
 from cchc_desktop.domain import catalogue as catalogue_mod
-from cchc_desktop.domain import dossiers, periods
+from cchc_desktop.domain import dossiers, frames, official_units, periods
 from cchc_desktop.domain.units import COMMUNE_KINDS, UPPER_KINDS, label as unit_label
 from cchc_desktop.errors import UserError
 from cchc_desktop.exporting import package as pkg
@@ -523,11 +523,8 @@ def find_upper(store, info: PackageInfo) -> dict:
 def _check_province(info: PackageInfo, upper: dict) -> None:
     """For a period after 1/7/2025 under a province of the official list, a unit code of that list
     must be one of that province's units."""
-    from cchc_desktop.domain import official_units
-    from cchc_desktop.report.aggregate import TWO_TIER_FROM
-
     key = periods.parse_code(info.period_code)
-    if periods.default_window(key)[1] < TWO_TIER_FROM or official_units.province(upper["code"]) is None:
+    if not frames.for_dates(*periods.default_window(key)).two_tier or official_units.province(upper["code"]) is None:
         return
     official = official_units.unit(info.unit_code)
     if official is not None and official.province_code != upper["code"]:

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from cchc_desktop import fmt
-from cchc_desktop.domain import dossiers, periods
+from cchc_desktop.domain import dossiers, frames, periods
 from cchc_desktop.report import default_texts as templates, values as report
 from cchc_desktop.errors import UserError
 from cchc_desktop.domain.catalogue import aggregation
@@ -156,7 +156,7 @@ def communes_of(store, upper_code: str, key: periods.PeriodKey | None = None) ->
     known = [u for u in store.units() if u.get("parent_code") == upper_code]
     upper = next((u for u in store.units() if u["code"] == upper_code), None)
     if key is None or upper is None or upper["kind"] not in ("tinh", "thanh_pho") \
-            or periods.default_window(key)[1] < TWO_TIER_FROM:
+            or not frames.for_dates(*periods.default_window(key)).two_tier:
         return known
     from cchc_desktop.domain import official_choice, official_units
 
@@ -169,9 +169,6 @@ def communes_of(store, upper_code: str, key: periods.PeriodKey | None = None) ->
             f = official_choice.unit_fields(unit)
             listed.append({**f, "parent_code": upper_code})
     return known + listed
-
-
-TWO_TIER_FROM = dt.date(2025, 7, 1)  # the official list is of that day
 
 
 def count_words(units: list[dict]) -> str:

@@ -142,10 +142,13 @@ def upper_narratives(period: dict | None = None) -> dict[str, dict]:
 
 
 def upper_recipients(unit: dict) -> list[str]:
-    """Nơi nhận of an upper level's report when the unit names none: whom a district (or a
-    province) usually sends its CCHC report to."""
-    if unit.get("kind") == "tinh":
-        return ["Bộ Nội vụ", "TT Tỉnh ủy, TT HĐND tỉnh", "Chủ tịch, các Phó Chủ tịch UBND tỉnh", "Sở Nội vụ",
+    """Nơi nhận of an upper level's report when the unit names none: whom a province (tỉnh or
+    thành phố, reporting to the ministry) or, before 1/7/2025, a district usually sends its CCHC
+    report to."""
+    if unit.get("kind") in ("tinh", "thanh_pho"):
+        word = KIND_WORDS[unit["kind"]]  # "tỉnh" / "thành phố": Tỉnh ủy / Thành ủy
+        party = "Tỉnh ủy" if unit["kind"] == "tinh" else "Thành ủy"
+        return ["Bộ Nội vụ", f"TT {party}, TT HĐND {word}", f"Chủ tịch, các Phó Chủ tịch UBND {word}", "Sở Nội vụ",
                 "Lưu: VT"]
     province = (unit.get("province") or "").strip()
     return [f"UBND tỉnh {province} (Sở Nội vụ)".replace("  ", " ") if province else "UBND tỉnh (Sở Nội vụ)",
