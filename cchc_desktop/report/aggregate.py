@@ -105,7 +105,7 @@ class RollUp:
 
     def as_dict(self) -> dict:
         cat = self.data.catalogue
-        values = {}
+        figures = {}
         for row in cat.rows():
             if not row.has_value:
                 continue
@@ -113,12 +113,12 @@ class RollUp:
             note = self.data.note(row.code)
             if v is None and not note:
                 continue
-            values[row.code] = {"value": fmt.plain(v) if isinstance(v, Decimal) else v, "text": row.format(v),
+            figures[row.code] = {"value": fmt.plain(v) if isinstance(v, Decimal) else v, "text": row.format(v),
                                 "note": note}
         return {
             "upper": {"code": self.upper["code"], "name": label(self.upper)},
             "period": self.period_code,
-            "values": values,
+            "values": figures,
             "dossiers": {a: {m: fmt.plain(v) for m, v in self.data.measures(a).items()} for a in dossiers.AGENCIES},
             "communes": [
                 {"code": c.code, "name": c.name, "status": c.status, "status_label": c.status_label,
