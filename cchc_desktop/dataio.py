@@ -15,7 +15,7 @@ from cchc_desktop import fmt, paths
 from cchc_desktop.domain import dossiers, periods
 from cchc_desktop.domain.units import STORED_KINDS
 from cchc_desktop.errors import InvalidValue, UserError
-from cchc_desktop.report import corrections, values as report
+from cchc_desktop.report import corrections, values
 from cchc_desktop.safe_text import clean
 from cchc_desktop.report.values import outline
 from cchc_desktop.store.load import write_period
@@ -73,7 +73,7 @@ def dump(store, unit_code: str | None, period_code: str) -> dict:
 def computed(store, period_id: int) -> dict:
     """The figures the app computes, as the report shows them (`"BM7/6.7": "97,6"`): derived
     indicators, then each agency's dossier measures. Read-only: `load` ignores this part."""
-    data = report.load_period(store, period_id, with_previous=False)
+    data = values.load_period(store, period_id, with_previous=False)
     figures = {r.code: r.format(data.values.get(r.code)) for r in data.catalogue.rows()
               if r.derived and data.values.get(r.code) is not None}
     agencies = {}

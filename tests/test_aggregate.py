@@ -265,7 +265,7 @@ kind = "count"
 def test_every_aggregation_with_generated_communes():
     from types import SimpleNamespace
 
-    from cchc_desktop.report import values as report
+    from cchc_desktop.report import values
 
     cat = catalogue.parse_text(MEAN_CATALOGUE)
     rng = random.Random(3)
@@ -288,7 +288,7 @@ def test_every_aggregation_with_generated_communes():
     assert Decimal(raw["A/2"]["value"]) == money.quantize(Decimal("0.001"), rounding="ROUND_HALF_UP")
     assert Decimal(raw["A/3"]["value"]) == sum(v["A/3"] for v in given) and raw["A/3"]["note"] == ""
     # The rate comes from the consolidated parts, never from the communes' own rates.
-    figures = report.evaluate(cat, raw, {a: dossiers.AgencyTable(a) for a in dossiers.AGENCIES}, dossiers.DEFAULT_ON_TIME)
+    figures = values.evaluate(cat, raw, {a: dossiers.AgencyTable(a) for a in dossiers.AGENCIES}, dossiers.DEFAULT_ON_TIME)
     expected = Decimal(raw["A/1.2"]["value"]) * 100 / Decimal(raw["A/1.1"]["value"])
     assert abs(figures["A/1"] - expected) <= Decimal("0.05")
     # a province's wards and communes together: the notes count "đơn vị", wards alone "phường"
@@ -501,10 +501,10 @@ def test_upper_period_without_text_gets_the_default_texts(rolled):
 
 def test_upper_levels_own_text_has_no_unknown_placeholder(rolled):
     """The window validates the upper level's own period: its default texts name only known values."""
-    from cchc_desktop.report import values as report, rules
+    from cchc_desktop.report import values, rules
 
     _, r, store = rolled
-    data = report.load_report(store, r.upper["code"], PERIOD)
+    data = values.load_report(store, r.upper["code"], PERIOD)
     assert data.narratives["I.1"]["text"].startswith("- Thực hiện Kế hoạch của UBND tỉnh")
     assert [f.message for f in rules.check_text(data)] == []
 

@@ -26,7 +26,7 @@ from cchc_desktop.domain import dossiers, frames, periods
 from cchc_desktop.domain.catalogue import aggregation
 from cchc_desktop.domain.units import COMMUNE_KINDS, KIND_WORDS, label
 from cchc_desktop.errors import UserError
-from cchc_desktop.report import aggregate, values as report
+from cchc_desktop.report import aggregate, values
 from cchc_desktop.store import merger as store_merger
 
 FIRST_HALF_END = dt.date(2025, 6, 30)
@@ -226,9 +226,9 @@ def _member(store, kind: str, name: str, doc: dict, period: dict) -> aggregate.C
            for c, v in (doc.get("values") or {}).items()
            if comparable(cat.rows_by_code.get(c), target.rows_by_code.get(c))}
     tables = {a: _table(doc, a) for a in dossiers.AGENCIES}
-    data = report.ReportData(unit={"kind": kind}, period=period, catalogue=cat, raw=raw, tables=tables,
+    data = values.ReportData(unit={"kind": kind}, period=period, catalogue=cat, raw=raw, tables=tables,
                              narratives={}, documents=[])
-    data.values = report.evaluate(cat, raw, tables, period.get("on_time_formula") or dossiers.DEFAULT_ON_TIME)
+    data.values = values.evaluate(cat, raw, tables, period.get("on_time_formula") or dossiers.DEFAULT_ON_TIME)
     return aggregate.CommuneStatus("", name, "khong_ro", data=data, unit={"kind": kind})
 
 
