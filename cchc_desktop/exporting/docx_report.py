@@ -31,6 +31,7 @@ from pathlib import Path
 from cchc_desktop import fileio, fmt
 from cchc_desktop.report import corrections, narrative, default_texts
 from cchc_desktop.domain import periods
+from cchc_desktop.domain.units import UPPER_KINDS
 from cchc_desktop.exporting import charts as chart_figures  # matplotlib itself only when one is drawn
 from cchc_desktop.exporting import docx_parts as X, wording
 from cchc_desktop.exporting.wording import (CORRECTED_FOOTNOTE, appendix_reference, appendix_title, doc_number,
@@ -89,7 +90,7 @@ def recipients(data: ReportData) -> list[str]:
     usual ones (default_texts.upper_recipients), a commune those of the period's legal frame
     (placeholders filled: `UBND thành phố Hải Phòng (qua Sở Nội vụ)`)."""
     given = [r for r in data.unit.get("recipients") or [] if r and r.strip()]
-    if not given and data.unit.get("kind") in default_texts.UPPER_KINDS:
+    if not given and data.unit.get("kind") in UPPER_KINDS:
         given = default_texts.upper_recipients(data.unit)
     elif not given:
         given = [narrative.render_inline(r, data) for r in data.frame.recipients]

@@ -218,7 +218,7 @@ class SectionTextEdit(QPlainTextEdit):
                            "Hãy xóa nó, hoặc chèn lại từ danh sách (Ctrl+Space).")
                 else:
                     value = narrative.format_value(what.group(1), what.group(2), data)
-                    if what.group(1) in values.BLOCKS:
+                    if what.group(1) in narrative.BLOCKS:
                         value = "(bảng/danh sách, xem ở khung xem trước)" if what.group(1) != "ds.van_ban" else value
                     tip = f"{what.group(0)}\n{desc[0]}\nGiá trị hiện tại: {value}"
             elif data is not None and kind == "figure":
@@ -626,7 +626,7 @@ class SectionBlock(QFrame):
         cur = self.editor.textCursor()
         text = "{{" + name + "}}"
         cur.beginEditBlock()
-        if name in values.BLOCKS and name != "ds.van_ban":
+        if name in narrative.BLOCKS and name != "ds.van_ban":
             # A block stands on a line of its own.
             line = cur.block().text()
             col = cur.positionInBlock()
