@@ -93,3 +93,10 @@ def test_computed_and_typed_percentages_round_half_up_end_to_end(mini_store, don
     assert store.set_value(pid, "A/4", typed) == Decimal(expected.replace(",", "."))
     after = values.load_period(store, pid)
     assert after.catalogue.row("A/4").format(after.values["A/4"]) == expected
+
+
+def test_slug_folds_vietnamese_to_ascii_words():
+    assert fmt.slug("Chi Lăng Nam") == "chi-lang-nam"
+    assert fmt.slug("Đồng Đăng, huyện Cao Lộc") == "dong-dang-huyen-cao-loc"  # đ is folded by hand
+    assert fmt.slug("  Biểu đồ — theo xã  ") == "bieu-do-theo-xa"
+    assert fmt.slug("!!!") == "" and fmt.slug("") == ""
