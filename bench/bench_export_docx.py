@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT))
 import docx  # noqa: E402
 
 from cchc_desktop import dataio  # noqa: E402
-from cchc_desktop.report import values as report_mod
+from cchc_desktop.report import values
 from cchc_desktop.exporting import docx_report  # noqa: E402
 from cchc_desktop.store import open_store  # noqa: E402
 
@@ -63,7 +63,7 @@ def main() -> None:
         tmp = Path(tmp)
         store = open_store(tmp / "demo.sqlite")
         dataio.load_demo(store)
-        data = report_mod.load_report(store, None, "2023-NAM")
+        data = values.load_report(store, None, "2023-NAM")
         store.close()
         doc, paragraphs, cells = docx_report.build(data, charts=False)
         content = content_of(doc)

@@ -16,8 +16,8 @@ with tempfile.TemporaryDirectory() as tmp:
                    capture_output=True)
     bare = time_command([sys.executable, "-c", "pass"])
     open_demo = time_command([sys.executable, "-c", (
-        "import sys; from cchc_desktop.store import open_store; from cchc_desktop.report import values as report;"
-        f"s = open_store(r'{demo}'); d = report.load_report(s, None, '2023-NAM'); s.close()"
+        "import sys; from cchc_desktop.store import open_store; from cchc_desktop.report import values;"
+        f"s = open_store(r'{demo}'); d = values.load_report(s, None, '2023-NAM'); s.close()"
     )], cwd=ROOT)
     report("Start-up of the core", [
         ("import core + open demo + compute the 2023 report", open_demo, bare, None),

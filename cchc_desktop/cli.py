@@ -149,11 +149,11 @@ def cmd_demo(args) -> int:
 
 
 def cmd_validate(args) -> int:
-    from cchc_desktop.report import values as report, rules  # with its command only (CLI start-up time)
+    from cchc_desktop.report import values, rules  # with its command only (CLI start-up time)
 
     store = open_db(args, write=False)
     try:
-        data = report.load_report(store, args.unit, args.period)
+        data = values.load_report(store, args.unit, args.period)
         findings = rules.validate(data)
     finally:
         store.close()
@@ -198,9 +198,9 @@ def cmd_load(args) -> int:
 
 
 def _row_and_data(args, store):
-    from cchc_desktop.report import values as report  # with its command only (CLI start-up time)
+    from cchc_desktop.report import values  # with its command only (CLI start-up time)
 
-    data = report.load_report(store, args.unit, args.period, with_previous=False)
+    data = values.load_report(store, args.unit, args.period, with_previous=False)
     return data.catalogue.row(args.code), data
 
 

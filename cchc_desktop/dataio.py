@@ -15,7 +15,7 @@ from cchc_desktop import fmt, paths
 from cchc_desktop.domain import dossiers, periods
 from cchc_desktop.domain.units import STORED_KINDS
 from cchc_desktop.errors import InvalidValue, UserError
-from cchc_desktop.report import corrections, values as report
+from cchc_desktop.report import corrections, values
 from cchc_desktop.safe_text import clean
 from cchc_desktop.report.values import outline
 from cchc_desktop.store.load import write_period
@@ -36,13 +36,13 @@ def dump(store, unit_code: str | None, period_code: str) -> dict:
     period = store.get_period(unit["code"], period_code)
     pid = period["id"]
     cat = store.catalogue(period["catalogue_version"])
-    values = {}
+    figures = {}
     for code, v in sorted(store.values(pid).items(), key=lambda kv: _code_order(cat, kv[0])):
         row = cat.rows_by_code.get(code)
         raw = v["value"]
         if raw is not None and (row is None or row.kind != "text"):  # row None: a dossier measure's own figure
             raw = _num(raw)
-        values[code] = {"value": raw, "note": v["note"] or ""}
+        figures[code] = {"value": raw, "note": v["note"] or ""}
     dossier_data = {}
     for agency, table in store.dossier_tables(pid).items():
         dossier_data[agency] = {
@@ -60,7 +60,7 @@ def dump(store, unit_code: str | None, period_code: str) -> dict:
             "end": period["end_date"],
             **{k: period.get(k) for k in PERIOD_KEYS},
         },
-        "values": values,
+        "values": figures,
         "narrative": {k: v for k, v in sorted(store.narratives(pid).items(), key=lambda kv: _section_order(kv[0]))},
         "dossiers": dossier_data,
         "documents": [
@@ -73,8 +73,8 @@ def dump(store, unit_code: str | None, period_code: str) -> dict:
 def computed(store, period_id: int) -> dict:
     """The figures the app computes, as the report shows them (`"BM7/6.7": "97,6"`): derived
     indicators, then each agency's dossier measures. Read-only: `load` ignores this part."""
-    data = report.load_period(store, period_id, with_previous=False)
-    values = {r.code: r.format(data.values.get(r.code)) for r in data.catalogue.rows()
+    data = values.load_period(store, period_id, with_previous=False)
+    figures = {r.code: r.format(data.values.get(r.code)) for r in data.catalogue.rows()
               if r.derived and data.values.get(r.code) is not None}
     agencies = {}
     for agency in dossiers.AGENCIES:
@@ -83,7 +83,7 @@ def computed(store, period_id: int) -> dict:
             if v is not None:
                 shown[measure] = fmt.percent(v) if measure in dossiers.RATE_MEASURES else fmt.number(v)
         agencies[agency] = shown
-    return {"values": values, "dossiers": agencies}
+    return {"values": figures, "dossiers": agencies}
 
 
 def _code_order(cat, code):
@@ -201,7 +201,7 @@ def load(store, doc: dict, replace: bool = False) -> dict:
     if period.get("on_time_formula", dossiers.DEFAULT_ON_TIME) not in dossiers.ON_TIME_FORMULAS:
         _bad("cách tính tỷ lệ đúng hạn không hợp lệ")
     # Parse every value before writing anything.
-    values = {}
+    figures = {}
     for code, entry in (doc.get("values") or {}).items():
         if not isinstance(entry, dict):
             _bad(f"giá trị của {code} không đúng dạng")
@@ -210,7 +210,7 @@ def load(store, doc: dict, replace: bool = False) -> dict:
         if corrections.is_own_figure(code, cat):
             # the unit's own figure of a computed value: kept beside the computed one, never used
             try:
-                values[code] = (None if raw is None else Decimal(str(raw)), str(entry.get("note") or ""))
+                figures[code] = (None if raw is None else Decimal(str(raw)), str(entry.get("note") or ""))
             except ArithmeticError:
                 _bad(f"giá trị của {code} “{raw}” không phải số")
             continue
@@ -222,7 +222,7 @@ def load(store, doc: dict, replace: bool = False) -> dict:
             parsed = None if raw is None else row.parse(raw if row.kind == "text" else _number(raw, code))
         except InvalidValue as e:
             _bad(f"giá trị của {code}: {e}")
-        values[code] = (parsed, str(entry.get("note") or ""))
+        figures[code] = (parsed, str(entry.get("note") or ""))
     dossier_rows = []
     for agency, table in (doc.get("dossiers") or {}).items():
         if agency not in dossiers.AGENCIES or not isinstance(table, dict):
@@ -264,7 +264,7 @@ def load(store, doc: dict, replace: bool = False) -> dict:
         "catalogue_version": cat.version,
         "on_time_formula": period.get("on_time_formula") or dossiers.DEFAULT_ON_TIME,
     }
-    return write_period(store, unit_fields, record, values, narratives, dossier_rows, docs, replace=replace)
+    return write_period(store, unit_fields, record, figures, narratives, dossier_rows, docs, replace=replace)
 
 
 def load_demo(store) -> dict:

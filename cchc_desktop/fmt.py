@@ -1,4 +1,4 @@
-"""Vietnamese formatting and parsing of numbers, percentages, money and dates.
+"""Vietnamese formatting and parsing of numbers, percentages, money and dates; ASCII slugs of names.
 
 The seed writes `3.225`, `11.750.652.112`, `97,6` and `15/12/2023`: a dot groups thousands,
 a comma marks decimals. Every module formats through here.
@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from cchc_desktop.errors import InvalidValue
@@ -122,6 +123,14 @@ def parse_number(text: str) -> Decimal:
     if not d.is_finite() or abs(d) >= Decimal(10) ** 15:
         raise InvalidValue(f"“{text}” quá lớn. Hãy kiểm tra lại con số.")
     return d
+
+
+def slug(text: str) -> str:
+    """Lower-case ASCII words joined by '-' (file names, codes): `Chi Lăng Nam` → `chi-lang-nam`;
+    đ is not a d with a mark for Unicode, so it is folded by hand."""
+    t = text.replace("đ", "d").replace("Đ", "D")
+    t = unicodedata.normalize("NFKD", t).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", t).strip("-")
 
 
 def plain(value: Number | None) -> int | float | None:

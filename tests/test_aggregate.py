@@ -31,7 +31,7 @@ def commune_docs(n: int, seed: int = 7) -> list[dict]:
     for i in range(n):
         d = copy.deepcopy(demo)
         d["unit"].update(code=f"xa-{i:02d}", name=f"Thử Nghiệm {i:02d}", place_name=f"Thử Nghiệm {i:02d}")
-        values = {}
+        figures = {}
         for row in cat.rows():
             if not row.editable or row.kind == "text" or rng.random() < 0.05:
                 continue
@@ -43,8 +43,8 @@ def commune_docs(n: int, seed: int = 7) -> list[dict]:
                 v = rng.choice([c for c, _ in row.choices])
             else:  # a percent the commune types
                 v = rng.randint(0, 1000) / 10
-            values[row.code] = {"value": v, "note": ""}
-        d["values"] = values
+            figures[row.code] = {"value": v, "note": ""}
+        d["values"] = figures
         ubnd = d["dossiers"]["ubnd"]
         on_fields = i % 2 == 0  # half the communes split resolution per field, half only in the total
         for f in ubnd["fields"]:
@@ -265,18 +265,18 @@ kind = "count"
 def test_every_aggregation_with_generated_communes():
     from types import SimpleNamespace
 
-    from cchc_desktop.report import values as report
+    from cchc_desktop.report import values
 
     cat = catalogue.parse_text(MEAN_CATALOGUE)
     rng = random.Random(3)
     communes = []
     for i in range(30):
-        values = {"A/1.1": Decimal(rng.randint(90, 105)), "A/1.2": Decimal(rng.randint(0, 90)),
+        figures = {"A/1.1": Decimal(rng.randint(90, 105)), "A/1.2": Decimal(rng.randint(0, 90)),
                   "A/2": Decimal(rng.randint(0, 9_000_000)) / 1000, "A/3": Decimal(rng.randint(0, 50))}
         if i == 7:
-            values["A/1.2"] = None
+            figures["A/1.2"] = None
         communes.append(aggregate.CommuneStatus(f"x{i}", f"xã {i}", "dung_han",
-                                                data=SimpleNamespace(values=values)))
+                                                data=SimpleNamespace(values=figures)))
     raw = aggregate._sum_values(cat, communes)
     given = [c.data.values for c in communes]
     assert Decimal(raw["A/1.1"]["value"]) == max(v["A/1.1"] for v in given)
@@ -288,9 +288,9 @@ def test_every_aggregation_with_generated_communes():
     assert Decimal(raw["A/2"]["value"]) == money.quantize(Decimal("0.001"), rounding="ROUND_HALF_UP")
     assert Decimal(raw["A/3"]["value"]) == sum(v["A/3"] for v in given) and raw["A/3"]["note"] == ""
     # The rate comes from the consolidated parts, never from the communes' own rates.
-    values = report.evaluate(cat, raw, {a: dossiers.AgencyTable(a) for a in dossiers.AGENCIES}, dossiers.DEFAULT_ON_TIME)
+    figures = values.evaluate(cat, raw, {a: dossiers.AgencyTable(a) for a in dossiers.AGENCIES}, dossiers.DEFAULT_ON_TIME)
     expected = Decimal(raw["A/1.2"]["value"]) * 100 / Decimal(raw["A/1.1"]["value"])
-    assert abs(values["A/1"] - expected) <= Decimal("0.05")
+    assert abs(figures["A/1"] - expected) <= Decimal("0.05")
     # a province's wards and communes together: the notes count "đơn vị", wards alone "phường"
     for i, c in enumerate(communes):
         c.unit = {"kind": "phuong" if i % 2 else "xa"}
@@ -478,11 +478,11 @@ def test_rollup_word_report_charts_per_commune(rolled, tmp_path):
     from cchc_desktop.exporting import charts
     from cchc_desktop.report import chart_data
 
-    values = dict(charts.commune_values(r.data, "hs.ubnd.ty_le_dung_han"))
-    assert values == dict(charts.commune_values(r.data, "hs.ubnd.ty_le_dung_han", chart_data.communes(store, r.data)))
-    assert len(values) == N + 2 and values["xã Vắng Mặt 30"] is None
+    figures = dict(charts.commune_values(r.data, "hs.ubnd.ty_le_dung_han"))
+    assert figures == dict(charts.commune_values(r.data, "hs.ubnd.ty_le_dung_han", chart_data.communes(store, r.data)))
+    assert len(figures) == N + 2 and figures["xã Vắng Mặt 30"] is None
     for name, v, _ in r.compare("hs.ubnd.ty_le_dung_han"):
-        assert values[name] == pytest.approx(float(v))
+        assert figures[name] == pytest.approx(float(v))
 
 
 def test_upper_period_without_text_gets_the_default_texts(rolled):
@@ -501,10 +501,10 @@ def test_upper_period_without_text_gets_the_default_texts(rolled):
 
 def test_upper_levels_own_text_has_no_unknown_placeholder(rolled):
     """The window validates the upper level's own period: its default texts name only known values."""
-    from cchc_desktop.report import values as report, rules
+    from cchc_desktop.report import values, rules
 
     _, r, store = rolled
-    data = report.load_report(store, r.upper["code"], PERIOD)
+    data = values.load_report(store, r.upper["code"], PERIOD)
     assert data.narratives["I.1"]["text"].startswith("- Thực hiện Kế hoạch của UBND tỉnh")
     assert [f.message for f in rules.check_text(data)] == []
 

@@ -2,7 +2,7 @@
 import pytest
 
 from cchc_desktop.domain import catalogue
-from cchc_desktop.report import values as report
+from cchc_desktop.report import values
 from cchc_desktop.domain.catalogue import CatalogueError
 from cchc_desktop.errors import UserError
 from cchc_desktop.store import open_store
@@ -47,11 +47,11 @@ def test_a_later_catalogue_never_changes_an_old_report(demo_file, tmp_path):
     # Open the file with a province's other catalogue: it becomes the default for new periods only.
     store = open_store(path, MINI)
     assert store.default_catalogue_version == "TEST-1"
-    old = report.load_report(store, None, "2023-NAM")
+    old = values.load_report(store, None, "2023-NAM")
     assert old.catalogue.version == "HD-2023.1" and str(old.values["BM7/6.7"]) == "97.6"
     new = store.create_period(old.unit["code"], "2024-NAM")
     assert new["catalogue_version"] == "TEST-1"
-    assert report.load_period(store, new["id"]).catalogue.row("A/1").label == "Tỷ lệ hoàn thành"
+    assert values.load_period(store, new["id"]).catalogue.row("A/1").label == "Tỷ lệ hoàn thành"
     store.close()
 
 

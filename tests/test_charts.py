@@ -9,7 +9,7 @@ import pytest
 
 from cchc_desktop.errors import UserError
 from cchc_desktop.exporting import charts
-from cchc_desktop.report import chart_data, values as report
+from cchc_desktop.report import chart_data, values
 from conftest import run_cli
 
 
@@ -50,7 +50,7 @@ def set_fields(store, pid, rows):
 
 
 def data_of(store, pid):
-    return report.load_period(store, pid, with_previous=False)
+    return values.load_period(store, pid, with_previous=False)
 
 
 # --- 1. received per field ------------------------------------------------------------------
@@ -160,7 +160,7 @@ def test_status_per_field_when_every_field_has_the_split(mini_store):
 
 
 def test_status_of_the_demo_is_one_bar_for_the_whole_desk(demo_store):
-    data = report.load_report(demo_store, None, "2023-NAM")
+    data = values.load_report(demo_store, None, "2023-NAM")
     fig = draw("tinh-trang-linh-vuc", demo_store, data)
     ax = fig.axes[0]
     assert tick_labels(ax) == ["Toàn bộ phận"]
@@ -220,7 +220,7 @@ def test_trend_points_come_from_every_period(mini_store):
 
 
 def test_trend_with_one_period_still_draws_its_points(demo_store):
-    data = report.load_report(demo_store, None, "2023-NAM")
+    data = values.load_report(demo_store, None, "2023-NAM")
     fig = draw("xu-huong", demo_store, data)
     ax = fig.axes[0]
     online, on_time = ax.get_lines()[:2]
@@ -386,7 +386,7 @@ def _empty(store):
 
 
 def test_save_png_and_svg_atomically(demo_store, tmp_path):
-    data = report.load_report(demo_store, None, "2023-NAM")
+    data = values.load_report(demo_store, None, "2023-NAM")
     fig = draw("tiep-nhan-linh-vuc", demo_store, data)
     png = charts.save(fig, tmp_path / "a.png")
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -400,7 +400,7 @@ def test_save_png_and_svg_atomically(demo_store, tmp_path):
 
 
 def test_report_charts_for_the_word_report(demo_store):
-    data = report.load_report(demo_store, None, "2023-NAM")
+    data = values.load_report(demo_store, None, "2023-NAM")
     items = charts.report_charts(data)
     assert [c for c, _ in items] == [
         "Hồ sơ tiếp nhận theo lĩnh vực (xã Chi Lăng Nam, năm 2023)",
@@ -431,12 +431,12 @@ def test_matplotlib_is_imported_only_to_draw_and_pyplot_never(demo_file):
         "import sys\n"
         "from cchc_desktop.exporting import charts\n"
         "from cchc_desktop import cli\n"
-        "from cchc_desktop.report import chart_data, values as report\n"
+        "from cchc_desktop.report import chart_data, values\n"
         "from cchc_desktop.store import open_store\n"
         "cli.build_parser()\n"
         "assert 'matplotlib' not in sys.modules, 'matplotlib imported before drawing'\n"
         f"s = open_store(r'{demo_file}')\n"
-        "d = report.load_report(s, None, '2023-NAM')\n"
+        "d = values.load_report(s, None, '2023-NAM')\n"
         "for k in charts.KINDS: charts.png_bytes(charts.figure(k, d, **chart_data.inputs(k, s, d)))\n"
         "assert 'matplotlib' in sys.modules\n"
         "bad = [m for m in sys.modules if m.startswith(('matplotlib.pyplot', 'PySide6', 'matplotlib.backends.backend_qt'))]\n"
@@ -465,7 +465,7 @@ def test_cli_list_and_draw(demo_file, tmp_path):
 
 
 def test_header_kept_out_of_the_picture_for_the_window(demo_store):
-    data = report.load_report(demo_store, None, "2023-NAM")
+    data = values.load_report(demo_store, None, "2023-NAM")
     fig = draw("tiep-nhan-linh-vuc", demo_store, data, header=False)
     title, subtitle = charts.header_of(fig)
     assert title == charts.KINDS["tiep-nhan-linh-vuc"]
@@ -519,7 +519,7 @@ def test_the_charts_font_is_a_serif_with_the_vietnamese_letters():
 
 
 def test_every_text_of_a_chart_is_in_the_serif_font(demo_store):
-    data = report.load_report(demo_store, None, "2023-NAM")
+    data = values.load_report(demo_store, None, "2023-NAM")
     fig = draw("tiep-nhan-linh-vuc", None, data)
     ax = fig.axes[0]
     fig.canvas.draw()
@@ -546,7 +546,7 @@ def test_one_bar_is_not_titled_per_field(mini_store):
 @pytest.mark.parametrize("size", [(4.4, 3.2), (5.5, 4.5), (8.0, 4.8)])
 def test_axis_labels_stay_inside_a_small_picture(demo_store, size):
     """In a small window (1024×768: a canvas of about 450 px) nothing of the axes is cut off."""
-    data = report.load_report(demo_store, None, "2023-NAM")
+    data = values.load_report(demo_store, None, "2023-NAM")
     for kind in ("tiep-nhan-linh-vuc", "xu-huong"):
         fig = draw(kind, demo_store, data, size=size, header=False)
         fig.canvas.draw()
@@ -560,7 +560,7 @@ def test_axis_labels_stay_inside_a_small_picture(demo_store, size):
 
 
 def test_a_chart_of_the_word_report_says_neither_the_apps_words_nor_its_caption(demo_store):
-    data = report.load_report(demo_store, None, "2023-NAM")
+    data = values.load_report(demo_store, None, "2023-NAM")
     window = charts.figure("tinh-trang-linh-vuc", data)
     assert "biểu đồ vẽ số của cả bộ phận" in charts.header_of(window)[1]  # the window says it
     in_report = charts.figure("tinh-trang-linh-vuc", data, title=False)

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from cchc_desktop.report import narrative, values as report, rules
+from cchc_desktop.report import narrative, values, rules
 from conftest import run_cli
 
 # Appendix figures exactly as the seed prints them, where the seed agrees with itself.
@@ -43,7 +43,7 @@ def demo(demo_file):
     from cchc_desktop.store import open_store
 
     store = open_store(demo_file)
-    data = report.load_report(store, None, "2023-NAM")
+    data = values.load_report(store, None, "2023-NAM")
     store.close()
     return data
 
@@ -88,7 +88,7 @@ def test_demo_holds_the_seed_dossier_figures_without_inventing_a_split(demo):
 
 def _body(demo) -> str:
     parts = []
-    for s in report.outline():
+    for s in values.outline():
         parts.append(demo.section_title(s["key"]))
         text = (demo.narratives.get(s["key"]) or {}).get("text", "")
         for p in narrative.render(text, demo):

@@ -15,7 +15,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Mm, Pt
 
 from cchc_desktop.domain import frames
-from cchc_desktop.report import values as report
+from cchc_desktop.report import values
 from cchc_desktop.errors import UserError
 from cchc_desktop.exporting import docx_report, wording
 from conftest import run_cli
@@ -110,7 +110,7 @@ def demo_data(demo_file):
 
     store = open_store(demo_file, lock=False)
     try:
-        data = report.load_report(store, None, "2023-NAM")
+        data = values.load_report(store, None, "2023-NAM")
     finally:
         store.close()
     return data
@@ -132,7 +132,7 @@ def doc(demo_docx):
 def test_each_section_with_its_title_and_placeholders_replaced(doc, demo_data):
     text = full_text(doc)
     assert "{{" not in text and "}}" not in text
-    for s in report.outline():
+    for s in values.outline():
         title = demo_data.section_title(s["key"])
         if title:
             assert norm(title.upper() if s["level"] == 1 else title) in text, title
@@ -409,7 +409,7 @@ def test_quarter_report_wording_and_no_charts(demo_store, tmp_path):
     demo_store.create_period(unit["code"], "2024-Q1", carry_from=nam["id"])
     p = demo_store.get_period(unit["code"], "2024-Q1")
     demo_store.update_period(p["id"], doc_number="7", doc_date="2024-03-15")
-    data = report.load_report(demo_store, None, "2024-Q1")
+    data = values.load_report(demo_store, None, "2024-Q1")
     out = docx_report.write(data, tmp_path / "q1.docx")
     d = docx.Document(str(out))
     text = full_text(d)
@@ -473,7 +473,7 @@ def test_real_charts_module(demo_data, tmp_path):
 def test_control_characters_in_text_do_not_break_the_file(demo_store, tmp_path):
     pid = demo_store.get_period(demo_store.unit()["code"], "2023-NAM")["id"]
     demo_store.set_narrative(pid, "V", "- Đề nghị \x07 <b>&amp; “ngoặc”</b>")
-    data = report.load_report(demo_store, None, "2023-NAM")
+    data = values.load_report(demo_store, None, "2023-NAM")
     d = docx.Document(str(docx_report.write(data, tmp_path / "x.docx", charts=False)))
     assert "- Đề nghị <b>&amp; “ngoặc”</b>" in full_text(d)
 
@@ -596,7 +596,7 @@ def test_file_name_without_diacritics(demo_data, demo_store):
     assert docx_report.file_name(demo_data) == "BC CCHC nam 2023 - xa Chi Lang Nam.docx"
     unit = demo_store.unit()
     demo_store.create_period(unit["code"], "2024-6T")
-    data = report.load_report(demo_store, None, "2024-6T")
+    data = values.load_report(demo_store, None, "2024-6T")
     assert docx_report.file_name(data) == "BC CCHC 6 thang dau nam 2024 - xa Chi Lang Nam.docx"
     assert wording.ascii_text("Đồng Tháp: Ỹ") == "Dong Thap: Y"
 
@@ -614,7 +614,7 @@ def test_header_and_signature_variants(demo_store, tmp_path):
     code = demo_store.unit()["code"]
     demo_store.update_unit(code, upper_name="", signing_capacity="KT. CHỦ TỊCH", signer_title="PHÓ CHỦ TỊCH",
                            signer_name="Trần Văn A")
-    data = report.load_report(demo_store, None, "2023-NAM")
+    data = values.load_report(demo_store, None, "2023-NAM")
     d = docx.Document(str(docx_report.write(data, tmp_path / "v.docx", charts=False)))
     left = d.tables[0].rows[0].cells[0]
     assert [norm(p.text) for p in left.paragraphs] == ["ỦY BAN NHÂN DÂN XÃ CHI LĂNG NAM", ""]
@@ -626,7 +626,7 @@ def test_header_and_signature_variants(demo_store, tmp_path):
 
 def test_empty_period_and_small_catalogue_export(mini_store, demo_store, tmp_path):
     store, pid = mini_store
-    data = report.load_period(store, pid)
+    data = values.load_period(store, pid)
     d = docx.Document(str(docx_report.write(data, tmp_path / "mini.docx")))
     text = full_text(d)
     assert "BÁO CÁO" in text and "Phụ lục" in text and "{{" not in text
@@ -634,7 +634,7 @@ def test_empty_period_and_small_catalogue_export(mini_store, demo_store, tmp_pat
     # A new period of the demo unit with nothing entered yet, its text from the templates.
     code = demo_store.unit()["code"]
     demo_store.create_period(code, "2024-Q3")
-    data = report.load_report(demo_store, None, "2024-Q3")
+    data = values.load_report(demo_store, None, "2024-Q3")
     d = docx.Document(str(docx_report.write(data, tmp_path / "q3.docx", charts=True)))
     assert "quý III năm 2024, phương hướng, nhiệm vụ quý IV năm 2024" in full_text(d)
 
@@ -642,13 +642,13 @@ def test_empty_period_and_small_catalogue_export(mini_store, demo_store, tmp_pat
 def test_new_communes_report_cites_blanks_not_the_seeds_documents(tmp_path):
     """A new unit's default text: the seed's own documents as blanks to fill, the period's years;
     the date line keeps the year; no signer gives CHỦ TỊCH over an empty name."""
-    from cchc_desktop.report import default_texts as templates
+    from cchc_desktop.report import default_texts
     from cchc_desktop.store import open_store
 
     # a period of the 2023 frame (ends before 1/7/2025): the seed-based default texts
     store = open_store(tmp_path / "moi.sqlite")
     try:
-        period = templates.setup_unit(store, "xa-tan-lap", "Tân Lập", "xa", period_code="2025-6T",
+        period = default_texts.setup_unit(store, "xa-tan-lap", "Tân Lập", "xa", period_code="2025-6T",
                                       upper_name="huyện Gia Lộc", province="Hà Nội", place_name="Tân Lập")
         texts = store.narratives(period["id"])
         joined = "\n".join(t["text"] for t in texts.values())
@@ -659,7 +659,7 @@ def test_new_communes_report_cites_blanks_not_the_seeds_documents(tmp_path):
         assert "Nghị quyết số …/…/NQ-HĐND ngày …/…/… của Hội đồng nhân dân tỉnh Hà Nội" in texts["II.3"]["text"]
         assert "Nghị định số 34/2016/NĐ-CP ngày 14/5/2016" in texts["II.1"]["text"]  # national: kept
         assert "Chỉ thị số 05/CT-TTg ngày 23/02/2023" in texts["II.6"]["text"]
-        d = docx.Document(str(docx_report.write(report.load_period(store, period["id"]), tmp_path / "m.docx",
+        d = docx.Document(str(docx_report.write(values.load_period(store, period["id"]), tmp_path / "m.docx",
                                                 charts=False)))
         text = full_text(d)
         assert "năm 2023" not in text.replace("ngày 23/02/2023", "")
@@ -677,7 +677,7 @@ def test_date_line_without_a_date_keeps_the_year_of_the_deadline():
     class D:
         unit = {"place_name": "Chi Lăng Nam"}
         period = {"year": 2024, "kind": "Q1", "deadline": "2024-03-18", "doc_date": None}
-        key = report.periods.PeriodKey(2024, "Q1")
+        key = values.periods.PeriodKey(2024, "Q1")
 
     assert docx_report.date_line(D()) == "Chi Lăng Nam, ngày      tháng      năm 2024"
     D.period = {**D.period, "doc_date": "2024-03-05"}
@@ -767,14 +767,14 @@ def test_no_doubled_full_stop_after_a_blank():
 
 
 def test_a_unit_with_no_issued_document_reads_without_double_punctuation(tmp_path):
-    from cchc_desktop.report import default_texts as templates
+    from cchc_desktop.report import default_texts
     from cchc_desktop.store import open_store
 
     store = open_store(tmp_path / "moi.sqlite")
     try:
-        period = templates.setup_unit(store, "xa-hong-phong", "Hồng Phong", "xa", period_code="2024-NAM",
+        period = default_texts.setup_unit(store, "xa-hong-phong", "Hồng Phong", "xa", period_code="2024-NAM",
                                       upper_name="huyện Ninh Giang", province="Hải Dương")
-        d = docx.Document(str(docx_report.write(report.load_period(store, period["id"]), tmp_path / "m.docx",
+        d = docx.Document(str(docx_report.write(values.load_period(store, period["id"]), tmp_path / "m.docx",
                                                 charts=False)))
     finally:
         store.close()

@@ -10,7 +10,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from cchc_desktop.report import values as report
+from cchc_desktop.report import values
 from cchc_desktop.exporting import xlsx_appendix
 
 NOTE = "=SUM(A1:A3)+1"
@@ -23,7 +23,7 @@ def exported(demo_store, tmp_path):
     period = store.get_period(unit["code"], "2023-NAM")
     store.set_note(period["id"], "BM1/1", NOTE)
     store.set_note(period["id"], "BM1/2.1", "+ ghi chú bắt đầu bằng dấu cộng")
-    data = report.load_period(store, period["id"])
+    data = values.load_period(store, period["id"])
     out = xlsx_appendix.write(data, tmp_path / xlsx_appendix.file_name(data))
     return data, out
 
@@ -188,7 +188,7 @@ def test_rates_round_half_up_like_the_report(demo_store, tmp_path):
     period = store.get_period(store.unit()["code"], "2023-NAM")
     for column, value in (("truc_tuyen", "1"), ("truc_tiep", "399"), ("ky_truoc", "0")):
         store.set_dossier(period["id"], "cong_an", "", column, value)
-    data = report.load_period(store, period["id"])
+    data = values.load_period(store, period["id"])
     assert data.measures("cong_an")["ty_le_truc_tuyen"] is not None
     out = xlsx_appendix.write(data, tmp_path / "pl.xlsx")
     ws = openpyxl.load_workbook(out)["Hồ sơ theo cơ quan"]

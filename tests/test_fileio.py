@@ -41,11 +41,11 @@ def test_written_files_get_0666_minus_umask(tmp_path, monkeypatch, umask, mode):
 
 @posix_only
 def test_export_and_package_are_readable_by_others(demo_store, tmp_path, monkeypatch):
-    from cchc_desktop.report import values as report
+    from cchc_desktop.report import values
     from cchc_desktop.exporting import package, xlsx_appendix
 
     monkeypatch.setattr(fileio, "_UMASK", 0o022)
-    data = report.load_report(demo_store, None, "2023-NAM")
+    data = values.load_report(demo_store, None, "2023-NAM")
     out = xlsx_appendix.write(data, tmp_path / "phu-luc.xlsx")
     assert _mode(out) == 0o644
     usb = tmp_path / "usb"

@@ -79,17 +79,24 @@ def test_percentages_round_half_up(value, rounded):
 
 @pytest.mark.parametrize("done,expected", [(1, "0,3"), (3, "0,8"), (5, "1,3"), (7, "1,8"), (9, "2,3"), (390, "97,5")])
 def test_computed_and_typed_percentages_round_half_up_end_to_end(mini_store, done, expected):
-    from cchc_desktop.report import values as report
+    from cchc_desktop.report import values
 
     store, pid = mini_store
     store.set_value(pid, "A/1.1", "400")
     store.set_value(pid, "A/1.2", str(done))
-    data = report.load_period(store, pid)
+    data = values.load_period(store, pid)
     row = data.catalogue.row("A/1")  # pct([1.2], [1.1])
     assert data.values["A/1"] == Decimal(expected.replace(",", "."))  # the value itself, not only its text
     assert row.format(data.values["A/1"]) == expected
     # A typed percentage with two decimals is stored the same way.
     typed = fmt.number(Decimal(done) / 4, 2)  # 0,25  0,75  1,25 …
     assert store.set_value(pid, "A/4", typed) == Decimal(expected.replace(",", "."))
-    after = report.load_period(store, pid)
+    after = values.load_period(store, pid)
     assert after.catalogue.row("A/4").format(after.values["A/4"]) == expected
+
+
+def test_slug_folds_vietnamese_to_ascii_words():
+    assert fmt.slug("Chi Lăng Nam") == "chi-lang-nam"
+    assert fmt.slug("Đồng Đăng, huyện Cao Lộc") == "dong-dang-huyen-cao-loc"  # đ is folded by hand
+    assert fmt.slug("  Biểu đồ — theo xã  ") == "bieu-do-theo-xa"
+    assert fmt.slug("!!!") == "" and fmt.slug("") == ""

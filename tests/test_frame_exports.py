@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 
 from cchc_desktop.exporting import docx_report, xlsx_appendix
-from cchc_desktop.report import values as report
+from cchc_desktop.report import values
 from tests.test_frames import PHU_QUOC, TAN_HUNG, make
 
 NGHE_AN_XA = dict(code="17179", name="Quỳnh Lưu", kind="xa", upper_name="tỉnh Nghệ An", upper_code="40",
@@ -44,7 +44,7 @@ def test_word_and_excel_speak_of_today(tmp_path, kind, period):
     unit, province = UNITS[kind]
     store, p = make(tmp_path, unit, period)
     try:
-        data = report.load_period(store, p["id"])
+        data = values.load_period(store, p["id"])
         word = docx_text(docx_report.write(data, tmp_path / "bc.docx", charts=False))
         excel = xlsx_text(xlsx_appendix.write(data, tmp_path / "pl.xlsx"))
     finally:

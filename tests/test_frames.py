@@ -5,7 +5,7 @@ import pytest
 from cchc_desktop import dataio
 from cchc_desktop.domain import frames, periods
 from cchc_desktop.exporting import docx_report
-from cchc_desktop.report import default_texts as templates, narrative, values as report
+from cchc_desktop.report import default_texts, narrative, values
 from cchc_desktop.store import open_store
 
 TAN_HUNG = dict(code="10537", name="Tân Hưng", kind="phuong", upper_name="thành phố Hải Phòng", upper_code="31",
@@ -19,7 +19,7 @@ PHU_QUOC = dict(code="31078", name="Phú Quốc", kind="dac_khu", upper_name="t�
 def make(tmp_path, unit: dict, period: str):
     store = open_store(tmp_path / f"{unit['code']}-{period}.sqlite")
     fields = {k: v for k, v in unit.items() if k not in ("code", "name", "kind")}
-    p = templates.setup_unit(store, unit["code"], unit["name"], unit["kind"], period_code=period, **fields)
+    p = default_texts.setup_unit(store, unit["code"], unit["name"], unit["kind"], period_code=period, **fields)
     return store, p
 
 
@@ -64,7 +64,7 @@ def test_the_demo_stays_in_the_2023_frame(tmp_path):
     store = open_store(tmp_path / "demo.sqlite")
     try:
         dataio.load_demo(store)
-        data = report.load_report(store, None, "2023-NAM")
+        data = values.load_report(store, None, "2023-NAM")
         assert data.frame.key == "hai-duong-2023" and data.catalogue.version == "HD-2023.1"
         assert data.agency_name("cong_an") == "Công an xã" and data.agency_name("quan_su") == "BCH Quân sự xã"
         assert data.text_value("tinh.ten") == "tỉnh Hải Dương" and data.text_value("don_vi.hinh_thanh_tu") == ""
@@ -76,7 +76,7 @@ def test_the_demo_stays_in_the_2023_frame(tmp_path):
 def test_the_new_placeholders_for_a_ward_of_hai_phong(tmp_path):
     store, p = make(tmp_path, TAN_HUNG, "2026-Q1")
     try:
-        data = report.load_period(store, p["id"])
+        data = values.load_period(store, p["id"])
         assert {n: data.text_value(n) for n in ("don_vi.loai", "tinh.ten", "tinh.loai", "tinh.co_quan",
                                                  "ky.ten_dau_cau", "don_vi.trung_tam", "don_vi.thon_to")} == {
             "don_vi.loai": "phường", "tinh.ten": "thành phố Hải Phòng", "tinh.loai": "thành phố",
@@ -84,10 +84,10 @@ def test_the_new_placeholders_for_a_ward_of_hai_phong(tmp_path):
             "don_vi.trung_tam": "Trung tâm Phục vụ hành chính công phường Tân Hưng", "don_vi.thon_to": "tổ dân phố"}
         assert data.text_value("don_vi.hinh_thanh_tu") == \
             "một phần phường Trần Phú, phường Hải Tân, phường Tân Hưng và xã Ngọc Sơn"
-        assert set(report.TEXT_NAMES) >= {"don_vi.loai", "tinh.ten", "ky.ten_dau_cau", "don_vi.hinh_thanh_tu"}
-        assert all(data.is_known_name(n) for n in report.TEXT_NAMES)
+        assert set(values.TEXT_NAMES) >= {"don_vi.loai", "tinh.ten", "ky.ten_dau_cau", "don_vi.hinh_thanh_tu"}
+        assert all(data.is_known_name(n) for n in values.TEXT_NAMES)
         store.update_unit("10537", settings={"trung_tam": "Điểm phục vụ hành chính công phường Tân Hưng"})
-        assert report.load_period(store, p["id"]).text_value("don_vi.trung_tam") == \
+        assert values.load_period(store, p["id"]).text_value("don_vi.trung_tam") == \
             "Điểm phục vụ hành chính công phường Tân Hưng"
     finally:
         store.close()
@@ -102,7 +102,7 @@ def test_default_texts_of_the_two_tier_frame_follow_the_kind(tmp_path, unit, per
                                                              police, military):
     store, p = make(tmp_path, unit, period)
     try:
-        data = report.load_period(store, p["id"])
+        data = values.load_period(store, p["id"])
         texts = rendered(data)
         joined = "\n".join(texts.values())
         for wrong in ("huyện", "Huyện", "hội (Zalo", "phường hội", "đặc khu hội", "tỉnh Hải Phòng", "Hải Dương",
@@ -125,7 +125,7 @@ def test_default_texts_of_the_two_tier_frame_follow_the_kind(tmp_path, unit, per
 def test_the_merger_year_says_what_the_commune_was_formed_of(tmp_path):
     store, p = make(tmp_path, NAM_THANH_MIEN, "2025-NAM")
     try:
-        texts = rendered(report.load_period(store, p["id"]))
+        texts = rendered(values.load_period(store, p["id"]))
         assert texts["MO"].startswith(
             "Thực hiện sắp xếp đơn vị hành chính và tổ chức chính quyền địa phương hai cấp theo Luật Tổ chức chính "
             "quyền địa phương số 72/2025/QH15, từ ngày 01/7/2025 xã Nam Thanh Miện được thành lập trên cơ sở "
@@ -136,6 +136,6 @@ def test_the_merger_year_says_what_the_commune_was_formed_of(tmp_path):
         store.close()
     store, p = make(tmp_path, NAM_THANH_MIEN, "2026-Q1")  # not the merger year: no such paragraph
     try:
-        assert "được thành lập trên cơ sở" not in "\n".join(rendered(report.load_period(store, p["id"])).values())
+        assert "được thành lập trên cơ sở" not in "\n".join(rendered(values.load_period(store, p["id"])).values())
     finally:
         store.close()

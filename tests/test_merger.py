@@ -15,7 +15,7 @@ from cchc_desktop.domain import dossiers
 from cchc_desktop.errors import UserError
 from cchc_desktop.exporting import package as pkg
 from cchc_desktop.importing import former
-from cchc_desktop.report import values as report
+from cchc_desktop.report import values
 from cchc_desktop.report.default_texts import setup_unit
 from cchc_desktop.store import open_store
 from tests.conftest import ROOT, run_cli
@@ -76,7 +76,7 @@ def test_two_former_packages_are_consolidated_with_the_second_half(tmp_path, new
     store.set_value(pid, code, "7")
     store.set_dossier(pid, "ubnd", "", "truc_tiep", "10")
     store.set_dossier(pid, "ubnd", "", "dung_han", "10")
-    before = report.load_period(store, pid).measures("ubnd")
+    before = values.load_period(store, pid).measures("ubnd")
     a = _former_package(tmp_path, "11284", "Chi Lăng Nam", 1)
     b = _former_package(tmp_path, "11287", "Thanh Giang", 2)
 
@@ -86,7 +86,7 @@ def test_two_former_packages_are_consolidated_with_the_second_half(tmp_path, new
     assert store.values(pid)[code]["value"] == "7"  # a plan writes nothing
     former.apply(store, plan)
 
-    data = report.load_period(store, pid)
+    data = values.load_period(store, pid)
     demo_value = DEMO["values"][code]["value"]
     assert data.values[code] == Decimal(7 + demo_value * 3)
     # dossier totals: the own 10 + the demo's total once and twice; the rate recomputed from the sums
@@ -131,14 +131,14 @@ def test_two_former_packages_are_consolidated_with_the_second_half(tmp_path, new
 
     # taking Chi Lăng Nam again (a newer package) replaces it, never counts it twice
     former.apply(store, former.plan(store, pid, [a]))
-    assert report.load_period(store, pid).values[code] == Decimal(7 + demo_value * 3)
+    assert values.load_period(store, pid).values[code] == Decimal(7 + demo_value * 3)
     # a figure corrected after the merge: merging again is refused rather than losing it
     store.set_value(pid, code, str(7 + demo_value * 3 + 1))
     with pytest.raises(UserError, match="đã sửa sau lần tổng hợp trước"):
         former.apply(store, former.plan(store, pid, [b]))
     # undo: the own figures back
     assert former.undo(store, pid) == 2
-    data = report.load_period(store, pid)
+    data = values.load_period(store, pid)
     assert data.values[code] == Decimal(7) and data.merger_sources == []
     assert data.measures("ubnd") == before
 

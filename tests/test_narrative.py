@@ -1,8 +1,8 @@
-from cchc_desktop.report import narrative, narrative_html, values as report
+from cchc_desktop.report import narrative, narrative_html, values
 
 
 def test_render_paragraphs_bullets_bold_and_blocks(demo_store):
-    data = report.load_report(demo_store, None, "2023-NAM")
+    data = values.load_report(demo_store, None, "2023-NAM")
     text = "- Tiếp nhận **{{hs.ubnd.tiep_nhan}}** hồ sơ\n\n+ tỷ lệ {{hs.ubnd.ty_le_truc_tuyen}}\n{{bang.ho_so_linh_vuc}}\nx {{BM6/1.2|dong}} đồng, {{TT/13|chu}}, {{nope.x}}"
     out = narrative.render(text, data)
     assert isinstance(out[0], narrative.Paragraph) and out[0].bullet == "- "
@@ -14,12 +14,12 @@ def test_render_paragraphs_bullets_bold_and_blocks(demo_store):
 
 def test_blank_values_render_as_an_ellipsis(mini_store):
     store, pid = mini_store
-    data = report.load_period(store, pid)
+    data = values.load_period(store, pid)
     assert narrative.render_inline("{{A/1.1}} nhiệm vụ", data) == "… nhiệm vụ"
 
 
 def test_field_table_has_the_seed_rows(demo_store):
-    data = report.load_report(demo_store, None, "2023-NAM")
+    data = values.load_report(demo_store, None, "2023-NAM")
     header, rows = narrative.field_table(data)
     assert header[:5] == ["Số TT", "Tên lĩnh vực", "Tổng số hồ sơ tiếp nhận", "Tiếp nhận trực tuyến", "Tiếp nhận trực tiếp"]
     assert rows[0][:5] == ["1", "Lĩnh vực Hộ tịch", "501", "458", "43"]
@@ -27,7 +27,7 @@ def test_field_table_has_the_seed_rows(demo_store):
 
 
 def test_typed_figures_are_found_and_matched_to_values(demo_store):
-    data = report.load_report(demo_store, None, "2023-NAM")
+    data = values.load_report(demo_store, None, "2023-NAM")
     text = "Tiếp nhận 3.225 hồ sơ, trực tuyến đạt 97,6 %; có {{BM3/1}} thủ tục; 999 hồ sơ khác."
     found = narrative.typed_figures(text, data)
     assert [(f["text"], f["unit"]) for f in found] == [("3.225", "hồ sơ"), ("97,6", "%")]
@@ -43,7 +43,7 @@ def test_document_citation():
 
 
 def test_typed_figures_with_the_new_unit_words_match_only_fitting_units(demo_store):
-    data = report.load_report(demo_store, None, "2023-NAM")
+    data = values.load_report(demo_store, None, "2023-NAM")
     words = narrative.unit_words(data.catalogue)
     assert {"cán bộ", "công chức", "viên chức", "biên chế", "lượt", "triệu đồng", "đồng"} <= set(words)
     assert "cuộc" not in words and "buổi" not in words  # the catalogue counts nothing in cuộc / buổi
@@ -64,7 +64,7 @@ def test_typed_figures_with_the_new_unit_words_match_only_fitting_units(demo_sto
 
 
 def test_preview_html_renders_blocks(demo_store):
-    data = report.load_report(demo_store, None, "2023-NAM")
+    data = values.load_report(demo_store, None, "2023-NAM")
     text = "**Kết quả:**\n{{bang.ho_so_linh_vuc}}\n+ trực tuyến {{hs.ubnd.ty_le_truc_tuyen}}\n{{khong.co}}"
     html = narrative_html.preview_html("2. TTHC", text, data)
     assert "<table" in html and "Hộ tịch" in html and "3.225" in html
@@ -76,7 +76,7 @@ def test_preview_html_renders_blocks(demo_store):
 
 def test_preview_and_word_report_lay_out_a_text_alike(demo_store):
     """Both renderers read narrative.lines: the same paragraphs, bullets and blocks, in order."""
-    data = report.load_report(demo_store, None, "2023-NAM")
+    data = values.load_report(demo_store, None, "2023-NAM")
     text = "Mở đầu\n\n  - gạch một\n+ gạch hai\n {{bang.ho_so_linh_vuc}} \nCuối **đậm** {{ds.van_ban}}"
     word = narrative.render(text, data)
     assert [(type(x).__name__, getattr(x, "bullet", None)) for x in word] == [

@@ -6,7 +6,7 @@ from cchc_desktop.domain import units
 from cchc_desktop.domain import official_choice as oc, official_units as ou
 from cchc_desktop.errors import UserError
 from cchc_desktop.exporting import docx_parts as X, docx_report
-from cchc_desktop.report import default_texts, values as report
+from cchc_desktop.report import default_texts, values
 
 
 def test_unit_fields_name_the_province_as_it_is():
@@ -55,7 +55,7 @@ def _ward_data(tmp_path, province, name, period="2026-Q1"):
     f = oc.unit_fields(oc.pick_unit(name, oc.pick_province(province)))
     code, nm, kind = f.pop("code"), f.pop("name"), f.pop("kind")
     p = default_texts.setup_unit(store, code, nm, kind, period_code=period, **f)
-    return store, report.load_period(store, p["id"])
+    return store, values.load_period(store, p["id"])
 
 
 @pytest.mark.parametrize("province, name", [("Hải Phòng", "Tân Hưng"), ("Hồ Chí Minh", "Sài Gòn"),
@@ -77,7 +77,7 @@ def test_the_letterhead_prints_every_line_unbroken(tmp_path, province, name):
 
 
 def test_the_demo_letterhead_keeps_its_column(demo_store):
-    data = report.load_period(demo_store, demo_store.get_period(demo_store.unit()["code"], "2023-NAM")["id"])
+    data = values.load_period(demo_store, demo_store.get_period(demo_store.unit()["code"], "2023-NAM")["id"])
     width, lines = docx_report.header_layout(data)
     assert width == docx_report.TEXT_W * 0.38
     assert [t for t, _, _ in lines] == ["UBND HUYỆN THANH MIỆN", "ỦY BAN NHÂN DÂN", "XÃ CHI LĂNG NAM"]

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from cchc_desktop import dataio
-from cchc_desktop.report import values as report
+from cchc_desktop.report import values
 from cchc_desktop.errors import UserError
 from cchc_desktop.exporting import package as pkg
 from cchc_desktop.importing import package as ip
@@ -168,8 +168,8 @@ def test_round_trip_into_empty_upper_file(demo_store, package_file, upper):
     commune = upper.unit(UNIT)
     assert commune["parent_code"] == "huyen-thanh-mien"
     assert dataio.dump(upper, UNIT, PERIOD) == dataio.dump(demo_store, UNIT, PERIOD)
-    a = report.load_report(upper, UNIT, PERIOD, with_previous=False)
-    b = report.load_report(demo_store, UNIT, PERIOD, with_previous=False)
+    a = values.load_report(upper, UNIT, PERIOD, with_previous=False)
+    b = values.load_report(demo_store, UNIT, PERIOD, with_previous=False)
     assert a.values == b.values
     assert a.measures("ubnd") == b.measures("ubnd")
     assert upper.find_period("huyen-thanh-mien", PERIOD) is not None
@@ -199,7 +199,7 @@ def test_newer_replaces_older_and_older_needs_force(demo_store, package_file, up
     assert [p.status for p in prev] == ["newer", "older"]
     r = ip.import_packages(upper, [newer])[0]
     assert r.status == "replaced"
-    assert report.load_report(upper, UNIT, PERIOD, with_previous=False).values["BM1/1"] == 30
+    assert values.load_report(upper, UNIT, PERIOD, with_previous=False).values["BM1/1"] == 30
     hist = store_packages.history(upper)
     assert [h["status"] for h in hist] == ["superseded", "current"]
     # The older one again: refused, nothing changes; --force imports it.
@@ -209,7 +209,7 @@ def test_newer_replaces_older_and_older_needs_force(demo_store, package_file, up
     assert table_dump(upper.path) == before
     r = ip.import_packages(upper, [package_file], force=True)[0]
     assert r.status == "replaced"
-    assert report.load_report(upper, UNIT, PERIOD, with_previous=False).values["BM1/1"] == 25
+    assert values.load_report(upper, UNIT, PERIOD, with_previous=False).values["BM1/1"] == 25
     assert len(store_packages.history(upper)) == 3
 
 
@@ -434,29 +434,29 @@ def test_malformed_content_is_refused_never_a_crash(package_file, upper, tmp_pat
 
 
 def test_an_upper_levels_new_period_starts_from_the_consolidated_reports_texts(tmp_path):
-    from cchc_desktop.report import default_texts as templates
+    from cchc_desktop.report import default_texts
 
     store = open_store(tmp_path / "tren.sqlite")
     try:
         store.create_unit("h", "Gia Lộc", "huyen")
         store.create_unit("x", "Tân Lập", "xa")
         assert store.narratives(store.create_period("h", "2023-NAM")["id"]) == {}  # the store writes no default
-        upper = templates.new_period(store, "h", "2024-NAM")
+        upper = default_texts.new_period(store, "h", "2024-NAM")
         texts = store.narratives(upper["id"])
-        assert texts == {k: {"title": None, "text": t["text"]} for k, t in templates.upper_narratives().items()}
+        assert texts == {k: {"title": None, "text": t["text"]} for k, t in default_texts.upper_narratives().items()}
         assert "{{hs.ubnd.ty_le_dung_han}}" in texts["II.2"]["text"] and set(texts) >= {"I.1", "II.6", "KET"}
-        assert store.narratives(templates.new_period(store, "x", "2024-NAM")["id"]) == {}  # a commune's: setup_unit's job
+        assert store.narratives(default_texts.new_period(store, "x", "2024-NAM")["id"]) == {}  # a commune's: setup_unit's job
         # Carried over from an earlier period of the same legal frame, the upper level keeps its own words …
         store.set_narrative(upper["id"], "V", text="- Đề nghị tỉnh mở lớp tập huấn.")
-        nxt = templates.new_period(store, "h", "2024-9T", carry_from=upper["id"])
+        nxt = default_texts.new_period(store, "h", "2024-9T", carry_from=upper["id"])
         assert store.narratives(nxt["id"])["V"]["text"] == "- Đề nghị tỉnh mở lớp tập huấn."
         # … and from another frame (2024 → the two tiers of 2025) it starts from the new frame's texts
-        later = templates.new_period(store, "h", "2025-NAM", carry_from=upper["id"])
+        later = default_texts.new_period(store, "h", "2025-NAM", carry_from=upper["id"])
         assert store.narratives(later["id"]) == {
             k: {"title": t.get("title"), "text": t["text"]}
-            for k, t in templates.upper_narratives(store.period(later["id"])).items()}
+            for k, t in default_texts.upper_narratives(store.period(later["id"])).items()}
         # The welcome screen's upper level: the consolidated texts, not a commune's.
-        p = templates.setup_unit(store, "t", "Hải Dương", "tinh", period_code="2024-NAM")
+        p = default_texts.setup_unit(store, "t", "Hải Dương", "tinh", period_code="2024-NAM")
         assert store.narratives(p["id"])["I.1"]["text"] == texts["I.1"]["text"]
     finally:
         store.close()

@@ -539,7 +539,7 @@ def test_cancel_while_reading_a_large_file(mini_store, tmp_path, monkeypatch):
 
 def test_apply_register_figures_replaces_typed_figures(demo_store, tmp_path):
     store = demo_store
-    from cchc_desktop.report import values as report
+    from cchc_desktop.report import values
 
     unit = store.unit()
     period = store.get_period(unit["code"], "2023-NAM")
@@ -566,7 +566,7 @@ def test_apply_register_figures_replaces_typed_figures(demo_store, tmp_path):
     for c in dossiers.COLUMNS:
         assert eff[c] == sum(r[c] for r in figures.values())
     assert not table.total or all(v is None for v in table.total.values())
-    data = report.load_period(store, period["id"])
+    data = values.load_period(store, period["id"])
     m = data.measures("ubnd")
     assert m["tiep_nhan"] == m["da_giai_quyet"] + m["dang_giai_quyet"]
     assert store.history(period["id"], "dossier:ubnd:register")

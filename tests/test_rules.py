@@ -1,9 +1,9 @@
 """Every built-in rule fires on data that breaks it, and stays quiet on data that does not."""
-from cchc_desktop.report import values as report, rules
+from cchc_desktop.report import values, rules
 
 
 def findings(store, pid):
-    return rules.validate(report.load_period(store, pid))
+    return rules.validate(values.load_period(store, pid))
 
 
 def by_rule(fs, prefix):
@@ -103,25 +103,25 @@ def _rule(missing, severity="loi"):
 def test_missing_side_zero_counts_a_blank_as_0(mini_store):
     store, pid = mini_store
     store.set_value(pid, "A/5.1", "7")  # 5.2 blank → 0, and 7 <= 0 fails
-    f = rules.check_rule(_rule("zero"), report.load_period(store, pid))
+    f = rules.check_rule(_rule("zero"), values.load_period(store, pid))
     assert f is not None and f.severity == "loi" and "7 so với 0" in f.message and f.target == "A/5.1"
-    assert rules.check_rule(_rule("skip"), report.load_period(store, pid)) is None
+    assert rules.check_rule(_rule("skip"), values.load_period(store, pid)) is None
     store.set_value(pid, "A/5.1", "")
     store.set_value(pid, "A/5.2", "3")  # 0 <= 3 holds
-    assert rules.check_rule(_rule("zero"), report.load_period(store, pid)) is None
+    assert rules.check_rule(_rule("zero"), values.load_period(store, pid)) is None
     store.set_value(pid, "A/5.2", "")  # both blank: 0 <= 0 holds
-    assert rules.check_rule(_rule("zero"), report.load_period(store, pid)) is None
+    assert rules.check_rule(_rule("zero"), values.load_period(store, pid)) is None
 
 
 def test_missing_side_fail_reports_what_is_missing(mini_store):
     store, pid = mini_store
     store.set_value(pid, "A/5.1", "2")
-    f = rules.check_rule(_rule("fail", "canh_bao"), report.load_period(store, pid))
+    f = rules.check_rule(_rule("fail", "canh_bao"), values.load_period(store, pid))
     assert f is not None and f.severity == "canh_bao" and f.rule == "thu"
     assert "thiếu số liệu" in f.message and "dòng 5.2" in f.message and "dòng 5.1" not in f.message
-    assert rules.check_rule(_rule("skip"), report.load_period(store, pid)) is None
+    assert rules.check_rule(_rule("skip"), values.load_period(store, pid)) is None
     store.set_value(pid, "A/5.2", "3")  # both known and the rule holds: nothing to say
-    assert rules.check_rule(_rule("fail"), report.load_period(store, pid)) is None
+    assert rules.check_rule(_rule("fail"), values.load_period(store, pid)) is None
 
 
 def test_completeness_warning_counts_blank_inputs_and_points_at_the_first(mini_store):
@@ -175,7 +175,7 @@ def test_an_upper_level_is_asked_only_for_its_own_rows(demo_store):
     store = demo_store
     store.create_unit("h1", "Thanh Miện", "huyen")
     pid = store.create_period("h1", "2023-NAM")["id"]
-    data = report.load_period(store, pid)
+    data = values.load_period(store, pid)
     own = [r for r in data.catalogue.rows() if r.editable and r.tong_hop == "khong"]
     assert own  # the shipped catalogue has some
     (f,) = by_rule(rules.validate(data), "chua-nhap")
@@ -260,14 +260,14 @@ def test_a_recomputed_figure_names_both_numbers_and_its_parts(demo_store):
     from cchc_desktop.exporting import wording
     from cchc_desktop.report import corrections
 
-    data = report.load_report(demo_store, None, "2023-NAM")
+    data = values.load_report(demo_store, None, "2023-NAM")
     fixes = corrections.by_code(data)
     assert wording.row_note(data, "BM7/6.7", fixes) == "(*) Trước đây ghi 84 %"
     assert wording.row_note(data, "BM3/1.4", fixes) == "(*) Trước đây ghi 139"
     assert wording.row_note(data, "BM7/6.7.1", fixes) == ""
     # the unit's own figure equal to the computed one is no correction
     demo_store.db.execute("UPDATE indicator_values SET value = '97.6' WHERE code = 'BM7/6.7'")
-    assert "BM7/6.7" not in corrections.by_code(report.load_report(demo_store, None, "2023-NAM"))
+    assert "BM7/6.7" not in corrections.by_code(values.load_report(demo_store, None, "2023-NAM"))
 
 
 def test_a_computed_rate_above_100_is_the_datas_error_not_the_texts(mini_store):
@@ -280,7 +280,7 @@ def test_a_computed_rate_above_100_is_the_datas_error_not_the_texts(mini_store):
 
 
 def test_a_typed_figure_no_value_has_is_named_with_the_nearest(demo_store):
-    data = report.load_report(demo_store, None, "2023-NAM")
+    data = values.load_report(demo_store, None, "2023-NAM")
     assert by_rule(rules.validate(data), "so-trong-loi-van") == []  # the seed's figures are all there
     period = demo_store.get_period(demo_store.unit()["code"], "2023-NAM")
     demo_store.set_narrative(period["id"], "III.2", "- Còn 3.220 hồ sơ chưa số hóa; tỷ lệ số hóa đạt 97,6%.")

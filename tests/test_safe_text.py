@@ -13,7 +13,7 @@ import pytest
 
 from cchc_desktop import dataio
 from cchc_desktop.exporting import docx_report, xlsx_appendix
-from cchc_desktop.report import values as report
+from cchc_desktop.report import values
 from cchc_desktop.safe_text import clean, clean_line
 from tests.conftest import run_cli
 
@@ -94,7 +94,7 @@ def test_every_export_copes_with_an_older_file(dirty_file, tmp_path):
 
     store = open_store(dirty_file)
     try:
-        data = report.load_report(store, None, PERIOD)
+        data = values.load_report(store, None, PERIOD)
         xlsx = xlsx_appendix.write(data, tmp_path / "p.xlsx")
         docx = docx_report.write(data, tmp_path / "b.docx", charts=False)
         text = dataio.dumps(dataio.dump(store, None, PERIOD))
@@ -127,7 +127,7 @@ def test_a_pasted_note_no_longer_stops_the_package(demo_file, tmp_path):
 def test_an_overlong_cell_fits_excel(demo_store, tmp_path):
     pid = demo_store.get_period(demo_store.unit()["code"], PERIOD)["id"]
     demo_store.set_note(pid, "BM1/1", "x" * 40_000)  # a very long "word": no space to break at
-    data = report.load_report(demo_store, None, PERIOD)
+    data = values.load_report(demo_store, None, PERIOD)
     wb = openpyxl.load_workbook(xlsx_appendix.write(data, tmp_path / "p.xlsx"))
     longest = max(len(c.value) for ws in wb for row in ws.iter_rows() for c in row if isinstance(c.value, str))
     assert longest == xlsx_appendix.XLSX_CELL_MAX

@@ -140,15 +140,15 @@ def test_newer_schema_is_refused(tmp_path):
 def test_setup_unit_starts_from_default_texts_and_fields(tmp_path):
     import datetime as dt
 
-    from cchc_desktop.report import default_texts as templates
+    from cchc_desktop.report import default_texts
 
     store = open_store(tmp_path / "new.sqlite")
-    period = templates.setup_unit(store, "xa-an-binh", "An Bình", "xa", upper_name="huyện Kim Thành",
+    period = default_texts.setup_unit(store, "xa-an-binh", "An Bình", "xa", upper_name="huyện Kim Thành",
                                   province="Hải Dương", period_code="2024-NAM")
     texts = store.narratives(period["id"])
     assert "An Bình" in texts["II.3"]["text"] and "Chi Lăng Nam" not in "".join(t["text"] for t in texts.values())
     fields = [f["name"] for f in store.dossier_table(period["id"], "ubnd").fields]
-    assert fields[:2] == ["Hộ tịch", "Chứng thực"] and len(fields) == len(templates.DEFAULT_FIELDS)
-    assert templates.current_period_code(dt.date(2026, 11, 26)) == "2026-NAM"
-    assert templates.current_period_code(dt.date(2026, 12, 15)) == "2027-NAM"
+    assert fields[:2] == ["Hộ tịch", "Chứng thực"] and len(fields) == len(default_texts.DEFAULT_FIELDS)
+    assert default_texts.current_period_code(dt.date(2026, 11, 26)) == "2026-NAM"
+    assert default_texts.current_period_code(dt.date(2026, 12, 15)) == "2027-NAM"
     store.close()

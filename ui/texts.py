@@ -1,9 +1,7 @@
 """Words the window shows that belong to no one widget: period names, the sample
-file's name, file-name slugs. Plain functions (no Qt), shared by the shell and the features."""
+file's name. Plain functions (no Qt), shared by the shell and the features."""
 from __future__ import annotations
 
-import re
-import unicodedata
 from pathlib import Path
 
 from cchc_desktop.errors import UserError
@@ -40,9 +38,3 @@ def period_text(code: str) -> str:
     except UserError:
         return code
     return text[:1].upper() + text[1:]
-
-
-def slug(text: str) -> str:
-    t = text.replace("đ", "d").replace("Đ", "D")
-    t = unicodedata.normalize("NFKD", t).encode("ascii", "ignore").decode().lower()
-    return re.sub(r"[^a-z0-9]+", "-", t).strip("-") or "the"

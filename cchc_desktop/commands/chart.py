@@ -9,7 +9,7 @@ from pathlib import Path
 from cchc_desktop.cli import add_db, open_db
 from cchc_desktop.errors import UserError
 from cchc_desktop.exporting import charts  # matplotlib itself is imported only to draw
-from cchc_desktop.report import chart_data, values as report
+from cchc_desktop.report import chart_data, values
 
 KIND_NAMES = tuple(charts.KINDS)
 
@@ -46,7 +46,7 @@ def run(args) -> int:
         raise UserError("--indicator chỉ dùng với loại biểu đồ theo-xa.")
     store = open_db(args, write=False)
     try:
-        data = report.load_report(store, args.unit, args.period, with_previous=False)
+        data = values.load_report(store, args.unit, args.period, with_previous=False)
         options = {"indicator": args.indicator} if args.indicator else {}
         fig = charts.figure(args.kind, data, **chart_data.inputs(args.kind, store, data), **options)
     finally:

@@ -18,13 +18,13 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from cchc_desktop.report import values as report  # with its command only (CLI start-up time)
+    from cchc_desktop.report import values  # with its command only (CLI start-up time)
 
     if not args.docx and not args.xlsx:
         raise UserError("Hãy cho biết tệp cần xuất: --docx TỆP.docx và/hoặc --xlsx TỆP.xlsx.")
     store = open_db(args, write=False)
     try:
-        data = report.load_report(store, args.unit, args.period)
+        data = values.load_report(store, args.unit, args.period)
     finally:
         store.close()
     if args.docx:

@@ -103,6 +103,7 @@ def run_rollup(args) -> int:
     # with its command only (CLI start-up time)
     from cchc_desktop import fmt
 
+    from cchc_desktop.domain.units import label
     from cchc_desktop.report import aggregate
     from cchc_desktop.store import packages as store_packages
 
@@ -122,7 +123,7 @@ def run_rollup(args) -> int:
                 for n, v, t in r.compare(args.compare)]}
         sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
     else:
-        up = aggregate.label(r.upper)
+        up = label(r.upper)
         print(f"Tổng hợp {up}, kỳ {r.period_code}: {len(r.reported)}/{len(r.communes)} {aggregate.unit_word([c.unit or {} for c in r.communes])} "
               f"đã có số liệu ({aggregate.count_words([c.unit or {} for c in r.communes])}).")
         m = r.data.measures("ubnd")

@@ -75,14 +75,13 @@ def unit_record(province_text: str, name: str, code: str | None = None, outside:
 def cmd_new_unit(args) -> int:
     from cchc_desktop.domain import official_units as ou, periods
     from cchc_desktop.report import default_texts
-    from cchc_desktop.report.aggregate import label
 
     record = unit_record(args.province, args.name, args.code, args.outside, args.kind)
     store = open_db(args, must_exist=False, write=True)
     try:
-        units = store.units()
-        if units:
-            raise UserError(f"Tệp dữ liệu này đã có {label(units[0])}: mỗi đơn vị dùng một tệp dữ liệu riêng. "
+        existing = store.units()
+        if existing:
+            raise UserError(f"Tệp dữ liệu này đã có {units.label(existing[0])}: mỗi đơn vị dùng một tệp dữ liệu riêng. "
                             "Hãy ghi tên tệp mới ở --db.")
         code, name, kind = record.pop("code"), record.pop("name"), record.pop("kind")
         period = default_texts.setup_unit(
@@ -92,17 +91,16 @@ def cmd_new_unit(args) -> int:
     finally:
         store.close()
     where = "ngoài danh mục" if args.outside or ou.unit(code) is None else f"mã {code}"
-    print(f"Đã tạo {label(unit)} ({where}, {unit['upper_name']}) với kỳ báo cáo "
+    print(f"Đã tạo {units.label(unit)} ({where}, {unit['upper_name']}) với kỳ báo cáo "
           f"{periods.name(periods.parse_code(period['code']))} (danh mục biểu mẫu {period['catalogue_version']}).")
     if args.outside:
-        print(f"Lưu ý: {label(unit)} không có trong danh mục đơn vị hành chính từ ngày 01/7/2025.")
+        print(f"Lưu ý: {units.label(unit)} không có trong danh mục đơn vị hành chính từ ngày 01/7/2025.")
     return 0
 
 
 def cmd_new_period(args) -> int:
     from cchc_desktop.domain import periods
     from cchc_desktop.report import default_texts
-    from cchc_desktop.report.aggregate import label
 
     key = periods.parse_code(args.period)
     store = open_db(args, write=True)
@@ -124,6 +122,6 @@ def cmd_new_period(args) -> int:
         carried = f"lời văn, lĩnh vực hồ sơ mang sang từ kỳ {source['year']}-{source['kind']}"
     else:
         carried = "để trống"
-    print(f"Đã tạo kỳ báo cáo {periods.name(key)} của {label(unit)} ({carried}; danh mục biểu mẫu "
+    print(f"Đã tạo kỳ báo cáo {periods.name(key)} của {units.label(unit)} ({carried}; danh mục biểu mẫu "
           f"{period['catalogue_version']}).")
     return 0

@@ -116,13 +116,6 @@ def for_period(period: dict) -> Frame:
     return for_dates(period["start_date"], period["end_date"])
 
 
-def by_catalogue(version_or_file: str) -> Frame | None:
-    for f in frames():
-        if f.catalogue_file == version_or_file:
-            return f
-    return None
-
-
 # --- the unit as it is named on the period's dates -------------------------------------------------
 def official_unit(unit: dict) -> ou.Unit | None:
     """The unit of the official list (1/7/2025) this unit is: by its code when the code is an

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from cchc_desktop import fmt
 from cchc_desktop.domain import official_units as ou
 from cchc_desktop.errors import UserError
 
@@ -126,7 +127,5 @@ def pick_unit(text: str, province: ou.Province, code: str | None = None) -> ou.U
 def own_code(kind: str, name: str) -> str:
     """The code of a unit outside the list (and of the units made before it): `xa`, `Chi Lăng
     Nam` → `xa-chi-lang-nam` (never all digits, so it cannot be taken for an official code)."""
-    t = name.replace("đ", "d").replace("Đ", "D")
-    t = unicodedata.normalize("NFKD", t).encode("ascii", "ignore").decode().lower()
-    t = re.sub(r"[^a-z0-9]+", "-", t).strip("-")
+    t = fmt.slug(name)
     return f"{kind.replace('_', '-')}-{t}" if t else kind

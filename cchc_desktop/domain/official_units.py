@@ -37,10 +37,6 @@ from .. import paths
 UNITS_FILE = ("units", "don-vi-2025.json")
 CONVERSION_FILE = ("units", "chuyen-doi-2025.json")
 
-PROVINCE_KINDS = ("tỉnh", "thành phố")
-UNIT_KINDS = ("xã", "phường", "đặc khu")
-FORMER_KINDS = ("xã", "phường", "thị trấn", "huyện")
-
 # Kind words as written at the start of a name (longest first).
 _PROVINCE_PREFIXES = (("thành phố", "thành phố"), ("tỉnh", "tỉnh"))
 _UNIT_PREFIXES = (("đặc khu", "đặc khu"), ("thị trấn", "thị trấn"), ("phường", "phường"), ("xã", "xã"))

@@ -29,8 +29,9 @@ import re
 from pathlib import Path
 
 from cchc_desktop import fileio, fmt
-from cchc_desktop.report import corrections, narrative, default_texts as templates
+from cchc_desktop.report import corrections, narrative, default_texts
 from cchc_desktop.domain import periods
+from cchc_desktop.domain.units import UPPER_KINDS
 from cchc_desktop.exporting import charts as chart_figures  # matplotlib itself only when one is drawn
 from cchc_desktop.exporting import docx_parts as X, wording
 from cchc_desktop.exporting.wording import (CORRECTED_FOOTNOTE, appendix_reference, appendix_title, doc_number,
@@ -86,11 +87,11 @@ def upper_agency(data: ReportData) -> str:
 
 def recipients(data: ReportData) -> list[str]:
     """`- Lãnh đạo UBND huyện;` … the last `- Lưu: VT.` An upper level that names none gets its
-    usual ones (templates.upper_recipients), a commune those of the period's legal frame
+    usual ones (default_texts.upper_recipients), a commune those of the period's legal frame
     (placeholders filled: `UBND thành phố Hải Phòng (qua Sở Nội vụ)`)."""
     given = [r for r in data.unit.get("recipients") or [] if r and r.strip()]
-    if not given and data.unit.get("kind") in templates.UPPER_KINDS:
-        given = templates.upper_recipients(data.unit)
+    if not given and data.unit.get("kind") in UPPER_KINDS:
+        given = default_texts.upper_recipients(data.unit)
     elif not given:
         given = [narrative.render_inline(r, data) for r in data.frame.recipients]
     items = [r.strip().rstrip(";.,").strip() for r in given]

@@ -31,7 +31,7 @@ from cchc_desktop import dataio, signing
 from cchc_desktop.errors import UserError
 from cchc_desktop.exporting import docx_report, xlsx_appendix
 from cchc_desktop.fileio import atomic_path, os_error_message
-from cchc_desktop.report import values as report
+from cchc_desktop.report import values
 from cchc_desktop.store import packages as store_packages
 from cchc_desktop.store.migrations import SCHEMA_VERSION
 
@@ -74,7 +74,7 @@ def render_documents(data) -> dict[str, bytes]:
 
 
 def _documents(store, unit_code: str, period_code: str) -> dict[str, bytes]:
-    return render_documents(report.load_report(store, unit_code, period_code))
+    return render_documents(values.load_report(store, unit_code, period_code))
 
 
 class Prepared:
@@ -86,7 +86,7 @@ class Prepared:
         store.get_period(unit["code"], period_code)
         self.doc = dataio.dump(store, unit["code"], period_code)
         self.catalogue_text = store.catalogue(self.doc["catalogue_version"]).text
-        self.data = report.load_report(store, unit["code"], period_code) if documents else None
+        self.data = values.load_report(store, unit["code"], period_code) if documents else None
         self.unit_code = unit["code"]
         self.period_code = self.doc["period"]["code"]
         self.signing_key = signing_key(store, unit["code"])

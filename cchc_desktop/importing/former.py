@@ -26,7 +26,7 @@ from cchc_desktop.domain import dossiers, frames, periods
 from cchc_desktop.domain.catalogue import aggregation
 from cchc_desktop.domain.units import COMMUNE_KINDS, KIND_WORDS, label
 from cchc_desktop.errors import UserError
-from cchc_desktop.report import aggregate, values as report
+from cchc_desktop.report import aggregate, values
 from cchc_desktop.store import merger as store_merger
 
 FIRST_HALF_END = dt.date(2025, 6, 30)
@@ -226,9 +226,9 @@ def _member(store, kind: str, name: str, doc: dict, period: dict) -> aggregate.C
            for c, v in (doc.get("values") or {}).items()
            if comparable(cat.rows_by_code.get(c), target.rows_by_code.get(c))}
     tables = {a: _table(doc, a) for a in dossiers.AGENCIES}
-    data = report.ReportData(unit={"kind": kind}, period=period, catalogue=cat, raw=raw, tables=tables,
+    data = values.ReportData(unit={"kind": kind}, period=period, catalogue=cat, raw=raw, tables=tables,
                              narratives={}, documents=[])
-    data.values = report.evaluate(cat, raw, tables, period.get("on_time_formula") or dossiers.DEFAULT_ON_TIME)
+    data.values = values.evaluate(cat, raw, tables, period.get("on_time_formula") or dossiers.DEFAULT_ON_TIME)
     return aggregate.CommuneStatus("", name, "khong_ro", data=data, unit={"kind": kind})
 
 
@@ -254,7 +254,7 @@ def _consolidate(store, unit: dict, period: dict, own_doc: dict, former_docs: li
     members = [own] + [_member(store, (d.get("unit") or {}).get("kind") or "xa", name, d, period)
                        for name, d in former_docs]
     summed = aggregate._sum_values(cat, members, own.data.raw, label(unit))
-    values: dict[str, tuple] = {}
+    figures: dict[str, tuple] = {}
     for row in cat.rows():
         if not row.editable:
             continue
@@ -266,11 +266,11 @@ def _consolidate(store, unit: dict, period: dict, own_doc: dict, former_docs: li
             v = (summed.get(row.code) or {}).get("value")
             note = "; ".join(n for n in (mine.get("note"), _lacking(row, own, members[1:])) if n)
             if v is not None or note:
-                values[row.code] = (None if v is None else Decimal(v), note)
+                figures[row.code] = (None if v is None else Decimal(v), note)
         elif mine.get("value") is not None or mine.get("note"):
             # choices, texts, typed rates and figures not summed (tong_hop = "khong"): the unit's own
             v = mine.get("value")
-            values[row.code] = (v if row.kind == "text" or v is None else Decimal(v), mine.get("note") or "")
+            figures[row.code] = (v if row.kind == "text" or v is None else Decimal(v), mine.get("note") or "")
     tables = aggregate._sum_tables([m.data.tables for m in members])
     rows = []
     for agency, t in tables.items():
@@ -279,7 +279,7 @@ def _consolidate(store, unit: dict, period: dict, own_doc: dict, former_docs: li
         for pos, f in enumerate(t.fields, 1):
             rows.append({"agency": agency, "field": f["name"], "position": pos,
                          **{c: _int(f.get(c)) for c in dossiers.COLUMNS}})
-    return values, rows
+    return figures, rows
 
 
 def _lacking(row, own, formers) -> str:
@@ -324,8 +324,8 @@ def apply(store, pl: Plan) -> list[Source]:
         held.pop(s.former_code, None)
     docs = [(r["former_name"], r["document"]) for r in held.values()] + [(r["former_name"], r["document"])
                                                                          for r in rows if r["former_code"]]
-    values, dossier_rows = _consolidate(store, pl.unit, pl.period, own_doc, docs)
-    store_merger.save(store, pid, rows, values, dossier_rows, pl.unit["code"])
+    figures, dossier_rows = _consolidate(store, pl.unit, pl.period, own_doc, docs)
+    store_merger.save(store, pid, rows, figures, dossier_rows, pl.unit["code"])
     return taken
 
 
@@ -358,13 +358,13 @@ def undo(store, period_id: int) -> int:
     period = store.period(period_id)
     cat = store.catalogue(period["catalogue_version"])
     doc = own["document"]
-    values = {c: (v["value"] if v["value"] is None or cat.rows_by_code[c].kind == "text" else Decimal(v["value"]),
+    figures = {c: (v["value"] if v["value"] is None or cat.rows_by_code[c].kind == "text" else Decimal(v["value"]),
                   v["note"]) for c, v in doc["values"].items() if c in cat.rows_by_code}
     rows = [{"agency": a, "field": name, "position": pos, **{c: cells.get(c) for c in dossiers.COLUMNS}}
             for a, t in doc["dossiers"].items()
             for pos, (name, cells) in enumerate([("", t["total"])] + [(f["name"], f) for f in t["fields"]])]
     unit = store.unit(period["unit_code"])
-    store_merger.undo(store, period_id, values, rows, unit["code"])
+    store_merger.undo(store, period_id, figures, rows, unit["code"])
     return len(held) - 1
 
 

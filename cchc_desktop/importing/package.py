@@ -20,7 +20,6 @@ import hashlib
 import io
 import json
 import re
-import unicodedata
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -162,13 +161,6 @@ class Result:
 
 
 # --- names ----------------------------------------------------------------------------
-def slug(text: str) -> str:
-    text = text.replace("đ", "d").replace("Đ", "D")
-    text = unicodedata.normalize("NFD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-
-
 def parse_upper_name(upper_name: str) -> tuple[str, str]:
     """"huyện Thanh Miện" → ("huyen", "Thanh Miện"); "tỉnh …", "thành phố …" → ("tinh", …)."""
     text = " ".join((upper_name or "").split())
@@ -554,7 +546,7 @@ def _find_upper(store, info: PackageInfo) -> dict:
     upper_name = (unit.get("upper_name") or "").strip()
     upper_code = (unit.get("upper_code") or "").strip()
     kind, name = parse_upper_name(upper_name)
-    code = upper_code or slug(upper_name)
+    code = upper_code or fmt.slug(upper_name)
     official = official_choice.province_of_upper(upper_name, upper_code)
     extra = {"district": unit.get("district") or "", "province": unit.get("province") or ""}
     if official is not None:  # today's province, named, coded and kinded as the official list has it

@@ -14,7 +14,7 @@
 
 `data` is a `RollUpData`: a ReportData that also holds the communes, so the Word report prints
 their submission status and draws the per-commune charts from `data` alone. An upper level's period holds the consolidated report's default texts
-(templates.upper_narratives); one made before they existed gets them here.
+(default_texts.upper_narratives); one made before they existed gets them here.
 """
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from cchc_desktop import fmt
 from cchc_desktop.domain import dossiers, frames, periods
-from cchc_desktop.report import default_texts as templates, values as report
+from cchc_desktop.report import default_texts, values
 from cchc_desktop.errors import UserError
 from cchc_desktop.domain.catalogue import aggregation
 from cchc_desktop.domain.units import KIND_WORDS, UPPER_KINDS, label
@@ -55,7 +55,7 @@ class CommuneStatus:
     status: str  # dung_han | tre_han | chua_nop | khong_ro
     submitted_at: str | None = None  # when its first package for the period was made
     deadline: str | None = None
-    data: report.ReportData | None = None
+    data: values.ReportData | None = None
     unit: dict | None = None  # the commune's unit record
 
     @property
@@ -74,7 +74,7 @@ class CommuneStatus:
 
 
 @dataclass
-class RollUpData(report.ReportData):
+class RollUpData(values.ReportData):
     """The consolidated ReportData, with every commune and its submission status."""
     communes: list[CommuneStatus] = field(default_factory=list)
 
@@ -105,7 +105,7 @@ class RollUp:
 
     def as_dict(self) -> dict:
         cat = self.data.catalogue
-        values = {}
+        figures = {}
         for row in cat.rows():
             if not row.has_value:
                 continue
@@ -113,12 +113,12 @@ class RollUp:
             note = self.data.note(row.code)
             if v is None and not note:
                 continue
-            values[row.code] = {"value": fmt.plain(v) if isinstance(v, Decimal) else v, "text": row.format(v),
+            figures[row.code] = {"value": fmt.plain(v) if isinstance(v, Decimal) else v, "text": row.format(v),
                                 "note": note}
         return {
             "upper": {"code": self.upper["code"], "name": label(self.upper)},
             "period": self.period_code,
-            "values": values,
+            "values": figures,
             "dossiers": {a: {m: fmt.plain(v) for m, v in self.data.measures(a).items()} for a in dossiers.AGENCIES},
             "communes": [
                 {"code": c.code, "name": c.name, "status": c.status, "status_label": c.status_label,
@@ -129,7 +129,7 @@ class RollUp:
         }
 
 
-def format_value(data: report.ReportData, name: str, value) -> str:
+def format_value(data: values.ReportData, name: str, value) -> str:
     row = data.catalogue.rows_by_code.get(name)
     if row is not None:
         return row.display(value) if row.kind == "choice" else row.format(value)
@@ -301,7 +301,7 @@ def _sum_values(cat, reported: list[CommuneStatus], own: dict[str, dict] | None 
     return raw
 
 
-def _load_communes(store, codes: list[str], key: periods.PeriodKey) -> dict[str, tuple[dict, report.ReportData]]:
+def _load_communes(store, codes: list[str], key: periods.PeriodKey) -> dict[str, tuple[dict, values.ReportData]]:
     """Each commune's period and its ReportData (values and dossier tables), in a few queries."""
     if not codes:
         return {}
@@ -309,9 +309,9 @@ def _load_communes(store, codes: list[str], key: periods.PeriodKey) -> dict[str,
     for period, raw, tables in store_rollup.periods_of(store, key.year, key.kind, codes).values():
         period["code"] = key.code
         cat = store.catalogue(period["catalogue_version"])
-        data = report.ReportData(unit={}, period=period, catalogue=cat, raw=raw, tables=tables,
+        data = values.ReportData(unit={}, period=period, catalogue=cat, raw=raw, tables=tables,
                                  narratives={}, documents=[])
-        data.values = report.evaluate(cat, raw, tables,
+        data.values = values.evaluate(cat, raw, tables,
                                       period.get("on_time_formula") or dossiers.DEFAULT_ON_TIME)
         out[period["unit_code"]] = (period, data)
     return out
@@ -378,7 +378,7 @@ def rollup(store, period_code: str, unit_code: str | None = None) -> RollUp:
     else:
         narratives, documents = store.narratives(upper_period["id"]), store.documents(upper_period["id"])
     if not any((n.get("text") or "").strip() for n in narratives.values()):
-        narratives = templates.upper_narratives(upper_period)  # a period made before the upper level had default texts
+        narratives = default_texts.upper_narratives(upper_period)  # a period made before the upper level had default texts
     own = store.values(upper_period["id"]) if upper_period.get("id") else {}
     raw = _sum_values(cat, reported, own, label(upper))
     tables = _sum_tables([s.data.tables for s in reported]) if reported else {
@@ -386,7 +386,7 @@ def rollup(store, period_code: str, unit_code: str | None = None) -> RollUp:
     statuses.sort(key=lambda s: (s.data is None, _sort_key(s.name)))
     data = RollUpData(unit=upper, period=upper_period, catalogue=cat, raw=raw, tables=tables,
                       narratives=narratives, documents=documents, communes=statuses)
-    data.values = report.evaluate(cat, raw, tables, upper_period.get("on_time_formula") or dossiers.DEFAULT_ON_TIME)
+    data.values = values.evaluate(cat, raw, tables, upper_period.get("on_time_formula") or dossiers.DEFAULT_ON_TIME)
     return RollUp(upper=upper, period_code=key.code, data=data, communes=statuses)
 
 

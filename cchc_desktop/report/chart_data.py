@@ -7,17 +7,17 @@ from __future__ import annotations
 import datetime as dt
 
 from cchc_desktop.domain import units
-from cchc_desktop.report import values as report
+from cchc_desktop.report import values
 from cchc_desktop.store import register as store_register
 
 
-def trend_series(store, data: report.ReportData) -> list[report.ReportData]:
+def trend_series(store, data: values.ReportData) -> list[values.ReportData]:
     """The ReportData of every period of data's unit, in period order (data itself for its own)."""
-    return [data if p["id"] == data.period["id"] else report.load_period(store, p["id"], with_previous=False)
+    return [data if p["id"] == data.period["id"] else values.load_period(store, p["id"], with_previous=False)
             for p in store.periods(data.unit["code"])]
 
 
-def month_counts(store, data: report.ReportData) -> list[tuple[str, int, int]]:
+def month_counts(store, data: values.ReportData) -> list[tuple[str, int, int]]:
     """(YYYY-MM, received, resolved) for every month the period's window touches; [] when the
     register holds no dossier of the window."""
     start = dt.date.fromisoformat(data.period["start_date"])
@@ -34,18 +34,18 @@ def month_counts(store, data: report.ReportData) -> list[tuple[str, int, int]]:
     return [(k, *counts.get(k, (0, 0))) for k in months]
 
 
-def communes(store, data: report.ReportData) -> list[tuple[str, report.ReportData | None]]:
+def communes(store, data: values.ReportData) -> list[tuple[str, values.ReportData | None]]:
     """(name, ReportData of the same period or None) for every unit under data's unit."""
     out = []
     for unit in store.units():
         if unit.get("parent_code") != data.unit["code"]:
             continue
         p = store.find_period(unit["code"], data.key.code)
-        out.append((units.label(unit), report.load_period(store, p["id"], with_previous=False) if p else None))
+        out.append((units.label(unit), values.load_period(store, p["id"], with_previous=False) if p else None))
     return out
 
 
-def inputs(kind: str, store, data: report.ReportData) -> dict:
+def inputs(kind: str, store, data: values.ReportData) -> dict:
     """The keyword arguments of `charts.figure(kind, data, …)` that come from the data file."""
     if kind == "xu-huong":
         return {"series": trend_series(store, data)}

@@ -45,8 +45,3 @@ def upper_narratives(period: dict) -> dict[str, dict] | None:
     frame = frames.for_period(period)
     texts = {k: {"title": None, "text": s["cap_tren"].strip("\n")} for k, s in frame.sections.items() if s.get("cap_tren")}
     return texts or None
-
-
-def recipients(period: dict) -> tuple[str, ...]:
-    """The frame's Nơi nhận of a commune's report (placeholders in them), () when it has none."""
-    return frames.for_period(period).recipients

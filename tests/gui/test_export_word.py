@@ -6,7 +6,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from cchc_desktop.report import default_texts as templates
+from cchc_desktop.report import default_texts
 from cchc_desktop.store import Store
 from ui.export import export_word
 
@@ -132,11 +132,11 @@ def test_write_failure_is_reported_in_vietnamese(window, feature, dialogs, tmp_p
 
 
 def test_dialog_boxes_speak_vietnamese(window, demo_store):
-    from cchc_desktop.report import values as report, rules
+    from cchc_desktop.report import values, rules
 
     ctx = window.ctx
     ctx.write("value:BM1/2.2", Store.set_value, ctx.period_id, "BM1/2.2", "30")
-    findings = rules.validate(report.load_period(demo_store, ctx.period_id))
+    findings = rules.validate(values.load_period(demo_store, ctx.period_id))
     box = export_word.confirm_box(window, findings)
     assert [b.text() for b in box.buttons()] and {b.text() for b in box.buttons()} == {"Vẫn xuất", "Hủy"}
     assert box.defaultButton() is box.cancel
@@ -323,7 +323,7 @@ def test_upper_level_excel_export_is_the_consolidated_appendix(upper_window, upp
 def test_upper_level_without_commune_figures_says_to_import_packages(upper_window, upper_dialogs, no_dialogs):
     w, word, excel, _rollup = upper_window
     calls, _answer = upper_dialogs
-    ok, period = w.ctx.write("*", templates.new_period, "huyen-thanh-mien", "2024-Q1")
+    ok, period = w.ctx.write("*", default_texts.new_period, "huyen-thanh-mien", "2024-Q1")
     assert ok
     w.select_period(period["id"])
     for feature in (word, excel):
@@ -346,9 +346,9 @@ def test_options_dialog_of_the_upper_level_names_the_consolidated_report(upper_w
     assert dlg.windowTitle() == "Xuất Word — báo cáo tổng hợp"
     assert dlg.title.text() == "Báo cáo tổng hợp của huyện Thanh Miện, năm 2023"
     assert dlg.what.text().startswith("Số liệu cộng từ 2/2 xã đã nộp")
-    from cchc_desktop.report import values as report
+    from cchc_desktop.report import values
 
-    commune = export_word.OptionsDialog(w, report.load_report(w.ctx.store, "xa-chi-lang-nam", PERIOD), True)
+    commune = export_word.OptionsDialog(w, values.load_report(w.ctx.store, "xa-chi-lang-nam", PERIOD), True)
     assert commune.windowTitle() == "Xuất Word" and "tổng hợp" not in commune.title.text()
     dlg.close()
     commune.close()

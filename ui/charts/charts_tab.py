@@ -23,7 +23,7 @@ from cchc_desktop.domain.units import UPPER_KINDS
 from cchc_desktop.errors import UserError
 from cchc_desktop.exporting import charts  # no matplotlib at import (it is imported to draw)
 from cchc_desktop.report import chart_data
-from cchc_desktop.report import values as report
+from cchc_desktop.report import values
 from ui import messages
 from ui.qt import (
     QComboBox, QEvent, QFileDialog, QFrame, QGuiApplication, QHBoxLayout, QImage, QLabel, QListWidget,
@@ -319,7 +319,7 @@ class ChartsTab(QWidget):
             return self.ctx.data()
         data = self._cache.get(period_id)
         if data is None:
-            data = self._cache[period_id] = report.load_period(self.ctx.store, period_id, with_previous=False)
+            data = self._cache[period_id] = values.load_period(self.ctx.store, period_id, with_previous=False)
         return data
 
     def _options(self, kind: str, data) -> dict:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from cchc_desktop.report import narrative, values as report
+from cchc_desktop.report import narrative, values
 from cchc_desktop.report.narrative_html import preview_html
 from cchc_desktop.store import Store
 from ui.entry.placeholder_picker import PlaceholderPicker, describe
@@ -218,7 +218,7 @@ class SectionTextEdit(QPlainTextEdit):
                            "Hãy xóa nó, hoặc chèn lại từ danh sách (Ctrl+Space).")
                 else:
                     value = narrative.format_value(what.group(1), what.group(2), data)
-                    if what.group(1) in report.BLOCKS:
+                    if what.group(1) in narrative.BLOCKS:
                         value = "(bảng/danh sách, xem ở khung xem trước)" if what.group(1) != "ds.van_ban" else value
                     tip = f"{what.group(0)}\n{desc[0]}\nGiá trị hiện tại: {value}"
             elif data is not None and kind == "figure":
@@ -310,7 +310,7 @@ class SectionBlock(QFrame):
         super().__init__(parent)
         self.ctx = ctx
         self.key = key
-        self.section = report.outline_section(key)
+        self.section = values.outline_section(key)
         self.pid: int | None = None
         self._saved_text = ""
         self._loading = False
@@ -626,7 +626,7 @@ class SectionBlock(QFrame):
         cur = self.editor.textCursor()
         text = "{{" + name + "}}"
         cur.beginEditBlock()
-        if name in report.BLOCKS and name != "ds.van_ban":
+        if name in narrative.BLOCKS and name != "ds.van_ban":
             # A block stands on a line of its own.
             line = cur.block().text()
             col = cur.positionInBlock()
@@ -701,7 +701,7 @@ class NarrativeEditor(QWidget):
     def __init__(self, ctx, section_keys: list[str], parent=None):
         super().__init__(parent)
         self.ctx = ctx
-        self.keys = [k for k in section_keys if report.outline_section(k).get("text", True)]
+        self.keys = [k for k in section_keys if values.outline_section(k).get("text", True)]
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.banner = QLabel("Kỳ báo cáo này đã chốt: chỉ xem, không sửa được. Muốn sửa, hãy mở lại kỳ (menu Kỳ báo cáo).")

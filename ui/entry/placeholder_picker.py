@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from cchc_desktop.domain import dossiers
-from cchc_desktop.report import narrative, values as report
+from cchc_desktop.report import narrative, values
 from ui.qt import (
     QColor, QDialog, QDialogButtonBox, QEvent, QFontMetrics, QLabel, QLineEdit, QListWidget,
     QListWidgetItem, QStyle, QStyledItemDelegate, Qt, QVBoxLayout, Signal,
@@ -22,7 +22,7 @@ from ui.qt import (
 
 CODE_FG = QColor("#6b7280")
 
-TEXT_NAMES = report.TEXT_NAMES  # the core lists the names (values.TEXT_NAMES)
+TEXT_NAMES = values.TEXT_NAMES  # the core lists the names (values.TEXT_NAMES)
 BLOCK_KIND = {"ds.van_ban": "danh sách"}
 
 
@@ -48,7 +48,7 @@ def fold(text: str) -> str:
 
 def value_text(name: str, data) -> str:
     """The current value of a name as one short line ('' when blank)."""
-    if name in report.BLOCKS:
+    if name in narrative.BLOCKS:
         return "bảng" if name not in BLOCK_KIND else BLOCK_KIND[name]
     text = narrative.format_value(name, None, data)
     return "" if text == narrative.BLANK else text
@@ -61,8 +61,8 @@ def label_of(name: str, data) -> str | None:
         return f"{row.label}{unit}"
     if name.startswith("hs."):
         return dossiers.all_value_names().get(name)
-    if name in report.BLOCKS:
-        return report.BLOCKS[name]
+    if name in narrative.BLOCKS:
+        return narrative.BLOCKS[name]
     return TEXT_NAMES.get(name)
 
 
@@ -100,7 +100,7 @@ def value_entries(data) -> list[Entry]:
     for name, label in TEXT_NAMES.items():
         if data.is_known_name(name):
             out.append(Entry(name, label, value_text(name, data), "Kỳ báo cáo và đơn vị"))
-    for name, label in report.BLOCKS.items():
+    for name, label in narrative.BLOCKS.items():
         out.append(Entry(name, label, value_text(name, data), "Bảng và danh sách"))
     return out
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cchc_desktop.report import aggregate
+from cchc_desktop.domain.units import UPPER_KINDS
 from cchc_desktop.exporting import xlsx_appendix
 from ui.export import export_word
 from ui.export.export_word import default_folder, open_chosen, open_url  # module names: tests replace them
@@ -55,7 +55,7 @@ class ExcelExport:
         data = ctx.data()  # read on the UI thread: the data file's connection belongs to it
         word = getattr(self.window, "word_export", None)
         folder = self.last_dir or (word.last_dir if word is not None and word.last_dir else None) or default_folder()
-        if data.unit.get("kind") in aggregate.UPPER_KINDS:
+        if data.unit.get("kind") in UPPER_KINDS:
             self.offer_words = (ROLLUP_WHAT,)
             if export_word.export_upper(self.window, "xlsx", folder, self._done, self._failed) is not None:
                 self._set_busy(True)  # the worker's result arrives through the event loop, after this

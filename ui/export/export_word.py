@@ -22,6 +22,7 @@ from pathlib import Path
 
 from cchc_desktop.report import aggregate, rules
 from cchc_desktop.domain import periods
+from cchc_desktop.domain.units import UPPER_KINDS
 from cchc_desktop.exporting import docx_report
 from cchc_desktop.store import Store
 from ui.messages import vi_buttons
@@ -222,7 +223,7 @@ class WordExport:
             self.window.info("Chưa chọn kỳ báo cáo. Hãy chọn hoặc tạo một kỳ báo cáo trước khi xuất.")
             return
         data = ctx.data()  # read on the UI thread: the data file's connection belongs to it
-        if data.unit.get("kind") in aggregate.UPPER_KINDS:
+        if data.unit.get("kind") in UPPER_KINDS:
             self.export_consolidated()
             return
         self.offer_words = ()

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from cchc_desktop.errors import UserError
 from cchc_desktop.exporting import package as pkg
-from cchc_desktop.report import aggregate
+from cchc_desktop.domain.units import UPPER_KINDS, label
 from ui.packages.handoff import ExportPackageDialog, ImportPackagesDialog, package_paths
 from ui.packages import rollup
 from ui.packages.rollup import RollupDialog
@@ -70,16 +70,16 @@ class PackageFeature(QObject):
             return
         unit = ctx.store.unit(ctx.unit_code)
         period = ctx.store.period(ctx.period_id)
-        if unit["kind"] in aggregate.UPPER_KINDS:
-            self.window.error(f"{aggregate.label(unit)} là cấp trên: gói nộp dành cho đơn vị cấp xã (xã, phường, đặc khu). "
+        if unit["kind"] in UPPER_KINDS:
+            self.window.error(f"{label(unit)} là cấp trên: gói nộp dành cho đơn vị cấp xã (xã, phường, đặc khu). "
                               "Để gửi số liệu tổng hợp, hãy dùng Công cụ → Tổng hợp số liệu → Xuất Word/Excel.")
             return
         if not (unit.get("upper_name") or "").strip():
-            if not self.window.ask(f"{aggregate.label(unit)} chưa khai báo cấp trên (huyện/tỉnh) trong Thông tin "
+            if not self.window.ask(f"{label(unit)} chưa khai báo cấp trên (huyện/tỉnh) trong Thông tin "
                                    "đơn vị. Cấp trên sẽ khó nhập gói này. Vẫn xuất gói?"):
                 return
         if folder is None:
-            dlg = ExportPackageDialog(aggregate.label(unit), period_text(period["code"]), self.window)
+            dlg = ExportPackageDialog(label(unit), period_text(period["code"]), self.window)
             self.last_dialog = dlg
             if dlg.exec() != QDialog.DialogCode.Accepted:
                 return
@@ -124,7 +124,7 @@ class PackageFeature(QObject):
         except UserError:
             return
         # A file that was empty (or a commune file opened by mistake) now shows the upper level.
-        if ctx.unit_code != main["code"] and main["kind"] in aggregate.UPPER_KINDS:
+        if ctx.unit_code != main["code"] and main["kind"] in UPPER_KINDS:
             periods = store.periods(main["code"])
             if periods:
                 ctx.unit_code = main["code"]
@@ -147,9 +147,9 @@ class PackageFeature(QObject):
         except UserError as e:
             self.window.error(str(e))
             return None
-        if unit["kind"] not in aggregate.UPPER_KINDS:
+        if unit["kind"] not in UPPER_KINDS:
             self.window.info(
-                f"Tổng hợp số liệu dành cho cấp huyện/tỉnh. Tệp dữ liệu này là của {aggregate.label(unit)}. "
+                f"Tổng hợp số liệu dành cho cấp huyện/tỉnh. Tệp dữ liệu này là của {label(unit)}. "
                 "Ở cấp trên: mở tệp dữ liệu của huyện (hoặc một tệp mới), rồi Công cụ → Nhập gói của đơn vị "
                 "cấp dưới.")
             return None

@@ -10,7 +10,7 @@ from cchc_desktop import fmt
 from cchc_desktop.errors import UserError
 from cchc_desktop.exporting import package as pkg
 from cchc_desktop.importing import package as ip
-from cchc_desktop.report import aggregate
+from cchc_desktop.domain.units import UPPER_KINDS, label
 from ui import messages
 from ui.packages.drives import folder_choices
 from ui.packages.tables import GOOD, REFUSED, WARN, cell, paint, read_only_table
@@ -326,7 +326,7 @@ class ImportPackagesDialog(QDialog):
         if uppers:
             u = next(iter(uppers.values()))
             text += (f" Tệp dữ liệu đang trống: sẽ được lập thành tệp của "
-                     f"{aggregate.label(u)} (cấp trên mà các đơn vị khai báo).")
+                     f"{label(u)} (cấp trên mà các đơn vị khai báo).")
         self.summary.setText(text)
 
     def importable(self) -> list[ip.Preview]:
@@ -384,7 +384,7 @@ def upper_period_id(store) -> int | None:
         main = store.unit(None)
     except UserError:
         return None
-    if main["kind"] not in aggregate.UPPER_KINDS:
+    if main["kind"] not in UPPER_KINDS:
         return None
     periods = store.periods(main["code"])
     return periods[-1]["id"] if periods else None

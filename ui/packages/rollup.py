@@ -13,6 +13,7 @@ from cchc_desktop.domain import dossiers, periods
 from cchc_desktop.errors import UserError
 from cchc_desktop.exporting import docx_report, xlsx_appendix, xlsx_rollup
 from cchc_desktop.importing import package as ip
+from cchc_desktop.domain.units import label
 from cchc_desktop.report import aggregate
 from cchc_desktop.store import rollup as store_rollup
 from ui import messages
@@ -129,7 +130,7 @@ class RollupDialog(QDialog):
         if len(r.missing) > MISSING_SHOWN:
             shown += f" và {len(r.missing) - MISSING_SHOWN} đơn vị khác (xem thẻ Tình trạng nộp)"
         self.headline.setText(
-            f"<b>{aggregate.label(r.upper)}</b>: {len(r.reported)}/{len(r.communes)} {aggregate.unit_word(units)} "
+            f"<b>{label(r.upper)}</b>: {len(r.reported)}/{len(r.communes)} {aggregate.unit_word(units)} "
             "đã có số liệu"
             + (f", <span style='color:#a00000'>còn thiếu: {shown}</span>" if r.missing else "")
             + f". Hồ sơ Một cửa: tiếp nhận {fmt.number(m['tiep_nhan']) or '—'}, "
@@ -238,7 +239,7 @@ class RollupDialog(QDialog):
         row = self.rollup.data.catalogue.rows_by_code.get(name)
         if row is not None and row.kind in ("choice", "percent") and not row.derived:
             total = self.rollup.data.note(name)
-        t.setItem(len(rows), 0, cell(f"Toàn {aggregate.label(self.rollup.upper)}"))
+        t.setItem(len(rows), 0, cell(f"Toàn {label(self.rollup.upper)}"))
         t.setItem(len(rows), 1, cell(total, align_right=True))
         for c in range(2):
             f = t.item(len(rows), c).font()
@@ -344,7 +345,7 @@ def export_upper(window, kind: str, folder: Path | None = None, on_done=None, on
         return None
     if not r.reported:
         window.info(NO_COMMUNE_DATA.format(period=periods.name(periods.parse_code(code)),
-                                           upper=aggregate.label(r.upper)))
+                                           upper=label(r.upper)))
         return None
     target = ask_consolidated_target(window, r, kind, ctx.store, ctx, folder)
     if target is None:

@@ -13,7 +13,7 @@ import datetime as dt
 
 from cchc_desktop.errors import UserError
 from cchc_desktop.fileio import os_error_message
-from cchc_desktop.report import values as report
+from cchc_desktop.report import values
 from cchc_desktop.store.errors import write_error_message
 from ui.qt import QObject, Signal
 
@@ -29,7 +29,7 @@ class AppContext(QObject):
         self.store = store
         self.unit_code = unit_code
         self.period_id = period_id
-        self._data: report.ReportData | None = None
+        self._data: values.ReportData | None = None
         self.last_saved: dt.datetime | None = None
 
     # --- current selection --------------------------------------------------------------
@@ -41,9 +41,9 @@ class AppContext(QObject):
         self._data = None
         self.period_changed.emit(period_id)
 
-    def data(self) -> report.ReportData:
+    def data(self) -> values.ReportData:
         if self._data is None:
-            self._data = report.load_period(self.store, self.period_id)
+            self._data = values.load_period(self.store, self.period_id)
         return self._data
 
     def is_final(self) -> bool:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from cchc_desktop import dataio
 from cchc_desktop.errors import UserError
-from cchc_desktop.report import default_texts as templates
+from cchc_desktop.report import default_texts
 from cchc_desktop.store import FileRefused, backup, check, open_store
 from ui import messages
 from ui.packages.handoff import import_into_new_file
@@ -173,7 +173,7 @@ def unit_and_period(store, period_id: int | None = None) -> tuple[str, int]:
         unit = store.unit()
         plist = store.periods(unit["code"])
         if not plist:
-            period_id = templates.new_period(store, unit["code"], templates.current_period_code())["id"]
+            period_id = default_texts.new_period(store, unit["code"], default_texts.current_period_code())["id"]
         else:
             period_id = store.last_edited_period(unit["code"]) or plist[-1]["id"]
     return store.period(period_id)["unit_code"], period_id

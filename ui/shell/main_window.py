@@ -29,7 +29,7 @@ from ui.shell import features, single_instance
 from ui.shell.sections import LazyTab, SectionNav, _tight
 from ui.shell.tasks import Tasks
 from cchc_desktop.domain.units import office_name
-from ui.texts import is_sample_file, period_label, period_short, slug
+from ui.texts import is_sample_file, period_label, period_short
 
 # (key, title, file name of the screenshot): the tabs in the order of the report.
 TABS = [
@@ -284,7 +284,8 @@ class MainWindow(QMainWindow):
         self.tabs.insertTab(at, page, title)
         self.tab_keys.insert(at, key)
         self.tab_titles[key] = title
-        self.screenshot_names[key] = slug(title)
+        from cchc_desktop.fmt import slug  # decimal & co.: not before the frame's first paint
+        self.screenshot_names[key] = slug(title) or "the"
         self._update_tab_titles()
 
     def run_task(self, title: str, fn, on_done, on_error=None) -> None:

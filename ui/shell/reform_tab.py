@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cchc_desktop.report import aggregate
+from cchc_desktop.domain.catalogue import aggregation
 from cchc_desktop.report.values import outline
 from ui import messages
 from ui.entry.documents import DocumentsPanel
@@ -13,7 +13,7 @@ from ui.entry.dossier_tab import DossierPanel
 from ui.entry.indicator_form import IndicatorForm
 from ui.entry.narrative_editor import NarrativeEditor
 from ui.qt import QFrame, QHBoxLayout, QLabel, QPushButton, QSplitter, Qt, QTabWidget, QVBoxLayout, QWidget
-from cchc_desktop.domain.units import KIND_WORDS
+from cchc_desktop.domain.units import KIND_WORDS, UPPER_KINDS, label
 
 
 @dataclass(frozen=True)
@@ -125,20 +125,20 @@ class ReformTab(QWidget):
             return
         data = self.ctx.data()
         kind = data.unit.get("kind")
-        upper = kind in aggregate.UPPER_KINDS
+        upper = kind in UPPER_KINDS
         self.upper_notice.setVisible(upper)
         if not upper:
             return
         own: dict[str, list[str]] = {}
         for row in data.catalogue.rows_in_section(self.key):
             if row.editable and row.kind in ("count", "money") and \
-                    aggregate.aggregation(data.catalogue, row) == "khong":
+                    aggregation(data.catalogue, row) == "khong":
                 own.setdefault(row.form_name or row.form, []).append(row.stt.rstrip("."))
         word = KIND_WORDS[kind]
         rows = "; ".join(f"{form} dòng {', '.join(stts)}" for form, stts in own.items())
         text = UPPER_NOTICE.format(upper=word, rows=rows) if rows else UPPER_NOTICE_NONE.format(upper=word)
         self.upper_notice_label.setText(text)
-        self.upper_notice_label.setToolTip(UPPER_NOTICE_TIP.format(unit=aggregate.label(data.unit)))
+        self.upper_notice_label.setToolTip(UPPER_NOTICE_TIP.format(unit=label(data.unit)))
 
     def open_rollup(self):
         """The roll-up dialog (Công cụ → Tổng hợp số liệu, ui/packages/rollup.py)."""

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from cchc_desktop import dataio, paths
 from cchc_desktop.domain import periods
-from cchc_desktop.report import default_texts as templates
+from cchc_desktop.report import default_texts
 from cchc_desktop.errors import UserError
 from ui import messages
 from ui.packages.handoff import import_into_new_file
@@ -100,7 +100,7 @@ class WelcomeDialog(QDialog):
         self.signer_title = QLineEdit("CHỦ TỊCH")
         form.addRow("Chức vụ người ký:", self.signer_title)
         v2.addLayout(form)
-        key = periods.parse_code(templates.current_period_code())
+        key = periods.parse_code(default_texts.current_period_code())
         self.period_hint = QLabel(f"Kỳ báo cáo {periods.name(key)} sẽ được tạo sẵn, với lời văn mẫu có các "
                                   "chỗ chèn số liệu tự động.")
         self.period_hint.setWordWrap(True)
@@ -146,7 +146,7 @@ class WelcomeDialog(QDialog):
             "signing_capacity": "TM. ỦY BAN NHÂN DÂN",  # no recipients: the frame's Nơi nhận until the user types some
         })
         try:
-            period = templates.setup_unit(self.store, code, name, kind, **fields)
+            period = default_texts.setup_unit(self.store, code, name, kind, **fields)
         except UserError as e:
             self.message.setText(str(e))
             return

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from cchc_desktop import dataio, paths
-from cchc_desktop.report import narrative, values as report, default_texts as templates
+from cchc_desktop.report import narrative, values, default_texts
 from cchc_desktop.store import open_store
 
 
@@ -15,7 +15,7 @@ def seed_texts() -> dict[str, str]:
 
 
 def rendered(store, period_id) -> dict[str, str]:
-    data = report.load_period(store, period_id)
+    data = values.load_period(store, period_id)
     out = {}
     for key, t in store.narratives(period_id).items():
         pars = [p for p in narrative.render(t["text"] or "", data) if isinstance(p, narrative.Paragraph)]
@@ -29,7 +29,7 @@ def new_unit(tmp_path):
     def make(kind="xa", period="2024-NAM", name="Hồng Phong", **fields):
         store = open_store(tmp_path / f"{kind}-{period}.sqlite")
         fields = {"upper_name": "huyện Ninh Giang", "province": "Hải Dương", **fields}
-        p = templates.setup_unit(store, f"{kind}-x", name, kind, period_code=period, **fields)
+        p = default_texts.setup_unit(store, f"{kind}-x", name, kind, period_code=period, **fields)
         stores.append(store)
         return store, p["id"]
 
@@ -41,7 +41,7 @@ def new_unit(tmp_path):
 
 def test_every_correction_still_finds_the_seeds_words():
     seed = seed_texts()
-    for key, old, _new in templates.CORRECTIONS:
+    for key, old, _new in default_texts.CORRECTIONS:
         assert old in seed[key], (key, old)
 
 
@@ -92,7 +92,7 @@ def test_no_province_gives_no_doubled_word(new_unit):
 
 
 def test_a_ward_is_called_a_ward_except_where_the_level_is_meant():
-    texts = templates.default_narratives("An Bình", "thành phố Hải Dương", "Hải Dương", "phuong")
+    texts = default_texts.default_narratives("An Bình", "thành phố Hải Dương", "Hải Dương", "phuong")
     text = "\n".join(t["text"] for t in texts.values())
     assert "UBND phường đã xây dựng" in text and "trên địa bàn phường" in text
     # "cấp xã" is the level (TTHC cấp xã), the same for a ward
