@@ -129,7 +129,7 @@ def _choose_catalogue(args) -> None:
 def cmd_demo(args) -> int:
     # with its command only (CLI start-up time)
     from cchc_desktop import dataio
-    from cchc_desktop.store import open_store
+    from cchc_desktop.store import open_store  # with its command only (CLI start-up time)
 
     # The writer lock; no backup: demo only ever writes into a file that holds no unit.
     path = Path(args.db)
@@ -184,7 +184,7 @@ def cmd_dump(args) -> int:
 def cmd_load(args) -> int:
     # with its command only (CLI start-up time)
     from cchc_desktop import dataio
-    from cchc_desktop.importing import backup_before_import
+    from cchc_desktop.importing import backup_before_import  # with its command only (CLI start-up time)
 
     doc = dataio.read_file(args.file)
     store = open_db(args, must_exist=False, write=True)
@@ -362,7 +362,7 @@ def main(argv: list[str] | None = None) -> int:
 def _log_exception() -> str:
     # only on a crash (start-up time)
     import tempfile
-    import traceback
+    import traceback  # with its command only (CLI start-up time)
 
     try:
         from cchc_desktop import paths  # platformdirs: only on a crash (start-up time)

@@ -19,19 +19,23 @@ class BadSignature(Exception):
 
 def new_private_key() -> bytes:
     """A new Ed25519 private key, as its 32 raw bytes."""
+    # cryptography: only when a package is signed or checked
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
     return _raw_private(Ed25519PrivateKey.generate())
 
 
 def _raw_private(key) -> bytes:
+    # cryptography: only when a package is signed or checked
     from cryptography.hazmat.primitives import serialization as s
 
     return key.private_bytes(s.Encoding.Raw, s.PrivateFormat.Raw, s.NoEncryption())
 
 
 def public_key_of(private_raw: bytes) -> bytes:
+    # cryptography: only when a package is signed or checked
     from cryptography.hazmat.primitives import serialization as s
+    # cryptography: only when a package is signed or checked
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
     return Ed25519PrivateKey.from_private_bytes(private_raw).public_key().public_bytes(
@@ -39,6 +43,7 @@ def public_key_of(private_raw: bytes) -> bytes:
 
 
 def sign(private_raw: bytes, message: bytes) -> bytes:
+    # cryptography: only when a package is signed or checked
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
     return Ed25519PrivateKey.from_private_bytes(private_raw).sign(message)
@@ -46,7 +51,8 @@ def sign(private_raw: bytes, message: bytes) -> bytes:
 
 def verify(public_raw: bytes, signature: bytes, message: bytes) -> None:
     """BadSignature unless `signature` is the key's signature of `message`."""
-    from cryptography.exceptions import InvalidSignature
+    from cryptography.exceptions import InvalidSignature  # cryptography: only when a package is signed or checked
+    # cryptography: only when a package is signed or checked
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
     try:

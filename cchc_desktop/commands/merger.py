@@ -26,11 +26,11 @@ def register(sub) -> None:
 
 
 def cmd_merge_former(args) -> int:
-    from pathlib import Path
+    from pathlib import Path  # with its command only (CLI start-up time)
 
-    from cchc_desktop.importing import former
-    from cchc_desktop.domain.units import label
-    from cchc_desktop.store import merger as store_merger
+    from cchc_desktop.importing import former  # with its command only (CLI start-up time)
+    from cchc_desktop.domain.units import label  # with its command only (CLI start-up time)
+    from cchc_desktop.store import merger as store_merger  # with its command only (CLI start-up time)
 
     if args.undo == bool(args.files):
         raise UserError("Hãy ghi các tệp của xã cũ, hoặc --go-bo (không dùng cả hai).")

@@ -45,7 +45,7 @@ def register(sub) -> None:
 
 def run_package(args) -> int:
     from cchc_desktop.exporting import package  # with its command only (CLI start-up time)
-    from cchc_desktop.store import packages as store_packages
+    from cchc_desktop.store import packages as store_packages  # with its command only (CLI start-up time)
 
     store = open_db(args, write=False)
     if store_packages.own_public_key(store, store.unit(args.unit)["code"]) is None:
@@ -69,7 +69,7 @@ def run_import(args) -> int:
     paths = package.expand_paths([Path(f) for f in args.files])
     if not paths:
         raise UserError("Không có tệp gói (.cchc) nào trong các thư mục đã chọn.")
-    from cchc_desktop.paths import default_db_path
+    from cchc_desktop.paths import default_db_path  # with its command only (CLI start-up time)
 
     db_path = Path(args.db) if args.db else default_db_path()
     new_file = not db_path.exists()
@@ -103,9 +103,9 @@ def run_rollup(args) -> int:
     # with its command only (CLI start-up time)
     from cchc_desktop import fmt
 
-    from cchc_desktop.domain.units import label
-    from cchc_desktop.report import aggregate
-    from cchc_desktop.store import packages as store_packages
+    from cchc_desktop.domain.units import label  # with its command only (CLI start-up time)
+    from cchc_desktop.report import aggregate  # with its command only (CLI start-up time)
+    from cchc_desktop.store import packages as store_packages  # with its command only (CLI start-up time)
 
     store = open_db(args, write=False)
     try:

@@ -55,9 +55,9 @@ def run_import(args) -> int:
 def run_stats(args) -> int:
     # with its command only (CLI start-up time)
     from cchc_desktop import fmt
-    from cchc_desktop.domain import dossiers
-    from cchc_desktop.errors import UserError
-    from cchc_desktop.importing import register as reg
+    from cchc_desktop.domain import dossiers  # with its command only (CLI start-up time)
+    from cchc_desktop.errors import UserError  # with its command only (CLI start-up time)
+    from cchc_desktop.importing import register as reg  # with its command only (CLI start-up time)
 
     store = open_db(args, write=args.apply)
     try:

@@ -92,7 +92,7 @@ def describe_file(path: Path) -> list[str]:
     """What `check` prints about a usable file (read-only)."""
     # with its command only (CLI start-up time)
     from cchc_desktop.store import backup, lock, migrations
-    from cchc_desktop.store.migrations import KNOWN, SCHEMA_VERSION
+    from cchc_desktop.store.migrations import KNOWN, SCHEMA_VERSION  # with its command only (CLI start-up time)
 
     lines = []
     if path.stat().st_size == 0:

@@ -47,6 +47,7 @@ def register(sub) -> None:
 def unit_record(province_text: str, name: str, code: str | None = None, outside: bool = False,
                 kind: str | None = None) -> dict:
     """The unit the arguments name: code, name, kind and the fields of setup_unit; UserError if none."""
+    # with its command only (CLI start-up time)
     from cchc_desktop.domain import official_choice as oc, official_units as ou
 
     province = oc.pick_province(province_text)
@@ -73,8 +74,8 @@ def unit_record(province_text: str, name: str, code: str | None = None, outside:
 
 
 def cmd_new_unit(args) -> int:
-    from cchc_desktop.domain import official_units as ou, periods
-    from cchc_desktop.report import default_texts
+    from cchc_desktop.domain import official_units as ou, periods  # with its command only (CLI start-up time)
+    from cchc_desktop.report import default_texts  # with its command only (CLI start-up time)
 
     record = unit_record(args.province, args.name, args.code, args.outside, args.kind)
     store = open_db(args, must_exist=False, write=True)
@@ -99,8 +100,8 @@ def cmd_new_unit(args) -> int:
 
 
 def cmd_new_period(args) -> int:
-    from cchc_desktop.domain import periods
-    from cchc_desktop.report import default_texts
+    from cchc_desktop.domain import periods  # with its command only (CLI start-up time)
+    from cchc_desktop.report import default_texts  # with its command only (CLI start-up time)
 
     key = periods.parse_code(args.period)
     store = open_db(args, write=True)

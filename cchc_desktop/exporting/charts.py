@@ -26,6 +26,8 @@ gives its own (Qt) canvas's figure through ``fig=`` and the figure is cleared an
 """
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import io
 import math
 import textwrap
@@ -564,9 +566,6 @@ def _trend(fig, data, title=True, series=None, **_):
 def _month_label(key: str, period: dict) -> str:
     """`01/2024`, `3/2024`; a month the period's window cuts says which days its bar counts: `1–14/3/2024`
     (the window ends on the 14th, Nghị định 09/2019), `15–31/12/2022`."""
-    import calendar
-    import datetime as dt
-
     year, month = int(key[:4]), int(key[5:7])
     first, last = dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
     start, end = (dt.date.fromisoformat(str(period[k])) for k in ("start_date", "end_date"))

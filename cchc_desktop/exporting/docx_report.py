@@ -30,6 +30,7 @@ from pathlib import Path
 
 from cchc_desktop import fileio, fmt
 from cchc_desktop.report import corrections, narrative, default_texts
+from cchc_desktop.report.aggregate import unit_word
 from cchc_desktop.domain import periods
 from cchc_desktop.domain.units import UPPER_KINDS
 from cchc_desktop.exporting import charts as chart_figures  # matplotlib itself only when one is drawn
@@ -158,7 +159,7 @@ class _Body:
     def picture(self, png: bytes, width_mm: float) -> None:
         # python-docx: only when a Word file is written (start-up time)
         from docx.shared import Mm
-        from lxml import etree
+        from lxml import etree  # python-docx's XML: only when a Word file is written
 
         inline = self.doc.part.new_pic_inline(io.BytesIO(png), width=Mm(width_mm))
         # python-docx numbers a picture from the ids already in the document; these are not
@@ -336,8 +337,6 @@ def submission_lines(data: ReportData) -> list[narrative.Paragraph]:
     groups = [("dung_han", "Nộp đúng hạn"), ("tre_han", "Nộp muộn"),
               ("khong_ro", "Đã có số liệu, chưa rõ ngày nộp"), ("chua_nop", "Chưa nộp")]
     shown = [(k, t) for k, t in groups if k != "khong_ro" or any(c.status == k for c in communes)]
-    from cchc_desktop.report.aggregate import unit_word
-
     word = unit_word([c.unit or {"kind": "xa"} for c in communes])  # "xã", or "đơn vị" of mixed kinds
     for i, (status, words) in enumerate(shown):
         these = [c for c in communes if c.status == status]
@@ -511,7 +510,7 @@ def _page_headers(doc) -> str:
     Returns the `w:headerReference` XML to put in the report's sectPr."""
     # python-docx: only when a Word file is written (start-up time)
     from docx.oxml import parse_xml
-    from lxml import etree
+    from lxml import etree  # python-docx's XML: only when a Word file is written
 
     sec = doc.sections[0]
     sec.different_first_page_header_footer = True
@@ -532,7 +531,7 @@ def build(data: ReportData, charts: bool | None = None):
     """The python-docx Document of the report and its appendix; (doc, paragraphs, cells) counts."""
     # python-docx: only when a Word file is written (start-up time)
     import docx
-    from docx.oxml import parse_xml
+    from docx.oxml import parse_xml  # python-docx's XML: only when a Word file is written
 
     doc = docx.Document()
     _normalise_styles(doc)

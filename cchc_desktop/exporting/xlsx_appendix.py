@@ -308,7 +308,7 @@ def _default_font(wb) -> None:
     """The workbook's Normal style in the report's face: empty cells and rows a user adds are
     not in Calibri."""
     from openpyxl.styles import Font  # openpyxl: only when a workbook is written (start-up time)
-    from openpyxl.utils.indexed_list import IndexedList
+    from openpyxl.utils.indexed_list import IndexedList  # openpyxl: only when an Excel file is written
 
     font = Font(name=FONT, size=12)
     next(st for st in wb._named_styles if st.name == "Normal").font = font

@@ -21,13 +21,17 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from cchc_desktop import fmt
+from cchc_desktop import dataio, fmt
 from cchc_desktop.domain import dossiers, frames, periods
 from cchc_desktop.domain.catalogue import aggregation
 from cchc_desktop.domain.units import COMMUNE_KINDS, KIND_WORDS, label
 from cchc_desktop.errors import UserError
+from cchc_desktop.fileio import os_error_message
+from cchc_desktop.importing import package
+from cchc_desktop.importing.package import _table, key_figures
 from cchc_desktop.report import aggregate, values
-from cchc_desktop.store import merger as store_merger
+from cchc_desktop.store import merger as store_merger, open_store
+from cchc_desktop.store.migrations import needs_upgrade
 
 FIRST_HALF_END = dt.date(2025, 6, 30)
 _HALF_FIRST = ("6T", "Q1")  # a former commune's periods of the first half, the better first
@@ -60,8 +64,6 @@ class Source:
 
     def taken(self) -> str:
         """What is taken, for the preview: figures typed, dossiers of the one-stop desk."""
-        from cchc_desktop.importing.package import key_figures
-
         k = key_figures(self.doc)
         n = k.get("Số chỉ tiêu đã nhập") or "0"
         rec = k.get("Hồ sơ Một cửa tiếp nhận")
@@ -94,24 +96,16 @@ def read_source(path) -> Source:
     p = Path(path)
     try:
         if p.suffix.lower() == ".cchc":
-            from cchc_desktop.importing import package
-
             info = package.check_package(p)
             return Source(p, info.document, info.package_sha256)
         return Source(p, _from_data_file(p), _sha256(p))
     except UserError as e:
         return Source(p, reason=str(e))
     except OSError as e:
-        from cchc_desktop.fileio import os_error_message
-
         return Source(p, reason=os_error_message(e, p))
 
 
 def _from_data_file(path: Path) -> dict:
-    from cchc_desktop import dataio
-    from cchc_desktop.store import open_store
-    from cchc_desktop.store.migrations import needs_upgrade
-
     if not path.is_file():
         raise UserError(f"không tìm thấy tệp “{path}”")
     store = open_store(path, lock=needs_upgrade(path))
@@ -218,8 +212,6 @@ def comparable(old_row, new_row) -> bool:
 def _member(store, kind: str, name: str, doc: dict, period: dict) -> aggregate.CommuneStatus:
     """A former commune (or the unit itself) as the roll-up takes a commune: only the rows that
     count what the period's rows count."""
-    from cchc_desktop.importing.package import _table
-
     cat = store.catalogue(doc.get("catalogue_version") or period["catalogue_version"])
     target = store.catalogue(period["catalogue_version"])
     raw = {c: {"value": None if v.get("value") is None else str(v["value"]), "note": v.get("note") or ""}

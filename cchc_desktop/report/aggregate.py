@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from cchc_desktop import fmt
-from cchc_desktop.domain import dossiers, frames, periods
+from cchc_desktop.domain import dossiers, frames, official_choice, official_units, periods
 from cchc_desktop.report import default_texts, values
 from cchc_desktop.errors import UserError
 from cchc_desktop.domain.catalogue import aggregation
@@ -158,8 +158,6 @@ def communes_of(store, upper_code: str, key: periods.PeriodKey | None = None) ->
     if key is None or upper is None or upper["kind"] not in ("tinh", "thanh_pho") \
             or not frames.for_dates(*periods.default_window(key)).two_tier:
         return known
-    from cchc_desktop.domain import official_choice, official_units
-
     if official_units.province(upper_code) is None:
         return known
     have = {u["code"] for u in known}

@@ -8,6 +8,7 @@ import re
 from functools import lru_cache
 
 from cchc_desktop.domain import frames, official_units as ou
+from cchc_desktop.report.values import outline
 from cchc_desktop.domain.catalogue import shorten
 from cchc_desktop.report import narrative
 
@@ -76,8 +77,6 @@ def _finding(severity: str, message: str, target: str, rule: str, section: str =
 def check(data) -> list[tuple]:
     """The findings of the frame for this period (none outside a two-tier frame), as the fields
     of rules.Finding."""
-    from cchc_desktop.report.values import outline
-
     frame = data.frame
     if not frame.two_tier:
         return []

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from cchc_desktop import paths
 from cchc_desktop.domain import catalogue as catalogue_mod
 from cchc_desktop.errors import UserError
 from cchc_desktop.store import Store
@@ -24,8 +25,6 @@ ACTION_TEXT = "Danh mục biểu mẫu…"
 
 
 def ask_catalogue_file(parent) -> str:
-    from cchc_desktop import paths
-
     path, _ = QFileDialog.getOpenFileName(parent, "Chọn tệp danh mục biểu mẫu của tỉnh", str(paths.documents_dir()),
                                           "Danh mục biểu mẫu (*.toml);;Mọi tệp (*)")
     return path

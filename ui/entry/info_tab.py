@@ -281,7 +281,7 @@ class InfoTab(QScrollArea):
     def pick_from_list(self, unit_code: str | None = None) -> bool:
         """Chọn theo danh mục…: the unit's name, kind, province and upper level from the official list
         (its code in the file stays: periods, packages and the roll-up know the unit by it)."""
-        from ui.shell.unit_picker import UnitPicker
+        from ui.shell.unit_picker import UnitPicker  # the official list's picker: only when the user chooses from it
 
         data = self.ctx.data()
         dlg = QDialog(self)

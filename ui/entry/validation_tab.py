@@ -65,7 +65,7 @@ class FindingsModel(QAbstractTableModel):
 
     def _icon(self, severity: str):
         if severity not in self._icons:
-            from ui.qt import QApplication
+            from ui.qt import QApplication  # Qt names resolve on first use (ui/qt.py)
 
             sp = QStyle.StandardPixmap.SP_MessageBoxCritical if severity == "loi" else \
                 QStyle.StandardPixmap.SP_MessageBoxWarning

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from cchc_desktop import paths
 from cchc_desktop.report import aggregate, rules
 from cchc_desktop.domain import periods
 from cchc_desktop.domain.units import UPPER_KINDS
@@ -188,8 +189,6 @@ def open_url(path: Path) -> bool:
 
 def default_folder() -> Path:
     """Documents as the Windows shell knows it (OneDrive, redirected folders), else home."""
-    from cchc_desktop import paths
-
     return paths.documents_dir()
 
 

@@ -23,7 +23,7 @@ class WindowsDrives:
 
     def __init__(self):
         import ctypes  # Windows only
-        from ctypes import wintypes
+        from ctypes import wintypes  # Windows only
 
         self.ctypes, self.wintypes = ctypes, wintypes
         self.k32 = k32 = ctypes.WinDLL("kernel32", use_last_error=True)

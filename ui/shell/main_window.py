@@ -217,10 +217,11 @@ class MainWindow(QMainWindow):
     def _builder(self, key: str):
         def build():  # the pages' modules are imported when first shown: the frame appears fast
             if key == "info":
-                from ui.entry.info_tab import InfoTab
+                from ui.entry.info_tab import InfoTab  # a section's page: built when first shown (start-up time)
 
                 return InfoTab(self.ctx)
             if key == "check":
+                # a section's page: built when first shown (start-up time)
                 from ui.entry.validation_tab import ValidationTab
 
                 w = ValidationTab(self.ctx)
@@ -228,7 +229,7 @@ class MainWindow(QMainWindow):
                 w.activated.connect(self.focus_target)
                 w.refresh_requested.connect(self.refresh_findings)
                 return w
-            from ui.shell.reform_tab import ReformTab
+            from ui.shell.reform_tab import ReformTab  # a section's page: built when first shown (start-up time)
 
             return ReformTab(self.ctx, key)
         return build
