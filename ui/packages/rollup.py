@@ -192,7 +192,7 @@ class RollupDialog(QDialog):
                      if f.get("ty_le_truc_tuyen") is not None else "", keys.get(c.code, "")]
             for col, text in enumerate(cells):
                 t.setItem(i, col, cell(text, align_right=4 <= col <= 7))
-            paint(t, i, {"chua_nop": REFUSED, "tre_han": WARN}.get(c.status))
+            paint(t, i, {"chua_nop": REFUSED, "bi_tu_choi": REFUSED, "tre_han": WARN}.get(c.status))
 
     def fill_dossiers(self) -> None:
         r = self.rollup
