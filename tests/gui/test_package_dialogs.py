@@ -12,6 +12,7 @@ from cchc_desktop.importing import package as ip
 from cchc_desktop.store import open_store
 from ui.packages import drives, handoff, rollup
 from ui.packages import feature as package_feature
+from ui.texts import period_text
 from ui.qt import QDialogButtonBox, QDropEvent, QEvent, QMimeData, QPoint, QRect, Qt, QUrl
 
 PERIOD = "2023-NAM"
@@ -118,12 +119,21 @@ def test_import_dialog_previews_then_imports(qtbot, upper, packages, no_dialogs)
     assert "2 gói mới" in dlg.summary.text()
     assert imported and not dlg.btn_import.isEnabled()
     assert {u["code"] for u in upper.units()} == {"huyen-thanh-mien", "xa-chi-lang-nam", "xa-doan-ket"}
+    # The per-commune result table, shown once imported.
+    assert dlg.result_table.isVisibleTo(dlg)
+    rows = {tuple(dlg.result_table.item(r, c).text() for c in range(4)) for r in range(3)}
+    assert ("xã Chi Lăng Nam", period_text(PERIOD), "Đã nhập", "ghi nhận khóa của xã lần đầu, mã khóa "
+            f"{ip.check_package(a).fingerprint}: hãy gọi điện đối chiếu với xã") in rows
+    assert any(r[0] == "xã Đoàn Kết" and r[2] == "Đã nhập" for r in rows)
+    broken = next(r for r in rows if r[0] == bad.name)
+    assert broken[2] == "Bị từ chối" and broken[3]
     # The same files again: nothing to do.
     dlg2 = handoff.ImportPackagesDialog(upper)
     qtbot.addWidget(dlg2)
     dlg2.add_paths([a, b])
     assert [dlg2.table.item(r, dlg2.STATUS).text() for r in range(2)] == [ip.STATUS_LABELS["same"]] * 2
     assert not dlg2.btn_import.isEnabled()
+    assert not dlg2.result_table.isVisibleTo(dlg2)
 
 
 def test_import_dialog_shows_fingerprints_and_accepts_a_new_key_only_when_asked(qtbot, upper, packages, tmp_path,
