@@ -295,6 +295,15 @@ def test_a_refusal_is_recorded_and_shown_in_the_status_until_a_package_is_accept
     assert tan_hung.status_label == f"Đã nộp đúng hạn; gói nộp sau bị từ chối: {message}"
     out = run_cli("rollup", "--db", upper.path, "--period", PERIOD)
     assert f"phường Tân Hưng: Đã nộp đúng hạn; gói nộp sau bị từ chối: {message}" in out.stdout, out.stdout
+    out = run_cli("rollup", "--db", upper.path, "--period", PERIOD, "--xlsx-tinh-trang", desk["tmp"] / "tt.xlsx")
+    assert out.returncode == 0, out.stderr
+    from openpyxl import load_workbook
+
+    rows = list(load_workbook(desk["tmp"] / "tt.xlsx")["Tình trạng nộp"].iter_rows(min_row=4, values_only=True))
+    assert len(rows) == 114  # every unit of Hải Phòng's official list, sent or not
+    row = next(r for r in rows if r[1] == TAN_HUNG)
+    assert row[2:5] == ("phường", "Tân Hưng", f"Đã nộp đúng hạn; gói nộp sau bị từ chối: {message}")
+    assert row[7] == "Không" and row[8] == pkg.fingerprint(desk["tan_hung"], TAN_HUNG)
     # Accepted since (the officer checked the new key): the refusal is no longer the status.
     assert ip.import_packages(upper, [path], accept_new_key=True)[0].status == "replaced"
     tan_hung = next(c for c in aggregate.rollup(upper, PERIOD).communes if c.code == TAN_HUNG)

@@ -473,6 +473,31 @@ def test_the_running_window_opens_the_import_preview_of_a_handed_over_package(qt
     finally:
         first.close()
 
+def test_rollup_status_tab_exports_every_commune_to_excel(qtbot, upper, packages, monkeypatch, tmp_path, no_dialogs):
+    from openpyxl import load_workbook
+
+    a, b, _ = packages
+    ip.import_packages(upper, [a, b])
+    upper.create_unit("xa-vang", "Vắng", "xa", parent_code="huyen-thanh-mien")
+    dlg = rollup.RollupDialog(upper, "huyen-thanh-mien", PERIOD)
+    qtbot.addWidget(dlg)
+    target = tmp_path / "tinh-trang.xlsx"
+    proposed = []
+    monkeypatch.setattr(rollup, "ask_save_path", lambda parent, title, name, filt: proposed.append(name) or str(target))
+    qtbot.mouseClick(dlg.btn_status_xlsx, Qt.MouseButton.LeftButton)
+    assert proposed == ["Tinh trang nop 2023-NAM - huyen-thanh-mien.xlsx"]
+    ws = load_workbook(target)["Tình trạng nộp"]
+    assert [c.value for c in ws[3]] == ["STT", "Mã đơn vị", "Loại", "Tên đơn vị", "Tình trạng", "Lập gói lúc",
+                                        "Hạn nộp", "Nộp muộn", "Mã khóa"]
+    rows = {r[1]: r for r in ws.iter_rows(min_row=4, values_only=True)}
+    assert set(rows) == {"xa-chi-lang-nam", "xa-doan-ket", "xa-vang"}
+    assert rows["xa-vang"][2:5] == ("xã", "Vắng", "Chưa nộp") and rows["xa-vang"][7] in (None, "")
+    sent = rows["xa-chi-lang-nam"]
+    assert sent[3] == "Chi Lăng Nam" and sent[8] == ip.check_package(a).fingerprint
+    status = next(c for c in dlg.rollup.communes if c.code == "xa-chi-lang-nam")
+    assert sent[4] == status.status_label and sent[7] == ("Có" if status.late else "Không")
+
+
 def test_rollup_word_export_asks_for_the_charts_like_a_communes(qtbot, upper, packages, monkeypatch, tmp_path,
                                                                 no_dialogs):
     """The options dialog of Xuất Word (ui/export/export_word.py) decides the charts; on: the dossier
