@@ -13,6 +13,7 @@ from cchc_desktop.exporting import package as pkg
 from cchc_desktop.importing import ImportBackupError, backup_before_import
 from cchc_desktop.importing import package as ip
 from cchc_desktop.importing import register as reg
+from cchc_desktop.store import packages as store_packages
 from cchc_desktop.store import backup, open_store
 
 from test_register_import import make_dossiers, write_igate
@@ -23,9 +24,10 @@ NO_BACKUP_WORDS = ("không tạo được bản sao lưu", "chưa bị thay đ�
 
 
 def content(path) -> list[str]:
+    """The file's SQL dump but the record of refused packages (the one thing a refusal writes)."""
     conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     try:
-        return list(conn.iterdump())
+        return [line for line in conn.iterdump() if not line.startswith('INSERT INTO "package_refusals"')]
     finally:
         conn.close()
 
@@ -133,6 +135,11 @@ def test_cli_import_package_refused_without_backup(packages, upper_path, monkeyp
     assert "bị từ chối" in out and NO_BACKUP_WORDS[0] in out
     assert "lưu ý: Chưa tạo được bản sao lưu tự động" in err  # the backup on opening failed too
     assert content(upper_path) == before
+    store = open_store(upper_path, lock=False)
+    try:
+        assert NO_BACKUP_WORDS[0] in store_packages.latest_refusals(store, PERIOD)[UNIT]["reason"]
+    finally:
+        store.close()
 
 
 # --- the dossier register ------------------------------------------------------------------

@@ -17,7 +17,7 @@ from cchc_desktop.importing import package as ip
 from cchc_desktop.report import aggregate, default_texts
 from cchc_desktop.store import open_store, packages as store_packages
 from tests.conftest import run_cli
-from tests.test_package import read_members, table_dump, write_zip
+from tests.test_package import data_dump, read_members, write_zip
 
 PERIOD = "2025-NAM"  # its window ends after 1/7/2025: the two-tier frame, the province as upper level
 TAN_HUNG, CAT_HAI = "10537", "11914"  # two units of Hải Phòng (31)
@@ -44,10 +44,11 @@ def make(store, folder: Path, created_at: str = "2025-12-16T09:00:00+07:00") -> 
 
 
 def dump(path: Path) -> dict:
+    """Every table but the record of refused packages (the one thing a refusal writes)."""
     conn = sqlite3.connect(path)
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.close()
-    return table_dump(path)
+    return data_dump(path)
 
 
 @pytest.fixture
@@ -282,3 +283,45 @@ def test_the_first_package_makes_the_key_with_the_writer_lock(tmp_path):
     assert fingerprint and f"Mã khóa của đơn vị: {fingerprint}" in r.stderr
     assert ip.check_package(Path(r.stdout.strip())).fingerprint == fingerprint
     store.close()
+
+
+def test_a_refusal_is_recorded_and_shown_in_the_status_until_a_package_is_accepted(desk):
+    upper = desk["upper"]
+    impostor = commune(desk["src"], TAN_HUNG, received=12)
+    path = make(impostor, desk["tmp"] / "impostor", created_at="2025-12-20T09:00:00+07:00")
+    message = refused(desk, path, "khóa khác")
+    tan_hung = next(c for c in aggregate.rollup(upper, PERIOD).communes if c.code == TAN_HUNG)
+    assert tan_hung.status == "dung_han" and tan_hung.refusal == message
+    assert tan_hung.status_label == f"Đã nộp đúng hạn; gói nộp sau bị từ chối: {message}"
+    out = run_cli("rollup", "--db", upper.path, "--period", PERIOD)
+    assert f"phường Tân Hưng: Đã nộp đúng hạn; gói nộp sau bị từ chối: {message}" in out.stdout, out.stdout
+    out = run_cli("rollup", "--db", upper.path, "--period", PERIOD, "--xlsx-tinh-trang", desk["tmp"] / "tt.xlsx")
+    assert out.returncode == 0, out.stderr
+    from openpyxl import load_workbook
+
+    rows = list(load_workbook(desk["tmp"] / "tt.xlsx")["Tình trạng nộp"].iter_rows(min_row=4, values_only=True))
+    assert len(rows) == 114  # every unit of Hải Phòng's official list, sent or not
+    row = next(r for r in rows if r[1] == TAN_HUNG)
+    assert row[2:5] == ("phường", "Tân Hưng", f"Đã nộp đúng hạn; gói nộp sau bị từ chối: {message}")
+    assert row[7] == "Không" and row[8] == pkg.fingerprint(desk["tan_hung"], TAN_HUNG)
+    # Accepted since (the officer checked the new key): the refusal is no longer the status.
+    assert ip.import_packages(upper, [path], accept_new_key=True)[0].status == "replaced"
+    tan_hung = next(c for c in aggregate.rollup(upper, PERIOD).communes if c.code == TAN_HUNG)
+    assert tan_hung.refusal is None and tan_hung.status_label == "Đã nộp đúng hạn"
+    impostor.close()
+
+
+def test_a_commune_with_only_a_refused_package_is_refused_not_missing(desk):
+    upper = desk["upper"]
+    third = next(u.code for u in official_units.units("31") if u.code not in (TAN_HUNG, CAT_HAI))
+    sender = commune(desk["src"], third)
+    before = dump(upper.path)
+
+    def no_backup():
+        raise ip.UserError("không sao lưu được tệp dữ liệu trước khi nhập")
+
+    r = ip.import_one(upper, ip.check_package(make(sender, desk["tmp"] / "third")), before_write=no_backup)
+    assert r.status == "refused" and dump(upper.path) == before
+    status = next(c for c in aggregate.rollup(upper, PERIOD).communes if c.code == third)
+    assert (status.status, status.status_label) == ("bi_tu_choi", f"Bị từ chối: {r.message}")
+    sender.close()

@@ -3,7 +3,7 @@
     cchc-desktop package --db PATH --period P [--unit CODE] --out DIR [--khong-kem-van-ban]
     cchc-desktop import-package --db PATH [--force] [--chap-nhan-khoa-moi] FILE_OR_FOLDER...
     cchc-desktop rollup --db PATH --period P [--unit CODE] [--docx OUT] [--xlsx OUT] [--json]
-                        [--so-sanh NAME]
+                        [--so-sanh NAME] [--xlsx-tinh-trang OUT]
 """
 from __future__ import annotations
 
@@ -37,6 +37,9 @@ def register(sub) -> None:
     add_period(p)
     p.add_argument("--docx", metavar="TỆP.docx", help="xuất báo cáo tổng hợp ra Word")
     p.add_argument("--xlsx", metavar="TỆP.xlsx", help="xuất phụ lục tổng hợp ra Excel")
+    p.add_argument("--xlsx-tinh-trang", dest="status_xlsx", metavar="TỆP.xlsx",
+                   help="xuất tình trạng nộp của mọi đơn vị cấp xã ra Excel (loại, tên, tình trạng, ngày lập gói, "
+                        "nộp muộn, mã khóa)")
     p.add_argument("--json", action="store_true", help="in số liệu tổng hợp dạng JSON")
     p.add_argument("--so-sanh", dest="compare", metavar="MÃ",
                    help="in bảng so sánh theo xã của một chỉ tiêu, ví dụ BM3/3.3 hoặc hs.ubnd.ty_le_dung_han")
@@ -149,4 +152,9 @@ def run_rollup(args) -> int:
 
         out = xlsx_rollup.write(r, Path(args.xlsx), compare=args.compare)
         print(f"Đã xuất phụ lục tổng hợp Excel: {out}", file=sys.stderr if args.json else sys.stdout)
+    if args.status_xlsx:
+        from cchc_desktop.exporting import xlsx_rollup  # with its command only (CLI start-up time)
+
+        out = xlsx_rollup.write_status(r, {code: k["fingerprint"] for code, k in keys.items()}, Path(args.status_xlsx))
+        print(f"Đã xuất tình trạng nộp ra Excel: {out}", file=sys.stderr if args.json else sys.stdout)
     return 0

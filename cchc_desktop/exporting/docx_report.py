@@ -339,7 +339,8 @@ def submission_lines(data: ReportData) -> list[narrative.Paragraph]:
     shown = [(k, t) for k, t in groups if k != "khong_ro" or any(c.status == k for c in communes)]
     word = unit_word([c.unit or {"kind": "xa"} for c in communes])  # "xã", or "đơn vị" of mixed kinds
     for i, (status, words) in enumerate(shown):
-        these = [c for c in communes if c.status == status]
+        # a refused package is no report: that commune has not sent one
+        these = [c for c in communes if c.status == status or (status == "chua_nop" and c.status == "bi_tu_choi")]
         names = ", ".join(c.name + (f" (ngày {fmt.date(c.submitted_at[:10])})" if status == "tre_han"
                                     and c.submitted_at else "") for c in these)
         end = "." if i == len(shown) - 1 else ";"

@@ -16,44 +16,50 @@ def title(r: RollUp) -> str:
     return f"{units.label(r.upper)}, {periods.name(periods.parse_code(r.period_code))}"
 
 
-def write(r: RollUp, path, compare: str | None = None) -> Path:
-    """The consolidated appendix in Excel (as a commune's), plus a sheet with every commune's
-    submission status and key figures, and, with `compare`, one comparing an indicator."""
+def _sheet(wb, title: str, heading: str, headers: list[tuple[str, int]], rows: list[list], formats: list):
+    """A bordered table sheet: heading in A1, headers (text, width) on row 3, then the rows; a
+    format None is text, a (value, format) tuple chooses the cell's own format."""
     from openpyxl.styles import Alignment, Border, Font, Side  # openpyxl: only when a workbook is written
 
-    wb = xa.build(r.data)
     thin = Side(style="thin", color="000000")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     font, bold = Font(name=xa.FONT, size=12), Font(name=xa.FONT, size=12, bold=True)
     wrap = Alignment(vertical="center", wrap_text=True)
     center = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    ws = wb.create_sheet(title)
+    xa.set_text(ws.cell(1, 1), heading)
+    ws.cell(1, 1).font = bold
+    for c, (text, width) in enumerate(headers, 1):
+        cell = ws.cell(3, c)
+        xa.set_text(cell, text)
+        cell.font, cell.alignment, cell.border = bold, center, border
+        ws.column_dimensions[cell.column_letter].width = width
+    for i, row in enumerate(rows, 4):
+        for c, (value, form) in enumerate(zip(row, formats), 1):
+            if isinstance(value, tuple):  # (value, number format) chosen per cell
+                value, form = value
+            cell = ws.cell(i, c)
+            if form is None or value is None or isinstance(value, str):
+                xa.set_text(cell, value)
+            else:
+                xa.set_number(cell, value, form)
+            cell.font, cell.border = font, border
+            cell.alignment = wrap if form is None else Alignment(horizontal="right", vertical="center")
+    ws.print_title_rows = "3:3"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    return ws
 
-    def sheet(title: str, heading: str, headers: list[tuple[str, int]], rows: list[list], formats: list):
-        ws = wb.create_sheet(title)
-        xa.set_text(ws.cell(1, 1), heading)
-        ws.cell(1, 1).font = bold
-        for c, (text, width) in enumerate(headers, 1):
-            cell = ws.cell(3, c)
-            xa.set_text(cell, text)
-            cell.font, cell.alignment, cell.border = bold, center, border
-            ws.column_dimensions[cell.column_letter].width = width
-        for i, row in enumerate(rows, 4):
-            for c, (value, form) in enumerate(zip(row, formats), 1):
-                if isinstance(value, tuple):  # (value, number format) chosen per cell
-                    value, form = value
-                cell = ws.cell(i, c)
-                if form is None or value is None or isinstance(value, str):
-                    xa.set_text(cell, value)
-                else:
-                    xa.set_number(cell, value, form)
-                cell.font, cell.border = font, border
-                cell.alignment = wrap if form is None else Alignment(horizontal="right", vertical="center")
-        ws.print_title_rows = "3:3"
-        ws.page_setup.orientation = "landscape"
-        ws.page_setup.paperSize = ws.PAPERSIZE_A4
-        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-        return ws
+
+def write(r: RollUp, path, compare: str | None = None) -> Path:
+    """The consolidated appendix in Excel (as a commune's), plus a sheet with every commune's
+    submission status and key figures, and, with `compare`, one comparing an indicator."""
+    wb = xa.build(r.data)
+
+    def sheet(*args):
+        return _sheet(wb, *args)
 
     rows = []
     for k, c in enumerate(r.communes, 1):
@@ -88,3 +94,31 @@ def write(r: RollUp, path, compare: str | None = None) -> Path:
               [("STT", 6), (head, 28), ("Giá trị", 24)], cmp_rows, [xa.CHOICE_FORMAT, None, None])
     path = Path(path)
     return fileio.atomic_write(path, lambda tmp: wb.save(tmp))
+
+
+STATUS_HEADERS = [("STT", 6), ("Mã đơn vị", 10), ("Loại", 10), ("Tên đơn vị", 24), ("Tình trạng", 40),
+                  ("Lập gói lúc", 18), ("Hạn nộp", 12), ("Nộp muộn", 10), ("Mã khóa", 22)]
+
+
+def status_rows(r: RollUp, fingerprints: dict[str, str]) -> list[list]:
+    """One row per expected commune: STT, code, kind, name, status (with a refusal's reason), when
+    its first package was made, deadline, late ("Có"/"Không", blank when not sent), key fingerprint."""
+    rows = []
+    for k, c in enumerate(r.communes, 1):
+        unit = c.unit or {}
+        late = "" if c.submitted_at is None else ("Có" if c.late else "Không")
+        rows.append([k, c.code, units.KIND_WORDS.get(unit.get("kind"), ""), unit.get("name") or c.name,
+                     c.status_label, f"{fmt.date(c.submitted_at[:10])} {c.submitted_at[11:16]}" if c.submitted_at
+                     else "", fmt.date(c.deadline) if c.deadline else "", late, fingerprints.get(c.code, "")])
+    return rows
+
+
+def write_status(r: RollUp, fingerprints: dict[str, str], path) -> Path:
+    """The submission status alone (the desk's list of every expected commune) as a workbook."""
+    from openpyxl import Workbook  # openpyxl: only when a workbook is written
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    _sheet(wb, "Tình trạng nộp", f"Tình trạng nộp báo cáo — {title(r)}", STATUS_HEADERS, status_rows(r, fingerprints),
+           [xa.CHOICE_FORMAT] + [None] * (len(STATUS_HEADERS) - 1))
+    return fileio.atomic_write(Path(path), lambda tmp: wb.save(tmp))

@@ -664,6 +664,21 @@ def _ensure_upper(store, upper: dict, info: PackageInfo) -> str:
 
 def import_one(store, info: PackageInfo, force: bool = False, before_write=None,
                accept_new_key: bool = False) -> Result:
+    """Import one checked package in one transaction (`_import_one`); a refused one is recorded
+    (store.packages.record_refusal, nothing else written) for the submission status, in a file
+    that is an upper level's already (not in a commune's file, nor in a new, empty one)."""
+    result = _import_one(store, info, force, before_write, accept_new_key)
+    if result.status == "refused" and isinstance(info.unit_code, str) and isinstance(info.period_code, str) \
+            and store_packages.upper_units(store):
+        try:
+            store_packages.record_refusal(store, info.unit_code, info.period_code, result.message,
+                                          file_name=info.path.name, package_sha256=info.package_sha256 or "")
+        except Exception:  # sqlite3 errors (a full disk): the refusal itself is what matters, not its record
+            pass
+    return result
+
+
+def _import_one(store, info: PackageInfo, force: bool, before_write, accept_new_key: bool) -> Result:
     """Import one checked package in one transaction.
 
     `before_write()` runs just before the transaction (default: `backup_before_import`, a

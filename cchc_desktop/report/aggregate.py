@@ -38,6 +38,7 @@ STATUS_LABELS = {
     "tre_han": "Nộp muộn",
     "chua_nop": "Chưa nộp",
     "khong_ro": "Đã có số liệu (không rõ ngày nộp)",
+    "bi_tu_choi": "Bị từ chối",
 }
 KEY_MEASURES = (
     ("tiep_nhan", "Hồ sơ tiếp nhận"),
@@ -52,15 +53,24 @@ PERCENT_TYPED_NOTE = "Tỷ lệ do từng đơn vị tự nhập, không cộng 
 class CommuneStatus:
     code: str
     name: str  # "xã Chi Lăng Nam"
-    status: str  # dung_han | tre_han | chua_nop | khong_ro
+    status: str  # dung_han | tre_han | chua_nop | khong_ro | bi_tu_choi (nothing accepted, a package refused)
     submitted_at: str | None = None  # when its first package for the period was made
     deadline: str | None = None
     data: values.ReportData | None = None
     unit: dict | None = None  # the commune's unit record
+    refusal: str | None = None  # the reason of its latest refused package since its last accepted one
 
     @property
     def status_label(self) -> str:
-        return STATUS_LABELS[self.status]
+        if self.refusal is None:
+            return STATUS_LABELS[self.status]
+        if self.status == "bi_tu_choi":
+            return f"Bị từ chối: {self.refusal}"
+        return f"{STATUS_LABELS[self.status]}; gói nộp sau bị từ chối: {self.refusal}"
+
+    @property
+    def late(self) -> bool:
+        return self.status == "tre_han"
 
     @property
     def reported(self) -> bool:
@@ -122,7 +132,7 @@ class RollUp:
             "dossiers": {a: {m: fmt.plain(v) for m, v in self.data.measures(a).items()} for a in dossiers.AGENCIES},
             "communes": [
                 {"code": c.code, "name": c.name, "status": c.status, "status_label": c.status_label,
-                 "submitted_at": c.submitted_at, "deadline": c.deadline,
+                 "submitted_at": c.submitted_at, "deadline": c.deadline, "refusal": c.refusal,
                  "figures": {k: fmt.plain(v) for k, v in c.figures().items()}}
                 for c in self.communes
             ],
@@ -337,13 +347,15 @@ def rollup(store, period_code: str, unit_code: str | None = None) -> RollUp:
     upper_period = store.find_period(upper["code"], key.code)
     statuses: list[CommuneStatus] = []
     first_sent = store_packages.first_sent(store, key.code)
+    refusals = store_packages.latest_refusals(store, key.code)
     versions = Counter()
     communes = communes_of(store, upper["code"], key)
     loaded = _load_communes(store, [c["code"] for c in communes], key)
     for c in communes:
+        refusal = (refusals.get(c["code"]) or {}).get("reason")
         if c["code"] not in loaded:
-            statuses.append(CommuneStatus(c["code"], label(c), "chua_nop",
-                                          deadline=(upper_period or {}).get("deadline"), unit=c))
+            statuses.append(CommuneStatus(c["code"], label(c), "bi_tu_choi" if refusal else "chua_nop",
+                                          deadline=(upper_period or {}).get("deadline"), unit=c, refusal=refusal))
             continue
         period, data = loaded[c["code"]]
         data.unit = c
@@ -354,7 +366,7 @@ def rollup(store, period_code: str, unit_code: str | None = None) -> RollUp:
             status = "khong_ro"
         else:
             status = "tre_han" if _deadline_passed(sent, deadline) else "dung_han"
-        statuses.append(CommuneStatus(c["code"], label(c), status, sent, deadline, data, unit=c))
+        statuses.append(CommuneStatus(c["code"], label(c), status, sent, deadline, data, unit=c, refusal=refusal))
     if upper_period is not None:
         version = upper_period["catalogue_version"]
     elif versions:

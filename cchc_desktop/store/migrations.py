@@ -294,8 +294,31 @@ def m007_merger_sources(db):
     )
 
 
+def m008_package_refusals(db):
+    """The packages the upper level refused (docs/goi-nop.md): the submission status says
+    "bị từ chối" and why, for a commune whose latest package since its last accepted one was refused.
+    `after_import`: the id of the package_imports row that was the latest when it was refused (0: none),
+    exact where times to the second are not."""
+    _run(
+        db,
+        """
+        CREATE TABLE package_refusals (
+            id INTEGER PRIMARY KEY,
+            unit_code TEXT NOT NULL,
+            period_code TEXT NOT NULL,
+            refused_at TEXT NOT NULL,
+            file_name TEXT NOT NULL DEFAULT '',
+            package_sha256 TEXT NOT NULL DEFAULT '',
+            reason TEXT NOT NULL,
+            after_import INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX package_refusals_period ON package_refusals (period_code, unit_code)
+        """,
+    )
+
+
 STEPS = (m001_initial, m002_register_import, m003_package_history, m004_unit_kinds, m005_register_days,
-         m006_package_keys, m007_merger_sources)
+         m006_package_keys, m007_merger_sources, m008_package_refusals)
 for _step in STEPS:
     migrations()(_step)
 SCHEMA_VERSION = len(STEPS)

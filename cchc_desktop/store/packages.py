@@ -51,6 +51,28 @@ def first_sent(store, period_code: str) -> dict[str, str]:
         [period_code]).fetchall())
 
 
+def record_refusal(store, unit_code: str, period_code: str, reason: str, *, file_name: str = "",
+                   package_sha256: str = "") -> None:
+    """A package of the commune's period that was refused: only this row is written."""
+    with store.transaction():
+        store.db.execute(
+            "INSERT INTO package_refusals (unit_code, period_code, refused_at, file_name, package_sha256, reason, "
+            "after_import) VALUES (?, ?, ?, ?, ?, ?, (SELECT COALESCE(MAX(id), 0) FROM package_imports "
+            "WHERE unit_code = ? AND period_code = ?))",
+            [unit_code, period_code, now_iso(), file_name, package_sha256, reason, unit_code, period_code])
+
+
+def latest_refusals(store, period_code: str) -> dict[str, dict]:
+    """unit code → its latest refusal of the period ({refused_at, reason, file_name}) made after
+    its last accepted package (a refusal the commune has since put right is not shown)."""
+    rows = store.db.execute(
+        "SELECT r.unit_code, r.refused_at, r.reason, r.file_name FROM package_refusals r "
+        "WHERE r.period_code = ? AND r.after_import = (SELECT COALESCE(MAX(i.id), 0) FROM package_imports i "
+        "WHERE i.unit_code = r.unit_code AND i.period_code = r.period_code) ORDER BY r.id",
+        [period_code]).fetchall()
+    return {code: {"refused_at": at, "reason": reason, "file_name": name} for code, at, reason, name in rows}
+
+
 def history(store, unit_code: str | None = None) -> list[dict]:
     sql = ("SELECT id, unit_code, period_code, package_sha256, data_sha256, created_at, imported_at, status, "
            "file_name FROM package_imports")

@@ -12,6 +12,7 @@ from cchc_desktop.importing import package as ip
 from cchc_desktop.store import open_store
 from ui.packages import drives, handoff, rollup
 from ui.packages import feature as package_feature
+from ui.texts import period_text
 from ui.qt import QDialogButtonBox, QDropEvent, QEvent, QMimeData, QPoint, QRect, Qt, QUrl
 
 PERIOD = "2023-NAM"
@@ -118,12 +119,21 @@ def test_import_dialog_previews_then_imports(qtbot, upper, packages, no_dialogs)
     assert "2 gói mới" in dlg.summary.text()
     assert imported and not dlg.btn_import.isEnabled()
     assert {u["code"] for u in upper.units()} == {"huyen-thanh-mien", "xa-chi-lang-nam", "xa-doan-ket"}
+    # The per-commune result table, shown once imported.
+    assert dlg.result_table.isVisibleTo(dlg)
+    rows = {tuple(dlg.result_table.item(r, c).text() for c in range(4)) for r in range(3)}
+    assert ("xã Chi Lăng Nam", period_text(PERIOD), "Đã nhập", "ghi nhận khóa của xã lần đầu, mã khóa "
+            f"{ip.check_package(a).fingerprint}: hãy gọi điện đối chiếu với xã") in rows
+    assert any(r[0] == "xã Đoàn Kết" and r[2] == "Đã nhập" for r in rows)
+    broken = next(r for r in rows if r[0] == bad.name)
+    assert broken[2] == "Bị từ chối" and broken[3]
     # The same files again: nothing to do.
     dlg2 = handoff.ImportPackagesDialog(upper)
     qtbot.addWidget(dlg2)
     dlg2.add_paths([a, b])
     assert [dlg2.table.item(r, dlg2.STATUS).text() for r in range(2)] == [ip.STATUS_LABELS["same"]] * 2
     assert not dlg2.btn_import.isEnabled()
+    assert not dlg2.result_table.isVisibleTo(dlg2)
 
 
 def test_import_dialog_shows_fingerprints_and_accepts_a_new_key_only_when_asked(qtbot, upper, packages, tmp_path,
@@ -462,6 +472,31 @@ def test_the_running_window_opens_the_import_preview_of_a_handed_over_package(qt
         assert feature.last_dialog is None
     finally:
         first.close()
+
+def test_rollup_status_tab_exports_every_commune_to_excel(qtbot, upper, packages, monkeypatch, tmp_path, no_dialogs):
+    from openpyxl import load_workbook
+
+    a, b, _ = packages
+    ip.import_packages(upper, [a, b])
+    upper.create_unit("xa-vang", "Vắng", "xa", parent_code="huyen-thanh-mien")
+    dlg = rollup.RollupDialog(upper, "huyen-thanh-mien", PERIOD)
+    qtbot.addWidget(dlg)
+    target = tmp_path / "tinh-trang.xlsx"
+    proposed = []
+    monkeypatch.setattr(rollup, "ask_save_path", lambda parent, title, name, filt: proposed.append(name) or str(target))
+    qtbot.mouseClick(dlg.btn_status_xlsx, Qt.MouseButton.LeftButton)
+    assert proposed == ["Tinh trang nop 2023-NAM - huyen-thanh-mien.xlsx"]
+    ws = load_workbook(target)["Tình trạng nộp"]
+    assert [c.value for c in ws[3]] == ["STT", "Mã đơn vị", "Loại", "Tên đơn vị", "Tình trạng", "Lập gói lúc",
+                                        "Hạn nộp", "Nộp muộn", "Mã khóa"]
+    rows = {r[1]: r for r in ws.iter_rows(min_row=4, values_only=True)}
+    assert set(rows) == {"xa-chi-lang-nam", "xa-doan-ket", "xa-vang"}
+    assert rows["xa-vang"][2:5] == ("xã", "Vắng", "Chưa nộp") and rows["xa-vang"][7] in (None, "")
+    sent = rows["xa-chi-lang-nam"]
+    assert sent[3] == "Chi Lăng Nam" and sent[8] == ip.check_package(a).fingerprint
+    status = next(c for c in dlg.rollup.communes if c.code == "xa-chi-lang-nam")
+    assert sent[4] == status.status_label and sent[7] == ("Có" if status.late else "Không")
+
 
 def test_rollup_word_export_asks_for_the_charts_like_a_communes(qtbot, upper, packages, monkeypatch, tmp_path,
                                                                 no_dialogs):

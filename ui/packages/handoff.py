@@ -174,6 +174,15 @@ class ImportPackagesDialog(QDialog):
         hh.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         hh.setSectionResizeMode(len(self.COLS) - 1, QHeaderView.ResizeMode.Stretch)
         lay.addWidget(self.table, 1)
+        # After an import: one row per commune's package (what happened to it and why).
+        self.result_title = QLabel("<b>Kết quả nhập theo từng đơn vị</b>")
+        self.result_table = read_only_table(["Đơn vị", "Kỳ", "Kết quả", "Lý do, ghi chú"])
+        self.result_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.result_table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        for w in (self.result_title, self.result_table):
+            w.hide()
+            lay.addWidget(w)
+        lay.setStretchFactor(self.result_table, 1)
         self.summary = QLabel("Chưa có gói nào. Kéo thả các tệp .cchc vào cửa sổ này.")
         self.summary.setWordWrap(True)
         lay.addWidget(self.summary)
@@ -274,6 +283,9 @@ class ImportPackagesDialog(QDialog):
                 color = GOOD
             paint(self.table, r, color)
         self.table.resizeRowsToContents()
+        if not self.results:
+            self.result_title.hide()
+            self.result_table.hide()
         self._update_summary()
         self._update_buttons()
 
@@ -374,8 +386,35 @@ class ImportPackagesDialog(QDialog):
             text = res.status_label[:1].upper() + res.status_label[1:] + (f": {res.message}" if res.message else "")
             self.table.setItem(r, self.STATUS, cell(text, tooltip=text))
             paint(self.table, r, {"refused": REFUSED, "imported": GOOD, "replaced": GOOD}.get(res.status))
+        self.fill_result_table()
         self._update_summary()
         self._update_buttons()
+
+
+    RESULT_WORDS = {"imported": "Đã nhập", "replaced": "Đã thay", "unchanged": "Không đổi", "refused": "Bị từ chối"}
+
+    def result_rows(self) -> list[list[str]]:
+        """[unit, period, result, reason] of each imported package, in the table's order; a package
+        refused before its unit could be read is named by its file."""
+        rows = []
+        for pv, res in zip(self.previews, self.results):
+            info = pv.info
+            unit = res.unit_label or (info.unit_label if info else "") or pv.path.name
+            period = res.period_code or (info.period_code if info else "")
+            rows.append([unit, period_text(period) if period else "", self.RESULT_WORDS[res.status], res.message])
+        return rows
+
+    def fill_result_table(self) -> None:
+        t = self.result_table
+        rows = self.result_rows()
+        t.setRowCount(len(rows))
+        for r, (res, cells) in enumerate(zip(self.results, rows)):
+            for c, text in enumerate(cells):
+                t.setItem(r, c, cell(text, tooltip=text if c == 3 else ""))
+            paint(t, r, {"refused": REFUSED, "imported": GOOD, "replaced": GOOD}.get(res.status))
+        t.resizeRowsToContents()
+        self.result_title.show()
+        t.show()
 
 
 def upper_period_id(store) -> int | None:

@@ -21,7 +21,7 @@ from ui.export import export_word
 from ui.packages.tables import REFUSED, WARN, cell, paint, read_only_table
 from ui.texts import period_text
 from ui.qt import (
-    QApplication, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QSize,
+    QApplication, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QPushButton, QSize,
     QTableWidget, QTabWidget, QVBoxLayout, QWidget,
 )
 
@@ -79,7 +79,16 @@ class RollupDialog(QDialog):
         self.communes = read_only_table(["Xã", "Tình trạng", "Lập gói lúc", "Hạn nộp", "Hồ sơ tiếp nhận", "Đã giải quyết",
                                 "Tỷ lệ đúng hạn", "Tỷ lệ trực tuyến", "Mã khóa"])
         self.communes.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.tabs.addTab(self.communes, "Tình trạng nộp")  # short: ten tabs fit 1024 px
+        status_page = QWidget()
+        sl = QVBoxLayout(status_page)
+        sl.addWidget(self.communes, 1)
+        srow = QHBoxLayout()
+        srow.addStretch(1)
+        self.btn_status_xlsx = QPushButton("Xuất tình trạng nộp ra Excel…")
+        self.btn_status_xlsx.clicked.connect(self.export_status)
+        srow.addWidget(self.btn_status_xlsx)
+        sl.addLayout(srow)
+        self.tabs.addTab(status_page, "Tình trạng nộp")  # short: ten tabs fit 1024 px
         # Dossiers.
         self.dossier = read_only_table(["Chỉ số"] + list(dossiers.AGENCIES.values()))
         self.dossier.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -193,7 +202,7 @@ class RollupDialog(QDialog):
                      if f.get("ty_le_truc_tuyen") is not None else "", keys.get(c.code, "")]
             for col, text in enumerate(cells):
                 t.setItem(i, col, cell(text, align_right=4 <= col <= 7))
-            paint(t, i, {"chua_nop": REFUSED, "tre_han": WARN}.get(c.status))
+            paint(t, i, {"chua_nop": REFUSED, "bi_tu_choi": REFUSED, "tre_han": WARN}.get(c.status))
 
     def fill_dossiers(self) -> None:
         r = self.rollup
@@ -245,6 +254,23 @@ class RollupDialog(QDialog):
             f = t.item(len(rows), c).font()
             f.setBold(True)
             t.item(len(rows), c).setFont(f)
+
+    def export_status(self) -> str | None:
+        """Every expected commune's submission status as a workbook (xlsx_rollup.write_status)."""
+        r = self.rollup
+        if r is None:
+            return None
+        proposed = f"Tinh trang nop {r.period_code} - {ip.slug(aggregate.label(r.upper))}.xlsx"
+        path = ask_save_path(self, "Xuất tình trạng nộp ra Excel", proposed, "Excel (*.xlsx)")
+        if not path:
+            return None
+        try:
+            out = xlsx_rollup.write_status(r, ip.pinned_fingerprints(self.store), Path(path))
+        except UserError as e:
+            messages.error(self, str(e))
+            return None
+        messages.info(self, f"Đã xuất tình trạng nộp: {out}")
+        return str(out)
 
     def export(self, kind: str) -> str | None:
         r = self.rollup
