@@ -92,6 +92,7 @@ app.processEvents()
 assert 'matplotlib.backends.backend_qtagg' in sys.modules
 assert tab.canvas is not None and tab.canvas.figure.axes, 'no chart drawn'
 assert tab.title_label.text() == 'Hồ sơ tiếp nhận theo lĩnh vực'
+assert w.wait_tasks(60000)  # what the drawing started ends before the process does
 print('ok')
 """
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,

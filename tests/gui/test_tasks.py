@@ -87,3 +87,18 @@ def test_busy_says_the_newest_running_task_then_nothing(qtbot, tasks):
     finish(qtbot, tasks)
     assert tasks.running() == []
     assert states[-1] == ""
+
+
+def test_a_task_that_ends_after_its_owner_is_gone_tells_no_one(qapp):
+    """The window or dialog closed while its task ran: the task's end is dropped quietly (Qt's
+    "Signal source has been deleted" must not escape the worker thread)."""
+    import shiboken6
+
+    from ui.shell import tasks as tasks_mod
+
+    signals = tasks_mod._Signals()
+    shiboken6.delete(signals)  # what closing the owner does to its signal object
+    ran = []
+    tasks_mod._Runnable(1, lambda: ran.append(1), signals).run()  # on this thread: raises if unguarded
+    tasks_mod._Runnable(2, lambda: 1 / 0, signals).run()
+    assert ran == [1]

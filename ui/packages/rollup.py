@@ -260,7 +260,7 @@ class RollupDialog(QDialog):
         r = self.rollup
         if r is None:
             return None
-        proposed = f"Tinh trang nop {r.period_code} - {ip.slug(aggregate.label(r.upper))}.xlsx"
+        proposed = f"Tinh trang nop {r.period_code} - {fmt.slug(aggregate.label(r.upper))}.xlsx"
         path = ask_save_path(self, "Xuất tình trạng nộp ra Excel", proposed, "Excel (*.xlsx)")
         if not path:
             return None

@@ -46,9 +46,15 @@ class _Runnable(QRunnable):
         except Exception as e:  # never a traceback on screen
             if not isinstance(e, UserError):
                 traceback.print_exc()
-            self.signals.failed.emit(self.task_id, failure_message(e))
+            self._tell(self.signals.failed, failure_message(e))
         else:
-            self.signals.done.emit(self.task_id, result)
+            self._tell(self.signals.done, result)
+
+    def _tell(self, signal, payload) -> None:
+        try:
+            signal.emit(self.task_id, payload)
+        except RuntimeError:  # "Signal source has been deleted": the window or dialog that asked is closed
+            pass
 
 
 class Tasks(QObject):
