@@ -27,6 +27,8 @@ from pathlib import Path
 
 from _common import ROOT, report
 
+from cchc_desktop.importing import excel_read
+
 PAIRS = 3
 HEADERS = ["STT", "Số hồ sơ", "Tên thủ tục", "Lĩnh vực", "Chủ hồ sơ", "Số điện thoại", "Địa chỉ",
            "Ngày tiếp nhận", "Ngày hẹn trả", "Ngày trả kết quả", "Cơ quan", "Trạng thái", "Hình thức nộp"]
@@ -35,15 +37,6 @@ FIELDS = ["Hộ tịch", "Chứng thực", "Người có công", "Bảo trợ x�
 PROCS = ["Đăng ký khai sinh", "Chứng thực bản sao từ bản chính", "Đăng ký kết hôn", "Trợ cấp xã hội hằng tháng",
          "Xác nhận tình trạng hôn nhân", "Đăng ký khai tử", "Công nhận hòa giải viên"]
 AGENCY = {"Cư trú": "Công an xã", "Nghĩa vụ quân sự": "BCH Quân sự xã"}
-
-
-def _col(i: int) -> str:
-    s = ""
-    i += 1
-    while i:
-        i, r = divmod(i - 1, 26)
-        s = chr(65 + r) + s
-    return s
 
 
 def make_register(path: Path, n: int, first_code: int = 0, years: int = 4) -> None:
@@ -62,7 +55,7 @@ def make_register(path: Path, n: int, first_code: int = 0, years: int = 4) -> No
     addresses = [f"Thôn {k}, xã Chi Lăng Nam" for k in range(1, 40)]
     base = (dt.date(2021, 1, 1) - dt.date(1899, 12, 30)).days
     span = 365 * years
-    cols = [_col(i) for i in range(len(HEADERS))]
+    cols = [excel_read.col_letter(i) for i in range(len(HEADERS))]
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
         with z.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as fh:
             buf = ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.'
