@@ -58,7 +58,15 @@ FIELDS = {
     "agency": "Cơ quan",
     "status": "Trạng thái",
     "channel": "Hình thức nộp",
+    # the QĐ 766 index's columns (report/index766.py); a column the export lacks stays NULL
+    "online_kind": "Mức độ dịch vụ công trực tuyến",
+    "synced": "Đồng bộ Cổng DVC quốc gia",
+    "digitised": "Số hóa hồ sơ",
+    "paid_online": "Thanh toán trực tuyến",
+    "e_result": "Kết quả điện tử",
+    "rating": "Đánh giá hài lòng",
 }
+INDEX_FIELDS = store_register.INDEX_COLS
 REQUIRED = ("code", "received_date")
 DATE_FIELDS = ("received_date", "due_date", "finished_date")
 SYNONYMS = {
@@ -78,6 +86,17 @@ SYNONYMS = {
     "status": ["trang thai", "tinh trang", "trang thai ho so", "tinh trang ho so", "trang thai xu ly"],
     "channel": ["hinh thuc nop", "hinh thuc tiep nhan", "kenh nop", "hinh thuc", "kenh tiep nhan",
                 "hinh thuc nop ho so", "nguon ho so"],
+    "online_kind": ["muc do dvc", "muc do dich vu cong", "muc do dvctt", "loai dich vu cong", "loai dvc",
+                    "dvc toan trinh", "toan trinh mot phan", "muc do cung cap dvc"],
+    "synced": ["dong bo", "da dong bo", "dong bo dvcqg", "dong bo cong dvc", "dong bo cong dvc quoc gia",
+               "dong bo len cong dich vu cong quoc gia", "trang thai dong bo", "dong bo dvc quoc gia"],
+    "digitised": ["so hoa", "da so hoa", "so hoa ho so", "so hoa thanh phan ho so", "trang thai so hoa"],
+    "paid_online": ["thanh toan truc tuyen", "thanh toan", "hinh thuc thanh toan", "thanh toan phi le phi",
+                    "da thanh toan truc tuyen", "thanh toan online"],
+    "e_result": ["ket qua dien tu", "co ket qua dien tu", "tra ket qua dien tu", "kq dien tu",
+                 "cap ket qua dien tu", "ket qua giai quyet dien tu"],
+    "rating": ["danh gia", "danh gia hai long", "muc do hai long", "ket qua danh gia", "hai long",
+               "danh gia cua nguoi dan"],
 }
 # Columns of personal data: recognised so that they are never mapped, read or stored.
 PERSONAL = ["chu ho so", "nguoi nop", "ten nguoi nop", "nguoi nop ho so", "ho ten", "ho va ten", "ho ten nguoi nop",
@@ -248,6 +267,52 @@ def channel_of(text: str) -> str:
     if "truc tiep" in n or "tai quay" in n or "bo phan mot cua" in n:
         return "truc_tiep"
     return text.strip()[:60]
+
+
+@lru_cache(maxsize=1024)
+def online_kind_of(text: str) -> str | None:
+    """'toan_trinh' / 'mot_phan' when the text says the level of an online dossier, '' when it says
+    not online, None when online without a level (unknown)."""
+    n = norm(text)
+    if "toan trinh" in n or "muc do 4" in n:
+        return "toan_trinh"
+    if "mot phan" in n or "muc do 3" in n:
+        return "mot_phan"
+    return None if channel_of(text) == "truc_tuyen" else ""
+
+
+_NO_WORDS = ("khong", "chua", "0", "false", "no", "sai", "n")
+
+
+@lru_cache(maxsize=1024)
+def yes_no(text: str) -> int:
+    """1 for a cell that says yes (Có, x, 1, Đã đồng bộ…), 0 for no or an empty cell."""
+    n = norm(text)
+    if not n or n.split()[0] in _NO_WORDS or n in ("-", "khong co"):
+        return 0
+    return 1
+
+
+@lru_cache(maxsize=1024)
+def paid_online_of(text: str) -> int:
+    """1 paid online, 0 has fees not paid online, -1 no fee (empty, miễn phí, không thu phí)."""
+    n = norm(text)
+    if not n or "khong thu" in n or "mien" in n or "khong phai" in n or "khong co phi" in n or n == "-":
+        return -1
+    if "truc tiep" in n or "tien mat" in n or "tai quay" in n or "buu chinh" in n or n.split()[0] in _NO_WORDS:
+        return 0
+    return 1
+
+
+@lru_cache(maxsize=1024)
+def rating_of(text: str) -> int:
+    """1 satisfied, 0 not satisfied, -1 not rated."""
+    n = norm(text)
+    if not n or "chua danh gia" in n or "khong danh gia" in n or n == "-":
+        return -1
+    if "khong hai long" in n or "chua hai long" in n or n in ("0", "khong", "kem", "te"):
+        return 0
+    return 1
 
 
 # --- inspect -----------------------------------------------------------------------------
@@ -699,6 +764,8 @@ def _read_rows(book, preview: Preview, m: dict[str, int], summary: Summary, prog
     date_slots = [(k, idx.get(f)) for k, f in enumerate(DATE_FIELDS)]
     i_proc, i_field, i_agency, i_status, i_channel = (
         idx.get(f) for f in ("procedure", "field", "agency", "status", "channel"))
+    index_slots = [idx.get(f) for f in INDEX_FIELDS]
+    has_kind = index_slots[0] is not None or i_channel is not None
     # where a totals row writes its word ("Tổng cộng", "Cộng: 125 hồ sơ") and its counts
     word_slots = [i for i, c in enumerate(cols) if (c in extra or i == i_code or c == 0) and i != i_proc]
     count_slots = [i for i in (i_proc, i_field, i_agency, i_status, i_channel) if i is not None]
@@ -710,7 +777,8 @@ def _read_rows(book, preview: Preview, m: dict[str, int], summary: Summary, prog
             gap_rows.setdefault(r, []).append(c)
     total_rows = book.row_count(sheet)
     shift = 1462 if book.date1904 else 0
-    text_slots = [len(cols) if i is None else i for i in (i_proc, i_field, i_agency, i_status, i_channel)]
+    text_slots = [len(cols) if i is None else i for i in (i_proc, i_field, i_agency, i_status, i_channel,
+                                                          *index_slots)]
     cleaned: dict = {None: ""}
     orders = _Orders()
     records: dict[str, tuple] = {}
@@ -792,9 +860,17 @@ def _read_rows(book, preview: Preview, m: dict[str, int], summary: Summary, prog
                 if len(cleaned) < 50_000:
                     cleaned[v] = t
             texts.append(t)
-        proc, fld, agency, status, channel = texts
+        proc, fld, agency, status, channel, kind, synced, digitised, paid, e_result, rating = texts
+        extra = (
+            (online_kind_of(kind) if kind else online_kind_of(channel)) if has_kind else None,
+            None if index_slots[1] is None else yes_no(synced),
+            None if index_slots[2] is None else yes_no(digitised),
+            None if index_slots[3] is None else paid_online_of(paid),
+            None if index_slots[4] is None else yes_no(e_result),
+            None if index_slots[5] is None else rating_of(rating),
+        )
         row = (row_no, code, proc, fld, agency, channel_of(channel) if channel else "", status,
-               0 if status and is_withdrawn(status) else 1, *dates)
+               0 if status and is_withdrawn(status) else 1, *dates, extra)
         if undecided:
             pending.append(row)
         else:
@@ -810,7 +886,7 @@ def _read_rows(book, preview: Preview, m: dict[str, int], summary: Summary, prog
 def _accept(row: tuple, chosen: dict[int, str], summary: Summary, records: dict, first_row: dict) -> None:
     """One row's dates read by their column's order and checked; its record (COLS) kept by dossier
     code, the later row of a repeated code winning."""
-    row_no, code, proc, fld, agency, channel, status, counted, recv, due, fin = row
+    row_no, code, proc, fld, agency, channel, status, counted, recv, due, fin, extra = row
     if recv.__class__ is tuple or due.__class__ is tuple or fin.__class__ is tuple:
         dates = []
         for k, v in enumerate((recv, due, fin)):
@@ -838,7 +914,7 @@ def _accept(row: tuple, chosen: dict[int, str], summary: Summary, records: dict,
         summary.skipped.append((earlier, f"số hồ sơ {code} lặp lại ở dòng {later}; lấy dòng sau"))
         if other > row_no:
             return
-    records[code] = (proc, fld, agency, channel, recv, due, fin, status, counted)
+    records[code] = (proc, fld, agency, channel, recv, due, fin, status, counted, *extra)
     first_row[code] = row_no
 
 

@@ -317,8 +317,29 @@ def m008_package_refusals(db):
     )
 
 
+def m009_index_766(db):
+    """The QĐ 766 service index (report/index766.py): the register's columns it reads (NULL where the
+    export had none: the criterion is then "chưa có số liệu", not zero), their per-day counts
+    `register_days_766`, and the values the unit types per period (`index766_values`)."""
+    for col, kind in (("online_kind", "TEXT"), ("synced", "INTEGER"), ("digitised", "INTEGER"),
+                      ("paid_online", "INTEGER"), ("e_result", "INTEGER"), ("rating", "INTEGER")):
+        db.execute(f"ALTER TABLE register ADD COLUMN {col} {kind}")
+    register.create_day_table_766(db)
+    _run(
+        db,
+        """
+        CREATE TABLE index766_values (
+            period_id INTEGER NOT NULL REFERENCES periods(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            value INTEGER NOT NULL CHECK (value >= 0),
+            PRIMARY KEY (period_id, name)
+        )
+        """,
+    )
+
+
 STEPS = (m001_initial, m002_register_import, m003_package_history, m004_unit_kinds, m005_register_days,
-         m006_package_keys, m007_merger_sources, m008_package_refusals)
+         m006_package_keys, m007_merger_sources, m008_package_refusals, m009_index_766)
 for _step in STEPS:
     migrations()(_step)
 SCHEMA_VERSION = len(STEPS)

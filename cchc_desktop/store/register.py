@@ -15,7 +15,12 @@ import json
 from cchc_desktop.safe_text import clean_line
 
 COLS = ("procedure", "field", "agency", "channel", "received_date", "due_date", "finished_date", "status",
-        "counted")
+        "counted", *(INDEX_COLS := ("online_kind", "synced", "digitised", "paid_online", "e_result", "rating")))
+# The columns of the QĐ 766 index (migration m009): NULL when the export had no such column.
+# online_kind text ('toan_trinh', 'mot_phan', '' not online or level not said); synced, digitised,
+# e_result 1 / 0; paid_online 1 paid online, 0 has fees not paid online, -1 no fee;
+# rating 1 satisfied, 0 not satisfied, -1 not rated.
+INT_COLS = ("counted", "synced", "digitised", "paid_online", "e_result", "rating")
 _DAY_COUNTS = ("recv", "recv_online", "fin_early", "fin_ontime", "fin_late", "due", "due_kept")
 
 # The contributions of a set of register rows `src` (with a `sign` column) to register_days.
@@ -60,10 +65,13 @@ def create_day_table(db) -> None:
 
 
 def rebuild_days(db) -> None:
-    """register_days built again from the register as it is (rows written by hand, e.g. in tests)."""
+    """register_days (and the index's register_days_766) built again from the register as it is
+    (rows written by hand, e.g. in tests)."""
     with db.atomic():
         db.execute("DELETE FROM register_days")
         db.execute(_ADD.format(select=_CONTRIBUTIONS.format(src="(SELECT *, 1 AS sign FROM register)")))
+        db.execute("DELETE FROM register_days_766")
+        db.execute(_ADD_766.format(select=_CONTRIBUTIONS_766.format(src="(SELECT *, 1 AS sign FROM register)")))
 
 
 def mark_withdrawn(db, is_withdrawn) -> None:
@@ -85,7 +93,7 @@ def upsert(store, unit_code: str, records: dict[str, tuple], now: str) -> tuple[
     conn.execute("DROP TABLE IF EXISTS temp.register_incoming")
     conn.execute(
         "CREATE TEMP TABLE register_incoming (code TEXT PRIMARY KEY, "
-        + ", ".join(f"{c} {'INTEGER' if c == 'counted' else 'TEXT'}" for c in COLS) + ", state INTEGER)"
+        + ", ".join(f"{c} {'INTEGER' if c in INT_COLS else 'TEXT'}" for c in COLS) + ", state INTEGER)"
     )
     conn.executemany(
         f"INSERT INTO temp.register_incoming (code, {', '.join(COLS)}) VALUES ({', '.join('?' * (len(COLS) + 1))})",
@@ -110,6 +118,12 @@ def upsert(store, unit_code: str, records: dict[str, tuple], now: str) -> tuple[
             f"SELECT {', '.join('r.' + c for c in _DAY_SOURCE.split(', '))} FROM register AS r JOIN temp.register_incoming AS i ON i.code = r.code "
             "AND i.state = 1 WHERE r.unit_code = ?", [unit_code]), -1)
         _count_days(days, conn.execute(f"SELECT {_DAY_SOURCE} FROM temp.register_incoming WHERE state < 2"), 1)
+        # the index's per-day counts: the old versions of the changed rows out, the new rows in
+        conn.execute(_ADD_766.format(select=_CONTRIBUTIONS_766.format(src=(
+            "(SELECT r.*, -1 AS sign FROM register AS r JOIN temp.register_incoming AS i ON i.code = r.code "
+            "AND i.state = 1 WHERE r.unit_code = :u)"))), {"u": unit_code})
+        conn.execute(_ADD_766.format(select=_CONTRIBUTIONS_766.format(src=(
+            "(SELECT :u AS unit_code, *, 1 AS sign FROM temp.register_incoming WHERE state < 2)"))), {"u": unit_code})
         conn.execute(
             f"INSERT INTO register (unit_code, code, {', '.join(COLS)}, imported_at) "
             f"SELECT ?, code, {', '.join(COLS)}, ? FROM temp.register_incoming WHERE state < 2 AND true "
@@ -158,6 +172,93 @@ def _count_days(days: dict, rows, sign: int) -> None:
             c[5] += sign
             if fin is not None and fin <= due:
                 c[6] += sign
+
+
+# --- the QĐ 766 index's per-day counts (register_days_766, migration m009) ------------------
+# By the day received: recv, and for each index column the dossiers whose value is known (_k) and
+# those that count (_y). By the day finished: fin, e-result known / yes, rating known / "good"
+# (not late and not rated unsatisfied).
+DAY_766 = ("recv", "sync_k", "sync_y", "kind_k", "tt_y", "okq_k", "okq_y", "fee_k", "fee_y", "paid_y",
+           "dig_k", "dig_y", "fin", "kq_k", "kq_y", "rate_k", "good_y")
+_CONTRIBUTIONS_766 = """
+    SELECT unit_code, day, """ + ", ".join(f"SUM({c} * sign)" for c in DAY_766) + """ FROM (
+        SELECT unit_code, CAST(replace(received_date, '-', '') AS INTEGER) AS day, sign, 1 AS recv,
+               synced IS NOT NULL AS sync_k, synced IS 1 AS sync_y,
+               online_kind IS NOT NULL AS kind_k, online_kind IS 'toan_trinh' AS tt_y,
+               e_result IS NOT NULL AS okq_k, COALESCE(channel = 'truc_tuyen' AND e_result IS 1, 0) AS okq_y,
+               paid_online IS NOT NULL AS fee_k, COALESCE(paid_online IN (0, 1), 0) AS fee_y, paid_online IS 1 AS paid_y,
+               (digitised IS NOT NULL AND e_result IS NOT NULL) AS dig_k, (digitised IS 1 AND e_result IS 1) AS dig_y,
+               0 AS fin, 0 AS kq_k, 0 AS kq_y, 0 AS rate_k, 0 AS good_y
+        FROM {src} WHERE counted AND received_date IS NOT NULL
+        UNION ALL
+        SELECT unit_code, CAST(replace(finished_date, '-', '') AS INTEGER), sign, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+               0, 0, 1, e_result IS NOT NULL, e_result IS 1, rating IS NOT NULL,
+               rating IS NOT NULL AND rating IS NOT 0 AND (due_date IS NULL OR finished_date <= due_date)
+        FROM {src} WHERE counted AND finished_date IS NOT NULL
+    ) GROUP BY unit_code, day
+"""
+_ADD_766 = (
+    f"INSERT INTO register_days_766 (unit_code, day, {', '.join(DAY_766)}) {{select}} "
+    "ON CONFLICT (unit_code, day) DO UPDATE SET " + ", ".join(f"{c} = {c} + excluded.{c}" for c in DAY_766)
+)
+
+
+def create_day_table_766(db) -> None:
+    """register_days_766 (migration m009), filled from the register as it is."""
+    db.execute(
+        "CREATE TABLE register_days_766 (unit_code TEXT NOT NULL, day INTEGER NOT NULL, "
+        + ", ".join(f"{c} INTEGER NOT NULL DEFAULT 0" for c in DAY_766) + ", PRIMARY KEY (unit_code, day)) WITHOUT ROWID"
+    )
+    db.execute(_ADD_766.format(select=_CONTRIBUTIONS_766.format(src="(SELECT *, 1 AS sign FROM register)")))
+
+
+def days_766(store, unit_code: str, end: str) -> list[tuple]:
+    """(day, *DAY_766, due, due_kept, fin_early, fin_ontime, fin_late) per day up to `end`, joined
+    with the register's per-day counts summed over agencies and fields."""
+    e = day_number(end)
+    rows = store.db.execute(
+        f"SELECT day, {', '.join(DAY_766)} FROM register_days_766 WHERE unit_code = ? AND day <= ? ORDER BY day",
+        [unit_code, e]).fetchall()
+    other = {d: rest for d, *rest in store.db.execute(
+        "SELECT day, SUM(due), SUM(due_kept), SUM(fin_early), SUM(fin_ontime), SUM(fin_late) FROM register_days "
+        "WHERE unit_code = ? AND day <= ? GROUP BY day", [unit_code, e])}
+    zero = [0] * len(DAY_766)
+    out = {d: [*rest, 0, 0, 0, 0, 0] for d, *rest in rows}
+    for d, rest in other.items():
+        out.setdefault(d, [*zero, 0, 0, 0, 0, 0])[len(DAY_766):] = rest
+    return [(d, *out[d]) for d in sorted(out)]
+
+
+# The dossiers that cost the index points, by kind: (label of the kind, SQL condition on the window).
+LOST_KINDS = {
+    "qua_han": "quá hạn (đã trả quá hạn hoặc đang quá hạn)",
+    "chua_dong_bo": "chưa đồng bộ lên Cổng DVC quốc gia",
+    "chua_so_hoa": "chưa số hóa hoặc chưa có kết quả điện tử",
+    "khong_kq_dt": "đã giải quyết, không có kết quả điện tử",
+    "chua_tt_truc_tuyen": "có phí, lệ phí nhưng không thanh toán trực tuyến",
+    "khong_hai_long": "bị đánh giá không hài lòng",
+}
+_LOST_SQL = {
+    "qua_han": "((finished_date BETWEEN :s AND :e AND due_date IS NOT NULL AND finished_date > due_date) OR "
+               "(received_date <= :e AND (finished_date IS NULL OR finished_date > :e) AND due_date < :e))",
+    "chua_dong_bo": "received_date BETWEEN :s AND :e AND synced = 0",
+    "chua_so_hoa": "received_date BETWEEN :s AND :e AND (digitised = 0 OR e_result = 0)",
+    "khong_kq_dt": "finished_date BETWEEN :s AND :e AND e_result = 0",
+    "chua_tt_truc_tuyen": "received_date BETWEEN :s AND :e AND paid_online = 0",
+    "khong_hai_long": "finished_date BETWEEN :s AND :e AND rating = 0",
+}
+
+
+def lost_dossiers(store, unit_code: str, start: str, end: str, kind: str, limit: int = 1000) -> tuple[int, list[dict]]:
+    """(how many, the first `limit` by received date) counted dossiers of the window [start, end]
+    that cost the index points for `kind` (LOST_KINDS)."""
+    where = f"unit_code = :u AND counted AND {_LOST_SQL[kind]}"
+    p = {"u": unit_code, "s": start, "e": end, "n": limit}
+    n = store.db.execute(f"SELECT COUNT(*) FROM register WHERE {where}", p).fetchone()[0]
+    rows = [dict(r) for r in store.db.query(
+        f"SELECT code, procedure, field, received_date, due_date, finished_date FROM register WHERE {where} "
+        "ORDER BY received_date, code LIMIT :n", p)]
+    return n, rows
 
 
 def drop_incoming(store) -> None:
