@@ -78,6 +78,7 @@ class IndexDef:
     groups: tuple[Group, ...]
     criteria: tuple[Criterion, ...]
     inputs: dict[str, str] = field(default_factory=dict)  # typed value → label
+    short_sources: dict[str, str] = field(default_factory=dict)  # source → its short name
 
     def group_criteria(self, code: str) -> list[Criterion]:
         return [c for c in self.criteria if c.group == code]
@@ -90,6 +91,9 @@ class IndexDef:
 
     def source_text(self, c: Criterion) -> str:
         return "; ".join(self.sources[s] for s in c.sources)
+
+    def short_source_text(self, c: Criterion) -> str:
+        return "; ".join(self.short_sources[s] for s in c.sources)
 
     def typed_inputs(self) -> list[tuple[str, str, list[str]]]:
         """(name, label, criteria codes using it), in the order the criteria use them."""
@@ -127,7 +131,10 @@ def parse(text: str, where: str = "tệp chỉ số") -> IndexDef:
 def _build(raw: dict, where: str) -> IndexDef:
     errors: list[str] = []
     version = str(raw["version"])
-    sources = {str(k): str(v) for k, v in raw.get("nguon", {}).items()}
+    sources, short = {}, {}
+    for k, v in raw.get("nguon", {}).items():
+        sources[str(k)] = str(v["ten"])
+        short[str(k)] = str(v.get("ngan", v["ten"]))
     inputs = {str(k): str(v) for k, v in raw.get("nhap", {}).items()}
     total = _dec(raw["tong_diem"], "tong_diem")
     groups = []
@@ -187,7 +194,7 @@ def _build(raw: dict, where: str) -> IndexDef:
             errors.append(f"nhóm {g.code} ({g.name}): điểm tối đa các chỉ tiêu cộng lại {s}, khác {g.points}")
     if errors:
         raise IndexFileError(f"{where} có lỗi: " + "; ".join(errors) + ".")
-    return IndexDef(version, str(raw["ten"]), total, sources, tuple(groups), tuple(criteria), inputs)
+    return IndexDef(version, str(raw["ten"]), total, sources, tuple(groups), tuple(criteria), inputs, short)
 
 
 def path_of(version: str = DEFAULT_VERSION) -> Path:

@@ -24,7 +24,7 @@ from cchc_desktop.store import register as store_register
 NO_DATA = "chưa có số liệu"
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
-_COLS = (*store_register.DAY_766, "due", "due_kept", "fin_early", "fin_ontime", "fin_late")
+_COLS = (*store_register.DAY_766, "recv", "fin", "due", "due_kept", "fin_early", "fin_ontime", "fin_late")
 _COLUMN_WORDS = {"synced": "đồng bộ Cổng DVC quốc gia", "online_kind": "mức độ (toàn trình, một phần) của hồ sơ trực tuyến",
                  "e_result": "kết quả điện tử", "paid_online": "thanh toán trực tuyến", "digitised": "số hóa hồ sơ",
                  "rating": "đánh giá hài lòng"}
@@ -94,6 +94,7 @@ class CriterionResult:
     note: str
     from_register: bool
     source_keys: tuple[str, ...] = ()
+    short_source: str = ""
     numerator: int | None = None
     denominator: int | None = None
     rate: Decimal | None = None  # percent, 2 decimals
@@ -204,7 +205,7 @@ def evaluate(defn: index_def.IndexDef, days: Days, typed: dict[str, int], start:
     raw_rates: dict[str, Decimal | None] = {}
     for c in defn.criteria:
         r = CriterionResult(c.code, c.name, c.group, c.points, c.rule, c.target, defn.source_text(c), c.note,
-                            c.measure is not None, c.sources)
+                            c.measure is not None, c.sources, defn.short_source_text(c))
         rate = None
         if c.measure:
             num, den, known, concerned = measure(days, c.measure, start, end)

@@ -178,23 +178,27 @@ def _count_days(days: dict, rows, sign: int) -> None:
 # By the day received: recv, and for each index column the dossiers whose value is known (_k) and
 # those that count (_y). By the day finished: fin, e-result known / yes, rating known / "good"
 # (not late and not rated unsatisfied).
-DAY_766 = ("recv", "sync_k", "sync_y", "kind_k", "tt_y", "okq_k", "okq_y", "fee_k", "fee_y", "paid_y",
-           "dig_k", "dig_y", "fin", "kq_k", "kq_y", "rate_k", "good_y")
+DAY_766 = ("sync_k", "sync_y", "kind_k", "tt_y", "okq_k", "okq_y", "fee_k", "fee_y", "paid_y",
+           "dig_k", "dig_y", "kq_k", "kq_y", "rate_k", "good_y")
+# Only rows with some index value contribute: an export without those columns costs the import a
+# scan of its staged rows and nothing more (received / finished counts come from register_days).
+_ANY_766 = ("(online_kind IS NOT NULL OR synced IS NOT NULL OR digitised IS NOT NULL OR paid_online IS NOT NULL "
+            "OR e_result IS NOT NULL OR rating IS NOT NULL)")
 _CONTRIBUTIONS_766 = """
     SELECT unit_code, day, """ + ", ".join(f"SUM({c} * sign)" for c in DAY_766) + """ FROM (
-        SELECT unit_code, CAST(replace(received_date, '-', '') AS INTEGER) AS day, sign, 1 AS recv,
+        SELECT unit_code, CAST(replace(received_date, '-', '') AS INTEGER) AS day, sign,
                synced IS NOT NULL AS sync_k, synced IS 1 AS sync_y,
                online_kind IS NOT NULL AS kind_k, online_kind IS 'toan_trinh' AS tt_y,
                e_result IS NOT NULL AS okq_k, COALESCE(channel = 'truc_tuyen' AND e_result IS 1, 0) AS okq_y,
                paid_online IS NOT NULL AS fee_k, COALESCE(paid_online IN (0, 1), 0) AS fee_y, paid_online IS 1 AS paid_y,
                (digitised IS NOT NULL AND e_result IS NOT NULL) AS dig_k, (digitised IS 1 AND e_result IS 1) AS dig_y,
-               0 AS fin, 0 AS kq_k, 0 AS kq_y, 0 AS rate_k, 0 AS good_y
-        FROM {src} WHERE counted AND received_date IS NOT NULL
+               0 AS kq_k, 0 AS kq_y, 0 AS rate_k, 0 AS good_y
+        FROM {src} WHERE counted AND received_date IS NOT NULL AND """ + _ANY_766 + """
         UNION ALL
         SELECT unit_code, CAST(replace(finished_date, '-', '') AS INTEGER), sign, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-               0, 0, 1, e_result IS NOT NULL, e_result IS 1, rating IS NOT NULL,
+               0, e_result IS NOT NULL, e_result IS 1, rating IS NOT NULL,
                rating IS NOT NULL AND rating IS NOT 0 AND (due_date IS NULL OR finished_date <= due_date)
-        FROM {src} WHERE counted AND finished_date IS NOT NULL
+        FROM {src} WHERE counted AND finished_date IS NOT NULL AND """ + _ANY_766 + """
     ) GROUP BY unit_code, day
 """
 _ADD_766 = (
@@ -213,19 +217,20 @@ def create_day_table_766(db) -> None:
 
 
 def days_766(store, unit_code: str, end: str) -> list[tuple]:
-    """(day, *DAY_766, due, due_kept, fin_early, fin_ontime, fin_late) per day up to `end`, joined
-    with the register's per-day counts summed over agencies and fields."""
+    """(day, *DAY_766, recv, fin, due, due_kept, fin_early, fin_ontime, fin_late) per day up to `end`:
+    the index's counts joined with the register's per-day counts summed over agencies and fields."""
     e = day_number(end)
     rows = store.db.execute(
         f"SELECT day, {', '.join(DAY_766)} FROM register_days_766 WHERE unit_code = ? AND day <= ? ORDER BY day",
         [unit_code, e]).fetchall()
     other = {d: rest for d, *rest in store.db.execute(
-        "SELECT day, SUM(due), SUM(due_kept), SUM(fin_early), SUM(fin_ontime), SUM(fin_late) FROM register_days "
+        "SELECT day, SUM(recv), SUM(fin_early + fin_ontime + fin_late), SUM(due), SUM(due_kept), SUM(fin_early), "
+        "SUM(fin_ontime), SUM(fin_late) FROM register_days "
         "WHERE unit_code = ? AND day <= ? GROUP BY day", [unit_code, e])}
     zero = [0] * len(DAY_766)
-    out = {d: [*rest, 0, 0, 0, 0, 0] for d, *rest in rows}
+    out = {d: [*rest, 0, 0, 0, 0, 0, 0, 0] for d, *rest in rows}
     for d, rest in other.items():
-        out.setdefault(d, [*zero, 0, 0, 0, 0, 0])[len(DAY_766):] = rest
+        out.setdefault(d, [*zero, 0, 0, 0, 0, 0, 0, 0])[len(DAY_766):] = rest
     return [(d, *out[d]) for d in sorted(out)]
 
 

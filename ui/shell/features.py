@@ -6,6 +6,7 @@ actions (`window.add_action(menu, text, callback, shortcut=None)`), tabs
 """
 FEATURES: list[str] = [
     "ui.charts.charts_tab:install",
+    "ui.index766.index_tab:install",
     "ui.export.export_word:install",
     "ui.packages.feature:install",
     "ui.packages.merger:install",

@@ -1,0 +1,1 @@
+"""The Chỉ số phục vụ (QĐ 766) tab."""
