@@ -25,7 +25,7 @@ def trend_figure(points, by: str = "week", size=(8.0, 3.6)):
         return fig
     ax.bar(x, [float(p.counted_max) for p in points], color="#dde6f0", label="Điểm tối đa tính được")
     ax.plot(x, [float(p.points) for p in points], color="#1f5fa8", marker="o", markersize=3, label="Điểm đạt")
-    step = max(1, len(points) // 12)
+    step = max(1, -(-len(points) // 8))
     ax.set_xticks(x[::step])
     ax.set_xticklabels(labels[::step], family=family, fontsize=8, rotation=0)
     ax.set_ylim(0, 100)

@@ -42,7 +42,7 @@ def _item(text, tip: str = "", editable: bool = False, right: bool = False) -> Q
     if not editable:
         it.setFlags(it.flags() & ~Qt.ItemFlag.ItemIsEditable)
     if right:
-        it.setTextAlignment(int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter))
+        it.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
     return it
 
 
