@@ -518,6 +518,7 @@ class Summary:
     skipped: list[tuple[int, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what was read in a way the user should know
     preview: Preview | None = None
+    index_cols: tuple[str, ...] = ()  # the QĐ 766 index's columns the file has (store_register.INDEX_COLS)
 
     def lines(self, max_skipped: int | None = None) -> list[str]:
         n = fmt.number
@@ -729,7 +730,7 @@ def import_register(store, unit_code: str | None, path: str | Path, mapping: dic
     now = dt.datetime.now().isoformat(timespec="seconds")
     try:
         summary.imported, summary.updated, summary.unchanged, write = store_register.upsert(
-            store, unit_code, records, now)
+            store, unit_code, records, now, summary.index_cols)
         del records
         check_cancel()
         if summary.imported or summary.updated:  # the register changes: the file as it was is kept first
@@ -766,6 +767,12 @@ def _read_rows(book, preview: Preview, m: dict[str, int], summary: Summary, prog
         idx.get(f) for f in ("procedure", "field", "agency", "status", "channel"))
     index_slots = [idx.get(f) for f in INDEX_FIELDS]
     has_kind = index_slots[0] is not None or i_channel is not None
+    # the index columns this file has (online_kind also from the channel's words): only those are
+    # read and stored, so that a file without them costs the import nothing more
+    present = [k for k, i in enumerate(index_slots) if (has_kind if k == 0 else i is not None)]
+    summary.index_cols = tuple(INDEX_FIELDS[k] for k in present)
+    parsers = (None, yes_no, yes_no, paid_online_of, yes_no, rating_of)
+    extra_of: dict[tuple, tuple] = {}  # (channel, index texts) → the record's index values: few distinct
     # where a totals row writes its word ("Tổng cộng", "Cộng: 125 hồ sơ") and its counts
     word_slots = [i for i, c in enumerate(cols) if (c in extra or i == i_code or c == 0) and i != i_proc]
     count_slots = [i for i in (i_proc, i_field, i_agency, i_status, i_channel) if i is not None]
@@ -778,7 +785,7 @@ def _read_rows(book, preview: Preview, m: dict[str, int], summary: Summary, prog
     total_rows = book.row_count(sheet)
     shift = 1462 if book.date1904 else 0
     text_slots = [len(cols) if i is None else i for i in (i_proc, i_field, i_agency, i_status, i_channel,
-                                                          *index_slots)]
+                                                          *(index_slots[k] for k in present))]
     cleaned: dict = {None: ""}
     orders = _Orders()
     records: dict[str, tuple] = {}
@@ -860,15 +867,16 @@ def _read_rows(book, preview: Preview, m: dict[str, int], summary: Summary, prog
                 if len(cleaned) < 50_000:
                     cleaned[v] = t
             texts.append(t)
-        proc, fld, agency, status, channel, kind, synced, digitised, paid, e_result, rating = texts
-        extra = (
-            (online_kind_of(kind) if kind else online_kind_of(channel)) if has_kind else None,
-            None if index_slots[1] is None else yes_no(synced),
-            None if index_slots[2] is None else yes_no(digitised),
-            None if index_slots[3] is None else paid_online_of(paid),
-            None if index_slots[4] is None else yes_no(e_result),
-            None if index_slots[5] is None else rating_of(rating),
-        )
+        proc, fld, agency, status, channel = texts[:5]
+        extra = ()
+        if present:
+            key = (channel, *texts[5:])
+            extra = extra_of.get(key)
+            if extra is None:
+                extra = tuple((online_kind_of(t) if t else online_kind_of(channel)) if k == 0 else parsers[k](t)
+                              for k, t in zip(present, texts[5:]))
+                if len(extra_of) < 50_000:
+                    extra_of[key] = extra
         row = (row_no, code, proc, fld, agency, channel_of(channel) if channel else "", status,
                0 if status and is_withdrawn(status) else 1, *dates, extra)
         if undecided:

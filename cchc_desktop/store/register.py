@@ -71,7 +71,7 @@ def rebuild_days(db) -> None:
         db.execute("DELETE FROM register_days")
         db.execute(_ADD.format(select=_CONTRIBUTIONS.format(src="(SELECT *, 1 AS sign FROM register)")))
         db.execute("DELETE FROM register_days_766")
-        db.execute(_ADD_766.format(select=_CONTRIBUTIONS_766.format(src="(SELECT *, 1 AS sign FROM register)")))
+        db.execute(_ADD_766.format(select=_contributions_766("(SELECT *, 1 AS sign FROM register)")))
 
 
 def mark_withdrawn(db, is_withdrawn) -> None:
@@ -82,10 +82,18 @@ def mark_withdrawn(db, is_withdrawn) -> None:
 
 
 # --- import ------------------------------------------------------------------------------
-def upsert(store, unit_code: str, records: dict[str, tuple], now: str) -> tuple[int, int, int, callable]:
+BASE_COLS = COLS[: len(COLS) - len(INDEX_COLS)]
+
+
+def upsert(store, unit_code: str, records: dict[str, tuple], now: str,
+           index_cols: tuple[str, ...] = INDEX_COLS) -> tuple[int, int, int, callable]:
     """Stage the file's rows and compare them with the register by dossier code, without
     loading the register: (new, changed, unchanged, write). `write()` (inside the import's
-    transaction) upserts the new and changed rows and moves their counts in register_days."""
+    transaction) upserts the new and changed rows and moves their counts in register_days and
+    register_days_766. A record holds BASE_COLS then the `index_cols` the file has (in INDEX_COLS
+    order); a dossier keeps the index values of an earlier import for the columns this file lacks."""
+    COLS = (*BASE_COLS, *index_cols)  # noqa: N806 - this import's columns
+    absent = [c for c in INDEX_COLS if c not in index_cols]
     conn = store.db.conn
     if conn.in_transaction:
         raise RuntimeError("register upsert inside an open transaction")
@@ -118,12 +126,19 @@ def upsert(store, unit_code: str, records: dict[str, tuple], now: str) -> tuple[
             f"SELECT {', '.join('r.' + c for c in _DAY_SOURCE.split(', '))} FROM register AS r JOIN temp.register_incoming AS i ON i.code = r.code "
             "AND i.state = 1 WHERE r.unit_code = ?", [unit_code]), -1)
         _count_days(days, conn.execute(f"SELECT {_DAY_SOURCE} FROM temp.register_incoming WHERE state < 2"), 1)
-        # the index's per-day counts: the old versions of the changed rows out, the new rows in
-        conn.execute(_ADD_766.format(select=_CONTRIBUTIONS_766.format(src=(
-            "(SELECT r.*, -1 AS sign FROM register AS r JOIN temp.register_incoming AS i ON i.code = r.code "
-            "AND i.state = 1 WHERE r.unit_code = :u)"))), {"u": unit_code})
-        conn.execute(_ADD_766.format(select=_CONTRIBUTIONS_766.format(src=(
-            "(SELECT :u AS unit_code, *, 1 AS sign FROM temp.register_incoming WHERE state < 2)"))), {"u": unit_code})
+        # the index's per-day counts: the old versions of the changed rows out (the new ones go in
+        # after the upsert: they keep the index values this file lacks), the new rows in
+        changed = counts.get(1, 0)
+        changed_src = ("(SELECT r.*, {sign} AS sign FROM register AS r JOIN temp.register_incoming AS i "
+                       "ON i.code = r.code AND i.state = 1 WHERE r.unit_code = :u)")
+        if changed:
+            conn.execute(_ADD_766.format(select=_contributions_766(changed_src.format(sign=-1))),
+                         {"u": unit_code})
+        if index_cols and counts.get(0, 0):
+            conn.execute(_ADD_766.format(select=_contributions_766(
+                "(SELECT :u AS unit_code, *, " + "".join(f"NULL AS {c}, " for c in absent)
+                + "1 AS sign FROM temp.register_incoming WHERE state = 0)",
+                fin="e_result" in index_cols or "rating" in index_cols)), {"u": unit_code})
         conn.execute(
             f"INSERT INTO register (unit_code, code, {', '.join(COLS)}, imported_at) "
             f"SELECT ?, code, {', '.join(COLS)}, ? FROM temp.register_incoming WHERE state < 2 AND true "
@@ -131,6 +146,9 @@ def upsert(store, unit_code: str, records: dict[str, tuple], now: str) -> tuple[
             + ", ".join(f"{c} = excluded.{c}" for c in (*COLS, "imported_at")),
             [unit_code, now],
         )
+        if changed:
+            conn.execute(_ADD_766.format(select=_contributions_766(changed_src.format(sign=1))),
+                         {"u": unit_code})
         conn.executemany(
             f"INSERT INTO register_days (unit_code, day, agency, field, {', '.join(_DAY_COUNTS)}) "
             f"VALUES ({', '.join('?' * (4 + len(_DAY_COUNTS)))}) ON CONFLICT (unit_code, day, agency, field) "
@@ -194,13 +212,21 @@ _CONTRIBUTIONS_766 = """
                (digitised IS NOT NULL AND e_result IS NOT NULL) AS dig_k, (digitised IS 1 AND e_result IS 1) AS dig_y,
                0 AS kq_k, 0 AS kq_y, 0 AS rate_k, 0 AS good_y
         FROM {src} WHERE counted AND received_date IS NOT NULL AND """ + _ANY_766 + """
+        {fin}
+    ) GROUP BY unit_code, day
+"""
+# the contributions by the day finished (only e-result and rating count there)
+_FIN_766 = """
         UNION ALL
         SELECT unit_code, CAST(replace(finished_date, '-', '') AS INTEGER), sign, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
                0, e_result IS NOT NULL, e_result IS 1, rating IS NOT NULL,
                rating IS NOT NULL AND rating IS NOT 0 AND (due_date IS NULL OR finished_date <= due_date)
         FROM {src} WHERE counted AND finished_date IS NOT NULL AND """ + _ANY_766 + """
-    ) GROUP BY unit_code, day
 """
+
+
+def _contributions_766(src: str, fin: bool = True) -> str:
+    return _CONTRIBUTIONS_766.format(src=src, fin=_FIN_766.format(src=src) if fin else "")
 _ADD_766 = (
     f"INSERT INTO register_days_766 (unit_code, day, {', '.join(DAY_766)}) {{select}} "
     "ON CONFLICT (unit_code, day) DO UPDATE SET " + ", ".join(f"{c} = {c} + excluded.{c}" for c in DAY_766)
@@ -213,7 +239,7 @@ def create_day_table_766(db) -> None:
         "CREATE TABLE register_days_766 (unit_code TEXT NOT NULL, day INTEGER NOT NULL, "
         + ", ".join(f"{c} INTEGER NOT NULL DEFAULT 0" for c in DAY_766) + ", PRIMARY KEY (unit_code, day)) WITHOUT ROWID"
     )
-    db.execute(_ADD_766.format(select=_CONTRIBUTIONS_766.format(src="(SELECT *, 1 AS sign FROM register)")))
+    db.execute(_ADD_766.format(select=_contributions_766("(SELECT *, 1 AS sign FROM register)")))
 
 
 def days_766(store, unit_code: str, end: str) -> list[tuple]:

@@ -33,6 +33,7 @@ def test_scores_criteria_and_lost_dossiers_on_screen(tab, tmp_path):
     assert "Bảng METRICS" in t.criteria.item(row, 6).text()
     row = codes.index("1.1")
     assert t.criteria.item(row, 4).text() == "chưa có số liệu"
+    t.pages.setCurrentIndex(2)
     t.kind.setCurrentIndex(t.kind.findData("qua_han"))
     assert [t.lost.item(r, 0).text() for r in range(t.lost.rowCount())] == ["F", "B", "E"]
     t.pages.setCurrentIndex(1)

@@ -120,6 +120,7 @@ class IndexTab(QWidget):
 
         self.kind = QComboBox()
         self.kind.currentIndexChanged.connect(self._fill_lost)
+        self._lost: dict[str, tuple[int, list[dict]]] = {}  # kind → (count, first rows), on demand
         self.lost_note = QLabel()
         self.lost = _table(self.LOST_HEADERS)
         self.lost.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -149,6 +150,7 @@ class IndexTab(QWidget):
         self.pages.addTab(trend, "Xu hướng")
         self.pages.addTab(lost, "Hồ sơ làm mất điểm")
         self.pages.addTab(inputs, "Số liệu đơn vị tự nhập")
+        self.pages.currentChanged.connect(lambda _i: self._fill_lost())
 
         lay = QVBoxLayout(self)
         lay.addLayout(top)
@@ -185,7 +187,7 @@ class IndexTab(QWidget):
         try:
             self.result = index766.compute(self.ctx.store, period["unit_code"], period["code"],
                                            self.from_week.text().strip() or None,
-                                           self.to_week.text().strip() or None, with_lost=LOST_LIMIT)
+                                           self.to_week.text().strip() or None)
         except UserError as e:
             self.total.setText(str(e))
             return
@@ -234,12 +236,12 @@ class IndexTab(QWidget):
                     t.setItem(row, col, it)
 
     def _fill_kinds(self) -> None:
+        self._lost = {}
         current = self.kind.currentData()
         self.kind.blockSignals(True)
         self.kind.clear()
         for k, label in store_register.LOST_KINDS.items():
-            n = self.result.lost.get(k, (0, []))[0]
-            self.kind.addItem(f"Hồ sơ {label} ({fmt.number(n)})", k)
+            self.kind.addItem(f"Hồ sơ {label}", k)
         if current is not None:
             i = self.kind.findData(current)
             if i >= 0:
@@ -248,9 +250,15 @@ class IndexTab(QWidget):
         self._fill_lost()
 
     def _fill_lost(self) -> None:
-        if self.result is None:
+        # the list reads the register itself (not its per-day counts): only when its page is shown
+        if self.result is None or self.pages.currentIndex() != 2:
             return
-        n, rows = self.result.lost.get(self.kind.currentData(), (0, []))
+        kind = self.kind.currentData()
+        if kind not in self._lost:
+            r = self.result
+            self._lost[kind] = store_register.lost_dossiers(
+                self.ctx.store, r.unit_code, r.start.isoformat(), r.end.isoformat(), kind, LOST_LIMIT)
+        n, rows = self._lost[kind]
         t = self.lost
         t.setRowCount(0)
         for r in rows:
