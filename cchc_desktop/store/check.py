@@ -216,6 +216,17 @@ def _judge(p: Path, uri: str, busy_timeout: float) -> FileState | None:
         result = [r[0] for r in conn.execute("PRAGMA quick_check(5)")]
         if result != ["ok"]:
             return FileState(DAMAGED, p, f"Tệp dữ liệu “{p.name}” bị hỏng ({'; '.join(result)[:200]}). {RESTORE_HINT}")
+        # the catalogues' texts, read at every open: a damaged page inside them passes the
+        # structural check and fails only when decoded (seen once the schema grew, m009)
+        try:
+            if applied:
+                for _ in conn.execute("SELECT text FROM catalogues"):
+                    pass
+        except sqlite3.OperationalError as e:
+            if "decode" in str(e).lower():
+                return FileState(DAMAGED, p, f"Tệp dữ liệu “{p.name}” bị hỏng: có phần nội dung không đọc được. "
+                                             f"{RESTORE_HINT}")
+            raise
     except sqlite3.OperationalError as e:
         if is_busy(e):
             return FileState(LOCKED_BY_OTHER, p, LOCKED_BY_OTHER_MESSAGE.format(name=p.name))
