@@ -764,33 +764,74 @@ def _join(*parts: str) -> str:
     return "; ".join(p for p in parts if p)
 
 
+GROUP = 250  # packages written per commit of a batch (the write lock is held a second or so)
+UNDONE = "không ghi được vào tệp dữ liệu ({}); gói chưa được nhập, hãy nhập lại sau khi khắc phục"
+
+
 def import_packages(store, paths: list, force: bool = False, on_result=None,
                     accept_new_key: bool = False) -> list[Result]:
-    """Import each package in its own transaction; refused ones are reported, the rest go on.
+    """Import each package, each all or nothing; refused ones are reported, the rest go on.
 
     `on_result(index, count, result)` is called after each package (a progress bar).
     A file that holds data is backed up once, before the first package that writes; if that
-    backup cannot be made, every package that would write is refused with the reason.
+    backup cannot be made, every package that would write is refused with the reason. Each
+    package is a savepoint of one transaction for the batch (store.packages.BatchTransaction),
+    committed every GROUP packages and at the end: if a commit fails (a full disk), the
+    packages it held are reported refused, with the reason, and the file holds none of them.
     """
-    results = []
+    results: list[Result] = []
     items = expand_paths(paths)
-    before_write = BackupOnce(store)
+    backup = BackupOnce(store)
+    batch = store_packages.BatchTransaction(store)
+    pending: list[int] = []  # results written in the open batch, not committed yet
+
+    def before_write():
+        backup()
+        batch.begin()
+
+    def undo(reason: str) -> None:
+        for k in pending:
+            r = results[k]
+            if r.status in ("imported", "replaced"):
+                results[k] = Result(r.path, "refused", UNDONE.format(reason), r.unit_code, r.unit_label,
+                                    r.period_code)
+        pending.clear()
+        store.forget_unsaved_catalogues()
+
+    def commit() -> None:
+        try:
+            batch.commit()
+        except Exception as e:  # sqlite3 errors: rolled back
+            undo(disk_trouble_message(e) or "lỗi khi ghi")
+        pending.clear()
+
     with store_packages.batch_durability(store):
-        for k, item in enumerate(items):
-            if isinstance(item, PackageInfo):
-                info = item
-            else:
-                try:
-                    info = check_package(item)
-                except PackageError as e:
-                    info = None
-                    result = Result(Path(item), "refused", str(e))
-            if info is not None:
-                result = import_one(store, info, force=force, before_write=before_write,
-                                    accept_new_key=accept_new_key)
-            results.append(result)
-            if on_result is not None:
-                on_result(k, len(items), result)
+        try:
+            for k, item in enumerate(items):
+                if isinstance(item, PackageInfo):
+                    info = item
+                else:
+                    try:
+                        info = check_package(item)
+                    except PackageError as e:
+                        info = None
+                        result = Result(Path(item), "refused", str(e))
+                if info is not None:
+                    result = import_one(store, info, force=force, before_write=before_write,
+                                        accept_new_key=accept_new_key)
+                if batch.lost():  # SQLite rolled the whole batch back (this package's error says why)
+                    undo(result.message.rstrip("."))
+                results.append(result)
+                if batch.open:
+                    pending.append(len(results) - 1)
+                    if len(pending) >= GROUP:
+                        commit()
+                if on_result is not None:
+                    on_result(k, len(items), result)
+            commit()
+        except BaseException:
+            batch.rollback()
+            raise
     return results
 
 
