@@ -36,7 +36,7 @@ from cchc_desktop.domain import official_choice
 from cchc_desktop.importing import BackupOnce, backup_before_import
 from cchc_desktop.report import default_texts
 from cchc_desktop.store import packages as store_packages
-from cchc_desktop.store.errors import disk_trouble_message
+from cchc_desktop.store.errors import DiskTrouble
 from cchc_desktop.store.migrations import SCHEMA_VERSION
 
 MiB = 1024 * 1024
@@ -729,16 +729,18 @@ def _import_one(store, info: PackageInfo, force: bool, before_write, accept_new_
                     store, info.unit_code, info.period_code, upper_code, package_sha256=info.package_sha256,
                     data_sha256=info.data_sha256, created_at=info.created_at, file_name=info.path.name,
                     manifest=info.manifest, document=info.data_text or json.dumps(info.document, ensure_ascii=False))
+    except DiskTrouble as e:
+        if added_catalogue:
+            store.forget_catalogue(version)
+        return Result(info.path, "refused", write_trouble(e), **base)
     except UserError as e:
         if added_catalogue:
             store.forget_catalogue(version)
         return Result(info.path, "refused", str(e), **base)
-    except Exception as e:  # sqlite3 errors: the transaction has been rolled back
+    except Exception as e:  # sqlite3 errors: the package's rows have been rolled back
         if added_catalogue:
             store.forget_catalogue(version)
-        trouble = disk_trouble_message(e)
-        return Result(info.path, "refused", trouble or "không ghi được vào tệp dữ liệu; tệp dữ liệu không thay đổi",
-                      **base)
+        return Result(info.path, "refused", write_trouble(e), **base)
     note = _key_note(key, info)
     if status == "same":
         return Result(info.path, "unchanged", _join("giống hệt gói đã nhập", note), **base)
@@ -765,7 +767,23 @@ def _join(*parts: str) -> str:
 
 
 GROUP = 250  # packages written per commit of a batch (the write lock is held a second or so)
-UNDONE = "không ghi được vào tệp dữ liệu ({}); gói chưa được nhập, hãy nhập lại sau khi khắc phục"
+
+
+def write_trouble(e: Exception) -> str:
+    """Why a package could not be written (a full disk, read-only media…), as its refusal says it."""
+    cause = e.__cause__ if isinstance(e, DiskTrouble) and e.__cause__ is not None else e
+    text = str(cause).lower()
+    if "full" in text:
+        return "ổ đĩa đã đầy nên gói chưa được nhập; hãy giải phóng dung lượng ổ đĩa rồi nhập lại"
+    if "readonly" in text or "read-only" in text:
+        return ("tệp dữ liệu đang ở chế độ chỉ đọc nên gói chưa được nhập; hãy kiểm tra quyền ghi của thư mục "
+                "(hoặc USB đang khóa ghi) rồi nhập lại")
+    if "disk i/o" in text:
+        return ("lỗi đọc/ghi ổ đĩa nên gói chưa được nhập (USB bị rút ra hoặc ổ đĩa hỏng?); hãy kiểm tra ổ đĩa "
+                "rồi nhập lại")
+    if isinstance(e, UserError):
+        return str(e)
+    return "không ghi được vào tệp dữ liệu nên gói chưa được nhập; tệp dữ liệu không thay đổi"
 
 
 def import_packages(store, paths: list, force: bool = False, on_result=None,
@@ -793,8 +811,7 @@ def import_packages(store, paths: list, force: bool = False, on_result=None,
         for k in pending:
             r = results[k]
             if r.status in ("imported", "replaced"):
-                results[k] = Result(r.path, "refused", UNDONE.format(reason), r.unit_code, r.unit_label,
-                                    r.period_code)
+                results[k] = Result(r.path, "refused", reason, r.unit_code, r.unit_label, r.period_code)
         pending.clear()
         store.forget_unsaved_catalogues()
 
@@ -802,7 +819,7 @@ def import_packages(store, paths: list, force: bool = False, on_result=None,
         try:
             batch.commit()
         except Exception as e:  # sqlite3 errors: rolled back
-            undo(disk_trouble_message(e) or "lỗi khi ghi")
+            undo(write_trouble(e))
         pending.clear()
 
     with store_packages.batch_durability(store):
@@ -820,7 +837,7 @@ def import_packages(store, paths: list, force: bool = False, on_result=None,
                     result = import_one(store, info, force=force, before_write=before_write,
                                         accept_new_key=accept_new_key)
                 if batch.lost():  # SQLite rolled the whole batch back (this package's error says why)
-                    undo(result.message.rstrip("."))
+                    undo(result.message)
                 results.append(result)
                 if batch.open:
                     pending.append(len(results) - 1)
