@@ -24,7 +24,10 @@ def clean(text) -> str:
     if text is None:
         return ""
     text = str(text)
-    text = _CONTROLS.sub("", _BREAKS.sub("\n", text))
+    # Printable text but for its "\n" and tabs holds none of the characters above (all are
+    # unprintable): the common case, checked faster than the two substitutions run.
+    if not (text.isprintable() or text.replace("\n", "").replace("\t", "").isprintable()):
+        text = _CONTROLS.sub("", _BREAKS.sub("\n", text))
     return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
 
 

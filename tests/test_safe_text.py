@@ -131,3 +131,13 @@ def test_an_overlong_cell_fits_excel(demo_store, tmp_path):
     wb = openpyxl.load_workbook(xlsx_appendix.write(data, tmp_path / "p.xlsx"))
     longest = max(len(c.value) for ws in wb for row in ws.iter_rows() for c in row if isinstance(c.value, str))
     assert longest == xlsx_appendix.XLSX_CELL_MAX
+
+
+def test_every_character_cleaned_away_is_unprintable():
+    # clean() skips its regexes for printable text: that is exact only while this holds
+    from cchc_desktop.safe_text import _BREAKS, _CONTROLS
+
+    caught = [chr(c) for c in range(0x10000) if _BREAKS.match(chr(c)) or _CONTROLS.match(chr(c))]
+    assert len(caught) > 60
+    assert not [c for c in caught if c.isprintable()]
+    assert clean("Xã\u2028Tân\ufeff Hưng\x0b") == "Xã\nTân Hưng\n"

@@ -13,7 +13,7 @@ import tomllib
 import unicodedata
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from cchc_desktop import fmt, paths
@@ -76,11 +76,13 @@ class Row:
     form_name: str = ""  # "Biểu mẫu 3" (the form's heading, else its title)
     tong_hop: str | None = None  # the roll-up's method (AGGREGATIONS); None: see aggregation()
 
-    @property
+    # Cached: a row is never changed once read, and a province's roll-up asks for codes a
+    # million times (bench/bench_package.py).
+    @cached_property
     def number(self) -> str:
         return self.stt.rstrip(".")
 
-    @property
+    @cached_property
     def code(self) -> str:
         return f"{self.form}/{self.number}"
 

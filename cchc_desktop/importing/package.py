@@ -36,7 +36,7 @@ from cchc_desktop.domain import official_choice
 from cchc_desktop.importing import BackupOnce, backup_before_import
 from cchc_desktop.report import default_texts
 from cchc_desktop.store import packages as store_packages
-from cchc_desktop.store.errors import disk_trouble_message
+from cchc_desktop.store.errors import DiskTrouble
 from cchc_desktop.store.migrations import SCHEMA_VERSION
 
 MiB = 1024 * 1024
@@ -729,16 +729,18 @@ def _import_one(store, info: PackageInfo, force: bool, before_write, accept_new_
                     store, info.unit_code, info.period_code, upper_code, package_sha256=info.package_sha256,
                     data_sha256=info.data_sha256, created_at=info.created_at, file_name=info.path.name,
                     manifest=info.manifest, document=info.data_text or json.dumps(info.document, ensure_ascii=False))
+    except DiskTrouble as e:
+        if added_catalogue:
+            store.forget_catalogue(version)
+        return Result(info.path, "refused", write_trouble(e), **base)
     except UserError as e:
         if added_catalogue:
             store.forget_catalogue(version)
         return Result(info.path, "refused", str(e), **base)
-    except Exception as e:  # sqlite3 errors: the transaction has been rolled back
+    except Exception as e:  # sqlite3 errors: the package's rows have been rolled back
         if added_catalogue:
             store.forget_catalogue(version)
-        trouble = disk_trouble_message(e)
-        return Result(info.path, "refused", trouble or "không ghi được vào tệp dữ liệu; tệp dữ liệu không thay đổi",
-                      **base)
+        return Result(info.path, "refused", write_trouble(e), **base)
     note = _key_note(key, info)
     if status == "same":
         return Result(info.path, "unchanged", _join("giống hệt gói đã nhập", note), **base)
@@ -764,33 +766,89 @@ def _join(*parts: str) -> str:
     return "; ".join(p for p in parts if p)
 
 
+GROUP = 250  # packages written per commit of a batch (the write lock is held a second or so)
+
+
+def write_trouble(e: Exception) -> str:
+    """Why a package could not be written (a full disk, read-only media…), as its refusal says it."""
+    cause = e.__cause__ if isinstance(e, DiskTrouble) and e.__cause__ is not None else e
+    text = str(cause).lower()
+    if "full" in text:
+        return "ổ đĩa đã đầy nên gói chưa được nhập; hãy giải phóng dung lượng ổ đĩa rồi nhập lại"
+    if "readonly" in text or "read-only" in text:
+        return ("tệp dữ liệu đang ở chế độ chỉ đọc nên gói chưa được nhập; hãy kiểm tra quyền ghi của thư mục "
+                "(hoặc USB đang khóa ghi) rồi nhập lại")
+    if "disk i/o" in text:
+        return ("lỗi đọc/ghi ổ đĩa nên gói chưa được nhập (USB bị rút ra hoặc ổ đĩa hỏng?); hãy kiểm tra ổ đĩa "
+                "rồi nhập lại")
+    if isinstance(e, UserError):
+        return str(e)
+    return "không ghi được vào tệp dữ liệu nên gói chưa được nhập; tệp dữ liệu không thay đổi"
+
+
 def import_packages(store, paths: list, force: bool = False, on_result=None,
                     accept_new_key: bool = False) -> list[Result]:
-    """Import each package in its own transaction; refused ones are reported, the rest go on.
+    """Import each package, each all or nothing; refused ones are reported, the rest go on.
 
     `on_result(index, count, result)` is called after each package (a progress bar).
     A file that holds data is backed up once, before the first package that writes; if that
-    backup cannot be made, every package that would write is refused with the reason.
+    backup cannot be made, every package that would write is refused with the reason. Each
+    package is a savepoint of one transaction for the batch (store.packages.BatchTransaction),
+    committed every GROUP packages and at the end: if a commit fails (a full disk), the
+    packages it held are reported refused, with the reason, and the file holds none of them.
     """
-    results = []
+    results: list[Result] = []
     items = expand_paths(paths)
-    before_write = BackupOnce(store)
+    backup = BackupOnce(store)
+    batch = store_packages.BatchTransaction(store)
+    pending: list[int] = []  # results written in the open batch, not committed yet
+
+    def before_write():
+        backup()
+        batch.begin()
+
+    def undo(reason: str) -> None:
+        for k in pending:
+            r = results[k]
+            if r.status in ("imported", "replaced"):
+                results[k] = Result(r.path, "refused", reason, r.unit_code, r.unit_label, r.period_code)
+        pending.clear()
+        store.forget_unsaved_catalogues()
+
+    def commit() -> None:
+        try:
+            batch.commit()
+        except Exception as e:  # sqlite3 errors: rolled back
+            undo(write_trouble(e))
+        pending.clear()
+
     with store_packages.batch_durability(store):
-        for k, item in enumerate(items):
-            if isinstance(item, PackageInfo):
-                info = item
-            else:
-                try:
-                    info = check_package(item)
-                except PackageError as e:
-                    info = None
-                    result = Result(Path(item), "refused", str(e))
-            if info is not None:
-                result = import_one(store, info, force=force, before_write=before_write,
-                                    accept_new_key=accept_new_key)
-            results.append(result)
-            if on_result is not None:
-                on_result(k, len(items), result)
+        try:
+            for k, item in enumerate(items):
+                if isinstance(item, PackageInfo):
+                    info = item
+                else:
+                    try:
+                        info = check_package(item)
+                    except PackageError as e:
+                        info = None
+                        result = Result(Path(item), "refused", str(e))
+                if info is not None:
+                    result = import_one(store, info, force=force, before_write=before_write,
+                                        accept_new_key=accept_new_key)
+                if batch.lost():  # SQLite rolled the whole batch back (this package's error says why)
+                    undo(result.message)
+                results.append(result)
+                if batch.open:
+                    pending.append(len(results) - 1)
+                    if len(pending) >= GROUP:
+                        commit()
+                if on_result is not None:
+                    on_result(k, len(items), result)
+            commit()
+        except BaseException:
+            batch.rollback()
+            raise
     return results
 
 

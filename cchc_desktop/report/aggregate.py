@@ -220,13 +220,17 @@ def _sum_tables(tables_list: list[dict[str, dossiers.AgencyTable]]) -> dict[str,
             ) and any(t.fields for t in tables)
             for col in dossiers.COLUMNS
         }
+        by_name: dict[str, list[dict]] = {}
+        for t in tables:
+            for f in t.fields:
+                by_name.setdefault(f["name"], []).append(f)
         for pos, name in enumerate(names, 1):
             row = {"id": -pos, "name": name}
             for col in dossiers.COLUMNS:
                 if not by_field_ok[col]:
                     row[col] = None
                     continue
-                vals = [f[col] for t in tables for f in t.fields if f["name"] == name and f.get(col) is not None]
+                vals = [f[col] for f in by_name[name] if f.get(col) is not None]
                 if summed.total[col] is None:
                     row[col] = None
                 else:

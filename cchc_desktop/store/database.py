@@ -385,6 +385,13 @@ class Store:
         rolled back (the file no longer holds it)."""
         self._catalogues.pop(version, None)
 
+    def forget_unsaved_catalogues(self) -> None:
+        """Drop from this session's cache the catalogues the file does not hold (after a rollback)."""
+        if not self.read_only:
+            for version in list(self._catalogues):
+                if not self.has_catalogue(version):
+                    self.forget_catalogue(version)
+
     def catalogues(self) -> list[dict]:
         """Every catalogue the file holds: version, name, added_at, periods (how many use it)."""
         return [dict(r) for r in self.db.query(

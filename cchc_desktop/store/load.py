@@ -30,16 +30,31 @@ def write_period(store, unit: dict, period: dict, values: dict[str, tuple], narr
             store.db.execute("DELETE FROM periods WHERE id = ?", [old["id"]])
             store._audit("period", code, None, period_id=old["id"], unit_code=unit["code"])
         pid = store.db["periods"].insert({"unit_code": unit["code"], **period, "updated_at": now_iso()}).last_pk
-        # What comes from a file is made safe as what is typed (safe_text.py).
-        store.db["indicator_values"].insert_all(
-            [{"period_id": pid, "code": c, "value": clean(value_text(v)) if isinstance(v, str) else value_text(v),
-              "note": None if n is None else clean(n).strip()} for c, (v, n) in values.items()])
-        store.db["narratives"].insert_all(
-            [{"period_id": pid, "section": k, "title": None if v.get("title") is None else clean_line(v["title"]),
-              "text": clean(v.get("text") or "")} for k, v in narratives.items()])
-        store.db["dossier_rows"].insert_all(
-            [{"period_id": pid, **r, **({"field": clean_line(r["field"])} if "field" in r else {})} for r in dossier_rows])
-        store.db["documents"].insert_all(
-            [{"period_id": pid, **{k: document_field(k, v) for k, v in d.items()}} for d in documents])
+        # What comes from a file is made safe as what is typed (safe_text.py). executemany with
+        # fixed columns: a province imports hundreds of periods in a row (bench/bench_package.py).
+        conn = store.db.conn
+        conn.executemany(
+            "INSERT INTO indicator_values (period_id, code, value, note) VALUES (?, ?, ?, ?)",
+            [(pid, c, clean(value_text(v)) if isinstance(v, str) else value_text(v),
+              "" if n is None else clean(n).strip()) for c, (v, n) in values.items()])
+        conn.executemany(
+            "INSERT INTO narratives (period_id, section, title, text) VALUES (?, ?, ?, ?)",
+            [(pid, k, None if v.get("title") is None else clean_line(v["title"]), clean(v.get("text") or ""))
+             for k, v in narratives.items()])
+        _insert_rows(conn, "dossier_rows", pid,
+                     [{**r, **({"field": clean_line(r["field"])} if "field" in r else {})} for r in dossier_rows])
+        _insert_rows(conn, "documents", pid,
+                     [{k: document_field(k, v) for k, v in d.items()} for d in documents])
         store._audit("period.load", None, code, period_id=pid, unit_code=unit["code"])
     return store.period(pid)
+
+
+def _insert_rows(conn, table: str, pid: int, rows: list[dict]) -> None:
+    """Rows of one period, grouped by the columns they carry (a row leaves out what takes the default)."""
+    groups: dict[tuple, list] = {}
+    for r in rows:
+        groups.setdefault(tuple(r), []).append(tuple(r.values()))
+    for columns, values in groups.items():
+        names = ", ".join(("period_id", *columns))
+        marks = ", ".join("?" * (len(columns) + 1))
+        conn.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", [(pid, *v) for v in values])

@@ -12,8 +12,11 @@ _HELD = ("id", "package_sha256", "data_sha256", "created_at", "imported_at")
 
 
 def upper_units(store) -> list[dict]:
-    """The file's units of an upper level (huyện, tỉnh)."""
-    return [u for u in store.units() if u["kind"] in UPPER_KINDS]
+    """The file's units of an upper level (huyện, tỉnh): read by their kind, not by loading every
+    commune (a province's file holds over a hundred; this runs for every imported package)."""
+    marks = ", ".join("?" * len(UPPER_KINDS))
+    return [store._unit_row(r) for r in store.db.query(
+        f"SELECT * FROM units WHERE kind IN ({marks}) ORDER BY rowid", list(UPPER_KINDS))]
 
 
 def held(store, unit_code: str, period_code: str) -> dict | None:
@@ -108,6 +111,49 @@ def batch_durability(store):
             conn.execute("PRAGMA wal_checkpoint(FULL)")
         except Exception:
             pass
+
+
+class BatchTransaction:
+    """A batch of imports as one transaction, each package a savepoint inside it (a refused
+    package rolls back its own rows only): a province's folder of a thousand packages commits
+    a few times instead of a thousand (bench/bench_package.py). `begin()` just before the
+    first package that writes (after the backup: a backup sees only what is committed);
+    `commit()` every few hundred packages and at the end; `lost()` says SQLite itself rolled the
+    whole transaction back (a full disk does), so the packages written in it are gone."""
+
+    def __init__(self, store):
+        self.conn = store.db.conn
+        self.open = False
+
+    def begin(self) -> None:
+        if not self.conn.in_transaction:
+            self.conn.execute("BEGIN")  # BEGIN IMMEDIATE (database._Connection)
+            self.open = True
+
+    def lost(self) -> bool:
+        if self.open and not self.conn.in_transaction:
+            self.open = False
+            return True
+        return False
+
+    def commit(self) -> None:
+        """COMMIT; on failure everything since begin() is rolled back and the error raised."""
+        if not self.open:
+            return
+        self.open = False
+        try:
+            self.conn.execute("COMMIT")
+        except Exception:
+            self.rollback()
+            raise
+
+    def rollback(self) -> None:
+        self.open = False
+        if self.conn.in_transaction:
+            try:
+                self.conn.execute("ROLLBACK")
+            except Exception:  # nothing left to roll back
+                pass
 
 
 # --- signing keys (docs/goi-nop.md) ------------------------------------------------------
