@@ -442,5 +442,12 @@ def validate(data: ReportData) -> list[Finding]:
     return findings
 
 
+def blocking(findings: list[Finding], accepted: list[dict]) -> list[Finding]:
+    """The errors that refuse the package: every error the unit has not explicitly accepted
+    (store.accepted_errors: by rule and target)."""
+    taken = {(a["rule"], a["target"]) for a in accepted}
+    return [f for f in findings if f.severity == "loi" and (f.rule, f.target) not in taken]
+
+
 def has_errors(findings: list[Finding]) -> bool:
     return any(f.severity == "loi" for f in findings)
