@@ -164,7 +164,8 @@ def cmd_validate(args) -> int:
         print("Không phát hiện lỗi hay cảnh báo nào.")
     else:
         for f in findings:
-            print(f"[{f.severity_label}] {f.message}")
+            code = f" (mã lỗi: {f.rule}@{f.target})" if f.severity == "loi" else ""
+            print(f"[{f.severity_label}] {f.message}{code}")
         n_err = sum(f.severity == "loi" for f in findings)
         print(f"Tổng cộng: {n_err} lỗi, {len(findings) - n_err} cảnh báo.")
     return 1 if rules.has_errors(findings) else 0

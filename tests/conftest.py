@@ -59,3 +59,14 @@ def run_cli(*args, input=None):
         capture_output=True, text=True, input=input, cwd=ROOT,
         env={**os.environ, "PYTHONIOENCODING": "utf-8"},
     )
+
+
+def accept_all_errors(store, period: str = "2023-NAM", unit: str | None = None) -> None:
+    """Accept every error of `validate` (the demo's two planted ones), as an officer would before
+    making a package (issue 17: an error blocks the package until fixed or accepted)."""
+    from cchc_desktop.report import rules, values
+
+    pid = store.get_period(store.unit(unit)["code"], period)["id"]
+    for f in rules.validate(values.load_report(store, unit, period)):
+        if f.severity == "loi":
+            store.accept_error(pid, f.rule, f.target, f.message, "Đúng như văn bản gốc của đơn vị")

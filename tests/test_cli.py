@@ -192,6 +192,9 @@ def test_reading_commands_work_and_writing_ones_are_refused_while_the_file_is_op
     (tmp_path / "k.json").write_text(_main(capsys, "dump", "--db", demo_db, "--period", "2023-NAM")[1],
                                      encoding="utf-8")
     in_use = IN_USE_MESSAGE.format(name=demo_db.name)
+    # the demo's two errors are accepted first (an error blocks the package)
+    assert _main(capsys, "chap-nhan-loi", "--db", demo_db, "--period", "2023-NAM", "--tat-ca",
+                 "--ly-do", "Đúng như văn bản gốc")[0] == 0
     # the first package makes the commune's signing key (a write); later ones only read
     assert _main(capsys, "package", "--db", demo_db, "--period", "2023-NAM", "--out", usb)[0] == 0
     window = open_store(demo_db)  # lock=True, as the window holds it

@@ -1,6 +1,8 @@
 """Hand-off packages and the upper level's roll-up on the command line.
 
     cchc-desktop package --db PATH --period P [--unit CODE] --out DIR [--khong-kem-van-ban]
+    cchc-desktop chap-nhan-loi --db PATH --period P [--unit CODE] [--ma RULE@TARGET... | --tat-ca]
+                        [--ly-do TEXT] [--bo]
     cchc-desktop import-package --db PATH [--force] [--chap-nhan-khoa-moi] FILE_OR_FOLDER...
     cchc-desktop rollup --db PATH --period P [--unit CODE] [--docx OUT] [--xlsx OUT] [--json]
                         [--so-sanh NAME] [--xlsx-tinh-trang OUT]
@@ -23,6 +25,17 @@ def register(sub) -> None:
     p.add_argument("--khong-kem-van-ban", dest="no_documents", action="store_true",
                    help="không kèm tệp Word/Excel trong gói (chỉ số liệu)")
     p.set_defaults(func=run_package)
+
+    p = sub.add_parser("chap-nhan-loi", help="chấp nhận lỗi kiểm tra của một kỳ kèm lý do (để lập được gói nộp); "
+                                             "không có --ma/--tat-ca: liệt kê các lỗi và mã của chúng")
+    add_db(p)
+    add_period(p)
+    p.add_argument("--ma", metavar="MÃ_LỖI", action="append", default=[],
+                   help="mã lỗi như validate/chap-nhan-loi in ra (quy-tac@chi-tieu); dùng nhiều lần được")
+    p.add_argument("--tat-ca", dest="all", action="store_true", help="mọi lỗi hiện có của kỳ")
+    p.add_argument("--ly-do", dest="reason", metavar="LÝ_DO", default="", help="lý do chấp nhận (bắt buộc khi chấp nhận)")
+    p.add_argument("--bo", dest="withdraw", action="store_true", help="bỏ chấp nhận các lỗi đã chọn")
+    p.set_defaults(func=run_accept_errors)
 
     p = sub.add_parser("import-package", help="nhập gói nộp của các đơn vị cấp dưới (tệp .cchc hoặc thư mục)")
     add_db(p)
@@ -63,6 +76,40 @@ def run_package(args) -> int:
         store.close()
     print(path)
     print(f"Mã khóa của đơn vị: {fingerprint} (cấp trên đối chiếu khi nhập gói lần đầu)", file=sys.stderr)
+    return 0
+
+
+def run_accept_errors(args) -> int:
+    from cchc_desktop.report import rules, values  # with its command only (CLI start-up time)
+
+    store = open_db(args, write=bool(args.ma or args.all))
+    try:
+        unit = store.unit(args.unit)
+        period = store.get_period(unit["code"], args.period)
+        errors = [f for f in rules.validate(values.load_report(store, unit["code"], args.period)) if f.severity == "loi"]
+        accepted = {(a["rule"], a["target"]): a for a in store.accepted_errors(period["id"])}
+        if not (args.ma or args.all):
+            if not errors:
+                print("Kỳ này không có lỗi nào.")
+            for f in errors:
+                a = accepted.get((f.rule, f.target))
+                print(f"{f.rule}@{f.target}\t{'đã chấp nhận: ' + a['reason'] if a else 'chưa chấp nhận'}\t{f.message}")
+            return 0
+        by_code = {f"{f.rule}@{f.target}": f for f in errors}
+        chosen = list(by_code.values()) if args.all else []
+        for code in args.ma:
+            if code not in by_code and not (args.withdraw and tuple(code.split("@", 1)) in accepted):
+                raise UserError(f"Không có lỗi mã “{code}” trong kỳ {args.period}. "
+                                "Chạy chap-nhan-loi không kèm --ma để xem mã các lỗi.")
+            chosen.append(by_code.get(code) or rules.Finding("loi", "", *reversed(code.split("@", 1))))
+        for f in chosen:
+            if args.withdraw:
+                store.unaccept_error(period["id"], f.rule, f.target)
+            else:
+                store.accept_error(period["id"], f.rule, f.target, f.message, args.reason)
+        print(f"Đã {'bỏ chấp nhận' if args.withdraw else 'chấp nhận'} {len(chosen)} lỗi.")
+    finally:
+        store.close()
     return 0
 
 

@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING
 from cchc_desktop import fileio, fmt
 from cchc_desktop.domain import dossiers, periods, units
 from cchc_desktop.errors import UserError
+from cchc_desktop.report import chart_data
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure  # matplotlib: only when a chart is drawn (start-up time)
@@ -47,8 +48,7 @@ if TYPE_CHECKING:
 # (and the Word export asks for charts) without paying for matplotlib's import at start.
 
 KINDS: dict[str, str] = {
-    "tiep-nhan-linh-vuc": "Hồ sơ tiếp nhận theo lĩnh vực",
-    "tinh-trang-linh-vuc": "Tình hình giải quyết hồ sơ theo lĩnh vực",
+    **chart_data.REPORT_CHARTS,
     "xu-huong": "Tỷ lệ tiếp nhận trực tuyến và giải quyết đúng hạn qua các kỳ",
     "theo-thang": "Hồ sơ tiếp nhận và giải quyết theo tháng",
     "theo-xa": "So sánh một chỉ tiêu giữa các xã",
@@ -77,7 +77,7 @@ COLORS = {
     "line_on_time": "#2e9d5b",
     "bar": "#2f6db3",
 }
-STATUS_COLUMNS = ("truoc_han", "dung_han", "qua_han", "dang_giai_quyet")
+STATUS_COLUMNS = chart_data.STATUS_COLUMNS
 STATUS_LABELS = {
     "truoc_han": "Trước hạn",
     "dung_han": "Đúng hạn",

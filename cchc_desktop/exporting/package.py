@@ -31,7 +31,7 @@ from cchc_desktop import dataio, signing
 from cchc_desktop.errors import UserError
 from cchc_desktop.exporting import docx_report, xlsx_appendix
 from cchc_desktop.fileio import atomic_path, os_error_message
-from cchc_desktop.report import values
+from cchc_desktop.report import rules, values
 from cchc_desktop.store import packages as store_packages
 from cchc_desktop.store.migrations import SCHEMA_VERSION
 
@@ -90,6 +90,7 @@ class Prepared:
         self.unit_code = unit["code"]
         self.period_code = self.doc["period"]["code"]
         self.signing_key = signing_key(store, unit["code"])
+        self.accepted = store.accepted_errors(store.get_period(unit["code"], period_code)["id"])
 
     @property
     def file_name(self) -> str:
@@ -101,7 +102,28 @@ class Prepared:
 
     def members(self, created_at: str | None = None) -> dict[str, bytes]:
         extra = render_documents(self.data) if self.data is not None else {}
-        return members_from(self.doc, self.catalogue_text, extra, created_at, signing_key=self.signing_key)
+        return members_from(self.doc, self.catalogue_text, extra, created_at, signing_key=self.signing_key,
+                            accepted=self.accepted)
+
+
+def blocking_errors(store, unit_code: str | None, period_code: str) -> list:
+    """The errors of `validate` the unit has neither fixed nor explicitly accepted: they refuse the package."""
+    unit = store.unit(unit_code)
+    period = store.get_period(unit["code"], period_code)
+    return rules.blocking(rules.validate(values.load_report(store, unit["code"], period_code)),
+                          store.accepted_errors(period["id"]))
+
+
+def check_ready(store, unit_code: str | None, period_code: str) -> None:
+    """Refuse the package while an error is neither fixed nor accepted (issue 17), saying which and how."""
+    errors = blocking_errors(store, unit_code, period_code)
+    if errors:
+        raise UserError(
+            f"Chưa lập được gói nộp: số liệu còn {len(errors)} lỗi chưa sửa hoặc chưa được chấp nhận:\n"
+            + "\n".join(f"- {f.message} [mã: {f.rule} @ {f.target}]" for f in errors)
+            + "\nHãy sửa các lỗi này; nếu số liệu đúng như vậy, hãy chấp nhận từng lỗi kèm lý do "
+              "(cửa sổ: tab Kiểm tra → “Chấp nhận lỗi”; dòng lệnh: chap-nhan-loi). "
+              "Gói nộp ghi rõ các lỗi đã chấp nhận để cấp trên biết.")
 
 
 def build_members(store, unit_code: str | None, period_code: str, documents: bool = True,
@@ -126,7 +148,7 @@ def fingerprint(store, unit_code: str) -> str | None:
 
 
 def members_from(doc: dict, catalogue_text: str, documents: dict[str, bytes] | None = None,
-                 created_at: str | None = None, *, signing_key: bytes) -> dict[str, bytes]:
+                 created_at: str | None = None, *, signing_key: bytes, accepted=()) -> dict[str, bytes]:
     unit, period = doc["unit"], doc["period"]
     members: dict[str, bytes] = {DATA: dataio.dumps(doc).encode("utf-8")}
     members[CATALOGUE] = catalogue_text.encode("utf-8")
@@ -141,6 +163,9 @@ def members_from(doc: dict, catalogue_text: str, documents: dict[str, bytes] | N
         "created_at": created_at or now_aware(),
         "unit": {k: unit.get(k) for k in ("code", "name", "kind", "upper_name", "upper_code", "district", "province")},
         "period": {k: period.get(k) for k in ("code", "start", "end", "deadline", "status")},
+        # the errors of `validate` the unit accepted as they are, with its reasons (issue 17)
+        "accepted_errors": [{k: a[k] for k in ("rule", "target", "message", "reason", "accepted_at")}
+                            for a in accepted],
     }
     return seal(manifest, members, signing_key)
 
@@ -221,13 +246,18 @@ def _remove_quietly(p: Path) -> None:
 
 
 def make_package(store, unit_code: str | None, period_code: str, out_dir: str | Path,
-                 documents: bool = True, created_at: str | None = None) -> Path:
+                 documents: bool = True, created_at: str | None = None, check_errors: bool = True) -> Path:
     """Write `<unit>_<period>.cchc` into `out_dir` and return its path.
+
+    Refused (UserError) while `validate` has an error neither fixed nor accepted (check_ready);
+    `check_errors=False` only for tests that build packages of planted data.
 
     `documents=False` leaves out the Word and Excel files (data, catalogue and manifest only).
     """
     out = Path(out_dir)
     if not out.is_dir():
         raise UserError(f"Thư mục “{out}” không tồn tại (USB đã rút ra?). Hãy chọn lại nơi lưu gói.")
+    if check_errors:
+        check_ready(store, unit_code, period_code)
     prepared = Prepared(store, unit_code, period_code, documents)
     return write_package(prepared.members(created_at), out / prepared.file_name)

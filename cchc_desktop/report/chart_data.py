@@ -54,3 +54,43 @@ def inputs(kind: str, store, data: values.ReportData) -> dict:
     if kind == "theo-xa" and not getattr(data, "communes", None):
         return {"communes": communes(store, data)}
     return {}
+
+
+# The Word report's charts (after the dossier table), drawn from the period's own figures;
+# exporting/charts.py takes their titles from here.
+REPORT_CHARTS = {
+    "tiep-nhan-linh-vuc": "Hồ sơ tiếp nhận theo lĩnh vực",
+    "tinh-trang-linh-vuc": "Tình hình giải quyết hồ sơ theo lĩnh vực",
+}
+STATUS_COLUMNS = ("truoc_han", "dung_han", "qua_han", "dang_giai_quyet")
+
+
+def _zero(values_) -> bool:
+    return not any(v for v in values_ if v is not None)
+
+
+def left_out(kind: str, data: values.ReportData) -> str | None:
+    """Why the Word report leaves out one of its charts (the chart would say “Chưa có số liệu”),
+    or None when it is drawn: the same conditions as exporting/charts.py's figures
+    (tests/test_chart_gaps.py holds them equal)."""
+    table = data.tables["ubnd"]
+    if kind == "tiep-nhan-linh-vuc":
+        rows = [f for f in table.fields if f.get("truc_tuyen") is not None or f.get("truc_tiep") is not None]
+        if not rows:
+            m = data.measures("ubnd")
+            rows = [{"truc_tuyen": m.get("truc_tuyen"), "truc_tiep": m.get("truc_tiep")}]
+        if _zero([r.get("truc_tuyen") for r in rows] + [r.get("truc_tiep") for r in rows]):
+            return "chưa có số hồ sơ tiếp nhận (trực tuyến, trực tiếp) của Bộ phận Một cửa, hoặc các số đều bằng 0"
+        return None
+    if kind == "tinh-trang-linh-vuc":
+        eff = table.effective()
+        if _zero([eff.get(c) for c in STATUS_COLUMNS]):
+            return ("chưa có số hồ sơ đã giải quyết (trước hạn, đúng hạn, quá hạn) và đang giải quyết "
+                    "của Bộ phận Một cửa, hoặc các số đều bằng 0")
+        return None
+    raise KeyError(kind)
+
+
+def report_gaps(data: values.ReportData) -> list[tuple[str, str]]:
+    """(title, why) of each chart the Word report leaves out."""
+    return [(title, why) for kind, title in REPORT_CHARTS.items() if (why := left_out(kind, data))]

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from cchc_desktop import fmt
 from cchc_desktop.domain import dossiers, formula, periods
-from cchc_desktop.report import corrections, frame_rules, narrative
+from cchc_desktop.report import chart_data, corrections, frame_rules, narrative
 from cchc_desktop.domain.catalogue import SEVERITIES, Rule, aggregation, shorten
 from cchc_desktop.report.values import ReportData, outline
 from cchc_desktop.domain.units import UPPER_KINDS
@@ -421,6 +421,18 @@ def check_completeness(data: ReportData) -> list[Finding]:
     )]
 
 
+def check_chart_gaps(data: ReportData) -> list[Finding]:
+    """A chart of the year's Word report (exporting/docx_report: a year period's report has them)
+    that is left out for want of figures: say which and why, so the reader's missing chart is no surprise."""
+    if data.period.get("kind") != "NAM":
+        return []
+    return [Finding("canh_bao",
+                    f"Biểu đồ “{title}” sẽ không có trong báo cáo Word: {why}. Nếu cần biểu đồ, hãy nhập "
+                    "số hồ sơ theo lĩnh vực ở phần Hồ sơ một cửa (thẻ “2. Thủ tục hành chính”).",
+                    "hs.ubnd", "bieu-do-bi-bo", "II.2")
+            for title, why in chart_data.report_gaps(data)]
+
+
 def validate(data: ReportData) -> list[Finding]:
     findings: list[Finding] = []
     for rule in derived_rules(data) + list(data.catalogue.rules):
@@ -436,10 +448,18 @@ def validate(data: ReportData) -> list[Finding]:
     findings += check_blank_blocks(data)
     findings += check_typed_figures(data)
     findings += check_corrections(data)
+    findings += check_chart_gaps(data)
     findings += [Finding(*f) for f in frame_rules.check(data)]  # words of levels and units the frame no longer has
     findings += check_completeness(data)
     findings.sort(key=lambda f: (f.severity != "loi",))
     return findings
+
+
+def blocking(findings: list[Finding], accepted: list[dict]) -> list[Finding]:
+    """The errors that refuse the package: every error the unit has not explicitly accepted
+    (store.accepted_errors: by rule and target)."""
+    taken = {(a["rule"], a["target"]) for a in accepted}
+    return [f for f in findings if f.severity == "loi" and (f.rule, f.target) not in taken]
 
 
 def has_errors(findings: list[Finding]) -> bool:

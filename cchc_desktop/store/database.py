@@ -666,6 +666,10 @@ class Store:
             self.db.execute("UPDATE periods SET status = ?, updated_at = ? WHERE id = ?", [status, now_iso(), period_id])
             self._audit("period.status", old, status, period_id=period_id)
 
+    def _exists(self, period_id: int) -> None:
+        if self.db.execute("SELECT 1 FROM periods WHERE id = ?", [period_id]).fetchone() is None:
+            raise UserError(f"Không có kỳ báo cáo số {period_id}.")
+
     def _writable(self, period_id: int) -> None:
         row = self.db.execute("SELECT status FROM periods WHERE id = ?", [period_id]).fetchone()
         if row is None:
@@ -710,6 +714,38 @@ class Store:
             )
             self._audit(f"value:{code}", old_value, stored, period_id=period_id)
         return value
+
+    def accept_error(self, period_id: int, rule: str, target: str, message: str, reason: str) -> None:
+        """The unit accepts an error of `validate` as it is, with its reason (audited); the
+        package is then no longer refused for it and its manifest lists it."""
+        reason = clean(reason).strip()
+        if not reason:
+            raise UserError("Hãy ghi lý do chấp nhận lỗi (ví dụ: “đúng như văn bản gốc”).")
+        with self.db.atomic():
+            self._exists(period_id)  # a closed (chốt) period too: the accepting changes no figure
+            self.db.execute(
+                "INSERT INTO accepted_errors (period_id, rule, target, message, reason, accepted_at) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (period_id, rule, target) DO UPDATE SET "
+                "message = excluded.message, reason = excluded.reason, accepted_at = excluded.accepted_at",
+                [period_id, rule, target, clean(message), reason, now_iso()])
+            self._audit(f"error.accepted:{rule}:{target}", None, reason, period_id=period_id)
+
+    def unaccept_error(self, period_id: int, rule: str, target: str) -> None:
+        with self.db.atomic():
+            self._exists(period_id)
+            old = self.db.execute("SELECT reason FROM accepted_errors WHERE period_id = ? AND rule = ? AND target = ?",
+                                  [period_id, rule, target]).fetchone()
+            if not old:
+                return
+            self.db.execute("DELETE FROM accepted_errors WHERE period_id = ? AND rule = ? AND target = ?",
+                            [period_id, rule, target])
+            self._audit(f"error.accepted:{rule}:{target}", old[0], None, period_id=period_id)
+
+    def accepted_errors(self, period_id: int) -> list[dict]:
+        """{rule, target, message, reason, accepted_at} of each accepted error, in accepting order."""
+        cur = self.db.execute("SELECT rule, target, message, reason, accepted_at FROM accepted_errors "
+                              "WHERE period_id = ? ORDER BY accepted_at, rule, target", [period_id])
+        return [dict(zip(("rule", "target", "message", "reason", "accepted_at"), r)) for r in cur.fetchall()]
 
     def accept_computed(self, period_id: int, name: str) -> None:
         """The unit agrees with the computed figure: its own former one (report/corrections.py)

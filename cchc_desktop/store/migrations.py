@@ -338,8 +338,29 @@ def m009_index_766(db):
     )
 
 
+def m010_accepted_errors(db):
+    """The errors of `validate` a unit explicitly accepted for a period, with its reason: an
+    error blocks the package until fixed or accepted (issue 17); the package's manifest lists
+    the accepted ones. A finding is named by its rule and target (report/rules.py)."""
+    _run(
+        db,
+        """
+        CREATE TABLE accepted_errors (
+            period_id INTEGER NOT NULL REFERENCES periods(id) ON DELETE CASCADE,
+            rule TEXT NOT NULL,
+            target TEXT NOT NULL,
+            message TEXT NOT NULL DEFAULT '',
+            reason TEXT NOT NULL,
+            accepted_at TEXT NOT NULL,
+            PRIMARY KEY (period_id, rule, target)
+        )
+        """,
+    )
+
+
 STEPS = (m001_initial, m002_register_import, m003_package_history, m004_unit_kinds, m005_register_days,
-         m006_package_keys, m007_merger_sources, m008_package_refusals, m009_index_766)
+         m006_package_keys, m007_merger_sources, m008_package_refusals, m009_index_766,
+         m010_accepted_errors)
 for _step in STEPS:
     migrations()(_step)
 SCHEMA_VERSION = len(STEPS)

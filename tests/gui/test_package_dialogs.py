@@ -11,6 +11,7 @@ from cchc_desktop.exporting import package as pkg
 from cchc_desktop.importing import package as ip
 from cchc_desktop.store import open_store
 from ui.packages import drives, handoff, rollup
+from conftest import accept_all_errors
 from ui.packages import feature as package_feature
 from ui.texts import period_text
 from ui.qt import QDialogButtonBox, QDropEvent, QEvent, QMimeData, QPoint, QRect, Qt, QUrl
@@ -28,14 +29,14 @@ def packages(demo_store, tmp_path):
     """Two communes' packages (the demo and a copy under another code) and a broken one."""
     out = tmp_path / "usb"
     out.mkdir()
-    a = pkg.make_package(demo_store, None, PERIOD, out, documents=False)
+    a = pkg.make_package(demo_store, None, PERIOD, out, check_errors=False, documents=False)
     doc = dataio.read_file(paths.resource("demo", "chi-lang-nam-2023.json"))
     other = copy.deepcopy(doc)
     other["unit"].update(code="xa-doan-ket", name="Đoàn Kết")
     other["dossiers"]["ubnd"]["total"]["truoc_han"] = 1000
     src = open_store(tmp_path / "xa2.sqlite")
     dataio.load(src, other)
-    b = pkg.make_package(src, "xa-doan-ket", PERIOD, out, documents=False)
+    b = pkg.make_package(src, "xa-doan-ket", PERIOD, out, check_errors=False, documents=False)
     src.close()
     bad = out / "hong.cchc"
     bad.write_bytes(a.read_bytes()[:300])
@@ -57,7 +58,44 @@ def test_actions_in_menus(window, feature):
     assert window.acceptDrops()
 
 
+def test_export_package_waits_for_the_errors_to_be_fixed_or_accepted(window, feature, tmp_path, qtbot):
+    """Issue 17: the demo's two errors refuse the package, named in the message; accepted with a
+    reason on the Kiểm tra tab, the package is written and its manifest lists them."""
+    import json
+    import zipfile
+
+    out = tmp_path / "usb"
+    out.mkdir()
+    feature.export_package(folder=str(out), documents=False)
+    assert window.wait_tasks(30000)
+    kind, text = window.shown_messages[-1]
+    assert kind == "error" and "chưa được chấp nhận" in text and "trên 100 %" in text
+    assert not list(out.iterdir())
+    window.refresh_findings()
+    check = window.show_tab("check")
+    errors = [r for r, f in enumerate(check.model.findings) if f.severity == "loi"]
+    assert len(errors) == 2
+    warning = next(r for r, f in enumerate(check.model.findings) if f.severity != "loi")
+    check.view.setCurrentIndex(check.model.index(warning, 0))
+    assert not check.accept_error_button.isEnabled()  # a warning never blocks
+    for r in errors:
+        rule = check.model.findings[r].rule
+        row = next(i for i, f in enumerate(check.model.findings) if f.rule == rule)
+        check.view.setCurrentIndex(check.model.index(row, 0))
+        assert check.accept_error_button.isEnabled() and check.accept_error_button.text() == "Chấp nhận lỗi…"
+        check.accept_error("Đúng như văn bản gốc của đơn vị")
+        qtbot.waitUntil(lambda: (rule, check.model.findings[row].target) in check.model.accepted, timeout=5000)
+    assert check.summary.text().startswith("0 lỗi (và 2 lỗi đã chấp nhận)")
+    assert "đã chấp nhận" in check.model.data(check.model.index(errors[0], 0))
+    feature.export_package(folder=str(out), documents=False)
+    assert window.wait_tasks(30000)
+    assert window.shown_messages[-1][0] == "info"
+    manifest = json.loads(zipfile.ZipFile(next(out.iterdir())).read(pkg.MANIFEST))
+    assert [a["reason"] for a in manifest["accepted_errors"]] == ["Đúng như văn bản gốc của đơn vị"] * 2
+
+
 def test_export_package_writes_and_verifies(window, feature, tmp_path):
+    accept_all_errors(window.ctx.store)
     out = tmp_path / "usb"
     out.mkdir()
     feature.export_package(folder=str(out), documents=False)
@@ -72,6 +110,7 @@ def test_export_package_writes_and_verifies(window, feature, tmp_path):
 
 
 def test_export_to_a_removed_stick_says_so(window, feature, tmp_path):
+    accept_all_errors(window.ctx.store)
     feature.export_package(folder=str(tmp_path / "gone"), documents=False)
     assert window.wait_tasks(30000)
     assert window.shown_messages[-1][0] == "error"
@@ -146,7 +185,7 @@ def test_import_dialog_shows_fingerprints_and_accepts_a_new_key_only_when_asked(
     doc["dossiers"]["ubnd"]["total"]["truoc_han"] = 7
     dataio.load(new_pc, doc)
     (tmp_path / "moi").mkdir()
-    c = pkg.make_package(new_pc, None, PERIOD, tmp_path / "moi", documents=False,
+    c = pkg.make_package(new_pc, None, PERIOD, tmp_path / "moi", check_errors=False, documents=False,
                          created_at="2099-01-01T08:00:00+07:00")
     dlg = handoff.ImportPackagesDialog(upper)
     qtbot.addWidget(dlg)
@@ -569,6 +608,7 @@ def test_period_codes_are_shown_as_words(window, feature, qtbot, upper, packages
     Kỳ column (file names keep the code)."""
     shown = []
     monkeypatch.setattr(handoff.ExportPackageDialog, "exec", lambda self: shown.append(self.intro.text()) or 0)
+    accept_all_errors(window.ctx.store)
     feature.export_package()
     assert "kỳ <b>Năm 2023</b>" in shown[0] and "2023-NAM" not in shown[0]
     a, b, _ = packages

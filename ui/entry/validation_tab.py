@@ -6,7 +6,7 @@ from cchc_desktop.report import rules
 from cchc_desktop.store import Store
 from cchc_desktop.report.values import outline_section
 from ui.qt import (
-    QAbstractItemView, QAbstractTableModel, QColor, QHBoxLayout, QHeaderView, QLabel, QModelIndex,
+    QAbstractItemView, QAbstractTableModel, QColor, QHBoxLayout, QHeaderView, QInputDialog, QLabel, QModelIndex,
     QPushButton, QStyle, Qt, QTableView, QTimer, QVBoxLayout, QWidget, Signal,
 )
 
@@ -43,10 +43,12 @@ class FindingsModel(QAbstractTableModel):
         super().__init__(parent)
         self.findings = []
         self.places: list[str] = []
+        self.accepted: dict[tuple[str, str], dict] = {}  # (rule, target) → the accepted error (store)
         self._icons = {}
 
-    def set_findings(self, findings, data) -> None:
+    def set_findings(self, findings, data, accepted=()) -> None:
         self.beginResetModel()
+        self.accepted = {(a["rule"], a["target"]): a for a in accepted}
         order = sorted(findings, key=lambda f: f.severity != "loi")
         self.findings = order
         self.places = [where(f.target, data) for f in order]
@@ -78,6 +80,11 @@ class FindingsModel(QAbstractTableModel):
         f = self.findings[index.row()]
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
+            taken = self.accepted.get((f.rule, f.target)) if f.severity == "loi" else None
+            if taken and col == MUC_DO:
+                return f"{f.severity_label} (đã chấp nhận)"
+            if taken and col == NOI_DUNG:
+                return f"{f.message}\nĐã chấp nhận, lý do: {taken['reason']}"
             return (f.severity_label, f.message, self.places[index.row()])[col]
         if role == Qt.ItemDataRole.ToolTipRole:
             return f.message if col == NOI_DUNG else "Nhấp đúp để đến chỗ cần sửa"
@@ -111,6 +118,13 @@ class ValidationTab(QWidget):
         self.accept_button.setEnabled(False)
         self.accept_button.clicked.connect(self.accept_computed)
         top.addWidget(self.accept_button)
+        self.accept_error_button = QPushButton("Chấp nhận lỗi…")
+        self.accept_error_button.setToolTip("Giữ nguyên chỗ bị báo lỗi vì nó đúng như vậy, kèm lý do (ghi vào lịch sử "
+                                            "thay đổi và vào gói nộp để cấp trên biết). Lỗi chưa sửa hay chưa "
+                                            "chấp nhận thì chưa xuất được gói nộp cấp trên.")
+        self.accept_error_button.setEnabled(False)
+        self.accept_error_button.clicked.connect(lambda: self.accept_error())
+        top.addWidget(self.accept_error_button)
         again = QPushButton("Kiểm tra lại")
         again.setToolTip("Kiểm tra lại toàn bộ số liệu và lời văn của kỳ (F5)")
         again.clicked.connect(self.refresh_requested.emit)
@@ -138,15 +152,21 @@ class ValidationTab(QWidget):
         layout.addWidget(self.view, 1)
 
     def set_findings(self, findings) -> None:
-        self.model.set_findings(findings, self.ctx.data())
+        accepted = self.ctx.store.accepted_errors(self.ctx.period_id) if self.ctx.period_id is not None else []
+        self.model.set_findings(findings, self.ctx.data(), accepted)
         self.view.resizeRowsToContents()
-        n_err = sum(f.severity == "loi" for f in findings)
+        self._on_current()
+        n_err = sum(f.severity == "loi" and (f.rule, f.target) not in self.model.accepted for f in findings)
         n_warn = len(findings) - n_err
         if not findings:
             self.summary.setText("Không phát hiện lỗi hay cảnh báo nào.")
             self.summary.setStyleSheet("color:#2e7d32;")
         else:
-            self.summary.setText(f"{n_err} lỗi, {n_warn} cảnh báo. Nên sửa hết lỗi trước khi chốt kỳ.")
+            n_taken = sum(f.severity == "loi" for f in findings) - n_err
+            self.summary.setText(f"{n_err} lỗi" + (f" (và {n_taken} lỗi đã chấp nhận)" if n_taken else "")
+                                 + f", {n_warn} cảnh báo. "
+                                 + ("Sửa hoặc chấp nhận (kèm lý do) từng lỗi trước khi xuất gói nộp." if n_err
+                                    else "Gói nộp ghi rõ các lỗi đã chấp nhận." if n_taken else ""))
             self.summary.setStyleSheet("color:#b00020;" if n_err else "color:#965f00;")
 
     def showEvent(self, e):  # noqa: N802 (Qt name): wrap the messages at the real width
@@ -165,8 +185,37 @@ class ValidationTab(QWidget):
         rule, _, name = self.model.findings[row].rule.partition(":")
         return name if rule == rules.CORRECTION_RULE and name else None
 
+    def _error(self):
+        """The selected finding when it is an error."""
+        row = self.view.currentIndex().row()
+        if 0 <= row < len(self.model.findings) and self.model.findings[row].severity == "loi":
+            return self.model.findings[row]
+        return None
+
     def _on_current(self, *_) -> None:
         self.accept_button.setEnabled(self._correction() is not None and not self.ctx.is_final())
+        f = self._error()
+        self.accept_error_button.setEnabled(f is not None)
+        taken = f is not None and (f.rule, f.target) in self.model.accepted
+        self.accept_error_button.setText("Bỏ chấp nhận lỗi" if taken else "Chấp nhận lỗi…")
+
+    def accept_error(self, reason: str | None = None) -> None:
+        """Accept the selected error with a reason (asked when not given), or withdraw an accepted one."""
+        f = self._error()
+        if f is None:
+            return
+        if (f.rule, f.target) in self.model.accepted:
+            ok, _ = self.ctx.write(f"error:{f.rule}", Store.unaccept_error, self.ctx.period_id, f.rule, f.target)
+        else:
+            if reason is None:
+                reason, given = QInputDialog.getText(
+                    self, "Chấp nhận lỗi", f"{f.message}\n\nLý do giữ nguyên (ghi vào gói nộp để cấp trên biết):")
+                if not given:
+                    return
+            ok, _ = self.ctx.write(f"error:{f.rule}", Store.accept_error, self.ctx.period_id, f.rule, f.target,
+                                   f.message, reason)
+        if ok:
+            self.refresh_requested.emit()
 
     def accept_computed(self) -> None:
         name = self._correction()

@@ -78,6 +78,11 @@ class PackageFeature(QObject):
             if not self.window.ask(f"{label(unit)} chưa khai báo cấp trên (huyện/tỉnh) trong Thông tin "
                                    "đơn vị. Cấp trên sẽ khó nhập gói này. Vẫn xuất gói?"):
                 return
+        try:
+            pkg.check_ready(ctx.store, unit["code"], period["code"])  # errors neither fixed nor accepted
+        except UserError as e:
+            self.window.error(str(e))
+            return
         if folder is None:
             dlg = ExportPackageDialog(label(unit), period_text(period["code"]), self.window)
             self.last_dialog = dlg

@@ -1,0 +1,68 @@
+"""An error of validate blocks the package until fixed or explicitly accepted (issue 17)."""
+from __future__ import annotations
+
+import json
+import zipfile
+
+import pytest
+
+from cchc_desktop.errors import UserError
+from cchc_desktop.exporting import package as pkg
+from cchc_desktop.report import rules, values
+
+PERIOD = "2023-NAM"
+
+
+def _errors(store):
+    return [f for f in rules.validate(values.load_report(store, None, PERIOD)) if f.severity == "loi"]
+
+
+def test_the_demo_package_is_refused_until_its_errors_are_accepted(demo_store, tmp_path):
+    errors = _errors(demo_store)
+    assert {f.rule for f in errors} >= {"ty-le-tren-100", "ty-le-khong-phat-sinh"}
+    with pytest.raises(UserError) as e:
+        pkg.make_package(demo_store, None, PERIOD, tmp_path, documents=False)
+    assert "chưa được chấp nhận" in str(e.value) and "ty-le-tren-100" in str(e.value)
+    assert not list(tmp_path.glob("*.cchc"))
+
+    period = demo_store.get_period(demo_store.unit(None)["code"], PERIOD)
+    with pytest.raises(UserError):
+        demo_store.accept_error(period["id"], errors[0].rule, errors[0].target, errors[0].message, "  ")
+    demo_store.accept_error(period["id"], errors[0].rule, errors[0].target, errors[0].message, "Đúng như văn bản gốc")
+    assert pkg.blocking_errors(demo_store, None, PERIOD) == errors[1:]
+    with pytest.raises(UserError):
+        pkg.make_package(demo_store, None, PERIOD, tmp_path, documents=False)
+    for f in errors[1:]:
+        demo_store.accept_error(period["id"], f.rule, f.target, f.message, "Giữ lời văn của đơn vị")
+    path = pkg.make_package(demo_store, None, PERIOD, tmp_path, documents=False)
+    manifest = json.loads(zipfile.ZipFile(path).read(pkg.MANIFEST))
+    listed = {(a["rule"], a["target"]): a["reason"] for a in manifest["accepted_errors"]}
+    assert listed[(errors[0].rule, errors[0].target)] == "Đúng như văn bản gốc"
+    assert len(listed) == len(errors)
+    audited = [h["target"] for h in demo_store.history(period["id"])]
+    assert f"error.accepted:{errors[0].rule}:{errors[0].target}" in audited
+
+    demo_store.unaccept_error(period["id"], errors[0].rule, errors[0].target)
+    assert pkg.blocking_errors(demo_store, None, PERIOD) == errors[:1]
+
+
+def test_cli_lists_accepts_and_withdraws(demo_store, tmp_path, capsys):
+    from cchc_desktop.cli import main
+
+    db = str(demo_store.path)
+    demo_store.close()
+    assert main(["chap-nhan-loi", "--db", db, "--period", PERIOD]) == 0
+    listing = capsys.readouterr().out
+    assert "ty-le-tren-100@" in listing and "chưa chấp nhận" in listing
+    assert main(["package", "--db", db, "--period", PERIOD, "--out", str(tmp_path), "--khong-kem-van-ban"]) != 0
+    assert main(["chap-nhan-loi", "--db", db, "--period", PERIOD, "--tat-ca"]) != 0  # no reason
+    assert main(["chap-nhan-loi", "--db", db, "--period", PERIOD, "--tat-ca", "--ly-do", "Đúng văn bản gốc"]) == 0
+    capsys.readouterr()
+    assert main(["package", "--db", db, "--period", PERIOD, "--out", str(tmp_path), "--khong-kem-van-ban"]) == 0
+    assert list(tmp_path.glob("*.cchc"))
+    code = next(line.split("\t")[0] for line in listing.splitlines() if line.startswith("ty-le-tren-100@"))
+    assert main(["chap-nhan-loi", "--db", db, "--period", PERIOD, "--ma", code, "--bo"]) == 0
+    capsys.readouterr()
+    main(["chap-nhan-loi", "--db", db, "--period", PERIOD])
+    out = capsys.readouterr().out
+    assert f"{code}\tchưa chấp nhận" in out
