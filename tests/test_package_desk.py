@@ -72,7 +72,7 @@ def desk(tmp_path_factory):
     assert len(units) == 114
     for k, unit in enumerate(units):
         add_commune(communes, unit, received=10 + k)
-        pkg.make_package(communes, unit.code, PERIOD, usb, documents=False, created_at=CREATED)
+        pkg.make_package(communes, unit.code, PERIOD, usb, check_errors=False, documents=False, created_at=CREATED)
     # Commune 0's 9-month period, its figure BM1/1 "12abc": past every check but the write's.
     first = units[0].code
     default_texts.new_period(communes, first, "2025-9T")
@@ -132,7 +132,7 @@ def _forge(desk, name: str) -> Path:
             code = add_commune(store, unit, received=999, **override)
             out = folder / tag
             out.mkdir()
-            return pkg.make_package(store, code, PERIOD, out, documents=False, created_at=LATER)
+            return pkg.make_package(store, code, PERIOD, out, check_errors=False, documents=False, created_at=LATER)
         finally:
             store.close()
 
