@@ -710,6 +710,8 @@ def test_rollup_dialog_of_a_province_lists_every_commune_of_the_official_list(qt
     assert names[0] == "phường Tân Hưng" and "đặc khu Cát Hải" in names
     assert dlg.communes.item(0, 8).text() == pkg.fingerprint(tan_hung, TAN_HUNG)
     assert dlg.communes.item(names.index("đặc khu Cát Hải"), 1).text() == "Chưa nộp"
+    # The status wraps in its own width: a refusal's long reason never pushes the other columns away.
+    assert dlg.communes.columnWidth(1) == rollup.STATUS_WIDTH
     assert CAT_HAI not in ip.pinned_fingerprints(upper)
     upper.close()
     tan_hung.close()

@@ -42,6 +42,9 @@ def fit_size(wanted: QSize, available, frame: tuple[int, int] = (16, 40)) -> QSi
 
 MISSING_SHOWN = 8  # names in the headline; every commune is in the status tab
 
+STATUS_WIDTH = 300  # px of the status column (wrapped)
+
+
 class RollupDialog(QDialog):
     """The consolidated figures of the upper level for one period."""
 
@@ -79,6 +82,10 @@ class RollupDialog(QDialog):
         self.communes = read_only_table(["Xã", "Tình trạng", "Lập gói lúc", "Hạn nộp", "Hồ sơ tiếp nhận", "Đã giải quyết",
                                 "Tỷ lệ đúng hạn", "Tỷ lệ trực tuyến", "Mã khóa"])
         self.communes.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # The status wraps in a column of its own width: a refusal's reason (a long line) would
+        # otherwise push the dates, figures and fingerprint off a 1024 px screen.
+        self.communes.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+        self.communes.setColumnWidth(1, STATUS_WIDTH)
         status_page = QWidget()
         sl = QVBoxLayout(status_page)
         sl.addWidget(self.communes, 1)
