@@ -55,11 +55,11 @@ def packages(demo_store, tmp_path):
     """The demo commune's package, and a later one with BM1/1 changed to 30."""
     out = tmp_path / "usb"
     out.mkdir()
-    first = pkg.make_package(demo_store, None, PERIOD, out, documents=False, created_at="2023-12-16T09:00:00+07:00")
+    first = pkg.make_package(demo_store, None, PERIOD, out, check_errors=False, documents=False, created_at="2023-12-16T09:00:00+07:00")
     demo_store.set_value(demo_store.get_period(UNIT, PERIOD)["id"], "BM1/1", "30")
     later = tmp_path / "usb2"
     later.mkdir()
-    second = pkg.make_package(demo_store, None, PERIOD, later, documents=False,
+    second = pkg.make_package(demo_store, None, PERIOD, later, check_errors=False, documents=False,
                               created_at="2023-12-17T10:00:00+07:00")
     return first, second
 
