@@ -216,6 +216,8 @@ def _judge(p: Path, uri: str, busy_timeout: float) -> FileState | None:
         result = [r[0] for r in conn.execute("PRAGMA quick_check(5)")]
         if result != ["ok"]:
             return FileState(DAMAGED, p, f"Tệp dữ liệu “{p.name}” bị hỏng ({'; '.join(result)[:200]}). {RESTORE_HINT}")
+        if applied:  # the catalogues' texts are read at every opening: a damaged cell quick_check cannot see
+            conn.execute("SELECT version, name, text FROM catalogues").fetchall()
     except sqlite3.OperationalError as e:
         if is_busy(e):
             return FileState(LOCKED_BY_OTHER, p, LOCKED_BY_OTHER_MESSAGE.format(name=p.name))
