@@ -670,6 +670,8 @@ def import_register(store, unit_code: str | None, path: str | Path, mapping: dic
             book.close()
     labels = {i: FIELDS[f] for i, f in enumerate(DATE_FIELDS)}
     chosen = orders.decide(labels, date_order)
+    if not own_book:  # read for good (no date-order question): the sheet's memory is not kept for the upsert
+        book.forget()
     for slot, order in sorted(chosen.items()):
         if order == "mdy":
             summary.notes.append(f"Cột “{labels[slot]}” ghi ngày dạng chữ tháng/ngày/năm (kiểu Mỹ): đã đọc theo "
