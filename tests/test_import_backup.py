@@ -236,3 +236,22 @@ def test_backup_before_import_nothing_for_an_empty_file(tmp_path):
         assert backup_before_import(store) is None  # unchanged since: that backup holds it already
     finally:
         store.close()
+
+
+def test_register_import_reads_the_previews_workbook_and_lets_its_sheet_go(mini_store, tmp_path):
+    """The window's path: inspect(keep_book=True), then import_register(book=…) without opening the file again."""
+    store, _ = mini_store
+    write_igate(tmp_path / "a.xlsx", make_dossiers(30, seed=24))
+    preview = reg.inspect(tmp_path / "a.xlsx", store, keep_book=True)
+    assert preview.book is not None
+    opened = []
+    real = reg._open
+    reg._open = lambda path: opened.append(path) or real(path)
+    try:
+        summary = reg.import_register(store, "x1", tmp_path / "a.xlsx", mapping=preview.mapping, book=preview.book)
+    finally:
+        reg._open = real
+    assert opened == [] and summary.imported == 30
+    assert preview.book._sheets == {}  # not held through the upsert
+    preview.close_book()
+    assert preview.book is None and reg.register_count(store, "x1") == 30

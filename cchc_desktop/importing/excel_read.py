@@ -220,6 +220,10 @@ class Book:
             if rid and targets.get(rid.group(1)) in names:
                 self._targets[str(i)] = targets[rid.group(1)]
 
+    def forget(self) -> None:
+        """Let go of the loaded sheet (calamine holds it whole); the book stays open."""
+        self._sheets.clear()
+
     def close(self) -> None:
         self._sheets.clear()
         try:

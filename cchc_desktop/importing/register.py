@@ -329,6 +329,14 @@ class Preview:
     remembered: bool = False
     total_rows: int | None = None
     date1904: bool = False  # date serial numbers count from 1904 (Excel for Mac)
+    # the open workbook when inspect(keep_book=True): import_register(book=preview.book) reads the
+    # same parsed sheet again instead of parsing the file a second time; close_book() when done
+    book: object = field(default=None, repr=False, compare=False)
+
+    def close_book(self) -> None:
+        if self.book is not None:
+            self.book.close()
+            self.book = None
 
     @property
     def hash(self) -> str:
@@ -430,13 +438,19 @@ def _inspect_book(book, path: Path) -> Preview:
     return preview
 
 
-def inspect(path: str | Path, store=None) -> Preview:
-    """The mapping found, the first rows and warnings; UserError for a file that cannot be used."""
+def inspect(path: str | Path, store=None, keep_book: bool = False) -> Preview:
+    """The mapping found, the first rows and warnings; UserError for a file that cannot be used.
+    keep_book: the preview keeps the open, parsed workbook (`preview.book`) for import_register."""
     path = Path(path)
     book = _open(path)
     try:
         preview = _inspect_book(book, path)
-    finally:
+    except BaseException:
+        book.close()
+        raise
+    if keep_book:
+        preview.book = book
+    else:
         book.close()
     if store is not None:
         apply_remembered(preview, store)
@@ -694,9 +708,11 @@ _DATE_LABELS = {"received_date": "ngày tiếp nhận", "due_date": "ngày hẹn
 
 def import_register(store, unit_code: str | None, path: str | Path, mapping: dict[str, int] | None = None,
                     progress: Callable[[int, int | None], None] | None = None,
-                    cancel: Callable[[], bool] | None = None, date_order: str | None = None) -> Summary:
+                    cancel: Callable[[], bool] | None = None, date_order: str | None = None,
+                    book=None) -> Summary:
     """Read the whole file (parsed once), then write every good row in one transaction (or nothing).
-    `date_order` ("dmy" / "mdy"): how to read a text date column that fits both."""
+    `date_order` ("dmy" / "mdy"): how to read a text date column that fits both.
+    `book`: a workbook already open on `path` (Preview.book): read as it is, left open for its owner."""
     path = Path(path)
     unit = store.unit(unit_code)
     unit_code = unit["code"]
@@ -705,7 +721,9 @@ def import_register(store, unit_code: str | None, path: str | Path, mapping: dic
         if cancel is not None and cancel():
             raise Cancelled("Đã hủy nhập sổ hồ sơ; dữ liệu không thay đổi.")
 
-    book = _open(path)
+    own_book = book is None
+    if own_book:
+        book = _open(path)
     try:
         preview = _inspect_book(book, path)
         apply_remembered(preview, store)
@@ -714,9 +732,12 @@ def import_register(store, unit_code: str | None, path: str | Path, mapping: dic
         summary = Summary(path.name, preview.sheet, preview=preview)
         records, first_row, pending, orders = _read_rows(book, preview, m, summary, progress, check_cancel)
     finally:
-        book.close()
+        if own_book:
+            book.close()
     labels = {i: FIELDS[f] for i, f in enumerate(DATE_FIELDS)}
     chosen = orders.decide(labels, date_order)
+    if not own_book:  # read for good (no date-order question): the sheet's memory is not kept for the upsert
+        book.forget()
     for slot, order in sorted(chosen.items()):
         if order == "mdy":
             summary.notes.append(f"Cột “{labels[slot]}” ghi ngày dạng chữ tháng/ngày/năm (kiểu Mỹ): đã đọc theo "

@@ -107,6 +107,32 @@ def test_import_then_apply_figures(window, feature, dialogs, register_file):
     assert not window.shown_messages
 
 
+def opens_of_workbooks(monkeypatch) -> list[Path]:
+    """Every workbook the register code opens (and so parses), by path."""
+    opened = []
+    real = reg._open
+
+    def counting(path):
+        opened.append(Path(path))
+        return real(path)
+
+    monkeypatch.setattr(reg, "_open", counting)
+    return opened
+
+
+def test_the_window_parses_the_workbook_once(window, feature, dialogs, register_file, monkeypatch):
+    """The preview's parsed workbook is the one imported: the file is opened once, then let go."""
+    calls, answer = dialogs
+    items, path = register_file
+    opened = opens_of_workbooks(monkeypatch)
+    answer["path"], answer["compute"] = str(path), False
+    feature.import_action.trigger()
+    assert settle(window)
+    assert opened == [path]
+    assert calls["summary"][0][0].imported == 120
+    assert calls["mapping"][0].book is None and feature._preview is None  # closed after the import
+
+
 def test_wrong_file_gets_a_message_and_nothing_else(window, feature, dialogs, tmp_path):
     calls, answer = dialogs
     bad = tmp_path / "x.xlsx"
@@ -239,6 +265,7 @@ def test_text_dates_that_fit_both_orders_are_asked(window, feature, dialogs, tmp
     wb.save(tmp_path / "us.xlsx")
     asked = []
     monkeypatch.setattr(register_import, "ask_date_order", lambda parent, q: asked.append(q) or "mdy")
+    opened = opens_of_workbooks(monkeypatch)
     answer["path"] = str(tmp_path / "us.xlsx")
     answer["compute"] = False
     feature.import_action.trigger()
@@ -247,4 +274,5 @@ def test_text_dates_that_fit_both_orders_are_asked(window, feature, dialogs, tmp
     assert len(calls["summary"]) == 1 and calls["summary"][0][0].imported == 2
     got = dict(window.ctx.store.db.execute("SELECT code, received_date FROM register WHERE code LIKE 'A%'"))
     assert got == {"A1": "2023-03-05", "A2": "2023-04-06"}
+    assert opened == [tmp_path / "us.xlsx"]  # asked, then imported again from the same parse
     assert not window.shown_messages

@@ -288,6 +288,7 @@ class RegisterImport:
         self.busy = False
         self.cancel_event: threading.Event | None = None
         self.progress_dialog: QProgressDialog | None = None
+        self._preview: "reg.Preview | None" = None  # holds the workbook parsed for the preview
         self.import_action = window.add_action("Công cụ", IMPORT_TEXT, self.run)
         self.import_action.setToolTip("Nhập danh sách hồ sơ xuất từ phần mềm một cửa (.xlsx, .xls)")
         self.figures_action = window.add_action("Công cụ", FIGURES_TEXT, self.compute_figures)
@@ -311,7 +312,7 @@ class RegisterImport:
         path = Path(chosen)
         self._set_busy(True)
         # Reading the first rows of a large .xls can take a moment: off the UI thread.
-        self.window.run_task("Đang đọc tệp sổ hồ sơ", lambda: reg.inspect(path), self._inspected, self._inspect_failed)
+        self.window.run_task("Đang đọc tệp sổ hồ sơ", lambda: reg.inspect(path, keep_book=True), self._inspected, self._inspect_failed)
 
     def _inspect_failed(self, message: str) -> None:
         self._set_busy(False)
@@ -322,13 +323,27 @@ class RegisterImport:
         reg.apply_remembered(preview, self.ctx.store)
         mapping = confirm_mapping(self.window, preview)
         if mapping is None:
+            preview.close_book()
             return
-        self.start_import(preview.path, mapping)
+        # the import reads the workbook the preview parsed (the file is parsed once)
+        self.start_import(preview.path, mapping, preview=preview)
 
-    def start_import(self, path: Path, mapping: dict[str, int], date_order: str | None = None) -> None:
+    def _drop_book(self) -> None:
+        if self._preview is not None:
+            self._preview.close_book()
+            self._preview = None
+
+    def start_import(self, path: Path, mapping: dict[str, int], date_order: str | None = None,
+                     preview: "reg.Preview | None" = None) -> None:
+        """`preview`: the one holding the parsed workbook of `path` (kept for a date-order retry)."""
         store = self.ctx.store
         unit = self.ctx.unit_code or store.period(self.ctx.period_id)["unit_code"]
         self._last_path, self._last_mapping = path, mapping
+        if preview is not None and preview is not self._preview:
+            self._drop_book()
+            self._preview = preview
+        kept = self._preview
+        parsed = kept.book if kept is not None and kept.path == path else None
         self.cancel_event = threading.Event()
         dlg = QProgressDialog(f"Đang đọc “{path.name}”…", "Hủy", 0, 0, self.window)
         dlg.setWindowTitle("Nhập sổ hồ sơ")
@@ -346,7 +361,7 @@ class RegisterImport:
                 try:
                     return reg.import_register(own, unit, path, mapping=mapping,
                                                progress=lambda done, total: signal.emit(int(done), int(total or 0)),
-                                               cancel=cancel.is_set, date_order=date_order)
+                                               cancel=cancel.is_set, date_order=date_order, book=parsed)
                 except reg.AmbiguousDates as e:  # asked on the window's thread, then imported again
                     return e
 
@@ -383,7 +398,10 @@ class RegisterImport:
             order = ask_date_order(self.window, str(summary))
             if order is not None:
                 self.start_import(self._last_path, self._last_mapping, order)
+            else:
+                self._drop_book()
             return
+        self._drop_book()
         self.last_summary = summary
         self.ctx.invalidate("register")
         self.window.statusBar().showMessage(
@@ -394,6 +412,7 @@ class RegisterImport:
 
     def _failed(self, message: str) -> None:
         self._finish()
+        self._drop_book()
         if self.cancel_event is not None and self.cancel_event.is_set():
             self.window.info(message)
         else:
