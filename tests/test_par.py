@@ -142,3 +142,92 @@ def test_excel_form_with_wrong_sums_or_tree_refused(tmp_path):
     wb.save(g)
     with pytest.raises(pc.CriteriaError, match="không thấy dòng tiêu đề"):
         par_excel.read(g, "Thử", 2025, "x")
+
+
+# --- storage (m010_par_index) ------------------------------------------------------------------
+from cchc_desktop.errors import UserError  # noqa: E402
+from cchc_desktop.store import par as par_store  # noqa: E402
+
+
+@pytest.fixture
+def store(mini_store):
+    return mini_store[0]
+
+
+def _loaded(store):
+    unit = store.unit()["code"]
+    par_store.load_set(store, pc.parse_text(GOOD, "thu.toml"), unit, "thu.toml")
+    return unit
+
+
+def test_set_score_checked_stored_and_audited(store):
+    unit = _loaded(store)
+    assert par_store.set_score(store, unit, 2025, "1.2", "1,5", note="Đạt 75% kế hoạch") == Decimal("1.5")
+    with pytest.raises(pc.CriteriaError, match="chỉ được 0 hoặc 2"):
+        par_store.set_score(store, unit, 2025, "1.1", "1")
+    got = par_store.scores(store, unit, 2025)
+    assert got["1.2"]["score"] == Decimal("1.5") and got["1.2"]["note"] == "Đạt 75% kế hoạch"
+    assert "1.1" not in got  # the refused score changed nothing
+    targets = [h["target"] for h in store.history()]
+    assert "par:2025:1.2" in targets and "par:2025:1.2:ghi-chu" in targets and "par:2025:bo-tieu-chi" in targets
+
+
+def test_no_set_loaded_is_a_clear_message(store):
+    with pytest.raises(UserError, match="Chưa nạp bộ tiêu chí Chỉ số CCHC năm 2025"):
+        par_store.set_score(store, store.unit()["code"], 2025, "1.1", 2)
+
+
+def test_same_version_with_other_content_refused(store):
+    unit = _loaded(store)
+    with pytest.raises(UserError, match="phiên bản mới"):
+        par_store.load_set(store, pc.parse_text(GOOD.replace("Kế hoạch CCHC năm", "Khác")), unit)
+    assert par_store.criteria_set(store, unit, 2025).by_code["1.1"].label == "Kế hoạch CCHC năm"
+
+
+def test_evidence_file_copied_checksummed_once(store, tmp_path):
+    import hashlib
+    unit = _loaded(store)
+    f = tmp_path / "ke-hoach.pdf"
+    f.write_bytes(b"%PDF-1.4 ke hoach cchc")
+    par_store.attach_file(store, unit, 2025, "1.1", f)
+    par_store.attach_file(store, unit, 2025, "2.1", f)
+    ev = par_store.scores(store, unit, 2025)["1.1"]["evidence"]
+    assert ev[0]["sha256"] == hashlib.sha256(f.read_bytes()).hexdigest()
+    stored = list(par_store.evidence_dir(store).iterdir())
+    assert len(stored) == 1 and stored[0].read_bytes() == f.read_bytes()
+    with pytest.raises(UserError, match="Không thấy tệp kiểm chứng"):
+        par_store.attach_file(store, unit, 2025, "1.1", tmp_path / "khong-co.pdf")
+    with pytest.raises(UserError, match="tiêu chí con"):
+        par_store.attach_file(store, unit, 2025, "1", f)
+    par_store.remove_evidence(store, ev[0]["id"])
+    assert "1.1" not in par_store.scores(store, unit, 2025)
+
+
+def test_excel_set_round_trips_through_the_stored_text(tmp_path):
+    f = tmp_path / "bo.xlsx"
+    _form(f, [("I", "A \"trích\"", 3, None, None), ("1", "B", 3, "Kế hoạch", "Có/không")])
+    cs = par_excel.read(f, "Thử", 2025, "x")
+    again = pc.parse_text(pc.to_toml(cs))
+    assert [(c.code, c.label, c.max_points, c.rule, c.evidence) for c in again.walk()] == \
+        [(c.code, c.label, c.max_points, c.rule, c.evidence) for c in cs.walk()]
+
+
+def test_v8_file_upgrades_to_the_par_tables(tmp_path):
+    import shutil
+    from pathlib import Path
+
+    from conftest import MINI
+    from cchc_desktop.store import open_store
+
+    src = Path(__file__).resolve().parent / "fixtures" / "schema" / "v8.sqlite"
+    path = tmp_path / "v8.sqlite"
+    shutil.copyfile(src, path)
+    st = open_store(path, MINI)
+    try:
+        unit = _loaded(st)
+        assert unit == "x-co"
+        par_store.set_score(st, unit, 2025, "2.1", 6)
+        assert par_store.scores(st, unit, 2025)["2.1"]["score"] == 6
+        assert st.unit("x-co")["name"] == "Cổ Lũy"  # the old data is still there
+    finally:
+        st.close()

@@ -241,3 +241,28 @@ def load(path: str | Path) -> CriteriaSet:
         raise CriteriaError(f"Không đọc được tệp bộ tiêu chí {p.name}: kiểm tra đường dẫn và "
                             "tệp phải là văn bản UTF-8.") from None
     return parse_text(text, p.name)
+
+
+def _q(text: str) -> str:
+    return '"' + str(text).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def to_toml(cs: CriteriaSet) -> str:
+    """The set as the TOML text `parse_text` reads back to the same set (kept in the data file)."""
+    out = [f"tinh = {_q(cs.province)}", f"nam = {cs.year}", f"phien_ban = {_q(cs.version)}",
+           f"ten = {_q(cs.name)}", f"van_ban = {_q(cs.document)}", f"mot_phan = {str(cs.partial).lower()}"]
+    if cs.note:
+        out.append(f"ghi_chu = {_q(cs.note)}")
+    out.append(f"tong_diem = {_q(fmt_points(cs.total))}")
+    for c in cs.walk():
+        out += ["", "[[tieu_chi]]", f"ma = {_q(c.code)}", f"noi_dung = {_q(c.label)}",
+                f"diem_toi_da = {_q(fmt_points(c.max_points))}"]
+        if c.rule:
+            out.append(f"cach_cham = {_q(c.rule)}")
+        if c.levels:
+            out.append("muc = [" + ", ".join(_q(fmt_points(x)) for x in c.levels) + "]")
+        if c.evidence:
+            out.append(f"tai_lieu_kiem_chung = {_q(c.evidence)}")
+        if c.proposal:
+            out.append(f"de_xuat = {_q(c.proposal)}")
+    return "\n".join(out) + "\n"
