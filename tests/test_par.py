@@ -231,3 +231,63 @@ def test_v8_file_upgrades_to_the_par_tables(tmp_path):
         assert st.unit("x-co")["name"] == "Cổ Lũy"  # the old data is still there
     finally:
         st.close()
+
+
+# --- command line ------------------------------------------------------------------------------
+def _cli(*argv):
+    from cchc_desktop.cli import main
+    return main(list(argv))
+
+
+def test_cli_load_set_show_export(tmp_path, capsys):
+    import json
+
+    import docx
+
+    db = str(tmp_path / "d.sqlite")
+    assert _cli("demo", "--db", db) == 0
+    s = tmp_path / "bo.toml"
+    s.write_text(GOOD, encoding="utf-8")
+    assert _cli("par", "load", "--db", db, str(s)) == 0
+    ev = tmp_path / "kh.pdf"
+    ev.write_bytes(b"%PDF ke hoach")
+    capsys.readouterr()
+    assert _cli("par", "set", "--db", db, "--year", "2025", "1.1", "1", "--evidence", str(ev)) == 1
+    assert "chỉ được 0 hoặc 2" in capsys.readouterr().err
+    assert _cli("par", "set", "--db", db, "--year", "2025", "1.1", "2", "--evidence",
+                str(tmp_path / "khong.pdf")) == 1
+    assert "Chưa ghi gì" in capsys.readouterr().err
+    assert _cli("par", "set", "--db", db, "--year", "2025", "1.1", "2", "--note", "Có KH", "--evidence", str(ev)) == 0
+    assert _cli("par", "set", "--db", db, "--year", "2025", "2.1", "3") == 0
+    capsys.readouterr()
+    assert _cli("par", "show", "--db", db, "--year", "2025", "--json") == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["tong_tu_cham"] == 5 and out["tong_toi_da"] == 10
+    by = {t["ma"]: t for t in out["tieu_chi"]}
+    assert by["1.1"]["kiem_chung"] == ["kh.pdf"] and by["1"]["tu_cham"] == 2
+    assert any("2.1" in f and "chưa có tài liệu kiểm chứng" for f in out["phat_hien"])
+    assert any("1.2" in f and "chưa tự chấm" in f for f in out["phat_hien"])
+    out_docx, out_xlsx, kc = tmp_path / "o.docx", tmp_path / "o.xlsx", tmp_path / "kc"
+    assert _cli("par", "export", "--db", db, "--year", "2025", "--docx", str(out_docx), "--xlsx", str(out_xlsx),
+                "--evidence-dir", str(kc)) == 0
+    table = docx.Document(str(out_docx)).tables[0]
+    cells = [[c.text for c in r.cells] for r in table.rows]
+    assert cells[0][:4] == ["STT", "Nội dung tiêu chí", "Điểm tối đa", "Điểm tự chấm"]
+    assert cells[1][:4] == ["I", "Công tác chỉ đạo, điều hành CCHC", "4", "2"]
+    assert cells[-1][1:4] == ["TỔNG ĐIỂM", "10", "5"]
+    ws = openpyxl.load_workbook(out_xlsx).active
+    assert [ws.cell(r, 1).value for r in range(4, 9)] == ["I", "1", "2", "II", "1"]
+    assert (kc / "1.1-kh.pdf").read_bytes() == ev.read_bytes()
+    assert "SHA-256" in (kc / "MUC-LUC.txt").read_text(encoding="utf-8")
+
+
+def test_cli_bad_set_file_changes_nothing(tmp_path, capsys):
+    db = str(tmp_path / "d.sqlite")
+    assert _cli("demo", "--db", db) == 0
+    s = tmp_path / "bo.toml"
+    s.write_text(GOOD.replace("diem_toi_da = 4", "diem_toi_da = 5", 1), encoding="utf-8")
+    capsys.readouterr()
+    assert _cli("par", "load", "--db", db, str(s)) == 1
+    assert "khác tổng điểm tối đa" in capsys.readouterr().err
+    assert _cli("par", "show", "--db", db, "--year", "2025") == 1
+    assert "Chưa nạp bộ tiêu chí" in capsys.readouterr().err

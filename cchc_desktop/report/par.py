@@ -1,0 +1,94 @@
+"""The PAR Index self-assessment as a table: one row per criterion with max, self-score, appraised
+score, note and evidence; totals per lĩnh vực and overall; findings for criteria without evidence or
+score. Read by the CLI (par show), the exports and the window."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from cchc_desktop.domain import par_criteria as pc
+from cchc_desktop.store import par as par_store
+
+
+@dataclass
+class Line:
+    criterion: pc.Criterion
+    score: Decimal | None            # a leaf's own score, a node's sum of its scored leaves
+    appraised: Decimal | None
+    note: str = ""
+    evidence: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class Assessment:
+    unit_code: str
+    year: int
+    criteria: pc.CriteriaSet
+    lines: list[Line]
+
+    @property
+    def total(self) -> Decimal:
+        return sum((ln.score or 0 for ln in self.lines if ln.criterion.depth == 0), Decimal(0))
+
+    @property
+    def total_appraised(self) -> Decimal | None:
+        vals = [ln.appraised for ln in self.lines if ln.criterion.depth == 0]
+        return None if all(v is None for v in vals) else sum((v or 0 for v in vals), Decimal(0))
+
+    def findings(self) -> list[str]:
+        out = []
+        for ln in self.lines:
+            c = ln.criterion
+            if not c.is_leaf:
+                continue
+            if ln.score is None:
+                out.append(f"Tiêu chí {c.code} ({pc_short(c.label)}): chưa tự chấm điểm.")
+            elif not ln.evidence and ln.score > 0:
+                out.append(f"Tiêu chí {c.code} ({pc_short(c.label)}): tự chấm {pc.fmt_points(ln.score)} điểm "
+                           "nhưng chưa có tài liệu kiểm chứng" + (f" ({c.evidence})." if c.evidence else "."))
+        return out
+
+    def as_json(self) -> dict:
+        def num(d):
+            return None if d is None else float(d)
+        return {
+            "bo_tieu_chi": {"phien_ban": self.criteria.version, "ten": self.criteria.name,
+                            "van_ban": self.criteria.document, "mot_phan": self.criteria.partial},
+            "nam": self.year, "don_vi": self.unit_code,
+            "tieu_chi": [{"ma": ln.criterion.code, "noi_dung": ln.criterion.label,
+                          "diem_toi_da": num(ln.criterion.max_points), "cach_cham": ln.criterion.rule,
+                          "tu_cham": num(ln.score), "tham_dinh": num(ln.appraised), "giai_trinh": ln.note,
+                          "kiem_chung": [e.get("file_name") or f"văn bản {e.get('document_id')}"
+                                         for e in ln.evidence]} for ln in self.lines],
+            "tong_toi_da": num(self.criteria.total), "tong_tu_cham": num(self.total),
+            "tong_tham_dinh": num(self.total_appraised), "phat_hien": self.findings(),
+        }
+
+
+def pc_short(text: str, width: int = 48) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1].rsplit(" ", 1)[0] + "…"
+
+
+def assessment(store, unit_code: str, year: int) -> Assessment:
+    cs = par_store.criteria_set(store, unit_code, year)
+    got = par_store.scores(store, unit_code, year)
+
+    def rec(c: pc.Criterion) -> tuple[Decimal | None, Decimal | None]:
+        if c.is_leaf:
+            g = got.get(c.code, {})
+            lines_by[c.code] = Line(c, g.get("score"), g.get("appraised"), g.get("note", ""), g.get("evidence", []))
+            return g.get("score"), g.get("appraised")
+        lines_by[c.code] = Line(c, None, None)
+        parts = [rec(k) for k in c.children]
+        s = [p[0] for p in parts if p[0] is not None]
+        a = [p[1] for p in parts if p[1] is not None]
+        ln = lines_by[c.code]
+        ln.score = sum(s, Decimal(0)) if s else None
+        ln.appraised = sum(a, Decimal(0)) if a else None
+        return ln.score, ln.appraised
+
+    lines_by: dict[str, Line] = {}
+    for r in cs.roots:
+        rec(r)
+    return Assessment(unit_code, year, cs, [lines_by[c.code] for c in cs.walk()])
