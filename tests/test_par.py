@@ -291,3 +291,18 @@ def test_cli_bad_set_file_changes_nothing(tmp_path, capsys):
     assert "khác tổng điểm tối đa" in capsys.readouterr().err
     assert _cli("par", "show", "--db", db, "--year", "2025") == 1
     assert "Chưa nạp bộ tiêu chí" in capsys.readouterr().err
+
+
+def test_proposal_from_the_years_plan_completion(demo_store):
+    from cchc_desktop.report import par as par_report
+
+    unit = demo_store.unit()["code"]
+    cs = pc.parse_text(GOOD.replace("nam = 2025", "nam = 2023"))
+    period = demo_store.get_period(unit, "2023-NAM")
+    from cchc_desktop.report import values
+    rate = values.load_period(demo_store, period["id"], with_previous=False).value("BM1/2")
+    got = par_report.proposals(demo_store, unit, 2023, cs)
+    assert rate is not None and got["1.2"].rate == min(rate, 100).quantize(Decimal("0.1"))
+    assert got["1.2"].points == (2 * min(rate, 100) / 100).quantize(Decimal("0.01"))
+    assert "Biểu mẫu 1, dòng 2" in got["1.2"].source
+    assert par_report.proposals(demo_store, unit, 2031, cs) == {}

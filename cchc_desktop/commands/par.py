@@ -62,10 +62,14 @@ def cmd_show(args) -> int:
     store = open_db(args, write=False)
     try:
         a = par_report.assessment(store, _unit(store, args)["code"], args.year)
+        props = par_report.proposals(store, a.unit_code, args.year, a.criteria)
     finally:
         store.close()
     if args.json:
-        print(json.dumps(a.as_json(), ensure_ascii=False, indent=1))
+        out = a.as_json()
+        out["de_xuat"] = {code: {"ty_le": float(p.rate), "diem": None if p.points is None else float(p.points),
+                                 "nguon": p.source} for code, p in props.items()}
+        print(json.dumps(out, ensure_ascii=False, indent=1))
         return 0
     cs = a.criteria
     print(f"{cs.name}\n{cs.document}" + ("\n(BỘ TIÊU CHÍ CHƯA ĐẦY ĐỦ)" if cs.partial else ""))
@@ -74,6 +78,10 @@ def cmd_show(args) -> int:
         ev = f"  [{len(ln.evidence)} kiểm chứng]" if ln.evidence else ""
         score = "—" if ln.score is None else pc.fmt_points(ln.score)
         print(f"{'  ' * c.depth}{c.code}\t{c.label}\t{score}/{pc.fmt_points(c.max_points)}{ev}")
+        if c.code in props:
+            p = props[c.code]
+            print(f"{'  ' * c.depth}  đề xuất: " + ("" if p.points is None else f"{pc.fmt_points(p.points)} điểm, ")
+                  + p.source)
     print(f"TỔNG ĐIỂM\t{pc.fmt_points(a.total)}/{pc.fmt_points(cs.total)}")
     for f in a.findings():
         print(f"Cảnh báo: {f}")

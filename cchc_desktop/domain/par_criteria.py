@@ -25,7 +25,7 @@ PROPOSALS = {
     "hoan_thanh_ke_hoach": "Tỷ lệ hoàn thành kế hoạch CCHC năm",
     "ho_so_dung_han": "Tỷ lệ hồ sơ TTHC giải quyết đúng hạn",
     "truc_tuyen": "Tỷ lệ hồ sơ TTHC nộp trực tuyến",
-    "van_ban_dung_han": "Tỷ lệ văn bản ban hành đúng hạn",
+    "nhiem_vu_dung_han": "Tỷ lệ nhiệm vụ CCHC hoàn thành đúng hạn",
 }
 LEVEL_NAMES = ("lĩnh vực", "tiêu chí", "tiêu chí thành phần")
 CODE_RE = re.compile(r"^[0-9]+(\.[0-9]+)*$")

@@ -65,6 +65,59 @@ class Assessment:
         }
 
 
+# Where each proposal's rate comes from in the year's annual period: value names (docs/formats.md);
+# a pair is a quotient part / whole.
+SOURCES = {
+    "hoan_thanh_ke_hoach": ("BM1/2", "Biểu mẫu 1, dòng 2 (tỷ lệ hoàn thành kế hoạch CCHC)"),
+    "ho_so_dung_han": ("hs.ubnd.ty_le_dung_han", "Hồ sơ một cửa UBND: tỷ lệ giải quyết đúng hạn"),
+    "truc_tuyen": ("hs.ubnd.ty_le_truc_tuyen", "Hồ sơ một cửa UBND: tỷ lệ tiếp nhận trực tuyến"),
+    "nhiem_vu_dung_han": (("BM1/4.2", "BM1/4.1"), "Biểu mẫu 1, dòng 4.2 ÷ dòng 4.1 (nhiệm vụ hoàn thành đúng hạn)"),
+}
+
+
+@dataclass
+class Proposal:
+    rate: Decimal              # percent
+    points: Decimal | None     # max × rate (rules ty_le, khoang); None where the rule asks for a judgement
+    source: str
+
+
+def _rate(data, key) -> Decimal | None:
+    def num(name):
+        v = data.value(name)
+        return v if isinstance(v, Decimal) else None
+    if isinstance(key, tuple):
+        part, whole = num(key[0]), num(key[1])
+        return None if part is None or not whole else part * 100 / whole
+    return num(key)
+
+
+def proposals(store, unit_code: str, year: int, cs: pc.CriteriaSet) -> dict[str, Proposal]:
+    """Points proposed from the year's annual period (Năm) for criteria with `de_xuat`; {} without one."""
+    from cchc_desktop.report import values  # the report's loader (catalogues, dossier tables)
+
+    period = next((p for p in store.periods(unit_code) if p["year"] == year and p["kind"] == "NAM"), None)
+    if period is None:
+        return {}
+    data = values.load_period(store, period["id"], with_previous=False)
+    out = {}
+    for c in cs.leaves():
+        if not c.proposal:
+            continue
+        key, label = SOURCES[c.proposal]
+        try:
+            rate = _rate(data, key)
+        except Exception:  # a catalogue without that row
+            rate = None
+        if rate is None:
+            continue
+        rate = min(max(rate, Decimal(0)), Decimal(100))
+        pts = (c.max_points * rate / 100).quantize(Decimal("0.01")) if c.rule in ("ty_le", "khoang") else None
+        out[c.code] = Proposal(rate.quantize(Decimal("0.1")), pts,
+                               f"{label}, kỳ {period['year']} Năm: {pc.fmt_points(rate.quantize(Decimal('0.1')))}%")
+    return out
+
+
 def pc_short(text: str, width: int = 48) -> str:
     text = " ".join(text.split())
     return text if len(text) <= width else text[: width - 1].rsplit(" ", 1)[0] + "…"

@@ -57,3 +57,13 @@ def test_tab_without_a_set_says_what_to_do(window, qtbot):
     tab = par_tab.install(window)
     tab.year.setValue(2030)
     assert "Chưa nạp bộ tiêu chí" in tab.source.text()
+
+
+def test_tab_shows_the_proposal_with_its_source(window, qtbot, tmp_path):
+    tab = par_tab.install(window)
+    s = tmp_path / "bo.toml"
+    s.write_text(GOOD.replace("nam = 2025", "nam = 2023"), encoding="utf-8")
+    assert tab.load_path(str(s))
+    assert tab.year.value() == 2023
+    text = _find(tab, "1.2").text(8)
+    assert "điểm" in text and "Biểu mẫu 1, dòng 2" in text

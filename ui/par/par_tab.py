@@ -15,7 +15,8 @@ from ui.qt import (QFileDialog, QHBoxLayout, QInputDialog, QLabel, QPushButton, 
                    QTreeWidgetItem, QVBoxLayout, QWidget, Qt)
 
 TITLE = "Chỉ số CCHC (tự đánh giá)"
-COLUMNS = ("Mã", "Nội dung tiêu chí", "Tối đa", "Tự chấm", "Thẩm định", "Giải trình", "Kiểm chứng", "Cách chấm")
+COLUMNS = ("Mã", "Nội dung tiêu chí", "Tối đa", "Tự chấm", "Thẩm định", "Giải trình", "Kiểm chứng", "Cách chấm",
+           "Đề xuất từ số liệu")
 COL_SCORE, COL_NOTE = 3, 5
 
 
@@ -83,6 +84,10 @@ class ParTab(QWidget):
             return
         a = self.assessment
         cs = a.criteria
+        try:
+            props = par_report.proposals(self.ctx.store, self.unit, self.year.value(), cs)
+        except UserError:
+            props = {}
         self.source.setText(f"<b>{cs.name}</b> — {cs.document}"
                             + ("<br><b style='color:#a00'>Bộ tiêu chí chưa đầy đủ so với văn bản của tỉnh.</b>"
                                if cs.partial else ""))
@@ -93,7 +98,10 @@ class ParTab(QWidget):
             vals = [c.code, c.label, pc.fmt_points(c.max_points),
                     "" if ln.score is None else pc.fmt_points(ln.score),
                     "" if ln.appraised is None else pc.fmt_points(ln.appraised),
-                    ln.note, ev, pc.RULES.get(c.rule, "") if c.rule else "Tổng tiêu chí con"]
+                    ln.note, ev, pc.RULES.get(c.rule, "") if c.rule else "Tổng tiêu chí con", ""]
+            if c.code in props:
+                p = props[c.code]
+                vals[8] = ("" if p.points is None else f"{pc.fmt_points(p.points)} điểm — ") + p.source
             parent = items.get(c.parent_code) if c.parent_code else None
             it = QTreeWidgetItem(parent if parent is not None else self.tree, vals)
             it.setData(0, Qt.ItemDataRole.UserRole, c.code)
