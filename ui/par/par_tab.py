@@ -105,6 +105,8 @@ class ParTab(QWidget):
             parent = items.get(c.parent_code) if c.parent_code else None
             it = QTreeWidgetItem(parent if parent is not None else self.tree, vals)
             it.setData(0, Qt.ItemDataRole.UserRole, c.code)
+            if vals[8]:
+                it.setToolTip(8, vals[8])
             it.setToolTip(1, c.label + (f"\nTài liệu kiểm chứng: {c.evidence}" if c.evidence else ""))
             if c.is_leaf:
                 it.setFlags(it.flags() | Qt.ItemFlag.ItemIsEditable)
