@@ -25,6 +25,7 @@ COMMAND_MODULES: list[str] = [
     "cchc_desktop.commands.units",
     "cchc_desktop.commands.merger",
     "cchc_desktop.commands.index766",
+    "cchc_desktop.commands.par",
 ]
 
 # argparse's own words, in Vietnamese (it looks them up through its module-level `_`).

@@ -358,9 +358,59 @@ def m010_accepted_errors(db):
     )
 
 
+def m011_par_index(db):
+    """The PAR Index self-assessment (issue 21, docs/formats.md): the criteria sets loaded (their
+    TOML text, so a year keeps its set), which set a unit uses for a year, the self-score and note
+    per criterion (points as text, like indicator values; `appraised`: the province's score), and
+    the evidence: a document of the app (`document_id`) or a file copied beside the data file
+    (`file_name`, `stored_name`, `sha256`)."""
+    _run(
+        db,
+        """
+        CREATE TABLE par_sets (
+            version TEXT PRIMARY KEY,
+            province TEXT NOT NULL,
+            year INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            text TEXT NOT NULL,
+            source TEXT NOT NULL DEFAULT '',
+            loaded_at TEXT NOT NULL
+        );
+        CREATE TABLE par_use (
+            unit_code TEXT NOT NULL,
+            year INTEGER NOT NULL,
+            set_version TEXT NOT NULL REFERENCES par_sets(version),
+            PRIMARY KEY (unit_code, year)
+        );
+        CREATE TABLE par_scores (
+            unit_code TEXT NOT NULL,
+            year INTEGER NOT NULL,
+            code TEXT NOT NULL,
+            score TEXT,
+            note TEXT NOT NULL DEFAULT '',
+            appraised TEXT,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (unit_code, year, code)
+        );
+        CREATE TABLE par_evidence (
+            id INTEGER PRIMARY KEY,
+            unit_code TEXT NOT NULL,
+            year INTEGER NOT NULL,
+            code TEXT NOT NULL,
+            document_id INTEGER,
+            file_name TEXT NOT NULL DEFAULT '',
+            stored_name TEXT NOT NULL DEFAULT '',
+            sha256 TEXT NOT NULL DEFAULT '',
+            added_at TEXT NOT NULL
+        );
+        CREATE INDEX par_evidence_code ON par_evidence (unit_code, year, code)
+        """,
+    )
+
+
 STEPS = (m001_initial, m002_register_import, m003_package_history, m004_unit_kinds, m005_register_days,
          m006_package_keys, m007_merger_sources, m008_package_refusals, m009_index_766,
-         m010_accepted_errors)
+         m010_accepted_errors, m011_par_index)
 for _step in STEPS:
     migrations()(_step)
 SCHEMA_VERSION = len(STEPS)

@@ -14,4 +14,5 @@ FEATURES: list[str] = [
     "ui.register.register_import:install",
     "ui.safety.backup_dialogs:install",
     "ui.entry.catalogue_menu:install",
+    "ui.par.par_tab:install",
 ]

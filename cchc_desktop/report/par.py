@@ -1,0 +1,147 @@
+"""The PAR Index self-assessment as a table: one row per criterion with max, self-score, appraised
+score, note and evidence; totals per lĩnh vực and overall; findings for criteria without evidence or
+score. Read by the CLI (par show), the exports and the window."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from cchc_desktop.domain import par_criteria as pc
+from cchc_desktop.store import par as par_store
+
+
+@dataclass
+class Line:
+    criterion: pc.Criterion
+    score: Decimal | None            # a leaf's own score, a node's sum of its scored leaves
+    appraised: Decimal | None
+    note: str = ""
+    evidence: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class Assessment:
+    unit_code: str
+    year: int
+    criteria: pc.CriteriaSet
+    lines: list[Line]
+
+    @property
+    def total(self) -> Decimal:
+        return sum((ln.score or 0 for ln in self.lines if ln.criterion.depth == 0), Decimal(0))
+
+    @property
+    def total_appraised(self) -> Decimal | None:
+        vals = [ln.appraised for ln in self.lines if ln.criterion.depth == 0]
+        return None if all(v is None for v in vals) else sum((v or 0 for v in vals), Decimal(0))
+
+    def findings(self) -> list[str]:
+        out = []
+        for ln in self.lines:
+            c = ln.criterion
+            if not c.is_leaf:
+                continue
+            if ln.score is None:
+                out.append(f"Tiêu chí {c.code} ({pc_short(c.label)}): chưa tự chấm điểm.")
+            elif not ln.evidence and ln.score > 0:
+                out.append(f"Tiêu chí {c.code} ({pc_short(c.label)}): tự chấm {pc.fmt_points(ln.score)} điểm "
+                           "nhưng chưa có tài liệu kiểm chứng" + (f" ({c.evidence})." if c.evidence else "."))
+        return out
+
+    def as_json(self) -> dict:
+        def num(d):
+            return None if d is None else float(d)
+        return {
+            "bo_tieu_chi": {"phien_ban": self.criteria.version, "ten": self.criteria.name,
+                            "van_ban": self.criteria.document, "mot_phan": self.criteria.partial},
+            "nam": self.year, "don_vi": self.unit_code,
+            "tieu_chi": [{"ma": ln.criterion.code, "noi_dung": ln.criterion.label,
+                          "diem_toi_da": num(ln.criterion.max_points), "cach_cham": ln.criterion.rule,
+                          "tu_cham": num(ln.score), "tham_dinh": num(ln.appraised), "giai_trinh": ln.note,
+                          "kiem_chung": [e.get("file_name") or f"văn bản {e.get('document_id')}"
+                                         for e in ln.evidence]} for ln in self.lines],
+            "tong_toi_da": num(self.criteria.total), "tong_tu_cham": num(self.total),
+            "tong_tham_dinh": num(self.total_appraised), "phat_hien": self.findings(),
+        }
+
+
+# Where each proposal's rate comes from in the year's annual period: value names (docs/formats.md);
+# a pair is a quotient part / whole.
+SOURCES = {
+    "hoan_thanh_ke_hoach": ("BM1/2", "Biểu mẫu 1, dòng 2 (tỷ lệ hoàn thành kế hoạch CCHC)"),
+    "ho_so_dung_han": ("hs.ubnd.ty_le_dung_han", "Hồ sơ một cửa UBND: tỷ lệ giải quyết đúng hạn"),
+    "truc_tuyen": ("hs.ubnd.ty_le_truc_tuyen", "Hồ sơ một cửa UBND: tỷ lệ tiếp nhận trực tuyến"),
+    "nhiem_vu_dung_han": (("BM1/4.2", "BM1/4.1"), "Biểu mẫu 1, dòng 4.2 ÷ dòng 4.1 (nhiệm vụ hoàn thành đúng hạn)"),
+}
+
+
+@dataclass
+class Proposal:
+    rate: Decimal              # percent
+    points: Decimal | None     # max × rate (rules ty_le, khoang); None where the rule asks for a judgement
+    source: str
+
+
+def _rate(data, key) -> Decimal | None:
+    def num(name):
+        v = data.value(name)
+        return v if isinstance(v, Decimal) else None
+    if isinstance(key, tuple):
+        part, whole = num(key[0]), num(key[1])
+        return None if part is None or not whole else part * 100 / whole
+    return num(key)
+
+
+def proposals(store, unit_code: str, year: int, cs: pc.CriteriaSet) -> dict[str, Proposal]:
+    """Points proposed from the year's annual period (Năm) for criteria with `de_xuat`; {} without one."""
+    from cchc_desktop.report import values  # the report's loader (catalogues, dossier tables)
+
+    period = next((p for p in store.periods(unit_code) if p["year"] == year and p["kind"] == "NAM"), None)
+    if period is None:
+        return {}
+    data = values.load_period(store, period["id"], with_previous=False)
+    out = {}
+    for c in cs.leaves():
+        if not c.proposal:
+            continue
+        key, label = SOURCES[c.proposal]
+        try:
+            rate = _rate(data, key)
+        except Exception:  # a catalogue without that row
+            rate = None
+        if rate is None:
+            continue
+        rate = min(max(rate, Decimal(0)), Decimal(100))
+        pts = (c.max_points * rate / 100).quantize(Decimal("0.01")) if c.rule in ("ty_le", "khoang") else None
+        out[c.code] = Proposal(rate.quantize(Decimal("0.1")), pts,
+                               f"{label}, kỳ {period['year']} Năm: {pc.fmt_points(rate.quantize(Decimal('0.1')))}%")
+    return out
+
+
+def pc_short(text: str, width: int = 48) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1].rsplit(" ", 1)[0] + "…"
+
+
+def assessment(store, unit_code: str, year: int) -> Assessment:
+    cs = par_store.criteria_set(store, unit_code, year)
+    got = par_store.scores(store, unit_code, year)
+
+    def rec(c: pc.Criterion) -> tuple[Decimal | None, Decimal | None]:
+        if c.is_leaf:
+            g = got.get(c.code, {})
+            lines_by[c.code] = Line(c, g.get("score"), g.get("appraised"), g.get("note", ""), g.get("evidence", []))
+            return g.get("score"), g.get("appraised")
+        lines_by[c.code] = Line(c, None, None)
+        parts = [rec(k) for k in c.children]
+        s = [p[0] for p in parts if p[0] is not None]
+        a = [p[1] for p in parts if p[1] is not None]
+        ln = lines_by[c.code]
+        ln.score = sum(s, Decimal(0)) if s else None
+        ln.appraised = sum(a, Decimal(0)) if a else None
+        return ln.score, ln.appraised
+
+    lines_by: dict[str, Line] = {}
+    for r in cs.roots:
+        rec(r)
+    return Assessment(unit_code, year, cs, [lines_by[c.code] for c in cs.walk()])

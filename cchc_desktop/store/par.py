@@ -1,0 +1,179 @@
+"""The SQL of the PAR Index self-assessment (issue 21; domain/par_criteria.py holds the rules).
+
+Tables (m011_par_index): par_sets, par_use, par_scores, par_evidence. Evidence files are copied into
+a folder beside the data file (`<tên tệp>-kiem-chung/`), named by the start of their SHA-256 so a file
+attached twice is stored once; every write is audited (target "par:<năm>:<mã>").
+"""
+from __future__ import annotations
+
+import hashlib
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+from cchc_desktop.domain import par_criteria as pc
+from cchc_desktop.errors import UserError
+from cchc_desktop.safe_text import clean, clean_line
+from cchc_desktop.store.database import now_iso
+
+MAX_EVIDENCE_BYTES = 50 * 1024 * 1024
+
+
+def _now() -> str:
+    return now_iso()
+
+
+def _writable(store) -> None:
+    if store.read_only:
+        raise UserError(f"Tệp dữ liệu đang mở chỉ để đọc ({store.read_only}): không ghi được.")
+
+
+def evidence_dir(store) -> Path:
+    return store.path.parent / f"{store.path.stem}-kiem-chung"
+
+
+def load_set(store, cs: pc.CriteriaSet, unit_code: str, source: str = "") -> None:
+    """Keep the set's text and make it the unit's set for its year (audited)."""
+    _writable(store)
+    text = pc.to_toml(cs)
+    pc.parse_text(text, cs.version)  # what is stored reads back
+    with store.db.atomic():
+        old = store.db.execute("SELECT text FROM par_sets WHERE version = ?", [cs.version]).fetchone()
+        if old is None:
+            store.db.execute("INSERT INTO par_sets (version, province, year, name, text, source, loaded_at) "
+                             "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                             [cs.version, cs.province, cs.year, cs.name, text, clean_line(source), _now()])
+        elif old[0] != text:
+            raise UserError(f"Tệp dữ liệu đã có bộ tiêu chí phiên bản {cs.version} với nội dung khác. "
+                            "Bộ tiêu chí sửa đổi phải có phiên bản mới (phien_ban).")
+        prev = store.db.execute("SELECT set_version FROM par_use WHERE unit_code = ? AND year = ?",
+                                [unit_code, cs.year]).fetchone()
+        store.db.execute("INSERT OR REPLACE INTO par_use (unit_code, year, set_version) VALUES (?, ?, ?)",
+                         [unit_code, cs.year, cs.version])
+        store._audit(f"par:{cs.year}:bo-tieu-chi", prev[0] if prev else None, cs.version, unit_code=unit_code)
+
+
+def criteria_set(store, unit_code: str, year: int) -> pc.CriteriaSet:
+    row = store.db.execute("SELECT s.text, s.version FROM par_use u JOIN par_sets s ON s.version = u.set_version "
+                           "WHERE u.unit_code = ? AND u.year = ?", [unit_code, year]).fetchone()
+    if row is None:
+        raise UserError(f"Chưa nạp bộ tiêu chí Chỉ số CCHC năm {year} cho đơn vị này. "
+                        "Nạp bộ tiêu chí của tỉnh trước (lệnh par load hoặc nút Nạp bộ tiêu chí).")
+    return pc.parse_text(row[0], row[1])
+
+
+def scores(store, unit_code: str, year: int) -> dict[str, dict]:
+    out = {}
+    for r in store.db.query("SELECT * FROM par_scores WHERE unit_code = ? AND year = ?", [unit_code, year]):
+        d = dict(r)
+        for k in ("score", "appraised"):
+            d[k] = None if d[k] is None else Decimal(d[k])
+        d["evidence"] = []
+        out[d["code"]] = d
+    for r in store.db.query("SELECT * FROM par_evidence WHERE unit_code = ? AND year = ? ORDER BY id",
+                            [unit_code, year]):
+        out.setdefault(r["code"], {"code": r["code"], "score": None, "note": "", "appraised": None,
+                                   "evidence": []})["evidence"].append(dict(r))
+    return out
+
+
+def set_score(store, unit_code: str, year: int, code: str, score, note: str | None = None,
+              appraised: bool = False) -> Decimal | None:
+    """Check `score` against the criterion's max and rule, then store it (None clears); audited."""
+    _writable(store)
+    cs = criteria_set(store, unit_code, year)
+    value = None if score in (None, "") else cs.check_score(code, score)
+    col = "appraised" if appraised else "score"
+    with store.db.atomic():
+        old = store.db.execute(f"SELECT {col}, note FROM par_scores WHERE unit_code = ? AND year = ? AND code = ?",
+                               [unit_code, year, code]).fetchone()
+        new_note = (old[1] if old else "") if note is None else clean(note)
+        text = None if value is None else str(value)
+        if old is None:
+            store.db.execute(f"INSERT INTO par_scores (unit_code, year, code, {col}, note, updated_at) "
+                             "VALUES (?, ?, ?, ?, ?, ?)", [unit_code, year, code, text, new_note, _now()])
+        elif (old[0], old[1]) == (text, new_note):
+            return value
+        else:
+            store.db.execute(f"UPDATE par_scores SET {col} = ?, note = ?, updated_at = ? "
+                             "WHERE unit_code = ? AND year = ? AND code = ?",
+                             [text, new_note, _now(), unit_code, year, code])
+        store._audit(f"par:{year}:{code}" + (":tham-dinh" if appraised else ""),
+                     old[0] if old else None, text, unit_code=unit_code)
+        if note is not None and (old[1] if old else "") != new_note:
+            store._audit(f"par:{year}:{code}:ghi-chu", old[1] if old else "", new_note, unit_code=unit_code)
+    return value
+
+
+def _leaf(store, unit_code, year, code) -> pc.Criterion:
+    c = criteria_set(store, unit_code, year).get(code)
+    if not c.is_leaf:
+        raise UserError(f"Tiêu chí {code} có các tiêu chí con: gắn tài liệu kiểm chứng cho từng tiêu chí con.")
+    return c
+
+
+def attach_file(store, unit_code: str, year: int, code: str, path: str | Path) -> int:
+    """Copy the file beside the data file (SHA-256 checksummed) and record it as evidence."""
+    _writable(store)
+    _leaf(store, unit_code, year, code)
+    src = Path(path)
+    if not src.is_file():
+        raise UserError(f"Không thấy tệp kiểm chứng {src.name}: kiểm tra đường dẫn.")
+    if src.stat().st_size > MAX_EVIDENCE_BYTES:
+        raise UserError(f"Tệp kiểm chứng {src.name} lớn hơn 50 MB: hãy nén hoặc chia nhỏ rồi gắn lại.")
+    h = hashlib.sha256()
+    try:
+        with open(src, "rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                h.update(block)
+    except OSError:
+        raise UserError(f"Không đọc được tệp kiểm chứng {src.name}.") from None
+    digest = h.hexdigest()
+    stored = f"{digest[:16]}{src.suffix.lower()}"
+    folder = evidence_dir(store)
+    dest = folder / stored
+    try:
+        folder.mkdir(exist_ok=True)
+        if not dest.exists():
+            tmp = dest.with_suffix(dest.suffix + ".tmp")
+            shutil.copyfile(src, tmp)
+            tmp.replace(dest)
+    except OSError:
+        raise UserError(f"Không chép được tệp kiểm chứng vào thư mục {folder.name}: kiểm tra chỗ trống "
+                        "trên ổ đĩa và quyền ghi.") from None
+    with store.db.atomic():
+        eid = store.db.execute(
+            "INSERT INTO par_evidence (unit_code, year, code, file_name, stored_name, sha256, added_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [unit_code, year, code, clean_line(src.name), stored, digest, _now()]).lastrowid
+        store._audit(f"par:{year}:{code}:kiem-chung", None, f"{src.name} (SHA-256 {digest[:12]}…)",
+                     unit_code=unit_code)
+    return eid
+
+
+def attach_document(store, unit_code: str, year: int, code: str, document_id: int) -> int:
+    """Record an issued document of one of the unit's periods as evidence."""
+    _writable(store)
+    _leaf(store, unit_code, year, code)
+    row = store.db.execute("SELECT d.number, d.symbol FROM documents d JOIN periods p ON p.id = d.period_id "
+                           "WHERE d.id = ? AND p.unit_code = ?", [document_id, unit_code]).fetchone()
+    if row is None:
+        raise UserError(f"Không có văn bản số {document_id} của đơn vị trong tệp dữ liệu.")
+    with store.db.atomic():
+        eid = store.db.execute(
+            "INSERT INTO par_evidence (unit_code, year, code, document_id, added_at) VALUES (?, ?, ?, ?, ?)",
+            [unit_code, year, code, document_id, _now()]).lastrowid
+        store._audit(f"par:{year}:{code}:kiem-chung", None, f"văn bản {row[0]}/{row[1]}", unit_code=unit_code)
+    return eid
+
+
+def remove_evidence(store, evidence_id: int) -> None:
+    _writable(store)
+    with store.db.atomic():
+        row = store.db.execute("SELECT * FROM par_evidence WHERE id = ?", [evidence_id]).fetchone()
+        if row is None:
+            raise UserError("Tài liệu kiểm chứng này không còn trong tệp dữ liệu.")
+        r = dict(zip([d[0] for d in store.db.execute("SELECT * FROM par_evidence LIMIT 0").description], row))
+        store.db.execute("DELETE FROM par_evidence WHERE id = ?", [evidence_id])
+        store._audit(f"par:{r['year']}:{r['code']}:kiem-chung", r["file_name"] or f"văn bản {r['document_id']}",
+                     None, unit_code=r["unit_code"])
