@@ -79,7 +79,7 @@ class RollupDialog(QDialog):
         self.tabs = QTabWidget()
         lay.addWidget(self.tabs, 1)
         # Communes and their status.
-        self.communes = read_only_table(["Xã", "Tình trạng", "Lập gói lúc", "Hạn nộp", "Hồ sơ tiếp nhận", "Đã giải quyết",
+        self.communes = read_only_table(["Đơn vị cấp xã", "Tình trạng", "Lập gói lúc", "Hạn nộp", "Hồ sơ tiếp nhận", "Đã giải quyết",
                                 "Tỷ lệ đúng hạn", "Tỷ lệ trực tuyến", "Mã khóa"])
         self.communes.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         # The status wraps in a column of its own width: a refusal's reason (a long line) would
@@ -109,7 +109,7 @@ class RollupDialog(QDialog):
         self.indicator.setMinimumWidth(500)
         crow.addWidget(self.indicator, 1)
         cl.addLayout(crow)
-        self.compare = read_only_table(["Xã", "Giá trị"])
+        self.compare = read_only_table(["Đơn vị cấp xã", "Giá trị"])
         self.compare.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         cl.addWidget(self.compare, 1)
         self.tabs.addTab(cmp_page, "So sánh")
