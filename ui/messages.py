@@ -56,3 +56,15 @@ def ask(parent, text: str, title: str = APP_TITLE) -> bool:
                qt.QMessageBox.StandardButton.Yes | qt.QMessageBox.StandardButton.No,
                default=qt.QMessageBox.StandardButton.No, title=title)
     return box.exec() == qt.QMessageBox.StandardButton.Yes
+
+
+def run_now(title, fn, on_done, on_error=None) -> None:
+    """The task runner of a tab without a window: at once, on this thread."""
+    try:
+        result = fn()
+    except Exception as e:  # noqa: BLE001 - shown as the tab's message
+        if on_error is not None:
+            on_error(str(e))
+            return
+        raise
+    on_done(result)

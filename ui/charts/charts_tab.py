@@ -25,6 +25,7 @@ from cchc_desktop.exporting import charts  # no matplotlib at import (it is impo
 from cchc_desktop.report import chart_data
 from cchc_desktop.report import values
 from ui import messages
+from ui.messages import run_now
 from ui.qt import (
     QComboBox, QEvent, QFileDialog, QFrame, QGuiApplication, QHBoxLayout, QImage, QLabel, QListWidget,
     QListWidgetItem, QPushButton, QSizePolicy, QSplitter, Qt, QTimer, QVBoxLayout, QWidget,
@@ -53,23 +54,11 @@ def prepare_matplotlib() -> bool:
     return True
 
 
-def _run_now(title, fn, on_done, on_error=None) -> None:
-    """The task runner of a tab without a window: at once, on this thread."""
-    try:
-        result = fn()
-    except Exception as e:  # noqa: BLE001 - shown as the tab's message
-        if on_error is not None:
-            on_error(str(e))
-            return
-        raise
-    on_done(result)
-
-
 class ChartsTab(QWidget):
     def __init__(self, ctx, parent=None, run_task=None):
         super().__init__(parent)
         self.ctx = ctx
-        self.run_task = run_task or _run_now  # window.run_task(title, fn, on_done, on_error)
+        self.run_task = run_task or run_now  # window.run_task(title, fn, on_done, on_error)
         self.canvas = None  # FigureCanvasQTAgg, made on first show
         self.preparing = False  # matplotlib being imported in the background
         self._cache: dict[int, object] = {}  # period id → ReportData (not the current one)

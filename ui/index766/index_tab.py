@@ -14,6 +14,7 @@ from cchc_desktop.errors import UserError
 from cchc_desktop.exporting import index766_chart
 from cchc_desktop.report import index766
 from cchc_desktop.store import register as store_register
+from ui.messages import run_now
 from ui.qt import (
     QAbstractItemView, QBrush, QColor, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPixmap,
     QPushButton, QSizePolicy, Qt, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
@@ -22,17 +23,6 @@ from ui.qt import (
 TITLE = "Chỉ số phục vụ (QĐ 766)"
 LOST_LIMIT = 500
 
-
-
-def _run_now(title, fn, on_done, on_error=None) -> None:
-    try:
-        result = fn()
-    except Exception as e:  # noqa: BLE001 - shown as the tab's message
-        if on_error is not None:
-            on_error(str(e))
-            return
-        raise
-    on_done(result)
 
 
 def _item(text, tip: str = "", editable: bool = False, right: bool = False) -> QTableWidgetItem:
@@ -65,7 +55,7 @@ class IndexTab(QWidget):
     def __init__(self, ctx, parent=None, run_task=None):
         super().__init__(parent)
         self.ctx = ctx
-        self.run_task = run_task or _run_now
+        self.run_task = run_task or run_now
         self.defn = index_def.load()
         self.result: index766.IndexResult | None = None
         self._filling = False
