@@ -276,7 +276,8 @@ def test_every_aggregation_with_generated_communes():
         if i == 7:
             figures["A/1.2"] = None
         communes.append(aggregate.CommuneStatus(f"x{i}", f"xã {i}", "dung_han",
-                                                data=SimpleNamespace(values=figures)))
+                                                data=SimpleNamespace(values=figures, raw={  # the sums read the typed text
+                                                    k: {"value": None if v is None else str(v)} for k, v in figures.items()})))
     raw = aggregate._sum_values(cat, communes)
     given = [c.data.values for c in communes]
     assert Decimal(raw["A/1.1"]["value"]) == max(v["A/1.1"] for v in given)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -276,7 +277,7 @@ def _sum_values(cat, reported: list[CommuneStatus], own: dict[str, dict] | None 
     for row in cat.rows():
         if not row.editable:
             continue
-        known = [(c, c.data.values.get(row.code)) for c in reported]
+        known = [(c, (c.data.raw.get(row.code) or {}).get("value")) for c in reported]  # as typed
         present = [(c, v) for c, v in known if v is not None and v != ""]
         lacking = [c.name for c, v in known if v is None or v == ""]
         note = ""
@@ -313,6 +314,30 @@ def _sum_values(cat, reported: list[CommuneStatus], own: dict[str, dict] | None 
     return raw
 
 
+class DeferredValues(Mapping):
+    """A commune's derived values, computed when first read: the sums need only its typed values,
+    so only the comparison and the status's figures pay for the rest (~1 ms a commune-period,
+    docs/benchmarks.md, the province's desk)."""
+
+    def __init__(self, cat, raw, tables, on_time: str):
+        self._args = (cat, raw, tables, on_time)
+        self._values: dict | None = None
+
+    def _all(self) -> dict:
+        if self._values is None:
+            self._values = values.evaluate(*self._args)
+        return self._values
+
+    def __getitem__(self, name):
+        return self._all()[name]
+
+    def __iter__(self):
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+
 def _load_communes(store, codes: list[str], key: periods.PeriodKey) -> dict[str, tuple[dict, values.ReportData]]:
     """Each commune's period and its ReportData (values and dossier tables), in a few queries."""
     if not codes:
@@ -323,8 +348,7 @@ def _load_communes(store, codes: list[str], key: periods.PeriodKey) -> dict[str,
         cat = store.catalogue(period["catalogue_version"])
         data = values.ReportData(unit={}, period=period, catalogue=cat, raw=raw, tables=tables,
                                  narratives={}, documents=[])
-        data.values = values.evaluate(cat, raw, tables,
-                                      period.get("on_time_formula") or dossiers.DEFAULT_ON_TIME)
+        data.values = DeferredValues(cat, raw, tables, period.get("on_time_formula") or dossiers.DEFAULT_ON_TIME)
         out[period["unit_code"]] = (period, data)
     return out
 
