@@ -433,7 +433,7 @@ def check_chart_gaps(data: ReportData) -> list[Finding]:
             for title, why in chart_data.report_gaps(data)]
 
 
-PAR_TAB = "Chỉ số CCHC (tự đánh giá)"  # ui/par/par_tab.TITLE
+PAR_TAB = "Chỉ số CCHC (tự đánh giá)"  # the tab of ui/par/par_tab.py
 
 
 def check_par(data: ReportData) -> list[Finding]:
