@@ -306,3 +306,40 @@ def test_proposal_from_the_years_plan_completion(demo_store):
     assert got["1.2"].points == (2 * min(rate, 100) / 100).quantize(Decimal("0.01"))
     assert "Biểu mẫu 1, dòng 2" in got["1.2"].source
     assert par_report.proposals(demo_store, unit, 2031, cs) == {}
+
+
+def test_par_gaps_are_warnings_in_the_annual_validation(demo_store):
+    """Kiểm tra of the year's annual period lists each unscored criterion and each score without
+    evidence as a warning (never an error: the package is not held back), with where and what to do."""
+    from cchc_desktop.report import rules, values
+
+    unit = demo_store.unit()["code"]
+    period = demo_store.get_period(unit, "2023-NAM")
+    before = rules.validate(values.load_period(demo_store, period["id"]))
+    assert not [f for f in before if f.rule == "chi-so-cchc"]  # no criteria set for 2023 yet
+
+    par_store.load_set(demo_store, pc.parse_text(GOOD.replace("nam = 2025", "nam = 2023")), unit)
+    par_store.set_score(demo_store, unit, 2023, "1.1", 2)        # scored, no evidence
+    par_store.set_score(demo_store, unit, 2023, "2.1", 0)        # 0 points needs no evidence
+    got = [f for f in rules.validate(values.load_period(demo_store, period["id"])) if f.rule == "chi-so-cchc"]
+    assert {f.target for f in got} == {"par:1.1", "par:1.2"}
+    assert all(f.severity == "canh_bao" for f in got)
+    by = {f.target: f.message for f in got}
+    assert "tiêu chí 1.1 (Kế hoạch CCHC năm)" in by["par:1.1"] and "chưa có tài liệu kiểm chứng" in by["par:1.1"]
+    assert "đính kèm tài liệu kiểm chứng ở thẻ “Chỉ số CCHC (tự đánh giá)”" in by["par:1.1"]
+    assert "tiêu chí 1.2 (Mức độ hoàn thành kế hoạch): chưa tự chấm điểm. Hãy tự chấm điểm" in by["par:1.2"]
+    assert not rules.blocking(got, demo_store.accepted_errors(period["id"]))
+
+    evidence = demo_store.path.parent / "ke-hoach.pdf"
+    evidence.write_bytes(b"%PDF-1.4 ke hoach")
+    par_store.attach_file(demo_store, unit, 2023, "1.1", evidence)
+    got = [f for f in rules.validate(values.load_period(demo_store, period["id"])) if f.rule == "chi-so-cchc"]
+    assert [f.target for f in got] == ["par:1.2"]
+    other = next((p for p in demo_store.periods(unit) if p["year"] == 2023 and p["kind"] != "NAM"), None)
+    if other is not None:  # a half-year or quarter report of the same year is not concerned
+        assert not [f for f in rules.validate(values.load_period(demo_store, other["id"])) if f.rule == "chi-so-cchc"]
+
+
+def test_where_names_the_criterion():
+    from ui.entry.validation_tab import where
+    assert where("par:1.2", None) == "Chỉ số CCHC: tiêu chí 1.2"

@@ -35,18 +35,22 @@ class Assessment:
         vals = [ln.appraised for ln in self.lines if ln.criterion.depth == 0]
         return None if all(v is None for v in vals) else sum((v or 0 for v in vals), Decimal(0))
 
-    def findings(self) -> list[str]:
+    def gaps(self) -> list[tuple[Line, str]]:
+        """Each leaf criterion still unscored, or scored above 0 without evidence, with what is wrong."""
         out = []
         for ln in self.lines:
             c = ln.criterion
             if not c.is_leaf:
                 continue
             if ln.score is None:
-                out.append(f"Tiêu chí {c.code} ({pc_short(c.label)}): chưa tự chấm điểm.")
+                out.append((ln, f"Tiêu chí {c.code} ({pc_short(c.label)}): chưa tự chấm điểm."))
             elif not ln.evidence and ln.score > 0:
-                out.append(f"Tiêu chí {c.code} ({pc_short(c.label)}): tự chấm {pc.fmt_points(ln.score)} điểm "
-                           "nhưng chưa có tài liệu kiểm chứng" + (f" ({c.evidence})." if c.evidence else "."))
+                out.append((ln, f"Tiêu chí {c.code} ({pc_short(c.label)}): tự chấm {pc.fmt_points(ln.score)} điểm "
+                               "nhưng chưa có tài liệu kiểm chứng" + (f" ({c.evidence})." if c.evidence else ".")))
         return out
+
+    def findings(self) -> list[str]:
+        return [m for _c, m in self.gaps()]
 
     def as_json(self) -> dict:
         def num(d):

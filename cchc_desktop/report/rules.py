@@ -433,6 +433,22 @@ def check_chart_gaps(data: ReportData) -> list[Finding]:
             for title, why in chart_data.report_gaps(data)]
 
 
+PAR_TAB = "Chỉ số CCHC (tự đánh giá)"  # the tab of ui/par/par_tab.py
+
+
+def check_par(data: ReportData) -> list[Finding]:
+    """The year's PAR Index self-assessment (report/par.py): every criterion unscored or scored without
+    evidence is a warning, never an error (the hand-off package is not held back by it)."""
+    if data.par is None:
+        return []
+    return [Finding("canh_bao",
+                    f"Chỉ số CCHC năm {data.par.year}, {message[0].lower()}{message[1:-1]}. Hãy "
+                    + ("tự chấm điểm" if line.score is None else "đính kèm tài liệu kiểm chứng")
+                    + f" ở thẻ “{PAR_TAB}”.",
+                    f"par:{line.criterion.code}", "chi-so-cchc", "par")
+            for line, message in data.par.gaps()]
+
+
 def validate(data: ReportData) -> list[Finding]:
     findings: list[Finding] = []
     for rule in derived_rules(data) + list(data.catalogue.rules):
@@ -451,6 +467,7 @@ def validate(data: ReportData) -> list[Finding]:
     findings += check_chart_gaps(data)
     findings += [Finding(*f) for f in frame_rules.check(data)]  # words of levels and units the frame no longer has
     findings += check_completeness(data)
+    findings += check_par(data)
     findings.sort(key=lambda f: (f.severity != "loi",))
     return findings
 

@@ -15,7 +15,9 @@ from cchc_desktop import fmt, paths
 from cchc_desktop.domain import dossiers, formula, frames, periods, units
 from cchc_desktop.domain.catalogue import Catalogue
 from cchc_desktop.report.narrative import BLOCKS, render_inline
+from cchc_desktop.report import par as par_report
 from cchc_desktop.store import merger as store_merger
+from cchc_desktop.store import par as store_par
 
 
 @lru_cache(maxsize=1)
@@ -48,6 +50,7 @@ class ReportData:
     previous: dict[str, Decimal | str | None] | None = None
     previous_code: str | None = None
     merger_sources: list[dict] = field(default_factory=list)  # former communes taken in (importing/former.py)
+    par: object | None = None  # report/par.Assessment of the year, for a NAM period whose unit has a PAR criteria set
 
     # --- names ------------------------------------------------------------------------
     @property
@@ -226,6 +229,8 @@ def load_period(store, period_id: int, with_previous: bool = True) -> ReportData
         merger_sources=store_merger.summaries(store, period_id),
     )
     data.values = evaluate(cat, raw, tables, period.get("on_time_formula") or dossiers.DEFAULT_ON_TIME)
+    if period["kind"] == "NAM" and store_par.has_set(store, unit["code"], period["year"]):
+        data.par = par_report.assessment(store, unit["code"], period["year"])
     if with_previous:
         prev_key = periods.previous_same_kind(data.key)
         prev = store.find_period(unit["code"], prev_key.code)

@@ -53,6 +53,11 @@ def load_set(store, cs: pc.CriteriaSet, unit_code: str, source: str = "") -> Non
         store._audit(f"par:{cs.year}:bo-tieu-chi", prev[0] if prev else None, cs.version, unit_code=unit_code)
 
 
+def has_set(store, unit_code: str, year: int) -> bool:
+    return store.db.execute("SELECT 1 FROM par_use WHERE unit_code = ? AND year = ?",
+                            [unit_code, year]).fetchone() is not None
+
+
 def criteria_set(store, unit_code: str, year: int) -> pc.CriteriaSet:
     row = store.db.execute("SELECT s.text, s.version FROM par_use u JOIN par_sets s ON s.version = u.set_version "
                            "WHERE u.unit_code = ? AND u.year = ?", [unit_code, year]).fetchone()

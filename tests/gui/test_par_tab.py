@@ -67,3 +67,17 @@ def test_tab_shows_the_proposal_with_its_source(window, qtbot, tmp_path):
     assert tab.year.value() == 2023
     text = _find(tab, "1.2").text(8)
     assert "điểm" in text and "Biểu mẫu 1, dòng 2" in text
+
+
+def test_kiem_tra_finding_leads_to_the_criterion(window, qtbot, tmp_path):
+    """A PAR finding of Kiểm tra (target "par:<mã>") opens this tab on its criterion."""
+    tab = par_tab.install(window)
+    year = tab._period_year()
+    s = tmp_path / "bo.toml"
+    s.write_text(GOOD.replace("nam = 2025", f"nam = {year}"), encoding="utf-8")
+    assert tab.load_path(str(s))
+    assert window.focus_target("par:1.2")
+    shown = window.tabs.currentWidget()
+    built = shown.ensure_built() if hasattr(shown, "ensure_built") else shown
+    assert built.tree.currentItem().text(0) == "1.2"
+    assert not built.focus_target("par:9.9")

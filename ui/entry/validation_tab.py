@@ -27,6 +27,8 @@ def where(target: str, data) -> str:
         except KeyError:
             title = target[5:]
         return f"Lời văn: {title[:50]}"
+    if target.startswith("par:"):
+        return f"Chỉ số CCHC: tiêu chí {target[4:]}"
     if target.startswith("hs."):
         parts = target.split(".", 2)
         agency = dossiers.AGENCIES.get(parts[1], parts[1]) if len(parts) > 1 else ""

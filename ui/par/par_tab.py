@@ -9,12 +9,13 @@ from pathlib import Path
 from cchc_desktop.domain import par_criteria as pc
 from cchc_desktop.errors import UserError
 from cchc_desktop.report import par as par_report
+from cchc_desktop.report.rules import PAR_TAB
 from cchc_desktop.store import par as par_store
 from ui import messages
 from ui.qt import (QFileDialog, QHBoxLayout, QInputDialog, QLabel, QPushButton, QSpinBox, QTreeWidget,
                    QTreeWidgetItem, QVBoxLayout, QWidget, Qt)
 
-TITLE = "Chỉ số CCHC (tự đánh giá)"
+TITLE = PAR_TAB  # the words Kiểm tra's findings point to
 COLUMNS = ("Mã", "Nội dung tiêu chí", "Tối đa", "Tự chấm", "Thẩm định", "Giải trình", "Kiểm chứng", "Cách chấm",
            "Đề xuất từ số liệu")
 COL_SCORE, COL_NOTE = 3, 5
@@ -59,6 +60,19 @@ class ParTab(QWidget):
         lay.addWidget(self.findings)
         ctx.period_changed.connect(lambda _pid: self.year.setValue(self._period_year()))
         self.refresh()
+
+    def focus_target(self, target: str) -> bool:
+        """Select the criterion of a Kiểm tra finding ("par:<mã>")."""
+        if not target.startswith("par:"):
+            return False
+        self.year.setValue(self._period_year())
+        code = target[4:]
+        for it in self.tree.findItems("*", Qt.MatchFlag.MatchWildcard | Qt.MatchFlag.MatchRecursive):
+            if it.data(0, Qt.ItemDataRole.UserRole) == code:
+                self.tree.setCurrentItem(it)
+                self.tree.scrollToItem(it)
+                return True
+        return False
 
     def _period_year(self) -> int:
         try:

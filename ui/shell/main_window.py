@@ -381,6 +381,9 @@ class MainWindow(QMainWindow):
                 return None
         if target.startswith("hs."):
             return DOSSIER_SECTION
+        if target.startswith("par:"):  # the PAR Index self-assessment (ui/par/par_tab.py, an added tab)
+            from cchc_desktop.report.rules import PAR_TAB
+            return next((k for k, t in self.tab_titles.items() if t == PAR_TAB), None)
         row = self.ctx.data().catalogue.rows_by_code.get(target)
         if row is not None:
             return row.section
