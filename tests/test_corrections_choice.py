@@ -85,3 +85,35 @@ def test_using_the_computed_figure_says_the_units_one_was_corrected(demo_store):
     assert note in _appendix_cells(data)
     f = _finding(data, "BM7/6.7")
     assert "đã chọn dùng số tính lại" in f.message and "Hãy chọn" not in f.message
+
+
+def test_command_line_lists_and_records_the_choice(demo_file, tmp_path):
+    import shutil
+
+    from cchc_desktop.store import open_store
+    from tests.conftest import run_cli
+
+    db = tmp_path / "demo.sqlite"
+    shutil.copy(demo_file, db)
+    listed = run_cli("so-tinh-lai", "--db", db, "--period", PERIOD)
+    assert listed.returncode == 0, listed.stderr
+    line = next(l for l in listed.stdout.splitlines() if l.startswith("BM7/6.7\t"))
+    assert "đơn vị ghi 84 %" in line and line.endswith("chưa chọn")
+    refused = run_cli("so-tinh-lai", "--db", db, "--period", PERIOD, "BM7/6.7", "--giu-so")
+    assert refused.returncode != 0 and "ghi chú" in refused.stderr and "Traceback" not in refused.stderr
+    unknown = run_cli("so-tinh-lai", "--db", db, "--period", PERIOD, "BM7/6.7.1", "--dung-so-tinh-lai")
+    assert unknown.returncode != 0 and "không có trong danh sách" in unknown.stderr
+    kept = run_cli("so-tinh-lai", "--db", db, "--period", PERIOD, "BM7/6.7", "--giu-so", "--ghi-chu", "Như báo cáo gửi huyện")
+    assert kept.returncode == 0, kept.stderr
+    line = next(l for l in run_cli("so-tinh-lai", "--db", db, "--period", PERIOD).stdout.splitlines()
+                if l.startswith("BM7/6.7\t"))
+    assert line.endswith("giữ số của đơn vị (Như báo cáo gửi huyện)")
+    store = open_store(db)
+    try:
+        pid = _pid(store)
+        assert store.correction_choices(pid)["BM7/6.7"]["note"] == "Như báo cáo gửi huyện"
+        assert store.history(pid, target="so-tinh-lai:BM7/6.7")[-1]["new"] == "giu-so: Như báo cáo gửi huyện"
+    finally:
+        store.close()
+    assert run_cli("so-tinh-lai", "--db", db, "--period", PERIOD, "BM7/6.7", "--bo-chon").returncode == 0
+    assert run_cli("so-tinh-lai", "--db", db, "--period", PERIOD).stdout.count("chưa chọn") >= 1
