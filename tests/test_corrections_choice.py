@@ -76,7 +76,7 @@ def test_kept_figure_is_printed_and_its_note_gives_the_computed_one(demo_store):
 def test_using_the_computed_figure_says_the_units_one_was_corrected(demo_store):
     pid = _pid(demo_store)
     untouched = _load(demo_store)
-    assert "Hãy chọn" in _finding(untouched, "BM7/6.7").message
+    assert "hãy chọn “Dùng số tính lại”" in _finding(untouched, "BM7/6.7").message
     demo_store.set_correction_choice(pid, "BM7/6.7", "dung-so-tinh-lai")
     data = _load(demo_store)
     assert data.values["BM7/6.7"] == untouched.values["BM7/6.7"]
@@ -84,7 +84,7 @@ def test_using_the_computed_figure_says_the_units_one_was_corrected(demo_store):
     assert note == "(*) Đã sửa theo số tính lại; đơn vị ghi trước đây 84 %"
     assert note in _appendix_cells(data)
     f = _finding(data, "BM7/6.7")
-    assert "đã chọn dùng số tính lại" in f.message and "Hãy chọn" not in f.message
+    assert "đã chọn dùng số tính lại" in f.message and "hãy chọn" not in f.message
 
 
 def test_command_line_lists_and_records_the_choice(demo_file, tmp_path):

@@ -256,7 +256,8 @@ def check_corrections(data: ReportData) -> list[Finding]:
                     + (", cột Ghi chú của phụ lục nêu số đã sửa." if row else "."))
         else:
             tail = ((". Báo cáo in số tính lại, cột Ghi chú của phụ lục nêu số cũ. " if row else ". Lời văn in số tính lại. ")
-                    + "Hãy chọn “Dùng số tính lại”, hoặc “Giữ số của đơn vị” kèm ghi chú lý do.")
+                    + "Nếu số thành phần sai, hãy sửa chúng; nếu không, hãy chọn “Dùng số tính lại”, "
+                    "hoặc “Giữ số của đơn vị…” kèm ghi chú lý do.")
         out.append(Finding("canh_bao", head + tail, target, f"{CORRECTION_RULE}:{c.name}", c.section))
     return out
 
