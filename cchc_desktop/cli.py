@@ -26,6 +26,7 @@ COMMAND_MODULES: list[str] = [
     "cchc_desktop.commands.merger",
     "cchc_desktop.commands.index766",
     "cchc_desktop.commands.par",
+    "cchc_desktop.commands.corrections",
 ]
 
 # argparse's own words, in Vietnamese (it looks them up through its module-level `_`).

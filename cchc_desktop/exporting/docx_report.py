@@ -464,7 +464,7 @@ def _appendix(b: _Body, data: ReportData) -> None:
             b.paragraphs += 5
         xml.append(X.TABLE_END)
         b.add("".join(xml))
-        if any(r.code in fixes for r in form.rows):
+        if wording.has_recomputed(form, fixes):
             b.p(X.run(CORRECTED_FOOTNOTE, size, italic=True), before=60)
 
 

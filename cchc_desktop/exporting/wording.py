@@ -39,6 +39,12 @@ def row_note(data: ReportData, code: str, fixes: dict[str, Correction]) -> str:
     return "; ".join(p for p in parts if p)
 
 
+def has_recomputed(form, fixes: dict[str, Correction]) -> bool:
+    """Does the form print a recomputed figure (its footnote then says so)? A figure the unit kept
+    is its own, explained in its Ghi chú alone."""
+    return any(r.code in fixes and not fixes[r.code].kept for r in form.rows)
+
+
 def unit_text(unit: str) -> str:
     """A coded unit as the form lists it, one code a line: `Có = 1; Không = 0` → `Có = 1⏎Không = 0`."""
     return _CODE_SEP.sub(lambda m: m.group(1) + "\n", unit or "").strip()

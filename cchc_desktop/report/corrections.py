@@ -36,11 +36,35 @@ class Correction:
     why: str  # how the app computed it: "(3.147/3.225)", "tổng các dòng 1.4.3"
     place: str  # "Biểu mẫu 7, dòng 6.7" or "Bộ phận Một cửa UBND: Tỷ lệ …"
     section: str
+    choice: str = ""  # the unit's answer: "" (none yet), USE or KEEP (store.correction_choices)
+    choice_note: str = ""  # its note when it keeps its figure
+
+    @property
+    def kept(self) -> bool:
+        return self.choice == KEEP
+
+    @property
+    def printed_text(self) -> str:
+        return self.own_text if self.kept else self.computed_text
 
     @property
     def note(self) -> str:
         """The appendix's Ghi chú of the row."""
+        if self.kept:
+            return f"(*) Số của đơn vị; số tính lại là {self.computed_text} {self.why}".rstrip() + f": {self.choice_note}"
+        if self.choice == USE:
+            return f"(*) Đã sửa theo số tính lại; đơn vị ghi trước đây {self.own_text}"
         return f"(*) Trước đây ghi {self.own_text}"
+
+    @property
+    def state(self) -> str:
+        """The choice in words (Kiểm tra, `so-tinh-lai`)."""
+        if self.kept:
+            return f"giữ số của đơn vị ({self.choice_note})"
+        return "dùng số tính lại" if self.choice == USE else "chưa chọn"
+
+
+USE, KEEP = "dung-so-tinh-lai", "giu-so"  # = store.CHOICE_USE, store.CHOICE_KEEP
 
 
 def is_own_figure(name: str, catalogue) -> bool:
@@ -116,7 +140,7 @@ def corrections(data) -> list[Correction]:
         if own is None:
             continue
         row = cat.rows_by_code.get(name)
-        computed = data.value(name)
+        computed = data.computed(name)
         computed = computed if isinstance(computed, Decimal) else None
         rate = _is_rate(name, row)
         if computed is not None and rate:
@@ -129,8 +153,10 @@ def corrections(data) -> list[Correction]:
             agency, measure = name.split(".")[1:]
             place = f"{data.agency_name(agency)}, {_measure_words(measure)}"
             section = "II.2"
+        chosen = data.choices.get(name) or {}
         out.append(Correction(name, own, computed, _show(own, rate), _show(computed, rate),
-                              _why(name, row, data) if computed is not None else "", place, section))
+                              _why(name, row, data) if computed is not None else "", place, section,
+                              chosen.get("choice", ""), chosen.get("note", "")))
     order = {code: i for i, code in enumerate(r.code for r in cat.rows())}
     out.sort(key=lambda c: (order.get(c.name, len(order)), c.name))
     return out

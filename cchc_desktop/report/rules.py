@@ -246,14 +246,19 @@ def check_corrections(data: ReportData) -> list[Finding]:
     for c in corrections.corrections(data):
         row = data.catalogue.rows_by_code.get(c.name)
         target = c.name if row else ".".join(c.name.split(".")[:2])
-        out.append(Finding(
-            "canh_bao",
-            f"{c.place}: số đơn vị đã ghi trước đây là {c.own_text}, số tính từ "
-            f"{'các dòng thành phần' if row else 'bảng hồ sơ'} là {c.computed_text} {c.why}".rstrip()
-            + (". Báo cáo in số tính lại, cột Ghi chú của phụ lục nêu số cũ. " if row else ". Lời văn in số tính lại. ")
-            + "Nếu số cũ mới đúng, hãy sửa các số thành phần; nếu số tính lại đúng, bấm “Nhận số tính lại”.",
-            target, f"{CORRECTION_RULE}:{c.name}", c.section,
-        ))
+        head = (f"{c.place}: số đơn vị đã ghi trước đây là {c.own_text}, số tính từ "
+                f"{'các dòng thành phần' if row else 'bảng hồ sơ'} là {c.computed_text} {c.why}".rstrip())
+        if c.kept:
+            tail = (f". Đơn vị đã chọn giữ số của mình (ghi chú: {c.choice_note}): báo cáo in {c.own_text}"
+                    + (", cột Ghi chú của phụ lục nêu số tính lại và ghi chú." if row else "."))
+        elif c.choice == corrections.USE:
+            tail = (". Đơn vị đã chọn dùng số tính lại: báo cáo in số tính lại"
+                    + (", cột Ghi chú của phụ lục nêu số đã sửa." if row else "."))
+        else:
+            tail = ((". Báo cáo in số tính lại, cột Ghi chú của phụ lục nêu số cũ. " if row else ". Lời văn in số tính lại. ")
+                    + "Nếu số thành phần sai, hãy sửa chúng; nếu không, hãy chọn “Dùng số tính lại”, "
+                    "hoặc “Giữ số của đơn vị…” kèm ghi chú lý do.")
+        out.append(Finding("canh_bao", head + tail, target, f"{CORRECTION_RULE}:{c.name}", c.section))
     return out
 
 

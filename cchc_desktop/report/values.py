@@ -51,6 +51,11 @@ class ReportData:
     previous_code: str | None = None
     merger_sources: list[dict] = field(default_factory=list)  # former communes taken in (importing/former.py)
     par: object | None = None  # report/par.Assessment of the year, for a NAM period whose unit has a PAR criteria set
+    # the unit's answer to each recomputed figure (store.correction_choices), and for each one it
+    # kept, the computed figure its own replaces in print (report/corrections.py)
+    choices: dict[str, dict] = field(default_factory=dict)
+    recomputed: dict[str, Decimal | None] = field(default_factory=dict)
+    kept: dict[str, Decimal] = field(default_factory=dict)
 
     # --- names ------------------------------------------------------------------------
     @property
@@ -65,6 +70,8 @@ class ReportData:
 
     def value(self, name: str):
         """The raw value of any value name (docs/formats.md), or None when blank/unknown."""
+        if name in self.kept:
+            return self.kept[name]
         if name in self.values:
             return self.values[name]
         if name.startswith("hs."):
@@ -73,6 +80,26 @@ class ReportData:
                 return self.measures(agency)[measure]
             return None
         return self.text_value(name)
+
+    def computed(self, name: str):
+        """The value as the app computes it, whatever the unit chose to print."""
+        return self.recomputed[name] if name in self.kept else self.value(name)
+
+    def keep_own_figures(self, choices: dict[str, dict]) -> None:
+        """Print the unit's own figure where it chose to keep it (store.CHOICE_KEEP)."""
+        self.choices = choices
+        for name, c in choices.items():
+            if c["choice"] != "giu-so":
+                continue
+            try:
+                own = Decimal(str((self.raw.get(name) or {}).get("value")))
+            except ArithmeticError:
+                continue
+            computed = self.value(name)
+            self.recomputed[name] = computed if isinstance(computed, Decimal) else None
+            self.kept[name] = own
+            if name in self.values:
+                self.values[name] = own
 
     def text_value(self, name: str) -> str | None:
         """Period and unit names, already text."""
@@ -231,6 +258,7 @@ def load_period(store, period_id: int, with_previous: bool = True) -> ReportData
     data.values = evaluate(cat, raw, tables, period.get("on_time_formula") or dossiers.DEFAULT_ON_TIME)
     if period["kind"] == "NAM" and store_par.has_set(store, unit["code"], period["year"]):
         data.par = par_report.assessment(store, unit["code"], period["year"])
+    data.keep_own_figures(store.correction_choices(period_id))
     if with_previous:
         prev_key = periods.previous_same_kind(data.key)
         prev = store.find_period(unit["code"], prev_key.code)

@@ -49,6 +49,10 @@ def document_field(key: str, value):
     return clean(value).strip() if key == "summary" else clean_line(value)
 
 
+CHOICE_RULE = "so-tinh-lai"  # = report/rules.py CORRECTION_RULE
+CHOICE_USE, CHOICE_KEEP = "dung-so-tinh-lai", "giu-so"
+
+
 def now_iso() -> str:
     return dt.datetime.now().isoformat(timespec="seconds")
 
@@ -744,21 +748,57 @@ class Store:
     def accepted_errors(self, period_id: int) -> list[dict]:
         """{rule, target, message, reason, accepted_at} of each accepted error, in accepting order."""
         cur = self.db.execute("SELECT rule, target, message, reason, accepted_at FROM accepted_errors "
-                              "WHERE period_id = ? ORDER BY accepted_at, rule, target", [period_id])
+                              "WHERE period_id = ? AND rule NOT LIKE ? ORDER BY accepted_at, rule, target",
+                              [period_id, CHOICE_RULE + ":%"])
         return [dict(zip(("rule", "target", "message", "reason", "accepted_at"), r)) for r in cur.fetchall()]
 
-    def accept_computed(self, period_id: int, name: str) -> None:
-        """The unit agrees with the computed figure: its own former one (report/corrections.py)
-        is dropped, audited like any change; the row's note stays."""
+    # The unit's answer to a recomputed figure (report/corrections.py): use the computed one
+    # (CHOICE_USE) or keep its own with a note (CHOICE_KEEP). Kept beside the accepted errors,
+    # whose table already names a finding and the unit's reason: rule `so-tinh-lai:<name>`,
+    # target the choice, reason the note; accepted_errors() leaves them out.
+    def set_correction_choice(self, period_id: int, name: str, choice: str, note: str = "") -> None:
+        note = clean(note).strip()
+        if choice not in (CHOICE_USE, CHOICE_KEEP):
+            raise UserError("Hãy chọn “dùng số tính lại” hoặc “giữ số của đơn vị”.")
+        if choice == CHOICE_KEEP and not note:
+            raise UserError("Giữ số của đơn vị thì hãy ghi chú lý do (ví dụ: “đúng như báo cáo đã gửi”).")
+        rule = f"{CHOICE_RULE}:{name}"
+        with self.db.atomic():
+            self._writable(period_id)  # the choice changes a printed figure
+            own = self.db.execute("SELECT value FROM indicator_values WHERE period_id = ? AND code = ?",
+                                  [period_id, name]).fetchone()
+            if not own or own[0] in (None, ""):
+                raise UserError(f"“{name}” không có số đơn vị ghi trước đây nên không có gì để chọn.")
+            old = self._choice_text(period_id, rule)
+            new = choice + (f": {note}" if note else "")
+            if old == new:
+                return
+            self.db.execute("DELETE FROM accepted_errors WHERE period_id = ? AND rule = ?", [period_id, rule])
+            self.db.execute(
+                "INSERT INTO accepted_errors (period_id, rule, target, message, reason, accepted_at) "
+                "VALUES (?, ?, ?, '', ?, ?)", [period_id, rule, choice, note, now_iso()])
+            self._audit(rule, old, new, period_id=period_id)
+
+    def clear_correction_choice(self, period_id: int, name: str) -> None:
+        rule = f"{CHOICE_RULE}:{name}"
         with self.db.atomic():
             self._writable(period_id)
-            old = self.db.execute("SELECT value FROM indicator_values WHERE period_id = ? AND code = ?",
-                                  [period_id, name]).fetchone()
-            if not old or old[0] is None:
+            old = self._choice_text(period_id, rule)
+            if old is None:
                 return
-            self.db.execute("UPDATE indicator_values SET value = NULL WHERE period_id = ? AND code = ?",
-                            [period_id, name])
-            self._audit(f"value:{name}", old[0], None, period_id=period_id)
+            self.db.execute("DELETE FROM accepted_errors WHERE period_id = ? AND rule = ?", [period_id, rule])
+            self._audit(rule, old, None, period_id=period_id)
+
+    def _choice_text(self, period_id: int, rule: str) -> str | None:
+        row = self.db.execute("SELECT target, reason FROM accepted_errors WHERE period_id = ? AND rule = ?",
+                              [period_id, rule]).fetchone()
+        return None if row is None else row[0] + (f": {row[1]}" if row[1] else "")
+
+    def correction_choices(self, period_id: int) -> dict[str, dict]:
+        """name → {choice, note, at} of each recomputed figure the unit answered."""
+        cur = self.db.execute("SELECT rule, target, reason, accepted_at FROM accepted_errors "
+                              "WHERE period_id = ? AND rule LIKE ?", [period_id, CHOICE_RULE + ":%"])
+        return {r[0].split(":", 1)[1]: {"choice": r[1], "note": r[2], "at": r[3]} for r in cur.fetchall()}
 
     def set_note(self, period_id: int, code: str, note: str) -> None:
         note = clean(note).strip()

@@ -243,7 +243,7 @@ def test_findings_count_on_tabs_and_jump(window, qtbot):
     assert form.table.currentIndex().row() == form.model.row_of(target)
 
 
-def test_a_recomputed_figure_is_accepted_from_kiem_tra_and_audited(window, qtbot):
+def test_a_recomputed_figure_is_kept_or_accepted_from_kiem_tra_and_audited(window, qtbot):
     window.refresh_findings()
     check = window.show_tab("check")
     rows = [r for r, f in enumerate(check.model.findings) if f.rule == "so-tinh-lai:BM7/6.7"]
@@ -253,12 +253,19 @@ def test_a_recomputed_figure_is_accepted_from_kiem_tra_and_audited(window, qtbot
     check.view.setCurrentIndex(check.model.index(other, 0))
     assert not check.accept_button.isEnabled()  # only for a recomputed figure
     check.view.setCurrentIndex(check.model.index(rows[0], 0))
-    assert check.accept_button.isEnabled()
+    assert check.accept_button.isEnabled() and check.keep_button.isEnabled()
+    check.keep_own("Như báo cáo đã gửi huyện")
+    qtbot.waitUntil(lambda: any(f.rule == "so-tinh-lai:BM7/6.7" and "giữ số của mình" in f.message
+                                for f in check.model.findings), timeout=3000)
+    assert window.ctx.data().values["BM7/6.7"] == 84
+    row = next(r for r, f in enumerate(check.model.findings) if f.rule == "so-tinh-lai:BM7/6.7")
+    check.view.setCurrentIndex(check.model.index(row, 0))
     check.accept_button.click()
-    qtbot.waitUntil(lambda: not any(f.rule == "so-tinh-lai:BM7/6.7" for f in check.model.findings), timeout=3000)
-    assert stored(window, "BM7/6.7").get("value") is None
-    history = window.ctx.store.history(window.ctx.period_id, "value:BM7/6.7")
-    assert history[-1]["old"] == "84" and history[-1]["new"] is None
+    qtbot.waitUntil(lambda: any(f.rule == "so-tinh-lai:BM7/6.7" and "đã chọn dùng số tính lại" in f.message
+                                for f in check.model.findings), timeout=3000)
+    assert stored(window, "BM7/6.7").get("value") == "84"  # the unit's figure stays, for the Ghi chú
+    history = window.ctx.store.history(window.ctx.period_id, "so-tinh-lai:BM7/6.7")
+    assert [h["new"] for h in history] == ["giu-so: Như báo cáo đã gửi huyện", "dung-so-tinh-lai"]
     assert any(f.rule == "so-tinh-lai:BM3/1.4" for f in check.model.findings)  # the others stay
 
 

@@ -265,7 +265,8 @@ class IndicatorTableModel(QAbstractTableModel):
                 fix = self._fix(row)
                 if fix:
                     return (f"Số tính lại: {fix.computed_text} {fix.why}. Trước đây đơn vị ghi {fix.own_text}. "
-                            "Nếu số cũ mới đúng, hãy sửa các số thành phần.")
+                            + (f"Đơn vị đã chọn: {fix.state}; báo cáo in {fix.printed_text}." if fix.choice else
+                               "Nếu số cũ mới đúng, hãy sửa các số thành phần, hoặc chọn trong thẻ Kiểm tra."))
                 if row.derived:
                     return "Dòng tự tính từ các dòng khác, không nhập tay."
                 if row.kind == "choice":

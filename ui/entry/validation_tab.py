@@ -114,12 +114,18 @@ class ValidationTab(QWidget):
         f.setBold(True)
         self.summary.setFont(f)
         top.addWidget(self.summary, 1)
-        self.accept_button = QPushButton("Nhận số tính lại")
-        self.accept_button.setToolTip("Đồng ý với số phần mềm tính lại: bỏ số đơn vị đã ghi trước đây "
-                                      "(ghi vào lịch sử thay đổi); phụ lục không còn ghi số cũ")
+        self.accept_button = QPushButton("Dùng số tính lại")
+        self.accept_button.setToolTip("Đồng ý với số phần mềm tính lại: báo cáo in số tính lại, cột Ghi chú của phụ lục "
+                                      "nêu số đơn vị đã ghi trước đây đã được sửa (ghi vào lịch sử thay đổi)")
         self.accept_button.setEnabled(False)
         self.accept_button.clicked.connect(self.accept_computed)
         top.addWidget(self.accept_button)
+        self.keep_button = QPushButton("Giữ số của đơn vị…")
+        self.keep_button.setToolTip("Giữ số đơn vị đã ghi, kèm ghi chú lý do: báo cáo in số của đơn vị, cột Ghi chú "
+                                    "nêu số tính lại và ghi chú (ghi vào lịch sử thay đổi)")
+        self.keep_button.setEnabled(False)
+        self.keep_button.clicked.connect(lambda: self.keep_own())
+        top.addWidget(self.keep_button)
         self.accept_error_button = QPushButton("Chấp nhận lỗi…")
         self.accept_error_button.setToolTip("Giữ nguyên chỗ bị báo lỗi vì nó đúng như vậy, kèm lý do (ghi vào lịch sử "
                                             "thay đổi và vào gói nộp để cấp trên biết). Lỗi chưa sửa hay chưa "
@@ -195,7 +201,9 @@ class ValidationTab(QWidget):
         return None
 
     def _on_current(self, *_) -> None:
-        self.accept_button.setEnabled(self._correction() is not None and not self.ctx.is_final())
+        choosable = self._correction() is not None and not self.ctx.is_final()
+        self.accept_button.setEnabled(choosable)
+        self.keep_button.setEnabled(choosable)
         f = self._error()
         self.accept_error_button.setEnabled(f is not None)
         taken = f is not None and (f.rule, f.target) in self.model.accepted
@@ -220,10 +228,28 @@ class ValidationTab(QWidget):
             self.refresh_requested.emit()
 
     def accept_computed(self) -> None:
+        """The selected recomputed figure: print the computed one (store.set_correction_choice)."""
         name = self._correction()
         if name is None:
             return
-        ok, _ = self.ctx.write(f"value:{name}", Store.accept_computed, self.ctx.period_id, name)
+        ok, _ = self.ctx.write(f"so-tinh-lai:{name}", Store.set_correction_choice, self.ctx.period_id, name,
+                               "dung-so-tinh-lai")
+        if ok:
+            self.refresh_requested.emit()
+
+    def keep_own(self, note: str | None = None) -> None:
+        """The selected recomputed figure: print the unit's own, with its note (asked when not given)."""
+        name = self._correction()
+        if name is None:
+            return
+        if note is None:
+            f = self.model.findings[self.view.currentIndex().row()]
+            note, given = QInputDialog.getText(
+                self, "Giữ số của đơn vị", f"{f.message}\n\nGhi chú lý do giữ số của đơn vị (in ở cột Ghi chú của phụ lục):")
+            if not given:
+                return
+        ok, _ = self.ctx.write(f"so-tinh-lai:{name}", Store.set_correction_choice, self.ctx.period_id, name,
+                               "giu-so", note)
         if ok:
             self.refresh_requested.emit()
 
