@@ -301,11 +301,11 @@ def test_proposal_from_the_years_plan_completion(demo_store):
     period = demo_store.get_period(unit, "2023-NAM")
     from cchc_desktop.report import values
     rate = values.load_period(demo_store, period["id"], with_previous=False).value("BM1/2")
-    got = par_report.proposals(demo_store, unit, 2023, cs)
+    got = par_report.proposals(values.annual_data(demo_store, unit, 2023), cs)
     assert rate is not None and got["1.2"].rate == min(rate, 100).quantize(Decimal("0.1"))
     assert got["1.2"].points == (2 * min(rate, 100) / 100).quantize(Decimal("0.01"))
     assert "Biểu mẫu 1, dòng 2" in got["1.2"].source
-    assert par_report.proposals(demo_store, unit, 2031, cs) == {}
+    assert par_report.proposals(values.annual_data(demo_store, unit, 2031), cs) == {}
 
 
 def test_par_gaps_are_warnings_in_the_annual_validation(demo_store):

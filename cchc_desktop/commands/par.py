@@ -14,7 +14,7 @@ from pathlib import Path
 from cchc_desktop.cli import add_db, open_db
 from cchc_desktop.domain import par_criteria as pc
 from cchc_desktop.errors import UserError
-from cchc_desktop.report import par as par_report
+from cchc_desktop.report import par as par_report, values
 from cchc_desktop.store import par as par_store
 
 
@@ -62,7 +62,7 @@ def cmd_show(args) -> int:
     store = open_db(args, write=False)
     try:
         a = par_report.assessment(store, _unit(store, args)["code"], args.year)
-        props = par_report.proposals(store, a.unit_code, args.year, a.criteria)
+        props = par_report.proposals(values.annual_data(store, a.unit_code, args.year), a.criteria)
     finally:
         store.close()
     if args.json:

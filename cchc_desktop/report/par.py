@@ -96,14 +96,12 @@ def _rate(data, key) -> Decimal | None:
     return num(key)
 
 
-def proposals(store, unit_code: str, year: int, cs: pc.CriteriaSet) -> dict[str, Proposal]:
-    """Points proposed from the year's annual period (Năm) for criteria with `de_xuat`; {} without one."""
-    from cchc_desktop.report import values  # the report's loader (catalogues, dossier tables)
-
-    period = next((p for p in store.periods(unit_code) if p["year"] == year and p["kind"] == "NAM"), None)
-    if period is None:
+def proposals(data, cs: pc.CriteriaSet) -> dict[str, Proposal]:
+    """Points proposed from the year's annual period (`data`: its ReportData, values.annual_data;
+    None: no such period → {}) for criteria with `de_xuat`."""
+    if data is None:
         return {}
-    data = values.load_period(store, period["id"], with_previous=False)
+    period = data.period
     out = {}
     for c in cs.leaves():
         if not c.proposal:

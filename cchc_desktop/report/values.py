@@ -239,6 +239,12 @@ def load_report(store, unit_code: str | None, period_code: str, with_previous: b
     return load_period(store, period["id"], with_previous=with_previous)
 
 
+def annual_data(store, unit_code: str, year: int) -> "ReportData | None":
+    """The ReportData of a unit's annual period (Năm) of a year, or None when it has none."""
+    period = next((p for p in store.periods(unit_code) if p["year"] == year and p["kind"] == "NAM"), None)
+    return None if period is None else load_period(store, period["id"], with_previous=False)
+
+
 def load_period(store, period_id: int, with_previous: bool = True) -> ReportData:
     period = store.period(period_id)
     unit = store.unit(period["unit_code"])

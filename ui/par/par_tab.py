@@ -8,7 +8,7 @@ from pathlib import Path
 
 from cchc_desktop.domain import par_criteria as pc
 from cchc_desktop.errors import UserError
-from cchc_desktop.report import par as par_report
+from cchc_desktop.report import par as par_report, values
 from cchc_desktop.report.rules import PAR_TAB
 from cchc_desktop.store import par as par_store
 from ui import messages
@@ -99,7 +99,7 @@ class ParTab(QWidget):
         a = self.assessment
         cs = a.criteria
         try:
-            props = par_report.proposals(self.ctx.store, self.unit, self.year.value(), cs)
+            props = par_report.proposals(values.annual_data(self.ctx.store, self.unit, self.year.value()), cs)
         except UserError:
             props = {}
         self.source.setText(f"<b>{cs.name}</b> — {cs.document}"
