@@ -248,3 +248,14 @@ def test_cli_json_and_typed_values(scored, tmp_path):
     assert "chưa có số liệu" in r.stdout and "[metrics]" in r.stdout
     r = run_cli("index-766", "--db", path, "--period", "2024-NAM", "--tu-tuan", "2024-W99")
     assert r.returncode != 0 and "không có tuần 99" in r.stderr
+
+
+def test_an_index_with_nothing_counted_prints_chua_co_so_lieu_not_zero(mini_store):
+    # no register, nothing typed: a 0 / 100 would read as a unit that lost every point
+    store, _ = mini_store
+    res = index766.compute(store, "x1", "2024-NAM")
+    assert res.counted_max == 0
+    lines = index766.text_lines(res)
+    assert lines[1].startswith("Tổng điểm: chưa có số liệu / 100")
+    assert all("chưa có số liệu /" in line for line in lines if line[:2] in {"1.", "2.", "3.", "4.", "5."})
+    assert index766.score_text(Decimal("7.4"), Decimal(20)) == "7,4"

@@ -381,14 +381,20 @@ def typed_values(store, period_id: int) -> dict[str, int]:
     return store_index.typed_values(store, period_id)
 
 
+def score_text(points: Decimal, counted_max: Decimal) -> str:
+    """A score as printed: "chưa có số liệu" when no criterion could be counted (a 0 would read as
+    a unit that lost every point)."""
+    return NO_DATA if not counted_max else fmt.number(points, 2)
+
+
 def text_lines(res: IndexResult, sources: dict[str, str] | None = None) -> list[str]:
     """The index as lines for the command line."""
     lines = [f"Chỉ số phục vụ người dân, doanh nghiệp (QĐ 766/QĐ-TTg) — {res.unit_name}, {res.label}",
-             f"Tổng điểm: {fmt.number(res.points, 2)} / {fmt.number(res.total_max, 2)} "
+             f"Tổng điểm: {score_text(res.points, res.counted_max)} / {fmt.number(res.total_max, 2)} "
              f"(tính được trên {fmt.number(res.counted_max, 2)} điểm; phần còn lại {NO_DATA})"]
     for g in res.groups:
         lines.append("")
-        lines.append(f"{g.code}. {g.name}: {fmt.number(g.points, 2)} / {fmt.number(g.max_points, 2)} điểm"
+        lines.append(f"{g.code}. {g.name}: {score_text(g.points, g.counted_max)} / {fmt.number(g.max_points, 2)} điểm"
                      + ("" if g.complete else f" (tính được trên {fmt.number(g.counted_max, 2)})"))
         for c in g.criteria:
             parts = f"{c.value_text()}"

@@ -183,11 +183,11 @@ class IndexTab(QWidget):
             return
         self.typed = index766.typed_values(self.ctx.store, self.ctx.period_id)
         r = self.result
-        self.total.setText(f"Tổng điểm: {fmt.number(r.points, 2)} / {fmt.number(r.total_max)} "
+        self.total.setText(f"Tổng điểm: {index766.score_text(r.points, r.counted_max)} / {fmt.number(r.total_max)} "
                            f"<span style='font-size:12px; font-weight:normal'>(có số liệu cho "
                            f"{fmt.number(r.counted_max, 2)} điểm) — {r.label}</span>")
         self.groups.setText(" &nbsp;·&nbsp; ".join(
-            f"<b>{g.code}. {g.name}</b>: {fmt.number(g.points, 2)}/{fmt.number(g.max_points)}"
+            f"<b>{g.code}. {g.name}</b>: {index766.score_text(g.points, g.counted_max)}/{fmt.number(g.max_points)}"
             + ("" if g.complete else f" <span style='color:#8a6d00'>(có số liệu cho {fmt.number(g.counted_max, 2)})</span>")
             for g in r.groups))
         self._fill_criteria()
