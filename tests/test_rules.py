@@ -240,6 +240,13 @@ def test_the_plan_section_speaking_of_the_reports_own_year_is_a_warning(mini_sto
     assert f.target == "text:IV" and "năm 2024" in f.message and "năm 2025" in f.message
 
 
+def test_a_quarters_plan_may_speak_of_its_own_year(mini_store):
+    store, _ = mini_store  # quý III 2024 looks ahead to quý IV 2024: "năm 2024" is right there
+    pid = store.create_period("x1", "2024-Q3")["id"]
+    store.set_narrative(pid, "IV", "- Thực hiện các nhiệm vụ cải cách hành chính quý IV năm {{ky.nam}}.")
+    assert by_rule(findings(store, pid), "ke-hoach-nam-nay") == []
+
+
 def test_police_and_military_blocks_without_figures_are_named(mini_store):
     store, pid = mini_store
     assert by_rule(findings(store, pid), "khoi-chua-co-so") == []  # no text prints them

@@ -85,10 +85,16 @@ def name(key: PeriodKey) -> str:
     return f"năm {key.year}" if key.kind == "NAM" else f"{word} năm {key.year}"
 
 
+def next_year(key: PeriodKey) -> int:
+    """The year the 'phương hướng, nhiệm vụ' part looks ahead to: the next year after a year's
+    report, the same year after a quarter's (quý III → quý IV of the same year)."""
+    return key.year + _NEXT[key.kind][1]
+
+
 def next_name(key: PeriodKey) -> str:
     """What the 'phương hướng, nhiệm vụ' part looks ahead to: `năm 2024`, `quý II năm 2024` …"""
-    nxt, offset = _NEXT[key.kind]
-    year = key.year + offset
+    nxt = _NEXT[key.kind][0]
+    year = next_year(key)
     return f"năm {year}" if nxt == "NAM" else f"{_NEXT_NAMES[nxt]} năm {year}"
 
 

@@ -321,13 +321,13 @@ def check_text_statements(data: ReportData) -> list[Finding]:
                         f"(“{_quote(sentence, min(rate.start(), none.start()), 90)}”). Hãy tách thành hai câu "
                         "hoặc bỏ một vế: nếu có hồ sơ thì ghi số và tỷ lệ, nếu không có thì chỉ ghi “không phát sinh hồ sơ”.",
                         f"text:{s['key']}", "ty-le-khong-phat-sinh", s["key"]))
-        if s["key"] == "IV":
+        if s["key"] == "IV" and periods.next_year(data.key) != year:  # a quarter's plan is of its own year
             words = [m for p in paragraphs for m in re.finditer(rf"\bnăm\s+{year}\b", _plain(p))]
             if words:
                 out.append(Finding(
                     "canh_bao",
                     f"Mục {title}: phần phương hướng ghi “năm {year}” ({len(words)} chỗ), là năm của chính báo cáo "
-                    f"này. Nhiệm vụ kỳ tới thì hãy ghi năm {year + 1} (chèn {{{{ky.nam_sau}}}}); chỉ giữ năm {year} "
+                    f"này. Nhiệm vụ kỳ tới thì hãy ghi năm {periods.next_year(data.key)} (chèn {{{{ky.nam_sau}}}}); chỉ giữ năm {year} "
                     "khi nói về kết quả đã làm.",
                     f"text:IV", "ke-hoach-nam-nay", "IV"))
     return out
