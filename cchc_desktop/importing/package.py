@@ -36,7 +36,7 @@ from cchc_desktop.domain import official_choice
 from cchc_desktop.importing import BackupOnce, backup_before_import
 from cchc_desktop.report import default_texts
 from cchc_desktop.store import packages as store_packages
-from cchc_desktop.store.errors import DiskTrouble
+from cchc_desktop.store.errors import DiskTrouble, disk_trouble_kind
 from cchc_desktop.store.migrations import SCHEMA_VERSION
 
 MiB = 1024 * 1024
@@ -772,13 +772,13 @@ GROUP = 250  # packages written per commit of a batch (the write lock is held a 
 def write_trouble(e: Exception) -> str:
     """Why a package could not be written (a full disk, read-only media…), as its refusal says it."""
     cause = e.__cause__ if isinstance(e, DiskTrouble) and e.__cause__ is not None else e
-    text = str(cause).lower()
-    if "full" in text:
+    kind = disk_trouble_kind(cause)
+    if kind == "full":
         return "ổ đĩa đã đầy nên gói chưa được nhập; hãy giải phóng dung lượng ổ đĩa rồi nhập lại"
-    if "readonly" in text or "read-only" in text:
+    if kind == "readonly":
         return ("tệp dữ liệu đang ở chế độ chỉ đọc nên gói chưa được nhập; hãy kiểm tra quyền ghi của thư mục "
                 "(hoặc USB đang khóa ghi) rồi nhập lại")
-    if "disk i/o" in text:
+    if kind == "io":
         return ("lỗi đọc/ghi ổ đĩa nên gói chưa được nhập (USB bị rút ra hoặc ổ đĩa hỏng?); hãy kiểm tra ổ đĩa "
                 "rồi nhập lại")
     if isinstance(e, UserError):

@@ -26,15 +26,27 @@ def is_busy(e: Exception) -> bool:
     return "locked" in text or "busy" in text
 
 
-def disk_trouble_message(e: Exception) -> str | None:
+def disk_trouble_kind(e: Exception) -> str | None:
+    """What sqlite's error says the disk did: "full", "readonly", "io", or None."""
     text = str(e).lower()
     if "database or disk is full" in text:
+        return "full"
+    if "readonly database" in text or "read-only" in text:
+        return "readonly"
+    if "disk i/o error" in text:
+        return "io"
+    return None
+
+
+def disk_trouble_message(e: Exception) -> str | None:
+    kind = disk_trouble_kind(e)
+    if kind == "full":
         return ("Ổ đĩa đã đầy nên thay đổi chưa được lưu (dữ liệu đã lưu trước đó vẫn nguyên vẹn, nội dung vừa "
                 "nhập vẫn còn trên màn hình). Hãy giải phóng dung lượng ổ đĩa rồi thử lại.")
-    if "readonly database" in text or "read-only" in text:
+    if kind == "readonly":
         return ("Tệp dữ liệu đang ở chế độ chỉ đọc nên thay đổi chưa được lưu. Hãy kiểm tra quyền ghi của thư mục "
                 "(hoặc USB đang khóa ghi) rồi thử lại.")
-    if "disk i/o error" in text:
+    if kind == "io":
         return ("Lỗi đọc/ghi ổ đĩa nên thay đổi chưa được lưu (USB bị rút ra hoặc ổ đĩa hỏng?). Hãy kiểm tra ổ đĩa "
                 "rồi thử lại; nội dung vừa nhập vẫn còn trên màn hình.")
     return None
