@@ -1,4 +1,5 @@
 """Errors whose message is meant for the user: Vietnamese, and says what to do."""
+import re
 
 
 class UserError(Exception):
@@ -15,3 +16,10 @@ class DataFileError(UserError):
 
 class ReadOnlyPeriod(UserError):
     pass
+
+
+def toml_syntax(e: Exception) -> str:
+    """A TOML syntax error in Vietnamese, with its place (tomllib writes English: "Invalid value
+    (at line 3, column 5)")."""
+    m = re.search(r"line (\d+), column (\d+)", str(e))
+    return f"sai cú pháp TOML ở dòng {m[1]}, cột {m[2]}" if m else "sai cú pháp TOML"

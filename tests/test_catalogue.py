@@ -30,7 +30,7 @@ def test_the_seed_catalogue_has_the_seven_forms_row_by_row():
     ('version = "X"\n[[forms]]\ncode = "A"\n[[forms.rows]]\nstt = "1."\nlabel = "a"\nkind = "bogus"', "loại"),
     ('version = "X"\n[[forms]]\ncode = "A"\n[[forms.rows]]\nstt = "1."\nlabel = "a"\n[[forms.rows]]\nstt = "1"\nlabel = "b"', "trùng"),
     ('version = "X"\n[[forms]]\ncode = "A"\n[[forms.rows]]\nstt = "1."\nlabel = "a"\nkind = "choice"', "danh sách mã"),
-    ('version = \n', "TOML"),
+    ('version = \n', "sai cú pháp TOML ở dòng 1, cột 11"),
     ('name = "no version"\n', "thiếu"),
 ])
 def test_broken_catalogues_are_refused_in_vietnamese(broken, needle):

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from cchc_desktop import fmt, paths
 from cchc_desktop.domain import dossiers, formula
-from cchc_desktop.errors import InvalidValue, UserError
+from cchc_desktop.errors import InvalidValue, UserError, toml_syntax
 
 KINDS = ("count", "money", "percent", "choice", "text", "group")
 SEVERITIES = {"loi": "Lỗi", "canh_bao": "Cảnh báo"}
@@ -320,7 +320,7 @@ def parse_text(text: str, source: str = "danh mục") -> Catalogue:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
-        raise CatalogueError(f"Tệp {source} không đọc được (sai cú pháp TOML: {e}).") from None
+        raise CatalogueError(f"Tệp {source} không đọc được ({toml_syntax(e)}).") from None
     try:
         version = str(data["version"])
         name = str(data.get("name", version))

@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from cchc_desktop import paths
-from cchc_desktop.errors import UserError
+from cchc_desktop.errors import UserError, toml_syntax
 
 DEFAULT_VERSION = "QD766-2022.1"
 RULES = {"ty_le": "điểm tối đa × tỷ lệ", "nguong": "đạt ngưỡng: điểm tối đa; dưới ngưỡng: tỷ lệ / ngưỡng × điểm tối đa",
@@ -119,7 +119,7 @@ def parse(text: str, where: str = "tệp chỉ số") -> IndexDef:
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
-        raise IndexFileError(f"{where} không đọc được ({e}). Sửa tệp hoặc cài lại chương trình.") from None
+        raise IndexFileError(f"{where} không đọc được ({toml_syntax(e)}). Sửa tệp hoặc cài lại chương trình.") from None
     try:
         return _build(raw, where)
     except IndexFileError:

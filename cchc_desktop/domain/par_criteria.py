@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from cchc_desktop.errors import UserError
+from cchc_desktop.errors import UserError, toml_syntax
 
 RULES = {"co_khong": "Có / không", "muc": "Theo mức", "ty_le": "Theo tỷ lệ", "khoang": "Từ 0 đến tối đa"}
 # Figures the app computes from a period's data that a criterion may be proposed from.
@@ -224,7 +224,7 @@ def parse_text(text: str, source: str = "bộ tiêu chí") -> CriteriaSet:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
-        raise CriteriaError(f"{source}: tệp bộ tiêu chí viết sai cú pháp ({e}).") from None
+        raise CriteriaError(f"{source}: tệp bộ tiêu chí viết {toml_syntax(e)}.") from None
     items = data.pop("tieu_chi", [])
     if not isinstance(items, list) or not all(isinstance(x, dict) for x in items):
         raise CriteriaError(f"{source}: «tieu_chi» phải là danh sách [[tieu_chi]].")
