@@ -305,3 +305,15 @@ def test_appraisal_only_in_the_province_file(three):
     communes_main = communes.unit()["code"]
     with pytest.raises(UserError, match="chỉ làm được trong tệp dữ liệu của cấp tỉnh"):
         par_store.appraise(communes, communes_main, YEAR, "1.1", 2)
+
+
+def test_the_province_cannot_change_a_communes_self_assessment(three):
+    db = _province(three)
+    a = three["codes"][0]
+    r = run_cli("par", "set", "--db", db, "--year", "2025", "--unit", a, "1.2", "0")
+    assert r.returncode == 1 and "cấp tỉnh không sửa được" in r.stderr
+    st = open_store(db)
+    try:
+        assert par_store.scores(st, a, YEAR)["1.2"]["score"] == Decimal("1.5")
+    finally:
+        st.close()

@@ -103,6 +103,8 @@ def set_score(store, unit_code: str, year: int, code: str, score, note: str | No
     """Check `score` against the criterion's max and rule, then store it (None clears); audited.
     `appraised`: the upper level's appraised score, with its own note (appraised_note)."""
     _writable(store)
+    if not appraised:
+        _own_assessment(store, unit_code)
     cs = criteria_set(store, unit_code, year)
     value = None if score in (None, "") else cs.check_score(code, score)
     col, note_col = ("appraised", "appraised_note") if appraised else ("score", "note")
@@ -145,7 +147,16 @@ def appraise(store, unit_code: str, year: int, code: str, score, note: str | Non
     return set_score(store, unit_code, year, code, score, note=note, appraised=True)
 
 
+def _own_assessment(store, unit_code: str) -> None:
+    """A commune's self-assessment is written in its own file; at the upper level it is what its package said."""
+    unit = store.unit(unit_code)
+    if unit.get("parent_code"):
+        raise UserError(f"Điểm tự chấm và tài liệu kiểm chứng của {unit['name']} là của xã gửi lên trong gói nộp: "
+                        "cấp tỉnh không sửa được. Cấp tỉnh ghi điểm thẩm định (cột Thẩm định, lệnh par appraise).")
+
+
 def _leaf(store, unit_code, year, code) -> pc.Criterion:
+    _own_assessment(store, unit_code)
     c = criteria_set(store, unit_code, year).get(code)
     if not c.is_leaf:
         raise UserError(f"Tiêu chí {code} có các tiêu chí con: gắn tài liệu kiểm chứng cho từng tiêu chí con.")
