@@ -317,3 +317,23 @@ def test_the_province_cannot_change_a_communes_self_assessment(three):
         assert par_store.scores(st, a, YEAR)["1.2"]["score"] == Decimal("1.5")
     finally:
         st.close()
+
+
+def test_v11_file_upgrades_to_the_appraisal_tables(tmp_path):
+    import shutil
+
+    from tests.conftest import MINI
+
+    src = Path(__file__).resolve().parent / "fixtures" / "schema" / "v11.sqlite"
+    path = tmp_path / "v11.sqlite"
+    shutil.copyfile(src, path)
+    st = open_store(path, MINI)
+    try:
+        par_store.load_set(st, pc.parse_text(GOOD_2025, "thu.toml"), "x-co", "thu.toml")
+        par_store.set_score(st, "x-co", YEAR, "2.1", "4,5", note="đúng hạn")
+        g = par_store.scores(st, "x-co", YEAR)["2.1"]
+        assert (g["score"], g["note"], g["appraised_note"]) == (Decimal("4.5"), "đúng hạn", "")
+        assert par_store.submissions(st, YEAR) == []
+        assert st.unit("x-co")["name"] == "Cổ Lũy"  # the old data is still there
+    finally:
+        st.close()
