@@ -161,4 +161,14 @@ def write_ranking_xlsx(rank: list[RankRow], upper_name: str, year: int, out: str
             if cell.column in (4, 5, 6, 7):
                 cell.number_format = "0.##"
     ws["A1"].font = Font(name="Times New Roman", size=13, bold=True)
+    for r in (1, 2):
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=len(RANK_HEAD))
+        ws.cell(r, 1).alignment = Alignment(wrap_text=True, horizontal="center", vertical="top")
+    ws["A2"].font = Font(name="Times New Roman", size=12, italic=True)
+    ws.row_dimensions[2].height = 32
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.print_title_rows = "3:3"
     return fileio.atomic_write(out, lambda p: wb.save(p))
