@@ -337,3 +337,20 @@ def test_v11_file_upgrades_to_the_appraisal_tables(tmp_path):
         assert st.unit("x-co")["name"] == "Cổ Lũy"  # the old data is still there
     finally:
         st.close()
+
+
+def test_the_province_exports_a_communes_table_and_evidence(three):
+    db = _province(three)
+    a = three["codes"][0]
+    assert run_cli("par", "appraise", "--db", db, "--year", "2025", "--unit", a, "1.2", "1", "--note", "50%").returncode == 0
+    out = three["tmp"] / "a"
+    out.mkdir()
+    r = run_cli("par", "export", "--db", db, "--year", "2025", "--unit", a, "--xlsx", out / "a.xlsx",
+                "--evidence-dir", out / "kc")
+    assert r.returncode == 0, r.stderr
+    index = (out / "kc" / "MUC-LUC.txt").read_text(encoding="utf-8")
+    assert "1.2\tVăn bản số 12/QĐ-UBND ngày 2025-01-10: ban hành quy chế một cửa" in index
+    assert (out / "kc" / "1.1-ke-hoach.pdf").read_bytes() == b"%PDF-1.4 ke hoach cchc 2025"
+    ws = openpyxl.load_workbook(out / "a.xlsx").active
+    row = next(r for r in ws.iter_rows(values_only=True) if r[1] == "Mức độ hoàn thành kế hoạch")
+    assert row[3:6] == ("1,5", "1", " — Thẩm định: 50%")

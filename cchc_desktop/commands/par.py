@@ -174,6 +174,9 @@ def export_evidence(store, a, folder: Path) -> Path:
                 lines.append(f"{ln.criterion.code}\tVăn bản số {d.get('number', '')}/{d.get('symbol', '')} "
                              f"ngày {d.get('date') or ''}: {d.get('summary', '')}")
                 continue
+            if not e.get("stored_name"):  # a document cited in a commune's package (at the province)
+                lines.append(f"{ln.criterion.code}\t{e.get('document_text', '')}")
+                continue
             name = f"{ln.criterion.code}-{e['file_name']}"
             try:
                 shutil.copyfile(src / e["stored_name"], folder / name)
