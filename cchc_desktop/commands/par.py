@@ -4,6 +4,8 @@
     par set    --db PATH --year YYYY [--unit MÃ] CODE SCORE [--note TEXT] [--evidence FILE]
     par load   --db PATH [--unit MÃ] FILE            (.toml, or .xlsx with --tinh, --nam, --van-ban)
     par export --db PATH --year YYYY [--unit MÃ] (--docx OUT | --xlsx OUT | --evidence-dir DIR)
+    par appraise --db PROVINCE --year YYYY --unit MÃ CODE SCORE [--note TEXT]   (the province's appraisal)
+    par rank   --db PROVINCE --year YYYY [--json] [--xlsx OUT]                   (communes by appraised score)
 """
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from pathlib import Path
 from cchc_desktop.cli import add_db, open_db
 from cchc_desktop.domain import par_criteria as pc
 from cchc_desktop.errors import UserError
+from cchc_desktop.importing import par_package
 from cchc_desktop.report import par as par_report, values
 from cchc_desktop.store import par as par_store
 
@@ -52,6 +55,20 @@ def register(sub) -> None:
     p.add_argument("--xlsx", metavar="TỆP")
     p.add_argument("--evidence-dir", metavar="THƯ_MỤC", help="chép tài liệu kiểm chứng kèm bảng kê")
     p.set_defaults(func=cmd_export)
+    p = psub.add_parser("appraise", help="cấp tỉnh thẩm định điểm một tiêu chí của một xã")
+    add_db(p)
+    p.add_argument("--year", metavar="NĂM", type=int, required=True, help="năm đánh giá, ví dụ 2025")
+    p.add_argument("--unit", metavar="MÃ", required=True, help="mã xã đã nộp gói")
+    p.add_argument("code", metavar="MÃ_TIÊU_CHÍ")
+    p.add_argument("score", metavar="ĐIỂM", help="điểm thẩm định, ví dụ 2 hoặc 0,5; để trống (\"\") để xóa")
+    p.add_argument("--note", metavar="GHI_CHÚ", help="ghi chú thẩm định")
+    p.set_defaults(func=cmd_appraise)
+    p = psub.add_parser("rank", help="xếp hạng các xã theo điểm thẩm định (điểm tự chấm nếu chưa thẩm định)")
+    add_db(p)
+    p.add_argument("--year", metavar="NĂM", type=int, required=True, help="năm đánh giá, ví dụ 2025")
+    p.add_argument("--json", action="store_true", help="in dạng JSON")
+    p.add_argument("--xlsx", metavar="TỆP", help="ghi bảng xếp hạng ra Excel")
+    p.set_defaults(func=cmd_rank)
 
 
 def _unit(store, args) -> dict:
@@ -77,12 +94,16 @@ def cmd_show(args) -> int:
         c = ln.criterion
         ev = f"  [{len(ln.evidence)} kiểm chứng]" if ln.evidence else ""
         score = "—" if ln.score is None else pc.fmt_points(ln.score)
-        print(f"{'  ' * c.depth}{c.code}\t{c.label}\t{score}/{pc.fmt_points(c.max_points)}{ev}")
+        appraised = "" if ln.appraised is None else f"\tthẩm định {pc.fmt_points(ln.appraised)}"
+        print(f"{'  ' * c.depth}{c.code}\t{c.label}\t{score}/{pc.fmt_points(c.max_points)}{appraised}{ev}"
+              + (f"\t({ln.appraised_note})" if ln.appraised_note else ""))
         if c.code in props:
             p = props[c.code]
             print(f"{'  ' * c.depth}  đề xuất: " + ("" if p.points is None else f"{pc.fmt_points(p.points)} điểm, ")
                   + p.source)
-    print(f"TỔNG ĐIỂM\t{pc.fmt_points(a.total)}/{pc.fmt_points(cs.total)}")
+    ap = a.total_appraised
+    print(f"TỔNG ĐIỂM\t{pc.fmt_points(a.total)}/{pc.fmt_points(cs.total)}"
+          + ("" if ap is None else f"\tthẩm định {pc.fmt_points(ap)}"))
     for f in a.findings():
         print(f"Cảnh báo: {f}")
     return 0
@@ -127,9 +148,14 @@ def cmd_load(args) -> int:
     cs = read_set(Path(args.file), args.tinh, args.nam, args.van_ban)  # checked before the file is opened
     store = open_db(args, write=True)
     try:
-        par_store.load_set(store, cs, _unit(store, args)["code"], Path(args.file).name)
+        unit = _unit(store, args)["code"]
+        with store.transaction():
+            par_store.load_set(store, cs, unit, Path(args.file).name)
+            judged = par_package.recheck(store, unit, cs.year)  # the communes' packages that came first
     finally:
         store.close()
+    for line in judged:
+        print(f"Đối chiếu lại: {line}")
     print(f"Đã nạp bộ tiêu chí {cs.version} năm {cs.year}: {len(cs.leaves())} tiêu chí chấm điểm, "
           f"tổng {pc.fmt_points(cs.total)} điểm." + (" (Bộ tiêu chí chưa đầy đủ.)" if cs.partial else ""))
     return 0
@@ -147,6 +173,9 @@ def export_evidence(store, a, folder: Path) -> Path:
                 d = docs.get(e["document_id"], {})
                 lines.append(f"{ln.criterion.code}\tVăn bản số {d.get('number', '')}/{d.get('symbol', '')} "
                              f"ngày {d.get('date') or ''}: {d.get('summary', '')}")
+                continue
+            if not e.get("stored_name"):  # a document cited in a commune's package (at the province)
+                lines.append(f"{ln.criterion.code}\t{e.get('document_text', '')}")
                 continue
             name = f"{ln.criterion.code}-{e['file_name']}"
             try:
@@ -179,4 +208,42 @@ def cmd_export(args) -> int:
         store.close()
     for p in done:
         print(f"Đã ghi {p}")
+    return 0
+
+
+def cmd_appraise(args) -> int:
+    store = open_db(args, write=True)
+    try:
+        value = par_store.appraise(store, args.unit, args.year, args.code, args.score or None, note=args.note)
+        name = store.unit(args.unit)["name"]
+    finally:
+        store.close()
+    shown = "đã xóa điểm thẩm định" if value is None else f"thẩm định {pc.fmt_points(value)} điểm"
+    print(f"{name}, tiêu chí {args.code}: {shown}.")
+    return 0
+
+
+def cmd_rank(args) -> int:
+    store = open_db(args, write=False)
+    try:
+        upper = store.unit(None)
+        rows = par_report.ranking(store, upper["code"], args.year)
+        if not rows:
+            raise UserError(f"Chưa có xã nào nộp bản tự đánh giá Chỉ số CCHC năm {args.year} (gói nộp kỳ Năm) "
+                            "vào tệp dữ liệu này.")
+        if args.xlsx:
+            from cchc_desktop.exporting import par_export  # openpyxl: with the export only
+            done = par_export.write_ranking_xlsx(rows, upper["name"], args.year, args.xlsx)
+    finally:
+        store.close()
+    if args.json:
+        print(json.dumps({"nam": args.year, "xep_hang": par_report.ranking_json(rows)}, ensure_ascii=False, indent=1))
+    else:
+        for r in rows:
+            rank = "—" if r.rank is None else str(r.rank)
+            ap = "" if r.appraised_total is None else f", thẩm định {pc.fmt_points(r.appraised_total)}"
+            print(f"{rank}\t{r.unit_code}\t{r.name}\t{pc.fmt_points(r.score)}/{pc.fmt_points(r.max_total)}"
+                  f"\t(tự chấm {pc.fmt_points(r.self_total)}{ap})\t{r.status}" + (f"\t{r.flag}" if r.flag else ""))
+    if args.xlsx:
+        print(f"Đã ghi {done}")
     return 0

@@ -10,7 +10,9 @@ Members (docs/goi-nop.md):
                     unit's public signing key;
 - `manifest.sig`    the Ed25519 signature of manifest.json's bytes by the unit's key (made on
                     first use, kept in its data file: cchc_desktop/signing.py);
-- `SHA256SUMS`      the same hashes (and the manifest's) as `sha256sum -c` reads them.
+- `SHA256SUMS`      the same hashes (and the manifest's) as `sha256sum -c` reads them;
+- `chi-so-cchc.json`, `kiem-chung/…`  an annual period's PAR Index self-assessment and its evidence
+                    files (exporting/par_section.py), when the unit has a criteria set for the year.
 
 Writing (to a USB stick): into a temporary file in the target folder, fsync, rename, then
 read back and checked against the hashes; a full or removed stick gives a Vietnamese
@@ -29,7 +31,7 @@ from pathlib import Path
 import cchc_desktop
 from cchc_desktop import dataio, signing
 from cchc_desktop.errors import UserError
-from cchc_desktop.exporting import docx_report, xlsx_appendix
+from cchc_desktop.exporting import docx_report, par_section, xlsx_appendix
 from cchc_desktop.fileio import atomic_path, os_error_message
 from cchc_desktop.report import rules, values
 from cchc_desktop.store import packages as store_packages
@@ -91,6 +93,7 @@ class Prepared:
         self.period_code = self.doc["period"]["code"]
         self.signing_key = signing_key(store, unit["code"])
         self.accepted = store.accepted_errors(store.get_period(unit["code"], period_code)["id"])
+        self.par = par_section.members(store, unit["code"], self.period_code)  # read now: files beside the data file
 
     @property
     def file_name(self) -> str:
@@ -102,6 +105,7 @@ class Prepared:
 
     def members(self, created_at: str | None = None) -> dict[str, bytes]:
         extra = render_documents(self.data) if self.data is not None else {}
+        extra.update(self.par)
         return members_from(self.doc, self.catalogue_text, extra, created_at, signing_key=self.signing_key,
                             accepted=self.accepted)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from cchc_desktop import fileio
 from cchc_desktop.domain import par_criteria as pc
-from cchc_desktop.report.par import Assessment, Line
+from cchc_desktop.report.par import Assessment, Line, RankRow, evidence_label
 
 HEAD = ("STT", "Nội dung tiêu chí", "Điểm tối đa", "Điểm tự chấm", "Điểm thẩm định", "Giải trình",
         "Tài liệu kiểm chứng")
@@ -28,12 +28,13 @@ def _p(d) -> str:
 
 
 def _evidence(ln: Line) -> str:
-    return "; ".join(e.get("file_name") or f"Văn bản số {e.get('document_id')}" for e in ln.evidence)
+    return "; ".join(evidence_label(e) for e in ln.evidence)
 
 
 def rows(a: Assessment) -> list[tuple[str, ...]]:
     return [(stt(ln.criterion.code), ln.criterion.label, _p(ln.criterion.max_points), _p(ln.score),
-             _p(ln.appraised), ln.note, _evidence(ln)) for ln in a.lines]
+             _p(ln.appraised), ln.note + (f" — Thẩm định: {ln.appraised_note}" if ln.appraised_note else ""),
+             _evidence(ln)) for ln in a.lines]
 
 
 def title(a: Assessment) -> str:
@@ -123,3 +124,51 @@ def write_docx(a: Assessment, unit_name: str, out: str | Path) -> Path:
                 for run in par.runs:
                     run.font.size = Pt(12)
     return fileio.atomic_write(out, lambda p: d.save(str(p)))
+
+
+RANK_HEAD = ("Hạng", "Mã", "Đơn vị", "Điểm tự chấm", "Điểm thẩm định", "Điểm xếp hạng", "Điểm tối đa",
+             "Tình trạng thẩm định", "Ghi chú")
+
+
+def write_ranking_xlsx(rank: list[RankRow], upper_name: str, year: int, out: str | Path) -> Path:
+    """The ranking of the communes by appraised score (the self-score where not yet appraised, said in
+    the status column); numbers as numbers, so the province can sort and sum."""
+    from openpyxl import Workbook  # with the export only (start-up time)
+    from openpyxl.styles import Alignment, Border, Font, Side
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Xếp hạng"
+    ws.append([f"XẾP HẠNG CHỈ SỐ CẢI CÁCH HÀNH CHÍNH CẤP XÃ NĂM {year}"])
+    ws.append([f"{upper_name} — điểm xếp hạng: điểm thẩm định; tiêu chí chưa thẩm định tính theo điểm tự chấm "
+               "(cột Tình trạng thẩm định ghi rõ)"])
+    ws.append(list(RANK_HEAD))
+
+    def num(d):
+        return None if d is None else float(d)
+    for r in rank:
+        ws.append([r.rank if r.rank is not None else "—", r.unit_code, r.name, num(r.self_total),
+                   num(r.appraised_total), num(r.score), num(r.max_total), r.status,
+                   r.flag if r.rank is not None else f"Không xếp hạng: {r.flag}"])
+    thin = Side(style="thin")
+    for i, w in enumerate((7, 10, 30, 12, 12, 12, 10, 30, 50)):
+        ws.column_dimensions["ABCDEFGHI"[i]].width = w
+    for row in ws.iter_rows(min_row=3):
+        for cell in row:
+            cell.border = Border(top=thin, bottom=thin, left=thin, right=thin)
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            cell.font = Font(name="Times New Roman", size=12, bold=cell.row == 3)
+            if cell.column in (4, 5, 6, 7):
+                cell.number_format = "0.##"
+    ws["A1"].font = Font(name="Times New Roman", size=13, bold=True)
+    for r in (1, 2):
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=len(RANK_HEAD))
+        ws.cell(r, 1).alignment = Alignment(wrap_text=True, horizontal="center", vertical="top")
+    ws["A2"].font = Font(name="Times New Roman", size=12, italic=True)
+    ws.row_dimensions[2].height = 32
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.print_title_rows = "3:3"
+    return fileio.atomic_write(out, lambda p: wb.save(p))

@@ -32,8 +32,9 @@ from cchc_desktop.domain import dossiers, frames, official_units, periods
 from cchc_desktop.domain.units import COMMUNE_KINDS, UPPER_KINDS, label as unit_label
 from cchc_desktop.errors import UserError
 from cchc_desktop.exporting import package as pkg
+from cchc_desktop.exporting import par_section
 from cchc_desktop.domain import official_choice
-from cchc_desktop.importing import BackupOnce, backup_before_import
+from cchc_desktop.importing import BackupOnce, backup_before_import, par_package
 from cchc_desktop.report import default_texts
 from cchc_desktop.store import packages as store_packages
 from cchc_desktop.store.errors import DiskTrouble, disk_trouble_kind
@@ -51,6 +52,11 @@ MAX_MEMBER_BYTES = {
     pkg.XLSX: 50 * MiB,
 }
 MAX_TOTAL_BYTES = 200 * MiB
+
+
+def member_cap(name: str) -> int:
+    """The largest size a member may have (the PAR Index section and evidence files: par_section)."""
+    return MAX_MEMBER_BYTES[name] if name in MAX_MEMBER_BYTES else par_section.member_cap(name)
 MAX_RATIO = 100  # uncompressed / compressed, for members above RATIO_FLOOR
 RATIO_FLOOR = 1 * MiB
 _SUM_LINE = re.compile(r"^([0-9a-fA-F]{64}) [ *](.+)$")
@@ -89,6 +95,7 @@ class PackageInfo:
     members: list[str]
     data_text: str = ""  # data.json exactly as received, kept as history
     public_key: bytes = b""  # the Ed25519 key that signed the manifest
+    par: object = None  # the PAR Index self-assessment (importing/par_package.Section), if the package has one
 
     @property
     def file_name(self) -> str:
@@ -258,7 +265,7 @@ def _check_package(path: str | Path) -> PackageInfo:
                 _refuse(f"gói chứa đường dẫn không an toàn “{n}”: gói không hợp lệ")
         if len(set(names)) != len(names):
             _refuse("gói chứa thành phần trùng tên: gói không hợp lệ")
-        extra = [n for n in names if n not in pkg.MEMBERS]
+        extra = [n for n in names if n not in pkg.MEMBERS and not par_section.is_member(n)]
         if extra:
             _refuse(f"gói chứa thành phần lạ ({', '.join(extra[:3])}): gói không hợp lệ")
         missing = [n for n in pkg.REQUIRED if n not in names and n != pkg.SIGNATURE]  # unsigned: below
@@ -270,7 +277,7 @@ def _check_package(path: str | Path) -> PackageInfo:
                 _refuse("gói có thành phần bị mã hóa: gói không hợp lệ")
             if i.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
                 _refuse("gói dùng kiểu nén không hỗ trợ: gói không hợp lệ")
-            cap = MAX_MEMBER_BYTES[i.filename]
+            cap = member_cap(i.filename)
             if i.file_size > cap:
                 _refuse(f"thành phần {i.filename} quá lớn ({i.file_size // MiB} MB): gói không hợp lệ")
             if i.file_size > RATIO_FLOOR and i.file_size > MAX_RATIO * max(i.compress_size, 1):
@@ -281,7 +288,7 @@ def _check_package(path: str | Path) -> PackageInfo:
         content: dict[str, bytes] = {}
         try:
             for i in infos:
-                data = _read_capped(zf, i, min(MAX_MEMBER_BYTES[i.filename], max(i.file_size, 0)))
+                data = _read_capped(zf, i, min(member_cap(i.filename), max(i.file_size, 0)))
                 content[i.filename] = data
         except PackageError:
             raise
@@ -380,17 +387,28 @@ def _check_package(path: str | Path) -> PackageInfo:
             _refuse("danh mục biểu mẫu trong gói không đọc được: gói không hợp lệ")
         if cat.version != doc.get("catalogue_version"):
             _refuse("danh mục biểu mẫu trong gói khác phiên bản với dữ liệu: gói không hợp lệ")
+    par = par_package.check(content, doc)
     return PackageInfo(
         path=p,
         package_sha256=hashlib.sha256(raw).hexdigest(),
         manifest=manifest,
         document=doc,
-        data_sha256=actual[pkg.DATA],
+        data_sha256=_content_sha256(actual),
         catalogue_text=catalogue_text,
         members=names,
         data_text=content[pkg.DATA].decode("utf-8"),
         public_key=public_key,
+        par=par,
     )
+
+
+def _content_sha256(actual: dict[str, str]) -> str:
+    """What tells two packages of a period apart: data.json's hash, combined with the PAR Index section's
+    when there is one (it names its evidence files by their hashes), so a package changing only its
+    self-assessment is a newer one, not the same."""
+    if par_section.SECTION not in actual:
+        return actual[pkg.DATA]
+    return hashlib.sha256(f"{actual[pkg.DATA]} {actual[par_section.SECTION]}".encode("ascii")).hexdigest()
 
 
 def _is_int(v) -> bool:
@@ -714,6 +732,7 @@ def _import_one(store, info: PackageInfo, force: bool, before_write, accept_new_
     exists_before = (store.find_period(info.unit_code, info.period_code) is not None)
     version = info.document.get("catalogue_version")
     added_catalogue = False
+    note_par = ""
     try:
         with store.transaction():
             if info.catalogue_text is not None and not store.has_catalogue(version):
@@ -725,6 +744,8 @@ def _import_one(store, info: PackageInfo, force: bool, before_write, accept_new_
             if status != "same":
                 upper_code = _ensure_upper(store, upper, info)
                 dataio.load(store, info.document, replace=True)
+                if info.par is not None:
+                    note_par = par_package.store_section(store, info.unit_code, info.period_code, upper_code, info.par)
                 store_packages.record_import(
                     store, info.unit_code, info.period_code, upper_code, package_sha256=info.package_sha256,
                     data_sha256=info.data_sha256, created_at=info.created_at, file_name=info.path.name,
@@ -741,7 +762,7 @@ def _import_one(store, info: PackageInfo, force: bool, before_write, accept_new_
         if added_catalogue:
             store.forget_catalogue(version)
         return Result(info.path, "refused", write_trouble(e), **base)
-    note = _key_note(key, info)
+    note = _join(_key_note(key, info), note_par)
     if status == "same":
         return Result(info.path, "unchanged", _join("giống hệt gói đã nhập", note), **base)
     if status == "newer":

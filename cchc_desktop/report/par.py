@@ -17,6 +17,7 @@ class Line:
     appraised: Decimal | None
     note: str = ""
     evidence: list[dict] = field(default_factory=list)
+    appraised_note: str = ""
 
 
 @dataclass
@@ -62,8 +63,8 @@ class Assessment:
             "tieu_chi": [{"ma": ln.criterion.code, "noi_dung": ln.criterion.label,
                           "diem_toi_da": num(ln.criterion.max_points), "cach_cham": ln.criterion.rule,
                           "tu_cham": num(ln.score), "tham_dinh": num(ln.appraised), "giai_trinh": ln.note,
-                          "kiem_chung": [e.get("file_name") or f"văn bản {e.get('document_id')}"
-                                         for e in ln.evidence]} for ln in self.lines],
+                          "ghi_chu_tham_dinh": ln.appraised_note,
+                          "kiem_chung": [evidence_label(e) for e in ln.evidence]} for ln in self.lines],
             "tong_toi_da": num(self.criteria.total), "tong_tu_cham": num(self.total),
             "tong_tham_dinh": num(self.total_appraised), "phat_hien": self.findings(),
         }
@@ -120,19 +121,26 @@ def proposals(data, cs: pc.CriteriaSet) -> dict[str, Proposal]:
     return out
 
 
+def evidence_label(e: dict) -> str:
+    """An evidence row in a word: its file name, the document's number and date (from a package), or
+    the id of a document of the unit's periods."""
+    return e.get("file_name") or e.get("document_text") or f"văn bản {e.get('document_id')}"
+
+
 def pc_short(text: str, width: int = 48) -> str:
     text = " ".join(text.split())
     return text if len(text) <= width else text[: width - 1].rsplit(" ", 1)[0] + "…"
 
 
 def assessment(store, unit_code: str, year: int) -> Assessment:
-    cs = par_store.criteria_set(store, unit_code, year)
+    cs = par_store.shown_set(store, unit_code, year)
     got = par_store.scores(store, unit_code, year)
 
     def rec(c: pc.Criterion) -> tuple[Decimal | None, Decimal | None]:
         if c.is_leaf:
             g = got.get(c.code, {})
-            lines_by[c.code] = Line(c, g.get("score"), g.get("appraised"), g.get("note", ""), g.get("evidence", []))
+            lines_by[c.code] = Line(c, g.get("score"), g.get("appraised"), g.get("note", ""), g.get("evidence", []),
+                                    g.get("appraised_note") or "")
             return g.get("score"), g.get("appraised")
         lines_by[c.code] = Line(c, None, None)
         parts = [rec(k) for k in c.children]
@@ -147,3 +155,58 @@ def assessment(store, unit_code: str, year: int) -> Assessment:
     for r in cs.roots:
         rec(r)
     return Assessment(unit_code, year, cs, [lines_by[c.code] for c in cs.walk()])
+
+
+# --- the upper level: appraisal and ranking ---------------------------------------------------
+@dataclass
+class RankRow:
+    unit_code: str
+    name: str
+    self_total: Decimal
+    appraised_total: Decimal | None
+    score: Decimal                   # per criterion the appraised score, else the self-score
+    appraised: int                   # criteria appraised
+    scored: int                      # criteria with a self-score or an appraised score
+    max_total: Decimal
+    flag: str = ""                   # what did not fit the upper level's set ("" = fits)
+    rank: int | None = None          # None: not ranked (its set is not the upper level's)
+
+    @property
+    def status(self) -> str:
+        if self.appraised == 0:
+            return "Chưa thẩm định (điểm tự chấm)"
+        if self.appraised >= self.scored:
+            return "Đã thẩm định"
+        return f"Thẩm định {self.appraised}/{self.scored} tiêu chí đã chấm"
+
+
+def ranking(store, upper_code: str, year: int) -> list[RankRow]:
+    """The communes of `upper_code` that sent their self-assessment of `year`, ranked by their
+    appraised score (per criterion the self-score where not yet appraised, `status` says so); ties
+    share a rank (1, 2, 2, 4). A commune whose set is not the upper level's own is listed last, unranked."""
+    rows = []
+    for sub in par_store.submissions(store, year):
+        unit = store.find_unit(sub["unit_code"])
+        if unit is None or unit.get("parent_code") != upper_code:
+            continue
+        a = assessment(store, unit["code"], year)
+        leaves = [ln for ln in a.lines if ln.criterion.is_leaf]
+        appraised = sum(1 for ln in leaves if ln.appraised is not None)
+        scored = sum(1 for ln in leaves if ln.appraised is not None or ln.score is not None)
+        score = sum((ln.appraised if ln.appraised is not None else (ln.score or 0) for ln in leaves), Decimal(0))
+        ranked = par_store.has_set(store, unit["code"], year)
+        rows.append(RankRow(unit["code"], unit["name"], a.total, a.total_appraised, score, appraised, scored,
+                            a.criteria.total, sub["flag"] or ("" if ranked else "bộ tiêu chí chưa đối chiếu"),
+                            0 if ranked else None))
+    ranked = sorted((r for r in rows if r.rank is not None), key=lambda r: (-r.score, r.name))
+    for i, r in enumerate(ranked):
+        r.rank = ranked[i - 1].rank if i and ranked[i - 1].score == r.score else i + 1
+    return ranked + sorted((r for r in rows if r.rank is None), key=lambda r: r.name)
+
+
+def ranking_json(rows: list[RankRow]) -> list[dict]:
+    def num(d):
+        return None if d is None else float(d)
+    return [{"hang": r.rank, "ma": r.unit_code, "ten": r.name, "diem": num(r.score), "tu_cham": num(r.self_total),
+             "tham_dinh": num(r.appraised_total), "toi_da": num(r.max_total), "trang_thai": r.status,
+             "ghi_chu": r.flag} for r in rows]

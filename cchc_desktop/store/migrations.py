@@ -408,9 +408,35 @@ def m011_par_index(db):
     )
 
 
+def m012_par_appraisal(db):
+    """The PAR Index at the upper level (issue 21): a commune's self-assessment as its package
+    brought it (`par_submissions`: the set it scored against, its copy of the set's text, and what
+    did not fit the upper level's own copy of that year's set, `flag`), the appraiser's note beside
+    the appraised score (`par_scores.appraised_note`), and a document cited as evidence by its
+    number and date when the document itself lives in the commune's file (`par_evidence.document_text`)."""
+    _run(
+        db,
+        """
+        CREATE TABLE par_submissions (
+            unit_code TEXT NOT NULL,
+            year INTEGER NOT NULL,
+            set_version TEXT NOT NULL,
+            set_name TEXT NOT NULL DEFAULT '',
+            set_text TEXT NOT NULL DEFAULT '',
+            flag TEXT NOT NULL DEFAULT '',
+            period_code TEXT NOT NULL DEFAULT '',
+            imported_at TEXT NOT NULL,
+            PRIMARY KEY (unit_code, year)
+        );
+        ALTER TABLE par_scores ADD COLUMN appraised_note TEXT NOT NULL DEFAULT '';
+        ALTER TABLE par_evidence ADD COLUMN document_text TEXT NOT NULL DEFAULT ''
+        """,
+    )
+
+
 STEPS = (m001_initial, m002_register_import, m003_package_history, m004_unit_kinds, m005_register_days,
          m006_package_keys, m007_merger_sources, m008_package_refusals, m009_index_766,
-         m010_accepted_errors, m011_par_index)
+         m010_accepted_errors, m011_par_index, m012_par_appraisal)
 for _step in STEPS:
     migrations()(_step)
 SCHEMA_VERSION = len(STEPS)
