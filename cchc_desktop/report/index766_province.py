@@ -162,6 +162,22 @@ def is_from_package(unit: dict) -> bool:
     return bool(unit.get("parent_code")) and unit.get("kind") not in UPPER_KINDS
 
 
+def for_report(store, unit: dict, period: dict) -> index766.IndexResult:
+    """The QĐ 766 index a commune's Word report prints (the export's option): from its register, or
+    at the upper level from the counts its package carried. UserError for an upper unit's own
+    report, and for a commune whose package carried no section."""
+    if unit.get("kind") in UPPER_KINDS:
+        raise UserError("Phần chỉ số QĐ 766 chỉ có trong báo cáo của đơn vị cấp xã; chỉ số của các xã so sánh ở "
+                        "Tổng hợp số liệu (thẻ Chỉ số QĐ 766) hoặc lệnh index-766.")
+    if is_from_package(unit):
+        res = commune_result(store, unit, period)
+        if res is None:
+            raise UserError(f"Gói nộp của {unit['name']} kỳ này không có số liệu chỉ số QĐ 766 (lập bằng phiên bản "
+                            "cũ): chưa có số liệu để thêm vào báo cáo.")
+        return res
+    return index766.compute(store, unit["code"], period["code"])
+
+
 @dataclass
 class CommuneIndex:
     code: str
