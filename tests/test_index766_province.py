@@ -271,3 +271,24 @@ def test_the_rollup_workbook_has_the_index_sheet(province):
     assert rows[names[b]][10] == 26
     assert rows[names[c]][4] == "chưa có số liệu" and rows[names[c]][1] in (None, "")
     assert sum(1 for v in rows.values() if v[4] == "chưa nộp") == 35
+
+
+def test_upgrade_from_v11_holds_no_section_so_nothing_is_counted(tmp_path):
+    import shutil
+    from pathlib import Path
+
+    src = Path(__file__).resolve().parent / "fixtures" / "schema" / "v11.sqlite"
+    path = tmp_path / "v11.sqlite"
+    shutil.copy(src, path)
+    store = open_store(path)
+    try:
+        tables = {r[0] for r in store.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        assert {"index766_received", "index766_counts"} <= tables
+        period = store.get_period("x-co", "2023-NAM")
+        assert prov.commune_result(store, store.unit("x-co"), period) is None
+        # the file's own unit still counts from its register, and dumps that as its section
+        section = dataio.dump(store, "x-co", "2023-NAM")[prov.SECTION]
+        assert {e["ma"] for e in section["chi_tieu"]} >= {"1.4", "2.1"}
+        assert store.db.execute("SELECT COUNT(*) FROM index766_received").fetchone()[0] == 0
+    finally:
+        store.close()
