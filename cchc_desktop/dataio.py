@@ -49,7 +49,7 @@ def dump(store, unit_code: str | None, period_code: str) -> dict:
             "fields": [{"name": f["name"], **{c: _num(f[c]) for c in dossiers.COLUMNS}} for f in table.fields],
             "total": {c: _num(table.total.get(c)) for c in dossiers.COLUMNS},
         }
-    return {
+    doc = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "catalogue_version": period["catalogue_version"],
@@ -67,9 +67,12 @@ def dump(store, unit_code: str | None, period_code: str) -> dict:
             {k: d[k] for k in DOCUMENT_KEYS} for d in store.documents(pid)
         ],
         "computed": computed(store, pid),
-        # the QĐ 766 index's counts (report/index766_province.py): the upper level scores them itself
-        index766_province.SECTION: index766_province.build_section(store, period),
     }
+    # the QĐ 766 index's counts (report/index766_province.py): the upper level scores them itself
+    section = index766_province.build_section(store, period)
+    if section is not None:
+        doc[index766_province.SECTION] = section
+    return doc
 
 
 def computed(store, period_id: int) -> dict:

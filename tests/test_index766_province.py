@@ -225,6 +225,25 @@ def test_a_dump_at_the_province_gives_back_what_the_commune_sent(province):
     # an older package's commune: nothing counted from the province's (empty) register either
     assert upper.find_period(c, PERIOD) is not None
     assert prov.commune_result(upper, upper.unit(c), upper.get_period(c, PERIOD)) is None
+    assert prov.SECTION not in dataio.dump(upper, c, PERIOD)
+
+
+def test_a_communes_own_file_counts_its_register_even_after_loading_a_section(province, tmp_path):
+    """A commune that loads its period back from a JSON file gets its typed values back, but its
+    next package counts its own register, never the counts the JSON file carried."""
+    a = province["codes"][0]
+    doc = json.loads(read_members(province["paths"][a])[pkg.DATA])
+    by = {e["ma"]: e for e in doc[prov.SECTION]["chi_tieu"]}
+    by["1.4"].update(tu_so=1, mau_so=1, co_gia_tri=1, lien_quan=1)
+    own = open_store(tmp_path / "xa.sqlite")
+    try:
+        dataio.load(own, doc)
+        period = own.get_period(a, PERIOD)
+        assert index766.typed_values(own, period["id"])["tthc_cong_bo"] == 10
+        again = {e["ma"]: e for e in dataio.dump(own, a, PERIOD)[prov.SECTION]["chi_tieu"]}
+        assert again["1.4"]["mau_so"] == 0 and again["1.1"]["nhap"]["tthc_cong_bo"] == 10  # no register here
+    finally:
+        own.close()
 
 
 def test_cli_lists_every_commune_and_one_communes_criteria(province):

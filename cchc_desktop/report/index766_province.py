@@ -41,12 +41,17 @@ class SectionError(UserError):
 
 
 # --- the commune's side: the section it sends --------------------------------------------------
-def build_section(store, period: dict) -> dict:
+def build_section(store, period: dict) -> dict | None:
     """The section of a period: counted from the unit's register and typed values, or, for a
-    commune's period that came in a package (the upper level's file), what that package carried."""
+    commune's period that came in a package (the upper level's file), what that package carried
+    (None when it carried none). A unit's own file never sends counts it once loaded from a JSON
+    file: its register is the source."""
     defn = index_def.load()
-    got = store_index.received(store, period["id"])
     typed = store_index.typed_values(store, period["id"])
+    from_package = is_from_package(store.unit(period["unit_code"]))
+    got = store_index.received(store, period["id"]) if from_package else None
+    if from_package and got is None:
+        return None
     if got is not None:
         head, counts = got
         version, start, end = head["version"], head["start_date"], head["end_date"]
