@@ -75,13 +75,14 @@ def index766_sheet(wb, r: RollUp, table) -> None:
             cells += [points(g.points, g.counted_max) for g in res.groups]
             cells.append((res.counted_max, POINTS_FORMAT))
         rows.append(cells)
-    headers = ([("STT", 6), ("Hạng", 7), ("Đơn vị cấp xã", 26), ("Tình trạng", 18),
-                (f"Tổng điểm ({fmt.number(table.total_max)})", 12)]
-               + [(f"{n} ({fmt.number(m)})", 14) for _c, n, m in table.groups] + [("Tính được trên (điểm)", 12)])
-    _sheet(wb, INDEX_SHEET,
+    headers = ([("STT", 6), ("Hạng", 7), ("Đơn vị cấp xã", 26), ("Tình trạng", 28),
+                (f"Tổng điểm ({fmt.number(table.total_max)})", 15)]
+               + [(f"{n} ({fmt.number(m)})", 16) for _c, n, m in table.groups] + [("Tính được trên (điểm)", 13)])
+    ws = _sheet(wb, INDEX_SHEET,
            f"Chỉ số phục vụ người dân, doanh nghiệp (QĐ 766/QĐ-TTg) — {title(r)}; điểm tính lại từ số liệu gốc "
            f"trong gói nộp theo bộ chỉ số {table.version}",
            headers, rows, [xa.CHOICE_FORMAT, xa.CHOICE_FORMAT, None, None] + [POINTS_FORMAT] * (len(table.groups) + 2))
+    ws.row_dimensions[3].height = 48  # the groups' names wrap on three lines (LibreOffice sizes no row by itself)
 
 
 def write(r: RollUp, path, compare: str | None = None, index766=None) -> Path:
