@@ -219,9 +219,11 @@ def evaluate_counts(defn: index_def.IndexDef, counts: dict[str, tuple[int, int, 
     commune's package with it, from the counts the package carries (package_section)."""
     results: dict[str, CriterionResult] = {}
     raw_rates: dict[str, Decimal | None] = {}
+    texts = defn.source_texts
     for c in defn.criteria:
-        r = CriterionResult(c.code, c.name, c.group, c.points, c.rule, c.target, defn.source_text(c), c.note,
-                            c.measure is not None, c.sources, defn.short_source_text(c))
+        source, short = texts[c.code]
+        r = CriterionResult(c.code, c.name, c.group, c.points, c.rule, c.target, source, c.note,
+                            c.measure is not None, c.sources, short)
         rate = None
         if c.measure and c.measure not in counts:
             r.missing = NOT_SENT

@@ -150,14 +150,19 @@ def commune_result(store, unit: dict, period: dict, defn: index_def.IndexDef | N
     """A commune's index from the counts its package carried, scored with this file's index
     (`defn`, default the app's own); None when its package carried no section."""
     got = store_index.received(store, period["id"])
+    return score(unit, period, got, store_index.typed_values(store, period["id"]), defn)
+
+
+def score(unit: dict, period: dict, got, typed: dict[str, int], defn: index_def.IndexDef | None = None
+          ) -> index766.IndexResult | None:
+    """The IndexResult of what a package carried (`got`: store_index.received's pair, or None)."""
     if got is None:
         return None
     head, counts = got
     defn = defn or index_def.load()
     start, end, label_ = index766.window_of(period)
     res = index766.IndexResult(defn.version, unit["code"], unit["name"], start, end, label_,
-                               index766.evaluate_counts(defn, counts, store_index.typed_values(store, period["id"])),
-                               defn.total)
+                               index766.evaluate_counts(defn, counts, typed), defn.total)
     res.sent_version = head["version"]
     return res
 
@@ -258,12 +263,14 @@ def province_table(store, period_code: str, unit_code: str | None = None) -> Pro
     key = periods.parse_code(period_code)
     defn = index_def.load()
     rows = []
-    for c in aggregate.communes_of(store, upper["code"], key):
-        period = store.find_period(c["code"], key.code) if store.find_unit(c["code"]) else None
-        if period is None:
+    communes = aggregate.communes_of(store, upper["code"], key)
+    held = store_index.received_of_period(store, key.year, key.kind, [c["code"] for c in communes])
+    for c in communes:
+        if c["code"] not in held:
             rows.append(CommuneIndex(c["code"], label(c), "chua_nop"))
             continue
-        res = commune_result(store, c, period, defn)
+        period, got, typed = held[c["code"]]
+        res = score(c, {**period, "code": key.code}, got, typed, defn)
         ok = res is not None and res.counted_max > 0
         rows.append(CommuneIndex(c["code"], label(c), "co_so_lieu" if ok else "chua_co_so_lieu", res))
     rank(rows)

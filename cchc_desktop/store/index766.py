@@ -53,3 +53,28 @@ def write_received(store, period_id: int, version: str, start: str, end: str,
             "VALUES (?, ?, ?, ?, ?, ?)", [(period_id, m, *c) for m, c in counts.items()])
         store.db.conn.executemany("INSERT INTO index766_values (period_id, name, value) VALUES (?, ?, ?)",
                                   [(period_id, n, v) for n, v in typed.items()])
+
+
+def received_of_period(store, year: int, kind: str, unit_codes) -> dict[str, tuple[dict, tuple | None, dict[str, int]]]:
+    """unit code → (period row, received (as `received`) or None, typed values) of every one of
+    `unit_codes` holding the period (year, kind): the province's whole list in four queries."""
+    wanted = set(unit_codes)
+    periods = {r["id"]: dict(r) for r in store.db.query("SELECT * FROM periods WHERE year = ? AND kind = ?", [year, kind])
+               if r["unit_code"] in wanted}
+    heads: dict[int, dict] = {}
+    counts: dict[int, dict] = {pid: {} for pid in periods}
+    typed: dict[int, dict] = {pid: {} for pid in periods}
+    ids = list(periods)
+    for chunk in (ids[i:i + 500] for i in range(0, len(ids), 500)):
+        marks = ",".join("?" * len(chunk))
+        for r in store.db.execute(f"SELECT period_id, version, start_date, end_date FROM index766_received "
+                                  f"WHERE period_id IN ({marks})", chunk):
+            heads[r[0]] = {"version": r[1], "start_date": r[2], "end_date": r[3]}
+        for r in store.db.execute(f"SELECT period_id, measure, numerator, denominator, known, concerned FROM "
+                                  f"index766_counts WHERE period_id IN ({marks})", chunk):
+            counts[r[0]][r[1]] = tuple(r[2:])
+        for r in store.db.execute(f"SELECT period_id, name, value FROM index766_values WHERE period_id IN ({marks})",
+                                  chunk):
+            typed[r[0]][r[1]] = r[2]
+    return {p["unit_code"]: (p, (heads[pid], counts[pid]) if pid in heads else None, typed[pid])
+            for pid, p in periods.items()}
