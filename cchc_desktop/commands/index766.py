@@ -4,6 +4,9 @@
 Each group with its maximum and score, each criterion's value, points and source; criteria
 without data say "chưa có số liệu". `--ho-so-mat-diem` lists the dossiers that cost points
 (N per kind, default 50); `--nhap` stores a value the unit types for the period (a write).
+On an upper level's file (report/index766_province.py): every commune of its list ranked, with
+its total and groups, "chưa có số liệu" / "chưa nộp"; `--unit CODE` one commune's criteria, both
+scored from the counts the communes' packages carried.
 """
 from __future__ import annotations
 
