@@ -15,7 +15,7 @@ from cchc_desktop import fmt, paths
 from cchc_desktop.domain import dossiers, periods
 from cchc_desktop.domain.units import STORED_KINDS
 from cchc_desktop.errors import InvalidValue, UserError
-from cchc_desktop.report import corrections, values
+from cchc_desktop.report import corrections, index766_province, values
 from cchc_desktop.safe_text import clean
 from cchc_desktop.report.values import outline
 from cchc_desktop.store.load import write_period
@@ -49,7 +49,7 @@ def dump(store, unit_code: str | None, period_code: str) -> dict:
             "fields": [{"name": f["name"], **{c: _num(f[c]) for c in dossiers.COLUMNS}} for f in table.fields],
             "total": {c: _num(table.total.get(c)) for c in dossiers.COLUMNS},
         }
-    return {
+    doc = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "catalogue_version": period["catalogue_version"],
@@ -68,6 +68,11 @@ def dump(store, unit_code: str | None, period_code: str) -> dict:
         ],
         "computed": computed(store, pid),
     }
+    # the QĐ 766 index's counts (report/index766_province.py): the upper level scores them itself
+    section = index766_province.build_section(store, period)
+    if section is not None:
+        doc[index766_province.SECTION] = section
+    return doc
 
 
 def computed(store, period_id: int) -> dict:
@@ -253,6 +258,8 @@ def load(store, doc: dict, replace: bool = False) -> dict:
             for v in narratives.values()):
         _bad("phần lời văn không đúng dạng")
 
+    index_section = _index_section(doc, start, end)
+
     unit_fields = {k: unit.get(k) for k in UNIT_KEYS if unit.get(k) is not None}
     record = {
         "year": key.year, "kind": key.kind, "start_date": start, "end_date": end,
@@ -264,7 +271,22 @@ def load(store, doc: dict, replace: bool = False) -> dict:
         "catalogue_version": cat.version,
         "on_time_formula": period.get("on_time_formula") or dossiers.DEFAULT_ON_TIME,
     }
-    return write_period(store, unit_fields, record, figures, narratives, dossier_rows, docs, replace=replace)
+    with store.transaction():
+        row = write_period(store, unit_fields, record, figures, narratives, dossier_rows, docs, replace=replace)
+        if index_section is not None:
+            index766_province.write_section(store, row["id"], index_section)
+    return row
+
+
+def _index_section(doc: dict, start: str, end: str):
+    """The document's QĐ 766 section checked (None when it has none: an older package)."""
+    raw = doc.get(index766_province.SECTION)
+    if raw is None:
+        return None
+    try:
+        return index766_province.parse_section(raw, start, end)
+    except index766_province.SectionError as e:
+        _bad(str(e))
 
 
 def load_demo(store) -> dict:

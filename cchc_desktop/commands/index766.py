@@ -4,6 +4,9 @@
 Each group with its maximum and score, each criterion's value, points and source; criteria
 without data say "chưa có số liệu". `--ho-so-mat-diem` lists the dossiers that cost points
 (N per kind, default 50); `--nhap` stores a value the unit types for the period (a write).
+On an upper level's file (report/index766_province.py): every commune of its list ranked, with
+its total and groups, "chưa có số liệu" / "chưa nộp"; `--unit CODE` one commune's criteria, both
+scored from the counts the communes' packages carried.
 """
 from __future__ import annotations
 
@@ -13,7 +16,8 @@ from cchc_desktop import fmt
 from cchc_desktop.cli import add_db, add_period, open_db
 from cchc_desktop.domain import index766 as index_def
 from cchc_desktop.errors import UserError
-from cchc_desktop.report import index766
+from cchc_desktop.domain.units import UPPER_KINDS
+from cchc_desktop.report import index766, index766_province
 
 
 def register(sub) -> None:
@@ -44,6 +48,12 @@ def run(args) -> int:
         raise UserError("--ho-so-mat-diem: ghi một số không âm.")
     store = open_db(args, write=bool(args.nhap))
     try:
+        unit = store.unit(args.unit)
+        if unit["kind"] in UPPER_KINDS or index766_province.is_from_package(unit):
+            if args.nhap or args.ho_so_mat_diem or args.theo_tuan or args.theo_thang or args.tu_tuan or args.den_tuan:
+                raise UserError("Ở cấp trên, chỉ số của các xã tính từ số liệu trong gói nộp của cả kỳ: không nhập giá "
+                                "trị, không chọn tuần và không liệt kê hồ sơ (các việc đó làm ở tệp của xã).")
+            return _upper(store, unit, args)
         if args.nhap:
             unit = store.unit(args.unit)
             period = store.get_period(unit["code"], args.period)
@@ -80,4 +90,35 @@ def run(args) -> int:
         for t in points:
             print(f"  {t.label}\t{fmt.date(t.start)}–{fmt.date(t.end)}\t{fmt.number(t.points, 2)} / "
                   f"{fmt.number(t.counted_max, 2)}")
+    return 0
+
+
+def _upper(store, unit: dict, args) -> int:
+    """At the upper level: every commune ranked (the upper unit), or one commune's criteria, scored
+    from the counts its package carried with this app's own index file."""
+    if unit["kind"] in UPPER_KINDS:
+        table = index766_province.province_table(store, args.period, unit["code"])
+        if args.json:
+            print(json.dumps(table.as_dict(), ensure_ascii=False, indent=2))
+        else:
+            for line in index766_province.text_lines(table):
+                print(line)
+        return 0
+    period = store.find_period(unit["code"], args.period)
+    res = index766_province.commune_result(store, unit, period) if period else None
+    if res is None:
+        what = "chưa nộp gói kỳ này" if period is None else "gói nộp không có số liệu chỉ số QĐ 766 (gói lập bằng phiên bản cũ)"
+        if args.json:
+            print(json.dumps({"don_vi": unit["code"], "ten_don_vi": unit["name"], "ky": args.period, "diem": None,
+                              "chua_co": what}, ensure_ascii=False, indent=2))
+        else:
+            print(f"Chỉ số phục vụ người dân, doanh nghiệp (QĐ 766/QĐ-TTg) — {unit['name']}: {index766.NO_DATA} ({what}).")
+        return 0
+    if args.json:
+        print(json.dumps({**res.as_dict(), "bo_chi_so_cua_xa": res.sent_version}, ensure_ascii=False, indent=2))
+        return 0
+    for line in index766.text_lines(res, index_def.load().sources):
+        print(line)
+    if res.sent_version != res.version:
+        print(f"\nXã tính bằng bộ chỉ số {res.sent_version}; điểm ở đây tính lại theo bộ {res.version}.")
     return 0

@@ -161,6 +161,11 @@ def run_rollup(args) -> int:
     try:
         r = aggregate.rollup(store, args.period, args.unit)
         keys = store_packages.pinned_keys(store)
+        index = None
+        if args.xlsx:
+            from cchc_desktop.report import index766_province  # with its command only (CLI start-up time)
+
+            index = index766_province.province_table(store, args.period, r.upper["code"])
     finally:
         store.close()
     if args.compare and not r.data.is_known_name(args.compare):
@@ -197,7 +202,7 @@ def run_rollup(args) -> int:
     if args.xlsx:
         from cchc_desktop.exporting import xlsx_rollup  # with its command only (CLI start-up time)
 
-        out = xlsx_rollup.write(r, Path(args.xlsx), compare=args.compare)
+        out = xlsx_rollup.write(r, Path(args.xlsx), compare=args.compare, index766=index)
         print(f"Đã xuất phụ lục tổng hợp Excel: {out}", file=sys.stderr if args.json else sys.stdout)
     if args.status_xlsx:
         from cchc_desktop.exporting import xlsx_rollup  # with its command only (CLI start-up time)

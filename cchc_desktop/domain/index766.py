@@ -11,7 +11,7 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from cchc_desktop import paths
@@ -94,6 +94,11 @@ class IndexDef:
 
     def short_source_text(self, c: Criterion) -> str:
         return "; ".join(self.short_sources[s] for s in c.sources)
+
+    @cached_property
+    def source_texts(self) -> dict[str, tuple[str, str]]:
+        """criterion → (source_text, short_source_text), joined once (the province scores many communes)."""
+        return {c.code: (self.source_text(c), self.short_source_text(c)) for c in self.criteria}
 
     def typed_inputs(self) -> list[tuple[str, str, list[str]]]:
         """(name, label, criteria codes using it), in the order the criteria use them."""

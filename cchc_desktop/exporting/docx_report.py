@@ -34,7 +34,7 @@ from cchc_desktop.report.aggregate import unit_word
 from cchc_desktop.domain import periods
 from cchc_desktop.domain.units import UPPER_KINDS
 from cchc_desktop.exporting import charts as chart_figures  # matplotlib itself only when one is drawn
-from cchc_desktop.exporting import docx_parts as X, wording
+from cchc_desktop.exporting import docx_index766, docx_parts as X, wording
 from cchc_desktop.exporting.wording import (CORRECTED_FOOTNOTE, appendix_reference, appendix_title, doc_number,
                                             row_note, unit_text)
 from cchc_desktop.report.values import ReportData, outline
@@ -528,8 +528,9 @@ def _page_headers(doc) -> str:
     return "".join(etree.tostring(r, encoding="unicode") for r in refs)
 
 
-def build(data: ReportData, charts: bool | None = None):
-    """The python-docx Document of the report and its appendix; (doc, paragraphs, cells) counts."""
+def build(data: ReportData, charts: bool | None = None, index766=None):
+    """The python-docx Document of the report and its appendix; (doc, paragraphs, cells) counts.
+    `index766` (report/index766.IndexResult): the QĐ 766 index closes the appendix (docx_index766)."""
     # python-docx: only when a Word file is written (start-up time)
     import docx
     from docx.oxml import parse_xml  # python-docx's XML: only when a Word file is written
@@ -546,6 +547,8 @@ def build(data: ReportData, charts: bool | None = None):
     b.add("<w:p><w:pPr>" + X.sect_pr(*A4, MARGINS, header_refs=refs, next_page=False) + "</w:pPr></w:p>")
     b.paragraphs += 1
     _appendix(b, data)
+    if index766 is not None:
+        docx_index766.appendix(b, index766)
     # Section 2: landscape, its own numbering (headers inherited from section 1).
     final = X.sect_pr(A4[1], A4[0], MARGINS, landscape=True, restart_numbering=True)
     body_el = doc.element.body
@@ -580,19 +583,20 @@ def _properties(doc, data: ReportData) -> None:
     cp.language = "vi-VN"
 
 
-def to_bytes(data: ReportData, charts: bool | None = None) -> bytes:
-    doc, _, _ = build(data, charts)
+def to_bytes(data: ReportData, charts: bool | None = None, index766=None) -> bytes:
+    doc, _, _ = build(data, charts, index766)
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
 
 
-def write(data: ReportData, path: Path, charts: bool | None = None) -> Path:
+def write(data: ReportData, path: Path, charts: bool | None = None, index766=None) -> Path:
     """Write the report and its appendix to `path` (.docx), atomically.
 
-    Charts: None = on for the annual report (NAM), off for the others. A target that cannot
+    Charts: None = on for the annual report (NAM), off for the others. `index766`: an IndexResult
+    whose groups and criteria close the appendix (the export's option). A target that cannot
     be written (folder gone, file open in Word, disk full) raises UserError with a Vietnamese
     message, and the target is left as it was.
     """
-    content = to_bytes(data, charts)
+    content = to_bytes(data, charts, index766)
     return fileio.atomic_write(Path(path), content)

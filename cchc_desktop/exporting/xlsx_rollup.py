@@ -10,6 +10,7 @@ from cchc_desktop import fileio, fmt
 from cchc_desktop.domain import dossiers, periods, units
 from cchc_desktop.exporting import xlsx_appendix as xa
 from cchc_desktop.report.aggregate import RollUp, unit_word
+from cchc_desktop.report.index766 import NO_DATA
 
 
 def title(r: RollUp) -> str:
@@ -53,9 +54,41 @@ def _sheet(wb, title: str, heading: str, headers: list[tuple[str, int]], rows: l
     return ws
 
 
-def write(r: RollUp, path, compare: str | None = None) -> Path:
+POINTS_FORMAT = "0.00"
+INDEX_SHEET = "Chỉ số QĐ 766"
+
+
+def index766_sheet(wb, r: RollUp, table) -> None:
+    """Every commune's QĐ 766 index (report/index766_province.ProvinceIndex): rank, total, the five
+    groups; "chưa có số liệu" / "chưa nộp" as text where there is no figure."""
+    def points(value, counted):
+        return (value, POINTS_FORMAT) if counted else NO_DATA
+
+    rows = []
+    for k, c in enumerate(table.communes, 1):
+        res = c.result
+        cells = [k, c.rank if c.rank else "", c.name, c.status_label]
+        if res is None:
+            cells += [c.total_text()] + [""] * (len(table.groups) + 1)
+        else:
+            cells.append(points(res.points, res.counted_max))
+            cells += [points(g.points, g.counted_max) for g in res.groups]
+            cells.append((res.counted_max, POINTS_FORMAT))
+        rows.append(cells)
+    headers = ([("STT", 6), ("Hạng", 7), ("Đơn vị cấp xã", 26), ("Tình trạng", 28),
+                (f"Tổng điểm ({fmt.number(table.total_max)})", 15)]
+               + [(f"{n} ({fmt.number(m)})", 16) for _c, n, m in table.groups] + [("Tính được trên (điểm)", 13)])
+    ws = _sheet(wb, INDEX_SHEET,
+           f"Chỉ số phục vụ người dân, doanh nghiệp (QĐ 766/QĐ-TTg) — {title(r)}; điểm tính lại từ số liệu gốc "
+           f"trong gói nộp theo bộ chỉ số {table.version}",
+           headers, rows, [xa.CHOICE_FORMAT, xa.CHOICE_FORMAT, None, None] + [POINTS_FORMAT] * (len(table.groups) + 2))
+    ws.row_dimensions[3].height = 48  # the groups' names wrap on three lines (LibreOffice sizes no row by itself)
+
+
+def write(r: RollUp, path, compare: str | None = None, index766=None) -> Path:
     """The consolidated appendix in Excel (as a commune's), plus a sheet with every commune's
-    submission status and key figures, and, with `compare`, one comparing an indicator."""
+    submission status and key figures, with `compare` one comparing an indicator, and with
+    `index766` (a ProvinceIndex) the communes' QĐ 766 index."""
     wb = xa.build(r.data)
 
     def sheet(*args):
@@ -92,6 +125,8 @@ def write(r: RollUp, path, compare: str | None = None) -> Path:
         cmp_rows.append(["", f"Toàn {units.label(r.upper)}", cell(total_v, total_t) if total_t else r.data.note(compare)])
         sheet("So sánh", f"So sánh theo {word}: {what} — {title(r)}",
               [("STT", 6), (head, 28), ("Giá trị", 24)], cmp_rows, [xa.CHOICE_FORMAT, None, None])
+    if index766 is not None:
+        index766_sheet(wb, r, index766)
     path = Path(path)
     return fileio.atomic_write(path, lambda tmp: wb.save(tmp))
 

@@ -35,7 +35,7 @@ from cchc_desktop.exporting import package as pkg
 from cchc_desktop.exporting import par_section
 from cchc_desktop.domain import official_choice
 from cchc_desktop.importing import BackupOnce, backup_before_import, par_package
-from cchc_desktop.report import default_texts
+from cchc_desktop.report import default_texts, index766_province
 from cchc_desktop.store import packages as store_packages
 from cchc_desktop.store.errors import DiskTrouble, disk_trouble_kind
 from cchc_desktop.store.migrations import SCHEMA_VERSION
@@ -375,6 +375,7 @@ def _check_package(path: str | Path) -> PackageInfo:
     if not isinstance(doc.get("documents") or [], list) or not all(
             isinstance(x, dict) for x in doc.get("documents") or []):
         _refuse("danh sách văn bản sai dạng: gói không hợp lệ")
+    _check_index766(doc)
     created = manifest.get("created_at")
     if not isinstance(created, str) or _parse_time(created) is None:
         _refuse("bản kê không ghi thời điểm lập gói: gói không hợp lệ")
@@ -409,6 +410,16 @@ def _content_sha256(actual: dict[str, str]) -> str:
     if par_section.SECTION not in actual:
         return actual[pkg.DATA]
     return hashlib.sha256(f"{actual[pkg.DATA]} {actual[par_section.SECTION]}".encode("ascii")).hexdigest()
+
+
+def _check_index766(doc: dict) -> None:
+    """The QĐ 766 section, when the package has one, of its format (an older package has none)."""
+    raw = doc.get(index766_province.SECTION)
+    if raw is not None:
+        try:
+            index766_province.parse_section(raw, doc["period"].get("start"), doc["period"].get("end"))
+        except index766_province.SectionError as e:
+            _refuse(f"{e}: gói không hợp lệ")
 
 
 def _is_int(v) -> bool:

@@ -22,6 +22,7 @@ from cchc_desktop.store import index766 as store_index
 from cchc_desktop.store import register as store_register
 
 NO_DATA = "chưa có số liệu"
+NOT_SENT = "gói nộp của đơn vị không có số liệu này"
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
 _COLS = (*store_register.DAY_766, "recv", "fin", "due", "due_kept", "fin_early", "fin_ontime", "fin_late")
@@ -161,6 +162,7 @@ class IndexResult:
     groups: list[GroupResult]
     total_max: Decimal
     lost: dict[str, tuple[int, list[dict]]] = field(default_factory=dict)
+    sent_version: str | None = None  # at the upper level: the index file version the commune counted with
 
     @property
     def points(self) -> Decimal:
@@ -198,17 +200,35 @@ def _missing_columns(c: index_def.Criterion) -> str:
     return "sổ hồ sơ chưa có cột " + ", ".join(_COLUMN_WORDS[x] for x in cols)
 
 
+def window_counts(defn: index_def.IndexDef, days: Days, start: dt.date, end: dt.date
+                  ) -> dict[str, tuple[int, int, int, int]]:
+    """measure → (numerator, denominator, known, concerned) of every register measure `defn` uses."""
+    return {c.measure: measure(days, c.measure, start, end) for c in defn.criteria if c.measure}
+
+
 def evaluate(defn: index_def.IndexDef, days: Days, typed: dict[str, int], start: dt.date, end: dt.date
              ) -> list[GroupResult]:
     """Every criterion of `defn` for the window [start, end]: pure."""
+    return evaluate_counts(defn, window_counts(defn, days, start, end), typed)
+
+
+def evaluate_counts(defn: index_def.IndexDef, counts: dict[str, tuple[int, int, int, int]], typed: dict[str, int]
+                    ) -> list[GroupResult]:
+    """Every criterion of `defn` from the register measures' counts (window_counts; a measure
+    missing from `counts` is "chưa có số liệu") and the typed values: pure. The province scores a
+    commune's package with it, from the counts the package carries (package_section)."""
     results: dict[str, CriterionResult] = {}
     raw_rates: dict[str, Decimal | None] = {}
+    texts = defn.source_texts
     for c in defn.criteria:
-        r = CriterionResult(c.code, c.name, c.group, c.points, c.rule, c.target, defn.source_text(c), c.note,
-                            c.measure is not None, c.sources, defn.short_source_text(c))
+        source, short = texts[c.code]
+        r = CriterionResult(c.code, c.name, c.group, c.points, c.rule, c.target, source, c.note,
+                            c.measure is not None, c.sources, short)
         rate = None
-        if c.measure:
-            num, den, known, concerned = measure(days, c.measure, start, end)
+        if c.measure and c.measure not in counts:
+            r.missing = NOT_SENT
+        elif c.measure:
+            num, den, known, concerned = counts[c.measure]
             if concerned and not known:
                 r.missing = _missing_columns(c)
             elif den:

@@ -434,9 +434,36 @@ def m012_par_appraisal(db):
     )
 
 
+def m013_index_766_received(db):
+    """The QĐ 766 figures a commune's package carries (report/index766_province.py): per period of a
+    commune at the upper level, the index file version and window it was counted with
+    (`index766_received`: a period without a row had no section, "chưa có số liệu") and the register
+    measures' counts (`index766_counts`); its typed values go to `index766_values` like a unit's own."""
+    _run(
+        db,
+        """
+        CREATE TABLE index766_received (
+            period_id INTEGER PRIMARY KEY REFERENCES periods(id) ON DELETE CASCADE,
+            version TEXT NOT NULL,
+            start_date TEXT NOT NULL,
+            end_date TEXT NOT NULL
+        );
+        CREATE TABLE index766_counts (
+            period_id INTEGER NOT NULL REFERENCES index766_received(period_id) ON DELETE CASCADE,
+            measure TEXT NOT NULL,
+            numerator INTEGER NOT NULL CHECK (numerator >= 0),
+            denominator INTEGER NOT NULL CHECK (denominator >= 0),
+            known INTEGER NOT NULL CHECK (known >= 0),
+            concerned INTEGER NOT NULL CHECK (concerned >= 0),
+            PRIMARY KEY (period_id, measure)
+        )
+        """,
+    )
+
+
 STEPS = (m001_initial, m002_register_import, m003_package_history, m004_unit_kinds, m005_register_days,
          m006_package_keys, m007_merger_sources, m008_package_refusals, m009_index_766,
-         m010_accepted_errors, m011_par_index, m012_par_appraisal)
+         m010_accepted_errors, m011_par_index, m012_par_appraisal, m013_index_766_received)
 for _step in STEPS:
     migrations()(_step)
 SCHEMA_VERSION = len(STEPS)

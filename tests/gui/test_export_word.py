@@ -32,9 +32,12 @@ def dialogs(monkeypatch, tmp_path):
         calls["confirm"].append(export_word.error_text(findings))
         return answer["go"]
 
-    def options(parent, data, charts):
+    def options(parent, data, charts, index766=None):
         calls["options"].append((data.period["kind"], charts))
-        return charts if answer["charts"] is DEFAULT else answer["charts"]
+        value = charts if answer["charts"] is DEFAULT else answer["charts"]
+        if value is None or index766 is None:
+            return value
+        return value, answer.get("index766", index766)
 
     def save(parent, proposed):
         calls["save"].append(proposed)
@@ -232,6 +235,36 @@ def test_options_dialog(window):
     dlg.show()
     assert not dlg.grab().isNull()
     dlg.close()
+
+
+def test_the_qd766_section_is_an_option_remembered_per_unit(window, feature, dialogs, tmp_path):
+    """Tệp → Xuất Word with Kèm phần Chỉ số … (QĐ 766): the section closes the appendix, with its
+    table; the choice is remembered in the unit's settings and proposed next time."""
+    import os
+
+    from cchc_desktop.exporting import docx_index766
+
+    calls, answer = dialogs
+    dlg = export_word.OptionsDialog(window, window.ctx.data(), False, index766=False)
+    assert dlg.index_box.text() == export_word.INDEX_TEXT and dlg.index766() is False
+    dlg.index_box.setChecked(True)
+    assert dlg.index766() is True
+    if os.environ.get("CCHC_SHOTS"):
+        dlg.show()
+        dlg.grab().save(os.path.join(os.environ["CCHC_SHOTS"], "xuat-word-766.png"))
+    dlg.close()
+    assert export_word.OptionsDialog(window, window.ctx.data(), False).index_box is None  # not asked: no box
+    answer["index766"] = True
+    _trigger(window, feature)
+    d = docx.Document(answer["path"])
+    assert docx_index766.TITLE in [p.text for p in d.paragraphs]
+    assert any(t.rows[0].cells[1].text == "Nhóm, chỉ tiêu" for t in d.tables)
+    unit = window.ctx.store.unit(window.ctx.unit_code)
+    assert export_word.remembered_index(unit) is True
+    answer["index766"] = False
+    _trigger(window, feature)
+    assert all(t.rows[0].cells[1].text != "Nhóm, chỉ tiêu" for t in docx.Document(answer["path"]).tables)
+    assert export_word.remembered_index(window.ctx.store.unit(window.ctx.unit_code)) is False
 
 
 # --- an upper level's window: the consolidated report (the roll-up dialog's export) ---------

@@ -627,7 +627,7 @@ def test_period_codes_are_shown_as_words(window, feature, qtbot, upper, packages
 
 
 def test_rollup_tabs_fit_a_1024_screen(qtbot, upper, packages):
-    """Every tab of the roll-up (Biểu mẫu 1–7, the communes, dossiers, comparison) is visible
+    """Every tab of the roll-up (Biểu mẫu 1–7, the communes, dossiers, comparison, QĐ 766 index) is visible
     without the tab bar's scroll arrows in the dialog's size on a 1024×768 screen."""
     a, b, _ = packages
     ip.import_packages(upper, [a, b])
@@ -637,8 +637,9 @@ def test_rollup_tabs_fit_a_1024_screen(qtbot, upper, packages):
     dlg.show()
     qtbot.waitExposed(dlg)
     bar = dlg.tabs.tabBar()
-    assert bar.count() == 10
-    assert bar.tabRect(bar.count() - 1).right() <= dlg.tabs.width(), (bar.sizeHint().width(), dlg.tabs.width())
+    assert bar.count() == 11
+    assert bar.tabRect(bar.count() - 1).right() <= dlg.tabs.width(), (
+        bar.sizeHint().width(), dlg.tabs.width(), [bar.tabRect(i).width() for i in range(bar.count())])
 
 
 class FakeDrives:

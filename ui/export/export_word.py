@@ -3,7 +3,8 @@
 If the validator finds errors, a warning lists them first (export anyway / cancel). A small
 options dialog then asks whether to include the one-stop desk's charts (on by default for the
 annual report; the choice is remembered per period kind in the unit's settings in the data
-file, like the register's column mappings), and the native save dialog proposes a name built
+file, like the register's column mappings) and, for a commune, the QĐ 766 index section
+(off by default, remembered per unit), and the native save dialog proposes a name built
 from the report without diacritics (`BC CCHC nam 2023 - xa Chi Lang Nam.docx`). The file is
 written on a worker thread (window.run_task) so the window never freezes; then the user may
 open the file or its folder.
@@ -21,7 +22,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from cchc_desktop import paths
-from cchc_desktop.report import aggregate, rules
+from cchc_desktop.errors import UserError
+from cchc_desktop.report import aggregate, index766_province, rules
 from cchc_desktop.domain import periods
 from cchc_desktop.domain.units import UPPER_KINDS
 from cchc_desktop.exporting import docx_report
@@ -45,6 +47,11 @@ ROLLUP_CHARTS_HINT = CHARTS_HINT.replace(
     "tỷ lệ tiếp nhận trực tuyến theo xã)")
 ROLLUP_WHAT = "báo cáo tổng hợp và phụ lục"  # the offer box's words for the consolidated report
 SETTINGS_KEY = "xuat_word_bieu_do"  # unit settings: {"NAM": true, "Q1": false, …}
+INDEX_TEXT = "Kèm phần Chỉ số phục vụ người dân, doanh nghiệp (QĐ 766)"
+INDEX_HINT = ("Bảng các nhóm và chỉ tiêu (giá trị, điểm, điểm tối đa, nguồn) ở cuối phụ lục, tính từ sổ theo dõi hồ sơ "
+              "và số liệu đơn vị tự nhập ở thẻ Chỉ số phục vụ (QĐ 766); chỉ tiêu chưa có số liệu ghi rõ "
+              "“chưa có số liệu”. Phần mềm nhớ lựa chọn.")
+INDEX_SETTINGS_KEY = "xuat_word_chi_so_766"  # unit settings: true / false
 
 
 # --- the charts setting, remembered per period kind ---------------------------------------
@@ -66,6 +73,16 @@ def remember_charts(ctx, unit: dict, kind: str, on: bool) -> None:
     chosen[kind] = on
     settings[SETTINGS_KEY] = chosen
     ctx.write("unit", Store.update_unit, unit["code"], settings=settings)
+
+
+def remembered_index(unit: dict) -> bool:
+    return (unit.get("settings") or {}).get(INDEX_SETTINGS_KEY) is True
+
+
+def remember_index(ctx, unit: dict, on: bool) -> None:
+    if remembered_index(unit) is on:
+        return
+    ctx.write("unit", Store.update_unit, unit["code"], settings={**(unit.get("settings") or {}), INDEX_SETTINGS_KEY: on})
 
 
 # --- dialogs (replaced in tests) -----------------------------------------------------------
@@ -97,7 +114,7 @@ def confirm_errors(parent, findings) -> bool:
 class OptionsDialog(QDialog):
     """Before the save dialog: what goes into the file, and the charts check box."""
 
-    def __init__(self, parent, data, charts: bool):
+    def __init__(self, parent, data, charts: bool, index766: bool | None = None):
         super().__init__(parent)
         communes = getattr(data, "communes", None)  # an upper level's consolidated report (aggregate.RollUpData)
         self.setWindowTitle("Xuất Word — báo cáo tổng hợp" if communes is not None else "Xuất Word")
@@ -124,6 +141,16 @@ class OptionsDialog(QDialog):
         hint.setWordWrap(True)
         hint.setStyleSheet("color: #4b5563; margin-left: 22px;")
         layout.addWidget(hint)
+        self.index_box = None
+        if index766 is not None and communes is None:  # a commune's own report
+            layout.addSpacing(6)
+            self.index_box = QCheckBox(INDEX_TEXT)
+            self.index_box.setChecked(index766)
+            layout.addWidget(self.index_box)
+            self.index_hint = QLabel(INDEX_HINT)
+            self.index_hint.setWordWrap(True)
+            self.index_hint.setStyleSheet("color: #4b5563; margin-left: 22px;")
+            layout.addWidget(self.index_hint)
         layout.addSpacing(6)
         buttons = vi_buttons(QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel))
         self.go = buttons.addButton("Chọn nơi lưu…", QDialogButtonBox.ButtonRole.AcceptRole)
@@ -138,13 +165,17 @@ class OptionsDialog(QDialog):
     def charts(self) -> bool:
         return self.charts_box.isChecked()
 
+    def index766(self) -> bool:
+        return self.index_box is not None and self.index_box.isChecked()
 
-def ask_options(parent, data, charts: bool) -> bool | None:
-    """Whether to include the charts; None when the user cancels."""
-    dlg = OptionsDialog(parent, data, charts)
+
+def ask_options(parent, data, charts: bool, index766: bool | None = None):
+    """Whether to include the charts; with `index766` (its current choice) also whether to add the
+    QĐ 766 section: (charts, index766). None when the user cancels."""
+    dlg = OptionsDialog(parent, data, charts, index766)
     if dlg.exec() != QDialog.DialogCode.Accepted:
         return None
-    return dlg.charts()
+    return dlg.charts() if index766 is None else (dlg.charts(), dlg.index766())
 
 
 def ask_save_path(parent, proposed: Path) -> str:
@@ -231,10 +262,19 @@ class WordExport:
             return
         kind = data.period["kind"]
         unit = ctx.store.unit(data.unit["code"])  # fresh: the settings may have changed since `data`
-        charts = ask_options(self.window, data, remembered_charts(unit, kind))
-        if charts is None:
+        choice = ask_options(self.window, data, remembered_charts(unit, kind), index766=remembered_index(unit))
+        if choice is None:
             return
+        charts, with_index = choice
         remember_charts(ctx, unit, kind, charts)
+        remember_index(ctx, ctx.store.unit(unit["code"]), with_index)
+        index = None
+        if with_index:
+            try:  # on the UI thread: the data file's connection belongs to it (milliseconds)
+                index = index766_province.for_report(ctx.store, data.unit, data.period)
+            except UserError as e:
+                self.window.error(str(e))
+                return
         proposed = (self.last_dir or default_folder()) / docx_report.file_name(data)
         chosen = ask_save_path(self.window, proposed)
         if not chosen:
@@ -243,8 +283,11 @@ class WordExport:
         if path.suffix.lower() != ".docx":
             path = path.with_name(path.name + ".docx")
         self._set_busy(True)
-        self.window.run_task(TASK_TITLE, lambda: docx_report.write(data, path, charts=charts),
-                             self._done, self._failed)
+        if index is None:
+            work = lambda: docx_report.write(data, path, charts=charts)  # noqa: E731
+        else:
+            work = lambda: docx_report.write(data, path, charts=charts, index766=index)  # noqa: E731
+        self.window.run_task(TASK_TITLE, work, self._done, self._failed)
 
     def export_consolidated(self) -> None:
         """An upper level: the consolidated report, as the roll-up dialog exports it."""

@@ -14,7 +14,8 @@ from cchc_desktop.errors import UserError
 from cchc_desktop.exporting import docx_report, xlsx_appendix, xlsx_rollup
 from cchc_desktop.importing import package as ip
 from cchc_desktop.domain.units import label
-from cchc_desktop.report import aggregate
+from cchc_desktop.report import aggregate, index766_province
+from cchc_desktop.report.index766 import NO_DATA
 from cchc_desktop.store import rollup as store_rollup
 from ui import messages
 from ui.export import export_word
@@ -22,7 +23,7 @@ from ui.packages.tables import REFUSED, WARN, cell, paint, read_only_table
 from ui.texts import period_text
 from ui.qt import (
     QApplication, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QPushButton, QSize,
-    QTableWidget, QTabWidget, QVBoxLayout, QWidget,
+    QSplitter, Qt, QTableWidget, QTabWidget, QVBoxLayout, QWidget,
 )
 
 
@@ -95,11 +96,13 @@ class RollupDialog(QDialog):
         self.btn_status_xlsx.clicked.connect(self.export_status)
         srow.addWidget(self.btn_status_xlsx)
         sl.addLayout(srow)
-        self.tabs.addTab(status_page, "Tình trạng nộp")  # short: ten tabs fit 1024 px
+        i = self.tabs.addTab(status_page, "Tình trạng")  # short: eleven tabs fit 1024 px
+        self.tabs.setTabToolTip(i, "Tình trạng nộp báo cáo của từng đơn vị")
         # Dossiers.
         self.dossier = read_only_table(["Chỉ số"] + list(dossiers.AGENCIES.values()))
         self.dossier.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.tabs.addTab(self.dossier, "Hồ sơ TTHC")
+        i = self.tabs.addTab(self.dossier, "Hồ sơ")  # short: eleven tabs fit 1024 px
+        self.tabs.setTabToolTip(i, "Hồ sơ thủ tục hành chính của toàn đơn vị")
         # Comparison.
         cmp_page = QWidget()
         cl = QVBoxLayout(cmp_page)
@@ -113,6 +116,9 @@ class RollupDialog(QDialog):
         self.compare.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         cl.addWidget(self.compare, 1)
         self.tabs.addTab(cmp_page, "So sánh")
+        self.index766: index766_province.ProvinceIndex | None = None
+        self.index_page = Index766Page()
+        self.tabs.addTab(self.index_page, INDEX_TAB)
         self.form_tables: dict[str, QTableWidget] = {}
         # Buttons.
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -144,7 +150,7 @@ class RollupDialog(QDialog):
         units = [c.unit or {} for c in r.communes]
         shown = ", ".join(c.name for c in r.missing[:MISSING_SHOWN])
         if len(r.missing) > MISSING_SHOWN:
-            shown += f" và {len(r.missing) - MISSING_SHOWN} đơn vị khác (xem thẻ Tình trạng nộp)"
+            shown += f" và {len(r.missing) - MISSING_SHOWN} đơn vị khác (xem thẻ Tình trạng)"
         self.headline.setText(
             f"<b>{label(r.upper)}</b>: {len(r.reported)}/{len(r.communes)} {aggregate.unit_word(units)} "
             "đã có số liệu"
@@ -155,6 +161,7 @@ class RollupDialog(QDialog):
         self.fill_communes()
         self.fill_dossiers()
         self.fill_indicators()
+        self.fill_index766()
         self.btn_docx.setEnabled(bool(r.reported))
         self.btn_xlsx.setEnabled(bool(r.reported))
 
@@ -262,6 +269,15 @@ class RollupDialog(QDialog):
             f.setBold(True)
             t.item(len(rows), c).setFont(f)
 
+    def fill_index766(self) -> None:
+        try:
+            self.index766 = index766_province.province_table(self.store, self.period_code(), self.upper_code)
+        except UserError as e:
+            self.index766 = None
+            self.index_page.show_error(str(e))
+            return
+        self.index_page.fill(self.index766)
+
     def export_status(self) -> str | None:
         """Every expected commune's submission status as a workbook (xlsx_rollup.write_status)."""
         r = self.rollup
@@ -287,7 +303,7 @@ class RollupDialog(QDialog):
         if target is None:
             return None
         path, charts = target
-        work = consolidated_work(r, kind, path, charts, compare=self.indicator.currentData())
+        work = consolidated_work(r, kind, path, charts, compare=self.indicator.currentData(), index766=self.index766)
 
         def done(out):
             messages.info(self, f"Đã xuất {'báo cáo Word' if kind == 'docx' else 'phụ lục Excel'}: {out}")
@@ -300,6 +316,98 @@ class RollupDialog(QDialog):
             except UserError as e:
                 messages.error(self, str(e))
         return str(path)
+
+
+# --- the communes' QĐ 766 index -------------------------------------------------------------
+INDEX_TAB = "Chỉ số QĐ 766"
+
+
+class Index766Page(QWidget):
+    """Every commune's QĐ 766 index (report/index766_province.py): rank, total, the five groups,
+    "chưa có số liệu" / "chưa nộp"; the criteria of the commune picked in the list below it."""
+
+    CRIT_HEADERS = ["Mã", "Chỉ tiêu", "Giá trị", "Tử số / mẫu số", "Điểm", "Tối đa", "Ghi chú"]
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.table_data: index766_province.ProvinceIndex | None = None
+        lay = QVBoxLayout(self)
+        self.note = QLabel("")
+        self.note.setWordWrap(True)
+        lay.addWidget(self.note)
+        split = QSplitter(Qt.Orientation.Vertical)
+        self.communes = read_only_table(["Hạng", "Đơn vị cấp xã", "Tổng điểm"])
+        self.communes.itemSelectionChanged.connect(self.show_selected)
+        split.addWidget(self.communes)
+        detail = QWidget()
+        dl = QVBoxLayout(detail)
+        dl.setContentsMargins(0, 0, 0, 0)
+        self.detail_title = QLabel("Chọn một đơn vị ở bảng trên để xem từng chỉ tiêu.")
+        self.detail_title.setWordWrap(True)
+        dl.addWidget(self.detail_title)
+        self.criteria = read_only_table(self.CRIT_HEADERS)
+        hh = self.criteria.horizontalHeader()
+        hh.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        hh.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+        self.criteria.setColumnWidth(1, 380)
+        hh.setSectionResizeMode(6, QHeaderView.ResizeMode.Stretch)
+        dl.addWidget(self.criteria, 1)
+        split.addWidget(detail)
+        split.setSizes([400, 260])
+        lay.addWidget(split, 1)
+
+    def show_error(self, text: str) -> None:
+        self.note.setText(text)
+        self.communes.setRowCount(0)
+        self.criteria.setRowCount(0)
+
+    def fill(self, table: index766_province.ProvinceIndex) -> None:
+        self.table_data = table
+        self.note.setText(
+            f"{len(table.with_data)}/{len(table.communes)} đơn vị có số liệu chỉ số. Điểm được tính lại từ số liệu "
+            f"gốc trong gói nộp của từng đơn vị theo bộ chỉ số {table.version}; “{NO_DATA}”: gói nộp không có số liệu "
+            "này (lập bằng phiên bản cũ, hoặc sổ hồ sơ thiếu cột); “chưa nộp”: chưa có gói nộp kỳ này.")
+        headers = ["Hạng", "Đơn vị cấp xã", f"Tổng điểm ({fmt.number(table.total_max)})"]
+        headers += [f"Nhóm {c} ({fmt.number(m)})" for c, _n, m in table.groups] + ["Tình trạng"]
+        t = self.communes
+        t.setColumnCount(len(headers))
+        t.setHorizontalHeaderLabels(headers)
+        for k, (_c, name, _m) in enumerate(table.groups, 3):
+            t.horizontalHeaderItem(k).setToolTip(name)
+        t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        t.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        t.setRowCount(len(table.communes))
+        for i, c in enumerate(table.communes):
+            groups = c.group_texts() or [""] * len(table.groups)  # "chưa nộp" once, in the total
+            cells = [str(c.rank or ""), c.name, c.total_text(), *groups, c.status_label]
+            for col, text in enumerate(cells):
+                t.setItem(i, col, cell(text, align_right=col == 0 or 2 <= col < 3 + len(table.groups)))
+            paint(t, i, {"chua_nop": REFUSED, "chua_co_so_lieu": WARN}.get(c.status))
+        self.criteria.setRowCount(0)
+        self.detail_title.setText("Chọn một đơn vị ở bảng trên để xem từng chỉ tiêu.")
+
+    def show_selected(self) -> None:
+        rows = self.communes.selectionModel().selectedRows() if self.communes.selectionModel() else []
+        if not rows or self.table_data is None:
+            return
+        c = self.table_data.communes[rows[0].row()]
+        self.criteria.setRowCount(0)
+        if c.result is None:
+            self.detail_title.setText(f"{c.name}: {c.total_text()}.")
+            return
+        res = c.result
+        extra = "" if res.sent_version == res.version else \
+            f" Xã tính bằng bộ chỉ số {res.sent_version}; điểm ở đây tính lại theo bộ {res.version}."
+        self.detail_title.setText(f"<b>{c.name}</b>: {c.total_text()} / {fmt.number(res.total_max)} điểm "
+                                  f"(tính được trên {fmt.number(res.counted_max, 2)} điểm).{extra}")
+        crit = res.criteria()
+        self.criteria.setRowCount(len(crit))
+        for i, x in enumerate(crit):
+            counts = "" if x.numerator is None or x.denominator is None else \
+                f"{fmt.number(x.numerator)} / {fmt.number(x.denominator)}"
+            cells = [x.code, x.name, x.value_text(), counts, x.points_text(), x.max_text(), x.missing]
+            for col, text in enumerate(cells):
+                self.criteria.setItem(i, col, cell(text, align_right=2 <= col <= 5, tooltip=x.source if col == 1 else ""))
 
 
 def ask_save_path(parent, title: str, proposed: str, filter_text: str) -> str | None:
@@ -356,12 +464,14 @@ def ask_consolidated_target(parent, r: aggregate.RollUp, kind: str, store, ctx=N
     return path, charts
 
 
-def consolidated_work(r: aggregate.RollUp, kind: str, path: Path, charts: bool, compare: str | None = None):
-    """The writing of the consolidated file, to run on a worker thread (it reads only `r`)."""
+def consolidated_work(r: aggregate.RollUp, kind: str, path: Path, charts: bool, compare: str | None = None,
+                      index766=None):
+    """The writing of the consolidated file, to run on a worker thread (it reads only `r` and the
+    communes' QĐ 766 index `index766`, read before on the UI thread)."""
     def work():
         if kind == "docx":
             return docx_report.write(r.data, path, charts=charts)
-        return xlsx_rollup.write(r, path, compare=compare)
+        return xlsx_rollup.write(r, path, compare=compare, index766=index766)
     return work
 
 
@@ -384,5 +494,6 @@ def export_upper(window, kind: str, folder: Path | None = None, on_done=None, on
     if target is None:
         return None
     path, charts = target
-    window.run_task(EXPORT_TASK_TITLE, consolidated_work(r, kind, path, charts), on_done, on_error)
+    index = index766_province.province_table(ctx.store, code, ctx.unit_code) if kind == "xlsx" else None
+    window.run_task(EXPORT_TASK_TITLE, consolidated_work(r, kind, path, charts, index766=index), on_done, on_error)
     return path
