@@ -793,7 +793,6 @@ def _read_rows(book, preview: Preview, m: dict[str, int], summary: Summary, prog
     present = [k for k, i in enumerate(index_slots) if (has_kind if k == 0 else i is not None)]
     summary.index_cols = tuple(INDEX_FIELDS[k] for k in present)
     parsers = (None, yes_no, yes_no, paid_online_of, yes_no, rating_of)
-    extra_of: dict[tuple, tuple] = {}  # (channel, index texts) → the record's index values: few distinct
     # where a totals row writes its word ("Tổng cộng", "Cộng: 125 hồ sơ") and its counts
     word_slots = [i for i, c in enumerate(cols) if (c in extra or i == i_code or c == 0) and i != i_proc]
     count_slots = [i for i in (i_proc, i_field, i_agency, i_status, i_channel) if i is not None]
@@ -812,26 +811,21 @@ def _read_rows(book, preview: Preview, m: dict[str, int], summary: Summary, prog
     records: dict[str, tuple] = {}
     first_row: dict[str, int] = {}
     pending = []
-    count = 0
-    # one more slot, always empty (column -1), stands for an unmapped field in text_slots
-    for row_no, values in book.rows(sheet, cols + [-1], fill_from=preview.header_row + 1):
-        if row_no <= preview.header_row:
-            continue
-        count += 1
-        if count % CHECK_EVERY == 0:
-            check_cancel()
-            if progress is not None:
-                progress(row_no, total_rows)
+    header_row = preview.header_row
+
+    def one(row_no: int, values: list) -> None:
+        """One row by every rule, in their order (`values`: cols, then one always-empty slot standing
+        for an unmapped field in text_slots)."""
         if values.count(None) == len(values):
             if row_no not in gap_rows:
                 summary.blank += 1
-                continue
+                return
         summary.rows_read += 1
         if row_no in gap_rows:
             cells = ", ".join(f"{excel_read.col_letter(c)}{row_no}" for c in sorted(gap_rows[row_no]))
             summary.skipped.append((row_no, f"ô {cells} là công thức chưa có giá trị (tệp được lưu bằng phần mềm "
                                             "không tính công thức; mở bằng Excel, lưu lại rồi nhập)"))
-            continue
+            return
         code = text_of(values[i_code])
         # A totals row by its shape: its word where numbers and codes stand (STT, Số hồ sơ), or no
         # dossier code and a total word or counts where the dossier's fields are. Never by a word
@@ -841,7 +835,7 @@ def _read_rows(book, preview: Preview, m: dict[str, int], summary: Summary, prog
                 or (any(values[i].__class__ in (int, float) for i in count_slots)
                     and not any(values[i] for _, i in date_slots if i is not None))):
             summary.skipped.append((row_no, "dòng tổng cộng"))
-            continue
+            return
         if not code:
             if summary.rows_read <= 3 and _is_column_numbers(values):
                 summary.skipped.append((row_no, "dòng đánh số thứ tự cột"))
@@ -849,13 +843,13 @@ def _read_rows(book, preview: Preview, m: dict[str, int], summary: Summary, prog
                 summary.skipped.append((row_no, "không có số hồ sơ và ngày tiếp nhận (dòng ghi chú?)"))
             else:
                 summary.skipped.append((row_no, "thiếu số hồ sơ"))
-            continue
+            return
         if summary.rows_read <= 3 and _is_column_numbers(values):
             summary.skipped.append((row_no, "dòng đánh số thứ tự cột"))
-            continue
+            return
         if len(code) > 100:
             summary.skipped.append((row_no, "số hồ sơ dài bất thường (quá 100 ký tự)"))
-            continue
+            return
         dates = []
         bad = None
         undecided = False
@@ -877,7 +871,7 @@ def _read_rows(book, preview: Preview, m: dict[str, int], summary: Summary, prog
             dates.append(d)
         if bad:
             summary.skipped.append((row_no, bad))
-            continue
+            return
         # procedure, field, agency, status, channel repeat a few values: each cleaned once
         texts = []
         for i in text_slots:
@@ -904,12 +898,130 @@ def _read_rows(book, preview: Preview, m: dict[str, int], summary: Summary, prog
             pending.append(row)
         else:
             _accept(row, {}, summary, records, first_row)
+
+
+    # Most rows of a real export are plain: a code, a received date, the other dates after it,
+    # nothing of a totals row. Those are converted column by column (values repeat: each distinct
+    # one converted once, map() over the column); every other row goes through one() above.
+    texts_of = _Memo(lambda v: text_of(v)[:300], 50_000, {None: "", "": ""})
+
+    def date_or_error(v):
+        if shift and v.__class__ in (int, float):
+            v += shift
+        try:
+            return _date_cell(v)
+        except BadValue as e:
+            return e
+
+    dates_of = _Memo(date_or_error, 100_000, {None: None, "": None})
+    channel_code = _Memo(lambda t: channel_of(t) if t else "", 10_000)
+    counted_of = _Memo(lambda t: 0 if t and is_withdrawn(t) else 1, 10_000)
+    needs_fin = _Memo(lambda t: bool(t) and is_done_status(t) and not is_withdrawn(t), 10_000)
+    extra_of = _Memo(lambda key: tuple(
+        (online_kind_of(t) if t else online_kind_of(key[0])) if k == 0 else parsers[k](t)
+        for k, t in zip(present, key[1:])), 50_000)
+    other_words = [i for i in word_slots if i != i_code]
+    i_dates = [i for _, i in date_slots]
+    chunks = 0
+    for first, colv in book.chunks(sheet, cols, fill_from=header_row + 1, size=CHECK_EVERY):
+        if chunks:
+            check_cancel()
+            if progress is not None:
+                progress(first, total_rows)
+        chunks += 1
+        size = len(colv[0]) if colv else 0
+        skip = max(header_row + 1 - first, 0)
+        # the first rows read go one by one (a row of column numbers under the header)
+        while skip < size and summary.rows_read < 3:
+            one(first + skip, _values_at(colv, skip))
+            skip += 1
+        if skip >= size:
+            continue
+        if skip:
+            colv = [c[skip:] for c in colv]
+            first += skip
+            size -= skip
+        codes = _code_texts(colv[i_code])
+        none = [None] * size
+        recv, due, fin = (none if i is None else list(map(dates_of.__getitem__, colv[i])) for i in i_dates)
+        blank = [""] * size
+        texts = [blank if i == len(cols) else list(map(texts_of.__getitem__, colv[i])) for i in text_slots]
+        statuses = texts[3]
+        good = [j for j, c, r, d, f, nf in zip(range(size), codes, recv, due, fin, map(needs_fin.__getitem__, statuses))
+                if c and r.__class__ is str and len(c) <= 100 and c[0] not in "TtCc"
+                and (d is None or (d.__class__ is str and d >= r))
+                and ((f.__class__ is str and f >= r) if f is not None else not nf)]
+        odd = {r - first for r in gap_rows if first <= r < first + size}
+        for i in other_words:
+            odd.update(j for j, v in enumerate(colv[i]) if v.__class__ is str and (t := texts_of[v]) and t[0] in "TtCc")
+        if odd:
+            good = [j for j in good if j not in odd]
+        recs = zip(texts[0], texts[1], texts[2], map(channel_code.__getitem__, texts[4]), recv, due, fin, statuses,
+                   map(counted_of.__getitem__, statuses))
+        if present:
+            recs = [b + e for b, e in zip(recs, map(extra_of.__getitem__, zip(texts[4], *texts[5:])))]
+        else:
+            recs = list(recs)
+        if len(good) < size:
+            for j in sorted(set(range(size)).difference(good)):
+                one(first + j, _values_at(colv, j))
+            codes = [codes[j] for j in good]
+            recs = [recs[j] for j in good]
+            row_nos = [first + j for j in good]
+        else:
+            row_nos = range(first, first + size)
+        summary.rows_read += len(good)
+        new = dict(zip(codes, recs))
+        if len(new) == len(codes) and records.keys().isdisjoint(new):
+            records.update(new)
+            first_row.update(zip(codes, row_nos))
+        else:  # a code seen twice: the later row wins, the earlier is listed
+            for row_no, code, rec in zip(row_nos, codes, recs):
+                _accept((row_no, code, *rec[:4], rec[7], rec[8], *rec[4:7], rec[9:]), {}, summary, records,
+                        first_row)
     if book.filled:
         summary.notes.append(f"{fmt.number(book.filled)} ô gộp (merge) trong phần dữ liệu đã được điền bằng giá trị "
                              "của ô đầu vùng gộp.")
     if progress is not None:
         progress(total_rows or count, total_rows)
     return records, first_row, pending, orders
+
+
+
+class _Memo(dict):
+    """A dict that computes a missing value as `fn(key)` (and keeps it while it holds fewer than
+    `limit`): map(memo.__getitem__, column) converts a column at C speed where values repeat."""
+    __slots__ = ("fn", "limit")
+
+    def __init__(self, fn, limit: int, seed=()):
+        super().__init__(seed)
+        self.fn, self.limit = fn, limit
+
+    def __missing__(self, key):
+        value = self.fn(key)
+        if len(self) < self.limit:
+            self[key] = value
+        return value
+
+
+def _values_at(columns: list, j: int) -> list:
+    """Row j of a chunk as one() takes it: empty cells None, and the always-empty slot at the end."""
+    return [None if (v := c[j]) == "" else v for c in columns] + [None]
+
+
+def _code_texts(column) -> list[str]:
+    """text_of of every dossier code of a chunk: codes are unique, so no memo; a chunk of plain
+    codes (printable NFC text, no space at either end or doubled) is its own text, found in one
+    look at the whole column."""
+    try:
+        joined = "\x1f".join(column)
+    except TypeError:  # numbers, dates, None among the codes
+        return [text_of(v) for v in column]
+    if (joined.replace("\x1f", "").isprintable() and "  " not in joined and " \x1f" not in joined
+            and "\x1f " not in joined and joined[:1] != " " and joined[-1:] != " "
+            and unicodedata.is_normalized("NFC", joined)):
+        return list(column)
+    return [text_of(v) for v in column]
 
 
 def _accept(row: tuple, chosen: dict[int, str], summary: Summary, records: dict, first_row: dict) -> None:
