@@ -182,6 +182,30 @@ def test_reimport_moves_the_counts(scored, tmp_path):
     assert store.db.execute("SELECT * FROM register_days_766 ORDER BY day").fetchall() == before
 
 
+@pytest.mark.parametrize("width", [len(HEADERS), 12, 9])
+def test_first_import_counts_equal_the_sql_rebuild(mini_store, tmp_path, width):
+    """A unit's first import writes its rows straight into the register and sums the per-day
+    counts in memory: they equal those built again from the register in SQL (the migration's
+    way), with every index column, without e-result and rating (no counts by the day finished),
+    and with the channel alone."""
+    store, _ = mini_store
+    rows = ROWS + [("I", D(2024, 6, 3), None, D(2024, 6, 9), "Đã trả kết quả", "Trực tuyến toàn trình", "", "Có",
+                    "Miễn phí", "Có", "Chưa đánh giá"),
+                   ("J", D(2024, 6, 3), D(2024, 6, 4), D(2024, 6, 9), "Đã trả kết quả", "Bưu chính", "Có", "",
+                    "Không thu phí", "Không", "Hài lòng")]
+    reg.import_register(store, "x1", write(tmp_path / "so.xlsx", rows=rows, headers=HEADERS[:width]))
+    from cchc_desktop.store import register as store_register
+
+    def counts():  # the rows that count something (the SQL also writes days of zeros)
+        return [[tuple(r) for r in store.db.execute(f"SELECT * FROM {t} ORDER BY 1, 2, 3, 4") if any(r[k:])]
+                for t, k in (("register_days", 4), ("register_days_766", 2))]
+
+    kept = counts()
+    assert kept[0] and kept[1]
+    store_register.rebuild_days(store.db)
+    assert counts() == kept
+
+
 def test_typed_values_refuse_bad_input_and_final_periods(mini_store):
     store, period_id = mini_store
     with pytest.raises(UserError, match="số nguyên không âm"):

@@ -104,8 +104,9 @@ def open_book(path: str | Path) -> "Book":
         raise UserError(f"Tệp “{name}” rỗng (0 byte). Hãy xuất lại danh sách hồ sơ từ phần mềm một cửa.")
     if size > MAX_FILE_BYTES:
         raise _too_big(name, f"{size // MiB} MB, quá {MAX_FILE_BYTES // MiB} MB")
+    scanned: dict = {}
     if head.startswith(ZIP_MAGIC):
-        kind = _zip_kind(p)
+        kind, scanned = _zip_kind(p)
     elif head.startswith(OLE_MAGIC):
         # an encrypted .xlsx is an OLE container holding EncryptionInfo; an encrypted .xls says so to calamine
         with open(p, "rb") as fh:
@@ -115,29 +116,55 @@ def open_book(path: str | Path) -> "Book":
         kind = "xls"
     else:
         raise _not_excel(name)
-    return Book(p, kind)
+    return Book(p, kind, scanned)
 
 
-def _zip_kind(p: Path) -> str:
+def _zip_kind(p: Path) -> tuple[str, dict]:
     try:
         with zipfile.ZipFile(p) as zf:
             _check_sizes(p.name, zf.infolist())
             # every part inflated once, up to its declared size (zipfile stops there): a part
-            # whose header lies about its size fails its CRC here, before calamine trusts it
-            bad = zf.testzip()
-            if bad is not None:
-                raise damaged(p.name, f"phần “{bad}” không khớp mã kiểm tra")
+            # whose header lies about its size fails its CRC here, before calamine trusts it;
+            # on the way, what _check_whole needs of each sheet (so the sheet is inflated once)
+            scanned = _inflate_all(p.name, zf)
             names = set(zf.namelist())
             mimetype = zf.read("mimetype")[:100] if "mimetype" in names else b""
     except _BROKEN as e:
         raise damaged(p.name, _detail(e)) from None
     if "xl/workbook.xml" in names:
-        return "xlsx"
+        return "xlsx", scanned
     if "xl/workbook.bin" in names:
-        return "xlsb"
+        return "xlsb", {}
     if b"opendocument.spreadsheet" in mimetype and "content.xml" in names:
-        return "ods"
+        return "ods", {}
     raise _not_excel(p.name)
+
+
+def _inflate_all(name: str, zf: zipfile.ZipFile) -> dict[str, tuple[set, bool]]:
+    """Every part read to its end (its CRC checked, as ZipFile.testzip does); for each part that
+    may be a sheet, (the cells holding a formula without a cached value, whether it ends with
+    </worksheet>): what Book._check_whole would otherwise inflate the sheet again to find."""
+    out = {}
+    for info in zf.infolist():
+        sheet_like = info.filename.endswith(".xml") and info.filename != "xl/sharedStrings.xml"
+        gaps: set[tuple[int, int]] = set()
+        tail = carry = b""
+        try:
+            with zf.open(info) as fh:
+                while chunk := fh.read(CHUNK):
+                    if not sheet_like:
+                        continue
+                    data = carry + chunk
+                    if b"<f" in data or b":f" in data:
+                        for m in _FORMULA_NO_VALUE.finditer(data):
+                            gaps.add((int(m.group(2)), col_index(m.group(1))))
+                    carry = data[-4096:]
+                    tail = (tail + chunk)[-256:]
+        except zipfile.BadZipFile:
+            raise damaged(name, f"phần “{info.filename}” không khớp mã kiểm tra") from None
+        if sheet_like:
+            out[info.filename] = (gaps, bool(_END.search(tail)))
+    return out
 
 
 def _too_big(name: str, detail: str) -> UserError:
@@ -165,10 +192,11 @@ def _detail(e: BaseException) -> str:
 
 
 class Book:
-    def __init__(self, path: Path, kind: str):
+    def __init__(self, path: Path, kind: str, scanned: dict | None = None):
         import python_calamine as pc  # the Rust reader: only when a workbook is opened (CLI start-up)
 
         self.path, self.kind = path, kind
+        self._scanned = scanned or {}  # part → (formula gaps, ends whole), from open_book's pass
         self.filled = 0  # merged cells filled from their top-left cell by the last rows() call
         self._sheets: dict[str, object] = {}
         self._pc = pc
@@ -258,6 +286,12 @@ class Book:
         self._gaps: set[tuple[int, int]] = set()
         part = self._part(sheet) if self.kind == "xlsx" else None
         if part is None:
+            return
+        if part in self._scanned:
+            gaps, whole = self._scanned[part]
+            self._gaps = set(gaps)
+            if not whole:
+                raise damaged(self.path.name, f"trang “{sheet}” bị cắt cụt, thiếu phần cuối")
             return
         tail = b""
         carry = b""

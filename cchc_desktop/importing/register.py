@@ -105,6 +105,7 @@ PERSONAL = ["chu ho so", "nguoi nop", "ten nguoi nop", "nguoi nop ho so", "ho te
             "so cmnd", "so cccd", "dien thoai lien he"]
 HEADER_SCAN = 30
 CHECK_EVERY = 2000  # rows between two looks at the cancel flag / progress reports
+CHUNK_ROWS = 512  # rows converted together, column by column
 PREVIEW_ROWS = 8
 TOTAL_WORDS = ("tong cong", "tong so", "tong", "cong")
 CHANNELS = {"truc_tuyen": "Trực tuyến", "truc_tiep": "Trực tiếp", "buu_chinh": "Bưu chính"}
@@ -922,14 +923,16 @@ def _read_rows(book, preview: Preview, m: dict[str, int], summary: Summary, prog
         for k, t in zip(present, key[1:])), 50_000)
     other_words = [i for i in word_slots if i != i_code]
     i_dates = [i for _, i in date_slots]
-    chunks = 0
-    for first, colv in book.chunks(sheet, cols, fill_from=header_row + 1, size=CHECK_EVERY):
-        if chunks:
+    seen = checked = 0
+    # small chunks: the values of a chunk are alive at once (a 500-row chunk stays in the CPU's cache)
+    for first, colv in book.chunks(sheet, cols, fill_from=header_row + 1, size=min(CHUNK_ROWS, CHECK_EVERY)):
+        if seen // CHECK_EVERY > checked:
+            checked = seen // CHECK_EVERY
             check_cancel()
             if progress is not None:
                 progress(first, total_rows)
-        chunks += 1
         size = len(colv[0]) if colv else 0
+        seen += size
         skip = max(header_row + 1 - first, 0)
         # the first rows read go one by one (a row of column numbers under the header)
         while skip < size and summary.rows_read < 3:

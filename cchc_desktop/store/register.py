@@ -11,6 +11,8 @@ Days in `register_days` are integers yyyymmdd: ordered like the dates, and day /
 from __future__ import annotations
 
 import json
+from collections import Counter
+from itertools import compress, islice
 
 from cchc_desktop.safe_text import clean_line
 
@@ -85,19 +87,30 @@ def mark_withdrawn(db, is_withdrawn) -> None:
 BASE_COLS = COLS[: len(COLS) - len(INDEX_COLS)]
 
 
+def _literal(text: str) -> str:
+    """A text as an SQL literal (the import's unit code and time, the same for every row it writes)."""
+    return "'" + str(text).replace("'", "''") + "'"
+
+
 def upsert(store, unit_code: str, records: dict[str, tuple], now: str,
            index_cols: tuple[str, ...] = INDEX_COLS) -> tuple[int, int, int, callable]:
-    """Stage the file's rows and compare them with the register by dossier code, without
-    loading the register: (new, changed, unchanged, write). `write()` (inside the import's
-    transaction) upserts the new and changed rows and moves their counts in register_days and
-    register_days_766. A record holds BASE_COLS then the `index_cols` the file has (in INDEX_COLS
-    order); a dossier keeps the index values of an earlier import for the columns this file lacks."""
+    """Compare the file's rows with the register by dossier code, without loading the register:
+    (new, changed, unchanged, write). `write()` (inside the import's transaction) upserts the new
+    and changed rows and moves their counts in register_days and register_days_766. A record
+    holds BASE_COLS then the `index_cols` the file has (in INDEX_COLS order); a dossier keeps the
+    index values of an earlier import for the columns this file lacks.
+
+    A unit whose register is empty has nothing to compare: its rows go straight into `register`
+    (no staging table) and their per-day counts are summed from the records in memory. Otherwise
+    the rows are staged in a temporary table joined with the register on the dossier code."""
     COLS = (*BASE_COLS, *index_cols)  # noqa: N806 - this import's columns
     absent = [c for c in INDEX_COLS if c not in index_cols]
     conn = store.db.conn
     if conn.in_transaction:
         raise RuntimeError("register upsert inside an open transaction")
-    conn.execute("PRAGMA temp_store = MEMORY")  # the staging table: never worth a file
+    conn.execute("PRAGMA temp_store = MEMORY")  # the staging table and the sorts: never worth a file
+    if not conn.execute("SELECT EXISTS (SELECT 1 FROM register WHERE unit_code = ?)", [unit_code]).fetchone()[0]:
+        return len(records), 0, 0, lambda: _write_new(conn, unit_code, records, now, COLS, index_cols)
     conn.execute("DROP TABLE IF EXISTS temp.register_incoming")
     conn.execute(
         "CREATE TEMP TABLE register_incoming (code TEXT PRIMARY KEY, "
@@ -105,7 +118,7 @@ def upsert(store, unit_code: str, records: dict[str, tuple], now: str,
     )
     conn.executemany(
         f"INSERT INTO temp.register_incoming (code, {', '.join(COLS)}) VALUES ({', '.join('?' * (len(COLS) + 1))})",
-        ((code, *rec) for code, rec in records.items()),
+        map(tuple.__add__, zip(records.keys()), records.values()),
     )
     same = " AND ".join(f"r.{c} IS i.{c}" for c in COLS)
     # state: 0 new, 1 changed, 2 unchanged
@@ -121,11 +134,13 @@ def upsert(store, unit_code: str, records: dict[str, tuple], now: str,
         conn.commit()
 
     def write() -> None:
+        if not counts.get(0, 0) and not counts.get(1, 0):
+            return
         days: dict[tuple, list[int]] = {}
-        _count_days(days, conn.execute(
+        _count_rows(days, conn.execute(
             f"SELECT {', '.join('r.' + c for c in _DAY_SOURCE.split(', '))} FROM register AS r JOIN temp.register_incoming AS i ON i.code = r.code "
             "AND i.state = 1 WHERE r.unit_code = ?", [unit_code]), -1)
-        _count_days(days, conn.execute(f"SELECT {_DAY_SOURCE} FROM temp.register_incoming WHERE state < 2"), 1)
+        _count_rows(days, conn.execute(f"SELECT {_DAY_SOURCE} FROM temp.register_incoming WHERE state < 2"), 1)
         # the index's per-day counts: the old versions of the changed rows out (the new ones go in
         # after the upsert: they keep the index values this file lacks), the new rows in
         changed = counts.get(1, 0)
@@ -149,47 +164,95 @@ def upsert(store, unit_code: str, records: dict[str, tuple], now: str,
         if changed:
             conn.execute(_ADD_766.format(select=_contributions_766(changed_src.format(sign=1))),
                          {"u": unit_code})
-        conn.executemany(
-            f"INSERT INTO register_days (unit_code, day, agency, field, {', '.join(_DAY_COUNTS)}) "
-            f"VALUES ({', '.join('?' * (4 + len(_DAY_COUNTS)))}) ON CONFLICT (unit_code, day, agency, field) "
-            "DO UPDATE SET " + ", ".join(f"{c} = {c} + excluded.{c}" for c in _DAY_COUNTS),
-            ((unit_code, *key, *counts) for key, counts in days.items()))
-        conn.execute("DELETE FROM register_days WHERE unit_code = ? AND " + " AND ".join(
-            f"{c} = 0" for c in _DAY_COUNTS), [unit_code])
+        _write_days(conn, unit_code, days, cleanup=bool(changed))
 
     return counts.get(0, 0), counts.get(1, 0), counts.get(2, 0), write
+
+
+def _write_new(conn, unit_code: str, records: dict[str, tuple], now: str, cols: tuple[str, ...],
+               index_cols: tuple[str, ...]) -> None:
+    """The records of a unit whose register is empty: inserted as they are, their per-day counts
+    summed in memory, the index's counted by SQL over the rows just written."""
+    conn.executemany(
+        f"INSERT INTO register (unit_code, code, {', '.join(cols)}, imported_at) "
+        f"VALUES ({_literal(unit_code)}, {', '.join('?' * (len(cols) + 1))}, {_literal(now)})",
+        map(tuple.__add__, zip(records.keys()), records.values()),
+    )
+    days: dict[tuple, list[int]] = {}
+    at = [cols.index(c) for c in _DAY_SOURCE.split(", ")]
+    values = iter(records.values())
+    while part := list(islice(values, 65536)):
+        columns = list(zip(*part))
+        _count_days(days, *(columns[i] for i in at), 1)
+    if index_cols:
+        days_766: dict[int, list[int]] = {}
+        at = [cols.index(c) for c in ("channel", "received_date", "due_date", "finished_date", "counted")]
+        at_index = [cols.index(c) if c in cols else None for c in INDEX_COLS]
+        values = iter(records.values())
+        while part := list(islice(values, 65536)):
+            columns = list(zip(*part))
+            none = (None,) * len(part)
+            _count_days_766(days_766, *(columns[i] for i in at), *(none if i is None else columns[i] for i in at_index),
+                            by_finished="e_result" in index_cols or "rating" in index_cols)
+        conn.executemany(
+            f"INSERT INTO register_days_766 (unit_code, day, {', '.join(DAY_766)}) VALUES ({_literal(unit_code)}, "
+            f"{', '.join('?' * (1 + len(DAY_766)))})", ((day, *c) for day, c in days_766.items()))
+    _write_days(conn, unit_code, days, cleanup=False)
+
+
+def _write_days(conn, unit_code: str, days: dict, cleanup: bool) -> None:
+    conn.executemany(
+        f"INSERT INTO register_days (unit_code, day, agency, field, {', '.join(_DAY_COUNTS)}) "
+        f"VALUES ({', '.join('?' * (4 + len(_DAY_COUNTS)))}) ON CONFLICT (unit_code, day, agency, field) "
+        "DO UPDATE SET " + ", ".join(f"{c} = {c} + excluded.{c}" for c in _DAY_COUNTS),
+        ((unit_code, *key, *counts) for key, counts in days.items()))
+    if cleanup:  # days whose every count went back to 0 (changed rows moved away from them)
+        conn.execute("DELETE FROM register_days WHERE unit_code = ? AND " + " AND ".join(
+            f"{c} = 0" for c in _DAY_COUNTS), [unit_code])
 
 
 _DAY_SOURCE = "agency, field, channel, received_date, due_date, finished_date, counted"
 
 
-def _count_days(days: dict, rows, sign: int) -> None:
-    """Add (sign 1) or take away (-1) the contributions of register rows to the per-day counts
-    {(day, agency, field): [recv, recv_online, fin_early, fin_ontime, fin_late, due, due_kept]};
-    the same rules as _CONTRIBUTIONS, which builds the table from the register in one statement."""
-    num: dict[str, int] = {}  # a register repeats its days: each ISO text converted once
-    for agency, fld, channel, recv, due, fin, counted in rows:
-        if not counted:
-            continue
-        if recv is not None:
-            c = days.get(k := (num.get(recv) or num.setdefault(recv, day_number(recv)), agency, fld))
+def _count_rows(days: dict, cursor, sign: int) -> None:
+    """_count_days over the rows of a query selecting _DAY_SOURCE, a batch at a time."""
+    while part := cursor.fetchmany(65536):
+        _count_days(days, *zip(*part), sign)
+
+
+def _count_days(days: dict, agency, fld, channel, recv, due, fin, counted, sign: int) -> None:
+    """Add (sign 1) or take away (-1) the contributions of register rows, given column by column,
+    to the per-day counts {(day, agency, field): [recv, recv_online, fin_early, fin_ontime,
+    fin_late, due, due_kept]}; the same rules as _CONTRIBUTIONS, which builds the table from the
+    register in one statement. Counted in C (Counter over zipped columns): a register repeats
+    its days, agencies and fields, so only the distinct keys are touched in Python."""
+    if not all(counted):
+        agency, fld, channel, recv, due, fin = (list(compress(c, counted)) for c in (agency, fld, channel, recv, due, fin))
+    num: dict[str, int] = {}  # each ISO text converted once
+
+    def add(counts, slot: int) -> None:
+        for iso, a, f, n in counts:
+            if iso is None:
+                continue
+            d = num.get(iso) or num.setdefault(iso, day_number(iso))
+            c = days.get((d, a, f))
             if c is None:
-                c = days[k] = [0] * 7
-            c[0] += sign
-            if channel == "truc_tuyen":
-                c[1] += sign
-        if fin is not None:
-            c = days.get(k := (num.get(fin) or num.setdefault(fin, day_number(fin)), agency, fld))
-            if c is None:
-                c = days[k] = [0] * 7
-            c[4 if due is not None and fin > due else 2 if due is not None and fin < due else 3] += sign
-        if due is not None:
-            c = days.get(k := (num.get(due) or num.setdefault(due, day_number(due)), agency, fld))
-            if c is None:
-                c = days[k] = [0] * 7
-            c[5] += sign
-            if fin is not None and fin <= due:
-                c[6] += sign
+                c = days[d, a, f] = [0] * 7
+            c[slot] += sign * n
+
+    add(_tally(zip(recv, agency, fld)), 0)
+    add(_tally(compress(zip(recv, agency, fld), map("truc_tuyen".__eq__, channel))), 1)
+    # finished early (2) before the promised day, on time (3) on it or without one, late (4) after it
+    kind = [None if f is None else 3 if d is None or f == d else 2 if f < d else 4 for f, d in zip(fin, due)]
+    for (iso, a, f, k), n in Counter(zip(fin, agency, fld, kind)).items():
+        if iso is not None:
+            add(((iso, a, f, n),), k)
+    add(_tally(zip(due, agency, fld)), 5)
+    add(_tally(compress(zip(due, agency, fld), [f is not None and d is not None and f <= d for f, d in zip(fin, due)])), 6)
+
+
+def _tally(keys) -> list[tuple]:
+    return [(*k, n) for k, n in Counter(keys).items()]
 
 
 # --- the QĐ 766 index's per-day counts (register_days_766, migration m009) ------------------
@@ -227,6 +290,51 @@ _FIN_766 = """
 
 def _contributions_766(src: str, fin: bool = True) -> str:
     return _CONTRIBUTIONS_766.format(src=src, fin=_FIN_766.format(src=src) if fin else "")
+
+
+def _count_days_766(days: dict, channel, recv, due, fin, counted, online_kind, synced, digitised, paid_online,
+                    e_result, rating, by_finished: bool) -> None:
+    """The contributions of new register rows (given column by column; a column the file lacks
+    all None) to register_days_766 {day: [DAY_766 counts]}: the rules of _CONTRIBUTIONS_766
+    (`by_finished` its `fin`), counted over the distinct combinations of values (Counter)
+    instead of row by row."""
+    num: dict[str, int] = {}
+
+    def day(iso: str) -> list[int]:
+        d = num.get(iso) or num.setdefault(iso, day_number(iso))
+        acc = days.get(d)
+        if acc is None:
+            acc = days[d] = [0] * len(DAY_766)
+        return acc
+
+    rows = zip(recv, counted, map("truc_tuyen".__eq__, channel), online_kind, synced, digitised, paid_online,
+               e_result, rating)
+    for (iso, c, online, kind, syn, dig, paid, eres, rate), n in Counter(rows).items():
+        if not c or iso is None or (kind is None and syn is None and dig is None and paid is None and eres is None
+                                     and rate is None):
+            continue
+        acc = day(iso)
+        for k, v in enumerate((syn is not None, syn == 1, kind is not None, kind == "toan_trinh", eres is not None,
+                               online and eres == 1, paid is not None, paid in (0, 1), paid == 1,
+                               dig is not None and eres is not None, dig == 1 and eres == 1)):
+            if v:
+                acc[k] += n
+    if not by_finished:
+        return
+    kept = [f is not None and (d is None or f <= d) for f, d in zip(fin, due)]
+    rows = zip(fin, counted, kept, online_kind, synced, digitised, paid_online, e_result, rating)
+    first = DAY_766.index("kq_k")
+    for (iso, c, ok, kind, syn, dig, paid, eres, rate), n in Counter(rows).items():
+        if not c or iso is None or (kind is None and syn is None and dig is None and paid is None and eres is None
+                                     and rate is None):
+            continue
+        acc = day(iso)
+        for k, v in enumerate((eres is not None, eres == 1, rate is not None, rate is not None and rate != 0 and ok),
+                              first):
+            if v:
+                acc[k] += n
+
+
 _ADD_766 = (
     f"INSERT INTO register_days_766 (unit_code, day, {', '.join(DAY_766)}) {{select}} "
     "ON CONFLICT (unit_code, day) DO UPDATE SET " + ", ".join(f"{c} = {c} + excluded.{c}" for c in DAY_766)
