@@ -154,12 +154,15 @@ def _inflate_all(name: str, zf: zipfile.ZipFile) -> dict[str, tuple[set, bool]]:
                 while chunk := fh.read(CHUNK):
                     if not sheet_like:
                         continue
-                    data = carry + chunk
-                    if b"<f" in data or b":f" in data:
+                    # the chunk copied only where a formula may be (in it, or in the 4 KiB carried
+                    # over: a cell cut by the chunk's start, or "<f" cut in two)
+                    if (b"<f" in chunk or b":f" in chunk or b"<f" in carry or b":f" in carry
+                            or b"<f" in carry[-8:] + chunk[:8] or b":f" in carry[-8:] + chunk[:8]):
+                        data = carry + chunk
                         for m in _FORMULA_NO_VALUE.finditer(data):
                             gaps.add((int(m.group(2)), col_index(m.group(1))))
-                    carry = data[-4096:]
-                    tail = (tail + chunk)[-256:]
+                    carry = chunk[-4096:] if len(chunk) >= 4096 else (carry + chunk)[-4096:]
+                    tail = chunk[-256:] if len(chunk) >= 256 else (tail + chunk)[-256:]
         except zipfile.BadZipFile:
             raise damaged(name, f"phần “{info.filename}” không khớp mã kiểm tra") from None
         if sheet_like:

@@ -110,7 +110,7 @@ def upsert(store, unit_code: str, records: dict[str, tuple], now: str,
         raise RuntimeError("register upsert inside an open transaction")
     conn.execute("PRAGMA temp_store = MEMORY")  # the staging table and the sorts: never worth a file
     if not conn.execute("SELECT EXISTS (SELECT 1 FROM register WHERE unit_code = ?)", [unit_code]).fetchone()[0]:
-        return len(records), 0, 0, lambda: _write_new(conn, unit_code, records, now, COLS, index_cols)
+        return len(records), 0, 0, _big_cache(conn, lambda: _write_new(conn, unit_code, records, now, COLS, index_cols))
     conn.execute("DROP TABLE IF EXISTS temp.register_incoming")
     conn.execute(
         "CREATE TEMP TABLE register_incoming (code TEXT PRIMARY KEY, "
@@ -166,7 +166,23 @@ def upsert(store, unit_code: str, records: dict[str, tuple], now: str,
                          {"u": unit_code})
         _write_days(conn, unit_code, days, cleanup=bool(changed))
 
-    return counts.get(0, 0), counts.get(1, 0), counts.get(2, 0), write
+    return counts.get(0, 0), counts.get(1, 0), counts.get(2, 0), _big_cache(conn, write)
+
+
+WRITE_CACHE_KIB = 65536  # the page cache while an import writes: its pages stay in memory until the commit
+
+
+def _big_cache(conn, write):
+    """`write` run with a larger page cache (a large import otherwise spills pages to the WAL
+    half-way and reads them back), the connection's own setting restored afterwards."""
+    def run() -> None:
+        old = conn.execute("PRAGMA cache_size").fetchone()[0]
+        conn.execute(f"PRAGMA cache_size = -{WRITE_CACHE_KIB}")
+        try:
+            write()
+        finally:
+            conn.execute(f"PRAGMA cache_size = {int(old)}")
+    return run
 
 
 def _write_new(conn, unit_code: str, records: dict[str, tuple], now: str, cols: tuple[str, ...],
@@ -179,21 +195,20 @@ def _write_new(conn, unit_code: str, records: dict[str, tuple], now: str, cols: 
         map(tuple.__add__, zip(records.keys()), records.values()),
     )
     days: dict[tuple, list[int]] = {}
+    days_766: dict[int, list[int]] = {}
     at = [cols.index(c) for c in _DAY_SOURCE.split(", ")]
+    at_766 = [cols.index(c) for c in ("channel", "received_date", "due_date", "finished_date", "counted")]
+    at_index = [cols.index(c) if c in cols else None for c in INDEX_COLS]
     values = iter(records.values())
     while part := list(islice(values, 65536)):
         columns = list(zip(*part))
         _count_days(days, *(columns[i] for i in at), 1)
-    if index_cols:
-        days_766: dict[int, list[int]] = {}
-        at = [cols.index(c) for c in ("channel", "received_date", "due_date", "finished_date", "counted")]
-        at_index = [cols.index(c) if c in cols else None for c in INDEX_COLS]
-        values = iter(records.values())
-        while part := list(islice(values, 65536)):
-            columns = list(zip(*part))
+        if index_cols:
             none = (None,) * len(part)
-            _count_days_766(days_766, *(columns[i] for i in at), *(none if i is None else columns[i] for i in at_index),
+            _count_days_766(days_766, *(columns[i] for i in at_766),
+                            *(none if i is None else columns[i] for i in at_index),
                             by_finished="e_result" in index_cols or "rating" in index_cols)
+    if index_cols:
         conn.executemany(
             f"INSERT INTO register_days_766 (unit_code, day, {', '.join(DAY_766)}) VALUES ({_literal(unit_code)}, "
             f"{', '.join('?' * (1 + len(DAY_766)))})", ((day, *c) for day, c in days_766.items()))
@@ -229,30 +244,33 @@ def _count_days(days: dict, agency, fld, channel, recv, due, fin, counted, sign:
     if not all(counted):
         agency, fld, channel, recv, due, fin = (list(compress(c, counted)) for c in (agency, fld, channel, recv, due, fin))
     num: dict[str, int] = {}  # each ISO text converted once
+    get = days.get
 
-    def add(counts, slot: int) -> None:
-        for iso, a, f, n in counts:
-            if iso is None:
-                continue
-            d = num.get(iso) or num.setdefault(iso, day_number(iso))
-            c = days.get((d, a, f))
-            if c is None:
-                c = days[d, a, f] = [0] * 7
-            c[slot] += sign * n
+    def at(iso: str, a: str, f: str) -> list[int]:
+        d = num.get(iso) or num.setdefault(iso, day_number(iso))
+        c = get((d, a, f))
+        if c is None:
+            c = days[d, a, f] = [0] * 7
+        return c
 
-    add(_tally(zip(recv, agency, fld)), 0)
-    add(_tally(compress(zip(recv, agency, fld), map("truc_tuyen".__eq__, channel))), 1)
+    for (iso, a, f, online), n in Counter(zip(recv, agency, fld, map("truc_tuyen".__eq__, channel))).items():
+        if iso is not None:
+            c = at(iso, a, f)
+            c[0] += sign * n
+            if online:
+                c[1] += sign * n
     # finished early (2) before the promised day, on time (3) on it or without one, late (4) after it
     kind = [None if f is None else 3 if d is None or f == d else 2 if f < d else 4 for f, d in zip(fin, due)]
     for (iso, a, f, k), n in Counter(zip(fin, agency, fld, kind)).items():
         if iso is not None:
-            add(((iso, a, f, n),), k)
-    add(_tally(zip(due, agency, fld)), 5)
-    add(_tally(compress(zip(due, agency, fld), [f is not None and d is not None and f <= d for f, d in zip(fin, due)])), 6)
-
-
-def _tally(keys) -> list[tuple]:
-    return [(*k, n) for k, n in Counter(keys).items()]
+            at(iso, a, f)[k] += sign * n
+    kept = [f is not None and d is not None and f <= d for f, d in zip(fin, due)]
+    for (iso, a, f, k), n in Counter(zip(due, agency, fld, kept)).items():
+        if iso is not None:
+            c = at(iso, a, f)
+            c[5] += sign * n
+            if k:
+                c[6] += sign * n
 
 
 # --- the QĐ 766 index's per-day counts (register_days_766, migration m009) ------------------
