@@ -44,7 +44,7 @@ from cchc_desktop.domain.dossiers import (  # noqa: F401 (names the register's c
     DONE_WORDS, WITHDRAWN_WORDS, contains_words as _contains, is_done_status, is_withdrawn, norm,
 )
 from cchc_desktop.errors import UserError
-from cchc_desktop.importing import backup_before_import, excel_read
+from cchc_desktop.importing import backup_before_import, backup_is_current, excel_read
 from cchc_desktop.safe_text import clean_line
 from cchc_desktop.store import register as store_register
 from cchc_desktop.store.database import own_connection  # noqa: F401 (the window's worker takes it from here)
@@ -771,11 +771,14 @@ def import_register(store, unit_code: str | None, path: str | Path, mapping: dic
 
     now = dt.datetime.now().isoformat(timespec="seconds")
     try:
+        # the newest backup already this content (the command line's on opening, say)? Asked
+        # before the staging, whose temporary rows count as writes of the connection
+        current = backup_is_current(store)
         summary.imported, summary.updated, summary.unchanged, write = store_register.upsert(
             store, unit_code, records, now, summary.index_cols)
         del records
         check_cancel()
-        if summary.imported or summary.updated:  # the register changes: the file as it was is kept first
+        if (summary.imported or summary.updated) and not current:  # the register changes: the file as it was is kept first
             backup_before_import(store)
             check_cancel()
         with store_register.transaction(store):
