@@ -113,8 +113,10 @@ TOTAL_WORDS = ("tong cong", "tong so", "tong", "cong")
 CHANNELS = {"truc_tuyen": "Trực tuyến", "truc_tiep": "Trực tiếp", "buu_chinh": "Bưu chính"}
 
 
+@lru_cache(maxsize=4096)
 def match_header(text) -> tuple[str | None, int]:
-    """(field or "personal" or None, score) for one header cell."""
+    """(field or "personal" or None, score) for one header cell (cached: the header scan reads
+    the first 30 rows, whose procedures, fields and statuses repeat)."""
     h = norm(text)
     if not h:
         return None, 0
