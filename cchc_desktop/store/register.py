@@ -95,78 +95,112 @@ def _literal(text: str) -> str:
 def upsert(store, unit_code: str, records: dict[str, tuple], now: str,
            index_cols: tuple[str, ...] = INDEX_COLS) -> tuple[int, int, int, callable]:
     """Compare the file's rows with the register by dossier code, without loading the register:
-    (new, changed, unchanged, write). `write()` (inside the import's transaction) upserts the new
+    (new, changed, unchanged, write). `write()` (inside the import's transaction) writes the new
     and changed rows and moves their counts in register_days and register_days_766. A record
     holds BASE_COLS then the `index_cols` the file has (in INDEX_COLS order); a dossier keeps the
     index values of an earlier import for the columns this file lacks.
 
-    A unit whose register is empty has nothing to compare: its rows go straight into `register`
-    (no staging table) and their per-day counts are summed from the records in memory. Otherwise
-    the rows are staged in a temporary table joined with the register on the dossier code."""
+    Only the register rows of the file's codes are read (the codes staged in a temporary table,
+    joined on the register's key): the file's other rows are new and go straight into
+    `register`, their per-day counts summed in memory; the changed ones are staged whole and
+    updated through the register's SQL (they keep the index values this file lacks)."""
     COLS = (*BASE_COLS, *index_cols)  # noqa: N806 - this import's columns
-    absent = [c for c in INDEX_COLS if c not in index_cols]
     conn = store.db.conn
     if conn.in_transaction:
         raise RuntimeError("register upsert inside an open transaction")
-    conn.execute("PRAGMA temp_store = MEMORY")  # the staging table and the sorts: never worth a file
-    if not conn.execute("SELECT EXISTS (SELECT 1 FROM register WHERE unit_code = ?)", [unit_code]).fetchone()[0]:
-        return len(records), 0, 0, _big_cache(conn, lambda: _write_new(conn, unit_code, records, now, COLS, index_cols))
-    conn.execute("DROP TABLE IF EXISTS temp.register_incoming")
-    conn.execute(
-        "CREATE TEMP TABLE register_incoming (code TEXT PRIMARY KEY, "
-        + ", ".join(f"{c} {'INTEGER' if c in INT_COLS else 'TEXT'}" for c in COLS) + ", state INTEGER)"
-    )
-    conn.executemany(
-        f"INSERT INTO temp.register_incoming (code, {', '.join(COLS)}) VALUES ({', '.join('?' * (len(COLS) + 1))})",
-        map(tuple.__add__, zip(records.keys()), records.values()),
-    )
-    same = " AND ".join(f"r.{c} IS i.{c}" for c in COLS)
-    # state: 0 new, 1 changed, 2 unchanged
-    conn.execute(
-        "UPDATE temp.register_incoming AS i SET state = COALESCE((SELECT CASE WHEN " + same
-        + " THEN 2 ELSE 1 END FROM register AS r WHERE r.unit_code = ? AND r.code = i.code), 0)",
-        [unit_code],
-    )
-    counts = dict(conn.execute("SELECT state, COUNT(*) FROM temp.register_incoming GROUP BY state").fetchall())
-    # the staging touched only the temporary table: end its implicit transaction, so that the
-    # backup can be taken before the real one
-    if conn.in_transaction:
+    conn.execute("PRAGMA temp_store = MEMORY")  # the staging tables and the sorts: never worth a file
+    old: dict[str, tuple] = {}  # the register's rows of the file's codes that differ from the file's
+    unchanged = 0
+    if conn.execute("SELECT EXISTS (SELECT 1 FROM register WHERE unit_code = ?)", [unit_code]).fetchone()[0]:
+        conn.execute("DROP TABLE IF EXISTS temp.register_codes")
+        conn.execute("CREATE TEMP TABLE register_codes (code TEXT PRIMARY KEY)")
+        conn.executemany("INSERT INTO temp.register_codes VALUES (?)", zip(records.keys()))
+        cursor = conn.execute(
+            f"SELECT r.code, {', '.join('r.' + c for c in COLS)} FROM temp.register_codes AS c "
+            "JOIN register AS r ON r.unit_code = ? AND r.code = c.code", [unit_code])
+        while part := cursor.fetchmany(65536):
+            for code, *row in part:
+                row = tuple(row)
+                if _same(row, records[code]):
+                    unchanged += 1
+                    old[code] = None
+                else:
+                    old[code] = row
+        conn.execute("DROP TABLE temp.register_codes")
+    changed = len(old) - unchanged
+    if conn.in_transaction:  # the staging touched only temporary tables: the backup comes before the real one
         conn.commit()
 
     def write() -> None:
-        if not counts.get(0, 0) and not counts.get(1, 0):
-            return
+        new = records if not old else {c: r for c, r in records.items() if c not in old}
         days: dict[tuple, list[int]] = {}
-        _count_rows(days, conn.execute(
-            f"SELECT {', '.join('r.' + c for c in _DAY_SOURCE.split(', '))} FROM register AS r JOIN temp.register_incoming AS i ON i.code = r.code "
-            "AND i.state = 1 WHERE r.unit_code = ?", [unit_code]), -1)
-        _count_rows(days, conn.execute(f"SELECT {_DAY_SOURCE} FROM temp.register_incoming WHERE state < 2"), 1)
-        # the index's per-day counts: the old versions of the changed rows out (the new ones go in
-        # after the upsert: they keep the index values this file lacks), the new rows in
-        changed = counts.get(1, 0)
-        changed_src = ("(SELECT r.*, {sign} AS sign FROM register AS r JOIN temp.register_incoming AS i "
-                       "ON i.code = r.code AND i.state = 1 WHERE r.unit_code = :u)")
+        days_766: dict[int, list[int]] = {}
+        if new:
+            conn.executemany(
+                f"INSERT INTO register (unit_code, code, {', '.join(COLS)}, imported_at) "
+                f"VALUES ({_literal(unit_code)}, {', '.join('?' * (len(COLS) + 1))}, {_literal(now)})",
+                map(tuple.__add__, zip(new.keys()), new.values()))
+            _count_records(days, days_766 if index_cols else None, new.values(), COLS, index_cols, 1)
         if changed:
-            conn.execute(_ADD_766.format(select=_contributions_766(changed_src.format(sign=-1))),
-                         {"u": unit_code})
-        if index_cols and counts.get(0, 0):
-            conn.execute(_ADD_766.format(select=_contributions_766(
-                "(SELECT :u AS unit_code, *, " + "".join(f"NULL AS {c}, " for c in absent)
-                + "1 AS sign FROM temp.register_incoming WHERE state = 0)",
-                fin="e_result" in index_cols or "rating" in index_cols)), {"u": unit_code})
-        conn.execute(
-            f"INSERT INTO register (unit_code, code, {', '.join(COLS)}, imported_at) "
-            f"SELECT ?, code, {', '.join(COLS)}, ? FROM temp.register_incoming WHERE state < 2 AND true "
-            "ON CONFLICT (unit_code, code) DO UPDATE SET "
-            + ", ".join(f"{c} = excluded.{c}" for c in (*COLS, "imported_at")),
-            [unit_code, now],
-        )
-        if changed:
-            conn.execute(_ADD_766.format(select=_contributions_766(changed_src.format(sign=1))),
-                         {"u": unit_code})
+            moved = {c: r for c, r in old.items() if r is not None}
+            _count_records(days, None, moved.values(), COLS, index_cols, -1)
+            _count_records(days, None, (records[c] for c in moved), COLS, index_cols, 1)
+            _update_changed(conn, unit_code, {c: records[c] for c in moved}, now, COLS)
+        if days_766:
+            conn.executemany(
+                f"INSERT INTO register_days_766 (unit_code, day, {', '.join(DAY_766)}) VALUES ({_literal(unit_code)}, "
+                f"{', '.join('?' * (1 + len(DAY_766)))}) ON CONFLICT (unit_code, day) DO UPDATE SET "
+                + ", ".join(f"{c} = {c} + excluded.{c}" for c in DAY_766), ((day, *c) for day, c in days_766.items()))
         _write_days(conn, unit_code, days, cleanup=bool(changed))
 
-    return counts.get(0, 0), counts.get(1, 0), counts.get(2, 0), _big_cache(conn, write)
+    return len(records) - len(old), changed, unchanged, _big_cache(conn, write)
+
+
+def _same(row: tuple, record: tuple) -> bool:
+    """The register's row and the file's record hold the same values (as SQL's IS compares them:
+    an integer 1 and a text '1' differ)."""
+    return row == record and all(a.__class__ is b.__class__ for a, b in zip(row, record) if a is not None)
+
+
+def _update_changed(conn, unit_code: str, changed: dict[str, tuple], now: str, cols: tuple[str, ...]) -> None:
+    """The changed rows: staged, their index counts moved (the old rows' out, the updated rows'
+    in: a row keeps the index values of an earlier import for the columns this file lacks)."""
+    conn.execute("DROP TABLE IF EXISTS temp.register_incoming")
+    conn.execute(
+        "CREATE TEMP TABLE register_incoming (code TEXT PRIMARY KEY, "
+        + ", ".join(f"{c} {'INTEGER' if c in INT_COLS else 'TEXT'}" for c in cols) + ")")
+    conn.executemany(
+        f"INSERT INTO temp.register_incoming (code, {', '.join(cols)}) VALUES ({', '.join('?' * (len(cols) + 1))})",
+        map(tuple.__add__, zip(changed.keys()), changed.values()))
+    src = ("(SELECT r.*, {sign} AS sign FROM register AS r JOIN temp.register_incoming AS i "
+           "ON i.code = r.code WHERE r.unit_code = :u)")
+    conn.execute(_ADD_766.format(select=_contributions_766(src.format(sign=-1))), {"u": unit_code})
+    conn.execute(
+        f"INSERT INTO register (unit_code, code, {', '.join(cols)}, imported_at) "
+        f"SELECT ?, code, {', '.join(cols)}, ? FROM temp.register_incoming WHERE true "
+        "ON CONFLICT (unit_code, code) DO UPDATE SET "
+        + ", ".join(f"{c} = excluded.{c}" for c in (*cols, "imported_at")),
+        [unit_code, now],
+    )
+    conn.execute(_ADD_766.format(select=_contributions_766(src.format(sign=1))), {"u": unit_code})
+
+
+def _count_records(days: dict, days_766: dict | None, records, cols: tuple[str, ...], index_cols: tuple[str, ...],
+                   sign: int) -> None:
+    """_count_days (and, given days_766, _count_days_766: new rows only) over records holding
+    `cols`, 65 536 at a time."""
+    at = [cols.index(c) for c in _DAY_SOURCE.split(", ")]
+    at_766 = [cols.index(c) for c in ("channel", "received_date", "due_date", "finished_date", "counted")]
+    at_index = [cols.index(c) if c in cols else None for c in INDEX_COLS]
+    values = iter(records)
+    while part := list(islice(values, 65536)):
+        columns = list(zip(*part))
+        _count_days(days, *(columns[i] for i in at), sign)
+        if days_766 is not None:
+            none = (None,) * len(part)
+            _count_days_766(days_766, *(columns[i] for i in at_766),
+                            *(none if i is None else columns[i] for i in at_index),
+                            by_finished="e_result" in index_cols or "rating" in index_cols)
 
 
 WRITE_CACHE_KIB = 65536  # the page cache while an import writes: its pages stay in memory until the commit
@@ -183,36 +217,6 @@ def _big_cache(conn, write):
         finally:
             conn.execute(f"PRAGMA cache_size = {int(old)}")
     return run
-
-
-def _write_new(conn, unit_code: str, records: dict[str, tuple], now: str, cols: tuple[str, ...],
-               index_cols: tuple[str, ...]) -> None:
-    """The records of a unit whose register is empty: inserted as they are, their per-day counts
-    summed in memory, the index's counted by SQL over the rows just written."""
-    conn.executemany(
-        f"INSERT INTO register (unit_code, code, {', '.join(cols)}, imported_at) "
-        f"VALUES ({_literal(unit_code)}, {', '.join('?' * (len(cols) + 1))}, {_literal(now)})",
-        map(tuple.__add__, zip(records.keys()), records.values()),
-    )
-    days: dict[tuple, list[int]] = {}
-    days_766: dict[int, list[int]] = {}
-    at = [cols.index(c) for c in _DAY_SOURCE.split(", ")]
-    at_766 = [cols.index(c) for c in ("channel", "received_date", "due_date", "finished_date", "counted")]
-    at_index = [cols.index(c) if c in cols else None for c in INDEX_COLS]
-    values = iter(records.values())
-    while part := list(islice(values, 65536)):
-        columns = list(zip(*part))
-        _count_days(days, *(columns[i] for i in at), 1)
-        if index_cols:
-            none = (None,) * len(part)
-            _count_days_766(days_766, *(columns[i] for i in at_766),
-                            *(none if i is None else columns[i] for i in at_index),
-                            by_finished="e_result" in index_cols or "rating" in index_cols)
-    if index_cols:
-        conn.executemany(
-            f"INSERT INTO register_days_766 (unit_code, day, {', '.join(DAY_766)}) VALUES ({_literal(unit_code)}, "
-            f"{', '.join('?' * (1 + len(DAY_766)))})", ((day, *c) for day, c in days_766.items()))
-    _write_days(conn, unit_code, days, cleanup=False)
 
 
 def _write_days(conn, unit_code: str, days: dict, cleanup: bool) -> None:
@@ -420,6 +424,7 @@ def lost_dossiers(store, unit_code: str, start: str, end: str, kind: str, limit:
 
 def drop_incoming(store) -> None:
     store.db.conn.execute("DROP TABLE IF EXISTS temp.register_incoming")
+    store.db.conn.execute("DROP TABLE IF EXISTS temp.register_codes")
 
 
 def record_import(store, unit_code: str, now: str, file_name: str, sheet: str, header_hash: str,
