@@ -1068,7 +1068,8 @@ def _code_texts(column) -> list[str]:
         joined = "\x1f".join(column)
     except TypeError:  # numbers, dates, None among the codes
         return [text_of(v) for v in column]
-    if (joined.replace("\x1f", "").isprintable() and "  " not in joined and " \x1f" not in joined
+    if (joined.count("\x1f") == len(column) - 1 and joined.replace("\x1f", "").isprintable()
+            and "  " not in joined and " \x1f" not in joined
             and "\x1f " not in joined and joined[:1] != " " and joined[-1:] != " "
             and unicodedata.is_normalized("NFC", joined)):
         return list(column)
