@@ -14,7 +14,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from cchc_desktop.errors import UserError
@@ -253,6 +253,8 @@ def test_reader_agrees_with_openpyxl(tmp_path):
         assert fast_cols[r] == [got[c] if c < len(got) else None for c in cols]
 
 @settings(max_examples=300, deadline=None)
+@example(["A\x1fB"])
+@example(["HS-1", "HS-2 "])
 @given(st.lists(st.one_of(st.text(max_size=12), st.sampled_from(["HS-01", "A\x1fB", " HS", "HS ", "H  S", "Ạ",
                                                                   "A\u0301", "X\xa0Y", "a\tb", ""]),
                           st.floats(allow_nan=False), st.none()), max_size=6))
