@@ -2,6 +2,7 @@
 no import (the file stays as it was, the message says so)."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 import sqlite3
@@ -255,3 +256,31 @@ def test_register_import_reads_the_previews_workbook_and_lets_its_sheet_go(mini_
     assert preview.book._sheets == {}  # not held through the upsert
     preview.close_book()
     assert preview.book is None and reg.register_count(store, "x1") == 30
+
+
+def test_cli_register_import_copies_the_file_once(mini_store, tmp_path, monkeypatch):
+    """`import-register` backs the file up on opening; the import then knows that backup is the
+    file as it is (nothing written since) and does not copy the file a second time to find out.
+    Within the sitting, the command makes no backup on opening, and the import makes one."""
+    from tests.test_register_import import make_dossiers, write_igate
+
+    store, _ = mini_store
+    path = store.path
+    store.close()
+    write_igate(tmp_path / "a.xlsx", make_dossiers(30, seed=51))
+    write_igate(tmp_path / "b.xlsx", make_dossiers(30, seed=52, prefix="B"))
+    copies = []
+    real = backup._copy_to
+    monkeypatch.setattr(backup, "_copy_to", lambda *a: copies.append(1) or real(*a))
+    before = len(backup.list_backups(path))
+    assert cli.main(["import-register", "--db", str(path), str(tmp_path / "a.xlsx")]) == 0
+    assert len(copies) == 1 and len(backup.list_backups(path)) == before + 1
+    # into a register that holds rows (the rows staged and compared first): the same
+    monkeypatch.setattr(cli, "CLI_BACKUP_INTERVAL", dt.timedelta(0))
+    assert cli.main(["import-register", "--db", str(path), str(tmp_path / "b.xlsx")]) == 0
+    assert len(copies) == 2 and len(backup.list_backups(path)) == before + 2
+    # within the sitting: no backup on opening; the import changes the file, so it makes one
+    monkeypatch.setattr(cli, "CLI_BACKUP_INTERVAL", dt.timedelta(hours=1))
+    write_igate(tmp_path / "c.xlsx", make_dossiers(30, seed=53, prefix="C"))
+    assert cli.main(["import-register", "--db", str(path), str(tmp_path / "c.xlsx")]) == 0
+    assert len(copies) == 3 and len(backup.list_backups(path)) == before + 3

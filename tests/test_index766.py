@@ -182,6 +182,55 @@ def test_reimport_moves_the_counts(scored, tmp_path):
     assert store.db.execute("SELECT * FROM register_days_766 ORDER BY day").fetchall() == before
 
 
+@pytest.mark.parametrize("width", [len(HEADERS), 12, 9])
+def test_first_import_counts_equal_the_sql_rebuild(mini_store, tmp_path, width):
+    """A unit's first import writes its rows straight into the register and sums the per-day
+    counts in memory: they equal those built again from the register in SQL (the migration's
+    way), with every index column, without e-result and rating (no counts by the day finished),
+    and with the channel alone."""
+    store, _ = mini_store
+    rows = ROWS + [("I", D(2024, 6, 3), None, D(2024, 6, 9), "Đã trả kết quả", "Trực tuyến toàn trình", "", "Có",
+                    "Miễn phí", "Có", "Chưa đánh giá"),
+                   ("J", D(2024, 6, 3), D(2024, 6, 4), D(2024, 6, 9), "Đã trả kết quả", "Bưu chính", "Có", "",
+                    "Không thu phí", "Không", "Hài lòng")]
+    reg.import_register(store, "x1", write(tmp_path / "so.xlsx", rows=rows, headers=HEADERS[:width]))
+    from cchc_desktop.store import register as store_register
+
+    def counts():  # the rows that count something (the SQL also writes days of zeros)
+        return [[tuple(r) for r in store.db.execute(f"SELECT * FROM {t} ORDER BY 1, 2, 3, 4") if any(r[k:])]
+                for t, k in (("register_days", 4), ("register_days_766", 2))]
+
+    kept = counts()
+    assert kept[0] and kept[1]
+    store_register.rebuild_days(store.db)
+    assert counts() == kept
+
+
+def test_reimport_without_the_index_columns_keeps_their_values(scored, tmp_path):
+    """A later export without the index columns changes, adds and leaves dossiers: the changed
+    ones keep the index values the first import read, the new ones have none, nothing is
+    counted twice, and the per-day tables equal those built again from the register."""
+    store, _ = scored
+    rows = [list(r) for r in ROWS]
+    rows[0][3] = D(2024, 3, 5)  # A finished a day later: changed
+    rows += [["K", D(2024, 7, 1), D(2024, 7, 3), D(2024, 7, 2), "Đã trả kết quả", "Trực tiếp"]]  # new
+    s = reg.import_register(store, "x1", write(tmp_path / "so3.xlsx", rows=[tuple(r) for r in rows],
+                                               headers=HEADERS[:9]))
+    assert (s.imported, s.updated) == (1, 1)
+    got = {r[0]: tuple(r[1:]) for r in store.db.execute(
+        "SELECT code, finished_date, synced, digitised, paid_online, e_result, rating FROM register")}
+    assert got["A"] == ("2024-03-05", 1, 1, 1, 1, 1) and got["K"] == ("2024-07-02", None, None, None, None, None)
+    from cchc_desktop.store import register as store_register
+
+    def counts():
+        return [[tuple(r) for r in store.db.execute(f"SELECT * FROM {t} ORDER BY 1, 2, 3, 4") if any(r[k:])]
+                for t, k in (("register_days", 4), ("register_days_766", 2))]
+
+    kept = counts()
+    store_register.rebuild_days(store.db)
+    assert counts() == kept
+
+
 def test_typed_values_refuse_bad_input_and_final_periods(mini_store):
     store, period_id = mini_store
     with pytest.raises(UserError, match="số nguyên không âm"):

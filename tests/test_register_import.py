@@ -620,3 +620,29 @@ def test_1904_date_system(mini_store, tmp_path):
     s = reg.import_register(store, "x1", tmp_path / "mac.xlsx")
     assert s.imported == 1
     assert dump_register(store)[0][5:7] == ("2023-03-05", "2023-03-09")
+
+
+@pytest.mark.parametrize("chunk", [512, 7])
+def test_repeated_codes_across_and_within_chunks(mini_store, tmp_path, monkeypatch, chunk):
+    """The plain rows are taken a chunk at a time; a code repeated in the same chunk, in a later
+    one, or between a plain row and a row read one by one keeps the later row and lists the
+    earlier with its reason, as row by row."""
+    store, _ = mini_store
+    monkeypatch.setattr(reg, "CHUNK_ROWS", chunk)
+    items = make_dossiers(300, seed=41)
+    for i in items:  # every row plain (a finished status has its date)
+        if i["finished"] is None:
+            i["status"] = "Đang xử lý"
+    repeats = {250: 10, 12: 11, 299: 200, 150: 0}  # later item → the earlier item whose code it takes
+    for later, earlier in repeats.items():
+        items[later] = dict(items[later], code=items[earlier]["code"])
+    write_igate(tmp_path / "r.xlsx", items, totals=False, footer=False)
+    s = reg.import_register(store, "x1", tmp_path / "r.xlsx")
+    row = {i: 6 + i for i in range(len(items))}  # title rows, a blank row, the header at row 5
+    want = sorted((row[e], f"số hồ sơ {items[e]['code']} lặp lại ở dòng {row[l]}; lấy dòng sau")
+                  for l, e in repeats.items())
+    assert s.skipped == want
+    assert s.imported == len(items) - len(repeats)
+    kept = {r[0]: r for r in dump_register(store)}
+    for later in repeats:
+        assert kept[items[later]["code"]][5] == items[later]["received"].isoformat()

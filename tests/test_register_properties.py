@@ -14,7 +14,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from cchc_desktop.errors import UserError
@@ -251,3 +251,14 @@ def test_reader_agrees_with_openpyxl(tmp_path):
             else:
                 assert a == (b if b != "" else None)
         assert fast_cols[r] == [got[c] if c < len(got) else None for c in cols]
+
+@settings(max_examples=300, deadline=None)
+@example(["A\x1fB"])
+@example(["HS-1", "HS-2 "])
+@given(st.lists(st.one_of(st.text(max_size=12), st.sampled_from(["HS-01", "A\x1fB", " HS", "HS ", "H  S", "Ạ",
+                                                                  "A\u0301", "X\xa0Y", "a\tb", ""]),
+                          st.floats(allow_nan=False), st.none()), max_size=6))
+def test_the_codes_of_a_chunk_read_as_text_of_reads_each(codes):
+    """A chunk's codes taken as they are (one look at the whole column) only when each is its
+    own text_of: control characters, spaces, NFD letters, numbers all go through text_of."""
+    assert reg._code_texts(codes) == [reg.text_of(v) for v in codes]

@@ -238,6 +238,27 @@ def test_formula_without_a_cached_value_is_a_skipped_row(mini_store, tmp_path):
     assert row == 2 and "C2" in reason and "công thức" in reason
 
 
+@pytest.mark.parametrize("chunk", [1 << 20, 7, 64, 333])
+def test_formula_gaps_are_found_whatever_the_read_chunk(tmp_path, monkeypatch, chunk):
+    """open_book scans the sheet for formulas without a value as it inflates it, a chunk at a
+    time: a formula cut by a chunk's edge (in "<f", in its cell, anywhere) is found all the same."""
+    from cchc_desktop.importing import excel_read
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Số hồ sơ", "Ngày tiếp nhận", "Ngày hẹn trả", "Ngày trả kết quả"])
+    for i in range(2, 40):
+        ws.append([f"F{i}", dt.datetime(2023, 3, 1), f"=B{i}+5" if i % 3 == 0 else dt.datetime(2023, 3, 6),
+                   dt.datetime(2023, 3, 3)])
+    wb.save(tmp_path / "f.xlsx")
+    monkeypatch.setattr(excel_read, "CHUNK", chunk)
+    book = excel_read.open_book(tmp_path / "f.xlsx")
+    try:
+        assert book.formula_gaps(book.sheets()[0]) == {(i, 2) for i in range(2, 40) if i % 3 == 0}
+    finally:
+        book.close()
+
+
 def test_procedures_named_cong_are_dossiers_and_totals_go_by_shape(mini_store, tmp_path):
     store, _ = mini_store
     wb = openpyxl.Workbook()

@@ -44,6 +44,13 @@ def backup_before_import(store) -> Path | None:
         ) from None
 
 
+def backup_is_current(store) -> bool:
+    """True when the newest backup already holds the file as it is now (made or checked through
+    this store's connection, nothing written since): backup_before_import would find that out
+    only by copying the whole file again."""
+    return backup.is_current(store)
+
+
 class BackupOnce:
     """`backup_before_import` at most once for a batch of imports, just before the first write.
 

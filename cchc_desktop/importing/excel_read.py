@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from itertools import islice
 import zlib
 from pathlib import Path
 from typing import Iterator
@@ -103,8 +104,9 @@ def open_book(path: str | Path) -> "Book":
         raise UserError(f"Tệp “{name}” rỗng (0 byte). Hãy xuất lại danh sách hồ sơ từ phần mềm một cửa.")
     if size > MAX_FILE_BYTES:
         raise _too_big(name, f"{size // MiB} MB, quá {MAX_FILE_BYTES // MiB} MB")
+    scanned: dict = {}
     if head.startswith(ZIP_MAGIC):
-        kind = _zip_kind(p)
+        kind, scanned = _zip_kind(p)
     elif head.startswith(OLE_MAGIC):
         # an encrypted .xlsx is an OLE container holding EncryptionInfo; an encrypted .xls says so to calamine
         with open(p, "rb") as fh:
@@ -114,29 +116,58 @@ def open_book(path: str | Path) -> "Book":
         kind = "xls"
     else:
         raise _not_excel(name)
-    return Book(p, kind)
+    return Book(p, kind, scanned)
 
 
-def _zip_kind(p: Path) -> str:
+def _zip_kind(p: Path) -> tuple[str, dict]:
     try:
         with zipfile.ZipFile(p) as zf:
             _check_sizes(p.name, zf.infolist())
             # every part inflated once, up to its declared size (zipfile stops there): a part
-            # whose header lies about its size fails its CRC here, before calamine trusts it
-            bad = zf.testzip()
-            if bad is not None:
-                raise damaged(p.name, f"phần “{bad}” không khớp mã kiểm tra")
+            # whose header lies about its size fails its CRC here, before calamine trusts it;
+            # on the way, what _check_whole needs of each sheet (so the sheet is inflated once)
+            scanned = _inflate_all(p.name, zf)
             names = set(zf.namelist())
             mimetype = zf.read("mimetype")[:100] if "mimetype" in names else b""
     except _BROKEN as e:
         raise damaged(p.name, _detail(e)) from None
     if "xl/workbook.xml" in names:
-        return "xlsx"
+        return "xlsx", scanned
     if "xl/workbook.bin" in names:
-        return "xlsb"
+        return "xlsb", {}
     if b"opendocument.spreadsheet" in mimetype and "content.xml" in names:
-        return "ods"
+        return "ods", {}
     raise _not_excel(p.name)
+
+
+def _inflate_all(name: str, zf: zipfile.ZipFile) -> dict[str, tuple[set, bool]]:
+    """Every part read to its end (its CRC checked, as ZipFile.testzip does); for each part that
+    may be a sheet, (the cells holding a formula without a cached value, whether it ends with
+    </worksheet>): what Book._check_whole would otherwise inflate the sheet again to find."""
+    out = {}
+    for info in zf.infolist():
+        sheet_like = info.filename.endswith(".xml") and info.filename != "xl/sharedStrings.xml"
+        gaps: set[tuple[int, int]] = set()
+        tail = carry = b""
+        try:
+            with zf.open(info) as fh:
+                while chunk := fh.read(CHUNK):
+                    if not sheet_like:
+                        continue
+                    # the chunk copied only where a formula may be (in it, or in the 4 KiB carried
+                    # over: a cell cut by the chunk's start, or "<f" cut in two)
+                    if (b"<f" in chunk or b":f" in chunk or b"<f" in carry or b":f" in carry
+                            or b"<f" in carry[-8:] + chunk[:8] or b":f" in carry[-8:] + chunk[:8]):
+                        data = carry + chunk
+                        for m in _FORMULA_NO_VALUE.finditer(data):
+                            gaps.add((int(m.group(2)), col_index(m.group(1))))
+                    carry = chunk[-4096:] if len(chunk) >= 4096 else (carry + chunk)[-4096:]
+                    tail = chunk[-256:] if len(chunk) >= 256 else (tail + chunk)[-256:]
+        except zipfile.BadZipFile:
+            raise damaged(name, f"phần “{info.filename}” không khớp mã kiểm tra") from None
+        if sheet_like:
+            out[info.filename] = (gaps, bool(_END.search(tail)))
+    return out
 
 
 def _too_big(name: str, detail: str) -> UserError:
@@ -164,10 +195,11 @@ def _detail(e: BaseException) -> str:
 
 
 class Book:
-    def __init__(self, path: Path, kind: str):
+    def __init__(self, path: Path, kind: str, scanned: dict | None = None):
         import python_calamine as pc  # the Rust reader: only when a workbook is opened (CLI start-up)
 
         self.path, self.kind = path, kind
+        self._scanned = scanned or {}  # part → (formula gaps, ends whole), from open_book's pass
         self.filled = 0  # merged cells filled from their top-left cell by the last rows() call
         self._sheets: dict[str, object] = {}
         self._pc = pc
@@ -258,6 +290,12 @@ class Book:
         part = self._part(sheet) if self.kind == "xlsx" else None
         if part is None:
             return
+        if part in self._scanned:
+            gaps, whole = self._scanned[part]
+            self._gaps = set(gaps)
+            if not whole:
+                raise damaged(self.path.name, f"trang “{sheet}” bị cắt cụt, thiếu phần cuối")
+            return
         tail = b""
         carry = b""
         try:
@@ -319,6 +357,37 @@ class Book:
                     while mi < len(merges) and merges[mi][0] <= row_no:
                         mi += 1
                 yield row_no, values
+        except (UserError, GeneratorExit):
+            raise
+        except BaseException as e:
+            raise self._refusal(e) from None
+
+    def chunks(self, sheet: str, columns: list[int], fill_from: int | None = None,
+               size: int = 2000) -> Iterator[tuple[int, list]]:
+        """The requested columns `size` rows at a time: (row number of the chunk's first row, one
+        sequence of values per requested column). The same cells as rows(), but an empty cell
+        may be "" as well as None, and nothing is done per cell in Python: a column of the
+        chunk is a slice of calamine's rows transposed (the import converts column by column).
+        Merged ranges from row `fill_from` on are filled as rows() fills them."""
+        sh = self._sheet(sheet)
+        self.filled = 0
+        if sh.start is None:
+            return
+        if fill_from is not None and any(m[0] >= fill_from for m in self.merged(sheet)):
+            it = self.rows(sheet, columns, fill_from)
+            while part := list(islice(it, size)):
+                yield part[0][0], list(zip(*(v for _, v in part)))
+            return
+        r0, c0 = sh.start
+        idx = [c - c0 for c in columns]
+        row_no = r0 + 1
+        try:
+            it = sh.iter_rows()
+            while part := list(islice(it, size)):
+                cols = list(zip(*part))  # calamine's rows are all the range's width
+                none = (None,) * len(part)
+                yield row_no, [cols[i] if 0 <= i < len(cols) else none for i in idx]
+                row_no += len(part)
         except (UserError, GeneratorExit):
             raise
         except BaseException as e:

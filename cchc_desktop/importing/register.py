@@ -27,6 +27,8 @@ period_id, …)` puts them in the period's tables in place of typed figures (one
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import gc
 import hashlib
 import json
 import re
@@ -42,7 +44,7 @@ from cchc_desktop.domain.dossiers import (  # noqa: F401 (names the register's c
     DONE_WORDS, WITHDRAWN_WORDS, contains_words as _contains, is_done_status, is_withdrawn, norm,
 )
 from cchc_desktop.errors import UserError
-from cchc_desktop.importing import backup_before_import, excel_read
+from cchc_desktop.importing import backup_before_import, backup_is_current, excel_read
 from cchc_desktop.safe_text import clean_line
 from cchc_desktop.store import register as store_register
 from cchc_desktop.store.database import own_connection  # noqa: F401 (the window's worker takes it from here)
@@ -105,13 +107,16 @@ PERSONAL = ["chu ho so", "nguoi nop", "ten nguoi nop", "nguoi nop ho so", "ho te
             "so cmnd", "so cccd", "dien thoai lien he"]
 HEADER_SCAN = 30
 CHECK_EVERY = 2000  # rows between two looks at the cancel flag / progress reports
+CHUNK_ROWS = 512  # rows converted together, column by column
 PREVIEW_ROWS = 8
 TOTAL_WORDS = ("tong cong", "tong so", "tong", "cong")
 CHANNELS = {"truc_tuyen": "Trực tuyến", "truc_tiep": "Trực tiếp", "buu_chinh": "Bưu chính"}
 
 
+@lru_cache(maxsize=4096)
 def match_header(text) -> tuple[str | None, int]:
-    """(field or "personal" or None, score) for one header cell."""
+    """(field or "personal" or None, score) for one header cell (cached: the header scan reads
+    the first 30 rows, whose procedures, fields and statuses repeat)."""
     h = norm(text)
     if not h:
         return None, 0
@@ -706,6 +711,24 @@ def _resolve(value, order: str | None):
 _DATE_LABELS = {"received_date": "ngày tiếp nhận", "due_date": "ngày hẹn trả", "finished_date": "ngày kết thúc"}
 
 
+def _gc_paused(fn):
+    """`fn` run with Python's cyclic garbage collector paused (restored after, as it was): an
+    import builds a million small objects that live until it ends, and the collector's passes
+    over them cost more than the rows' conversion (0.4 s of 1.8 s at 200 000 rows); nothing of
+    an import makes cycles to collect."""
+    @functools.wraps(fn)
+    def run(*args, **kwargs):
+        was = gc.isenabled()
+        gc.disable()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            if was:
+                gc.enable()
+    return run
+
+
+@_gc_paused
 def import_register(store, unit_code: str | None, path: str | Path, mapping: dict[str, int] | None = None,
                     progress: Callable[[int, int | None], None] | None = None,
                     cancel: Callable[[], bool] | None = None, date_order: str | None = None,
@@ -750,11 +773,14 @@ def import_register(store, unit_code: str | None, path: str | Path, mapping: dic
 
     now = dt.datetime.now().isoformat(timespec="seconds")
     try:
+        # the newest backup already this content (the command line's on opening, say)? Asked
+        # before the staging, whose temporary rows count as writes of the connection
+        current = backup_is_current(store)
         summary.imported, summary.updated, summary.unchanged, write = store_register.upsert(
             store, unit_code, records, now, summary.index_cols)
         del records
         check_cancel()
-        if summary.imported or summary.updated:  # the register changes: the file as it was is kept first
+        if (summary.imported or summary.updated) and not current:  # the register changes: the file as it was is kept first
             backup_before_import(store)
             check_cancel()
         with store_register.transaction(store):
@@ -793,7 +819,6 @@ def _read_rows(book, preview: Preview, m: dict[str, int], summary: Summary, prog
     present = [k for k, i in enumerate(index_slots) if (has_kind if k == 0 else i is not None)]
     summary.index_cols = tuple(INDEX_FIELDS[k] for k in present)
     parsers = (None, yes_no, yes_no, paid_online_of, yes_no, rating_of)
-    extra_of: dict[tuple, tuple] = {}  # (channel, index texts) → the record's index values: few distinct
     # where a totals row writes its word ("Tổng cộng", "Cộng: 125 hồ sơ") and its counts
     word_slots = [i for i, c in enumerate(cols) if (c in extra or i == i_code or c == 0) and i != i_proc]
     count_slots = [i for i in (i_proc, i_field, i_agency, i_status, i_channel) if i is not None]
@@ -810,28 +835,23 @@ def _read_rows(book, preview: Preview, m: dict[str, int], summary: Summary, prog
     cleaned: dict = {None: ""}
     orders = _Orders()
     records: dict[str, tuple] = {}
-    first_row: dict[str, int] = {}
+    first_row = _RowOf()
     pending = []
-    count = 0
-    # one more slot, always empty (column -1), stands for an unmapped field in text_slots
-    for row_no, values in book.rows(sheet, cols + [-1], fill_from=preview.header_row + 1):
-        if row_no <= preview.header_row:
-            continue
-        count += 1
-        if count % CHECK_EVERY == 0:
-            check_cancel()
-            if progress is not None:
-                progress(row_no, total_rows)
+    header_row = preview.header_row
+
+    def one(row_no: int, values: list) -> None:
+        """One row by every rule, in their order (`values`: cols, then one always-empty slot standing
+        for an unmapped field in text_slots)."""
         if values.count(None) == len(values):
             if row_no not in gap_rows:
                 summary.blank += 1
-                continue
+                return
         summary.rows_read += 1
         if row_no in gap_rows:
             cells = ", ".join(f"{excel_read.col_letter(c)}{row_no}" for c in sorted(gap_rows[row_no]))
             summary.skipped.append((row_no, f"ô {cells} là công thức chưa có giá trị (tệp được lưu bằng phần mềm "
                                             "không tính công thức; mở bằng Excel, lưu lại rồi nhập)"))
-            continue
+            return
         code = text_of(values[i_code])
         # A totals row by its shape: its word where numbers and codes stand (STT, Số hồ sơ), or no
         # dossier code and a total word or counts where the dossier's fields are. Never by a word
@@ -841,7 +861,7 @@ def _read_rows(book, preview: Preview, m: dict[str, int], summary: Summary, prog
                 or (any(values[i].__class__ in (int, float) for i in count_slots)
                     and not any(values[i] for _, i in date_slots if i is not None))):
             summary.skipped.append((row_no, "dòng tổng cộng"))
-            continue
+            return
         if not code:
             if summary.rows_read <= 3 and _is_column_numbers(values):
                 summary.skipped.append((row_no, "dòng đánh số thứ tự cột"))
@@ -849,13 +869,13 @@ def _read_rows(book, preview: Preview, m: dict[str, int], summary: Summary, prog
                 summary.skipped.append((row_no, "không có số hồ sơ và ngày tiếp nhận (dòng ghi chú?)"))
             else:
                 summary.skipped.append((row_no, "thiếu số hồ sơ"))
-            continue
+            return
         if summary.rows_read <= 3 and _is_column_numbers(values):
             summary.skipped.append((row_no, "dòng đánh số thứ tự cột"))
-            continue
+            return
         if len(code) > 100:
             summary.skipped.append((row_no, "số hồ sơ dài bất thường (quá 100 ký tự)"))
-            continue
+            return
         dates = []
         bad = None
         undecided = False
@@ -877,7 +897,7 @@ def _read_rows(book, preview: Preview, m: dict[str, int], summary: Summary, prog
             dates.append(d)
         if bad:
             summary.skipped.append((row_no, bad))
-            continue
+            return
         # procedure, field, agency, status, channel repeat a few values: each cleaned once
         texts = []
         for i in text_slots:
@@ -904,12 +924,156 @@ def _read_rows(book, preview: Preview, m: dict[str, int], summary: Summary, prog
             pending.append(row)
         else:
             _accept(row, {}, summary, records, first_row)
+
+
+    # Most rows of a real export are plain: a code, a received date, the other dates after it,
+    # nothing of a totals row. Those are converted column by column (values repeat: each distinct
+    # one converted once, map() over the column); every other row goes through one() above.
+    texts_of = _Memo(lambda v: text_of(v)[:300], 50_000, {None: "", "": ""})
+
+    def date_or_error(v):
+        if shift and v.__class__ in (int, float):
+            v += shift
+        try:
+            return _date_cell(v)
+        except BadValue as e:
+            return e
+
+    dates_of = _Memo(date_or_error, 100_000, {None: None, "": None})
+    channel_code = _Memo(lambda t: channel_of(t) if t else "", 10_000)
+    counted_of = _Memo(lambda t: 0 if t and is_withdrawn(t) else 1, 10_000)
+    needs_fin = _Memo(lambda t: bool(t) and is_done_status(t) and not is_withdrawn(t), 10_000)
+    extra_of = _Memo(lambda key: tuple(
+        (online_kind_of(t) if t else online_kind_of(key[0])) if k == 0 else parsers[k](t)
+        for k, t in zip(present, key[1:])), 50_000)
+    other_words = [i for i in word_slots if i != i_code]
+    i_dates = [i for _, i in date_slots]
+    seen = checked = 0
+    # small chunks: the values of a chunk are alive at once (a 500-row chunk stays in the CPU's cache)
+    for first, colv in book.chunks(sheet, cols, fill_from=header_row + 1, size=min(CHUNK_ROWS, CHECK_EVERY)):
+        if seen // CHECK_EVERY > checked:
+            checked = seen // CHECK_EVERY
+            check_cancel()
+            if progress is not None:
+                progress(first, total_rows)
+        size = len(colv[0]) if colv else 0
+        seen += size
+        skip = max(header_row + 1 - first, 0)
+        # the first rows read go one by one (a row of column numbers under the header)
+        while skip < size and summary.rows_read < 3:
+            one(first + skip, _values_at(colv, skip))
+            skip += 1
+        if skip >= size:
+            continue
+        if skip:
+            colv = [c[skip:] for c in colv]
+            first += skip
+            size -= skip
+        codes = _code_texts(colv[i_code])
+        none = [None] * size
+        recv, due, fin = (none if i is None else list(map(dates_of.__getitem__, colv[i])) for i in i_dates)
+        blank = [""] * size
+        texts = [blank if i == len(cols) else list(map(texts_of.__getitem__, colv[i])) for i in text_slots]
+        statuses = texts[3]
+        good = [j for j, c, r, d, f, nf in zip(range(size), codes, recv, due, fin, map(needs_fin.__getitem__, statuses))
+                if c and r.__class__ is str and len(c) <= 100 and c[0] not in "TtCc"
+                and (d is None or (d.__class__ is str and d >= r))
+                and ((f.__class__ is str and f >= r) if f is not None else not nf)]
+        odd = {r - first for r in gap_rows if first <= r < first + size}
+        for i in other_words:
+            odd.update(j for j, v in enumerate(colv[i]) if v.__class__ is str and (t := texts_of[v]) and t[0] in "TtCc")
+        if odd:
+            good = [j for j in good if j not in odd]
+        recs = zip(texts[0], texts[1], texts[2], map(channel_code.__getitem__, texts[4]), recv, due, fin, statuses,
+                   map(counted_of.__getitem__, statuses))
+        if present:
+            recs = [b + e for b, e in zip(recs, map(extra_of.__getitem__, zip(texts[4], *texts[5:])))]
+        else:
+            recs = list(recs)
+        if len(good) < size:
+            for j in sorted(set(range(size)).difference(good)):
+                one(first + j, _values_at(colv, j))
+            codes = [codes[j] for j in good]
+            recs = [recs[j] for j in good]
+            row_nos = [first + j for j in good]
+        else:
+            row_nos = range(first, first + size)
+        summary.rows_read += len(good)
+        new = dict(zip(codes, recs))
+        if len(new) == len(codes) and records.keys().isdisjoint(new):
+            records.update(new)
+            first_row.bulk(codes, row_nos)
+        else:  # a code seen twice: the later row wins, the earlier is listed
+            for row_no, code, rec in zip(row_nos, codes, recs):
+                _accept((row_no, code, *rec[:4], rec[7], rec[8], *rec[4:7], rec[9:]), {}, summary, records,
+                        first_row)
     if book.filled:
         summary.notes.append(f"{fmt.number(book.filled)} ô gộp (merge) trong phần dữ liệu đã được điền bằng giá trị "
                              "của ô đầu vùng gộp.")
     if progress is not None:
         progress(total_rows or count, total_rows)
     return records, first_row, pending, orders
+
+
+
+class _RowOf:
+    """The row each kept dossier code comes from, for the "lặp lại" reason of a repeated code:
+    the plain chunks' (codes, row numbers) are only logged, and looked at the first time a
+    code repeats (most registers never do: no dict of a million row numbers)."""
+    __slots__ = ("log", "rows")
+
+    def __init__(self):
+        self.log: list[tuple] = []
+        self.rows: dict[str, int] = {}
+
+    def bulk(self, codes, row_nos) -> None:  # codes not kept before
+        self.log.append((codes, row_nos))
+
+    def get(self, code: str) -> int | None:
+        for codes, row_nos in self.log:
+            self.rows.update(zip(codes, row_nos))
+        self.log = []
+        return self.rows.get(code)
+
+    def __setitem__(self, code: str, row_no: int) -> None:
+        self.rows[code] = row_no
+
+
+class _Memo(dict):
+    """A dict that computes a missing value as `fn(key)` (and keeps it while it holds fewer than
+    `limit`): map(memo.__getitem__, column) converts a column at C speed where values repeat."""
+    __slots__ = ("fn", "limit")
+
+    def __init__(self, fn, limit: int, seed=()):
+        super().__init__(seed)
+        self.fn, self.limit = fn, limit
+
+    def __missing__(self, key):
+        value = self.fn(key)
+        if len(self) < self.limit:
+            self[key] = value
+        return value
+
+
+def _values_at(columns: list, j: int) -> list:
+    """Row j of a chunk as one() takes it: empty cells None, and the always-empty slot at the end."""
+    return [None if (v := c[j]) == "" else v for c in columns] + [None]
+
+
+def _code_texts(column) -> list[str]:
+    """text_of of every dossier code of a chunk: codes are unique, so no memo; a chunk of plain
+    codes (printable NFC text, no space at either end or doubled) is its own text, found in one
+    look at the whole column."""
+    try:
+        joined = "\x1f".join(column)
+    except TypeError:  # numbers, dates, None among the codes
+        return [text_of(v) for v in column]
+    if (joined.count("\x1f") == len(column) - 1 and joined.replace("\x1f", "").isprintable()
+            and "  " not in joined and " \x1f" not in joined
+            and "\x1f " not in joined and joined[:1] != " " and joined[-1:] != " "
+            and unicodedata.is_normalized("NFC", joined)):
+        return list(column)
+    return [text_of(v) for v in column]
 
 
 def _accept(row: tuple, chosen: dict[int, str], summary: Summary, records: dict, first_row: dict) -> None:
@@ -937,7 +1101,7 @@ def _accept(row: tuple, chosen: dict[int, str], summary: Summary, records: dict,
     if fin is None and status and is_done_status(status) and counted:
         summary.skipped.append((row_no, f"trạng thái “{status[:40]}” nhưng không có ngày kết thúc"))
         return
-    other = first_row.get(code)
+    other = first_row.get(code) if code in records else None
     if other is not None:
         earlier, later = sorted((other, row_no))
         summary.skipped.append((earlier, f"số hồ sơ {code} lặp lại ở dòng {later}; lấy dòng sau"))

@@ -305,8 +305,11 @@ def _run(store_or_path, reason: str, *, only_if_changed: bool, to: str | Path | 
             if not folder.is_dir():
                 raise UserError(f"Thư mục “{folder}” không tồn tại (USB đã rút ra?). Hãy chọn lại nơi sao lưu.")
             return _make(conn, data_path, reason, folder, only_if_changed=False, auto=False, now=now)
-        return _make(conn, data_path, reason, _auto_folder(data_path), only_if_changed=only_if_changed,
+        made = _make(conn, data_path, reason, _auto_folder(data_path), only_if_changed=only_if_changed,
                      auto=True, now=now)
+        if not close:  # made or found equal: the newest backup is this content
+            _note_current(conn)
+        return made
     finally:
         if close:
             conn.close()
@@ -321,11 +324,50 @@ def backup_now(store_or_path, reason: str = "thu-cong", *, now: dt.datetime | No
     return _run(store_or_path, reason, only_if_changed=False, now=now)
 
 
+# The connections through which the newest automatic backup was made or found equal, with what
+# they had written by then (id → (connection, mark)): the connection is kept so that its id is
+# not reused; a few at most (a window, a command).
+_CURRENT: dict[int, tuple] = {}
+
+
+def _mark(conn) -> tuple:
+    """What changes when the file changes: rows written through this connection (temporary tables
+    included), a commit by another one, the schema, the user version."""
+    return (conn.total_changes, *(conn.execute(f"PRAGMA main.{p}").fetchone()[0]
+                                  for p in ("data_version", "schema_version", "user_version")))
+
+
+def _note_current(conn) -> None:
+    _CURRENT.pop(id(conn), None)
+    while len(_CURRENT) >= 8:
+        _CURRENT.pop(next(iter(_CURRENT)))
+    _CURRENT[id(conn)] = (conn, _mark(conn))
+
+
+def is_current(store_or_conn) -> bool:
+    """True when the newest automatic backup holds exactly what the file holds now: it was made
+    (or found equal) through this connection and nothing was written since, through it or
+    another. Then backup_if_changed need not copy the file again to find that out (it copies
+    and hashes the whole file: seconds for a register of a million dossiers)."""
+    conn = getattr(getattr(store_or_conn, "db", None), "conn", store_or_conn)
+    entry = _CURRENT.get(id(conn))
+    if entry is None or entry[0] is not conn:
+        return False
+    try:
+        return entry[1] == _mark(conn)
+    except sqlite3.Error:
+        return False
+
+
 def backup_if_changed(store_or_path, reason: str, *, now: dt.datetime | None = None,
                       unless_newer_than: dt.timedelta | None = None) -> Path | None:
     """A backup only when the content differs from the last backup; returns None otherwise.
     `unless_newer_than`: none either while the newest backup is younger than that (the command
     line: one backup per sitting, not one per edit)."""
+    conn = store_or_path[0] if isinstance(store_or_path, tuple) else getattr(
+        getattr(store_or_path, "db", None), "conn", None)
+    if conn is not None and is_current(conn):
+        return None
     if unless_newer_than is not None:
         data_path = Path(store_or_path[1]) if isinstance(store_or_path, tuple) else Path(
             getattr(store_or_path, "path", store_or_path))

@@ -11,6 +11,8 @@ Days in `register_days` are integers yyyymmdd: ordered like the dates, and day /
 from __future__ import annotations
 
 import json
+from collections import Counter
+from itertools import compress, islice
 
 from cchc_desktop.safe_text import clean_line
 
@@ -85,111 +87,196 @@ def mark_withdrawn(db, is_withdrawn) -> None:
 BASE_COLS = COLS[: len(COLS) - len(INDEX_COLS)]
 
 
+def _literal(text: str) -> str:
+    """A text as an SQL literal (the import's unit code and time, the same for every row it writes)."""
+    return "'" + str(text).replace("'", "''") + "'"
+
+
 def upsert(store, unit_code: str, records: dict[str, tuple], now: str,
            index_cols: tuple[str, ...] = INDEX_COLS) -> tuple[int, int, int, callable]:
-    """Stage the file's rows and compare them with the register by dossier code, without
-    loading the register: (new, changed, unchanged, write). `write()` (inside the import's
-    transaction) upserts the new and changed rows and moves their counts in register_days and
-    register_days_766. A record holds BASE_COLS then the `index_cols` the file has (in INDEX_COLS
-    order); a dossier keeps the index values of an earlier import for the columns this file lacks."""
+    """Compare the file's rows with the register by dossier code, without loading the register:
+    (new, changed, unchanged, write). `write()` (inside the import's transaction) writes the new
+    and changed rows and moves their counts in register_days and register_days_766. A record
+    holds BASE_COLS then the `index_cols` the file has (in INDEX_COLS order); a dossier keeps the
+    index values of an earlier import for the columns this file lacks.
+
+    Only the register rows of the file's codes are read (the codes staged in a temporary table,
+    joined on the register's key): the file's other rows are new and go straight into
+    `register`, their per-day counts summed in memory; the changed ones are staged whole and
+    updated through the register's SQL (they keep the index values this file lacks)."""
     COLS = (*BASE_COLS, *index_cols)  # noqa: N806 - this import's columns
-    absent = [c for c in INDEX_COLS if c not in index_cols]
     conn = store.db.conn
     if conn.in_transaction:
         raise RuntimeError("register upsert inside an open transaction")
-    conn.execute("PRAGMA temp_store = MEMORY")  # the staging table: never worth a file
-    conn.execute("DROP TABLE IF EXISTS temp.register_incoming")
-    conn.execute(
-        "CREATE TEMP TABLE register_incoming (code TEXT PRIMARY KEY, "
-        + ", ".join(f"{c} {'INTEGER' if c in INT_COLS else 'TEXT'}" for c in COLS) + ", state INTEGER)"
-    )
-    conn.executemany(
-        f"INSERT INTO temp.register_incoming (code, {', '.join(COLS)}) VALUES ({', '.join('?' * (len(COLS) + 1))})",
-        ((code, *rec) for code, rec in records.items()),
-    )
-    same = " AND ".join(f"r.{c} IS i.{c}" for c in COLS)
-    # state: 0 new, 1 changed, 2 unchanged
-    conn.execute(
-        "UPDATE temp.register_incoming AS i SET state = COALESCE((SELECT CASE WHEN " + same
-        + " THEN 2 ELSE 1 END FROM register AS r WHERE r.unit_code = ? AND r.code = i.code), 0)",
-        [unit_code],
-    )
-    counts = dict(conn.execute("SELECT state, COUNT(*) FROM temp.register_incoming GROUP BY state").fetchall())
-    # the staging touched only the temporary table: end its implicit transaction, so that the
-    # backup can be taken before the real one
-    if conn.in_transaction:
+    conn.execute("PRAGMA temp_store = MEMORY")  # the staging tables and the sorts: never worth a file
+    old: dict[str, tuple] = {}  # the register's rows of the file's codes that differ from the file's
+    unchanged = 0
+    if conn.execute("SELECT EXISTS (SELECT 1 FROM register WHERE unit_code = ?)", [unit_code]).fetchone()[0]:
+        conn.execute("DROP TABLE IF EXISTS temp.register_codes")
+        conn.execute("CREATE TEMP TABLE register_codes (code TEXT PRIMARY KEY)")
+        conn.executemany("INSERT INTO temp.register_codes VALUES (?)", zip(records.keys()))
+        # CROSS JOIN: the file's codes drive, each looked up in the register's key (left to
+        # itself, the planner walks the unit's whole register: 0.4 s at a million rows)
+        cursor = conn.execute(
+            f"SELECT r.code, {', '.join('r.' + c for c in COLS)} FROM temp.register_codes AS c "
+            "CROSS JOIN register AS r ON r.unit_code = ? AND r.code = c.code", [unit_code])
+        while part := cursor.fetchmany(65536):
+            for code, *row in part:
+                row = tuple(row)
+                if _same(row, records[code]):
+                    unchanged += 1
+                    old[code] = None
+                else:
+                    old[code] = row
+        conn.execute("DROP TABLE temp.register_codes")
+    changed = len(old) - unchanged
+    if conn.in_transaction:  # the staging touched only temporary tables: the backup comes before the real one
         conn.commit()
 
     def write() -> None:
+        new = records if not old else {c: r for c, r in records.items() if c not in old}
         days: dict[tuple, list[int]] = {}
-        _count_days(days, conn.execute(
-            f"SELECT {', '.join('r.' + c for c in _DAY_SOURCE.split(', '))} FROM register AS r JOIN temp.register_incoming AS i ON i.code = r.code "
-            "AND i.state = 1 WHERE r.unit_code = ?", [unit_code]), -1)
-        _count_days(days, conn.execute(f"SELECT {_DAY_SOURCE} FROM temp.register_incoming WHERE state < 2"), 1)
-        # the index's per-day counts: the old versions of the changed rows out (the new ones go in
-        # after the upsert: they keep the index values this file lacks), the new rows in
-        changed = counts.get(1, 0)
-        changed_src = ("(SELECT r.*, {sign} AS sign FROM register AS r JOIN temp.register_incoming AS i "
-                       "ON i.code = r.code AND i.state = 1 WHERE r.unit_code = :u)")
+        days_766: dict[int, list[int]] = {}
+        if new:
+            conn.executemany(
+                f"INSERT INTO register (unit_code, code, {', '.join(COLS)}, imported_at) "
+                f"VALUES ({_literal(unit_code)}, {', '.join('?' * (len(COLS) + 1))}, {_literal(now)})",
+                map(tuple.__add__, zip(new.keys()), new.values()))
+            _count_records(days, days_766 if index_cols else None, new.values(), COLS, index_cols, 1)
         if changed:
-            conn.execute(_ADD_766.format(select=_contributions_766(changed_src.format(sign=-1))),
-                         {"u": unit_code})
-        if index_cols and counts.get(0, 0):
-            conn.execute(_ADD_766.format(select=_contributions_766(
-                "(SELECT :u AS unit_code, *, " + "".join(f"NULL AS {c}, " for c in absent)
-                + "1 AS sign FROM temp.register_incoming WHERE state = 0)",
-                fin="e_result" in index_cols or "rating" in index_cols)), {"u": unit_code})
-        conn.execute(
-            f"INSERT INTO register (unit_code, code, {', '.join(COLS)}, imported_at) "
-            f"SELECT ?, code, {', '.join(COLS)}, ? FROM temp.register_incoming WHERE state < 2 AND true "
-            "ON CONFLICT (unit_code, code) DO UPDATE SET "
-            + ", ".join(f"{c} = excluded.{c}" for c in (*COLS, "imported_at")),
-            [unit_code, now],
-        )
-        if changed:
-            conn.execute(_ADD_766.format(select=_contributions_766(changed_src.format(sign=1))),
-                         {"u": unit_code})
-        conn.executemany(
-            f"INSERT INTO register_days (unit_code, day, agency, field, {', '.join(_DAY_COUNTS)}) "
-            f"VALUES ({', '.join('?' * (4 + len(_DAY_COUNTS)))}) ON CONFLICT (unit_code, day, agency, field) "
-            "DO UPDATE SET " + ", ".join(f"{c} = {c} + excluded.{c}" for c in _DAY_COUNTS),
-            ((unit_code, *key, *counts) for key, counts in days.items()))
+            moved = {c: r for c, r in old.items() if r is not None}
+            _count_records(days, None, moved.values(), COLS, index_cols, -1)
+            _count_records(days, None, (records[c] for c in moved), COLS, index_cols, 1)
+            _update_changed(conn, unit_code, {c: records[c] for c in moved}, now, COLS)
+        if days_766:
+            conn.executemany(
+                f"INSERT INTO register_days_766 (unit_code, day, {', '.join(DAY_766)}) VALUES ({_literal(unit_code)}, "
+                f"{', '.join('?' * (1 + len(DAY_766)))}) ON CONFLICT (unit_code, day) DO UPDATE SET "
+                + ", ".join(f"{c} = {c} + excluded.{c}" for c in DAY_766), ((day, *c) for day, c in days_766.items()))
+        _write_days(conn, unit_code, days, cleanup=bool(changed))
+
+    return len(records) - len(old), changed, unchanged, _big_cache(conn, write)
+
+
+def _same(row: tuple, record: tuple) -> bool:
+    """The register's row and the file's record hold the same values (as SQL's IS compares them:
+    an integer 1 and a text '1' differ)."""
+    return row == record and all(a.__class__ is b.__class__ for a, b in zip(row, record) if a is not None)
+
+
+def _update_changed(conn, unit_code: str, changed: dict[str, tuple], now: str, cols: tuple[str, ...]) -> None:
+    """The changed rows: staged, their index counts moved (the old rows' out, the updated rows'
+    in: a row keeps the index values of an earlier import for the columns this file lacks)."""
+    conn.execute("DROP TABLE IF EXISTS temp.register_incoming")
+    conn.execute(
+        "CREATE TEMP TABLE register_incoming (code TEXT PRIMARY KEY, "
+        + ", ".join(f"{c} {'INTEGER' if c in INT_COLS else 'TEXT'}" for c in cols) + ")")
+    conn.executemany(
+        f"INSERT INTO temp.register_incoming (code, {', '.join(cols)}) VALUES ({', '.join('?' * (len(cols) + 1))})",
+        map(tuple.__add__, zip(changed.keys()), changed.values()))
+    src = ("(SELECT r.*, {sign} AS sign FROM temp.register_incoming AS i CROSS JOIN register AS r "
+           "ON r.unit_code = :u AND r.code = i.code)")  # the staged codes drive (see upsert)
+    conn.execute(_ADD_766.format(select=_contributions_766(src.format(sign=-1))), {"u": unit_code})
+    conn.execute(
+        f"INSERT INTO register (unit_code, code, {', '.join(cols)}, imported_at) "
+        f"SELECT ?, code, {', '.join(cols)}, ? FROM temp.register_incoming WHERE true "
+        "ON CONFLICT (unit_code, code) DO UPDATE SET "
+        + ", ".join(f"{c} = excluded.{c}" for c in (*cols, "imported_at")),
+        [unit_code, now],
+    )
+    conn.execute(_ADD_766.format(select=_contributions_766(src.format(sign=1))), {"u": unit_code})
+
+
+def _count_records(days: dict, days_766: dict | None, records, cols: tuple[str, ...], index_cols: tuple[str, ...],
+                   sign: int) -> None:
+    """_count_days (and, given days_766, _count_days_766: new rows only) over records holding
+    `cols`, 65 536 at a time."""
+    at = [cols.index(c) for c in _DAY_SOURCE.split(", ")]
+    at_766 = [cols.index(c) for c in ("channel", "received_date", "due_date", "finished_date", "counted")]
+    at_index = [cols.index(c) if c in cols else None for c in INDEX_COLS]
+    values = iter(records)
+    while part := list(islice(values, 65536)):
+        columns = list(zip(*part))
+        _count_days(days, *(columns[i] for i in at), sign)
+        if days_766 is not None:
+            none = (None,) * len(part)
+            _count_days_766(days_766, *(columns[i] for i in at_766),
+                            *(none if i is None else columns[i] for i in at_index),
+                            by_finished="e_result" in index_cols or "rating" in index_cols)
+
+
+WRITE_CACHE_KIB = 65536  # the page cache while an import writes: its pages stay in memory until the commit
+
+
+def _big_cache(conn, write):
+    """`write` run with a larger page cache (a large import otherwise spills pages to the WAL
+    half-way and reads them back), the connection's own setting restored afterwards."""
+    def run() -> None:
+        old = conn.execute("PRAGMA cache_size").fetchone()[0]
+        conn.execute(f"PRAGMA cache_size = -{WRITE_CACHE_KIB}")
+        try:
+            write()
+        finally:
+            conn.execute(f"PRAGMA cache_size = {int(old)}")
+    return run
+
+
+def _write_days(conn, unit_code: str, days: dict, cleanup: bool) -> None:
+    conn.executemany(
+        f"INSERT INTO register_days (unit_code, day, agency, field, {', '.join(_DAY_COUNTS)}) "
+        f"VALUES ({', '.join('?' * (4 + len(_DAY_COUNTS)))}) ON CONFLICT (unit_code, day, agency, field) "
+        "DO UPDATE SET " + ", ".join(f"{c} = {c} + excluded.{c}" for c in _DAY_COUNTS),
+        ((unit_code, *key, *counts) for key, counts in days.items()))
+    if cleanup:  # days whose every count went back to 0 (changed rows moved away from them)
         conn.execute("DELETE FROM register_days WHERE unit_code = ? AND " + " AND ".join(
             f"{c} = 0" for c in _DAY_COUNTS), [unit_code])
-
-    return counts.get(0, 0), counts.get(1, 0), counts.get(2, 0), write
 
 
 _DAY_SOURCE = "agency, field, channel, received_date, due_date, finished_date, counted"
 
 
-def _count_days(days: dict, rows, sign: int) -> None:
-    """Add (sign 1) or take away (-1) the contributions of register rows to the per-day counts
-    {(day, agency, field): [recv, recv_online, fin_early, fin_ontime, fin_late, due, due_kept]};
-    the same rules as _CONTRIBUTIONS, which builds the table from the register in one statement."""
-    num: dict[str, int] = {}  # a register repeats its days: each ISO text converted once
-    for agency, fld, channel, recv, due, fin, counted in rows:
-        if not counted:
-            continue
-        if recv is not None:
-            c = days.get(k := (num.get(recv) or num.setdefault(recv, day_number(recv)), agency, fld))
-            if c is None:
-                c = days[k] = [0] * 7
-            c[0] += sign
-            if channel == "truc_tuyen":
-                c[1] += sign
-        if fin is not None:
-            c = days.get(k := (num.get(fin) or num.setdefault(fin, day_number(fin)), agency, fld))
-            if c is None:
-                c = days[k] = [0] * 7
-            c[4 if due is not None and fin > due else 2 if due is not None and fin < due else 3] += sign
-        if due is not None:
-            c = days.get(k := (num.get(due) or num.setdefault(due, day_number(due)), agency, fld))
-            if c is None:
-                c = days[k] = [0] * 7
-            c[5] += sign
-            if fin is not None and fin <= due:
-                c[6] += sign
+def _count_rows(days: dict, cursor, sign: int) -> None:
+    """_count_days over the rows of a query selecting _DAY_SOURCE, a batch at a time."""
+    while part := cursor.fetchmany(65536):
+        _count_days(days, *zip(*part), sign)
+
+
+def _count_days(days: dict, agency, fld, channel, recv, due, fin, counted, sign: int) -> None:
+    """Add (sign 1) or take away (-1) the contributions of register rows, given column by column,
+    to the per-day counts {(day, agency, field): [recv, recv_online, fin_early, fin_ontime,
+    fin_late, due, due_kept]}; the same rules as _CONTRIBUTIONS, which builds the table from the
+    register in one statement. Counted in C (Counter over zipped columns): a register repeats
+    its days, agencies and fields, so only the distinct keys are touched in Python."""
+    if not all(counted):
+        agency, fld, channel, recv, due, fin = (list(compress(c, counted)) for c in (agency, fld, channel, recv, due, fin))
+    num: dict[str, int] = {}  # each ISO text converted once
+    get = days.get
+
+    def at(iso: str, a: str, f: str) -> list[int]:
+        d = num.get(iso) or num.setdefault(iso, day_number(iso))
+        c = get((d, a, f))
+        if c is None:
+            c = days[d, a, f] = [0] * 7
+        return c
+
+    for (iso, a, f, online), n in Counter(zip(recv, agency, fld, map("truc_tuyen".__eq__, channel))).items():
+        if iso is not None:
+            c = at(iso, a, f)
+            c[0] += sign * n
+            if online:
+                c[1] += sign * n
+    # finished early (2) before the promised day, on time (3) on it or without one, late (4) after it
+    kind = [None if f is None else 3 if d is None or f == d else 2 if f < d else 4 for f, d in zip(fin, due)]
+    for (iso, a, f, k), n in Counter(zip(fin, agency, fld, kind)).items():
+        if iso is not None:
+            at(iso, a, f)[k] += sign * n
+    kept = [f is not None and d is not None and f <= d for f, d in zip(fin, due)]
+    for (iso, a, f, k), n in Counter(zip(due, agency, fld, kept)).items():
+        if iso is not None:
+            c = at(iso, a, f)
+            c[5] += sign * n
+            if k:
+                c[6] += sign * n
 
 
 # --- the QĐ 766 index's per-day counts (register_days_766, migration m009) ------------------
@@ -227,6 +314,51 @@ _FIN_766 = """
 
 def _contributions_766(src: str, fin: bool = True) -> str:
     return _CONTRIBUTIONS_766.format(src=src, fin=_FIN_766.format(src=src) if fin else "")
+
+
+def _count_days_766(days: dict, channel, recv, due, fin, counted, online_kind, synced, digitised, paid_online,
+                    e_result, rating, by_finished: bool) -> None:
+    """The contributions of new register rows (given column by column; a column the file lacks
+    all None) to register_days_766 {day: [DAY_766 counts]}: the rules of _CONTRIBUTIONS_766
+    (`by_finished` its `fin`), counted over the distinct combinations of values (Counter)
+    instead of row by row."""
+    num: dict[str, int] = {}
+
+    def day(iso: str) -> list[int]:
+        d = num.get(iso) or num.setdefault(iso, day_number(iso))
+        acc = days.get(d)
+        if acc is None:
+            acc = days[d] = [0] * len(DAY_766)
+        return acc
+
+    rows = zip(recv, counted, map("truc_tuyen".__eq__, channel), online_kind, synced, digitised, paid_online,
+               e_result, rating)
+    for (iso, c, online, kind, syn, dig, paid, eres, rate), n in Counter(rows).items():
+        if not c or iso is None or (kind is None and syn is None and dig is None and paid is None and eres is None
+                                     and rate is None):
+            continue
+        acc = day(iso)
+        for k, v in enumerate((syn is not None, syn == 1, kind is not None, kind == "toan_trinh", eres is not None,
+                               online and eres == 1, paid is not None, paid in (0, 1), paid == 1,
+                               dig is not None and eres is not None, dig == 1 and eres == 1)):
+            if v:
+                acc[k] += n
+    if not by_finished:
+        return
+    kept = [f is not None and (d is None or f <= d) for f, d in zip(fin, due)]
+    rows = zip(fin, counted, kept, online_kind, synced, digitised, paid_online, e_result, rating)
+    first = DAY_766.index("kq_k")
+    for (iso, c, ok, kind, syn, dig, paid, eres, rate), n in Counter(rows).items():
+        if not c or iso is None or (kind is None and syn is None and dig is None and paid is None and eres is None
+                                     and rate is None):
+            continue
+        acc = day(iso)
+        for k, v in enumerate((eres is not None, eres == 1, rate is not None, rate is not None and rate != 0 and ok),
+                              first):
+            if v:
+                acc[k] += n
+
+
 _ADD_766 = (
     f"INSERT INTO register_days_766 (unit_code, day, {', '.join(DAY_766)}) {{select}} "
     "ON CONFLICT (unit_code, day) DO UPDATE SET " + ", ".join(f"{c} = {c} + excluded.{c}" for c in DAY_766)
@@ -294,6 +426,7 @@ def lost_dossiers(store, unit_code: str, start: str, end: str, kind: str, limit:
 
 def drop_incoming(store) -> None:
     store.db.conn.execute("DROP TABLE IF EXISTS temp.register_incoming")
+    store.db.conn.execute("DROP TABLE IF EXISTS temp.register_codes")
 
 
 def record_import(store, unit_code: str, now: str, file_name: str, sheet: str, header_hash: str,
