@@ -35,7 +35,7 @@ from cchc_desktop.domain import periods
 from cchc_desktop.domain.units import UPPER_KINDS
 from cchc_desktop.exporting import charts as chart_figures  # matplotlib itself only when one is drawn
 from cchc_desktop.exporting import docx_parts as X, wording
-from cchc_desktop.exporting.wording import (CORRECTED_FOOTNOTE, appendix_reference, appendix_title, doc_number,
+from cchc_desktop.exporting.wording import (appendix_reference, appendix_title, doc_number,
                                             row_note, unit_text)
 from cchc_desktop.report.values import ReportData, outline
 
@@ -465,7 +465,7 @@ def _appendix(b: _Body, data: ReportData) -> None:
         xml.append(X.TABLE_END)
         b.add("".join(xml))
         if wording.has_recomputed(form, fixes):
-            b.p(X.run(CORRECTED_FOOTNOTE, size, italic=True), before=60)
+            b.p(X.run(wording.corrected_footnote(form, fixes), size, italic=True), before=60)
 
 
 # --- the document ------------------------------------------------------------------------------

@@ -204,7 +204,7 @@ def _form_sheet(wb, form, data: ReportData, used: set[str], st, fixes: dict) -> 
         ws.row_dimensions[row_no].height = max(18, 16 * lines + 3)
         row_no += 1
     if wording.has_recomputed(form, fixes):
-        set_text(ws.cell(row_no, 1), wording.CORRECTED_FOOTNOTE)
+        set_text(ws.cell(row_no, 1), wording.corrected_footnote(form, fixes))
         ws.cell(row_no, 1).font = st["head_note"]
         ws.merge_cells(start_row=row_no, start_column=1, end_row=row_no, end_column=5)
         ws.row_dimensions[row_no].height = 18

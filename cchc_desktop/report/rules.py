@@ -241,19 +241,33 @@ CORRECTION_RULE = "so-tinh-lai"  # its findings' rule: "so-tinh-lai:<the value's
 
 
 def check_corrections(data: ReportData) -> list[Finding]:
-    """A figure the app computes that differs from the unit's own (report/corrections.py)."""
+    """A figure the app computes that differs from the unit's own, and a typed figure that differs
+    from the one the unit printed before (report/corrections.py)."""
     out = []
     for c in corrections.corrections(data):
         row = data.catalogue.rows_by_code.get(c.name)
         target = c.name if row else ".".join(c.name.split(".")[:2])
-        head = (f"{c.place}: số đơn vị đã ghi trước đây là {c.own_text}, số tính từ "
-                f"{'các dòng thành phần' if row else 'bảng hồ sơ'} là {c.computed_text} {c.why}".rstrip())
+        if c.typed:
+            head = (f"{c.place}: số đơn vị đã in trước đây là {c.own_text}, số đã nhập là {c.computed_text} "
+                    f"{c.why}".rstrip())
+        else:
+            head = (f"{c.place}: số đơn vị đã ghi trước đây là {c.own_text}, số tính từ "
+                    f"{'các dòng thành phần' if row else 'bảng hồ sơ'} là {c.computed_text} {c.why}".rstrip())
         if c.kept:
             tail = (f". Đơn vị đã chọn giữ số của mình (ghi chú: {c.choice_note}): báo cáo in {c.own_text}"
-                    + (", cột Ghi chú của phụ lục nêu số tính lại và ghi chú." if row else "."))
+                    + (" ở bảng và ở lời văn" if c.typed else "")
+                    + (f", cột Ghi chú của phụ lục nêu {c.computed_word} và ghi chú" if row else ""))
+            if c.rests_on:
+                tail += (f". {c.rests_on} (khớp với các số thành phần khác), không theo số {c.own_text}: "
+                         "Ghi chú của các dòng đó nói rõ")
+            tail += "."
         elif c.choice == corrections.USE:
-            tail = (". Đơn vị đã chọn dùng số tính lại: báo cáo in số tính lại"
+            tail = (f". Đơn vị đã chọn dùng {c.computed_word}: báo cáo in {c.computed_text}"
                     + (", cột Ghi chú của phụ lục nêu số đã sửa." if row else "."))
+        elif c.typed:
+            tail = (f". Báo cáo in số đã nhập, cột Ghi chú của phụ lục nêu số cũ. Nếu số đã nhập sai, hãy sửa nó; "
+                    "nếu không, hãy chọn “Dùng số tính lại” (dùng số đã nhập), "
+                    "hoặc “Giữ số của đơn vị…” kèm ghi chú lý do.")
         else:
             tail = ((". Báo cáo in số tính lại, cột Ghi chú của phụ lục nêu số cũ. " if row else ". Lời văn in số tính lại. ")
                     + "Nếu số thành phần sai, hãy sửa chúng; nếu không, hãy chọn “Dùng số tính lại”, "

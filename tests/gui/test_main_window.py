@@ -1,5 +1,6 @@
 """The main window driven like a user: keys into the real widgets, results read from the data file."""
 import shutil
+from decimal import Decimal
 
 import pytest
 
@@ -267,6 +268,47 @@ def test_a_recomputed_figure_is_kept_or_accepted_from_kiem_tra_and_audited(windo
     history = window.ctx.store.history(window.ctx.period_id, "so-tinh-lai:BM7/6.7")
     assert [h["new"] for h in history] == ["giu-so: Như báo cáo đã gửi huyện", "dung-so-tinh-lai"]
     assert any(f.rule == "so-tinh-lai:BM3/1.4" for f in check.model.findings)  # the others stay
+
+
+def test_a_choice_is_undone_from_kiem_tra_and_audited(window, qtbot):
+    window.refresh_findings()
+    check = window.show_tab("check")
+
+    def select(rule):
+        row = next(r for r, f in enumerate(check.model.findings) if f.rule == rule)
+        check.view.setCurrentIndex(check.model.index(row, 0))
+        return check.model.findings[row]
+
+    select("so-tinh-lai:BM6/1.2")  # a typed row: its figure is the one typed, not a computed one
+    assert check.accept_button.text() == "Dùng số đã nhập" and not check.undo_choice_button.isEnabled()
+    check.keep_own("Như báo cáo giấy")
+    qtbot.waitUntil(lambda: "giữ số của mình" in select("so-tinh-lai:BM6/1.2").message, timeout=3000)
+    assert window.ctx.data().values["BM6/1.2"] == 3523
+    assert check.undo_choice_button.isEnabled()
+    check.undo_choice_button.click()
+    qtbot.waitUntil(lambda: "hãy chọn" in select("so-tinh-lai:BM6/1.2").message, timeout=3000)
+    assert window.ctx.data().values["BM6/1.2"] == Decimal("3523.681")
+    assert window.ctx.store.correction_choices(window.ctx.period_id) == {}
+    assert [(h["old"], h["new"]) for h in window.ctx.store.history(window.ctx.period_id, "so-tinh-lai:BM6/1.2")] == [
+        (None, "giu-so: Như báo cáo giấy"), ("giu-so: Như báo cáo giấy", None)]
+    assert not check.undo_choice_button.isEnabled()
+    select("so-tinh-lai:BM3/1.4")
+    assert check.accept_button.text() == "Dùng số tính lại"
+    check.accept_button.click()
+    qtbot.waitUntil(lambda: "đã chọn dùng số tính lại" in select("so-tinh-lai:BM3/1.4").message, timeout=3000)
+    assert not check.accept_button.isEnabled() and check.undo_choice_button.isEnabled()
+    check.undo_choice()
+    qtbot.waitUntil(lambda: "hãy chọn" in select("so-tinh-lai:BM3/1.4").message, timeout=3000)
+    # an accepted error is withdrawn the same way, from its own button
+    f = select("ty-le-tren-100")
+    check.accept_error("Đúng như văn bản gốc")
+    qtbot.waitUntil(lambda: bool(window.ctx.store.accepted_errors(window.ctx.period_id)), timeout=3000)
+    qtbot.waitUntil(lambda: select("ty-le-tren-100") and check.accept_error_button.text() == "Bỏ chấp nhận lỗi",
+                    timeout=3000)
+    check.accept_error_button.click()
+    qtbot.waitUntil(lambda: window.ctx.store.accepted_errors(window.ctx.period_id) == [], timeout=3000)
+    assert [h["new"] for h in window.ctx.store.history(window.ctx.period_id, f"error.accepted:{f.rule}:{f.target}")] \
+        == ["Đúng như văn bản gốc", None]
 
 
 def test_run_task_runs_off_the_ui_thread(window, qtbot):

@@ -126,6 +126,12 @@ class ValidationTab(QWidget):
         self.keep_button.setEnabled(False)
         self.keep_button.clicked.connect(lambda: self.keep_own())
         top.addWidget(self.keep_button)
+        self.undo_choice_button = QPushButton("Bỏ chọn")
+        self.undo_choice_button.setToolTip("Bỏ lựa chọn đã ghi cho số này (dùng số tính lại hay giữ số của đơn vị): "
+                                           "báo cáo lại in số tính lại, cột Ghi chú nêu số cũ (ghi vào lịch sử thay đổi)")
+        self.undo_choice_button.setEnabled(False)
+        self.undo_choice_button.clicked.connect(self.undo_choice)
+        top.addWidget(self.undo_choice_button)
         self.accept_error_button = QPushButton("Chấp nhận lỗi…")
         self.accept_error_button.setToolTip("Giữ nguyên chỗ bị báo lỗi vì nó đúng như vậy, kèm lý do (ghi vào lịch sử "
                                             "thay đổi và vào gói nộp để cấp trên biết). Lỗi chưa sửa hay chưa "
@@ -200,10 +206,24 @@ class ValidationTab(QWidget):
             return self.model.findings[row]
         return None
 
+    def _choice(self, name: str | None) -> str:
+        """The unit's choice so far for a recomputed figure ("" when none)."""
+        if name is None or self.ctx.period_id is None:
+            return ""
+        return (self.ctx.data().choices.get(name) or {}).get("choice", "")
+
     def _on_current(self, *_) -> None:
-        choosable = self._correction() is not None and not self.ctx.is_final()
-        self.accept_button.setEnabled(choosable)
+        name = self._correction()
+        choosable = name is not None and not self.ctx.is_final()
+        chosen = self._choice(name)
+        typed = False
+        if name is not None:
+            row = self.ctx.data().catalogue.rows_by_code.get(name)
+            typed = row is not None and row.editable  # a typed row's own printed figure (m012)
+        self.accept_button.setText("Dùng số đã nhập" if typed else "Dùng số tính lại")
+        self.accept_button.setEnabled(choosable and chosen != "dung-so-tinh-lai")
         self.keep_button.setEnabled(choosable)
+        self.undo_choice_button.setEnabled(choosable and bool(chosen))
         f = self._error()
         self.accept_error_button.setEnabled(f is not None)
         taken = f is not None and (f.rule, f.target) in self.model.accepted
@@ -234,6 +254,15 @@ class ValidationTab(QWidget):
             return
         ok, _ = self.ctx.write(f"so-tinh-lai:{name}", Store.set_correction_choice, self.ctx.period_id, name,
                                "dung-so-tinh-lai")
+        if ok:
+            self.refresh_requested.emit()
+
+    def undo_choice(self) -> None:
+        """The selected recomputed figure: drop the unit's choice (store.clear_correction_choice, audited)."""
+        name = self._correction()
+        if name is None or not self._choice(name):
+            return
+        ok, _ = self.ctx.write(f"so-tinh-lai:{name}", Store.clear_correction_choice, self.ctx.period_id, name)
         if ok:
             self.refresh_requested.emit()
 
