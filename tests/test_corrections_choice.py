@@ -204,3 +204,20 @@ def test_dependents_follow_formulas_and_dossier_measures(demo_store):
     # resolved dossiers → the rows that read them and the rates computed from them
     deps = corrections.dependents("hs.ubnd.truoc_han", cat)
     assert "BM3/3.3.1" in deps and "BM3/3.3.2" in deps and "BM3/3.3" in deps
+
+
+def test_set_records_a_typed_rows_own_printed_figure(demo_file, tmp_path):
+    import shutil
+
+    from tests.conftest import run_cli
+
+    db = tmp_path / "demo.sqlite"
+    shutil.copy(demo_file, db)
+    r = run_cli("set", "--db", db, "--period", PERIOD, "BM6/1.1", "--so-in-truoc", "4.100")
+    assert r.returncode == 0 and "BM6/1.1: số đơn vị in trước đây 4.100" in r.stdout, r.stderr
+    listed = run_cli("so-tinh-lai", "--db", db, "--period", PERIOD).stdout
+    assert any(l.startswith("BM6/1.1\t") and "4.100" in l for l in listed.splitlines()), listed
+    bad = run_cli("set", "--db", db, "--period", PERIOD, "BM6/1", "--so-in-truoc", "88")
+    assert bad.returncode != 0 and "nhập tay" in bad.stderr and "Traceback" not in bad.stderr
+    assert run_cli("set", "--db", db, "--period", PERIOD, "BM6/1.1", "--so-in-truoc", "").returncode == 0
+    assert not any(l.startswith("BM6/1.1\t") for l in run_cli("so-tinh-lai", "--db", db, "--period", PERIOD).stdout.splitlines())

@@ -96,7 +96,7 @@ class Correction:
         """The choice in words (Kiểm tra, `so-tinh-lai`)."""
         if self.kept:
             return f"giữ số của đơn vị ({self.choice_note})"
-        return "dùng số tính lại" if self.choice == USE else "chưa chọn"
+        return f"dùng {self.computed_word}" if self.choice == USE else "chưa chọn"
 
 
 USE, KEEP = "dung-so-tinh-lai", "giu-so"  # = store.CHOICE_USE, store.CHOICE_KEEP
