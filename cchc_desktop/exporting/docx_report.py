@@ -456,9 +456,11 @@ def _appendix(b: _Body, data: ReportData) -> None:
             value = r.format(data.values.get(r.code)) if r.has_value else ""
             texts = (r.stt, r.label, unit_text(r.unit), value, row_note(data, r.code, fixes))
             aligns = ("center", "left", "center", "center", "left")
+            # the Ghi chú column is a note, never a heading: upright and regular on a bold row too
             xml.append(X.row("".join(
-                X.cell(X.para(X.run(t, size, bold=bold, italic=italic), align=a, keep_next=keep, **cell_fmt), width)
-                for t, a, width in zip(texts, aligns, w)
+                X.cell(X.para(X.run(t, size, bold=bold and k < 4, italic=italic and k < 4), align=a, keep_next=keep,
+                              **cell_fmt), width)
+                for k, (t, a, width) in enumerate(zip(texts, aligns, w))
             )))
             b.cells += 5
             b.paragraphs += 5

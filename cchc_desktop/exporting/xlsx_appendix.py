@@ -194,7 +194,7 @@ def _form_sheet(wb, form, data: ReportData, used: set[str], st, fixes: dict) -> 
         if note:
             set_text(cells[4], note)
         for i, c in enumerate(cells):
-            c.font = font
+            c.font = font if i < 4 else st["font"]  # the Ghi chú is a note, regular on a bold row too
             c.border = st["border"]
             c.alignment = st["left"] if i in (1, 4) else st["center"]
         if r.kind == "text":

@@ -258,8 +258,9 @@ def check_corrections(data: ReportData) -> list[Finding]:
                     + (" ở bảng và ở lời văn" if c.typed else "")
                     + (f", cột Ghi chú của phụ lục nêu {c.computed_word} và ghi chú" if row else ""))
             if c.rests_on:
-                tail += (f". {c.rests_on} (khớp với các số thành phần khác), không theo số {c.own_text}: "
-                         "Ghi chú của các dòng đó nói rõ")
+                tail += (f". {c.rests_on}" + ("" if c.typed else " (khớp với các số thành phần khác)")
+                         + f", không theo số {c.own_text}: Ghi chú của "
+                         + ("dòng đó" if len(c.dependents) == 1 else "các dòng đó") + " nói rõ")
             tail += "."
         elif c.choice == corrections.USE:
             tail = (f". Đơn vị đã chọn dùng {c.computed_word}: báo cáo in {c.computed_text}"
