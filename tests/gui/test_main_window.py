@@ -615,3 +615,22 @@ def test_commune_sections_have_no_upper_level_notice(window):
     for key in ("I", "II.2", "II.4"):
         tab = window.show_tab(key)
         assert tab.upper_notice is not None and tab.upper_notice.isHidden()
+
+
+def test_note_dialogs_wrap_the_finding_within_a_small_screen(window, qtbot):
+    """Giữ số của đơn vị / Chấp nhận lỗi quote the whole finding: it wraps, the dialog fits 1366 px."""
+    from ui import messages
+
+    window.refresh_findings()
+    check = window.show_tab("check")
+    longest = max((f.message for f in check.model.findings), key=len)
+    assert len(longest) > 300
+    dlg = messages.note_dialog(check, "Giữ số của đơn vị", longest, "Ghi chú lý do:")
+    qtbot.addWidget(dlg)
+    dlg.show()
+    qtbot.waitExposed(dlg)
+    assert dlg.width() <= 700 and dlg.height() < 700
+    assert dlg.findChildren(QLineEdit) == [dlg.edit]
+    texts = {b.text() for b in dlg.findChildren(messages.qt.QPushButton)}
+    assert texts == {"Đồng ý", "Hủy"}, texts
+    dlg.grab().save(str(window.ctx.store.path.parent / "note-dialog.png"))

@@ -4,9 +4,10 @@ from __future__ import annotations
 from cchc_desktop.domain import dossiers
 from cchc_desktop.report import rules
 from cchc_desktop.store import Store
+from ui import messages
 from cchc_desktop.report.values import outline_section
 from ui.qt import (
-    QAbstractItemView, QAbstractTableModel, QColor, QHBoxLayout, QHeaderView, QInputDialog, QLabel, QModelIndex,
+    QAbstractItemView, QAbstractTableModel, QColor, QHBoxLayout, QHeaderView, QLabel, QModelIndex,
     QPushButton, QStyle, Qt, QTableView, QTimer, QVBoxLayout, QWidget, Signal,
 )
 
@@ -238,8 +239,8 @@ class ValidationTab(QWidget):
             ok, _ = self.ctx.write(f"error:{f.rule}", Store.unaccept_error, self.ctx.period_id, f.rule, f.target)
         else:
             if reason is None:
-                reason, given = QInputDialog.getText(
-                    self, "Chấp nhận lỗi", f"{f.message}\n\nLý do giữ nguyên (ghi vào gói nộp để cấp trên biết):")
+                reason, given = messages.ask_note(
+                    self, "Chấp nhận lỗi", f.message, "Lý do giữ nguyên (ghi vào gói nộp để cấp trên biết):")
                 if not given:
                     return
             ok, _ = self.ctx.write(f"error:{f.rule}", Store.accept_error, self.ctx.period_id, f.rule, f.target,
@@ -273,8 +274,9 @@ class ValidationTab(QWidget):
             return
         if note is None:
             f = self.model.findings[self.view.currentIndex().row()]
-            note, given = QInputDialog.getText(
-                self, "Giữ số của đơn vị", f"{f.message}\n\nGhi chú lý do giữ số của đơn vị (in ở cột Ghi chú của phụ lục):")
+            note, given = messages.ask_note(
+                self, "Giữ số của đơn vị", f.message,
+                "Ghi chú lý do giữ số của đơn vị (in ở phần Ghi chú của phụ lục và ghi vào gói nộp):")
             if not given:
                 return
         ok, _ = self.ctx.write(f"so-tinh-lai:{name}", Store.set_correction_choice, self.ctx.period_id, name,
