@@ -221,3 +221,28 @@ def test_set_records_a_typed_rows_own_printed_figure(demo_file, tmp_path):
     assert bad.returncode != 0 and "nhập tay" in bad.stderr and "Traceback" not in bad.stderr
     assert run_cli("set", "--db", db, "--period", PERIOD, "BM6/1.1", "--so-in-truoc", "").returncode == 0
     assert not any(l.startswith("BM6/1.1\t") for l in run_cli("so-tinh-lai", "--db", db, "--period", PERIOD).stdout.splitlines())
+
+
+# --- a figure of the text with no appendix row (review D2) ---------------------------------------------
+def test_a_kept_text_figure_is_explained_under_the_appendix(demo_store, tmp_path):
+    import docx
+
+    from cchc_desktop.exporting import docx_report
+
+    pid = _pid(demo_store)
+    untouched = _load(demo_store)
+    notes = wording.text_figure_notes(untouched, corrections.by_code(untouched))
+    assert "(*) Bộ phận Một cửa UBND, tỷ lệ giải quyết trước hạn (lời văn mục II.2): số tính lại 97,7 % " \
+           "(3.143/3.218); trước đây ghi 97,6 %" in notes
+    demo_store.set_correction_choice(pid, "hs.ubnd.ty_le_truoc_han", "giu-so", "Theo phần mềm một cửa")
+    data = _load(demo_store)
+    note = next(n for n in wording.text_figure_notes(data, corrections.by_code(data)) if "giữ" in n or "của đơn vị 97,6" in n)
+    assert note == ("(*) Bộ phận Một cửa UBND, tỷ lệ giải quyết trước hạn (lời văn mục II.2): lời văn in số của "
+                    "đơn vị 97,6 %; số tính lại là 97,7 % (3.143/3.218): Theo phần mềm một cửa")
+    assert note in _appendix_cells(data) and wording.TEXT_FIGURES_HEADING in _appendix_cells(data)
+    out = docx_report.write(data, tmp_path / "r.docx", charts=False)
+    paragraphs = [p.text.replace("\u00a0", " ") for p in docx.Document(str(out)).paragraphs]
+    assert paragraphs.index(note) > paragraphs.index(wording.TEXT_FIGURES_HEADING)
+    # the body prints the unit's figure alone, the note stays in the appendix
+    body = paragraphs[:paragraphs.index(wording.TEXT_FIGURES_HEADING)]
+    assert any("97,6" in t for t in body) and not any("Theo phần mềm một cửa" in t for t in body)

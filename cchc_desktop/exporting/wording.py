@@ -50,6 +50,16 @@ def has_recomputed(form, fixes: dict[str, Correction]) -> bool:
     return any(r.code in fixes and not fixes[r.code].kept for r in form.rows)
 
 
+TEXT_FIGURES_HEADING = "Ghi chú số liệu trong lời văn:"
+
+
+def text_figure_notes(data: ReportData, fixes: dict[str, Correction]) -> list[str]:
+    """The notes of the recomputed figures of the text that no appendix row holds (a dossier rate
+    of II.2): printed under the appendix's tables, Word and Excel, so a kept or corrected figure of
+    the text is explained somewhere a reader sees."""
+    return [c.text_note for c in fixes.values() if c.name not in data.catalogue.rows_by_code]
+
+
 def corrected_footnote(form, fixes: dict[str, Correction]) -> str:
     """The footnote under a form that prints a corrected figure: computed from the parts, or the
     figure typed where the unit's paper printed another (report/corrections.py)."""

@@ -261,7 +261,7 @@ def _dossier_sheet(wb, data: ReportData, used: set[str], st) -> None:
     _print_setup(ws, f"{head_row}:{head_row}")
 
 
-def _agency_sheet(wb, data: ReportData, used: set[str], st) -> None:
+def _agency_sheet(wb, data: ReportData, used: set[str], st, fixes: dict) -> None:
     """The agencies side by side: the one-stop desk, the police, the military (named by the frame)."""
     ws = wb.create_sheet(_sheet_name(AGENCY_SHEET, used))
     agencies = list(dossiers.AGENCIES)
@@ -301,6 +301,15 @@ def _agency_sheet(wb, data: ReportData, used: set[str], st) -> None:
             c.border = st["border"]
             c.alignment = st["left"] if i == 2 else st["center"]
         ws.row_dimensions[r].height = max(20, 16 * _lines(dossiers.MEASURES[m], widths[1]) + 3)
+    notes = wording.text_figure_notes(data, fixes)
+    for k, note in enumerate([wording.TEXT_FIGURES_HEADING] + notes if notes else []):
+        r += 1 + (k == 0)
+        c = ws.cell(r, 1)
+        set_text(c, note)
+        c.font = st["head_note"]
+        c.alignment = st["left"]
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=2 + len(agencies))
+        ws.row_dimensions[r].height = max(18, 16 * _lines(note, sum(widths)) + 3)
     _print_setup(ws, "6:6")
 
 
@@ -327,7 +336,7 @@ def build(data: ReportData):
     for form in data.catalogue.appendix_forms():
         _form_sheet(wb, form, data, used, st, fixes)
     _dossier_sheet(wb, data, used, st)
-    _agency_sheet(wb, data, used, st)
+    _agency_sheet(wb, data, used, st, fixes)
     wb.properties.title = f"Phụ lục báo cáo CCHC {periods.name(data.key)}"
     wb.properties.creator = "CCHC Desktop"
     return wb

@@ -84,6 +84,20 @@ class Correction:
             return f"(*) Đã sửa theo {self.computed_word}; đơn vị ghi trước đây {self.own_text}"
         return f"(*) Trước đây ghi {self.own_text}"
 
+    @property
+    def text_note(self) -> str:
+        """The note of a figure of the text with no appendix row (a dossier rate of II.2): the
+        appendix prints these under its tables (wording.text_figure_notes)."""
+        where = f"{self.place[:1].upper()}{self.place[1:]} (lời văn mục {self.section})"
+        why = f" {self.why}" if self.why else ""
+        if self.kept:
+            text = (f"(*) {where}: lời văn in số của đơn vị {self.own_text}; số tính lại là {self.computed_text}{why}: "
+                    f"{self.choice_note}")
+            return text + (f". {self.rests_on}" if self.rests_on else "")
+        if self.choice == USE:
+            return f"(*) {where}: đã sửa theo số tính lại {self.computed_text}{why}; đơn vị ghi trước đây {self.own_text}"
+        return f"(*) {where}: số tính lại {self.computed_text}{why}; trước đây ghi {self.own_text}"
+
     def dependent_note(self, data) -> str:
         """The Ghi chú of a row computed from this kept figure."""
         row = data.catalogue.rows_by_code.get(self.name)
