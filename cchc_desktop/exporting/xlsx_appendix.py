@@ -62,6 +62,33 @@ def set_number(cell, value, number_format: str) -> None:
     cell.number_format = number_format
 
 
+def vn_integer_format(value: int) -> str:
+    """The number format printing a whole number as the report writes it, on any computer: the
+    thousands dots are literal (`#0\\.000` for 3.218), since `#,##0` takes the separators of the
+    PC's locale (an English Windows shows 3,218 beside a Ghi chú saying 3.225)."""
+    digits = len(str(abs(int(value))))
+    first = digits % 3 or 3
+    return "#" * (first - 1) + "0" + "\\.000" * ((digits - first) // 3)
+
+
+def set_figure(cell, value, kind: str) -> None:
+    """A figure of the appendix exactly as the Word file prints it, whatever the PC's locale: a
+    whole number stays a number (with vn_integer_format), a rate or amount with decimals is written
+    as the report writes it (`97,6`, `3.523,681`), as text: Excel's decimal separator is the
+    locale's and cannot be fixed by a format. `kind`: percent, money, choice or count."""
+    if value is None:
+        cell.value = None
+        return
+    d = Decimal(str(value))
+    if kind == "percent":
+        d = fmt.round_percent(d)
+    if d == d.to_integral_value():
+        cell.value = int(d)
+        cell.number_format = CHOICE_FORMAT if kind == "choice" else vn_integer_format(int(d))
+        return
+    set_text(cell, fmt.percent(d) if kind == "percent" else fmt.money(d))
+
+
 def _styles():
     # openpyxl: only when a workbook is written (start-up time)
     from openpyxl.styles import Alignment, Border, Font, Side
@@ -183,13 +210,9 @@ def _form_sheet(wb, form, data: ReportData, used: set[str], st, fixes: dict) -> 
         elif r.kind == "text":
             set_text(vc, value)
         elif r.kind == "percent" or (r.derived and r.unit == "%"):
-            set_number(vc, fmt.round_percent(value), PERCENT_FORMAT)
-        elif r.kind == "money":
-            set_number(vc, value, money_format(value))
-        elif r.kind == "choice":
-            set_number(vc, value, CHOICE_FORMAT)
+            set_figure(vc, value, "percent")
         else:
-            set_number(vc, value, COUNT_FORMAT)
+            set_figure(vc, value, r.kind if r.kind in ("money", "choice") else "count")
         note = wording.row_note(data, r.code, fixes)
         if note:
             set_text(cells[4], note)
@@ -217,7 +240,7 @@ def _number_or_text(cell, text: str) -> None:
         cell.value = None
         return
     try:
-        set_number(cell, fmt.parse_number(text), COUNT_FORMAT)
+        set_figure(cell, fmt.parse_number(text), "count")
     except Exception:
         set_text(cell, text)
 
@@ -291,10 +314,8 @@ def _agency_sheet(wb, data: ReportData, used: set[str], st, fixes: dict) -> None
             c = ws.cell(r, j)
             if v is None:
                 c.value = None
-            elif m in dossiers.RATE_MEASURES:
-                set_number(c, fmt.round_percent(v), PERCENT_FORMAT)
             else:
-                set_number(c, v, COUNT_FORMAT)
+                set_figure(c, v, "percent" if m in dossiers.RATE_MEASURES else "count")
         for i in range(1, 3 + len(agencies)):
             c = ws.cell(r, i)
             c.font = st["font"]
