@@ -57,7 +57,7 @@ def text_figure_notes(data: ReportData, fixes: dict[str, Correction]) -> list[st
     """The notes of the recomputed figures of the text that no appendix row holds (a dossier rate
     of II.2): printed under the appendix's tables, Word and Excel, so a kept or corrected figure of
     the text is explained somewhere a reader sees."""
-    return [c.text_note for c in fixes.values() if c.name not in data.catalogue.rows_by_code]
+    return [c.text_note for c in fixes.values() if not c.in_appendix(data.catalogue)]
 
 
 def corrected_footnote(form, fixes: dict[str, Correction]) -> str:

@@ -23,6 +23,7 @@ from decimal import Decimal, InvalidOperation
 
 from cchc_desktop import fmt
 from cchc_desktop.domain import dossiers, formula
+from cchc_desktop.domain.catalogue import LABEL_WIDTH, shorten
 from cchc_desktop.report import narrative
 
 # The dossier rates: (part column, whole measure) as dossiers.measures_of computes them.
@@ -52,6 +53,7 @@ class Correction:
     dependents: list[str] = field(default_factory=list)  # codes of the rows computed from this value
     dependent_places: str = ""  # those rows in words: "dòng 3.3", "Biểu mẫu 3, dòng 3.3; Biểu mẫu 7, dòng 6.7"
     choice_at: str = ""  # when the unit chose (ISO)
+    text_label: str = ""  # the whole label of a row that only the text prints (TT/20), for its note
 
     @property
     def computed_word(self) -> str:
@@ -84,11 +86,17 @@ class Correction:
             return f"(*) Đã sửa theo {self.computed_word}; đơn vị ghi trước đây {self.own_text}"
         return f"(*) Trước đây ghi {self.own_text}"
 
+    def in_appendix(self, catalogue) -> bool:
+        """Does an appendix row print this figure (its Ghi chú then explains it)?"""
+        row = catalogue.rows_by_code.get(self.name)
+        return row is not None and catalogue.form(row.form).appendix
+
     @property
     def text_note(self) -> str:
         """The note of a figure of the text with no appendix row (a dossier rate of II.2): the
         appendix prints these under its tables (wording.text_figure_notes)."""
-        where = f"{self.place[:1].upper()}{self.place[1:]} (lời văn mục {self.section})"
+        place = self.text_label or self.place  # a text-only row: its label alone
+        where = f"{place[:1].upper()}{place[1:]} (lời văn mục {self.section})"
         why = f" {self.why}" if self.why else ""
         if self.kept:
             text = (f"(*) {where}: lời văn in số của đơn vị {self.own_text}; số tính lại là {self.computed_text}{why}: "
@@ -270,7 +278,9 @@ def corrections(data) -> list[Correction]:
             computed = fmt.round_percent(computed)  # as the report writes it
         if computed == own:
             continue
-        if row is not None:
+        if row is not None and not cat.form(row.form).appendix:  # a figure of the text alone (TT/20)
+            place, section = f"Số liệu trong lời văn «{shorten(row.label, LABEL_WIDTH)}»", row.section
+        elif row is not None:
             place, section = row.describe(), row.section
         else:
             agency, measure = name.split(".")[1:]
@@ -286,7 +296,8 @@ def corrections(data) -> list[Correction]:
         deps = dependents(name, cat)
         out.append(Correction(name, own, computed, own_text, computed_text, why, place, section,
                               chosen.get("choice", ""), chosen.get("note", ""), typed, deps,
-                              _places(deps, name, cat), chosen.get("at", "")))
+                              _places(deps, name, cat), chosen.get("at", ""),
+                              row.label if row is not None and not cat.form(row.form).appendix else ""))
     order = {code: i for i, code in enumerate(r.code for r in cat.rows())}
     out.sort(key=lambda c: (order.get(c.name, len(order)), c.name))
     return out

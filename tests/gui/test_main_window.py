@@ -634,3 +634,26 @@ def test_note_dialogs_wrap_the_finding_within_a_small_screen(window, qtbot):
     texts = {b.text() for b in dlg.findChildren(messages.qt.QPushButton)}
     assert texts == {"Đồng ý", "Hủy"}, texts
     dlg.grab().save(str(window.ctx.store.path.parent / "note-dialog.png"))
+
+
+def test_kiem_tra_places_name_the_text_and_the_frames_agency(demo_store, tmp_path):
+    """Review V4: a figure of the text alone is placed in its section, not "Số liệu khác …, dòng 20";
+    a ward's police is "Công an phường"."""
+    from cchc_desktop.report import values
+    from cchc_desktop.store import open_store
+    from tests.conftest import run_cli
+    from ui.entry.validation_tab import where
+
+    demo = values.load_report(demo_store, None, "2023-NAM")
+    assert where("TT/20", demo).startswith("Lời văn mục II.6: Tỷ lệ TTHC cấp xã")
+    assert where("BM7/6.7", demo) == "Biểu mẫu 7, dòng 6.7"
+    assert where("hs.cong_an", demo) == "Hồ sơ: Công an xã"
+    db = tmp_path / "w.sqlite"
+    made = run_cli("new-unit", "--db", db, "--province", "Hải Phòng", "--name", "Lê Chân", "--period", "2026-Q3")
+    assert made.returncode == 0, made.stderr
+    store = open_store(db)
+    try:
+        ward = values.load_report(store, None, "2026-Q3")
+        assert where("hs.cong_an", ward) == "Hồ sơ: Công an phường"
+    finally:
+        store.close()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from cchc_desktop.domain import dossiers
+from cchc_desktop.domain.catalogue import shorten
 from cchc_desktop.report import rules
 from cchc_desktop.store import Store
 from ui import messages
@@ -32,12 +33,15 @@ def where(target: str, data) -> str:
         return f"Chỉ số CCHC: tiêu chí {target[4:]}"
     if target.startswith("hs."):
         parts = target.split(".", 2)
-        agency = dossiers.AGENCIES.get(parts[1], parts[1]) if len(parts) > 1 else ""
+        # the agency as the period's frame names it (Công an phường for a ward)
+        agency = (data.agency_name(parts[1]) if parts[1] in dossiers.AGENCIES else parts[1]) if len(parts) > 1 else ""
         return f"Hồ sơ: {agency}" + (f", lĩnh vực {parts[2]}" if len(parts) > 2 else "")
     row = data.catalogue.rows_by_code.get(target)
     if row is None:
         return target
     form = data.catalogue.form(row.form)
+    if not form.appendix:  # a figure of the text alone (TT/20): where the text prints it
+        return f"Lời văn mục {row.section}: {shorten(row.label, 40)}"
     return f"{form.heading or form.title}, dòng {row.number}"
 
 
