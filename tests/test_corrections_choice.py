@@ -249,3 +249,17 @@ def test_a_kept_text_figure_is_explained_under_the_appendix(demo_store, tmp_path
     # the body prints the unit's figure alone, the note stays in the appendix
     body = paragraphs[:paragraphs.index(wording.TEXT_FIGURES_HEADING)]
     assert any("97,6" in t for t in body) and not any("Theo phần mềm một cửa" in t for t in body)
+
+
+def test_a_rate_the_seed_printed_0_over_no_case_is_blank_and_says_why(demo_store):
+    """Review D3: BM3 3.4 printed "0 %" over 0 / 0 PAKN; the app leaves it blank, and says so."""
+    data = _load(demo_store)
+    assert data.values["BM3/3.4"] is None
+    fixes = corrections.by_code(data)
+    assert wording.row_note(data, "BM3/3.4", fixes) == \
+        "(*) Trước đây ghi 0 %; nay để trống (0/0: không có trường hợp nào nên không có tỷ lệ)"
+    assert wording.row_note(data, "BM2/2.2", fixes) == "(*) Trước đây ghi 0 %; nay để trống (các dòng thành phần chưa có số)"
+    f = _finding(data, "BM3/3.4")
+    assert "số đơn vị đã ghi trước đây là 0 %, phần mềm để trống (0/0" in f.message
+    assert "Báo cáo để trống ô này" in f.message
+    assert wording.row_note(data, "BM3/3.4", fixes) in _appendix_cells(data)

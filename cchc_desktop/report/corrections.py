@@ -84,6 +84,8 @@ class Correction:
             return text + (f". {self.rests_on}" if self.rests_on else "")
         if self.choice == USE:
             return f"(*) Đã sửa theo {self.computed_word}; đơn vị ghi trước đây {self.own_text}"
+        if self.computed is None:
+            return f"(*) Trước đây ghi {self.own_text}; nay để trống {self.why}".rstrip()
         return f"(*) Trước đây ghi {self.own_text}"
 
     def in_appendix(self, catalogue) -> bool:
@@ -201,9 +203,22 @@ def _is_rate(name: str, row) -> bool:
     return row.kind == "percent" or row.unit == "%"
 
 
+BLANK_TEXT = "để trống"  # a computed figure without one: 0/0, or its parts blank
+
+
+def _blank_why(row, data) -> str:
+    """Why a computed figure is blank where the unit had printed one (the seed's 0 % over 0 cases)."""
+    pairs = formula.pct_pairs(row.formula) if row is not None else []
+    if len(pairs) == 1:
+        part, whole = (formula.evaluate(n, lambda x: _resolve(data, x)) for n in pairs[0])
+        if whole == 0:
+            return f"({fmt.number(part or 0)}/0: không có trường hợp nào nên không có tỷ lệ)"
+    return "(các dòng thành phần chưa có số)"
+
+
 def _show(value, rate: bool) -> str:
     if value is None:
-        return "chưa tính được (thiếu số liệu)"
+        return BLANK_TEXT
     return f"{fmt.percent(value)} %" if rate else fmt.number(value, 3)
 
 
@@ -291,7 +306,7 @@ def corrections(data) -> list[Correction]:
             why = "" if chosen.get("choice") == KEEP else _typed_why(name, row, data)
             own_text, computed_text = row.format(own), row.format(computed) or "trống"
         else:
-            why = _why(name, row, data) if computed is not None else ""
+            why = _why(name, row, data) if computed is not None else _blank_why(row, data)
             own_text, computed_text = _show(own, rate), _show(computed, rate)
         deps = dependents(name, cat)
         out.append(Correction(name, own, computed, own_text, computed_text, why, place, section,

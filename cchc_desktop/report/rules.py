@@ -253,6 +253,8 @@ def check_corrections(data: ReportData) -> list[Finding]:
         if c.typed:
             head = (f"{c.place}: số đơn vị đã in trước đây là {c.own_text}, số đã nhập là {c.computed_text} "
                     f"{c.why}".rstrip())
+        elif c.computed is None:  # the seed's 0 % over 0 cases: no rate at all
+            head = f"{c.place}: số đơn vị đã ghi trước đây là {c.own_text}, phần mềm để trống {c.why}".rstrip()
         else:
             head = (f"{c.place}: số đơn vị đã ghi trước đây là {c.own_text}, số tính từ "
                     f"{'các dòng thành phần' if row else 'bảng hồ sơ'} là {c.computed_text} {c.why}".rstrip())
@@ -271,7 +273,7 @@ def check_corrections(data: ReportData) -> list[Finding]:
                     "nếu không, hãy chọn “Dùng số đã nhập”, "
                     "hoặc “Giữ số của đơn vị…” kèm ghi chú lý do.")
         else:
-            tail = (f". Báo cáo in số tính lại, {where} nêu số cũ. "
+            tail = (f". Báo cáo {'để trống ô này' if c.computed is None else 'in số tính lại'}, {where} nêu số cũ. "
                     "Nếu số thành phần sai, hãy sửa chúng; nếu không, hãy chọn “Dùng số tính lại”, "
                     "hoặc “Giữ số của đơn vị…” kèm ghi chú lý do.")
         out.append(Finding("canh_bao", head + tail, target, f"{CORRECTION_RULE}:{c.name}", c.section))
