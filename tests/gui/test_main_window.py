@@ -625,7 +625,7 @@ def test_note_dialogs_wrap_the_finding_within_a_small_screen(window, qtbot):
     check = window.show_tab("check")
     longest = max((f.message for f in check.model.findings), key=len)
     assert len(longest) > 300
-    dlg = messages.note_dialog(check, "Giữ số của đơn vị", longest, "Ghi chú lý do:")
+    dlg = messages.note_dialog(None, "Giữ số của đơn vị", longest, "Ghi chú lý do:")  # qtbot owns it
     qtbot.addWidget(dlg)
     dlg.show()
     qtbot.waitExposed(dlg)
