@@ -144,29 +144,35 @@ for _m in ("truoc_han", "dung_han", "qua_han"):
     _MEASURE_USERS.setdefault(_m, []).append("da_giai_quyet")
 
 
+def _users(catalogue) -> dict[str, list[str]]:
+    """name → the rows whose formula names it, read once per catalogue."""
+    users = getattr(catalogue, "_formula_users", None)
+    if users is None:
+        users = {}
+        for code in catalogue.order:
+            for ref in formula.refs(catalogue.rows_by_code[code].formula):
+                users.setdefault(ref, []).append(code)
+        catalogue._formula_users = users
+    return users
+
+
 def dependents(name: str, catalogue) -> list[str]:
     """The catalogue rows (codes, catalogue order) computed, directly or not, from a value name;
     for a dossier measure, through the measures computed from it too."""
-    names, todo = {name}, [name]
+    users = _users(catalogue)
+    names, todo, rows = {name}, [name], set()
     while todo:
         n = todo.pop()
         parts = n.split(".")
+        nexts = list(users.get(n, []))
         if len(parts) == 3 and parts[0] == "hs":
-            for m in _MEASURE_USERS.get(parts[2], []):
-                other = f"hs.{parts[1]}.{m}"
-                if other not in names:
-                    names.add(other)
-                    todo.append(other)
-    rows = []
-    grew = True
-    while grew:
-        grew = False
-        for code in catalogue.order:
-            row = catalogue.rows_by_code[code]
-            if code not in names and any(r in names for r in formula.refs(row.formula)):
-                names.add(code)
-                rows.append(code)
-                grew = True
+            nexts += [f"hs.{parts[1]}.{m}" for m in _MEASURE_USERS.get(parts[2], [])]
+        for other in nexts:
+            if other not in names:
+                names.add(other)
+                todo.append(other)
+                if other in catalogue.rows_by_code:
+                    rows.add(other)
     order = {code: i for i, code in enumerate(r.code for r in catalogue.rows())}
     return sorted(rows, key=lambda c: order.get(c, len(order)))
 

@@ -434,6 +434,9 @@ class IndicatorTable(QTableView):
 
     def __init__(self, model: IndicatorTableModel, parent=None):
         super().__init__(parent)
+        # setModel takes no ownership: a model without a Qt parent must live as long as its view,
+        # or a paint after the caller dropped it reads a deleted model (a crash, seen in the tests)
+        self._model = model
         self.setModel(model)
         self.setItemDelegate(ValueDelegate(self))
         self.setWordWrap(True)

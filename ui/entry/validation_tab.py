@@ -51,11 +51,18 @@ class FindingsModel(QAbstractTableModel):
         self.findings = []
         self.places: list[str] = []
         self.accepted: dict[tuple[str, str], dict] = {}  # (rule, target) → the accepted error (store)
+        self.choices: dict[str, str] = {}  # value name → the unit's choice (store.correction_choices)
+        self.typed: set[str] = set()  # codes of the typed rows (their own printed figure: "Dùng số đã nhập")
         self._icons = {}
 
     def set_findings(self, findings, data, accepted=()) -> None:
         self.beginResetModel()
         self.accepted = {(a["rule"], a["target"]): a for a in accepted}
+        # the unit's choices and the typed rows among the recomputed figures, read once with the
+        # findings (the buttons follow the selection without reading the data file again)
+        self.choices = {name: c.get("choice", "") for name, c in (data.choices or {}).items()} if data else {}
+        rows = data.catalogue.rows_by_code if data else {}
+        self.typed = {code for code, row in rows.items() if row.editable}
         order = sorted(findings, key=lambda f: f.severity != "loi")
         self.findings = order
         self.places = [where(f.target, data) for f in order]
@@ -190,11 +197,11 @@ class ValidationTab(QWidget):
 
     def showEvent(self, e):  # noqa: N802 (Qt name): wrap the messages at the real width
         super().showEvent(e)
-        QTimer.singleShot(0, self.view.resizeRowsToContents)
+        QTimer.singleShot(0, self.view, self.view.resizeRowsToContents)  # cancelled with the view
 
     def resizeEvent(self, e):  # noqa: N802
         super().resizeEvent(e)
-        QTimer.singleShot(0, self.view.resizeRowsToContents)
+        QTimer.singleShot(0, self.view, self.view.resizeRowsToContents)  # cancelled with the view
 
     def _correction(self) -> str | None:
         """The value name of the selected finding when it is a recomputed figure."""
@@ -213,18 +220,13 @@ class ValidationTab(QWidget):
 
     def _choice(self, name: str | None) -> str:
         """The unit's choice so far for a recomputed figure ("" when none)."""
-        if name is None or self.ctx.period_id is None:
-            return ""
-        return (self.ctx.data().choices.get(name) or {}).get("choice", "")
+        return self.model.choices.get(name, "") if name is not None else ""
 
     def _on_current(self, *_) -> None:
         name = self._correction()
         choosable = name is not None and not self.ctx.is_final()
         chosen = self._choice(name)
-        typed = False
-        if name is not None:
-            row = self.ctx.data().catalogue.rows_by_code.get(name)
-            typed = row is not None and row.editable  # a typed row's own printed figure (m012)
+        typed = name in self.model.typed  # a typed row's own printed figure (m012)
         self.accept_button.setText("Dùng số đã nhập" if typed else "Dùng số tính lại")
         self.accept_button.setEnabled(choosable and chosen != "dung-so-tinh-lai")
         self.keep_button.setEnabled(choosable)
