@@ -235,7 +235,7 @@ def test_a_kept_text_figure_is_explained_under_the_appendix(demo_store, tmp_path
     assert "(*) Bộ phận Một cửa UBND, tỷ lệ giải quyết trước hạn (lời văn mục II.2): số tính lại 97,7 % " \
            "(3.143/3.218); trước đây ghi 97,6 %" in notes
     # a row only the text prints (TT/20, II.6's "119 TTHC/139 TTHC = 86%") has its note there too
-    assert "(*) Tỷ lệ TTHC cấp xã cung cấp dịch vụ công trực tuyến (Biểu mẫu 7, dòng 6.6.1 trên Biểu mẫu 3, dòng 1) " \
+    assert "(*) Tỷ lệ TTHC cấp xã cung cấp dịch vụ công trực tuyến " \
            "(lời văn mục II.6): số tính lại 85,6 % (119/139); trước đây ghi 86 %" in notes
     demo_store.set_correction_choice(pid, "hs.ubnd.ty_le_truoc_han", "giu-so", "Theo phần mềm một cửa")
     data = _load(demo_store)

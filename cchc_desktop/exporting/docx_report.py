@@ -470,9 +470,9 @@ def _appendix(b: _Body, data: ReportData) -> None:
             b.p(X.run(wording.corrected_footnote(form, fixes), size, italic=True), before=60)
     notes = wording.text_figure_notes(data, fixes)
     if notes:
-        b.p(X.run(wording.TEXT_FIGURES_HEADING, size, bold=True, italic=True), before=240, keep_next=True)
+        b.p(X.run(wording.TEXT_FIGURES_HEADING, size - 1, bold=True, italic=True), before=60, keep_next=True)
         for i, note in enumerate(notes):
-            b.p(X.run(note, size, italic=True), keep_next=i < len(notes) - 1)
+            b.p(X.run(note, size - 1, italic=True), keep_next=i < len(notes) - 1)
 
 
 # --- the document ------------------------------------------------------------------------------

@@ -318,7 +318,7 @@ def corrections(data) -> list[Correction]:
         out.append(Correction(name, own, computed, own_text, computed_text, why, place, section,
                               chosen.get("choice", ""), chosen.get("note", ""), typed, deps,
                               _places(deps, name, cat), chosen.get("at", ""),
-                              row.label if row is not None and not cat.form(row.form).appendix else ""))
+                              row.label.split(" (")[0] if row is not None and not cat.form(row.form).appendix else ""))
     order = {code: i for i, code in enumerate(r.code for r in cat.rows())}
     out.sort(key=lambda c: (order.get(c.name, len(order)), c.name))
     return out
