@@ -126,31 +126,28 @@ class ValidationTab(QWidget):
         f.setBold(True)
         self.summary.setFont(f)
         top.addWidget(self.summary, 1)
-        self.accept_button = QPushButton("Dùng số tính lại")
-        self.accept_button.setToolTip("Đồng ý với số phần mềm tính lại: báo cáo in số tính lại, cột Ghi chú của phụ lục "
-                                      "nêu số đơn vị đã ghi trước đây đã được sửa (ghi vào lịch sử thay đổi)")
-        self.accept_button.setEnabled(False)
-        self.accept_button.clicked.connect(self.accept_computed)
-        top.addWidget(self.accept_button)
-        self.keep_button = QPushButton("Giữ số của đơn vị…")
-        self.keep_button.setToolTip("Giữ số đơn vị đã ghi, kèm ghi chú lý do: báo cáo in số của đơn vị, cột Ghi chú "
-                                    "nêu số tính lại và ghi chú (ghi vào lịch sử thay đổi)")
-        self.keep_button.setEnabled(False)
-        self.keep_button.clicked.connect(lambda: self.keep_own())
-        top.addWidget(self.keep_button)
-        self.undo_choice_button = QPushButton("Bỏ chọn")
-        self.undo_choice_button.setToolTip("Bỏ lựa chọn đã ghi cho số này (dùng số tính lại hay giữ số của đơn vị): "
-                                           "báo cáo lại in số tính lại, cột Ghi chú nêu số cũ (ghi vào lịch sử thay đổi)")
-        self.undo_choice_button.setEnabled(False)
-        self.undo_choice_button.clicked.connect(self.undo_choice)
-        top.addWidget(self.undo_choice_button)
-        self.accept_error_button = QPushButton("Chấp nhận lỗi…")
-        self.accept_error_button.setToolTip("Giữ nguyên chỗ bị báo lỗi vì nó đúng như vậy, kèm lý do (ghi vào lịch sử "
-                                            "thay đổi và vào gói nộp để cấp trên biết). Lỗi chưa sửa hay chưa "
-                                            "chấp nhận thì chưa xuất được gói nộp cấp trên.")
-        self.accept_error_button.setEnabled(False)
-        self.accept_error_button.clicked.connect(lambda: self.accept_error())
-        top.addWidget(self.accept_error_button)
+
+        def button(text: str, tip: str, slot) -> QPushButton:
+            b = QPushButton(text)
+            b.setToolTip(tip)
+            b.setEnabled(False)
+            b.clicked.connect(slot)
+            top.addWidget(b)
+            return b
+
+        self.accept_button = button(
+            "Dùng số tính lại", "Đồng ý với số phần mềm tính lại: báo cáo in số tính lại, cột Ghi chú của phụ lục "
+            "nêu số đơn vị đã ghi trước đây đã được sửa (ghi vào lịch sử thay đổi)", self.accept_computed)
+        self.keep_button = button(
+            "Giữ số của đơn vị…", "Giữ số đơn vị đã ghi, kèm ghi chú lý do: báo cáo in số của đơn vị, cột Ghi chú "
+            "nêu số tính lại và ghi chú (ghi vào lịch sử thay đổi)", lambda: self.keep_own())
+        self.undo_choice_button = button(
+            "Bỏ chọn", "Bỏ lựa chọn đã ghi cho số này (dùng số tính lại hay giữ số của đơn vị): báo cáo lại in số "
+            "tính lại, cột Ghi chú nêu số cũ (ghi vào lịch sử thay đổi)", self.undo_choice)
+        self.accept_error_button = button(
+            "Chấp nhận lỗi…", "Giữ nguyên chỗ bị báo lỗi vì nó đúng như vậy, kèm lý do (ghi vào lịch sử thay đổi và "
+            "vào gói nộp để cấp trên biết). Lỗi chưa sửa hay chưa chấp nhận thì chưa xuất được gói nộp cấp trên.",
+            lambda: self.accept_error())
         again = QPushButton("Kiểm tra lại")
         again.setToolTip("Kiểm tra lại toàn bộ số liệu và lời văn của kỳ (F5)")
         again.clicked.connect(self.refresh_requested.emit)
