@@ -144,15 +144,21 @@ for _m in ("truoc_han", "dung_han", "qua_han"):
     _MEASURE_USERS.setdefault(_m, []).append("da_giai_quyet")
 
 
+_USERS: dict[int, tuple[object, dict]] = {}  # id(catalogue) → (the catalogue, its users): a few catalogues
+
+
 def _users(catalogue) -> dict[str, list[str]]:
-    """name → the rows whose formula names it, read once per catalogue."""
-    users = getattr(catalogue, "_formula_users", None)
-    if users is None:
-        users = {}
-        for code in catalogue.order:
-            for ref in formula.refs(catalogue.rows_by_code[code].formula):
-                users.setdefault(ref, []).append(code)
-        catalogue._formula_users = users
+    """name → the rows whose formula names it, read once per catalogue object."""
+    held = _USERS.get(id(catalogue))
+    if held is not None and held[0] is catalogue:
+        return held[1]
+    users: dict[str, list[str]] = {}
+    for code in catalogue.order:
+        for ref in formula.refs(catalogue.rows_by_code[code].formula):
+            users.setdefault(ref, []).append(code)
+    if len(_USERS) >= 16:
+        _USERS.clear()
+    _USERS[id(catalogue)] = (catalogue, users)
     return users
 
 
