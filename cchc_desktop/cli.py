@@ -223,7 +223,7 @@ def cmd_get(args) -> int:
 
 
 def cmd_set(args) -> int:
-    if args.value is None and args.note is None:
+    if args.value is None and args.note is None and args.own is None:
         raise UserError(f"Thiếu giá trị cần ghi cho {args.code}. Hãy viết: cchc-desktop set --period KỲ "
                         f"{args.code} GIÁ_TRỊ (hoặc --note GHI_CHÚ để chỉ ghi chú).")
     store = open_db(args, write=True)
@@ -234,6 +234,9 @@ def cmd_set(args) -> int:
             stored = store.set_value(pid, row.code, args.value, catalogue=data.catalogue)
             label = f" ({row.choice_label(stored)})" if row.kind == "choice" and stored is not None else ""
             print(f"{row.code} = {row.format(stored)}{label}")
+        if args.own is not None:
+            own = store.set_own_figure(pid, row.code, args.own, catalogue=data.catalogue)
+            print(f"{row.code}: số đơn vị in trước đây " + (row.format(own) if own is not None else "đã xóa"))
         if args.note is not None:
             store.set_note(pid, row.code, args.note)
             if args.value is None:
@@ -308,6 +311,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("code", metavar="MÃ_CHỈ_TIÊU")
     p.add_argument("value", metavar="GIÁ_TRỊ", nargs="?")
     p.add_argument("--note", metavar="GHI_CHÚ", help="ghi chú của chỉ tiêu")
+    p.add_argument("--so-in-truoc", dest="own", metavar="SỐ",
+                   help="số đơn vị đã in trước đây (báo cáo giấy) của một dòng nhập tay, khi khác số đã nhập: "
+                        "phụ lục nêu nó ở cột Ghi chú (“” để xóa)")
     p.set_defaults(func=cmd_set)
 
     p = sub.add_parser("list", help="in danh mục chỉ tiêu: mã, tên, loại")

@@ -43,6 +43,8 @@ def dump(store, unit_code: str | None, period_code: str) -> dict:
         if raw is not None and (row is None or row.kind != "text"):  # row None: a dossier measure's own figure
             raw = _num(raw)
         figures[code] = {"value": raw, "note": v["note"] or ""}
+        if v.get("own") is not None:  # the unit's own printed figure of a typed row (report/corrections.py)
+            figures[code]["own"] = _num(v["own"])
     dossier_data = {}
     for agency, table in store.dossier_tables(pid).items():
         dossier_data[agency] = {
@@ -227,7 +229,15 @@ def load(store, doc: dict, replace: bool = False) -> dict:
             parsed = None if raw is None else row.parse(raw if row.kind == "text" else _number(raw, code))
         except InvalidValue as e:
             _bad(f"giá trị của {code}: {e}")
-        figures[code] = (parsed, str(entry.get("note") or ""))
+        own = entry.get("own")
+        if own is not None:  # the unit's own printed figure of a typed row: beside the value, never used
+            if row.kind in ("text", "choice"):
+                _bad(f"chỉ tiêu {code} không có số đơn vị ghi trước đây")
+            try:
+                own = row.parse(_number(own, code))
+            except InvalidValue as e:
+                _bad(f"số đơn vị ghi trước đây của {code}: {e}")
+        figures[code] = (parsed, str(entry.get("note") or ""), own)
     dossier_rows = []
     for agency, table in (doc.get("dossiers") or {}).items():
         if agency not in dossiers.AGENCIES or not isinstance(table, dict):

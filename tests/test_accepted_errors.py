@@ -66,3 +66,44 @@ def test_cli_lists_accepts_and_withdraws(demo_store, tmp_path, capsys):
     main(["chap-nhan-loi", "--db", db, "--period", PERIOD])
     out = capsys.readouterr().out
     assert f"{code}\tchưa chấp nhận" in out
+
+
+def test_choices_and_accepted_errors_travel_in_the_manifest_and_show_at_the_import(demo_store, tmp_path):
+    from cchc_desktop.importing import package as ip
+    from cchc_desktop.store import open_store
+
+    period = demo_store.get_period(demo_store.unit(None)["code"], PERIOD)
+    for f in _errors(demo_store):
+        demo_store.accept_error(period["id"], f.rule, f.target, f.message, "Đúng như văn bản gốc")
+    demo_store.set_correction_choice(period["id"], "BM3/3.3.1", "giu-so", "Như báo cáo gửi huyện")
+    demo_store.set_correction_choice(period["id"], "BM7/6.7", "dung-so-tinh-lai")
+    out = tmp_path / "usb"
+    out.mkdir()
+    path = pkg.make_package(demo_store, None, PERIOD, out, documents=False)
+    manifest = json.loads(zipfile.ZipFile(path).read(pkg.MANIFEST))
+    listed = {c["name"]: c for c in manifest["correction_choices"]}
+    assert set(listed) == {"BM3/3.3.1", "BM7/6.7"}  # only the figures answered
+    kept = listed["BM3/3.3.1"]
+    assert (kept["choice"], kept["note"], kept["own"], kept["computed"], kept["printed"]) == (
+        "giu-so", "Như báo cáo gửi huyện", "3.225", "3.218", "3.225")
+    assert kept["rests_on"] == "Dòng 3.3 tính theo số tính lại 3.218" and kept["chosen_at"]
+    assert listed["BM7/6.7"]["printed"] == "97,6 %" and listed["BM7/6.7"]["note"] == ""
+
+    upper = open_store(tmp_path / "huyen.sqlite")
+    try:
+        (result,) = ip.import_packages(upper, [path])
+    finally:
+        upper.close()
+    assert result.status == "imported", result.message
+    line = result.line()
+    assert "đơn vị đã chấp nhận 2 lỗi" in line and "lý do: Đúng như văn bản gốc" in line
+    assert ("giữ số của đơn vị ở 1 chỉ tiêu: Biểu mẫu 3, dòng 3.3.1 «Tổng số hồ sơ TTHC đã giải quyết xong»: "
+            "in 3.225, số phần mềm 3.218 (ghi chú: Như báo cáo gửi huyện), dòng 3.3 tính theo số tính lại 3.218") in line
+    assert "dùng số tính lại ở 1 chỉ tiêu: Biểu mẫu 7, dòng 6.7" in line and "(đơn vị ghi trước đây 84 %)" in line
+
+
+def test_an_odd_manifest_list_never_breaks_the_import_note():
+    from cchc_desktop.importing import package as ip
+
+    assert ip.choices_note({}) == ""
+    assert ip.choices_note({"accepted_errors": "x", "correction_choices": [1, {"choice": 5}]}) == ""

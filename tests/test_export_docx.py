@@ -788,7 +788,12 @@ def test_a_recomputed_row_says_the_units_former_figure(doc):
     (row,) = [row for row in tables[-1].rows if row.cells[0].text == "6.7."]
     assert row.cells[3].text == "97,6" and row.cells[4].text == "(*) Trước đây ghi 84\u00a0%"
     notes = [p.text for p in doc.paragraphs if p.text.startswith("(*) Số liệu tính lại")]
-    assert len(notes) == 2  # under Biểu mẫu 3 and 7 (TT/20 is a figure of the text, not of the appendix)
+    assert len(notes) == 3  # under Biểu mẫu 2, 3 and 7 (TT/20 is a figure of the text, not of the appendix)
+    # TT/20 and the text's dossier rates: under the appendix, "Ghi chú số liệu trong lời văn"
+    texts = [p.text for p in doc.paragraphs]
+    start = texts.index("Ghi chú số liệu trong lời văn:")
+    assert [t[:20] for t in texts[start + 1:start + 4]] == ["(*) Tỷ lệ TTHC cấp x", "(*) Bộ phận Một cửa ",
+                                                            "(*) Bộ phận Một cửa "]
 
 
 def test_a_percent_is_written_one_way_and_never_wraps_alone(doc):

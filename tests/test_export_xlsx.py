@@ -63,10 +63,22 @@ def _row_of(ws, stt):
     raise AssertionError(stt)
 
 
-def test_values_are_numbers_with_formats(exported):
+def _shown(cell) -> str:
+    """What Excel prints for a figure cell: a whole number through its literal-dot format."""
+    if isinstance(cell.value, int):
+        text = f"{cell.value:,}".replace(",", ".") if cell.number_format != "0" else str(cell.value)
+        return text
+    return cell.value
+
+
+def test_figures_print_as_the_word_file_whatever_the_locale(exported):
+    """Review X1: `#,##0` / `0.0` take the PC's separators (3,218 on an English Windows) and print
+    whole rates as 100,0. A whole figure stays a number with literal dots; one with decimals is the
+    report's own text."""
     data, out = exported
     wb = openpyxl.load_workbook(out)
-    checked = 0
+    checked = kinds = 0
+    seen = set()
     for form in data.catalogue.appendix_forms():
         ws = wb[form.heading]
         for row in form.rows:
@@ -84,19 +96,28 @@ def test_values_are_numbers_with_formats(exported):
             checked += 1
             if row.kind == "text":
                 assert cell.value == v and cell.data_type == "s"
-            elif row.kind == "percent" or (row.derived and row.unit == "%"):
-                assert cell.number_format == "0.0"
-                assert Decimal(str(cell.value)) == Decimal(v).quantize(Decimal("0.1"))
-            elif row.kind == "money":
-                assert cell.number_format == xlsx_appendix.money_format(v) and Decimal(str(cell.value)) == Decimal(v)
-                assert not cell.number_format.endswith(".")
+                continue
+            if row.kind == "choice":
+                assert cell.value == int(v) and cell.number_format == "0"
+                continue
+            assert _shown(cell) == row.format(v), (row.code, cell.value, cell.number_format)
+            assert "," not in cell.number_format and not cell.number_format.startswith("0.")
+            if isinstance(cell.value, int):
+                assert cell.number_format == xlsx_appendix.vn_integer_format(cell.value)
+                seen.add("int")
             else:
-                assert isinstance(cell.value, int) and Decimal(cell.value) == Decimal(v)
-                if row.kind == "count":
-                    assert cell.number_format == "#,##0"
-    assert checked > 40
+                assert cell.data_type == "s"
+                seen.add("text")
+    assert checked > 40 and seen == {"int", "text"}
     ws = wb["Biểu mẫu 1"]
     assert ws.cell(_row_of(ws, "5.1."), 4).value == 3225
+    assert ws.cell(_row_of(ws, "2."), 4).value == 100  # a whole rate prints 100, as in Word (not 100,0)
+
+
+def test_vn_integer_format_groups_by_three():
+    f = xlsx_appendix.vn_integer_format
+    assert [f(v) for v in (5, 157, 3218, 100000, 11750652112)] == [
+        "0", "##0", "0\\.000", "##0\\.000", "#0\\.000\\.000\\.000"]
 
 
 def test_typed_text_never_becomes_a_formula(exported):
@@ -193,14 +214,14 @@ def test_rates_round_half_up_like_the_report(demo_store, tmp_path):
     out = xlsx_appendix.write(data, tmp_path / "pl.xlsx")
     ws = openpyxl.load_workbook(out)["Hồ sơ theo cơ quan"]
     row = next(r for r in range(7, ws.max_row + 1) if ws.cell(r, 2).value == "Tỷ lệ tiếp nhận trực tuyến (%)")
-    assert ws.cell(row, 4).value == pytest.approx(0.3)
+    assert ws.cell(row, 4).value == "0,3"
 
 
 def test_a_recomputed_row_says_the_units_former_figure(exported):
     data, out = exported
     ws = openpyxl.load_workbook(out)["Biểu mẫu 7"]
     r = _row_of(ws, "6.7.")
-    assert ws.cell(r, 4).value == Decimal("97.6") or float(ws.cell(r, 4).value) == 97.6
+    assert ws.cell(r, 4).value == "97,6"
     assert ws.cell(r, 5).value == "(*) Trước đây ghi 84 %"
     notes = [ws.cell(i, 1).value for i in range(r, ws.max_row + 1)]
     assert notes[-1].startswith("(*) Số liệu tính lại từ các dòng thành phần")

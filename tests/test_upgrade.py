@@ -187,3 +187,16 @@ def test_migration_steps_are_registered_in_number_order():
     # No gap and no step out of order: a branch that took a number ahead is renumbered at merge.
     numbers = [int(name[1:4]) for name in KNOWN]
     assert numbers == list(range(1, SCHEMA_VERSION + 1))
+
+
+def test_v13_file_upgrades_to_the_own_figure_column(tmp_path):
+    """m014: a typed row's own printed figure beside its value; the old values are untouched."""
+    path = _old_file(tmp_path, "v13.sqlite")
+    store = open_store(path, MINI)
+    try:
+        assert store.values(1)["A/3"] == {"value": "3523.681", "note": ""}
+        store.db.execute("UPDATE periods SET status = 'draft' WHERE id = 1")
+        store.set_own_figure(1, "A/3", "3523")
+        assert store.values(1)["A/3"] == {"value": "3523.681", "note": "", "own": "3523"}
+    finally:
+        store.close()

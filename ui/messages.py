@@ -58,6 +58,38 @@ def ask(parent, text: str, title: str = APP_TITLE) -> bool:
     return box.exec() == qt.QMessageBox.StandardButton.Yes
 
 
+NOTE_WIDTH = 620  # a note dialog's width: the finding it quotes wraps inside it (a 1366 px screen)
+
+
+def note_dialog(parent, title: str, message: str, prompt: str) -> qt.QDialog:
+    """A dialog asking for a note (a reason, a comment) under a finding: the finding wraps, the
+    width stays within a small screen, the buttons are Vietnamese. `ask_note` runs it."""
+    dlg = qt.QDialog(parent)
+    dlg.setWindowTitle(title)
+    layout = qt.QVBoxLayout(dlg)
+    for text in (message, prompt):
+        if text:
+            label = qt.QLabel(text)
+            label.setWordWrap(True)
+            label.setTextInteractionFlags(qt.Qt.TextInteractionFlag.TextSelectableByMouse)
+            layout.addWidget(label)
+    dlg.edit = qt.QLineEdit()
+    layout.addWidget(dlg.edit)
+    buttons = vi_buttons(qt.QDialogButtonBox(qt.QDialogButtonBox.StandardButton.Ok
+                                             | qt.QDialogButtonBox.StandardButton.Cancel))
+    buttons.accepted.connect(dlg.accept)
+    buttons.rejected.connect(dlg.reject)
+    layout.addWidget(buttons)
+    dlg.setFixedWidth(NOTE_WIDTH)
+    return dlg
+
+
+def ask_note(parent, title: str, message: str, prompt: str) -> tuple[str, bool]:
+    dlg = note_dialog(parent, title, message, prompt)
+    ok = dlg.exec() == qt.QDialog.DialogCode.Accepted
+    return dlg.edit.text(), ok
+
+
 def run_now(title, fn, on_done, on_error=None) -> None:
     """The task runner of a tab without a window: at once, on this thread."""
     try:

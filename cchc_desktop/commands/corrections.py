@@ -45,8 +45,9 @@ def run(args) -> int:
             if not fixes:
                 print("Kỳ này không có số nào ứng dụng tính lại khác số đơn vị đã ghi.")
             for c in fixes:
-                print(f"{c.name}\t{c.place}\tđơn vị ghi {c.own_text}, tính lại {c.computed_text} {c.why}".rstrip()
-                      + f"\t{c.state}")
+                other = "đã nhập" if c.typed else "tính lại"  # a typed row's own printed figure (m014)
+                print(f"{c.name}\t{c.place}\tđơn vị ghi {c.own_text}, {other} {c.computed_text} {c.why}".rstrip()
+                      + f"\t{c.state}" + (f"\t{c.rests_on}" if c.rests_on else ""))
             return 0
         if args.name not in {c.name for c in fixes} and args.name not in store.correction_choices(period["id"]):
             raise UserError(f"“{args.name}” không có trong danh sách số tính lại của kỳ {args.period}. "

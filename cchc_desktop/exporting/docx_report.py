@@ -35,7 +35,7 @@ from cchc_desktop.domain import periods
 from cchc_desktop.domain.units import UPPER_KINDS
 from cchc_desktop.exporting import charts as chart_figures  # matplotlib itself only when one is drawn
 from cchc_desktop.exporting import docx_index766, docx_parts as X, wording
-from cchc_desktop.exporting.wording import (CORRECTED_FOOTNOTE, appendix_reference, appendix_title, doc_number,
+from cchc_desktop.exporting.wording import (appendix_reference, appendix_title, doc_number,
                                             row_note, unit_text)
 from cchc_desktop.report.values import ReportData, outline
 
@@ -456,16 +456,23 @@ def _appendix(b: _Body, data: ReportData) -> None:
             value = r.format(data.values.get(r.code)) if r.has_value else ""
             texts = (r.stt, r.label, unit_text(r.unit), value, row_note(data, r.code, fixes))
             aligns = ("center", "left", "center", "center", "left")
+            # the Ghi chú column is a note, never a heading: upright and regular on a bold row too
             xml.append(X.row("".join(
-                X.cell(X.para(X.run(t, size, bold=bold, italic=italic), align=a, keep_next=keep, **cell_fmt), width)
-                for t, a, width in zip(texts, aligns, w)
+                X.cell(X.para(X.run(t, size, bold=bold and k < 4, italic=italic and k < 4), align=a, keep_next=keep,
+                              **cell_fmt), width)
+                for k, (t, a, width) in enumerate(zip(texts, aligns, w))
             )))
             b.cells += 5
             b.paragraphs += 5
         xml.append(X.TABLE_END)
         b.add("".join(xml))
         if wording.has_recomputed(form, fixes):
-            b.p(X.run(CORRECTED_FOOTNOTE, size, italic=True), before=60)
+            b.p(X.run(wording.corrected_footnote(form, fixes), size, italic=True), before=60)
+    notes = wording.text_figure_notes(data, fixes)
+    if notes:
+        b.p(X.run(wording.TEXT_FIGURES_HEADING, size - 1, bold=True, italic=True), before=60, keep_next=True)
+        for i, note in enumerate(notes):
+            b.p(X.run(note, size - 1, italic=True), keep_next=i < len(notes) - 1)
 
 
 # --- the document ------------------------------------------------------------------------------

@@ -33,7 +33,7 @@ from cchc_desktop import dataio, signing
 from cchc_desktop.errors import UserError
 from cchc_desktop.exporting import docx_report, par_section, xlsx_appendix
 from cchc_desktop.fileio import atomic_path, os_error_message
-from cchc_desktop.report import rules, values
+from cchc_desktop.report import corrections, rules, values
 from cchc_desktop.store import packages as store_packages
 from cchc_desktop.store.migrations import SCHEMA_VERSION
 
@@ -94,6 +94,8 @@ class Prepared:
         self.signing_key = signing_key(store, unit["code"])
         self.accepted = store.accepted_errors(store.get_period(unit["code"], period_code)["id"])
         self.par = par_section.members(store, unit["code"], self.period_code)  # read now: files beside the data file
+        self.choices = correction_choices(self.data or values.load_report(store, unit["code"], period_code,
+                                                                          with_previous=False))
 
     @property
     def file_name(self) -> str:
@@ -107,7 +109,19 @@ class Prepared:
         extra = render_documents(self.data) if self.data is not None else {}
         extra.update(self.par)
         return members_from(self.doc, self.catalogue_text, extra, created_at, signing_key=self.signing_key,
-                            accepted=self.accepted)
+                            accepted=self.accepted, choices=self.choices)
+
+
+CHOICE_KEYS = ("name", "place", "choice", "note", "own", "computed", "printed", "rests_on", "chosen_at")
+
+
+def correction_choices(data) -> list[dict]:
+    """The unit's answer to each figure the app recomputed (or that it printed otherwise before),
+    as the manifest lists them (docs/goi-nop.md): the upper level sees which figure was kept, the
+    one the app gives, the note, and which figure the rows computed from it rest on."""
+    return [{"name": c.name, "place": c.place, "choice": c.choice, "note": c.choice_note, "own": c.own_text,
+             "computed": c.computed_text, "printed": c.printed_text, "rests_on": c.rests_on, "chosen_at": c.choice_at}
+            for c in corrections.corrections(data) if c.choice]
 
 
 def blocking_errors(store, unit_code: str | None, period_code: str) -> list:
@@ -152,7 +166,7 @@ def fingerprint(store, unit_code: str) -> str | None:
 
 
 def members_from(doc: dict, catalogue_text: str, documents: dict[str, bytes] | None = None,
-                 created_at: str | None = None, *, signing_key: bytes, accepted=()) -> dict[str, bytes]:
+                 created_at: str | None = None, *, signing_key: bytes, accepted=(), choices=()) -> dict[str, bytes]:
     unit, period = doc["unit"], doc["period"]
     members: dict[str, bytes] = {DATA: dataio.dumps(doc).encode("utf-8")}
     members[CATALOGUE] = catalogue_text.encode("utf-8")
@@ -170,6 +184,8 @@ def members_from(doc: dict, catalogue_text: str, documents: dict[str, bytes] | N
         # the errors of `validate` the unit accepted as they are, with its reasons (issue 17)
         "accepted_errors": [{k: a[k] for k in ("rule", "target", "message", "reason", "accepted_at")}
                             for a in accepted],
+        # the unit's answer to each recomputed figure: use the computed one or keep its own (issue 17)
+        "correction_choices": [{k: c.get(k, "") for k in CHOICE_KEYS} for c in choices],
     }
     return seal(manifest, members, signing_key)
 

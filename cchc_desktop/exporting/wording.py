@@ -13,6 +13,9 @@ from cchc_desktop.report.values import ReportData
 
 # Under an appendix table with a recomputed row (its Ghi chú says the unit's former figure).
 CORRECTED_FOOTNOTE = "(*) Số liệu tính lại từ các dòng thành phần; số đơn vị ghi trước đây nêu ở cột Ghi chú."
+TYPED_FOOTNOTE = "(*) Số liệu đã nhập khác số đơn vị ghi trước đây; số cũ nêu ở cột Ghi chú."
+MIXED_FOOTNOTE = ("(*) Số liệu tính lại từ các dòng thành phần hoặc đã nhập lại; "
+                  "số đơn vị ghi trước đây nêu ở cột Ghi chú.")
 
 
 def doc_number(data: ReportData) -> str:
@@ -34,8 +37,10 @@ def appendix_reference(data: ReportData) -> str:
 
 
 def row_note(data: ReportData, code: str, fixes: dict[str, Correction]) -> str:
-    """The Ghi chú of an appendix row: the unit's note, and for a recomputed figure its former one."""
+    """The Ghi chú of an appendix row: the unit's note, for a recomputed figure its former one, and
+    for a row computed from a figure the unit kept, the figure it rests on."""
     parts = [data.note(code)] + ([fixes[code].note] if code in fixes else [])
+    parts += [c.dependent_note(data) for c in fixes.values() if c.kept and code in c.dependents]
     return "; ".join(p for p in parts if p)
 
 
@@ -43,6 +48,29 @@ def has_recomputed(form, fixes: dict[str, Correction]) -> bool:
     """Does the form print a recomputed figure (its footnote then says so)? A figure the unit kept
     is its own, explained in its Ghi chú alone."""
     return any(r.code in fixes and not fixes[r.code].kept for r in form.rows)
+
+
+TEXT_FIGURES_HEADING = "Ghi chú số liệu trong lời văn:"
+
+
+def text_figure_notes(data: ReportData, fixes: dict[str, Correction]) -> list[str]:
+    """The notes of the recomputed figures of the text that no appendix row holds (a dossier rate
+    of II.2): printed under the appendix's tables, Word and Excel, so a kept or corrected figure of
+    the text is explained somewhere a reader sees."""
+    return [c.text_note for c in fixes.values() if not c.in_appendix(data.catalogue)]
+
+
+def corrected_footnote(form, fixes: dict[str, Correction]) -> str:
+    """The footnote under a form that prints a corrected figure: computed from the parts, or the
+    figure typed where the unit's paper printed another (report/corrections.py)."""
+    shown = [fixes[r.code] for r in form.rows if r.code in fixes and not fixes[r.code].kept]
+    if not shown:
+        return ""
+    if all(not c.typed for c in shown):
+        return CORRECTED_FOOTNOTE
+    if all(c.typed for c in shown):
+        return TYPED_FOOTNOTE
+    return MIXED_FOOTNOTE
 
 
 def unit_text(unit: str) -> str:

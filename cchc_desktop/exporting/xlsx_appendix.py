@@ -62,6 +62,33 @@ def set_number(cell, value, number_format: str) -> None:
     cell.number_format = number_format
 
 
+def vn_integer_format(value: int) -> str:
+    """The number format printing a whole number as the report writes it, on any computer: the
+    thousands dots are literal (`#0\\.000` for 3.218), since `#,##0` takes the separators of the
+    PC's locale (an English Windows shows 3,218 beside a Ghi chú saying 3.225)."""
+    digits = len(str(abs(int(value))))
+    first = digits % 3 or 3
+    return "#" * (first - 1) + "0" + "\\.000" * ((digits - first) // 3)
+
+
+def set_figure(cell, value, kind: str) -> None:
+    """A figure of the appendix exactly as the Word file prints it, whatever the PC's locale: a
+    whole number stays a number (with vn_integer_format), a rate or amount with decimals is written
+    as the report writes it (`97,6`, `3.523,681`), as text: Excel's decimal separator is the
+    locale's and cannot be fixed by a format. `kind`: percent, money, choice or count."""
+    if value is None:
+        cell.value = None
+        return
+    d = Decimal(str(value))
+    if kind == "percent":
+        d = fmt.round_percent(d)
+    if d == d.to_integral_value():
+        cell.value = int(d)
+        cell.number_format = CHOICE_FORMAT if kind == "choice" else vn_integer_format(int(d))
+        return
+    set_text(cell, fmt.percent(d) if kind == "percent" else fmt.money(d))
+
+
 def _styles():
     # openpyxl: only when a workbook is written (start-up time)
     from openpyxl.styles import Alignment, Border, Font, Side
@@ -183,18 +210,14 @@ def _form_sheet(wb, form, data: ReportData, used: set[str], st, fixes: dict) -> 
         elif r.kind == "text":
             set_text(vc, value)
         elif r.kind == "percent" or (r.derived and r.unit == "%"):
-            set_number(vc, fmt.round_percent(value), PERCENT_FORMAT)
-        elif r.kind == "money":
-            set_number(vc, value, money_format(value))
-        elif r.kind == "choice":
-            set_number(vc, value, CHOICE_FORMAT)
+            set_figure(vc, value, "percent")
         else:
-            set_number(vc, value, COUNT_FORMAT)
+            set_figure(vc, value, r.kind if r.kind in ("money", "choice") else "count")
         note = wording.row_note(data, r.code, fixes)
         if note:
             set_text(cells[4], note)
         for i, c in enumerate(cells):
-            c.font = font
+            c.font = font if i < 4 else st["font"]  # the Ghi chú is a note, regular on a bold row too
             c.border = st["border"]
             c.alignment = st["left"] if i in (1, 4) else st["center"]
         if r.kind == "text":
@@ -204,7 +227,7 @@ def _form_sheet(wb, form, data: ReportData, used: set[str], st, fixes: dict) -> 
         ws.row_dimensions[row_no].height = max(18, 16 * lines + 3)
         row_no += 1
     if wording.has_recomputed(form, fixes):
-        set_text(ws.cell(row_no, 1), wording.CORRECTED_FOOTNOTE)
+        set_text(ws.cell(row_no, 1), wording.corrected_footnote(form, fixes))
         ws.cell(row_no, 1).font = st["head_note"]
         ws.merge_cells(start_row=row_no, start_column=1, end_row=row_no, end_column=5)
         ws.row_dimensions[row_no].height = 18
@@ -217,7 +240,7 @@ def _number_or_text(cell, text: str) -> None:
         cell.value = None
         return
     try:
-        set_number(cell, fmt.parse_number(text), COUNT_FORMAT)
+        set_figure(cell, fmt.parse_number(text), "count")
     except Exception:
         set_text(cell, text)
 
@@ -261,7 +284,7 @@ def _dossier_sheet(wb, data: ReportData, used: set[str], st) -> None:
     _print_setup(ws, f"{head_row}:{head_row}")
 
 
-def _agency_sheet(wb, data: ReportData, used: set[str], st) -> None:
+def _agency_sheet(wb, data: ReportData, used: set[str], st, fixes: dict) -> None:
     """The agencies side by side: the one-stop desk, the police, the military (named by the frame)."""
     ws = wb.create_sheet(_sheet_name(AGENCY_SHEET, used))
     agencies = list(dossiers.AGENCIES)
@@ -291,16 +314,23 @@ def _agency_sheet(wb, data: ReportData, used: set[str], st) -> None:
             c = ws.cell(r, j)
             if v is None:
                 c.value = None
-            elif m in dossiers.RATE_MEASURES:
-                set_number(c, fmt.round_percent(v), PERCENT_FORMAT)
             else:
-                set_number(c, v, COUNT_FORMAT)
+                set_figure(c, v, "percent" if m in dossiers.RATE_MEASURES else "count")
         for i in range(1, 3 + len(agencies)):
             c = ws.cell(r, i)
             c.font = st["font"]
             c.border = st["border"]
             c.alignment = st["left"] if i == 2 else st["center"]
         ws.row_dimensions[r].height = max(20, 16 * _lines(dossiers.MEASURES[m], widths[1]) + 3)
+    notes = wording.text_figure_notes(data, fixes)
+    for k, note in enumerate([wording.TEXT_FIGURES_HEADING] + notes if notes else []):
+        r += 1 + (k == 0)
+        c = ws.cell(r, 1)
+        set_text(c, note)
+        c.font = st["head_note"]
+        c.alignment = st["left"]
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=2 + len(agencies))
+        ws.row_dimensions[r].height = max(18, 16 * _lines(note, sum(widths)) + 3)
     _print_setup(ws, "6:6")
 
 
@@ -327,7 +357,7 @@ def build(data: ReportData):
     for form in data.catalogue.appendix_forms():
         _form_sheet(wb, form, data, used, st, fixes)
     _dossier_sheet(wb, data, used, st)
-    _agency_sheet(wb, data, used, st)
+    _agency_sheet(wb, data, used, st, fixes)
     wb.properties.title = f"Phụ lục báo cáo CCHC {periods.name(data.key)}"
     wb.properties.creator = "CCHC Desktop"
     return wb

@@ -29,6 +29,7 @@ from pathlib import Path
 from cchc_desktop import dataio, fmt, signing
 from cchc_desktop.domain import catalogue as catalogue_mod
 from cchc_desktop.domain import dossiers, frames, official_units, periods
+from cchc_desktop.domain.catalogue import shorten
 from cchc_desktop.domain.units import COMMUNE_KINDS, UPPER_KINDS, label as unit_label
 from cchc_desktop.errors import UserError
 from cchc_desktop.exporting import package as pkg
@@ -773,7 +774,7 @@ def _import_one(store, info: PackageInfo, force: bool, before_write, accept_new_
         if added_catalogue:
             store.forget_catalogue(version)
         return Result(info.path, "refused", write_trouble(e), **base)
-    note = _join(_key_note(key, info), note_par)
+    note = _join(_key_note(key, info), note_par, choices_note(info.manifest))
     if status == "same":
         return Result(info.path, "unchanged", _join("giống hệt gói đã nhập", note), **base)
     if status == "newer":
@@ -784,6 +785,40 @@ def _import_one(store, info: PackageInfo, force: bool, before_write, accept_new_
     if exists_before:
         return Result(info.path, "replaced", _join("thay số liệu kỳ này đang có trong tệp", note), **base)
     return Result(info.path, "imported", note, **base)
+
+
+CHOICE_WORDS = {"giu-so": "giữ số của đơn vị", "dung-so-tinh-lai": "dùng số tính lại"}
+
+
+def _texts(items, keys) -> list[dict]:
+    """The manifest's list of records, each field a string (anything else left out: the manifest
+    is signed by the unit, but an older or odd writer must not break the import)."""
+    if not isinstance(items, list):
+        return []
+    return [{k: (e.get(k) if isinstance(e.get(k), str) else "") for k in keys} for e in items if isinstance(e, dict)]
+
+
+def choices_note(manifest: dict) -> str:
+    """What the commune accepted or kept, as the import result says it (docs/goi-nop.md): each
+    accepted error with its reason, each recomputed figure it kept (its figure, the app's, the note)
+    or corrected."""
+    errors = _texts(manifest.get("accepted_errors"), ("rule", "target", "message", "reason"))
+    choices = _texts(manifest.get("correction_choices"), ("place", "choice", "note", "own", "computed", "rests_on"))
+    parts = []
+    if errors:
+        parts.append(f"đơn vị đã chấp nhận {len(errors)} lỗi: "
+                     + "; ".join(f"{shorten(e['message'], 90)} (lý do: {e['reason']})" for e in errors))
+    kept = [c for c in choices if c["choice"] == "giu-so"]
+    used = [c for c in choices if c["choice"] == "dung-so-tinh-lai"]
+    if kept:
+        parts.append(f"giữ số của đơn vị ở {len(kept)} chỉ tiêu: "
+                     + "; ".join(f"{c['place']}: in {c['own']}, số phần mềm {c['computed']} (ghi chú: {c['note']})"
+                                 + (f", {c['rests_on'][:1].lower()}{c['rests_on'][1:]}" if c["rests_on"] else "")
+                                 for c in kept))
+    if used:
+        parts.append(f"dùng số tính lại ở {len(used)} chỉ tiêu: "
+                     + "; ".join(f"{c['place']}: {c['computed']} (đơn vị ghi trước đây {c['own']})" for c in used))
+    return "; ".join(parts)
 
 
 def _key_note(key: str, info: PackageInfo) -> str:

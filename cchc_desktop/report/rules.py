@@ -241,22 +241,40 @@ CORRECTION_RULE = "so-tinh-lai"  # its findings' rule: "so-tinh-lai:<the value's
 
 
 def check_corrections(data: ReportData) -> list[Finding]:
-    """A figure the app computes that differs from the unit's own (report/corrections.py)."""
+    """A figure the app computes that differs from the unit's own, and a typed figure that differs
+    from the one the unit printed before (report/corrections.py)."""
     out = []
     for c in corrections.corrections(data):
         row = data.catalogue.rows_by_code.get(c.name)
         target = c.name if row else ".".join(c.name.split(".")[:2])
-        head = (f"{c.place}: số đơn vị đã ghi trước đây là {c.own_text}, số tính từ "
-                f"{'các dòng thành phần' if row else 'bảng hồ sơ'} là {c.computed_text} {c.why}".rstrip())
+        # where the report explains it: the row's Ghi chú, or the appendix's notes on the text's figures
+        where = ("cột Ghi chú của phụ lục" if c.in_appendix(data.catalogue)
+                 else "phần “Ghi chú số liệu trong lời văn” cuối phụ lục")
+        if c.typed:
+            head = (f"{c.place}: số đơn vị đã in trước đây là {c.own_text}, số đã nhập là {c.computed_text} "
+                    f"{c.why}".rstrip())
+        elif c.computed is None:  # the seed's 0 % over 0 cases: no rate at all
+            head = f"{c.place}: số đơn vị đã ghi trước đây là {c.own_text}, phần mềm để trống {c.why}".rstrip()
+        else:
+            head = (f"{c.place}: số đơn vị đã ghi trước đây là {c.own_text}, số tính từ "
+                    f"{'các dòng thành phần' if row else 'bảng hồ sơ'} là {c.computed_text} {c.why}".rstrip())
         if c.kept:
             tail = (f". Đơn vị đã chọn giữ số của mình (ghi chú: {c.choice_note}): báo cáo in {c.own_text}"
-                    + (", cột Ghi chú của phụ lục nêu số tính lại và ghi chú." if row else "."))
+                    + (" ở bảng và ở lời văn" if c.typed else "") + f", {where} nêu {c.computed_word} và ghi chú")
+            if c.rests_on:
+                tail += (f". {c.rests_on}" + ("" if c.typed else " (khớp với các số thành phần khác)")
+                         + f", không theo số {c.own_text}: Ghi chú của "
+                         + ("dòng đó" if len(c.dependents) == 1 else "các dòng đó") + " nói rõ")
+            tail += "."
         elif c.choice == corrections.USE:
-            tail = (". Đơn vị đã chọn dùng số tính lại: báo cáo in số tính lại"
-                    + (", cột Ghi chú của phụ lục nêu số đã sửa." if row else "."))
+            tail = f". Đơn vị đã chọn dùng {c.computed_word}: báo cáo in {c.computed_text}, {where} nêu số đã sửa."
+        elif c.typed:
+            tail = (f". Báo cáo in số đã nhập, {where} nêu số cũ. Nếu số đã nhập sai, hãy sửa nó; "
+                    "nếu không, hãy chọn “Dùng số đã nhập”, "
+                    "hoặc “Giữ số của đơn vị…” kèm ghi chú lý do.")
         else:
-            tail = ((". Báo cáo in số tính lại, cột Ghi chú của phụ lục nêu số cũ. " if row else ". Lời văn in số tính lại. ")
-                    + "Nếu số thành phần sai, hãy sửa chúng; nếu không, hãy chọn “Dùng số tính lại”, "
+            tail = (f". Báo cáo {'để trống ô này' if c.computed is None else 'in số tính lại'}, {where} nêu số cũ. "
+                    "Nếu số thành phần sai, hãy sửa chúng; nếu không, hãy chọn “Dùng số tính lại”, "
                     "hoặc “Giữ số của đơn vị…” kèm ghi chú lý do.")
         out.append(Finding("canh_bao", head + tail, target, f"{CORRECTION_RULE}:{c.name}", c.section))
     return out

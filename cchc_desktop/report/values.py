@@ -86,13 +86,19 @@ class ReportData:
         return self.recomputed[name] if name in self.kept else self.value(name)
 
     def keep_own_figures(self, choices: dict[str, dict]) -> None:
-        """Print the unit's own figure where it chose to keep it (store.CHOICE_KEEP)."""
+        """Print the unit's own figure where it chose to keep it (store.CHOICE_KEEP), wherever the
+        value itself is printed. The rows computed from it rest on the computed (or typed) figure,
+        which agrees with the parts; their Ghi chú and the finding say so (corrections.dependents)."""
         self.choices = choices
         for name, c in choices.items():
             if c["choice"] != "giu-so":
                 continue
+            raw = self.raw.get(name) or {}
+            row = self.catalogue.rows_by_code.get(name)
+            # a typed row's own figure is beside its value (`own`), a computed one's is its value
+            typed = row is not None and row.editable
             try:
-                own = Decimal(str((self.raw.get(name) or {}).get("value")))
+                own = Decimal(str(raw.get("own") if typed else raw.get("value")))
             except ArithmeticError:
                 continue
             computed = self.value(name)

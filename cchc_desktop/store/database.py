@@ -683,10 +683,37 @@ class Store:
 
     # --- indicator values ---------------------------------------------------------------
     def values(self, period_id: int) -> dict[str, dict]:
+        """code → {value, note}, and `own`: the unit's own printed figure of a typed row where it
+        has one (m014, report/corrections.py)."""
         return {
-            r["code"]: {"value": r["value"], "note": r["note"]}
-            for r in self.db.query("SELECT code, value, note FROM indicator_values WHERE period_id = ?", [period_id])
+            r["code"]: {"value": r["value"], "note": r["note"], **({"own": r["own"]} if r["own"] is not None else {})}
+            for r in self.db.query("SELECT code, value, note, own FROM indicator_values WHERE period_id = ?",
+                                   [period_id])
         }
+
+    def set_own_figure(self, period_id: int, code: str, text, catalogue=None) -> Decimal | None:
+        """The unit's own printed figure of a typed row (the old paper report's), kept beside the
+        value and never used in a figure; blank drops it. Audited (`own:<code>`)."""
+        cat = catalogue or self.catalogue_for(period_id)
+        row = cat.row(code)
+        if not row.editable or row.kind in ("text", "choice"):
+            raise InvalidValue(f"{row.place}: chỉ dòng số liệu nhập tay mới có “số đơn vị ghi trước đây”.")
+        if isinstance(text, str):
+            text = clean(text).strip()
+        value = None if text in (None, "") else row.parse(text)
+        stored = value_text(value) if value is not None else None
+        with self.db.atomic():
+            self._writable(period_id)
+            old = self.db.execute("SELECT own FROM indicator_values WHERE period_id = ? AND code = ?",
+                                  [period_id, code]).fetchone()
+            old_own = old[0] if old else None
+            if old_own == stored:
+                return value
+            self.db.execute(
+                "INSERT INTO indicator_values (period_id, code, own) VALUES (?, ?, ?) "
+                "ON CONFLICT (period_id, code) DO UPDATE SET own = excluded.own", [period_id, code, stored])
+            self._audit(f"own:{code}", old_own, stored, period_id=period_id)
+        return value
 
     def has_values(self, period_id: int) -> bool:
         """True once a figure (or a note) of the period is stored."""
@@ -765,7 +792,10 @@ class Store:
         rule = f"{CHOICE_RULE}:{name}"
         with self.db.atomic():
             self._writable(period_id)  # the choice changes a printed figure
-            own = self.db.execute("SELECT value FROM indicator_values WHERE period_id = ? AND code = ?",
+            # a computed row's own figure is its stored value; a typed row's is `own` (m014)
+            row = self.catalogue_for(period_id).rows_by_code.get(name)
+            column = "own" if row is not None and row.editable else "value"
+            own = self.db.execute(f"SELECT {column} FROM indicator_values WHERE period_id = ? AND code = ?",
                                   [period_id, name]).fetchone()
             if not own or own[0] in (None, ""):
                 raise UserError(f"“{name}” không có số đơn vị ghi trước đây nên không có gì để chọn.")

@@ -12,7 +12,7 @@ def write_period(store, unit: dict, period: dict, values: dict[str, tuple], narr
     """Create or update the unit, then write the period with everything it holds.
 
     `unit`: code, name, kind and the other unit fields to set; `period`: year, kind and the
-    period's columns; `values`: code → (stored value, note); `narratives`: section → {title,
+    period's columns; `values`: code → (stored value, note[, the unit's own printed figure of a typed row]); `narratives`: section → {title,
     text}; `dossier_rows` and `documents` without their period id. A period of that code
     already in the file is replaced when `replace`, else refused. Returns the period row."""
     code = f"{period['year']}-{period['kind']}"
@@ -34,9 +34,10 @@ def write_period(store, unit: dict, period: dict, values: dict[str, tuple], narr
         # fixed columns: a province imports hundreds of periods in a row (bench/bench_package.py).
         conn = store.db.conn
         conn.executemany(
-            "INSERT INTO indicator_values (period_id, code, value, note) VALUES (?, ?, ?, ?)",
+            "INSERT INTO indicator_values (period_id, code, value, note, own) VALUES (?, ?, ?, ?, ?)",
             [(pid, c, clean(value_text(v)) if isinstance(v, str) else value_text(v),
-              "" if n is None else clean(n).strip()) for c, (v, n) in values.items()])
+              "" if n is None else clean(n).strip(), None if own is None else value_text(own))
+             for c, (v, n, *rest) in values.items() for own in [rest[0] if rest else None]])
         conn.executemany(
             "INSERT INTO narratives (period_id, section, title, text) VALUES (?, ?, ?, ?)",
             [(pid, k, None if v.get("title") is None else clean_line(v["title"]), clean(v.get("text") or ""))

@@ -461,9 +461,17 @@ def m013_index_766_received(db):
     )
 
 
+def m014_own_figures(db):
+    """The unit's own printed figure of a typed row where the figure stored differs (issue 17):
+    the seed printed 3.523 triệu đồng in BM6 1.2 where its text gives 3.523.681.000 đồng. Kept
+    beside the value, never used in a figure; a computed row keeps its own figure as its value
+    (report/corrections.py)."""
+    db.execute("ALTER TABLE indicator_values ADD COLUMN own TEXT")
+
+
 STEPS = (m001_initial, m002_register_import, m003_package_history, m004_unit_kinds, m005_register_days,
          m006_package_keys, m007_merger_sources, m008_package_refusals, m009_index_766,
-         m010_accepted_errors, m011_par_index, m012_par_appraisal, m013_index_766_received)
+         m010_accepted_errors, m011_par_index, m012_par_appraisal, m013_index_766_received, m014_own_figures)
 for _step in STEPS:
     migrations()(_step)
 SCHEMA_VERSION = len(STEPS)

@@ -62,6 +62,20 @@ def test_a_recomputed_row_is_marked_at_its_value(ctx):
     assert idx(m, "BM7/6.8").data(Qt.ItemDataRole.BackgroundRole) == DERIVED_BG  # computed, no own figure
 
 
+def test_a_typed_row_printed_otherwise_before_is_marked_at_its_value(ctx):
+    """BM6 1.2: the seed printed 3.523, the data holds 3.523,681 (the own figure beside the value)."""
+    from ui.entry.indicator_form import CORRECTED_BG, INPUT_BG
+
+    m = model_of(ctx, "II.5", "BM6")
+    cell = idx(m, "BM6/1.2")
+    assert cell.data() == "3.523,681" and cell.data(Qt.ItemDataRole.BackgroundRole) == CORRECTED_BG
+    tip = cell.data(Qt.ItemDataRole.ToolTipRole)
+    assert "Số đã nhập: 3.523,681" in tip and "Đơn vị đã in trước đây 3.523" in tip and "3.523.681.000 đồng" in tip
+    assert idx(m, "BM6/1.2", GHI_CHU).data() == "(*) Trước đây ghi 3.523"
+    assert idx(m, "BM6/1.1").data(Qt.ItemDataRole.BackgroundRole) == INPUT_BG  # typed, no own figure
+    assert m.flags(cell) & Qt.ItemFlag.ItemIsEditable  # still typed
+
+
 def test_a_count_is_stored_and_the_derived_row_follows(ctx):
     m = model_of(ctx, "I", "BM1")
     seen = []

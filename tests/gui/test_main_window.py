@@ -1,5 +1,6 @@
 """The main window driven like a user: keys into the real widgets, results read from the data file."""
 import shutil
+from decimal import Decimal
 
 import pytest
 
@@ -267,6 +268,47 @@ def test_a_recomputed_figure_is_kept_or_accepted_from_kiem_tra_and_audited(windo
     history = window.ctx.store.history(window.ctx.period_id, "so-tinh-lai:BM7/6.7")
     assert [h["new"] for h in history] == ["giu-so: Như báo cáo đã gửi huyện", "dung-so-tinh-lai"]
     assert any(f.rule == "so-tinh-lai:BM3/1.4" for f in check.model.findings)  # the others stay
+
+
+def test_a_choice_is_undone_from_kiem_tra_and_audited(window, qtbot):
+    window.refresh_findings()
+    check = window.show_tab("check")
+
+    def select(rule):
+        row = next(r for r, f in enumerate(check.model.findings) if f.rule == rule)
+        check.view.setCurrentIndex(check.model.index(row, 0))
+        return check.model.findings[row]
+
+    select("so-tinh-lai:BM6/1.2")  # a typed row: its figure is the one typed, not a computed one
+    assert check.accept_button.text() == "Dùng số đã nhập" and not check.undo_choice_button.isEnabled()
+    check.keep_own("Như báo cáo giấy")
+    qtbot.waitUntil(lambda: "giữ số của mình" in select("so-tinh-lai:BM6/1.2").message, timeout=3000)
+    assert window.ctx.data().values["BM6/1.2"] == 3523
+    assert check.undo_choice_button.isEnabled()
+    check.undo_choice_button.click()
+    qtbot.waitUntil(lambda: "hãy chọn" in select("so-tinh-lai:BM6/1.2").message, timeout=3000)
+    assert window.ctx.data().values["BM6/1.2"] == Decimal("3523.681")
+    assert window.ctx.store.correction_choices(window.ctx.period_id) == {}
+    assert [(h["old"], h["new"]) for h in window.ctx.store.history(window.ctx.period_id, "so-tinh-lai:BM6/1.2")] == [
+        (None, "giu-so: Như báo cáo giấy"), ("giu-so: Như báo cáo giấy", None)]
+    assert not check.undo_choice_button.isEnabled()
+    select("so-tinh-lai:BM3/1.4")
+    assert check.accept_button.text() == "Dùng số tính lại"
+    check.accept_button.click()
+    qtbot.waitUntil(lambda: "đã chọn dùng số tính lại" in select("so-tinh-lai:BM3/1.4").message, timeout=3000)
+    assert not check.accept_button.isEnabled() and check.undo_choice_button.isEnabled()
+    check.undo_choice()
+    qtbot.waitUntil(lambda: "hãy chọn" in select("so-tinh-lai:BM3/1.4").message, timeout=3000)
+    # an accepted error is withdrawn the same way, from its own button
+    f = select("ty-le-tren-100")
+    check.accept_error("Đúng như văn bản gốc")
+    qtbot.waitUntil(lambda: bool(window.ctx.store.accepted_errors(window.ctx.period_id)), timeout=3000)
+    qtbot.waitUntil(lambda: select("ty-le-tren-100") and check.accept_error_button.text() == "Bỏ chấp nhận lỗi",
+                    timeout=3000)
+    check.accept_error_button.click()
+    qtbot.waitUntil(lambda: window.ctx.store.accepted_errors(window.ctx.period_id) == [], timeout=3000)
+    assert [h["new"] for h in window.ctx.store.history(window.ctx.period_id, f"error.accepted:{f.rule}:{f.target}")] \
+        == ["Đúng như văn bản gốc", None]
 
 
 def test_run_task_runs_off_the_ui_thread(window, qtbot):
@@ -573,3 +615,45 @@ def test_commune_sections_have_no_upper_level_notice(window):
     for key in ("I", "II.2", "II.4"):
         tab = window.show_tab(key)
         assert tab.upper_notice is not None and tab.upper_notice.isHidden()
+
+
+def test_note_dialogs_wrap_the_finding_within_a_small_screen(window, qtbot):
+    """Giữ số của đơn vị / Chấp nhận lỗi quote the whole finding: it wraps, the dialog fits 1366 px."""
+    from ui import messages
+
+    window.refresh_findings()
+    check = window.show_tab("check")
+    longest = max((f.message for f in check.model.findings), key=len)
+    assert len(longest) > 300
+    dlg = messages.note_dialog(None, "Giữ số của đơn vị", longest, "Ghi chú lý do:")  # qtbot owns it
+    qtbot.addWidget(dlg)
+    dlg.show()
+    qtbot.waitExposed(dlg)
+    assert dlg.width() <= 700 and dlg.height() < 700
+    assert dlg.findChildren(QLineEdit) == [dlg.edit]
+    texts = {b.text() for b in dlg.findChildren(messages.qt.QPushButton)}
+    assert texts == {"Đồng ý", "Hủy"}, texts
+    dlg.grab().save(str(window.ctx.store.path.parent / "note-dialog.png"))
+
+
+def test_kiem_tra_places_name_the_text_and_the_frames_agency(demo_store, tmp_path):
+    """Review V4: a figure of the text alone is placed in its section, not "Số liệu khác …, dòng 20";
+    a ward's police is "Công an phường"."""
+    from cchc_desktop.report import values
+    from cchc_desktop.store import open_store
+    from tests.conftest import run_cli
+    from ui.entry.validation_tab import where
+
+    demo = values.load_report(demo_store, None, "2023-NAM")
+    assert where("TT/20", demo).startswith("Lời văn mục II.6: Tỷ lệ TTHC cấp xã")
+    assert where("BM7/6.7", demo) == "Biểu mẫu 7, dòng 6.7"
+    assert where("hs.cong_an", demo) == "Hồ sơ: Công an xã"
+    db = tmp_path / "w.sqlite"
+    made = run_cli("new-unit", "--db", db, "--province", "Hải Phòng", "--name", "Lê Chân", "--period", "2026-Q3")
+    assert made.returncode == 0, made.stderr
+    store = open_store(db)
+    try:
+        ward = values.load_report(store, None, "2026-Q3")
+        assert where("hs.cong_an", ward) == "Hồ sơ: Công an phường"
+    finally:
+        store.close()

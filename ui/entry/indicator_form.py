@@ -247,7 +247,7 @@ class IndicatorTableModel(QAbstractTableModel):
             if rejected is not None:
                 return REFUSED_BG
             if col == GIA_TRI:
-                if row.derived and self._fix(row):
+                if self._fix(row):  # a recomputed figure, or a typed one the unit printed otherwise
                     return CORRECTED_BG
                 if not row.has_value or row.derived:
                     return DERIVED_BG
@@ -264,9 +264,18 @@ class IndicatorTableModel(QAbstractTableModel):
             if col == GIA_TRI:
                 fix = self._fix(row)
                 if fix:
-                    return (f"Số tính lại: {fix.computed_text} {fix.why}. Trước đây đơn vị ghi {fix.own_text}. "
-                            + (f"Đơn vị đã chọn: {fix.state}; báo cáo in {fix.printed_text}." if fix.choice else
-                               "Nếu số cũ mới đúng, hãy sửa các số thành phần, hoặc chọn trong thẻ Kiểm tra."))
+                    head = (f"Số đã nhập: {fix.computed_text} {fix.why}".rstrip() + f". Đơn vị đã in trước đây {fix.own_text}. "
+                            if fix.typed else
+                            f"Số tính lại: {fix.computed_text} {fix.why}. Trước đây đơn vị ghi {fix.own_text}. ")
+                    if fix.choice:
+                        tail = f"Đơn vị đã chọn: {fix.state}; báo cáo in {fix.printed_text}."
+                        if fix.rests_on:
+                            tail += f" {fix.rests_on}."
+                    elif fix.typed:
+                        tail = "Nếu số đã nhập sai, hãy sửa ô này; nếu không, hãy chọn trong thẻ Kiểm tra."
+                    else:
+                        tail = "Nếu số cũ mới đúng, hãy sửa các số thành phần, hoặc chọn trong thẻ Kiểm tra."
+                    return head + tail
                 if row.derived:
                     return "Dòng tự tính từ các dòng khác, không nhập tay."
                 if row.kind == "choice":
@@ -425,6 +434,9 @@ class IndicatorTable(QTableView):
 
     def __init__(self, model: IndicatorTableModel, parent=None):
         super().__init__(parent)
+        # setModel takes no ownership: a model without a Qt parent must live as long as its view,
+        # or a paint after the caller dropped it reads a deleted model (a crash, seen in the tests)
+        self._model = model
         self.setModel(model)
         self.setItemDelegate(ValueDelegate(self))
         self.setWordWrap(True)

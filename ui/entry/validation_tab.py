@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 from cchc_desktop.domain import dossiers
+from cchc_desktop.domain.catalogue import shorten
 from cchc_desktop.report import rules
 from cchc_desktop.store import Store
+from ui import messages
 from cchc_desktop.report.values import outline_section
 from ui.qt import (
-    QAbstractItemView, QAbstractTableModel, QColor, QHBoxLayout, QHeaderView, QInputDialog, QLabel, QModelIndex,
+    QAbstractItemView, QAbstractTableModel, QColor, QHBoxLayout, QHeaderView, QLabel, QModelIndex,
     QPushButton, QStyle, Qt, QTableView, QTimer, QVBoxLayout, QWidget, Signal,
 )
 
@@ -31,12 +33,15 @@ def where(target: str, data) -> str:
         return f"Chỉ số CCHC: tiêu chí {target[4:]}"
     if target.startswith("hs."):
         parts = target.split(".", 2)
-        agency = dossiers.AGENCIES.get(parts[1], parts[1]) if len(parts) > 1 else ""
+        # the agency as the period's frame names it (Công an phường for a ward)
+        agency = (data.agency_name(parts[1]) if parts[1] in dossiers.AGENCIES else parts[1]) if len(parts) > 1 else ""
         return f"Hồ sơ: {agency}" + (f", lĩnh vực {parts[2]}" if len(parts) > 2 else "")
     row = data.catalogue.rows_by_code.get(target)
     if row is None:
         return target
     form = data.catalogue.form(row.form)
+    if not form.appendix:  # a figure of the text alone (TT/20): where the text prints it
+        return f"Lời văn mục {row.section}: {shorten(row.label, 40)}"
     return f"{form.heading or form.title}, dòng {row.number}"
 
 
@@ -46,11 +51,18 @@ class FindingsModel(QAbstractTableModel):
         self.findings = []
         self.places: list[str] = []
         self.accepted: dict[tuple[str, str], dict] = {}  # (rule, target) → the accepted error (store)
+        self.choices: dict[str, str] = {}  # value name → the unit's choice (store.correction_choices)
+        self.typed: set[str] = set()  # codes of the typed rows (their own printed figure: "Dùng số đã nhập")
         self._icons = {}
 
     def set_findings(self, findings, data, accepted=()) -> None:
         self.beginResetModel()
         self.accepted = {(a["rule"], a["target"]): a for a in accepted}
+        # the unit's choices and the typed rows among the recomputed figures, read once with the
+        # findings (the buttons follow the selection without reading the data file again)
+        self.choices = {name: c.get("choice", "") for name, c in (data.choices or {}).items()} if data else {}
+        rows = data.catalogue.rows_by_code if data else {}
+        self.typed = {code for code, row in rows.items() if row.editable}
         order = sorted(findings, key=lambda f: f.severity != "loi")
         self.findings = order
         self.places = [where(f.target, data) for f in order]
@@ -114,25 +126,28 @@ class ValidationTab(QWidget):
         f.setBold(True)
         self.summary.setFont(f)
         top.addWidget(self.summary, 1)
-        self.accept_button = QPushButton("Dùng số tính lại")
-        self.accept_button.setToolTip("Đồng ý với số phần mềm tính lại: báo cáo in số tính lại, cột Ghi chú của phụ lục "
-                                      "nêu số đơn vị đã ghi trước đây đã được sửa (ghi vào lịch sử thay đổi)")
-        self.accept_button.setEnabled(False)
-        self.accept_button.clicked.connect(self.accept_computed)
-        top.addWidget(self.accept_button)
-        self.keep_button = QPushButton("Giữ số của đơn vị…")
-        self.keep_button.setToolTip("Giữ số đơn vị đã ghi, kèm ghi chú lý do: báo cáo in số của đơn vị, cột Ghi chú "
-                                    "nêu số tính lại và ghi chú (ghi vào lịch sử thay đổi)")
-        self.keep_button.setEnabled(False)
-        self.keep_button.clicked.connect(lambda: self.keep_own())
-        top.addWidget(self.keep_button)
-        self.accept_error_button = QPushButton("Chấp nhận lỗi…")
-        self.accept_error_button.setToolTip("Giữ nguyên chỗ bị báo lỗi vì nó đúng như vậy, kèm lý do (ghi vào lịch sử "
-                                            "thay đổi và vào gói nộp để cấp trên biết). Lỗi chưa sửa hay chưa "
-                                            "chấp nhận thì chưa xuất được gói nộp cấp trên.")
-        self.accept_error_button.setEnabled(False)
-        self.accept_error_button.clicked.connect(lambda: self.accept_error())
-        top.addWidget(self.accept_error_button)
+
+        def button(text: str, tip: str, slot) -> QPushButton:
+            b = QPushButton(text)
+            b.setToolTip(tip)
+            b.setEnabled(False)
+            b.clicked.connect(slot)
+            top.addWidget(b)
+            return b
+
+        self.accept_button = button(
+            "Dùng số tính lại", "Đồng ý với số phần mềm tính lại: báo cáo in số tính lại, cột Ghi chú của phụ lục "
+            "nêu số đơn vị đã ghi trước đây đã được sửa (ghi vào lịch sử thay đổi)", self.accept_computed)
+        self.keep_button = button(
+            "Giữ số của đơn vị…", "Giữ số đơn vị đã ghi, kèm ghi chú lý do: báo cáo in số của đơn vị, cột Ghi chú "
+            "nêu số tính lại và ghi chú (ghi vào lịch sử thay đổi)", lambda: self.keep_own())
+        self.undo_choice_button = button(
+            "Bỏ chọn", "Bỏ lựa chọn đã ghi cho số này (dùng số tính lại hay giữ số của đơn vị): báo cáo lại in số "
+            "tính lại, cột Ghi chú nêu số cũ (ghi vào lịch sử thay đổi)", self.undo_choice)
+        self.accept_error_button = button(
+            "Chấp nhận lỗi…", "Giữ nguyên chỗ bị báo lỗi vì nó đúng như vậy, kèm lý do (ghi vào lịch sử thay đổi và "
+            "vào gói nộp để cấp trên biết). Lỗi chưa sửa hay chưa chấp nhận thì chưa xuất được gói nộp cấp trên.",
+            lambda: self.accept_error())
         again = QPushButton("Kiểm tra lại")
         again.setToolTip("Kiểm tra lại toàn bộ số liệu và lời văn của kỳ (F5)")
         again.clicked.connect(self.refresh_requested.emit)
@@ -179,11 +194,11 @@ class ValidationTab(QWidget):
 
     def showEvent(self, e):  # noqa: N802 (Qt name): wrap the messages at the real width
         super().showEvent(e)
-        QTimer.singleShot(0, self.view.resizeRowsToContents)
+        QTimer.singleShot(0, self.view, self.view.resizeRowsToContents)  # cancelled with the view
 
     def resizeEvent(self, e):  # noqa: N802
         super().resizeEvent(e)
-        QTimer.singleShot(0, self.view.resizeRowsToContents)
+        QTimer.singleShot(0, self.view, self.view.resizeRowsToContents)  # cancelled with the view
 
     def _correction(self) -> str | None:
         """The value name of the selected finding when it is a recomputed figure."""
@@ -200,10 +215,19 @@ class ValidationTab(QWidget):
             return self.model.findings[row]
         return None
 
+    def _choice(self, name: str | None) -> str:
+        """The unit's choice so far for a recomputed figure ("" when none)."""
+        return self.model.choices.get(name, "") if name is not None else ""
+
     def _on_current(self, *_) -> None:
-        choosable = self._correction() is not None and not self.ctx.is_final()
-        self.accept_button.setEnabled(choosable)
+        name = self._correction()
+        choosable = name is not None and not self.ctx.is_final()
+        chosen = self._choice(name)
+        typed = name in self.model.typed  # a typed row's own printed figure (m012)
+        self.accept_button.setText("Dùng số đã nhập" if typed else "Dùng số tính lại")
+        self.accept_button.setEnabled(choosable and chosen != "dung-so-tinh-lai")
         self.keep_button.setEnabled(choosable)
+        self.undo_choice_button.setEnabled(choosable and bool(chosen))
         f = self._error()
         self.accept_error_button.setEnabled(f is not None)
         taken = f is not None and (f.rule, f.target) in self.model.accepted
@@ -218,8 +242,8 @@ class ValidationTab(QWidget):
             ok, _ = self.ctx.write(f"error:{f.rule}", Store.unaccept_error, self.ctx.period_id, f.rule, f.target)
         else:
             if reason is None:
-                reason, given = QInputDialog.getText(
-                    self, "Chấp nhận lỗi", f"{f.message}\n\nLý do giữ nguyên (ghi vào gói nộp để cấp trên biết):")
+                reason, given = messages.ask_note(
+                    self, "Chấp nhận lỗi", f.message, "Lý do giữ nguyên (ghi vào gói nộp để cấp trên biết):")
                 if not given:
                     return
             ok, _ = self.ctx.write(f"error:{f.rule}", Store.accept_error, self.ctx.period_id, f.rule, f.target,
@@ -237,6 +261,15 @@ class ValidationTab(QWidget):
         if ok:
             self.refresh_requested.emit()
 
+    def undo_choice(self) -> None:
+        """The selected recomputed figure: drop the unit's choice (store.clear_correction_choice, audited)."""
+        name = self._correction()
+        if name is None or not self._choice(name):
+            return
+        ok, _ = self.ctx.write(f"so-tinh-lai:{name}", Store.clear_correction_choice, self.ctx.period_id, name)
+        if ok:
+            self.refresh_requested.emit()
+
     def keep_own(self, note: str | None = None) -> None:
         """The selected recomputed figure: print the unit's own, with its note (asked when not given)."""
         name = self._correction()
@@ -244,8 +277,9 @@ class ValidationTab(QWidget):
             return
         if note is None:
             f = self.model.findings[self.view.currentIndex().row()]
-            note, given = QInputDialog.getText(
-                self, "Giữ số của đơn vị", f"{f.message}\n\nGhi chú lý do giữ số của đơn vị (in ở cột Ghi chú của phụ lục):")
+            note, given = messages.ask_note(
+                self, "Giữ số của đơn vị", f.message,
+                "Ghi chú lý do giữ số của đơn vị (in ở phần Ghi chú của phụ lục và ghi vào gói nộp):")
             if not given:
                 return
         ok, _ = self.ctx.write(f"so-tinh-lai:{name}", Store.set_correction_choice, self.ctx.period_id, name,
