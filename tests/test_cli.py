@@ -196,7 +196,7 @@ def test_reading_commands_work_and_writing_ones_are_refused_while_the_file_is_op
     assert _main(capsys, "chap-nhan-loi", "--db", demo_db, "--period", "2023-NAM", "--tat-ca",
                  "--ly-do", "Đúng như văn bản gốc")[0] == 0
     # the first package makes the commune's signing key (a write); later ones only read
-    assert _main(capsys, "package", "--db", demo_db, "--period", "2023-NAM", "--out", usb)[0] == 0
+    assert _main(capsys, "package", "--db", demo_db, "--period", "2023-NAM", "--out", usb, "--chot")[0] == 0
     window = open_store(demo_db)  # lock=True, as the window holds it
     try:
         window.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -221,8 +221,8 @@ def test_reading_commands_work_and_writing_ones_are_refused_while_the_file_is_op
         assert _content(demo_db) == before  # nothing written, not even by the reading commands
     finally:
         window.close()
-    # closed: the writing commands work again
-    assert _main(capsys, "set", *p, "BM1/1", "26")[0] == 0
+    # closed: the writing commands work again (the package closed the period: accepting errors still writes)
+    assert _main(capsys, "chap-nhan-loi", *p, "--tat-ca", "--ly-do", "Đúng như văn bản gốc")[0] == 0
 
 
 def test_reading_command_does_not_upgrade_a_file_another_window_holds(tmp_path, capsys):

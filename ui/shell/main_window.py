@@ -314,6 +314,10 @@ class MainWindow(QMainWindow):
     def ask(self, text: str) -> bool:
         return messages.ask(self, text)
 
+    def choose(self, text: str, yes: str, no: str = "Hủy") -> bool:
+        """A question with buttons named by what they do; True for `yes`."""
+        return messages.choose(self, text, yes, no)
+
     def install_features(self) -> None:
         for entry in features.FEATURES:
             try:
