@@ -180,6 +180,7 @@ def figure(kind: str, data, fig: Figure | None = None, title: bool = True,
         fig.clear()
     fig._cchc_kind = (kind, title, header)
     fig._cchc_header = ("", "")
+    fig._cchc_subtitle_lines = 1
     fig._cchc_title = KINDS[kind]
     fig.set_facecolor("white")
     draw = {
@@ -287,10 +288,25 @@ def header_of(fig: Figure) -> tuple[str, str]:
 
 
 def _lead(fig: Figure, data) -> str:
-    """`Bộ phận Một cửa UBND — xã Chi Lăng Nam, năm 2023`: the subtitle's start, which the Word
-    report's caption says already."""
-    fig._cchc_lead = f"{_desk(data)} — {_where(data)}"
+    """`Bộ phận Một cửa UBND xã Chi Lăng Nam, năm 2023`, `Trung tâm Phục vụ hành chính công phường Lê
+    Chân, quý III năm 2026`: the desk by its full name (the frame's desk word ends with the unit's kind:
+    “… phường — phường Lê Chân” said the kind twice), the subtitle's start, which the Word report's
+    caption says already."""
+    desk = data.text_value("don_vi.trung_tam") or f"{_desk(data)} {data.text_value('don_vi.ten')}"
+    fig._cchc_lead = f"{desk}, {periods.name(data.key)}"
     return fig._cchc_lead
+
+
+SUBTITLE_PT = 9.5
+SUBTITLE_EM = 0.5  # Times New Roman: a letter is about half its size wide, on average
+
+
+def _subtitle_lines(text: str, width_pt: float, size: float = SUBTITLE_PT) -> list[str]:
+    """Each line of `text` wrapped to `width_pt` (a subtitle never runs off the picture's edges)."""
+    import textwrap
+
+    chars = max(20, int(width_pt / (size * SUBTITLE_EM)))
+    return [w for line in text.split("\n") for w in (textwrap.wrap(line, chars) or [""])]
 
 
 def _header(fig: Figure, title: str | None, subtitle: str | None) -> None:
@@ -308,8 +324,18 @@ def _header(fig: Figure, title: str | None, subtitle: str | None) -> None:
         fig.text(0.5, _TITLE_Y, title, ha="center", va="top", fontsize=13, fontweight="bold", family=font())
     if subtitle:
         y = _SUBTITLE_Y if title else 0.975
-        fig.text(0.5, y, subtitle, ha="center", va="top", fontsize=9.5, color="#444444", family=font(),
-                 wrap=False)
+        room = fig.get_figwidth() * 72 * 0.92  # a margin: the saved picture (150 dpi) draws a little wider
+        lines = _subtitle_lines(subtitle, room)
+        text = fig.text(0.5, y, "\n".join(lines), ha="center", va="top", fontsize=SUBTITLE_PT, color="#444444",
+                        family=font(), wrap=False)
+        # measured: a wider font than the estimate's (DejaVu Serif where Times is missing) wraps sooner
+        renderer = fig.canvas.get_renderer() if fig.canvas is not None and hasattr(fig.canvas, "get_renderer") else None
+        guess = room
+        while renderer is not None and text.get_window_extent(renderer).width > room * fig.dpi / 72 and guess > 150:
+            guess *= 0.95
+            lines = _subtitle_lines(subtitle, guess)
+            text.set_text("\n".join(lines))
+        fig._cchc_subtitle_lines = len(lines)
 
 
 def _no_data(fig: Figure, title: str | None, subtitle: str | None, hint: str | None = None) -> None:
@@ -340,6 +366,10 @@ def _axes(fig: Figure):
         return ax
     _, titled, header = getattr(fig, "_cchc_kind", (None, True, True))
     rect = _AX_RECT_NO_HEADER if not header else _AX_RECT if titled else _AX_RECT_NO_TITLE
+    extra = getattr(fig, "_cchc_subtitle_lines", 1) - 2  # a subtitle of more than two lines: lower the plot's top
+    if header and extra > 0:
+        drop = extra * SUBTITLE_PT * 1.25 / (fig.get_figheight() * 72)
+        rect = (rect[0], rect[1], rect[2], rect[3] - drop)
     ax = fig.add_axes(rect)
     ax._cchc_rect = rect
     fig._cchc_axes = ax
