@@ -451,3 +451,24 @@ def test_carried_dossiers_said_among_the_periods_own_are_a_warning(tmp_path):
         store.set_narrative(pid, "II.2", right)
         assert by_rule(findings(store, pid), "tiep-nhan-ky-truoc") == [], right
     store.close()
+
+
+def test_text_findings_name_the_section_with_its_part(mini_store):
+    """Review of issue 17 (V4): “Mục 1. Ưu điểm” did not say which part; “Mục III.1 (Ưu điểm)” does."""
+    store, pid = mini_store
+    store.set_narrative(pid, "III.1", "- trên 100% hồ sơ đạt mức hài lòng.")
+    (f,) = by_rule(findings(store, pid), "ty-le-tren-100")
+    assert f.message.startswith("Mục III.1 (Ưu điểm): lời văn ghi")
+    store.set_narrative(pid, "MO", "Đạt 120 % hồ sơ đúng hạn.")
+    assert any(x.message.startswith("Phần mở đầu: ") for x in by_rule(findings(store, pid), "ty-le-tren-100"))
+
+
+def test_an_empty_signer_name_is_a_warning(mini_store):
+    """Review of issue 17 (V6): “CHỦ TỊCH” over no name."""
+    store, pid = mini_store
+    unit = store.unit()
+    store.update_unit(unit["code"], signer_name="")
+    (f,) = by_rule(findings(store, pid), "nguoi-ky-trong")
+    assert f.severity == "canh_bao" and f.target == "unit.signer_name" and "Thông tin chung" in f.message
+    store.update_unit(unit["code"], signer_name="Nguyễn Văn An")
+    assert by_rule(findings(store, pid), "nguoi-ky-trong") == []

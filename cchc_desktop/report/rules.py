@@ -210,7 +210,7 @@ def check_old_years(data: ReportData) -> list[Finding]:
         if year - 1 in years and not names_this_year:
             out.append(Finding(
                 "canh_bao",
-                f"Mục {shorten(s['title'], 40)}: lời văn còn ghi năm {year - 1} "
+                f"{section_place(s['key'], data, capital=True)}: lời văn còn ghi năm {year - 1} "
                 f"(kỳ này là {periods.name(data.key)}). Nếu là lời văn của kỳ trước, hãy sửa câu, số văn bản "
                 "và ngày tháng cho kỳ này.",
                 f"text:{s['key']}", "nam-cu-trong-loi-van", s["key"],
@@ -227,12 +227,12 @@ def check_text(data: ReportData) -> list[Finding]:
             if not data.is_known_name(name):
                 out.append(Finding(
                     "loi",
-                    f"Mục {shorten(s['title'], 40)}: chỗ chèn {{{{{name}}}}} không trỏ tới số liệu nào. "
+                    f"{section_place(s['key'], data, capital=True)}: chỗ chèn {{{{{name}}}}} không trỏ tới số liệu nào. "
                     "Hãy xóa nó hoặc chèn lại từ danh sách.",
                     f"text:{s['key']}", "cho-chen-ton-tai", s["key"],
                 ))
             elif fmt_name and fmt_name not in narrative.FORMATS:
-                out.append(Finding("loi", f"Mục {shorten(s['title'], 40)}: kiểu hiển thị “{fmt_name}” của {{{{{name}}}}} không có.",
+                out.append(Finding("loi", f"{section_place(s['key'], data, capital=True)}: kiểu hiển thị “{fmt_name}” của {{{{{name}}}}} không có.",
                                    f"text:{s['key']}", "cho-chen-ton-tai", s["key"]))
     return out
 
@@ -287,8 +287,21 @@ _SENTENCE = re.compile(r"(?<=[.;!?])\s+|\n")
 _FULL_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n")
 
 
+def section_place(key: str, data: ReportData, capital: bool = False) -> str:
+    """A section as the reader finds it in the report: “phần mở đầu”, “mục I.2 (Công tác kiểm tra…)”,
+    “mục III.1 (Ưu điểm)” (the title alone, “1. Ưu điểm”, does not say which part)."""
+    if key == "MO":
+        place = "phần mở đầu"
+    elif key == "KET":
+        place = "phần kết"
+    else:
+        title = re.sub(r"^[IVX]+\.\s*|^\d+\.\s*", "", data.section_title(key) or "").strip()
+        place = f"mục {key}" + (f" ({shorten(title, 40)})" if title else "")
+    return place[:1].upper() + place[1:] if capital else place
+
+
 def _section_texts(data: ReportData):
-    """(section, its title as the report prints it, its lines of prose with each placeholder's
+    """(section, its place as the reader finds it (section_place), its lines of prose with each placeholder's
     value marked: \x01value\x02)."""
     for s in outline():
         text = (data.narratives.get(s["key"]) or {}).get("text", "")
@@ -297,7 +310,7 @@ def _section_texts(data: ReportData):
         marked = [narrative.PLACEHOLDER.sub(lambda m: "\x01" + narrative.format_value(m.group(1), m.group(2), data)
                                             + "\x02", x.text)
                   for x in narrative.lines(text) if isinstance(x, narrative.Paragraph)]
-        yield s, shorten(data.section_title(s["key"]) or s["title"], 40), marked
+        yield s, section_place(s["key"], data, capital=True), marked
 
 
 def _plain(text: str) -> str:
@@ -328,7 +341,7 @@ def check_text_statements(data: ReportData) -> list[Finding]:
                            else "tỷ lệ là số phần trên tổng số, nên tối đa 100 %")
                     out.append(Finding(
                         "loi",
-                        f"Mục {title}: lời văn ghi “{_quote(sentence, m.start())}”: một tỷ lệ không thể vượt 100 %. "
+                        f"{title}: lời văn ghi “{_quote(sentence, m.start())}”: một tỷ lệ không thể vượt 100 %. "
                         f"Hãy viết đúng tỷ lệ (ví dụ “100 % hồ sơ đạt mức hài lòng”; {fix}). Nếu là so sánh với "
                         "kế hoạch, dự toán hay cùng kỳ, hãy ghi rõ (“đạt 125 % dự toán”).",
                         f"text:{s['key']}", "ty-le-tren-100", s["key"]))
@@ -337,7 +350,7 @@ def check_text_statements(data: ReportData) -> list[Finding]:
                 if rate and none:
                     out.append(Finding(
                         "loi",
-                        f"Mục {title}: cùng một câu vừa nêu tỷ lệ vừa nói không phát sinh hồ sơ "
+                        f"{title}: cùng một câu vừa nêu tỷ lệ vừa nói không phát sinh hồ sơ "
                         f"(“{_quote(sentence, min(rate.start(), none.start()), 90)}”). Hãy tách thành hai câu "
                         "hoặc bỏ một vế: nếu có hồ sơ thì ghi số và tỷ lệ, nếu không có thì chỉ ghi “không phát sinh hồ sơ”.",
                         f"text:{s['key']}", "ty-le-khong-phat-sinh", s["key"]))
@@ -348,7 +361,7 @@ def check_text_statements(data: ReportData) -> list[Finding]:
                 this, next_ = periods.name(data.key), periods.next_name(data.key)
                 out.append(Finding(
                     "canh_bao",
-                    f"Mục {title}: phần phương hướng ghi “{words[0].group(0)}” ({len(words)} chỗ), là kỳ của chính báo "
+                    f"{title}: phần phương hướng ghi “{words[0].group(0)}” ({len(words)} chỗ), là kỳ của chính báo "
                     f"cáo này. Nhiệm vụ kỳ tới thì hãy ghi {next_} (chèn {{{{ky.ten_ke_tiep}}}}); chỉ giữ {this} "
                     "khi nói về kết quả đã làm.",
                     "text:IV", "ke-hoach-ky-nay", "IV"))
@@ -357,7 +370,7 @@ def check_text_statements(data: ReportData) -> list[Finding]:
             if words:
                 out.append(Finding(
                     "canh_bao",
-                    f"Mục {title}: phần phương hướng ghi “năm {year}” ({len(words)} chỗ), là năm của chính báo cáo "
+                    f"{title}: phần phương hướng ghi “năm {year}” ({len(words)} chỗ), là năm của chính báo cáo "
                     f"này. Nhiệm vụ kỳ tới thì hãy ghi năm {periods.next_year(data.key)} (chèn {{{{ky.nam_sau}}}}); chỉ giữ năm {year} "
                     "khi nói về kết quả đã làm.",
                     f"text:IV", "ke-hoach-nam-nay", "IV"))
@@ -412,7 +425,7 @@ def check_typed_figures(data: ReportData) -> list[Finding]:
             listed = "; ".join(missing[:FIGURES_LISTED]) + ("…" if len(missing) > FIGURES_LISTED else "")
             out.append(Finding(
                 "canh_bao",
-                f"Mục {shorten(data.section_title(s['key']) or s['title'], 40)}: lời văn ghi số không có trong số "
+                f"{section_place(s['key'], data, capital=True)}: lời văn ghi số không có trong số "
                 f"liệu của kỳ: {listed}. Hãy kiểm tra lại; nếu là số liệu của kỳ, hãy chèn chỗ chèn số liệu để "
                 "lời văn luôn khớp với bảng.",
                 f"text:{s['key']}", "so-trong-loi-van", s["key"]))
@@ -453,14 +466,6 @@ _DOCUMENT_BLANK = re.compile(r"(?:\bsố|\bngày|/)\s*$|^\s*/", re.IGNORECASE)
 BLANKS_QUOTED = 3  # typed blanks quoted in one section's finding before "…"
 
 
-def section_place(key: str, data: ReportData) -> str:
-    """A section as the reader finds it in the report: “phần mở đầu”, “mục I.2 (Công tác kiểm tra…)”."""
-    if key == "MO":
-        return "phần mở đầu"
-    if key == "KET":
-        return "phần kết"
-    title = re.sub(r"^[IVX]+\.\s*|^\d+\.\s*", "", data.section_title(key) or "").strip()
-    return f"mục {key}" + (f" ({shorten(title, 40)})" if title else "")
 
 
 def check_typed_blanks(data: ReportData) -> list[Finding]:
@@ -538,7 +543,7 @@ def check_received_wording(data: ReportData) -> list[Finding]:
                     total = m["tiep_nhan"]
                     out.append(Finding(
                         "canh_bao",
-                        f"Mục {title}: lời văn ghi “{_quote(sentence, got.start(), 90)}”: {fmt.number(new)} là số hồ sơ "
+                        f"{title}: lời văn ghi “{_quote(sentence, got.start(), 90)}”: {fmt.number(new)} là số hồ sơ "
                         f"tiếp nhận mới trong kỳ, chưa gồm {fmt.number(carried)} hồ sơ kỳ trước chuyển qua (bảng ghi "
                         f"tổng số hồ sơ tiếp nhận {fmt.number(total)}), nên không viết “trong đó”. Hãy viết như "
                         f"“tiếp nhận mới {fmt.number(new)} hồ sơ, cùng {fmt.number(carried)} hồ sơ kỳ trước chuyển qua: "
@@ -592,6 +597,17 @@ def check_chart_gaps(data: ReportData) -> list[Finding]:
             for title, why in chart_data.report_gaps(data)]
 
 
+def check_signer(data: ReportData) -> list[Finding]:
+    """No signer's name: the signature block prints “CHỦ TỊCH” over nothing (a warning: a name may be
+    written in by hand, but a report sent up is signed by a named person)."""
+    if (data.unit.get("signer_name") or "").strip():
+        return []
+    return [Finding("canh_bao",
+                    "Chưa ghi họ tên người ký: phần ký của báo cáo in chức vụ mà không có tên người ký. Hãy ghi "
+                    "họ và tên người ký ở thẻ “Thông tin chung” (mục Người ký).",
+                    "unit.signer_name", "nguoi-ky-trong", "info")]
+
+
 PAR_TAB = "Chỉ số CCHC (tự đánh giá)"  # the tab of ui/par/par_tab.py
 
 
@@ -626,6 +642,7 @@ def validate(data: ReportData) -> list[Finding]:
     findings += check_typed_figures(data)
     findings += check_corrections(data)
     findings += check_chart_gaps(data)
+    findings += check_signer(data)
     findings += [Finding(*f) for f in frame_rules.check(data)]  # words of levels and units the frame no longer has
     findings += check_completeness(data)
     findings += check_par(data)
