@@ -860,3 +860,14 @@ def test_libreoffice_breaks_no_header_word_of_the_wide_dossier_table(tmp_path):
         assert any(whole in line.split() for line in lines), whole
     broken = {"Tổn", "nhậ", "n", "g", "c", "tuyế", "Đan", "quy", "ết", "trướ", "chuy", "ển"}  # the halves the review saw
     assert not lines & broken, lines & broken
+
+
+def test_an_appendix_forms_last_rows_never_start_a_page_alone(doc):
+    """Review of issue 17 (L1): BM7's last 3 rows and its footnote fell alone on the last page. The
+    last rows keep with the next one (the last too when the footnote follows it)."""
+    tail = docx_report.KEEP_FORM_TAIL
+    bm7 = next(t for t in doc.tables if any(r.cells[0].text == "6.7." for r in t.rows))
+    rows = bm7.rows
+    assert [_keeps_next(r) for r in rows[-tail - 1:]] == [True] * (tail + 1)  # BM7 has the (*) footnote
+    bm1 = next(t for t in doc.tables if any(r.cells[0].text == "4.4." for r in t.rows))
+    assert _keeps_next(bm1.rows[-2]) and not _keeps_next(bm1.rows[-1])  # no footnote: the table may end a page

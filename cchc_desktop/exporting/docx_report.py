@@ -442,6 +442,9 @@ def _closing(b: _Body, data: ReportData) -> None:
           + X.TABLE_END)
 
 
+KEEP_FORM_TAIL = 6  # an appendix form's last rows kept together: never 3 or 4 rows alone on a page
+
+
 def _appendix(b: _Body, data: ReportData) -> None:
     center = dict(align="center")
     b.p(X.run("Phụ lục", BODY, bold=True), **center)
@@ -472,10 +475,14 @@ def _appendix(b: _Body, data: ReportData) -> None:
         xml = [X.table_start(w), head]
         b.cells += 10
         b.paragraphs += 7
-        for r in form.rows:
+        footnote = wording.has_recomputed(form, fixes)
+        last = len(form.rows) - 1
+        for k, r in enumerate(form.rows):
             bold = r.kind == "group" or r.depth == 0
             italic = r.italic
-            keep = r.kind == "group"  # a heading row never ends a page alone
+            # a heading row never ends a page alone, and a form's last rows (its footnote too) never
+            # start a page alone under the repeated header
+            keep = r.kind == "group" or last - KEEP_FORM_TAIL <= k < last or (k == last and footnote)
             value = r.format(data.values.get(r.code)) if r.has_value else ""
             texts = (r.stt, r.label, unit_text(r.unit), value, row_note(data, r.code, fixes))
             aligns = ("center", "left", "center", "center", "left")
@@ -487,7 +494,7 @@ def _appendix(b: _Body, data: ReportData) -> None:
             b.paragraphs += 5
         xml.append(X.TABLE_END)
         b.add("".join(xml))
-        if wording.has_recomputed(form, fixes):
+        if footnote:
             b.p(X.run(CORRECTED_FOOTNOTE, size, italic=True), before=60)
 
 
