@@ -472,3 +472,15 @@ def test_an_empty_signer_name_is_a_warning(mini_store):
     assert f.severity == "canh_bao" and f.target == "unit.signer_name" and "Thông tin chung" in f.message
     store.update_unit(unit["code"], signer_name="Nguyễn Văn An")
     assert by_rule(findings(store, pid), "nguoi-ky-trong") == []
+
+
+def test_the_nearest_candidate_is_what_the_sentence_speaks_of(demo_store):
+    """Review of issue 17 (V5): “thanh toán trực tuyến đạt 45 %” was offered the investment disbursed
+    ({{BM6/1}}, 24 %, nearest by value); targets in the plan are not the period's figures."""
+    period = demo_store.get_period(demo_store.unit()["code"], "2023-NAM")
+    demo_store.set_narrative(period["id"], "III.2", "- Thanh toán trực tuyến đạt 45 %.")
+    demo_store.set_narrative(period["id"], "IV", "- Phấn đấu 100 % hồ sơ giải quyết đúng hạn, 95 % hài lòng.")
+    fs = by_rule(findings(demo_store, period["id"]), "so-trong-loi-van")
+    (f,) = [x for x in fs if x.target == "text:III.2"]
+    assert "chèn {{BM7/6.8}}" in f.message and "BM6/1" not in f.message
+    assert not [x for x in fs if x.target == "text:IV"]

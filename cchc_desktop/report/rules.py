@@ -397,6 +397,22 @@ def _own_period_pattern(key) -> re.Pattern | None:
 
 
 FIGURES_LISTED = 3  # typed figures named in one section's warning before "…"
+PLAN_SECTIONS = ("IV", "V")  # the plan and the proposals: targets, not the period's figures
+# words too common in the labels to tell two values apart
+_COMMON = frozenset("hồ sơ số tỷ lệ đạt các của được trong và là có đã cho với theo tại trên thủ tục hành chính "
+                    "kỳ báo cáo năm xã phường ubnd tổng".split())
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in re.findall(r"\w+", text.lower()) if len(w) > 1 and not w.isdigit()} - _COMMON
+
+
+def _value_label(name: str, data: ReportData) -> str:
+    base = name.partition("|")[0]
+    if base.startswith("hs."):
+        return dossiers.MEASURES.get(base.split(".")[-1], "")
+    row = data.catalogue.rows_by_code.get(base)
+    return row.label if row is not None else ""
 
 
 def check_typed_figures(data: ReportData) -> list[Finding]:
@@ -407,6 +423,8 @@ def check_typed_figures(data: ReportData) -> list[Finding]:
     pool = [(fmt.parse_number(text), name) for text, names in index.items() for name in names]
     out = []
     for s in outline():
+        if s["key"] in PLAN_SECTIONS:  # targets ("phấn đấu 100 %") are no figures of the period
+            continue
         text = (data.narratives.get(s["key"]) or {}).get("text", "")
         spans = [(m.start(), m.end()) for m in narrative.PLACEHOLDER.finditer(text)]
         missing = []
@@ -417,9 +435,13 @@ def check_typed_figures(data: ReportData) -> list[Finding]:
             if any(narrative.unit_fits(n, unit, data) for n in index.get(number, [])):
                 continue
             typed = fmt.parse_number(number)
-            near = min(((abs(v - typed), name, v) for v, name in pool if narrative.unit_fits(name, unit, data)),
-                       default=None, key=lambda c: c[:2])
-            hint = f" (số gần nhất: {fmt.number(near[2], 3)}, chèn {{{{{near[1]}}}}})" if near else ""
+            context = _words(text[max(0, m.start() - 80):m.start()])
+            # the nearest by what the sentence speaks of first ("thanh toán trực tuyến đạt 45 %" → the
+            # online payment rate, not the investment disbursed), then by value
+            near = min(((-len(context & _words(_value_label(name, data))), abs(v - typed), name, v)
+                        for v, name in pool if narrative.unit_fits(name, unit, data)),
+                       default=None, key=lambda c: c[:3])
+            hint = f" (số gần nhất: {fmt.number(near[3], 3)}, chèn {{{{{near[2]}}}}})" if near else ""
             missing.append(f"“{number} {unit}”{hint}")
         if missing:
             listed = "; ".join(missing[:FIGURES_LISTED]) + ("…" if len(missing) > FIGURES_LISTED else "")
