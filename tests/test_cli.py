@@ -279,3 +279,23 @@ def test_gui_open_package_goes_to_the_window(window_calls, tmp_path, monkeypatch
     assert cli.main([]) == 0 and cli.main(["gui", "--db", "h.sqlite"]) == 0
     assert window_calls[-2:] == [(None, {"screenshot_dir": None}), ("h.sqlite", {"screenshot_dir": None})]
     assert len(window_calls) == 5
+
+
+def test_list_names_the_catalogue_of_the_units_latest_period_and_load_names_replace(tmp_path, capsys):
+    """Review of issue 17 (M1): `list --db` of a 2026 ward printed the Hải Dương 2023 catalogue; `load`
+    of a period already there did not say how to replace it; `python -m cchc_desktop.cli` printed nothing."""
+    import subprocess
+    import sys
+
+    db = tmp_path / "w.sqlite"
+    assert _main(capsys, "new-unit", "--db", db, "--province", "Hải Phòng", "--name", "Lê Chân",
+                 "--period", "2026-Q3")[0] == 0
+    code, out, _ = _main(capsys, "list", "--db", db)
+    assert code == 0 and out.startswith("Danh mục HC2-")
+    dump = tmp_path / "k.json"
+    dump.write_text(_main(capsys, "dump", "--db", db, "--period", "2026-Q3")[1], encoding="utf-8")
+    code, _, err = _main(capsys, "load", "--db", db, dump)
+    assert code == 1 and "đã có trong tệp dữ liệu" in err and "--replace" in err
+    r = subprocess.run([sys.executable, "-m", "cchc_desktop.cli", "--help"], capture_output=True, text=True,
+                       timeout=120)
+    assert r.returncode == 0 and "LỆNH" in r.stdout
