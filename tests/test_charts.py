@@ -105,7 +105,10 @@ def test_received_per_field_with_a_blank_field_never_contradicts_the_report(mini
     assert not re.search(r"tổng [\d.]+ hồ sơ", subtitle) and "trực tuyến" not in subtitle
     assert "chưa tính được tổng số" in subtitle
     assert "1 lĩnh vực chưa có số liệu (Chứng thực)" in subtitle
-    assert container_heights(fig.axes[0]) == [[458, 2002, 0], [43, 0, 0]]  # the bars are still drawn
+    # the bars are still drawn; a field of nothing but 0 is left out, and the subtitle says so (review of
+    # issue 17, C2: ten bars of “0”)
+    assert container_heights(fig.axes[0]) == [[458, 2002], [43, 0]]
+    assert charts.ZERO_FIELDS.format(n=1) in subtitle
     assert "501" in texts and charts.INCOMPLETE in texts  # the blank field's bar has no total on top
     assert "2.002" in texts  # its known part keeps its label
     # A total typed in the Cộng row is the report's total: the chart says the same.
@@ -601,3 +604,5 @@ def test_a_wards_subtitle_names_its_desk_once_and_stays_inside_the_picture(tmp_p
     assert box.x0 >= 0 and box.x1 <= fig.bbox.width and "\n" in drawn.get_text()  # wrapped, inside
     ax = fig.axes[0].get_window_extent(renderer)
     assert ax.y1 < box.y0  # the plot starts under the subtitle
+    assert tick_labels(fig.axes[0]) == ["Hộ tịch", "Chứng thực"]  # the ten fields of nothing but 0 left out
+    assert charts.ZERO_FIELDS.format(n=10) in subtitle

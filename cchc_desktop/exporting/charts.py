@@ -449,6 +449,16 @@ def _blank_fields(fields: list[dict], columns, what: str = "số liệu", room: 
     return listed if len(listed) <= room else line
 
 
+ZERO_FIELDS = "{n} lĩnh vực không có hồ sơ nào (toàn số 0) không vẽ"
+
+
+def _with_dossiers(series: list[list]) -> list[int]:
+    """The bars to draw: a field whose every figure is 0 is left out (ten bars of “0” say nothing the
+    table above the chart does not), a blank one stays (its bar is drawn incomplete)."""
+    n = len(series[0]) if series else 0
+    return [i for i in range(n) if not all(s[i] == 0 for s in series)]
+
+
 def _received_by_field(fig, data, title=True, **_):
     table = data.tables["ubnd"]
     t = KINDS["tiep-nhan-linh-vuc"] if title else None
@@ -477,6 +487,9 @@ def _received_by_field(fig, data, title=True, **_):
     if not any(sums):
         _no_data(fig, t, sub, "Các lĩnh vực đều có 0 hồ sơ tiếp nhận trong kỳ.")
         return
+    keep = _with_dossiers([online, direct])
+    zero = len(names) - len(keep)
+    names, online, direct, sums = ([x[i] for i in keep] for x in (names, online, direct, sums))
     total, share, carried = m.get("tiep_nhan_trong_ky"), m.get("ty_le_truc_tuyen"), m.get("ky_truoc")
     if total is None:
         sub += " — chưa tính được tổng số"
@@ -488,6 +501,8 @@ def _received_by_field(fig, data, title=True, **_):
             sub += f", trực tuyến {fmt.percent(share)} %"
     if blank:
         sub += "\n" + blank
+    if zero:
+        sub += "\n" + ZERO_FIELDS.format(n=zero)
     _header(fig, t, sub)
     ax = _axes(fig)
     # the legend says what the report's table above the chart says (narrative.field_table)
@@ -524,6 +539,11 @@ def _status_by_field(fig, data, title=True, **_):
         _no_data(fig, t, sub + ("\n" + notice if notice else ""), "Hãy nhập số hồ sơ đã giải quyết (trước hạn, đúng hạn, quá hạn) "
                               "và đang giải quyết ở phần Hồ sơ một cửa (thẻ “2. Thủ tục hành chính”).")
         return
+    keep = _with_dossiers([series[c] for c in known])
+    if len(keep) < len(names):
+        notice = "\n".join(x for x in (notice, ZERO_FIELDS.format(n=len(names) - len(keep))) if x)
+        names, sums = [names[i] for i in keep], [sums[i] for i in keep]
+        series = {c: [v[i] for i in keep] for c, v in series.items()}
     fig._cchc_title = title_of("tinh-trang-linh-vuc", names, _desk(data))
     t = fig._cchc_title if title else None
     missing = [STATUS_LABELS[c].lower() for c in STATUS_COLUMNS if c not in known]
