@@ -871,3 +871,10 @@ def test_an_appendix_forms_last_rows_never_start_a_page_alone(doc):
     assert [_keeps_next(r) for r in rows[-tail - 1:]] == [True] * (tail + 1)  # BM7 has the (*) footnote
     bm1 = next(t for t in doc.tables if any(r.cells[0].text == "4.4." for r in t.rows))
     assert _keeps_next(bm1.rows[-2]) and not _keeps_next(bm1.rows[-1])  # no footnote: the table may end a page
+
+
+def test_a_blank_computed_rate_says_why_in_its_note(doc):
+    """Review of issue 17 (D3): the seed printed “0 %” where the rate is now blank, with no word why."""
+    notes = [(r.cells[0].text, r.cells[4].text) for t in doc.tables if len(t.columns) == 5 for r in t.rows]
+    assert ("3.4.", "Không phát sinh (0/0)") in notes  # BM3 3.4: 0 / 0
+    assert ("2.2.", "Chưa tính: thiếu số dòng 2.2.1, 2.2.2") in notes  # BM2 2.2: its parts blank
