@@ -16,3 +16,11 @@ def test_where_names_a_wards_police_and_the_signer(tmp_path):
     store.close()
     assert where("hs.cong_an", data) == "Hồ sơ: Công an phường"
     assert where("unit.signer_name", data) == "Thông tin chung: người ký"
+
+
+def test_the_signer_finding_leads_to_its_field(window, qtbot):
+    window.ctx.store.update_unit(window.ctx.unit_code, signer_name="")
+    window.ctx.invalidate("unit")
+    assert window.focus_target("unit.signer_name")
+    assert window.tabs.currentWidget() is window.tab("info")
+    assert "unit.signer_name" in window.tab_widget("info").fields

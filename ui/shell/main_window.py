@@ -385,6 +385,8 @@ class MainWindow(QMainWindow):
                 return None
         if target.startswith("hs."):
             return DOSSIER_SECTION
+        if target.startswith(("unit.", "period.")):  # a field of Thông tin chung (the signer's name …)
+            return "info"
         if target.startswith("par:"):  # the PAR Index self-assessment (ui/par/par_tab.py, an added tab)
             from cchc_desktop.report.rules import PAR_TAB
             return next((k for k, t in self.tab_titles.items() if t == PAR_TAB), None)
