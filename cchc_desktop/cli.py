@@ -194,7 +194,13 @@ def cmd_load(args) -> int:
     store = open_db(args, must_exist=False, write=True)
     try:
         backup_before_import(store)
-        period = dataio.load(store, doc, replace=args.replace)
+        try:
+            period = dataio.load(store, doc, replace=args.replace)
+        except UserError as e:
+            if args.replace or "đã có trong tệp dữ liệu" not in str(e):
+                raise
+            raise UserError(f"{e} Muốn thay kỳ đó bằng dữ liệu trong tệp, hãy thêm --replace (tệp dữ liệu "
+                            "được sao lưu trước).") from e
     finally:
         store.close()
     print(f"Đã nạp kỳ {period['code']} của đơn vị {period['unit_code']}.")
@@ -251,8 +257,12 @@ def cmd_list(args) -> int:
 
     if args.db:
         store = open_db(args, write=False)
-        cat = store.catalogue()
-        store.close()
+        try:  # the catalogue of the file's unit's latest period (a 2026 ward's, not the file's first)
+            units = store.units()
+            latest = store.periods(units[0]["code"])[-1:] if units else []
+            cat = store.catalogue_for(latest[0]["id"]) if latest else store.catalogue()
+        finally:
+            store.close()
     else:
         cat = catalogue_mod.load(args.catalogue)
     kinds = {"count": "số đếm", "money": "tiền", "percent": "tỷ lệ", "choice": "lựa chọn", "text": "chữ",
@@ -387,3 +397,7 @@ def _log_exception() -> str:
     except OSError:
         return "(không ghi được nhật ký)"
     return str(log)
+
+
+if __name__ == "__main__":  # `python -m cchc_desktop.cli` as `python -m cchc_desktop`
+    sys.exit(main())

@@ -129,11 +129,16 @@ fi
 # 5b. a signed hand-off package, imported by an upper level (cryptography's Ed25519 in the bundle)
 mkdir -p "$WORK/out/usb"
 # the demo keeps the seed's two errors: the package is refused until they are accepted with a reason
-if run_app package --db "$DB" --period 2023-NAM --out "$WORK/out/usb" --khong-kem-van-ban >/dev/null 2>&1; then
+if run_app package --db "$DB" --period 2023-NAM --out "$WORK/out/usb" --khong-kem-van-ban --chot >/dev/null 2>&1; then
   fail "package made while validate has errors"
 fi
 out=$(run_app chap-nhan-loi --db "$DB" --period 2023-NAM --tat-ca --ly-do "Số liệu đúng như báo cáo gốc" 2>&1) || fail "chap-nhan-loi: $out"
-out=$(run_app package --db "$DB" --period 2023-NAM --out "$WORK/out/usb" --khong-kem-van-ban 2>&1) || fail "package: $out"
+# a draft period is closed (chốt) first: the upper level receives a final figure
+if out=$(run_app package --db "$DB" --period 2023-NAM --out "$WORK/out/usb" --khong-kem-van-ban 2>&1); then
+  fail "package made from a draft period"
+fi
+grep -q -- "--chot" <<<"$out" || fail "package of a draft printed: $out"
+out=$(run_app package --db "$DB" --period 2023-NAM --out "$WORK/out/usb" --khong-kem-van-ban --chot 2>&1) || fail "package: $out"
 out=$(run_app import-package --db "$WORK/out/huyen.sqlite" "$WORK/out/usb" 2>&1) || fail "import-package: $out"
 grep -q "mã khóa" <<<"$out" || fail "import-package printed: $out"
 ok "package signed and imported: $(head -1 <<<"$out")"

@@ -8,7 +8,9 @@ import pytest
 
 from cchc_desktop.errors import UserError
 from cchc_desktop.exporting import package as pkg
+from cchc_desktop.importing import package as ip
 from cchc_desktop.report import rules, values
+from cchc_desktop.store import open_store
 
 PERIOD = "2023-NAM"
 
@@ -54,11 +56,11 @@ def test_cli_lists_accepts_and_withdraws(demo_store, tmp_path, capsys):
     assert main(["chap-nhan-loi", "--db", db, "--period", PERIOD]) == 0
     listing = capsys.readouterr().out
     assert "ty-le-tren-100@" in listing and "chưa chấp nhận" in listing
-    assert main(["package", "--db", db, "--period", PERIOD, "--out", str(tmp_path), "--khong-kem-van-ban"]) != 0
+    assert main(["package", "--db", db, "--period", PERIOD, "--out", str(tmp_path), "--khong-kem-van-ban", "--chot"]) != 0
     assert main(["chap-nhan-loi", "--db", db, "--period", PERIOD, "--tat-ca"]) != 0  # no reason
     assert main(["chap-nhan-loi", "--db", db, "--period", PERIOD, "--tat-ca", "--ly-do", "Đúng văn bản gốc"]) == 0
     capsys.readouterr()
-    assert main(["package", "--db", db, "--period", PERIOD, "--out", str(tmp_path), "--khong-kem-van-ban"]) == 0
+    assert main(["package", "--db", db, "--period", PERIOD, "--out", str(tmp_path), "--khong-kem-van-ban", "--chot"]) == 0
     assert list(tmp_path.glob("*.cchc"))
     code = next(line.split("\t")[0] for line in listing.splitlines() if line.startswith("ty-le-tren-100@"))
     assert main(["chap-nhan-loi", "--db", db, "--period", PERIOD, "--ma", code, "--bo"]) == 0
@@ -107,3 +109,37 @@ def test_an_odd_manifest_list_never_breaks_the_import_note():
 
     assert ip.choices_note({}) == ""
     assert ip.choices_note({"accepted_errors": "x", "correction_choices": [1, {"choice": 5}]}) == ""
+
+
+def test_cli_package_of_a_draft_asks_to_close_it_first(demo_store, tmp_path, capsys):
+    """Review of issue 17 (W1): the upper level receives a final figure. A draft period's package is
+    refused with a Vietnamese line naming --chot; with an error left, --chot refuses before closing;
+    with --chot the period is closed (audited) and the package says so."""
+    from cchc_desktop.cli import main
+
+    db = str(demo_store.path)
+    pid = demo_store.get_period(demo_store.unit()["code"], PERIOD)["id"]
+    demo_store.close()
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    capsys.readouterr()
+    assert main(["package", "--db", db, "--period", PERIOD, "--out", str(usb), "--khong-kem-van-ban", "--chot"]) != 0
+    assert "lỗi" in capsys.readouterr().err  # the errors first: the period stays a draft
+    store = open_store(db, lock=False)
+    assert store.period(pid)["status"] == "draft"
+    store.close()
+    assert main(["chap-nhan-loi", "--db", db, "--period", PERIOD, "--tat-ca", "--ly-do", "Đúng văn bản gốc"]) == 0
+    capsys.readouterr()
+    assert main(["package", "--db", db, "--period", PERIOD, "--out", str(usb), "--khong-kem-van-ban"]) != 0
+    err = capsys.readouterr().err
+    assert "Năm 2023 của xã Chi Lăng Nam còn là bản nháp" in err and "--chot" in err and "Chốt rồi xuất" in err
+    assert not list(usb.iterdir())
+    assert main(["package", "--db", db, "--period", PERIOD, "--out", str(usb), "--khong-kem-van-ban", "--chot"]) == 0
+    assert "Đã chốt năm 2023" in capsys.readouterr().err
+    store = open_store(db, lock=False)
+    assert store.period(pid)["status"] == "final"
+    assert store.history(pid, "period.status")[-1]["new"] == "final"
+    store.close()
+    assert ip.check_package(next(usb.iterdir())).manifest["period"]["status"] == "final"
+    # closed: no --chot needed any more
+    assert main(["package", "--db", db, "--period", PERIOD, "--out", str(usb), "--khong-kem-van-ban"]) == 0

@@ -438,7 +438,7 @@ def test_rollup_word_report_is_a_real_upper_level_report(rolled, tmp_path):
     path = docx_report.write(r.data, tmp_path / "th.docx", charts=False)
     text = _docx_text(path)
     m = r.data.measures("ubnd")
-    assert f"đã tiếp nhận {fmt.number(m['tiep_nhan'])} hồ sơ" in text
+    assert f"đã tiếp nhận tổng số {fmt.number(m['tiep_nhan'])} hồ sơ, gồm {fmt.number(m['tiep_nhan_trong_ky'])} hồ sơ tiếp nhận mới" in text
     assert f"tỷ lệ giải quyết đúng hạn (kể cả trước hạn) đạt {fmt.percent(m['ty_le_dung_han'], True)}" in text
     assert f"các xã đã ban hành {fmt.number(total(docs, 'BM1/1'))} văn bản chỉ đạo" in text
     assert f"Bộ thủ tục hành chính cấp xã: {fmt.number(largest(docs, 'BM3/1'))} thủ tục" in text

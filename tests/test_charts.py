@@ -105,7 +105,10 @@ def test_received_per_field_with_a_blank_field_never_contradicts_the_report(mini
     assert not re.search(r"tổng [\d.]+ hồ sơ", subtitle) and "trực tuyến" not in subtitle
     assert "chưa tính được tổng số" in subtitle
     assert "1 lĩnh vực chưa có số liệu (Chứng thực)" in subtitle
-    assert container_heights(fig.axes[0]) == [[458, 2002, 0], [43, 0, 0]]  # the bars are still drawn
+    # the bars are still drawn; a field of nothing but 0 is left out, and the subtitle says so (review of
+    # issue 17, C2: ten bars of “0”)
+    assert container_heights(fig.axes[0]) == [[458, 2002], [43, 0]]
+    assert charts.ZERO_FIELDS.format(n=1) in subtitle
     assert "501" in texts and charts.INCOMPLETE in texts  # the blank field's bar has no total on top
     assert "2.002" in texts  # its known part keeps its label
     # A total typed in the Cộng row is the report's total: the chart says the same.
@@ -570,3 +573,36 @@ def test_a_chart_of_the_word_report_says_neither_the_apps_words_nor_its_caption(
     received = charts.figure("tiep-nhan-linh-vuc", data, title=False)
     assert [t.get_text() for t in received.axes[0].get_legend().get_texts()] == [
         "Tiếp nhận trực tuyến", "Tiếp nhận trực tiếp"]  # as the table above it
+
+
+def test_a_wards_subtitle_names_its_desk_once_and_stays_inside_the_picture(tmp_path):
+    """Review of issue 17 (C1): “… hành chính công phường — phường Lê Chân …” ran off both edges."""
+    from cchc_desktop.domain import official_choice, official_units
+    from cchc_desktop.report import default_texts
+    from cchc_desktop.store import open_store
+
+    fields = official_choice.unit_fields(official_units.unit("11383"))  # phường Lê Chân
+    store = open_store(tmp_path / "w.sqlite")
+    period = default_texts.setup_unit(store, fields.pop("code"), fields.pop("name"), fields.pop("kind"),
+                                      "2026-Q3", **fields)
+    figures = {"Hộ tịch": (120, 30), "Chứng thực": (400, 100)}
+    for field in values.load_period(store, period["id"]).tables["ubnd"].fields:  # the others: 0
+        name = field["name"]
+        online, direct = figures.get(name, (0, 0))
+        store.set_dossier(period["id"], "ubnd", name, "truc_tuyen", online)
+        store.set_dossier(period["id"], "ubnd", name, "truc_tiep", direct)
+        store.set_dossier(period["id"], "ubnd", name, "ky_truoc", 5 if name == "Hộ tịch" else 0)
+    data = values.load_period(store, period["id"])
+    store.close()
+    fig = charts.figure("tiep-nhan-linh-vuc", data)
+    subtitle = charts.header_of(fig)[1]
+    assert subtitle.startswith("Trung tâm Phục vụ hành chính công phường Lê Chân, quý III năm 2026 — tổng 650 hồ sơ")
+    assert "phường — phường" not in subtitle
+    renderer = fig.canvas.get_renderer()
+    drawn = next(t for t in fig.texts if t.get_text().startswith("Trung tâm"))
+    box = drawn.get_window_extent(renderer)
+    assert box.x0 >= 0 and box.x1 <= fig.bbox.width and "\n" in drawn.get_text()  # wrapped, inside
+    ax = fig.axes[0].get_window_extent(renderer)
+    assert ax.y1 < box.y0  # the plot starts under the subtitle
+    assert tick_labels(fig.axes[0]) == ["Hộ tịch", "Chứng thực"]  # the ten fields of nothing but 0 left out
+    assert charts.ZERO_FIELDS.format(n=10) in subtitle

@@ -75,8 +75,8 @@ def test_set_without_a_value_fails_in_one_line_and_writes_nothing(demo_db):
 def test_validate_exit_codes(demo_db):
     r = run_cli("validate", "--db", demo_db, "--period", "2023-NAM")
     # The demo's errors are the seed's two impossible statements (resources/demo/NOTES.md).
-    assert r.returncode == 1 and "Tổng cộng: 2 lỗi, 13 cảnh báo." in r.stdout, r.stdout
-    assert "[Cảnh báo] Chưa nhập" in r.stdout and "[Lỗi] Mục 1. Ưu điểm: lời văn ghi “trên 100 %" in r.stdout
+    assert r.returncode == 1 and "Tổng cộng: 2 lỗi, 9 cảnh báo." in r.stdout, r.stdout
+    assert "[Cảnh báo] Chưa nhập" in r.stdout and "[Lỗi] Mục III.1 (Ưu điểm): lời văn ghi “trên 100 %" in r.stdout
     run_cli("set", "--db", demo_db, "--period", "2023-NAM", "BM1/2.2", "30")  # more done than planned
     r = run_cli("validate", "--db", demo_db, "--period", "2023-NAM", "--json")
     assert r.returncode == 1
@@ -196,7 +196,7 @@ def test_reading_commands_work_and_writing_ones_are_refused_while_the_file_is_op
     assert _main(capsys, "chap-nhan-loi", "--db", demo_db, "--period", "2023-NAM", "--tat-ca",
                  "--ly-do", "Đúng như văn bản gốc")[0] == 0
     # the first package makes the commune's signing key (a write); later ones only read
-    assert _main(capsys, "package", "--db", demo_db, "--period", "2023-NAM", "--out", usb)[0] == 0
+    assert _main(capsys, "package", "--db", demo_db, "--period", "2023-NAM", "--out", usb, "--chot")[0] == 0
     window = open_store(demo_db)  # lock=True, as the window holds it
     try:
         window.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -221,8 +221,8 @@ def test_reading_commands_work_and_writing_ones_are_refused_while_the_file_is_op
         assert _content(demo_db) == before  # nothing written, not even by the reading commands
     finally:
         window.close()
-    # closed: the writing commands work again
-    assert _main(capsys, "set", *p, "BM1/1", "26")[0] == 0
+    # closed: the writing commands work again (the package closed the period: accepting errors still writes)
+    assert _main(capsys, "chap-nhan-loi", *p, "--tat-ca", "--ly-do", "Đúng như văn bản gốc")[0] == 0
 
 
 def test_reading_command_does_not_upgrade_a_file_another_window_holds(tmp_path, capsys):
@@ -279,3 +279,23 @@ def test_gui_open_package_goes_to_the_window(window_calls, tmp_path, monkeypatch
     assert cli.main([]) == 0 and cli.main(["gui", "--db", "h.sqlite"]) == 0
     assert window_calls[-2:] == [(None, {"screenshot_dir": None}), ("h.sqlite", {"screenshot_dir": None})]
     assert len(window_calls) == 5
+
+
+def test_list_names_the_catalogue_of_the_units_latest_period_and_load_names_replace(tmp_path, capsys):
+    """Review of issue 17 (M1): `list --db` of a 2026 ward printed the Hải Dương 2023 catalogue; `load`
+    of a period already there did not say how to replace it; `python -m cchc_desktop.cli` printed nothing."""
+    import subprocess
+    import sys
+
+    db = tmp_path / "w.sqlite"
+    assert _main(capsys, "new-unit", "--db", db, "--province", "Hải Phòng", "--name", "Lê Chân",
+                 "--period", "2026-Q3")[0] == 0
+    code, out, _ = _main(capsys, "list", "--db", db)
+    assert code == 0 and out.startswith("Danh mục HC2-")
+    dump = tmp_path / "k.json"
+    dump.write_text(_main(capsys, "dump", "--db", db, "--period", "2026-Q3")[1], encoding="utf-8")
+    code, _, err = _main(capsys, "load", "--db", db, dump)
+    assert code == 1 and "đã có trong tệp dữ liệu" in err and "--replace" in err
+    r = subprocess.run([sys.executable, "-m", "cchc_desktop.cli", "--help"], capture_output=True, text=True,
+                       timeout=120)
+    assert r.returncode == 0 and "LỆNH" in r.stdout

@@ -803,3 +803,83 @@ def test_a_percent_is_written_one_way_and_never_wraps_alone(doc):
     computed = next(t for t in texts if "đạt tỷ lệ 97,7" in t)
     assert "97,7\u00a0%" in computed
     assert not any(re.search(r"\d( )?%", t) for t in texts)
+
+
+def _ward_with_resolution_columns(tmp_path):
+    """phường Lê Chân 2026-Q3 with 12 fields and every resolution column: the 10-column dossier table."""
+    from cchc_desktop.domain import official_choice, official_units
+    from cchc_desktop.store import open_store
+
+    fields = official_choice.unit_fields(official_units.unit("11383"))
+    from cchc_desktop.report import default_texts
+
+    store = open_store(tmp_path / "w.sqlite")
+    period = default_texts.setup_unit(store, fields.pop("code"), fields.pop("name"), fields.pop("kind"),
+                                      "2026-Q3", **fields)
+    figures = dict(truc_tuyen=120, truc_tiep=30, ky_truoc=5, truoc_han=140, dung_han=10, qua_han=2,
+                   dang_giai_quyet=3, dang_qua_han=0)
+    for name in ("Hộ tịch", "Chứng thực"):  # fields of the frame's default list
+        for col, v in figures.items():
+            store.set_dossier(period["id"], "ubnd", name, col, v)
+    return store, period["id"]
+
+
+def test_the_wide_dossier_table_fits_whole_header_words(tmp_path):
+    """Review of issue 17 (P3): 10 columns in portrait broke headers inside words (“Tổn|g số”, “nhậ|n”):
+    the STT and field columns narrow, the cells' margins shrink and the header type fits its longest word."""
+    store, pid = _ward_with_resolution_columns(tmp_path)
+    try:
+        d = docx.Document(str(docx_report.write(values.load_period(store, pid), tmp_path / "w.docx", charts=False)))
+    finally:
+        store.close()
+    table = _field_table_of(d)
+    header = table.rows[0]
+    assert len(header.cells) == 10 and header.cells[2].text == "Tổng số hồ sơ tiếp nhận"
+    width_mm = header.cells[9].width.mm - 2 * 1.0
+    size = header.cells[2].paragraphs[0].runs[0].font.size.pt
+    longest = max(len(w) for c in header.cells[2:] for w in c.text.split())
+    assert longest * size * docx_report.BOLD_EM_PER_LETTER * docx_report.PT_MM <= width_mm
+    assert size >= 9  # still readable
+    assert sum(c.width.mm for c in header.cells) == pytest.approx(docx_report.TEXT_W, abs=1)
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None,
+                    reason="LibreOffice / poppler not installed")
+def test_libreoffice_breaks_no_header_word_of_the_wide_dossier_table(tmp_path):
+    store, pid = _ward_with_resolution_columns(tmp_path)
+    try:
+        path = docx_report.write(values.load_period(store, pid), tmp_path / "w.docx", charts=False)
+    finally:
+        store.close()
+    profile = tmp_path / "lo-profile"
+    r = subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
+                        "--outdir", str(tmp_path), str(path)], capture_output=True, text=True, timeout=180)
+    pdf = tmp_path / "w.pdf"
+    assert pdf.exists(), r.stderr
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+    # the header cells, line by line (pdftotext writes each cell's lines in turn), up to the first field
+    head = text[text.index("theo lĩnh vực:"):text.index("Lĩnh vực Hộ tịch")]
+    lines = {line.strip() for line in head.splitlines() if line.strip()}
+    for whole in ("Tổng", "nhận", "tuyến", "chuyển", "quyết", "Đang"):
+        assert any(whole in line.split() for line in lines), whole
+    broken = {"Tổn", "nhậ", "n", "g", "c", "tuyế", "Đan", "quy", "ết", "trướ", "chuy", "ển"}  # the halves the review saw
+    assert not lines & broken, lines & broken
+
+
+def test_an_appendix_forms_last_rows_never_start_a_page_alone(doc):
+    """Review of issue 17 (L1): BM7's last 3 rows and its footnote fell alone on the last page. The
+    last rows keep with the next one (the last too when the footnote follows it)."""
+    tail = docx_report.KEEP_FORM_TAIL
+    bm7 = next(t for t in doc.tables if any(r.cells[0].text == "6.7." for r in t.rows))
+    rows = bm7.rows
+    assert [_keeps_next(r) for r in rows[-tail - 1:]] == [True] * (tail + 1)  # BM7 has the (*) footnote
+    bm1 = next(t for t in doc.tables if any(r.cells[0].text == "4.4." for r in t.rows))
+    assert _keeps_next(bm1.rows[-2]) and not _keeps_next(bm1.rows[-1])  # no footnote: the table may end a page
+
+
+def test_a_blank_computed_rate_says_why_in_its_note(doc):
+    """Review of issue 17 (D3): the seed printed “0 %” where the rate is now blank, with no word why."""
+    notes = [(r.cells[0].text, r.cells[4].text) for t in doc.tables if len(t.columns) == 5 for r in t.rows]
+    assert ("3.4.", "Không phát sinh (0/0)") in notes  # BM3 3.4: 0 / 0
+    assert ("2.2.", "Chưa tính: thiếu số dòng 2.2.1, 2.2.2") in notes  # BM2 2.2: its parts blank

@@ -149,7 +149,7 @@ def test_dossier_sheets(exported):
     ca = data.measures("cong_an")
     qs = data.measures("quan_su")
     assert labels["Số hồ sơ tiếp nhận trực tuyến"][1] == ca["truc_tuyen"] == 322
-    assert labels["Số hồ sơ tiếp nhận trực tiếp, bưu chính"][2] == qs["truc_tiep"]
+    assert labels["Số hồ sơ tiếp nhận trực tiếp"][2] == qs["truc_tiep"]
 
 
 @pytest.mark.libreoffice
@@ -242,3 +242,17 @@ def test_printed_as_nghi_dinh_30_asks(exported):
     assert wb["Biểu mẫu 7"].page_setup.fitToHeight == 0  # a long one on as many as it needs
     with zipfile.ZipFile(out) as z:
         assert "Calibri" not in z.read("xl/styles.xml").decode()
+
+
+def test_the_agency_sheet_says_why_a_cell_is_blank(demo_store, tmp_path):
+    """Review of issue 17 (X2): the desk's “đang giải quyết đã quá hạn” blank with no word why; the
+    direct dossiers named as the Word table names them."""
+    import openpyxl
+
+    from cchc_desktop.exporting import xlsx_appendix
+
+    path = xlsx_appendix.write(values.load_report(demo_store, None, "2023-NAM"), tmp_path / "p.xlsx")
+    ws = openpyxl.load_workbook(path)[xlsx_appendix.AGENCY_SHEET]
+    texts = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert "Số hồ sơ tiếp nhận trực tiếp" in texts and not any("bưu chính" in t for t in texts)
+    assert xlsx_appendix.BLANK_AGENCY_NOTE in texts

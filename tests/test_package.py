@@ -375,7 +375,7 @@ def test_cli_package_import_rollup(demo_file, tmp_path):
     out = tmp_path / "usb"
     out.mkdir()
     assert run_cli("chap-nhan-loi", "--db", src, "--period", PERIOD, "--tat-ca", "--ly-do", "Đúng văn bản gốc").returncode == 0
-    done = run_cli("package", "--db", src, "--period", PERIOD, "--out", out, "--khong-kem-van-ban")
+    done = run_cli("package", "--db", src, "--period", PERIOD, "--out", out, "--khong-kem-van-ban", "--chot")
     assert done.returncode == 0, done.stderr
     path = Path(done.stdout.strip())
     assert path.exists() and path.parent == out

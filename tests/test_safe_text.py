@@ -120,7 +120,7 @@ def test_a_pasted_note_no_longer_stops_the_package(demo_file, tmp_path):
     out.mkdir()
     # the demo's two errors are accepted first (an error blocks the package, issue 17)
     assert run_cli("chap-nhan-loi", "--db", db, "--period", PERIOD, "--tat-ca", "--ly-do", "Đúng văn bản gốc").returncode == 0
-    done = run_cli("package", "--db", db, "--period", PERIOD, "--out", out)
+    done = run_cli("package", "--db", db, "--period", PERIOD, "--out", out, "--chot")
     assert done.returncode == 0, done.stderr
     done = run_cli("export", "--db", db, "--period", PERIOD, "--xlsx", tmp_path / "p.xlsx")
     assert done.returncode == 0, done.stderr

@@ -2,7 +2,7 @@
 
 The app installs a translator for Qt's own texts (ui/qt_texts.py); dialogs also set the texts of their
 standard buttons through `vi_buttons`, from the same table, so they are Vietnamese wherever
-they are built. Every message box goes through `info`, `error` or `ask` (tests monkeypatch these).
+they are built. Every message box goes through `info`, `error`, `ask` or `choose` (tests monkeypatch these).
 """
 from __future__ import annotations
 
@@ -88,6 +88,18 @@ def ask_note(parent, title: str, message: str, prompt: str) -> tuple[str, bool]:
     dlg = note_dialog(parent, title, message, prompt)
     ok = dlg.exec() == qt.QDialog.DialogCode.Accepted
     return dlg.edit.text(), ok
+
+
+def choose(parent, text: str, yes: str, no: str, title: str = APP_TITLE) -> bool:
+    """A question whose two buttons say what they do (“Chốt rồi xuất” / “Hủy”); True for `yes`.
+    The `no` button is the default and Esc."""
+    box = _box(parent, qt.QMessageBox.Icon.Question, text, qt.QMessageBox.StandardButton.NoButton, title=title)
+    ok = box.addButton(yes, qt.QMessageBox.ButtonRole.AcceptRole)
+    cancel = box.addButton(no, qt.QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(cancel)
+    box.setEscapeButton(cancel)
+    box.exec()
+    return box.clickedButton() is ok
 
 
 def run_now(title, fn, on_done, on_error=None) -> None:

@@ -1,6 +1,6 @@
 """Hand-off packages and the upper level's roll-up on the command line.
 
-    cchc-desktop package --db PATH --period P [--unit CODE] --out DIR [--khong-kem-van-ban]
+    cchc-desktop package --db PATH --period P [--unit CODE] --out DIR [--khong-kem-van-ban] [--chot]
     cchc-desktop chap-nhan-loi --db PATH --period P [--unit CODE] [--ma RULE@TARGET... | --tat-ca]
                         [--ly-do TEXT] [--bo]
     cchc-desktop import-package --db PATH [--force] [--chap-nhan-khoa-moi] FILE_OR_FOLDER...
@@ -24,6 +24,9 @@ def register(sub) -> None:
     p.add_argument("--out", metavar="THƯ_MỤC", required=True, help="thư mục ghi gói (ví dụ ổ USB)")
     p.add_argument("--khong-kem-van-ban", dest="no_documents", action="store_true",
                    help="không kèm tệp Word/Excel trong gói (chỉ số liệu)")
+    p.add_argument("--chot", dest="close", action="store_true",
+                   help="chốt kỳ (bản chính thức) rồi lập gói, khi kỳ còn là bản nháp (như “Chốt rồi xuất” "
+                        "của cửa sổ; có ghi nhật ký)")
     p.set_defaults(func=run_package)
 
     p = sub.add_parser("chap-nhan-loi", help="chấp nhận lỗi kiểm tra của một kỳ kèm lý do (để lập được gói nộp); "
@@ -64,12 +67,26 @@ def run_package(args) -> int:
     from cchc_desktop.store import packages as store_packages  # with its command only (CLI start-up time)
 
     store = open_db(args, write=False)
-    if store_packages.own_public_key(store, store.unit(args.unit)["code"]) is None:
-        # The unit's first package makes its signing key: a write, so with the writer lock
-        # (refused while a window has the file open; the window makes it then).
+    try:
+        unit = store.unit(args.unit)
+        period = store.get_period(unit["code"], args.period)
+    except UserError:
+        store.close()
+        raise
+    draft = period["status"] != "final"
+    if draft and not args.close:
+        store.close()
+        raise UserError(draft_refusal(unit, args.period))
+    if draft or store_packages.own_public_key(store, unit["code"]) is None:
+        # Closing the period, and the unit's first package making its signing key, are writes: with
+        # the writer lock (refused while a window has the file open; the window does both then).
         store.close()
         store = open_db(args, write=True)
     try:
+        if draft:
+            package.check_ready(store, args.unit, args.period)  # errors refuse before the period is closed
+            store.set_status(period["id"], "final")
+            print(f"Đã chốt {period_text(args.period).lower()} (bản chính thức).", file=sys.stderr)
         path = package.make_package(store, args.unit, args.period, Path(args.out), documents=not args.no_documents)
         fingerprint = package.fingerprint(store, store.unit(args.unit)["code"])
     finally:
@@ -77,6 +94,24 @@ def run_package(args) -> int:
     print(path)
     print(f"Mã khóa của đơn vị: {fingerprint} (cấp trên đối chiếu khi nhập gói lần đầu)", file=sys.stderr)
     return 0
+
+
+def period_text(code: str) -> str:
+    """`2026-Q3` → `Quý III năm 2026` (the period was found, so its code reads)."""
+    from cchc_desktop.domain import periods  # with its command only (CLI start-up time)
+
+    text = periods.name(periods.parse_code(code))
+    return text[:1].upper() + text[1:]
+
+
+def draft_refusal(unit: dict, period_code: str) -> str:
+    """The `package` refusal of a draft period: the upper level receives a final figure."""
+    from cchc_desktop.domain.units import label  # with its command only (CLI start-up time)
+
+    return (f"Chưa lập gói nộp: {period_text(period_code)} của {label(unit)} còn là bản nháp, mà gói nộp gửi "
+            "cấp trên số liệu chính thức. Hãy chốt kỳ trước: thêm --chot vào lệnh (hoặc trong cửa sổ: Tệp → "
+            "Xuất gói nộp cấp trên → “Chốt rồi xuất”). Sau khi chốt, muốn sửa phải mở lại kỳ trong cửa sổ "
+            "(Kỳ báo cáo → Mở lại kỳ để sửa).")
 
 
 def run_accept_errors(args) -> int:

@@ -61,7 +61,7 @@ DEFAULT_ON_TIME = "truoc_dung_tren_da_giai_quyet"
 
 MEASURES = {
     "truc_tuyen": "Số hồ sơ tiếp nhận trực tuyến",
-    "truc_tiep": "Số hồ sơ tiếp nhận trực tiếp, bưu chính",
+    "truc_tiep": "Số hồ sơ tiếp nhận trực tiếp",  # as the Word table and the charts say it
     "ky_truoc": "Số hồ sơ kỳ trước chuyển qua",
     "tiep_nhan_trong_ky": "Số hồ sơ tiếp nhận trong kỳ",
     "tiep_nhan": "Tổng số hồ sơ tiếp nhận (cả kỳ trước chuyển qua)",

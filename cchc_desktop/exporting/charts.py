@@ -180,6 +180,7 @@ def figure(kind: str, data, fig: Figure | None = None, title: bool = True,
         fig.clear()
     fig._cchc_kind = (kind, title, header)
     fig._cchc_header = ("", "")
+    fig._cchc_subtitle_lines = 1
     fig._cchc_title = KINDS[kind]
     fig.set_facecolor("white")
     draw = {
@@ -287,10 +288,25 @@ def header_of(fig: Figure) -> tuple[str, str]:
 
 
 def _lead(fig: Figure, data) -> str:
-    """`Bộ phận Một cửa UBND — xã Chi Lăng Nam, năm 2023`: the subtitle's start, which the Word
-    report's caption says already."""
-    fig._cchc_lead = f"{_desk(data)} — {_where(data)}"
+    """`Bộ phận Một cửa UBND xã Chi Lăng Nam, năm 2023`, `Trung tâm Phục vụ hành chính công phường Lê
+    Chân, quý III năm 2026`: the desk by its full name (the frame's desk word ends with the unit's kind:
+    “… phường — phường Lê Chân” said the kind twice), the subtitle's start, which the Word report's
+    caption says already."""
+    desk = data.text_value("don_vi.trung_tam") or f"{_desk(data)} {data.text_value('don_vi.ten')}"
+    fig._cchc_lead = f"{desk}, {periods.name(data.key)}"
     return fig._cchc_lead
+
+
+SUBTITLE_PT = 9.5
+SUBTITLE_EM = 0.5  # Times New Roman: a letter is about half its size wide, on average
+
+
+def _subtitle_lines(text: str, width_pt: float, size: float = SUBTITLE_PT) -> list[str]:
+    """Each line of `text` wrapped to `width_pt` (a subtitle never runs off the picture's edges)."""
+    import textwrap
+
+    chars = max(20, int(width_pt / (size * SUBTITLE_EM)))
+    return [w for line in text.split("\n") for w in (textwrap.wrap(line, chars) or [""])]
 
 
 def _header(fig: Figure, title: str | None, subtitle: str | None) -> None:
@@ -308,8 +324,18 @@ def _header(fig: Figure, title: str | None, subtitle: str | None) -> None:
         fig.text(0.5, _TITLE_Y, title, ha="center", va="top", fontsize=13, fontweight="bold", family=font())
     if subtitle:
         y = _SUBTITLE_Y if title else 0.975
-        fig.text(0.5, y, subtitle, ha="center", va="top", fontsize=9.5, color="#444444", family=font(),
-                 wrap=False)
+        room = fig.get_figwidth() * 72 * 0.92  # a margin: the saved picture (150 dpi) draws a little wider
+        lines = _subtitle_lines(subtitle, room)
+        text = fig.text(0.5, y, "\n".join(lines), ha="center", va="top", fontsize=SUBTITLE_PT, color="#444444",
+                        family=font(), wrap=False)
+        # measured: a wider font than the estimate's (DejaVu Serif where Times is missing) wraps sooner
+        renderer = fig.canvas.get_renderer() if fig.canvas is not None and hasattr(fig.canvas, "get_renderer") else None
+        guess = room
+        while renderer is not None and text.get_window_extent(renderer).width > room * fig.dpi / 72 and guess > 150:
+            guess *= 0.95
+            lines = _subtitle_lines(subtitle, guess)
+            text.set_text("\n".join(lines))
+        fig._cchc_subtitle_lines = len(lines)
 
 
 def _no_data(fig: Figure, title: str | None, subtitle: str | None, hint: str | None = None) -> None:
@@ -340,6 +366,10 @@ def _axes(fig: Figure):
         return ax
     _, titled, header = getattr(fig, "_cchc_kind", (None, True, True))
     rect = _AX_RECT_NO_HEADER if not header else _AX_RECT if titled else _AX_RECT_NO_TITLE
+    extra = getattr(fig, "_cchc_subtitle_lines", 1) - 2  # a subtitle of more than two lines: lower the plot's top
+    if header and extra > 0:
+        drop = extra * SUBTITLE_PT * 1.25 / (fig.get_figheight() * 72)
+        rect = (rect[0], rect[1], rect[2], rect[3] - drop)
     ax = fig.add_axes(rect)
     ax._cchc_rect = rect
     fig._cchc_axes = ax
@@ -419,6 +449,16 @@ def _blank_fields(fields: list[dict], columns, what: str = "số liệu", room: 
     return listed if len(listed) <= room else line
 
 
+ZERO_FIELDS = "{n} lĩnh vực không có hồ sơ nào (toàn số 0) không vẽ"
+
+
+def _with_dossiers(series: list[list]) -> list[int]:
+    """The bars to draw: a field whose every figure is 0 is left out (ten bars of “0” say nothing the
+    table above the chart does not), a blank one stays (its bar is drawn incomplete)."""
+    n = len(series[0]) if series else 0
+    return [i for i in range(n) if not all(s[i] == 0 for s in series)]
+
+
 def _received_by_field(fig, data, title=True, **_):
     table = data.tables["ubnd"]
     t = KINDS["tiep-nhan-linh-vuc"] if title else None
@@ -447,6 +487,9 @@ def _received_by_field(fig, data, title=True, **_):
     if not any(sums):
         _no_data(fig, t, sub, "Các lĩnh vực đều có 0 hồ sơ tiếp nhận trong kỳ.")
         return
+    keep = _with_dossiers([online, direct])
+    zero = len(names) - len(keep)
+    names, online, direct, sums = ([x[i] for i in keep] for x in (names, online, direct, sums))
     total, share, carried = m.get("tiep_nhan_trong_ky"), m.get("ty_le_truc_tuyen"), m.get("ky_truoc")
     if total is None:
         sub += " — chưa tính được tổng số"
@@ -458,6 +501,8 @@ def _received_by_field(fig, data, title=True, **_):
             sub += f", trực tuyến {fmt.percent(share)} %"
     if blank:
         sub += "\n" + blank
+    if zero:
+        sub += "\n" + ZERO_FIELDS.format(n=zero)
     _header(fig, t, sub)
     ax = _axes(fig)
     # the legend says what the report's table above the chart says (narrative.field_table)
@@ -494,6 +539,11 @@ def _status_by_field(fig, data, title=True, **_):
         _no_data(fig, t, sub + ("\n" + notice if notice else ""), "Hãy nhập số hồ sơ đã giải quyết (trước hạn, đúng hạn, quá hạn) "
                               "và đang giải quyết ở phần Hồ sơ một cửa (thẻ “2. Thủ tục hành chính”).")
         return
+    keep = _with_dossiers([series[c] for c in known])
+    if len(keep) < len(names):
+        notice = "\n".join(x for x in (notice, ZERO_FIELDS.format(n=len(names) - len(keep))) if x)
+        names, sums = [names[i] for i in keep], [sums[i] for i in keep]
+        series = {c: [v[i] for i in keep] for c, v in series.items()}
     fig._cchc_title = title_of("tinh-trang-linh-vuc", names, _desk(data))
     t = fig._cchc_title if title else None
     missing = [STATUS_LABELS[c].lower() for c in STATUS_COLUMNS if c not in known]

@@ -264,17 +264,40 @@ def _title(b: _Body, data: ReportData) -> None:
 KEEP_WITH_TOTAL = 2  # data rows kept on the page of the dossier table's Cộng row
 
 
+# Times New Roman bold: the widest Vietnamese words ("nhận", "tuyến", "chuyển") run about 0,56 em a
+# letter; a header word wider than its column is broken inside the word ("Tổn|g", "nhậ|n").
+BOLD_EM_PER_LETTER = 0.56
+PT_MM = 25.4 / 72
+
+
+def header_size(headers: list[str], width_mm: float, sizes=(TABLE, 12, 11, 10, 9, 8)) -> int:
+    """The largest type size at which every word of every header fits its column's text width."""
+    longest = max((len(w) for h in headers for w in h.split()), default=1)
+    return next((z for z in sizes if longest * z * BOLD_EM_PER_LETTER * PT_MM <= width_mm), sizes[-1])
+
+
+def field_table_layout(n: int) -> tuple[list[float], float, int]:
+    """The dossier table's column widths (mm), cell margin (mm) and body type size: with the resolution
+    columns (up to 10 columns in portrait) the STT and field columns narrow and the cells' margins
+    shrink, so the figures' columns are wide enough for whole header words."""
+    if n <= 6:
+        first, second, margin, size = 13.0, 52.0, 1.9, TABLE
+    else:
+        first, second, margin, size = 10.0, 40.0, 1.0, 11
+    rest = (TEXT_W - first - second) / max(1, n - 2)
+    return [first, second] + [rest] * (n - 2), margin, size
+
+
 def _field_table(b: _Body, data: ReportData) -> None:
     header, rows = narrative.field_table(data)
     n = len(header)
-    first, second = 13.0, 52.0
-    rest = (TEXT_W - first - second) / max(1, n - 2)
-    widths = [X.mm(first), X.mm(second)] + [X.mm(rest)] * (n - 2)
+    widths_mm, margin, size = field_table_layout(n)
+    widths = [X.mm(w) for w in widths_mm]
     cell_fmt = dict(before=40, after=40)
-    size = TABLE if n <= 6 else 11  # the resolution columns too: narrower columns, smaller type
-    xml = [X.table_start(widths)]
+    head = min(size, header_size(header[2:], widths_mm[-1] - 2 * margin))
+    xml = [X.table_start(widths, cell_margin=X.mm(margin))]
     xml.append(X.row("".join(
-        X.cell(X.para(X.run(h, size, bold=True), align="center", **cell_fmt), w) for h, w in zip(header, widths)
+        X.cell(X.para(X.run(h, head, bold=True), align="center", **cell_fmt), w) for h, w in zip(header, widths)
     ), header=True))
     for i, r in enumerate(rows):
         bold = i == len(rows) - 1  # the Cộng row
@@ -419,6 +442,9 @@ def _closing(b: _Body, data: ReportData) -> None:
           + X.TABLE_END)
 
 
+KEEP_FORM_TAIL = 6  # an appendix form's last rows kept together: never 3 or 4 rows alone on a page
+
+
 def _appendix(b: _Body, data: ReportData) -> None:
     center = dict(align="center")
     b.p(X.run("Phụ lục", BODY, bold=True), **center)
@@ -449,10 +475,14 @@ def _appendix(b: _Body, data: ReportData) -> None:
         xml = [X.table_start(w), head]
         b.cells += 10
         b.paragraphs += 7
-        for r in form.rows:
+        footnote = wording.has_recomputed(form, fixes)
+        last = len(form.rows) - 1
+        for k, r in enumerate(form.rows):
             bold = r.kind == "group" or r.depth == 0
             italic = r.italic
-            keep = r.kind == "group"  # a heading row never ends a page alone
+            # a heading row never ends a page alone, and a form's last rows (its footnote too) never
+            # start a page alone under the repeated header
+            keep = r.kind == "group" or last - KEEP_FORM_TAIL <= k < last or (k == last and footnote)
             value = r.format(data.values.get(r.code)) if r.has_value else ""
             texts = (r.stt, r.label, unit_text(r.unit), value, row_note(data, r.code, fixes))
             aligns = ("center", "left", "center", "center", "left")
@@ -466,7 +496,7 @@ def _appendix(b: _Body, data: ReportData) -> None:
             b.paragraphs += 5
         xml.append(X.TABLE_END)
         b.add("".join(xml))
-        if wording.has_recomputed(form, fixes):
+        if footnote:
             b.p(X.run(wording.corrected_footnote(form, fixes), size, italic=True), before=60)
     notes = wording.text_figure_notes(data, fixes)
     if notes:

@@ -7,7 +7,7 @@ import re
 import unicodedata
 
 from cchc_desktop import fmt
-from cchc_desktop.domain import periods
+from cchc_desktop.domain import formula, periods
 from cchc_desktop.report.corrections import Correction
 from cchc_desktop.report.values import ReportData
 
@@ -39,9 +39,29 @@ def appendix_reference(data: ReportData) -> str:
 def row_note(data: ReportData, code: str, fixes: dict[str, Correction]) -> str:
     """The Ghi chú of an appendix row: the unit's note, for a recomputed figure its former one, and
     for a row computed from a figure the unit kept, the figure it rests on."""
-    parts = [data.note(code)] + ([fixes[code].note] if code in fixes else [])
+    parts = [data.note(code)] + ([fixes[code].note] if code in fixes else []) + [blank_rate_note(data, code)]
     parts += [c.dependent_note(data) for c in fixes.values() if c.kept and code in c.dependents]
     return "; ".join(p for p in parts if p)
+
+
+def blank_rate_note(data: ReportData, code: str) -> str:
+    """Why a computed rate is blank (the seed's paper printed “0 %”): its whole is 0, a rate over zero
+    cases is undefined; or a part is not typed yet (review of issue 17, D3)."""
+    row = data.catalogue.rows_by_code.get(code)
+    if row is None or not row.formula or data.values.get(code) is not None:
+        return ""
+    pairs = formula.pct_pairs(row.formula)
+    if not pairs:
+        return ""
+    part, whole = pairs[0]
+    names = formula.refs(formula.to_text(part)) + formula.refs(formula.to_text(whole))
+    blank = [n for n in names if data.value(n) is None]
+    if blank:
+        lines = ", ".join(sorted({n.split("/", 1)[-1] for n in blank}))
+        return f"Chưa tính: thiếu số dòng {lines}"
+    if all(data.value(n) == 0 for n in formula.refs(formula.to_text(whole))):
+        return "Không phát sinh (0/0)"
+    return ""
 
 
 def has_recomputed(form, fixes: dict[str, Correction]) -> bool:

@@ -31,6 +31,8 @@ COLUMN_NOTE = "(sử dụng cho kỳ báo cáo hàng quý, 6 tháng, năm)"
 XLSX_CELL_MAX = 32_767  # what one Excel cell holds
 DOSSIER_SHEET = "Hồ sơ TTHC"
 AGENCY_SHEET = "Hồ sơ theo cơ quan"
+BLANK_AGENCY_NOTE = ("Ô để trống: cơ quan chưa có số liệu đó (chưa nhập ở phần Hồ sơ một cửa, hoặc sổ theo dõi "
+                     "hồ sơ không có cột đó); không phát sinh thì nhập 0.")
 AGENCY_MEASURES = (
     "tiep_nhan", "truc_tuyen", "truc_tiep", "ky_truoc", "da_giai_quyet", "truoc_han", "dung_han", "qua_han",
     "dang_giai_quyet", "dang_qua_han", "ty_le_truc_tuyen", "ty_le_dung_han", "ty_le_da_giai_quyet",
@@ -322,6 +324,15 @@ def _agency_sheet(wb, data: ReportData, used: set[str], st, fixes: dict) -> None
             c.border = st["border"]
             c.alignment = st["left"] if i == 2 else st["center"]
         ws.row_dimensions[r].height = max(20, 16 * _lines(dossiers.MEASURES[m], widths[1]) + 3)
+    if any(measures[a].get(m) is None for a in agencies for m in AGENCY_MEASURES):
+        r += 1  # a blank cell is said, not left to guess (review of issue 17, X2)
+        note = ws.cell(r + 1, 1)
+        set_text(note, BLANK_AGENCY_NOTE)
+        note.font = st["italic"]
+        note.alignment = st["left"]
+        ws.merge_cells(start_row=r + 1, start_column=1, end_row=r + 1, end_column=2 + len(agencies))
+        ws.row_dimensions[r + 1].height = 16 * _lines(BLANK_AGENCY_NOTE, sum(widths)) + 6
+        r += 1
     notes = wording.text_figure_notes(data, fixes)
     for k, note in enumerate([wording.TEXT_FIGURES_HEADING] + notes if notes else []):
         r += 1 + (k == 0)

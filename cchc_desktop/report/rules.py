@@ -210,7 +210,7 @@ def check_old_years(data: ReportData) -> list[Finding]:
         if year - 1 in years and not names_this_year:
             out.append(Finding(
                 "canh_bao",
-                f"Mục {shorten(s['title'], 40)}: lời văn còn ghi năm {year - 1} "
+                f"{section_place(s['key'], data, capital=True)}: lời văn còn ghi năm {year - 1} "
                 f"(kỳ này là {periods.name(data.key)}). Nếu là lời văn của kỳ trước, hãy sửa câu, số văn bản "
                 "và ngày tháng cho kỳ này.",
                 f"text:{s['key']}", "nam-cu-trong-loi-van", s["key"],
@@ -227,12 +227,12 @@ def check_text(data: ReportData) -> list[Finding]:
             if not data.is_known_name(name):
                 out.append(Finding(
                     "loi",
-                    f"Mục {shorten(s['title'], 40)}: chỗ chèn {{{{{name}}}}} không trỏ tới số liệu nào. "
+                    f"{section_place(s['key'], data, capital=True)}: chỗ chèn {{{{{name}}}}} không trỏ tới số liệu nào. "
                     "Hãy xóa nó hoặc chèn lại từ danh sách.",
                     f"text:{s['key']}", "cho-chen-ton-tai", s["key"],
                 ))
             elif fmt_name and fmt_name not in narrative.FORMATS:
-                out.append(Finding("loi", f"Mục {shorten(s['title'], 40)}: kiểu hiển thị “{fmt_name}” của {{{{{name}}}}} không có.",
+                out.append(Finding("loi", f"{section_place(s['key'], data, capital=True)}: kiểu hiển thị “{fmt_name}” của {{{{{name}}}}} không có.",
                                    f"text:{s['key']}", "cho-chen-ton-tai", s["key"]))
     return out
 
@@ -285,14 +285,41 @@ def check_corrections(data: ReportData) -> list[Finding]:
 # reported at its rows, not the text's)
 _OVER_100 = re.compile(r"(?:\b(?:trên|hơn|vượt|quá)\s+\x01?100(?:,0+)?(?:\s*%\x02?|\x02\s*%)"
                        r"|(?<![\d.,\x01])(?:10[1-9]|1[1-9]\d|[2-9]\d\d|\d{4,})(?:,\d+)?\s*%)", re.IGNORECASE)
+# A comparison with a plan, an estimate or last year may pass 100 % ("thu ngân sách đạt 125 % dự
+# toán", "tăng 130 % so với cùng kỳ", "đạt 105 % kế hoạch"): only a share of a whole may not. The
+# clause (between commas, semicolons, colons) of such a percent is left alone.
+_COMPARISON = re.compile(r"\b(?:dự\s+toán|kế\s+hoạch|chỉ\s+tiêu|cùng\s+kỳ|so\s+với|tăng|giảm|gấp|"
+                         r"thu\s+ngân\s+sách|ngân\s+sách|nghị\s+quyết|mục\s+tiêu|năm\s+trước|kỳ\s+trước)\b",
+                         re.IGNORECASE)
+_CLAUSE = re.compile(r"[,;:]\s")
 _RATE = re.compile(r"\d(?:,\d+)?\s*%")
-_NONE_AROSE = re.compile(r"không\s+(?:phát\s+sinh|có)\s+hồ\s+sơ", re.IGNORECASE)
+# "không phát sinh hồ sơ", "chưa có hồ sơ phát sinh", "không có hồ sơ." … but not "không có hồ sơ quá
+# hạn" nor "không phát sinh hồ sơ trễ hạn" (a rate of 100 % beside them is the usual sentence)
+_QUALIFIED = r"(?!\s+(?:nào\s+)?(?:quá|trễ|chậm|tồn|bị|sai|phải|giải\s+quyết|đang|trả))"
+_NONE_AROSE = re.compile(r"(?:không|chưa)\s+phát\s+sinh\s+hồ\s+sơ" + _QUALIFIED
+                         + r"|(?:không|chưa)\s+có\s+hồ\s+sơ(?:\s+nào)?(?:\s+(?:phát\s+sinh|được\s+tiếp\s+nhận))?"
+                           r"(?=\s*(?:[.;:,)!?]|$))"
+                         + r"|hồ\s+sơ\s+(?:không|chưa)\s+(?:có\s+)?phát\s+sinh", re.IGNORECASE)
 # sentences: a full stop or semicolon followed by a space, or a line end (never a decimal point)
 _SENTENCE = re.compile(r"(?<=[.;!?])\s+|\n")
+_FULL_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n")
+
+
+def section_place(key: str, data: ReportData, capital: bool = False) -> str:
+    """A section as the reader finds it in the report: “phần mở đầu”, “mục I.2 (Công tác kiểm tra…)”,
+    “mục III.1 (Ưu điểm)” (the title alone, “1. Ưu điểm”, does not say which part)."""
+    if key == "MO":
+        place = "phần mở đầu"
+    elif key == "KET":
+        place = "phần kết"
+    else:
+        title = re.sub(r"^[IVX]+\.\s*|^\d+\.\s*", "", data.section_title(key) or "").strip()
+        place = f"mục {key}" + (f" ({shorten(title, 40)})" if title else "")
+    return place[:1].upper() + place[1:] if capital else place
 
 
 def _section_texts(data: ReportData):
-    """(section, its title as the report prints it, its lines of prose with each placeholder's
+    """(section, its place as the reader finds it (section_place), its lines of prose with each placeholder's
     value marked: \x01value\x02)."""
     for s in outline():
         text = (data.narratives.get(s["key"]) or {}).get("text", "")
@@ -301,7 +328,7 @@ def _section_texts(data: ReportData):
         marked = [narrative.PLACEHOLDER.sub(lambda m: "\x01" + narrative.format_value(m.group(1), m.group(2), data)
                                             + "\x02", x.text)
                   for x in narrative.lines(text) if isinstance(x, narrative.Paragraph)]
-        yield s, shorten(data.section_title(s["key"]) or s["title"], 40), marked
+        yield s, section_place(s["key"], data, capital=True), marked
 
 
 def _plain(text: str) -> str:
@@ -317,41 +344,93 @@ def _quote(sentence: str, at: int, width: int = 60) -> str:
 
 
 def check_text_statements(data: ReportData) -> list[Finding]:
-    """Statements the text cannot make: a share above 100 %, a rate beside "không phát sinh
-    hồ sơ" in one sentence; a plan section (IV) speaking of the report's own year."""
+    """Statements the text cannot make: a share above 100 % (a comparison with a plan, an estimate or
+    last year may pass it), a rate beside "không phát sinh hồ sơ" in one sentence; a plan section (IV)
+    speaking of the report's own year, or of a quarter's own quarter."""
     out = []
     year = data.key.year
     for s, title, paragraphs in _section_texts(data):
         for para in paragraphs:
             for sentence in _SENTENCE.split(para):
-                m = _OVER_100.search(sentence)
+                m = next((m for m in _OVER_100.finditer(sentence) if not _compares(sentence, m.start())), None)
                 if m:
+                    word = re.match(r"\w+", m.group(0))
+                    fix = (f"bỏ chữ “{word.group(0).lower()}”" if word and not word.group(0)[0].isdigit()
+                           else "tỷ lệ là số phần trên tổng số, nên tối đa 100 %")
                     out.append(Finding(
                         "loi",
-                        f"Mục {title}: lời văn ghi “{_quote(sentence, m.start())}”: một tỷ lệ không thể vượt 100 %. "
-                        "Hãy viết đúng tỷ lệ (ví dụ “100 % hồ sơ đạt mức hài lòng”, bỏ chữ “trên”).",
+                        f"{title}: lời văn ghi “{_quote(sentence, m.start())}”: một tỷ lệ không thể vượt 100 %. "
+                        f"Hãy viết đúng tỷ lệ (ví dụ “100 % hồ sơ đạt mức hài lòng”; {fix}). Nếu là so sánh với "
+                        "kế hoạch, dự toán hay cùng kỳ, hãy ghi rõ (“đạt 125 % dự toán”).",
                         f"text:{s['key']}", "ty-le-tren-100", s["key"]))
+            for sentence in _FULL_SENTENCE.split(para):  # "đạt 45 %; không có hồ sơ phát sinh": one sentence
                 rate, none = _RATE.search(sentence), _NONE_AROSE.search(sentence)
                 if rate and none:
                     out.append(Finding(
                         "loi",
-                        f"Mục {title}: cùng một câu vừa nêu tỷ lệ vừa nói không phát sinh hồ sơ "
+                        f"{title}: cùng một câu vừa nêu tỷ lệ vừa nói không phát sinh hồ sơ "
                         f"(“{_quote(sentence, min(rate.start(), none.start()), 90)}”). Hãy tách thành hai câu "
                         "hoặc bỏ một vế: nếu có hồ sơ thì ghi số và tỷ lệ, nếu không có thì chỉ ghi “không phát sinh hồ sơ”.",
                         f"text:{s['key']}", "ty-le-khong-phat-sinh", s["key"]))
+        own = _own_period_pattern(data.key)
+        if s["key"] == "IV" and own is not None:  # a quarter's plan looks at the next quarter of the year
+            words = [m for p in paragraphs for m in own.finditer(_plain(p))]
+            if words:
+                this, next_ = periods.name(data.key), periods.next_name(data.key)
+                out.append(Finding(
+                    "canh_bao",
+                    f"{title}: phần phương hướng ghi “{words[0].group(0)}” ({len(words)} chỗ), là kỳ của chính báo "
+                    f"cáo này. Nhiệm vụ kỳ tới thì hãy ghi {next_} (chèn {{{{ky.ten_ke_tiep}}}}); chỉ giữ {this} "
+                    "khi nói về kết quả đã làm.",
+                    "text:IV", "ke-hoach-ky-nay", "IV"))
         if s["key"] == "IV" and periods.next_year(data.key) != year:  # a quarter's plan is of its own year
             words = [m for p in paragraphs for m in re.finditer(rf"\bnăm\s+{year}\b", _plain(p))]
             if words:
                 out.append(Finding(
                     "canh_bao",
-                    f"Mục {title}: phần phương hướng ghi “năm {year}” ({len(words)} chỗ), là năm của chính báo cáo "
+                    f"{title}: phần phương hướng ghi “năm {year}” ({len(words)} chỗ), là năm của chính báo cáo "
                     f"này. Nhiệm vụ kỳ tới thì hãy ghi năm {periods.next_year(data.key)} (chèn {{{{ky.nam_sau}}}}); chỉ giữ năm {year} "
                     "khi nói về kết quả đã làm.",
                     f"text:IV", "ke-hoach-nam-nay", "IV"))
     return out
 
 
+def _compares(sentence: str, at: int) -> bool:
+    """The percent at `at` is in a clause comparing with a plan, an estimate or another period."""
+    starts = [0] + [m.end() for m in _CLAUSE.finditer(sentence) if m.end() <= at]
+    end = next((m.start() for m in _CLAUSE.finditer(sentence) if m.start() > at), len(sentence))
+    return bool(_COMPARISON.search(_plain(sentence[starts[-1]:end])))
+
+
+def _own_period_pattern(key) -> re.Pattern | None:
+    """The words of a quarter's, half-year's or nine months' own period ("quý III năm 2026", "quý III/2026",
+    "6 tháng đầu năm 2026"), which its plan section should not speak of; None for a year's report."""
+    if periods.next_year(key) != key.year:
+        return None  # a year's report: the plan is of the next year (ke-hoach-nam-nay)
+    name = periods.name(key)
+    words = r"\s+".join(re.escape(w) for w in name.split())
+    m = re.match(r"(quý\s+[IV]+)\s+năm\s+(\d{4})$", name)
+    slash = (r"|\b" + m.group(1).replace(" ", r"\s+") + r"\s*/\s*" + m.group(2) + r"\b") if m else ""
+    return re.compile(rf"(?<!\w){words}(?!\w){slash}", re.IGNORECASE)
+
+
 FIGURES_LISTED = 3  # typed figures named in one section's warning before "…"
+PLAN_SECTIONS = ("IV", "V")  # the plan and the proposals: targets, not the period's figures
+# words too common in the labels to tell two values apart
+_COMMON = frozenset("hồ sơ số tỷ lệ đạt các của được trong và là có đã cho với theo tại trên thủ tục hành chính "
+                    "kỳ báo cáo năm xã phường ubnd tổng".split())
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in re.findall(r"\w+", text.lower()) if len(w) > 1 and not w.isdigit()} - _COMMON
+
+
+def _value_label(name: str, data: ReportData) -> str:
+    base = name.partition("|")[0]
+    if base.startswith("hs."):
+        return dossiers.MEASURES.get(base.split(".")[-1], "")
+    row = data.catalogue.rows_by_code.get(base)
+    return row.label if row is not None else ""
 
 
 def check_typed_figures(data: ReportData) -> list[Finding]:
@@ -362,6 +441,8 @@ def check_typed_figures(data: ReportData) -> list[Finding]:
     pool = [(fmt.parse_number(text), name) for text, names in index.items() for name in names]
     out = []
     for s in outline():
+        if s["key"] in PLAN_SECTIONS:  # targets ("phấn đấu 100 %") are no figures of the period
+            continue
         text = (data.narratives.get(s["key"]) or {}).get("text", "")
         spans = [(m.start(), m.end()) for m in narrative.PLACEHOLDER.finditer(text)]
         missing = []
@@ -372,15 +453,19 @@ def check_typed_figures(data: ReportData) -> list[Finding]:
             if any(narrative.unit_fits(n, unit, data) for n in index.get(number, [])):
                 continue
             typed = fmt.parse_number(number)
-            near = min(((abs(v - typed), name, v) for v, name in pool if narrative.unit_fits(name, unit, data)),
-                       default=None, key=lambda c: c[:2])
-            hint = f" (số gần nhất: {fmt.number(near[2], 3)}, chèn {{{{{near[1]}}}}})" if near else ""
+            context = _words(text[max(0, m.start() - 80):m.start()])
+            # the nearest by what the sentence speaks of first ("thanh toán trực tuyến đạt 45 %" → the
+            # online payment rate, not the investment disbursed), then by value
+            near = min(((-len(context & _words(_value_label(name, data))), abs(v - typed), name, v)
+                        for v, name in pool if narrative.unit_fits(name, unit, data)),
+                       default=None, key=lambda c: c[:3])
+            hint = f" (số gần nhất: {fmt.number(near[3], 3)}, chèn {{{{{near[2]}}}}})" if near else ""
             missing.append(f"“{number} {unit}”{hint}")
         if missing:
             listed = "; ".join(missing[:FIGURES_LISTED]) + ("…" if len(missing) > FIGURES_LISTED else "")
             out.append(Finding(
                 "canh_bao",
-                f"Mục {shorten(data.section_title(s['key']) or s['title'], 40)}: lời văn ghi số không có trong số "
+                f"{section_place(s['key'], data, capital=True)}: lời văn ghi số không có trong số "
                 f"liệu của kỳ: {listed}. Hãy kiểm tra lại; nếu là số liệu của kỳ, hãy chèn chỗ chèn số liệu để "
                 "lời văn luôn khớp với bảng.",
                 f"text:{s['key']}", "so-trong-loi-van", s["key"]))
@@ -409,6 +494,102 @@ def check_blank_blocks(data: ReportData) -> list[Finding]:
             f"Hãy nhập số hồ sơ vào bảng hồ sơ của {name} (mục II.2; không phát sinh thì nhập 0), hoặc nhập "
             "sổ theo dõi hồ sơ có cột Cơ quan (Công an, Quân sự) rồi tính số liệu kỳ từ sổ.",
             f"hs.{agency}", "khoi-chua-co-so", "II.2"))
+    return out
+
+
+# A typed blank "…" (or "..."), the default texts' place to fill in: "số …/KH-UBND ngày …/…/…",
+# "Đoàn kiểm tra …", a bullet "- …". An ellipsis glued to a word ("Zalo, Facebook…", "v.v...") or
+# after a list's comma or semicolon is prose (et cetera).
+_TYPED_BLANK = re.compile(r"(?<![^\s/(\-–:])(?:…|\.{3,})(?:\s*/\s*(?:…|\.{3,}))*")
+_ET_CETERA = re.compile(r"[,;]\s*$")  # "Zalo, Facebook, ...", "thông tin cư trú; ...)": a list goes on
+_DOCUMENT_BLANK = re.compile(r"(?:\bsố|\bngày|/)\s*$|^\s*/", re.IGNORECASE)
+BLANKS_QUOTED = 3  # typed blanks quoted in one section's finding before "…"
+
+
+
+
+def check_typed_blanks(data: ReportData) -> list[Finding]:
+    """A section whose text still prints "…" where the unit must fill in (the default texts' document
+    numbers and dates, "Đoàn kiểm tra …", "- …"), or whose documents list {{ds.van_ban}} is empty:
+    a superior sends such a report back, so each is an error (it blocks the package until filled in
+    or explicitly accepted). One finding per section; the list is its own."""
+    out = []
+    for s, _title, paragraphs in _section_texts(data):
+        quotes, documents = [], False
+        list_blank = not data.documents and _lists_documents(data, s["key"])
+        for para in paragraphs:
+            # the placeholders' values masked: a blank value is the data's gap, said elsewhere
+            masked = re.sub(r"\x01[^\x02]*\x02", lambda m: "#" * len(m.group(0)), para)
+            plain = _plain(para)
+            for m in _TYPED_BLANK.finditer(masked):
+                if _ET_CETERA.search(masked[max(0, m.start() - 4):m.start()]):
+                    continue
+                at, end = len(_plain(para[:m.start()])), len(_plain(para[:m.end()]))
+                documents = documents or bool(_DOCUMENT_BLANK.search(masked[max(0, m.start() - 6):m.start()])
+                                              or masked[m.end():m.end() + 1] == "/")
+                # the blank with the three words before it and what is glued after: “Kế hoạch số …/KH-UBND”
+                before = re.search(r"(?:\S+\s+){0,3}$", plain[:at]).group(0)
+                after = re.match(r"[^\s,;.)]*", plain[end:]).group(0)
+                quotes.append((before + plain[at:end] + after).strip())
+        place = section_place(s["key"], data)
+        if quotes:
+            shown = list(dict.fromkeys(quotes))
+            listed = "; ".join(f"“{q}”" for q in shown[:BLANKS_QUOTED]) + ("…" if len(shown) > BLANKS_QUOTED else "")
+            what = ("hãy điền số, ngày văn bản và nội dung còn để trống" if documents
+                    else "hãy điền nội dung còn để trống")
+            out.append(Finding(
+                "loi",
+                f"Lời văn {place} còn {len(quotes)} chỗ trống “…” chưa điền ({listed}): {what}, hoặc xóa câu "
+                "không dùng đến. "
+                "Báo cáo in nguyên dấu “…”, cấp trên sẽ trả lại.",
+                f"text:{s['key']}", "cho-trong", s["key"]))
+        if list_blank:
+            out.append(Finding(
+                "loi",
+                f"Lời văn {place} có chỗ chèn danh sách văn bản đã ban hành ({{{{ds.van_ban}}}}) nhưng danh sách còn "
+                "trống, nên báo cáo in “…”. Hãy nhập các văn bản ở khung “Văn bản đã ban hành” của thẻ I (số, ký "
+                "hiệu, ngày, trích yếu), hoặc bỏ chỗ chèn khỏi lời văn.",
+                f"text:{s['key']}", "danh-sach-van-ban-trong", s["key"]))
+    return out
+
+
+def _lists_documents(data: ReportData, key: str) -> bool:
+    text = (data.narratives.get(key) or {}).get("text", "")
+    return any(name == "ds.van_ban" for name, _ in narrative.placeholders(text))
+
+
+# "tiếp nhận 650 hồ sơ (trong đó … kỳ trước chuyển qua 5 hồ sơ)": the 5 is not part of the 650
+_RECEIVED = re.compile(r"tiếp\s+nhận\s+(?:mới\s+)?(?:là\s+)?\x01?(\d[\d.]*)\x02?\s+hồ\s+sơ", re.IGNORECASE)
+_AMONG_CARRIED = re.compile(r"\btrong\s+đó\b.*?kỳ\s+trước\s+chuyển\s+(?:qua|sang)\s+\x01?(\d[\d.]*)", re.IGNORECASE)
+
+
+def check_received_wording(data: ReportData) -> list[Finding]:
+    """A text giving the dossiers received in the period and, “trong đó”, the ones carried over from the
+    last period: the carried ones are not among the period's, so the text contradicts the table's
+    “Tổng số hồ sơ tiếp nhận” (received + carried). A warning with the wording that agrees."""
+    out = []
+    for s, title, paragraphs in _section_texts(data):
+        for para in paragraphs:
+            for sentence in _FULL_SENTENCE.split(para):
+                got = _RECEIVED.search(sentence)
+                among = got and _AMONG_CARRIED.search(sentence, got.end())
+                if not among:
+                    continue
+                new, carried = fmt.parse_number(got.group(1)), fmt.parse_number(among.group(1))
+                for agency in dossiers.AGENCIES:
+                    m = data.measures(agency)
+                    if not carried or m.get("ky_truoc") != carried or m.get("tiep_nhan_trong_ky") != new:
+                        continue
+                    total = m["tiep_nhan"]
+                    out.append(Finding(
+                        "canh_bao",
+                        f"{title}: lời văn ghi “{_quote(sentence, got.start(), 90)}”: {fmt.number(new)} là số hồ sơ "
+                        f"tiếp nhận mới trong kỳ, chưa gồm {fmt.number(carried)} hồ sơ kỳ trước chuyển qua (bảng ghi "
+                        f"tổng số hồ sơ tiếp nhận {fmt.number(total)}), nên không viết “trong đó”. Hãy viết như "
+                        f"“tiếp nhận mới {fmt.number(new)} hồ sơ, cùng {fmt.number(carried)} hồ sơ kỳ trước chuyển qua: "
+                        f"tổng số {fmt.number(total)} hồ sơ” (tổng: chèn {{{{hs.{agency}.tiep_nhan}}}}).",
+                        f"text:{s['key']}", "tiep-nhan-ky-truoc", s["key"]))
+                    break
     return out
 
 
@@ -456,6 +637,17 @@ def check_chart_gaps(data: ReportData) -> list[Finding]:
             for title, why in chart_data.report_gaps(data)]
 
 
+def check_signer(data: ReportData) -> list[Finding]:
+    """No signer's name: the signature block prints “CHỦ TỊCH” over nothing (a warning: a name may be
+    written in by hand, but a report sent up is signed by a named person)."""
+    if (data.unit.get("signer_name") or "").strip():
+        return []
+    return [Finding("canh_bao",
+                    "Chưa ghi họ tên người ký: phần ký của báo cáo in chức vụ mà không có tên người ký. Hãy ghi "
+                    "họ và tên người ký ở thẻ “Thông tin chung” (mục Người ký).",
+                    "unit.signer_name", "nguoi-ky-trong", "info")]
+
+
 PAR_TAB = "Chỉ số CCHC (tự đánh giá)"  # the tab of ui/par/par_tab.py
 
 
@@ -485,9 +677,12 @@ def validate(data: ReportData) -> list[Finding]:
     findings += check_old_years(data)
     findings += check_text_statements(data)
     findings += check_blank_blocks(data)
+    findings += check_typed_blanks(data)
+    findings += check_received_wording(data)
     findings += check_typed_figures(data)
     findings += check_corrections(data)
     findings += check_chart_gaps(data)
+    findings += check_signer(data)
     findings += [Finding(*f) for f in frame_rules.check(data)]  # words of levels and units the frame no longer has
     findings += check_completeness(data)
     findings += check_par(data)

@@ -29,13 +29,15 @@ def ctx(demo_store, qapp):
 
 @pytest.fixture
 def no_dialogs(monkeypatch):
-    """Message boxes never block a test: they are recorded instead, and `ask` says yes."""
+    """Message boxes never block a test: they are recorded instead, and `ask` / `choose` say yes."""
     from ui import messages
 
     shown = []
     monkeypatch.setattr(messages, "info", lambda parent, text, title=None: shown.append(("info", text)))
     monkeypatch.setattr(messages, "error", lambda parent, text, title=None: shown.append(("error", text)))
     monkeypatch.setattr(messages, "ask", lambda parent, text, title=None: shown.append(("ask", text)) or True)
+    monkeypatch.setattr(messages, "choose",
+                        lambda parent, text, yes, no, title=None: shown.append(("choose", f"{text}\n[{yes} | {no}]")) or True)
     return shown
 
 

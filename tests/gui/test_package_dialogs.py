@@ -104,9 +104,9 @@ def test_export_package_writes_and_verifies(window, feature, tmp_path):
     assert [f.name for f in files] == ["xa-chi-lang-nam_2023-NAM.cchc"]
     assert ip.check_package(files[0]).unit_code == "xa-chi-lang-nam"
     kinds = [k for k, _ in window.shown_messages]
-    assert kinds == ["info"] and "Rút thiết bị an toàn" in window.shown_messages[0][1]
+    assert kinds == ["choose", "info"] and "Rút thiết bị an toàn" in window.shown_messages[1][1]  # chốt first
     fingerprint = ip.check_package(files[0]).fingerprint  # the key the commune's file made for it
-    assert f"Mã khóa của đơn vị: {fingerprint}" in window.shown_messages[0][1]
+    assert f"Mã khóa của đơn vị: {fingerprint}" in window.shown_messages[1][1]
 
 
 def test_export_to_a_removed_stick_says_so(window, feature, tmp_path):
@@ -716,3 +716,39 @@ def test_rollup_dialog_of_a_province_lists_every_commune_of_the_official_list(qt
     assert CAT_HAI not in ip.pinned_fingerprints(upper)
     upper.close()
     tan_hung.close()
+
+
+def test_a_draft_period_is_closed_before_its_package_is_written(window, feature, tmp_path, monkeypatch):
+    """Review of issue 17 (W1): the upper level receives a final figure, so Xuất gói nộp on a draft
+    asks to close (chốt) the period first, “Chốt rồi xuất” / “Hủy”, and says why."""
+    from ui import messages
+
+    accept_all_errors(window.ctx.store)
+    out = tmp_path / "usb"
+    out.mkdir()
+    asked = []
+    monkeypatch.setattr(messages, "choose", lambda parent, text, yes, no, title=None: asked.append((text, yes, no)) or False)
+    feature.export_package(folder=str(out), documents=False)
+    assert window.wait_tasks(30000)
+    text, yes, no = asked[0]
+    assert (yes, no) == ("Chốt rồi xuất", "Hủy")
+    assert "bản nháp" in text and "chính thức" in text and "Mở lại kỳ" in text
+    assert not list(out.iterdir()) and window.ctx.store.period(window.ctx.period_id)["status"] == "draft"
+    # Cancelling the folder dialog after “Chốt rồi xuất” leaves the draft too.
+    monkeypatch.setattr(messages, "choose", lambda parent, text, yes, no, title=None: True)
+    monkeypatch.setattr(handoff.ExportPackageDialog, "exec", lambda self: 0)
+    feature.export_package()
+    assert window.ctx.store.period(window.ctx.period_id)["status"] == "draft"
+    feature.export_package(folder=str(out), documents=False)
+    assert window.wait_tasks(30000)
+    assert window.ctx.store.period(window.ctx.period_id)["status"] == "final"
+    assert window.status_label.text() == "Đã chốt"
+    audit = window.ctx.store.history(window.ctx.period_id, "period.status")
+    assert audit and audit[-1]["new"] == "final"
+    info = ip.check_package(next(out.iterdir()))
+    assert info.manifest["period"]["status"] == "final"  # the upper level receives the final figure
+    asked.clear()
+    monkeypatch.setattr(messages, "choose", lambda parent, text, yes, no, title=None: asked.append(text) or False)
+    feature.export_package(folder=str(out), documents=False)  # a closed period: no question
+    assert window.wait_tasks(30000)
+    assert not asked and window.shown_messages[-1][0] == "info"

@@ -33,9 +33,11 @@ def where(target: str, data) -> str:
         return f"Chỉ số CCHC: tiêu chí {target[4:]}"
     if target.startswith("hs."):
         parts = target.split(".", 2)
-        # the agency as the period's frame names it (Công an phường for a ward)
+        # as the period's frame names it for the unit's kind: “Công an phường” for a ward
         agency = (data.agency_name(parts[1]) if parts[1] in dossiers.AGENCIES else parts[1]) if len(parts) > 1 else ""
         return f"Hồ sơ: {agency}" + (f", lĩnh vực {parts[2]}" if len(parts) > 2 else "")
+    if target == "unit.signer_name":
+        return "Thông tin chung: người ký"
     row = data.catalogue.rows_by_code.get(target)
     if row is None:
         return target

@@ -1,7 +1,8 @@
 """Hand-off packages in the window, the feature: its menu actions and the packages dropped onto the
 main window.
 
-- Tệp → "Xuất gói nộp cấp trên…": a folder choice with removable drives (USB sticks) first;
+- Tệp → "Xuất gói nộp cấp trên…": a draft period is closed (chốt) first, the user asked ("Chốt rồi
+  xuất" / "Hủy"): the upper level receives a final figure; then a folder choice with removable drives (USB sticks) first;
   the package is written and read back on a worker thread (ui/packages/handoff.py).
 - Công cụ → "Nhập gói của đơn vị cấp dưới…": files, a whole folder, or drag and drop (onto the
   dialog or the main window); a preview table before importing, then each package's result.
@@ -19,6 +20,12 @@ from ui.packages import rollup
 from ui.packages.rollup import RollupDialog
 from ui.texts import period_text
 from ui.qt import QDialog, QEvent, QObject
+
+
+CLOSE_FIRST = ("Gói nộp gửi cấp trên số liệu chính thức của {period}, nhưng kỳ này còn là bản nháp.\n\n"
+               "Cần chốt kỳ (bản chính thức) trước khi xuất gói: sau khi chốt, số liệu và lời văn chỉ xem, "
+               "không sửa được, để cấp trên nhận đúng số liệu đơn vị đã nộp. Muốn sửa sau này, hãy mở lại kỳ "
+               "(menu Kỳ báo cáo → Mở lại kỳ để sửa) rồi xuất gói mới. Việc chốt được ghi vào nhật ký.")
 
 
 # --- the feature ------------------------------------------------------------------------
@@ -83,6 +90,10 @@ class PackageFeature(QObject):
         except UserError as e:
             self.window.error(str(e))
             return
+        draft = period.get("status") != "final"
+        if draft and not self.window.choose(CLOSE_FIRST.format(period=period_text(period["code"]).lower()),
+                                            "Chốt rồi xuất", "Hủy"):
+            return
         if folder is None:
             dlg = ExportPackageDialog(label(unit), period_text(period["code"]), self.window)
             self.last_dialog = dlg
@@ -92,6 +103,9 @@ class PackageFeature(QObject):
             documents = dlg.with_documents.isChecked()
         if documents is None:
             documents = True
+        if draft:  # closed only once the folder is chosen: a cancelled dialog leaves the draft as it was
+            if not ctx.write("period", lambda s: s.set_status(period["id"], "final"))[0]:
+                return  # the context showed why
         try:
             prepared = pkg.Prepared(ctx.store, unit["code"], period["code"], documents=documents)
         except UserError as e:

@@ -314,6 +314,10 @@ class MainWindow(QMainWindow):
     def ask(self, text: str) -> bool:
         return messages.ask(self, text)
 
+    def choose(self, text: str, yes: str, no: str = "Hủy") -> bool:
+        """A question with buttons named by what they do; True for `yes`."""
+        return messages.choose(self, text, yes, no)
+
     def install_features(self) -> None:
         for entry in features.FEATURES:
             try:
@@ -381,6 +385,8 @@ class MainWindow(QMainWindow):
                 return None
         if target.startswith("hs."):
             return DOSSIER_SECTION
+        if target.startswith(("unit.", "period.")):  # a field of Thông tin chung (the signer's name …)
+            return "info"
         if target.startswith("par:"):  # the PAR Index self-assessment (ui/par/par_tab.py, an added tab)
             from cchc_desktop.report.rules import PAR_TAB
             return next((k for k, t in self.tab_titles.items() if t == PAR_TAB), None)
