@@ -75,7 +75,7 @@ def test_set_without_a_value_fails_in_one_line_and_writes_nothing(demo_db):
 def test_validate_exit_codes(demo_db):
     r = run_cli("validate", "--db", demo_db, "--period", "2023-NAM")
     # The demo's errors are the seed's two impossible statements (resources/demo/NOTES.md).
-    assert r.returncode == 1 and "Tổng cộng: 2 lỗi, 9 cảnh báo." in r.stdout, r.stdout
+    assert r.returncode == 1 and "Tổng cộng: 2 lỗi, 13 cảnh báo." in r.stdout, r.stdout
     assert "[Cảnh báo] Chưa nhập" in r.stdout and "[Lỗi] Mục III.1 (Ưu điểm): lời văn ghi “trên 100 %" in r.stdout
     run_cli("set", "--db", demo_db, "--period", "2023-NAM", "BM1/2.2", "30")  # more done than planned
     r = run_cli("validate", "--db", demo_db, "--period", "2023-NAM", "--json")

@@ -878,8 +878,16 @@ def test_an_appendix_forms_last_rows_never_start_a_page_alone(doc):
     assert _keeps_next(bm1.rows[-2]) and not _keeps_next(bm1.rows[-1])  # no footnote: the table may end a page
 
 
-def test_a_blank_computed_rate_says_why_in_its_note(doc):
+def test_a_blank_computed_rate_says_why_in_its_note(doc, demo_data):
     """Review of issue 17 (D3): the seed printed “0 %” where the rate is now blank, with no word why."""
-    notes = [(r.cells[0].text, r.cells[4].text) for t in doc.tables if len(t.columns) == 5 for r in t.rows]
-    assert ("3.4.", "Không phát sinh (0/0)") in notes  # BM3 3.4: 0 / 0
-    assert ("2.2.", "Chưa tính: thiếu số dòng 2.2.1, 2.2.2") in notes  # BM2 2.2: its parts blank
+    notes = {r.cells[1].text: r.cells[4].text.replace("\u00a0", " ")
+             for t in doc.tables if len(t.columns) == 5 for r in t.rows}
+    # the demo keeps the seed's “0 %” as the unit's own figure: the correction's note says why, once
+    assert notes["Tỷ lệ giải quyết phản ánh, kiến nghị (PAKN) về quy định TTHC"] == \
+        "(*) Trước đây ghi 0 %; nay để trống (0/0: không có trường hợp nào nên không có tỷ lệ)"
+    assert notes["Tỷ lệ xử lý VBQPPL sau kiểm tra"] == \
+        "(*) Trước đây ghi 0 %; nay để trống (các dòng thành phần chưa có số)"
+    # without a figure of the unit's own, the blank rate explains itself
+    data = demo_data
+    assert wording.row_note(data, "BM3/3.4", {}) == "Không phát sinh (0/0)"
+    assert wording.row_note(data, "BM2/2.2", {}) == "Chưa tính: thiếu số dòng 2.2.1, 2.2.2"

@@ -39,7 +39,8 @@ def appendix_reference(data: ReportData) -> str:
 def row_note(data: ReportData, code: str, fixes: dict[str, Correction]) -> str:
     """The Ghi chú of an appendix row: the unit's note, for a recomputed figure its former one, and
     for a row computed from a figure the unit kept, the figure it rests on."""
-    parts = [data.note(code)] + ([fixes[code].note] if code in fixes else []) + [blank_rate_note(data, code)]
+    # a recomputed figure's own note already says why it is blank: the blank-rate note only where none is
+    parts = [data.note(code)] + ([fixes[code].note] if code in fixes else [blank_rate_note(data, code)])
     parts += [c.dependent_note(data) for c in fixes.values() if c.kept and code in c.dependents]
     return "; ".join(p for p in parts if p)
 
