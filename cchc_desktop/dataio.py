@@ -150,6 +150,8 @@ def _number(raw, code: str) -> Decimal:
         d = Decimal(str(raw).strip())
     except ArithmeticError:  # decimal.InvalidOperation
         _bad(f"giá trị của {code} “{_short(raw)}” không phải một con số")
+    if d.is_nan():  # NaN, as JSON lets Python write and read it
+        _bad(f"giá trị của {code} “{_short(raw)}” không phải một con số")
     try:
         too_big = not d.is_finite() or d.copy_abs() >= MAX_NUMBER
     except ArithmeticError:  # an exponent beyond the context's

@@ -173,7 +173,7 @@ def test_manifest_fields_are_type_checked(desk, field, value, words):
     ("dossiers/ubnd/total/truc_tiep", 2**63, "quá lớn"),
     ("values/BM1/1", {"value": "12abc", "note": ""}, "không phải một con số"),
     ("values/BM1/1", {"value": "1e99999999999999999", "note": ""}, "quá lớn"),
-    ("values/BM1/1", {"value": "NaN", "note": ""}, "quá lớn"),
+    ("values/BM1/1", {"value": "NaN", "note": ""}, "không phải một con số"),
     ("values/BM1/1", {"value": [1], "note": ""}, "không phải một con số"),
     ("narrative/x", {"title": {"a": 1}, "text": ""}, "lời văn không đúng dạng"),
     ("documents", [["215", "BC-UBND"]], "danh sách văn bản sai dạng"),

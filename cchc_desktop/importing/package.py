@@ -353,7 +353,15 @@ def _check_package(path: str | Path) -> PackageInfo:
             _refuse(f"thông tin đơn vị ({key}) sai dạng: gói không hợp lệ")
     if not isinstance(period["code"], str):
         _refuse("mã kỳ báo cáo sai dạng: gói không hợp lệ")
-    periods.parse_code(period["code"])
+    if periods.parse_code(period["code"]).code != period["code"]:  # "2025-nam", "2025-NAM ": not as the app writes it
+        _refuse(f"mã kỳ báo cáo “{_shown(period['code'])}” không viết đúng dạng (ví dụ 2025-NAM, 2026-Q1): "
+                "gói không hợp lệ")
+    if not _UNIT_CODE.fullmatch(unit["code"]):
+        _refuse(f"mã đơn vị “{_shown(unit['code'])}” có ký tự không hợp lệ (dấu cách, chữ có dấu, chữ số lạ hoặc "
+                "ký tự ẩn): gói không hợp lệ; hãy nhờ xã kiểm tra lại mã đơn vị trong Thông tin đơn vị")
+    _no_unknown_keys(doc, _DATA_KEYS, "dữ liệu (data.json)")
+    _no_unknown_keys(unit, dataio.UNIT_KEYS, "thông tin đơn vị trong dữ liệu")
+    _no_unknown_keys(period, ("code", "start", "end", *dataio.PERIOD_KEYS), "thông tin kỳ báo cáo trong dữ liệu")
     for key in ("values", "narrative", "dossiers"):
         if doc.get(key) is not None and not isinstance(doc.get(key), dict):
             _refuse(f"phần {key} của dữ liệu sai dạng: gói không hợp lệ")
@@ -397,6 +405,27 @@ def _is_int(v) -> bool:
     return isinstance(v, int) and not isinstance(v, bool)
 
 
+# A unit code as the app makes them: the official list's digits, or a slug (`xa-chi-lang-nam`),
+# plain ASCII: no spaces, no accents, no full-width digits or look-alike letters, nothing invisible.
+_UNIT_CODE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]{0,62}[A-Za-z0-9])?", re.ASCII)
+_MANIFEST_KEYS = ("format", "format_version", "app", "schema_version", "data_format_version", "catalogue_version",
+                  "created_at", "unit", "period", "accepted_errors", "members", "signing_key")
+_DATA_KEYS = ("format", "format_version", "catalogue_version", "unit", "period", "values", "narrative", "dossiers",
+              "documents", "computed")
+_ACCEPTED_KEYS = ("rule", "target", "message", "reason", "accepted_at")
+
+
+def _shown(text: str) -> str:
+    """A code as a message shows it: an invisible or control character shown as “·”."""
+    return "".join(c if c.isprintable() and (c == " " or not c.isspace()) else "·" for c in text)[:40]
+
+
+def _no_unknown_keys(obj: dict, known, what: str) -> None:
+    unknown = [k for k in obj if k not in known]
+    if unknown:
+        _refuse(f"{what} có mục lạ “{_shown(str(unknown[0]))}” mà phiên bản này không biết: gói không hợp lệ")
+
+
 _MANIFEST_TEXTS = {"unit": ("code", "name", "kind", "upper_name", "upper_code", "district", "province"),
                    "period": ("code", "start", "end", "deadline", "status")}
 
@@ -410,16 +439,28 @@ def _check_manifest_fields(manifest: dict) -> None:
         if not isinstance(manifest.get(key), str) or not manifest[key].strip():
             _refuse(f"bản kê thiếu hoặc ghi sai {'phiên bản danh mục' if key == 'catalogue_version' else 'thời điểm lập gói'}: "
                     "gói không hợp lệ")
+    _no_unknown_keys(manifest, _MANIFEST_KEYS, "bản kê (manifest.json)")
     for part, keys in _MANIFEST_TEXTS.items():
         obj = manifest.get(part)
         if not isinstance(obj, dict) or not all(obj.get(k) is None or isinstance(obj[k], str) for k in keys):
             _refuse(f"bản kê ghi {'đơn vị' if part == 'unit' else 'kỳ báo cáo'} sai dạng: gói không hợp lệ")
+        _no_unknown_keys(obj, keys, f"bản kê, phần {'đơn vị' if part == 'unit' else 'kỳ báo cáo'},")
+    app = manifest.get("app")
+    if app is not None and (not isinstance(app, dict) or not all(isinstance(v, str) for v in app.values())):
+        _refuse("bản kê ghi phần mềm lập gói sai dạng: gói không hợp lệ")
+    accepted = manifest.get("accepted_errors")
+    if accepted is not None and (not isinstance(accepted, list) or not all(
+            isinstance(a, dict) and set(a) <= set(_ACCEPTED_KEYS) and all(v is None or isinstance(v, str)
+                                                                        for v in a.values()) for a in accepted)):
+        _refuse("bản kê ghi danh sách lỗi đã chấp nhận sai dạng: gói không hợp lệ")
     listed = manifest.get("members")
     if not isinstance(listed, dict) or not all(
-            isinstance(e, dict) and isinstance(e.get("sha256"), str) and _is_int(e.get("size")) for e in listed.values()):
+            isinstance(e, dict) and set(e) == {"sha256", "size"} and isinstance(e.get("sha256"), str)
+            and _is_int(e.get("size")) for e in listed.values()):
         _refuse("bản kê không có danh sách thành phần đúng dạng: gói không hợp lệ")
     key = manifest.get("signing_key")
-    if not isinstance(key, dict) or key.get("algorithm") != signing.ALGORITHM or not isinstance(key.get("public_key"), str):
+    if not isinstance(key, dict) or key.get("algorithm") != signing.ALGORITHM or not isinstance(key.get("public_key"), str) \
+            or set(key) != {"algorithm", "public_key"}:
         _refuse("bản kê không ghi khóa ký của đơn vị: gói không hợp lệ")
 
 
@@ -513,15 +554,32 @@ def find_upper(store, info: PackageInfo) -> dict:
 
 
 def _check_province(info: PackageInfo, upper: dict) -> None:
-    """For a period after 1/7/2025 under a province of the official list, a unit code of that list
-    must be one of that province's units."""
-    key = periods.parse_code(info.period_code)
-    if not frames.for_dates(*periods.default_window(key)).two_tier or official_units.province(upper["code"]) is None:
+    """Under a province of the official list: a unit code of that list must be one of that
+    province's units (whatever the period: the codes of the list are never reused across
+    provinces). For a period after 1/7/2025 also: a code of digits (an official code's form)
+    must be on the province's list, and a unit outside the list (a code of its own, as
+    `new-unit --ngoai-danh-muc` makes) must not bear the name of a unit of the list."""
+    province = official_units.province(upper["code"])
+    if province is None:
         return
-    official = official_units.unit(info.unit_code)
+    code = info.unit_code
+    official = official_units.unit(code)
     if official is not None and official.province_code != upper["code"]:
-        _refuse(f"mã đơn vị {info.unit_code} là của {official.name} ({official.province.name}), "
+        _refuse(f"mã đơn vị {code} là của {official.name} ({official.province.name}), "
                 f"không thuộc {unit_label(upper)}: gói không nhập được vào tệp này")
+    key = periods.parse_code(info.period_code)
+    if official is not None or not frames.for_dates(*periods.default_window(key)).two_tier:
+        return
+    if code.isdigit():
+        _refuse(f"mã đơn vị {code} không có trong danh mục đơn vị hành chính cấp xã của {province.name} "
+                "từ ngày 01/7/2025: gói không nhập được; hãy nhờ xã kiểm tra lại mã đơn vị trong Thông tin đơn vị")
+    name = " ".join(str(info.unit.get("name") or "").split()).casefold()
+    same_name = [u for u in official_units.units(upper["code"]) if name in (u.name.casefold(), u.short_name.casefold())]
+    if same_name:
+        u = same_name[0]
+        _refuse(f"gói ghi mã đơn vị “{code}” cho {unit_label(info.unit)}, nhưng {u.name} trong danh mục của "
+                f"{province.name} có mã {u.code}: gói không nhập được; hãy nhờ xã chọn đúng đơn vị trong danh "
+                "mục (Thông tin đơn vị) rồi lập lại gói")
 
 
 def key_status(store, info: PackageInfo, accept_new_key: bool = False, pinned: dict | None = None) -> str:
@@ -529,6 +587,14 @@ def key_status(store, info: PackageInfo, accept_new_key: bool = False, pinned: d
     (only with `accept_new_key`, else PackageError saying what to do). `pinned`: the key to
     compare with instead of the file's (a preview's earlier package of the same commune)."""
     pinned = pinned or store_packages.pinned_key(store, info.unit_code)
+    if pinned is None or (pinned["public_key"] != signing.b64(info.public_key) and accept_new_key):
+        # One key speaks for one commune: a key pinned for another commune is a copied key.
+        other = store_packages.unit_of_key(store, signing.b64(info.public_key), but=info.unit_code)
+        if other is not None:
+            label = unit_label(store.find_unit(other) or {"code": other, "name": other, "kind": "xa"})
+            _refuse(f"gói của {info.unit_label} được ký bằng khóa đã ghi nhận cho {label} (mã khóa "
+                    f"{info.fingerprint}): mỗi xã có khóa riêng, nên gói này không phải do {info.unit_label} "
+                    "lập; hãy gọi điện hỏi xã")
     if pinned is None:
         return "new"
     if pinned["public_key"] == signing.b64(info.public_key):
@@ -606,6 +672,7 @@ def preview(store, infos: list[PackageInfo | Path | str], accept_new_key: bool =
     out: list[Preview] = []
     seen: dict[tuple[str, str], dict] = {}
     seen_keys: dict[str, dict] = {}  # the keys this batch pins before the file holds them
+    seen_units: dict[str, str] = {}  # and whose they are
     for item in infos:
         if isinstance(item, PackageInfo):
             info = item
@@ -620,6 +687,10 @@ def preview(store, infos: list[PackageInfo | Path | str], accept_new_key: bool =
             if not _catalogue_known(store, info):
                 _refuse(f"gói dùng danh mục biểu mẫu {info.document.get('catalogue_version')} mà tệp dữ liệu chưa có")
             key = key_status(store, info, accept_new_key, pinned=seen_keys.get(info.unit_code))
+            other = seen_units.get(signing.b64(info.public_key))
+            if key != "same" and other not in (None, info.unit_code):
+                _refuse(f"gói của {info.unit_label} được ký bằng khóa của một xã khác trong cùng lượt nhập "
+                        f"(mã khóa {info.fingerprint}): mỗi xã có khóa riêng; hãy gọi điện hỏi xã")
         except KeyChanged as e:
             out.append(Preview(info.path, "refused", info=info, reason=str(e), key_status="changed"))
             continue
@@ -636,6 +707,7 @@ def preview(store, infos: list[PackageInfo | Path | str], accept_new_key: bool =
                            held_created_at=current["created_at"] if current else None, key_status=key))
         if key != "same":
             seen_keys[info.unit_code] = {"public_key": signing.b64(info.public_key), "fingerprint": info.fingerprint}
+            seen_units[signing.b64(info.public_key)] = info.unit_code
         if status in ("new", "newer"):
             seen[k] = {"package_sha256": info.package_sha256, "data_sha256": info.data_sha256,
                        "created_at": info.created_at}

@@ -191,6 +191,13 @@ def pinned_key(store, unit_code: str) -> dict | None:
     return dict(zip(_PINNED, row)) if row else None
 
 
+def unit_of_key(store, public_key: str, but: str) -> str | None:
+    """The commune other than `but` whose current pinned key is `public_key`, or None."""
+    row = store.db.execute("SELECT unit_code FROM commune_keys WHERE public_key = ? AND status = 'current' "
+                           "AND unit_code != ? LIMIT 1", [public_key, but]).fetchone()
+    return row[0] if row else None
+
+
 def pinned_keys(store) -> dict[str, dict]:
     """unit code → its current pinned key (for the status of every commune at once)."""
     return {r[0]: dict(zip(_PINNED, r[1:])) for r in store.db.execute(
