@@ -174,6 +174,16 @@ def _check_date(value, what):
         _bad(f"{what} “{value}” không phải ngày dạng YYYY-MM-DD")
 
 
+def _plain_rows(cat) -> dict[str, str]:
+    """code → kind of the catalogue's editable count and text rows (cached on the catalogue)."""
+    rows = cat.__dict__.get("_plain_rows")
+    if rows is None:
+        rows = cat.__dict__["_plain_rows"] = {
+            code: row.kind for code, row in cat.rows_by_code.items()
+            if row.kind in ("count", "text") and row.editable and not corrections.is_own_figure(code, cat)}
+    return rows
+
+
 def load(store, doc: dict, replace: bool = False) -> dict:
     """Write one period's document into the store; returns the period row.
 
@@ -204,11 +214,22 @@ def load(store, doc: dict, replace: bool = False) -> dict:
         _bad("cách tính tỷ lệ đúng hạn không hợp lệ")
     # Parse every value before writing anything.
     figures = {}
+    plain = _plain_rows(cat)
     for code, entry in (doc.get("values") or {}).items():
         if not isinstance(entry, dict):
             _bad(f"giá trị của {code} không đúng dạng")
-        row = cat.rows_by_code.get(code)
         raw = entry.get("value")
+        # The common cases at once (a province imports a thousand periods: bench/bench_package.py):
+        # a whole number in a count row, a text in a text row; the same result as the way below.
+        kind = plain.get(code)
+        if kind is not None:
+            if kind == "count" and type(raw) is int and 0 <= raw < MAX_NUMBER:
+                figures[code] = (Decimal(raw), str(entry.get("note") or ""))
+                continue
+            if kind == "text" and type(raw) is str:
+                figures[code] = (raw.strip() or None, str(entry.get("note") or ""))
+                continue
+        row = cat.rows_by_code.get(code)
         if corrections.is_own_figure(code, cat):
             # the unit's own figure of a computed value: kept beside the computed one, never used
             try:

@@ -202,7 +202,7 @@ def _json_member(raw: bytes, name: str, fmt: str, newest: int, foreign: str, new
     """A JSON member (manifest, data): parsed, of format `fmt`, of a `format_version` this app
     reads (`newer` says which one it is, "{v}" standing for the version found)."""
     try:
-        obj = json.loads(raw.decode("utf-8"))
+        obj = json.loads(raw if isinstance(raw, str) else raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
         _refuse(f"{name} hỏng: gói không hợp lệ")
     if not isinstance(obj, dict) or obj.get("format") != fmt:
@@ -336,7 +336,11 @@ def _check_package(path: str | Path) -> PackageInfo:
             _refuse(f"mã kiểm tra của {n} không khớp: gói đã bị sửa hoặc hỏng; hãy xin đơn vị gửi lại gói")
     public_key = _verify_signature(manifest, content)
 
-    doc = _json_member(content[pkg.DATA], "dữ liệu (data.json)", dataio.FORMAT, dataio.FORMAT_VERSION,
+    try:
+        data_text = content[pkg.DATA].decode("utf-8")  # once: parsed here, kept as history
+    except UnicodeDecodeError:
+        _refuse("dữ liệu (data.json) hỏng: gói không hợp lệ")
+    doc = _json_member(data_text, "dữ liệu (data.json)", dataio.FORMAT, dataio.FORMAT_VERSION,
                        "data.json không phải dữ liệu kỳ báo cáo của CCHC Desktop", "dữ liệu kỳ báo cáo phiên bản {v}")
     unit, period = doc.get("unit"), doc.get("period")
     if not isinstance(unit, dict) or not isinstance(period, dict) or not unit.get("code") or not period.get("code"):
@@ -381,12 +385,8 @@ def _check_package(path: str | Path) -> PackageInfo:
         _refuse("bản kê không ghi thời điểm lập gói: gói không hợp lệ")
     catalogue_text = None
     if pkg.CATALOGUE in content:
-        try:
-            catalogue_text = content[pkg.CATALOGUE].decode("utf-8")
-            cat = catalogue_mod.from_text(catalogue_text)
-        except (UnicodeDecodeError, UserError):
-            _refuse("danh mục biểu mẫu trong gói không đọc được: gói không hợp lệ")
-        if cat.version != doc.get("catalogue_version"):
+        catalogue_text, version = _catalogue_member(content[pkg.CATALOGUE], actual[pkg.CATALOGUE])
+        if version != doc.get("catalogue_version"):
             _refuse("danh mục biểu mẫu trong gói khác phiên bản với dữ liệu: gói không hợp lệ")
     return PackageInfo(
         path=p,
@@ -396,9 +396,29 @@ def _check_package(path: str | Path) -> PackageInfo:
         data_sha256=actual[pkg.DATA],
         catalogue_text=catalogue_text,
         members=names,
-        data_text=content[pkg.DATA].decode("utf-8"),
+        data_text=data_text,
         public_key=public_key,
     )
+
+
+_CATALOGUES: dict[str, tuple[str, str]] = {}  # SHA-256 of a catalogue member → (its text, its version)
+
+
+def _catalogue_member(raw: bytes, sha256: str) -> tuple[str, str]:
+    """The catalogue member's text and version, or the refusal; the packages of a folder carry the
+    same catalogue, read once (by its hash)."""
+    known = _CATALOGUES.get(sha256)
+    if known is not None:
+        return known
+    try:
+        text = raw.decode("utf-8")
+        version = catalogue_mod.from_text(text).version
+    except (UnicodeDecodeError, UserError):
+        _refuse("danh mục biểu mẫu trong gói không đọc được: gói không hợp lệ")
+    if len(_CATALOGUES) >= 16:
+        _CATALOGUES.clear()
+    _CATALOGUES[sha256] = (text, version)
+    return text, version
 
 
 def _is_int(v) -> bool:
@@ -540,10 +560,11 @@ def find_upper(store, info: PackageInfo) -> dict:
     Refused too: a package whose unit is the upper unit itself (or another upper unit of the
     file), or, for a period of the two-tier frame, a unit the official list puts in another
     province: a package changes nothing but its own commune's rows."""
-    upper = _find_upper(store, info)
     code = info.unit_code
-    upper_codes = {u["code"] for u in store_packages.upper_units(store)} | {upper["code"]}
+    uppers = store_packages.upper_units(store)
     same = store.find_unit(code)
+    upper = _find_upper(store, info, uppers, same)
+    upper_codes = {u["code"] for u in uppers} | {upper["code"]}
     if code in upper_codes or (same is not None and same["kind"] in UPPER_KINDS):
         _refuse(f"gói ghi mã đơn vị “{code}”, trùng mã của {unit_label(same or upper)} (cấp trên trong tệp này), "
                 "nên không nhập được; hãy nhờ xã kiểm tra lại mã đơn vị trong Thông tin đơn vị rồi lập lại gói")
@@ -607,7 +628,7 @@ def key_status(store, info: PackageInfo, accept_new_key: bool = False, pinned: d
             "hoặc lệnh với --chap-nhan-khoa-moi); nếu không, gói này không phải do xã gửi")
 
 
-def _find_upper(store, info: PackageInfo) -> dict:
+def _find_upper(store, info: PackageInfo, uppers: list[dict], same: dict | None) -> dict:
     unit = info.unit
     upper_name = (unit.get("upper_name") or "").strip()
     upper_code = (unit.get("upper_code") or "").strip()
@@ -619,8 +640,6 @@ def _find_upper(store, info: PackageInfo) -> dict:
         fields = official_choice.province_fields(official)
         code, name, kind = fields.pop("code"), fields.pop("name"), fields.pop("kind")
         extra = {"district": "", "province": fields["province"]}
-    uppers = store_packages.upper_units(store)
-    same = store.find_unit(unit["code"])
     if same is not None and same["parent_code"] is None and same["kind"] not in UPPER_KINDS:
         _refuse(f"đây là gói của chính {unit_label(unit)}, đơn vị của tệp dữ liệu này; "
                 "gói chỉ nhập được vào tệp dữ liệu của cấp trên")
