@@ -88,42 +88,49 @@ def history(store, unit_code: str | None = None) -> list[dict]:
 
 @contextlib.contextmanager
 def batch_durability(store):
-    """Each package stays one transaction; the fsync is done once for the batch, not per package.
+    """A batch of packages written once, durably, with as little written to disk as can be.
 
-    In WAL mode with synchronous=NORMAL a commit is atomic and the file stays consistent
-    through a power cut (the last commits may be lost, never half of one); at the end the
-    checkpoint writes and syncs everything, and synchronous goes back to FULL.
+    Each package stays a savepoint of the batch's transaction (BatchTransaction), committed every
+    few hundred packages. In WAL mode every page is written twice, to the WAL and again at the
+    checkpoint; for the batch the file goes to the rollback journal instead (only the pages that
+    held data before are copied to the journal: a province's new periods are new pages, written
+    once), with synchronous=FULL (a commit is synced, a power cut leaves the last committed
+    batch), and back to WAL at the end. When the file cannot leave WAL (another connection is
+    reading it), the batch runs in WAL with synchronous=NORMAL (a commit is atomic, the last ones
+    may be lost in a power cut, never half of one) and a checkpoint at the end.
+
+    Statement journals (multi-row statements inside a savepoint) go to memory, not to temporary
+    files: ~190 kB written per package otherwise, more than the package's rows.
     """
     conn = store.db.conn
+    if conn.in_transaction:  # inside the caller's transaction: nothing can be changed
+        yield
+        return
     try:
-        wal = conn.execute("PRAGMA journal_mode").fetchone()[0].lower() == "wal"
-    except Exception:
-        wal = False
-    # Each package is a savepoint with multi-row statements: SQLite keeps their statement
-    # journals in temporary files by default, ~190 kB written per package (more than the package's
-    # rows themselves, ~75 kB); in memory they are a few hundred kB at most, and never needed
-    # after the statement or savepoint (a crash loses nothing the file holds).
-    temp_store = None if conn.in_transaction else conn.execute("PRAGMA temp_store").fetchone()[0]
-    if temp_store is not None:
+        mode = conn.execute("PRAGMA journal_mode").fetchone()[0].lower()
+        temp_store = conn.execute("PRAGMA temp_store").fetchone()[0]
         conn.execute("PRAGMA temp_store = MEMORY")
-    try:
-        if not wal:
-            yield
-            return
-        conn.execute("PRAGMA synchronous = NORMAL")
+    except Exception:
+        yield
+        return
+    left_wal = False
+    if mode == "wal":
         try:
-            yield
-        finally:
-            conn.execute("PRAGMA synchronous = FULL")
-            try:
-                conn.execute("PRAGMA wal_checkpoint(FULL)")
-            except Exception:
-                pass
+            left_wal = conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0].lower() == "delete"
+        except Exception:  # another connection holds the file open in WAL
+            left_wal = False
+        if not left_wal:
+            conn.execute("PRAGMA synchronous = NORMAL")
+    try:
+        yield
     finally:
-        if temp_store is not None:
+        for sql in ((["PRAGMA journal_mode = WAL"] if left_wal else [])
+                    + (["PRAGMA synchronous = FULL", "PRAGMA wal_checkpoint(FULL)"] if mode == "wal" and not left_wal
+                       else [])
+                    + [f"PRAGMA temp_store = {int(temp_store)}"]):
             try:
-                conn.execute(f"PRAGMA temp_store = {int(temp_store)}")
-            except Exception:
+                conn.execute(sql)
+            except Exception:  # back to WAL refused (a reader came): the next opening sets it again
                 pass
 
 
