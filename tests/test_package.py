@@ -182,7 +182,11 @@ def test_round_trip_into_empty_upper_file(demo_store, package_file, upper):
     assert upper.find_period("huyen-thanh-mien", PERIOD) is not None
     hist = store_packages.history(upper)
     assert len(hist) == 1 and hist[0]["status"] == "current"
-    doc = upper.db.execute("SELECT document FROM package_imports").fetchone()[0]
+    raw = upper.db.execute("SELECT document FROM package_imports").fetchone()[0]
+    assert isinstance(raw, bytes)  # as the zip holds it: a quarter of the text
+    doc = store_packages.document_text(upper, hist[0]["id"])
+    assert doc == read_members(package_file)[pkg.DATA].decode("utf-8")  # exactly as received
+    assert len(raw) < len(doc.encode()) / 2
     assert json.loads(doc)["unit"]["code"] == UNIT
 
 

@@ -87,7 +87,8 @@ class PackageInfo:
     data_sha256: str
     catalogue_text: str | None
     members: list[str]
-    data_text: str = ""  # data.json exactly as received, kept as history
+    data_text: str = ""  # data.json exactly as received
+    data_deflated: bytes | None = None  # the same as the zip holds it (raw deflate), kept as history
     public_key: bytes = b""  # the Ed25519 key that signed the manifest
 
     @property
@@ -397,8 +398,25 @@ def _check_package(path: str | Path) -> PackageInfo:
         catalogue_text=catalogue_text,
         members=names,
         data_text=data_text,
+        data_deflated=_deflated(raw, next(i for i in infos if i.filename == pkg.DATA), content[pkg.DATA]),
         public_key=public_key,
     )
+
+
+def _deflated(raw: bytes, info: zipfile.ZipInfo, data: bytes) -> bytes | None:
+    """A member's bytes as the zip holds them (raw deflate), when they inflate to `data`: the
+    history row keeps data.json so, a quarter of its text, without compressing it again."""
+    if info.compress_type != zipfile.ZIP_DEFLATED:
+        return None
+    h = info.header_offset
+    if raw[h:h + 4] != b"PK\x03\x04":
+        return None
+    start = h + 30 + int.from_bytes(raw[h + 26:h + 28], "little") + int.from_bytes(raw[h + 28:h + 30], "little")
+    blob = raw[start:start + info.compress_size]
+    try:
+        return blob if zlib.decompress(blob, -15) == data else None
+    except zlib.error:
+        return None
 
 
 _CATALOGUES: dict[str, tuple[str, str]] = {}  # SHA-256 of a catalogue member → (its text, its version)
@@ -819,7 +837,8 @@ def _import_one(store, info: PackageInfo, force: bool, before_write, accept_new_
                 store_packages.record_import(
                     store, info.unit_code, info.period_code, upper_code, package_sha256=info.package_sha256,
                     data_sha256=info.data_sha256, created_at=info.created_at, file_name=info.path.name,
-                    manifest=info.manifest, document=info.data_text or json.dumps(info.document, ensure_ascii=False))
+                    manifest=info.manifest, document=info.data_deflated or info.data_text
+                    or json.dumps(info.document, ensure_ascii=False))
     except DiskTrouble as e:
         if added_catalogue:
             store.forget_catalogue(version)

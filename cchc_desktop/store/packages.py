@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import zlib
 
 from cchc_desktop.domain.units import UPPER_KINDS
 from cchc_desktop.store.database import now_iso
@@ -30,9 +31,11 @@ def held(store, unit_code: str, period_code: str) -> dict | None:
 
 
 def record_import(store, unit_code: str, period_code: str, upper_code: str, *, package_sha256: str,
-                  data_sha256: str, created_at: str, file_name: str, manifest: dict, document: str) -> None:
+                  data_sha256: str, created_at: str, file_name: str, manifest: dict, document: str | bytes) -> None:
     """After the package's period was written: the commune goes under `upper_code`, the
-    package becomes the current one (the earlier ones stay as history), with its audit row."""
+    package becomes the current one (the earlier ones stay as history), with its audit row.
+    `document`: data.json's text, or its bytes as the package's zip holds them (raw deflate,
+    a BLOB: document_text reads either)."""
     with store.transaction():
         store.db.execute("UPDATE units SET parent_code = ? WHERE code = ?", [upper_code, unit_code])
         store.db.execute(
@@ -45,6 +48,12 @@ def record_import(store, unit_code: str, period_code: str, upper_code: str, *, p
              json.dumps(manifest, ensure_ascii=False), document],
         )
         store._audit("package.import", None, f"{unit_code} {period_code} {package_sha256[:12]}", unit_code=unit_code)
+
+
+def document_text(store, import_id: int) -> str:
+    """The data.json a history row keeps, as text (stored as text, or as raw deflate bytes)."""
+    value = store.db.execute("SELECT document FROM package_imports WHERE id = ?", [import_id]).fetchone()[0]
+    return zlib.decompress(value, -15).decode("utf-8") if isinstance(value, bytes) else value
 
 
 def first_sent(store, period_code: str) -> dict[str, str]:
