@@ -239,3 +239,30 @@ HOSTILE = {
 def test_a_hostile_package_is_refused_in_one_vietnamese_line_and_the_file_unchanged(desk, kind):
     make_it, words = HOSTILE[kind]
     refused(desk, make_it(desk), *words)
+
+
+def test_one_key_for_two_new_communes_in_one_folder_pins_the_first_only(desk):
+    """Two communes not yet pinned, in one folder, signed by one key (a copied key): the preview
+    and the import refuse the second; the province's file gets the first commune only."""
+    from cchc_desktop import signing
+
+    upper = desk["upper"]
+    third, fourth = [u.code for u in official_units.units("31") if u.code not in (TAN_HUNG, CAT_HAI)][:2]
+    key = signing.new_private_key()
+    usb = desk["tmp"] / "one-key"
+    usb.mkdir()
+    paths = []
+    for code in (third, fourth):
+        store = commune(desk["src"], code)
+        try:
+            members = pkg.build_members(store, None, PERIOD, documents=False, created_at=LATER)
+            paths.append(write_zip(usb / pkg.file_name(code, PERIOD), members, key=key))
+        finally:
+            store.close()
+    assert [p.status for p in ip.preview(upper, paths)] == ["new", "refused"]
+    results = ip.import_packages(upper, paths)
+    assert [r.status for r in results] == ["imported", "refused"], results
+    assert "khóa" in results[1].message and not PYTHON_WORDS.search(results[1].message)
+    assert set(store_packages.pinned_keys(upper)) == {TAN_HUNG, CAT_HAI, third}
+    assert upper.find_period(fourth, PERIOD) is None
+    assert {c.code for c in aggregate.rollup(upper, PERIOD).reported} == {TAN_HUNG, CAT_HAI, third}
