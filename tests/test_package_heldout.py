@@ -167,6 +167,21 @@ def _another_period(desk, tag: str, period_code: str, official: str = TAN_HUNG, 
         store.close()
 
 
+def _renamed_locally(desk):
+    """The central directory says data.json, the member's own header says dbta.json."""
+    path = write_zip(desk["tmp"] / "local-name.cchc", genuine(desk))
+    raw = bytearray(path.read_bytes())
+    at = raw.find(b"PK\x03\x04" + b"\0" * 0, 0)
+    while at != -1:
+        n = int.from_bytes(raw[at + 26:at + 28], "little")
+        if raw[at + 30:at + 30 + n] == pkg.DATA.encode():
+            raw[at + 31] = ord("b")
+            break
+        at = raw.find(b"PK\x03\x04", at + 4)
+    path.write_bytes(bytes(raw))
+    return path
+
+
 HOSTILE = {
     # zips
     "docx-deflate-bomb": (_bomb_docx, ("bom nén",)),
@@ -227,6 +242,11 @@ HOSTILE = {
     # periods the province does not know, frames
     "old-frame-unit-of-another-province": (lambda d: _another_period(
         d, "old-hn", "2024-NAM", BA_DINH, upper_name="thành phố Hải Phòng", upper_code="31"), ("không thuộc",)),
+    # times
+    "made-in-the-future": (lambda d: resigned(d, "future", change_manifest=lambda m: m.update(
+        created_at="2099-01-01T09:00:00+07:00")), ("01/01/2099", "đồng hồ")),
+    # a zip whose directory names a member its local header names otherwise
+    "local-header-name-differs": (lambda d: _renamed_locally(d), ("gói",)),
     # newer app
     "newer-package-format": (lambda d: resigned(d, "fmt9", change_manifest=lambda m: m.update(format_version=9)),
                              ("phiên bản CCHC Desktop mới hơn",)),

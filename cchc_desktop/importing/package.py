@@ -384,6 +384,11 @@ def _check_package(path: str | Path) -> PackageInfo:
     created = manifest.get("created_at")
     if not isinstance(created, str) or _parse_time(created) is None:
         _refuse("bản kê không ghi thời điểm lập gói: gói không hợp lệ")
+    # A package "made" in the future would stay newer than every real one after it (each refused
+    # as older): a day's leeway for time zones and a clock a little fast.
+    if _parse_time(created) > dt.datetime.now().astimezone() + dt.timedelta(days=1):
+        _refuse(f"gói ghi thời điểm lập là {fmt.date(created[:10])}, sau ngày hôm nay: đồng hồ máy của đơn vị "
+                "có thể bị sai; hãy nhờ đơn vị chỉnh ngày giờ máy tính rồi lập lại gói")
     catalogue_text = None
     if pkg.CATALOGUE in content:
         catalogue_text, version = _catalogue_member(content[pkg.CATALOGUE], actual[pkg.CATALOGUE])
