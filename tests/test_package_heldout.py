@@ -16,7 +16,7 @@ from cchc_desktop.exporting import package as pkg
 from cchc_desktop.importing import package as ip
 from cchc_desktop.report import aggregate
 from cchc_desktop.store import packages as store_packages
-from tests.test_package import read_members, write_zip
+from tests.test_package import edited, read_members, write_zip
 from tests.test_package_desk import logical_dump
 from tests.test_package_hostile import (BA_DINH, CAT_HAI, PERIOD, PYTHON_WORDS, TAN_HUNG, commune, desk,  # noqa: F401
                                         make)
@@ -54,23 +54,11 @@ def raw_zip(path: Path, entries: list[tuple[str, bytes]], compress=zipfile.ZIP_D
     return path
 
 
-def resigned(desk, name: str, doc_text=None, change_doc=None, change_manifest=None, key_of=TAN_HUNG,
-             key_store=None, extra=None) -> Path:
-    """Tân Hưng's package changed, sealed and signed again with a real key (by default Tân Hưng's
-    own, pinned: its app gone wrong or its key stolen). `doc_text` replaces data.json's text."""
-    members = genuine(desk)
-    doc = json.loads(members[pkg.DATA])
-    manifest = json.loads(members[pkg.MANIFEST])
-    manifest["created_at"] = LATER
-    if change_doc:
-        change_doc(doc)
-    if change_manifest:
-        change_manifest(manifest)
-    members[pkg.DATA] = doc_text(doc).encode() if doc_text else dataio.dumps(doc).encode()
-    members[pkg.MANIFEST] = json.dumps(manifest).encode()
-    members.update(extra or {})
-    key = pkg.signing_key(key_store or desk["tan_hung"], key_of)
-    return write_zip(desk["tmp"] / f"{name}.cchc", members, key=key)
+def resigned(desk, name: str, doc_text=None, change_doc=None, change_manifest=None) -> Path:
+    """Tân Hưng's package changed, sealed and signed again with Tân Hưng's own key (pinned: its
+    app gone wrong or its key stolen). `doc_text` writes data.json's text itself."""
+    members = edited(genuine(desk), change_doc, change_manifest, created_at=LATER, doc_text=doc_text)
+    return write_zip(desk["tmp"] / f"{name}.cchc", members, key=pkg.signing_key(desk["tan_hung"], TAN_HUNG))
 
 
 def _with_value(raw_json: str):
