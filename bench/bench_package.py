@@ -13,8 +13,8 @@ catalogue, the manifest, its signature, SHA256SUMS and a Word report and Excel a
 (rendered once per period from the first commune's data and put into every package of that
 period: rendering 1000 Word files would take half an hour; their bytes are what the import
 reads and hashes). Measured in the same run, interleaved in pairs (baseline then import, then
-import then baseline, alternately; the machine is shared, so the median of the pairs' ratios and
-their range are printed):
+import then baseline, alternately, each after an os.sync(); the machine is shared, so the median
+of the pairs' ratios and their range are printed):
 - baseline: extracting every member of the N files with `zipfile` into a folder;
 - import: `import_packages` of the folder into a new, empty data file (every check of
   `check_package`, the signature verified, every key pinned, one transaction per package, its
@@ -29,6 +29,7 @@ import argparse
 import cProfile
 import copy
 import json
+import os
 import pstats
 import random
 import shutil
@@ -198,6 +199,10 @@ def main() -> int:
                 shutil.rmtree(tmp / "sao-luu", ignore_errors=True)
 
             for step in ((baseline, measured) if k % 2 == 0 else (measured, baseline)):
+                # Each measurement starts with nothing dirty in the page cache: without this the
+                # unzip of later pairs paid for the writeback of the earlier ones (4.6 s in the
+                # first pair, 26.6 s in the ninth, 2026-12-04).
+                os.sync()
                 step()
             if k < 3:
                 checks.append(check_only(files))
