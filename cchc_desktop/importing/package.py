@@ -618,7 +618,9 @@ def _check_province(info: PackageInfo, upper: dict) -> None:
         _refuse(f"mã đơn vị {code} không có trong danh mục đơn vị hành chính cấp xã của {province.name} "
                 "từ ngày 01/7/2025: gói không nhập được; hãy nhờ xã kiểm tra lại mã đơn vị trong Thông tin đơn vị")
     name = " ".join(str(info.unit.get("name") or "").split()).casefold()
-    same_name = [u for u in official_units.units(upper["code"]) if name in (u.name.casefold(), u.short_name.casefold())]
+    kind = info.unit.get("kind")
+    same_name = [u for u in official_units.units(upper["code"]) if name in (u.name.casefold(), u.short_name.casefold())
+                 and official_choice.unit_fields(u)["kind"] == kind]
     if same_name:
         u = same_name[0]
         _refuse(f"gói ghi mã đơn vị “{code}” cho {unit_label(info.unit)}, nhưng {u.name} trong danh mục của "
