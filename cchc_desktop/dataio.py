@@ -174,13 +174,19 @@ def _check_date(value, what):
         _bad(f"{what} “{value}” không phải ngày dạng YYYY-MM-DD")
 
 
+_PLAIN_ROWS: dict[int, tuple[dict, dict[str, str]]] = {}  # id(catalogue) → (its rows_by_code, the plain rows)
+
+
 def _plain_rows(cat) -> dict[str, str]:
-    """code → kind of the catalogue's editable count and text rows (cached on the catalogue)."""
-    rows = cat.__dict__.get("_plain_rows")
-    if rows is None:
-        rows = cat.__dict__["_plain_rows"] = {
-            code: row.kind for code, row in cat.rows_by_code.items()
+    """code → kind of the catalogue's editable count and text rows, worked out once per catalogue."""
+    entry = _PLAIN_ROWS.get(id(cat))
+    if entry is not None and entry[0] is cat.rows_by_code:
+        return entry[1]
+    rows = {code: row.kind for code, row in cat.rows_by_code.items()
             if row.kind in ("count", "text") and row.editable and not corrections.is_own_figure(code, cat)}
+    if len(_PLAIN_ROWS) >= 32:
+        _PLAIN_ROWS.clear()
+    _PLAIN_ROWS[id(cat)] = (cat.rows_by_code, rows)
     return rows
 
 
