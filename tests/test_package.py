@@ -87,6 +87,23 @@ def write_zip(path: Path, members: dict[str, bytes], reseal: bool = False, key: 
     return path
 
 
+def edited(members: dict[str, bytes], change_doc=None, change_manifest=None, created_at: str | None = None,
+           doc_text=None) -> dict[str, bytes]:
+    """The members with data.json and the manifest changed (not sealed again: write_zip's `key`
+    does it): `change_doc(doc)`, `change_manifest(manifest)` change them in place, `doc_text(doc)`
+    writes data.json's text itself (NaN, Infinity…), `created_at` the manifest's time."""
+    doc = json.loads(members[pkg.DATA])
+    manifest = json.loads(members[pkg.MANIFEST])
+    if created_at:
+        manifest["created_at"] = created_at
+    if change_doc:
+        change_doc(doc)
+    if change_manifest:
+        change_manifest(manifest)
+    return {**members, pkg.DATA: (doc_text(doc) if doc_text else dataio.dumps(doc)).encode(),
+            pkg.MANIFEST: json.dumps(manifest).encode()}
+
+
 # --- writing -----------------------------------------------------------------------------
 def test_package_members_and_manifest(package_file):
     assert package_file.name == f"{UNIT}_{PERIOD}.cchc"
@@ -182,7 +199,11 @@ def test_round_trip_into_empty_upper_file(demo_store, package_file, upper):
     assert upper.find_period("huyen-thanh-mien", PERIOD) is not None
     hist = store_packages.history(upper)
     assert len(hist) == 1 and hist[0]["status"] == "current"
-    doc = upper.db.execute("SELECT document FROM package_imports").fetchone()[0]
+    raw = upper.db.execute("SELECT document FROM package_imports").fetchone()[0]
+    assert isinstance(raw, bytes)  # as the zip holds it: a quarter of the text
+    doc = store_packages.document_text(upper, hist[0]["id"])
+    assert doc == read_members(package_file)[pkg.DATA].decode("utf-8")  # exactly as received
+    assert len(raw) < len(doc.encode()) / 2
     assert json.loads(doc)["unit"]["code"] == UNIT
 
 

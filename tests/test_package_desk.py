@@ -24,7 +24,7 @@ from cchc_desktop.report import aggregate, default_texts
 from cchc_desktop.store import open_store, packages as store_packages
 from tests.conftest import ROOT, run_cli
 from tests.test_faults import UNSHARE, _env
-from tests.test_package import read_members, write_zip
+from tests.test_package import edited, read_members, write_zip
 from tests.test_package_hostile import BA_DINH, PYTHON_WORDS
 
 PERIOD = "2025-NAM"
@@ -138,14 +138,7 @@ def _forge(desk, name: str) -> Path:
 
     def resigned(change_doc=None, change_manifest=None) -> Path:
         """Tân Hưng's package changed and signed again with Tân Hưng's own key."""
-        doc = json.loads(genuine[pkg.DATA])
-        manifest = json.loads(genuine[pkg.MANIFEST])
-        manifest["created_at"] = LATER
-        if change_doc:
-            change_doc(doc)
-        if change_manifest:
-            change_manifest(manifest)
-        members = {**genuine, pkg.DATA: dataio.dumps(doc).encode(), pkg.MANIFEST: json.dumps(manifest).encode()}
+        members = edited(genuine, change_doc, change_manifest, created_at=LATER)
         return write_zip(folder / f"{name}.cchc", members, key=pkg.signing_key(desk["communes"], tan_hung.code))
 
     if name == "another-key":

@@ -17,7 +17,7 @@ from cchc_desktop.importing import package as ip
 from cchc_desktop.report import aggregate, default_texts
 from cchc_desktop.store import open_store, packages as store_packages
 from tests.conftest import run_cli
-from tests.test_package import data_dump, read_members, write_zip
+from tests.test_package import data_dump, edited, read_members, write_zip
 
 PERIOD = "2025-NAM"  # its window ends after 1/7/2025: the two-tier frame, the province as upper level
 TAN_HUNG, CAT_HAI = "10537", "11914"  # two units of Hải Phòng (31)
@@ -127,17 +127,9 @@ def test_a_unit_of_another_province_is_refused(desk):
 
 
 def _signed(desk, name: str, change_doc=None, change_manifest=None) -> Path:
-    """The Tân Hưng package changed and signed again with Tân Hưng's own key (its app gone wrong)."""
-    members = read_members(desk["package"])
-    doc = json.loads(members[pkg.DATA])
-    manifest = json.loads(members[pkg.MANIFEST])
-    manifest["created_at"] = "2025-12-20T09:00:00+07:00"  # newer than the one the province holds
-    if change_doc:
-        change_doc(doc)
-    if change_manifest:
-        change_manifest(manifest)
-    members[pkg.DATA] = dataio.dumps(doc).encode()
-    members[pkg.MANIFEST] = json.dumps(manifest).encode()
+    """The Tân Hưng package changed and signed again with Tân Hưng's own key (its app gone wrong);
+    newer than the one the province holds."""
+    members = edited(read_members(desk["package"]), change_doc, change_manifest, created_at="2025-12-20T09:00:00+07:00")
     return write_zip(desk["tmp"] / name, members, key=pkg.signing_key(desk["tan_hung"], TAN_HUNG))
 
 
@@ -173,7 +165,7 @@ def test_manifest_fields_are_type_checked(desk, field, value, words):
     ("dossiers/ubnd/total/truc_tiep", 2**63, "quá lớn"),
     ("values/BM1/1", {"value": "12abc", "note": ""}, "không phải một con số"),
     ("values/BM1/1", {"value": "1e99999999999999999", "note": ""}, "quá lớn"),
-    ("values/BM1/1", {"value": "NaN", "note": ""}, "quá lớn"),
+    ("values/BM1/1", {"value": "NaN", "note": ""}, "không phải một con số"),
     ("values/BM1/1", {"value": [1], "note": ""}, "không phải một con số"),
     ("narrative/x", {"title": {"a": 1}, "text": ""}, "lời văn không đúng dạng"),
     ("documents", [["215", "BC-UBND"]], "danh sách văn bản sai dạng"),

@@ -94,7 +94,8 @@ class PackageInfo:
     data_sha256: str
     catalogue_text: str | None
     members: list[str]
-    data_text: str = ""  # data.json exactly as received, kept as history
+    data_text: str = ""  # data.json exactly as received
+    data_deflated: bytes | None = None  # the same as the zip holds it (raw deflate), kept as history
     public_key: bytes = b""  # the Ed25519 key that signed the manifest
     par: object = None  # the PAR Index self-assessment (importing/par_package.Section), if the package has one
 
@@ -210,7 +211,7 @@ def _json_member(raw: bytes, name: str, fmt: str, newest: int, foreign: str, new
     """A JSON member (manifest, data): parsed, of format `fmt`, of a `format_version` this app
     reads (`newer` says which one it is, "{v}" standing for the version found)."""
     try:
-        obj = json.loads(raw.decode("utf-8"))
+        obj = json.loads(raw if isinstance(raw, str) else raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
         _refuse(f"{name} hỏng: gói không hợp lệ")
     if not isinstance(obj, dict) or obj.get("format") != fmt:
@@ -344,7 +345,11 @@ def _check_package(path: str | Path) -> PackageInfo:
             _refuse(f"mã kiểm tra của {n} không khớp: gói đã bị sửa hoặc hỏng; hãy xin đơn vị gửi lại gói")
     public_key = _verify_signature(manifest, content)
 
-    doc = _json_member(content[pkg.DATA], "dữ liệu (data.json)", dataio.FORMAT, dataio.FORMAT_VERSION,
+    try:
+        data_text = content[pkg.DATA].decode("utf-8")  # once: parsed here, kept as history
+    except UnicodeDecodeError:
+        _refuse("dữ liệu (data.json) hỏng: gói không hợp lệ")
+    doc = _json_member(data_text, "dữ liệu (data.json)", dataio.FORMAT, dataio.FORMAT_VERSION,
                        "data.json không phải dữ liệu kỳ báo cáo của CCHC Desktop", "dữ liệu kỳ báo cáo phiên bản {v}")
     unit, period = doc.get("unit"), doc.get("period")
     if not isinstance(unit, dict) or not isinstance(period, dict) or not unit.get("code") or not period.get("code"):
@@ -361,7 +366,15 @@ def _check_package(path: str | Path) -> PackageInfo:
             _refuse(f"thông tin đơn vị ({key}) sai dạng: gói không hợp lệ")
     if not isinstance(period["code"], str):
         _refuse("mã kỳ báo cáo sai dạng: gói không hợp lệ")
-    periods.parse_code(period["code"])
+    if periods.parse_code(period["code"]).code != period["code"]:  # "2025-nam", "2025-NAM ": not as the app writes it
+        _refuse(f"mã kỳ báo cáo “{_shown(period['code'])}” không viết đúng dạng (ví dụ 2025-NAM, 2026-Q1): "
+                "gói không hợp lệ")
+    if not _UNIT_CODE.fullmatch(unit["code"]):
+        _refuse(f"mã đơn vị “{_shown(unit['code'])}” có ký tự không hợp lệ (dấu cách, chữ có dấu, chữ số lạ hoặc "
+                "ký tự ẩn): gói không hợp lệ; hãy nhờ xã kiểm tra lại mã đơn vị trong Thông tin đơn vị")
+    _no_unknown_keys(doc, _DATA_KEYS, "dữ liệu (data.json)")
+    _no_unknown_keys(unit, dataio.UNIT_KEYS, "thông tin đơn vị trong dữ liệu")
+    _no_unknown_keys(period, ("code", "start", "end", *dataio.PERIOD_KEYS), "thông tin kỳ báo cáo trong dữ liệu")
     for key in ("values", "narrative", "dossiers"):
         if doc.get(key) is not None and not isinstance(doc.get(key), dict):
             _refuse(f"phần {key} của dữ liệu sai dạng: gói không hợp lệ")
@@ -380,14 +393,15 @@ def _check_package(path: str | Path) -> PackageInfo:
     created = manifest.get("created_at")
     if not isinstance(created, str) or _parse_time(created) is None:
         _refuse("bản kê không ghi thời điểm lập gói: gói không hợp lệ")
+    # A package "made" in the future would stay newer than every real one after it (each refused
+    # as older): a day's leeway for time zones and a clock a little fast.
+    if _parse_time(created) > dt.datetime.now().astimezone() + dt.timedelta(days=1):
+        _refuse(f"gói ghi thời điểm lập là {fmt.date(created[:10])}, sau ngày hôm nay: đồng hồ máy của đơn vị "
+                "có thể bị sai; hãy nhờ đơn vị chỉnh ngày giờ máy tính rồi lập lại gói")
     catalogue_text = None
     if pkg.CATALOGUE in content:
-        try:
-            catalogue_text = content[pkg.CATALOGUE].decode("utf-8")
-            cat = catalogue_mod.from_text(catalogue_text)
-        except (UnicodeDecodeError, UserError):
-            _refuse("danh mục biểu mẫu trong gói không đọc được: gói không hợp lệ")
-        if cat.version != doc.get("catalogue_version"):
+        catalogue_text, version = _catalogue_member(content[pkg.CATALOGUE], actual[pkg.CATALOGUE])
+        if version != doc.get("catalogue_version"):
             _refuse("danh mục biểu mẫu trong gói khác phiên bản với dữ liệu: gói không hợp lệ")
     par = par_package.check(content, doc)
     return PackageInfo(
@@ -398,7 +412,8 @@ def _check_package(path: str | Path) -> PackageInfo:
         data_sha256=_content_sha256(actual),
         catalogue_text=catalogue_text,
         members=names,
-        data_text=content[pkg.DATA].decode("utf-8"),
+        data_text=data_text,
+        data_deflated=_deflated(raw, next(i for i in infos if i.filename == pkg.DATA), content[pkg.DATA]),
         public_key=public_key,
         par=par,
     )
@@ -423,8 +438,65 @@ def _check_index766(doc: dict) -> None:
             _refuse(f"{e}: gói không hợp lệ")
 
 
+def _deflated(raw: bytes, info: zipfile.ZipInfo, data: bytes) -> bytes | None:
+    """A member's bytes as the zip holds them (raw deflate), when they inflate to `data`: the
+    history row keeps data.json so, a quarter of its text, without compressing it again."""
+    if info.compress_type != zipfile.ZIP_DEFLATED:
+        return None
+    h = info.header_offset
+    if raw[h:h + 4] != b"PK\x03\x04":
+        return None
+    start = h + 30 + int.from_bytes(raw[h + 26:h + 28], "little") + int.from_bytes(raw[h + 28:h + 30], "little")
+    blob = raw[start:start + info.compress_size]
+    try:
+        return blob if zlib.decompress(blob, -15) == data else None
+    except zlib.error:
+        return None
+
+
+_CATALOGUES: dict[str, tuple[str, str]] = {}  # SHA-256 of a catalogue member → (its text, its version)
+
+
+def _catalogue_member(raw: bytes, sha256: str) -> tuple[str, str]:
+    """The catalogue member's text and version, or the refusal; the packages of a folder carry the
+    same catalogue, read once (by its hash)."""
+    known = _CATALOGUES.get(sha256)
+    if known is not None:
+        return known
+    try:
+        text = raw.decode("utf-8")
+        version = catalogue_mod.from_text(text).version
+    except (UnicodeDecodeError, UserError):
+        _refuse("danh mục biểu mẫu trong gói không đọc được: gói không hợp lệ")
+    if len(_CATALOGUES) >= 16:
+        _CATALOGUES.clear()
+    _CATALOGUES[sha256] = (text, version)
+    return text, version
+
+
 def _is_int(v) -> bool:
     return isinstance(v, int) and not isinstance(v, bool)
+
+
+# A unit code as the app makes them: the official list's digits, or a slug (`xa-chi-lang-nam`),
+# plain ASCII: no spaces, no accents, no full-width digits or look-alike letters, nothing invisible.
+_UNIT_CODE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]{0,62}[A-Za-z0-9])?", re.ASCII)
+_MANIFEST_KEYS = ("format", "format_version", "app", "schema_version", "data_format_version", "catalogue_version",
+                  "created_at", "unit", "period", "accepted_errors", "correction_choices", "members", "signing_key")
+_DATA_KEYS = ("format", "format_version", "catalogue_version", "unit", "period", "values", "narrative", "dossiers",
+              "documents", "computed", index766_province.SECTION)
+_ACCEPTED_KEYS = ("rule", "target", "message", "reason", "accepted_at")
+
+
+def _shown(text: str) -> str:
+    """A code as a message shows it: an invisible or control character shown as “·”."""
+    return "".join(c if c.isprintable() and (c == " " or not c.isspace()) else "·" for c in text)[:40]
+
+
+def _no_unknown_keys(obj: dict, known, what: str) -> None:
+    unknown = [k for k in obj if k not in known]
+    if unknown:
+        _refuse(f"{what} có mục lạ “{_shown(str(unknown[0]))}” mà phiên bản này không biết: gói không hợp lệ")
 
 
 _MANIFEST_TEXTS = {"unit": ("code", "name", "kind", "upper_name", "upper_code", "district", "province"),
@@ -440,16 +512,33 @@ def _check_manifest_fields(manifest: dict) -> None:
         if not isinstance(manifest.get(key), str) or not manifest[key].strip():
             _refuse(f"bản kê thiếu hoặc ghi sai {'phiên bản danh mục' if key == 'catalogue_version' else 'thời điểm lập gói'}: "
                     "gói không hợp lệ")
+    _no_unknown_keys(manifest, _MANIFEST_KEYS, "bản kê (manifest.json)")
     for part, keys in _MANIFEST_TEXTS.items():
         obj = manifest.get(part)
         if not isinstance(obj, dict) or not all(obj.get(k) is None or isinstance(obj[k], str) for k in keys):
             _refuse(f"bản kê ghi {'đơn vị' if part == 'unit' else 'kỳ báo cáo'} sai dạng: gói không hợp lệ")
+        _no_unknown_keys(obj, keys, f"bản kê, phần {'đơn vị' if part == 'unit' else 'kỳ báo cáo'},")
+    app = manifest.get("app")
+    if app is not None and (not isinstance(app, dict) or not all(isinstance(v, str) for v in app.values())):
+        _refuse("bản kê ghi phần mềm lập gói sai dạng: gói không hợp lệ")
+    accepted = manifest.get("accepted_errors")
+    if accepted is not None and (not isinstance(accepted, list) or not all(
+            isinstance(a, dict) and set(a) <= set(_ACCEPTED_KEYS) and all(v is None or isinstance(v, str)
+                                                                        for v in a.values()) for a in accepted)):
+        _refuse("bản kê ghi danh sách lỗi đã chấp nhận sai dạng: gói không hợp lệ")
+    choices = manifest.get("correction_choices")
+    if choices is not None and (not isinstance(choices, list) or not all(
+            isinstance(c, dict) and set(c) <= set(pkg.CHOICE_KEYS) and all(v is None or isinstance(v, str)
+                                                                         for v in c.values()) for c in choices)):
+        _refuse("bản kê ghi danh sách số tính lại đã chọn sai dạng: gói không hợp lệ")
     listed = manifest.get("members")
     if not isinstance(listed, dict) or not all(
-            isinstance(e, dict) and isinstance(e.get("sha256"), str) and _is_int(e.get("size")) for e in listed.values()):
+            isinstance(e, dict) and set(e) == {"sha256", "size"} and isinstance(e.get("sha256"), str)
+            and _is_int(e.get("size")) for e in listed.values()):
         _refuse("bản kê không có danh sách thành phần đúng dạng: gói không hợp lệ")
     key = manifest.get("signing_key")
-    if not isinstance(key, dict) or key.get("algorithm") != signing.ALGORITHM or not isinstance(key.get("public_key"), str):
+    if not isinstance(key, dict) or key.get("algorithm") != signing.ALGORITHM or not isinstance(key.get("public_key"), str) \
+            or set(key) != {"algorithm", "public_key"}:
         _refuse("bản kê không ghi khóa ký của đơn vị: gói không hợp lệ")
 
 
@@ -529,10 +618,11 @@ def find_upper(store, info: PackageInfo) -> dict:
     Refused too: a package whose unit is the upper unit itself (or another upper unit of the
     file), or, for a period of the two-tier frame, a unit the official list puts in another
     province: a package changes nothing but its own commune's rows."""
-    upper = _find_upper(store, info)
     code = info.unit_code
-    upper_codes = {u["code"] for u in store_packages.upper_units(store)} | {upper["code"]}
+    uppers = store_packages.upper_units(store)
     same = store.find_unit(code)
+    upper = _find_upper(store, info, uppers, same)
+    upper_codes = {u["code"] for u in uppers} | {upper["code"]}
     if code in upper_codes or (same is not None and same["kind"] in UPPER_KINDS):
         _refuse(f"gói ghi mã đơn vị “{code}”, trùng mã của {unit_label(same or upper)} (cấp trên trong tệp này), "
                 "nên không nhập được; hãy nhờ xã kiểm tra lại mã đơn vị trong Thông tin đơn vị rồi lập lại gói")
@@ -543,15 +633,34 @@ def find_upper(store, info: PackageInfo) -> dict:
 
 
 def _check_province(info: PackageInfo, upper: dict) -> None:
-    """For a period after 1/7/2025 under a province of the official list, a unit code of that list
-    must be one of that province's units."""
-    key = periods.parse_code(info.period_code)
-    if not frames.for_dates(*periods.default_window(key)).two_tier or official_units.province(upper["code"]) is None:
+    """Under a province of the official list: a unit code of that list must be one of that
+    province's units (whatever the period: the codes of the list are never reused across
+    provinces). For a period after 1/7/2025 also: a code of digits (an official code's form)
+    must be on the province's list, and a unit outside the list (a code of its own, as
+    `new-unit --ngoai-danh-muc` makes) must not bear the name of a unit of the list."""
+    province = official_units.province(upper["code"])
+    if province is None:
         return
-    official = official_units.unit(info.unit_code)
+    code = info.unit_code
+    official = official_units.unit(code)
     if official is not None and official.province_code != upper["code"]:
-        _refuse(f"mã đơn vị {info.unit_code} là của {official.name} ({official.province.name}), "
+        _refuse(f"mã đơn vị {code} là của {official.name} ({official.province.name}), "
                 f"không thuộc {unit_label(upper)}: gói không nhập được vào tệp này")
+    key = periods.parse_code(info.period_code)
+    if official is not None or not frames.for_dates(*periods.default_window(key)).two_tier:
+        return
+    if code.isdigit():
+        _refuse(f"mã đơn vị {code} không có trong danh mục đơn vị hành chính cấp xã của {province.name} "
+                "từ ngày 01/7/2025: gói không nhập được; hãy nhờ xã kiểm tra lại mã đơn vị trong Thông tin đơn vị")
+    name = " ".join(str(info.unit.get("name") or "").split()).casefold()
+    kind = info.unit.get("kind")
+    same_name = [u for u in official_units.units(upper["code"]) if name in (u.name.casefold(), u.short_name.casefold())
+                 and official_choice.unit_fields(u)["kind"] == kind]
+    if same_name:
+        u = same_name[0]
+        _refuse(f"gói ghi mã đơn vị “{code}” cho {unit_label(info.unit)}, nhưng {u.name} trong danh mục của "
+                f"{province.name} có mã {u.code}: gói không nhập được; hãy nhờ xã chọn đúng đơn vị trong danh "
+                "mục (Thông tin đơn vị) rồi lập lại gói")
 
 
 def key_status(store, info: PackageInfo, accept_new_key: bool = False, pinned: dict | None = None) -> str:
@@ -559,6 +668,14 @@ def key_status(store, info: PackageInfo, accept_new_key: bool = False, pinned: d
     (only with `accept_new_key`, else PackageError saying what to do). `pinned`: the key to
     compare with instead of the file's (a preview's earlier package of the same commune)."""
     pinned = pinned or store_packages.pinned_key(store, info.unit_code)
+    if pinned is None or (pinned["public_key"] != signing.b64(info.public_key) and accept_new_key):
+        # One key speaks for one commune: a key pinned for another commune is a copied key.
+        other = store_packages.unit_of_key(store, signing.b64(info.public_key), but=info.unit_code)
+        if other is not None:
+            label = unit_label(store.find_unit(other) or {"code": other, "name": other, "kind": "xa"})
+            _refuse(f"gói của {info.unit_label} được ký bằng khóa đã ghi nhận cho {label} (mã khóa "
+                    f"{info.fingerprint}): mỗi xã có khóa riêng, nên gói này không phải do {info.unit_label} "
+                    "lập; hãy gọi điện hỏi xã")
     if pinned is None:
         return "new"
     if pinned["public_key"] == signing.b64(info.public_key):
@@ -571,7 +688,7 @@ def key_status(store, info: PackageInfo, accept_new_key: bool = False, pinned: d
             "hoặc lệnh với --chap-nhan-khoa-moi); nếu không, gói này không phải do xã gửi")
 
 
-def _find_upper(store, info: PackageInfo) -> dict:
+def _find_upper(store, info: PackageInfo, uppers: list[dict], same: dict | None) -> dict:
     unit = info.unit
     upper_name = (unit.get("upper_name") or "").strip()
     upper_code = (unit.get("upper_code") or "").strip()
@@ -583,8 +700,6 @@ def _find_upper(store, info: PackageInfo) -> dict:
         fields = official_choice.province_fields(official)
         code, name, kind = fields.pop("code"), fields.pop("name"), fields.pop("kind")
         extra = {"district": "", "province": fields["province"]}
-    uppers = store_packages.upper_units(store)
-    same = store.find_unit(unit["code"])
     if same is not None and same["parent_code"] is None and same["kind"] not in UPPER_KINDS:
         _refuse(f"đây là gói của chính {unit_label(unit)}, đơn vị của tệp dữ liệu này; "
                 "gói chỉ nhập được vào tệp dữ liệu của cấp trên")
@@ -636,6 +751,7 @@ def preview(store, infos: list[PackageInfo | Path | str], accept_new_key: bool =
     out: list[Preview] = []
     seen: dict[tuple[str, str], dict] = {}
     seen_keys: dict[str, dict] = {}  # the keys this batch pins before the file holds them
+    seen_units: dict[str, str] = {}  # and whose they are
     for item in infos:
         if isinstance(item, PackageInfo):
             info = item
@@ -650,6 +766,10 @@ def preview(store, infos: list[PackageInfo | Path | str], accept_new_key: bool =
             if not _catalogue_known(store, info):
                 _refuse(f"gói dùng danh mục biểu mẫu {info.document.get('catalogue_version')} mà tệp dữ liệu chưa có")
             key = key_status(store, info, accept_new_key, pinned=seen_keys.get(info.unit_code))
+            other = seen_units.get(signing.b64(info.public_key))
+            if key != "same" and other not in (None, info.unit_code):
+                _refuse(f"gói của {info.unit_label} được ký bằng khóa của một xã khác trong cùng lượt nhập "
+                        f"(mã khóa {info.fingerprint}): mỗi xã có khóa riêng; hãy gọi điện hỏi xã")
         except KeyChanged as e:
             out.append(Preview(info.path, "refused", info=info, reason=str(e), key_status="changed"))
             continue
@@ -666,6 +786,7 @@ def preview(store, infos: list[PackageInfo | Path | str], accept_new_key: bool =
                            held_created_at=current["created_at"] if current else None, key_status=key))
         if key != "same":
             seen_keys[info.unit_code] = {"public_key": signing.b64(info.public_key), "fingerprint": info.fingerprint}
+            seen_units[signing.b64(info.public_key)] = info.unit_code
         if status in ("new", "newer"):
             seen[k] = {"package_sha256": info.package_sha256, "data_sha256": info.data_sha256,
                        "created_at": info.created_at}
@@ -761,7 +882,8 @@ def _import_one(store, info: PackageInfo, force: bool, before_write, accept_new_
                 store_packages.record_import(
                     store, info.unit_code, info.period_code, upper_code, package_sha256=info.package_sha256,
                     data_sha256=info.data_sha256, created_at=info.created_at, file_name=info.path.name,
-                    manifest=info.manifest, document=info.data_text or json.dumps(info.document, ensure_ascii=False))
+                    manifest=info.manifest, document=info.data_deflated or info.data_text
+                    or json.dumps(info.document, ensure_ascii=False))
     except DiskTrouble as e:
         if added_catalogue:
             store.forget_catalogue(version)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from cchc_desktop.errors import UserError
 from cchc_desktop.safe_text import clean, clean_line
-from cchc_desktop.store.database import document_field, now_iso, value_text
+from cchc_desktop.store.database import document_field, insert_row, now_iso, value_text
 
 
 def write_period(store, unit: dict, period: dict, values: dict[str, tuple], narratives: dict[str, dict],
@@ -29,10 +29,10 @@ def write_period(store, unit: dict, period: dict, values: dict[str, tuple], narr
                 raise UserError(f"Kỳ báo cáo {code} của đơn vị {unit['name']} đã có trong tệp dữ liệu.")
             store.db.execute("DELETE FROM periods WHERE id = ?", [old["id"]])
             store._audit("period", code, None, period_id=old["id"], unit_code=unit["code"])
-        pid = store.db["periods"].insert({"unit_code": unit["code"], **period, "updated_at": now_iso()}).last_pk
         # What comes from a file is made safe as what is typed (safe_text.py). executemany with
         # fixed columns: a province imports hundreds of periods in a row (bench/bench_package.py).
         conn = store.db.conn
+        pid = insert_row(conn, "periods", {"unit_code": unit["code"], **period, "updated_at": now_iso()})
         conn.executemany(
             "INSERT INTO indicator_values (period_id, code, value, note, own) VALUES (?, ?, ?, ?, ?)",
             [(pid, c, clean(value_text(v)) if isinstance(v, str) else value_text(v),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import zlib
 
 from cchc_desktop.domain.units import UPPER_KINDS
 from cchc_desktop.store.database import now_iso
@@ -30,9 +31,11 @@ def held(store, unit_code: str, period_code: str) -> dict | None:
 
 
 def record_import(store, unit_code: str, period_code: str, upper_code: str, *, package_sha256: str,
-                  data_sha256: str, created_at: str, file_name: str, manifest: dict, document: str) -> None:
+                  data_sha256: str, created_at: str, file_name: str, manifest: dict, document: str | bytes) -> None:
     """After the package's period was written: the commune goes under `upper_code`, the
-    package becomes the current one (the earlier ones stay as history), with its audit row."""
+    package becomes the current one (the earlier ones stay as history), with its audit row.
+    `document`: data.json's text, or its bytes as the package's zip holds them (raw deflate,
+    a BLOB: document_text reads either)."""
     with store.transaction():
         store.db.execute("UPDATE units SET parent_code = ? WHERE code = ?", [upper_code, unit_code])
         store.db.execute(
@@ -45,6 +48,12 @@ def record_import(store, unit_code: str, period_code: str, upper_code: str, *, p
              json.dumps(manifest, ensure_ascii=False), document],
         )
         store._audit("package.import", None, f"{unit_code} {period_code} {package_sha256[:12]}", unit_code=unit_code)
+
+
+def document_text(store, import_id: int) -> str:
+    """The data.json a history row keeps, as text (stored as text, or as raw deflate bytes)."""
+    value = store.db.execute("SELECT document FROM package_imports WHERE id = ?", [import_id]).fetchone()[0]
+    return zlib.decompress(value, -15).decode("utf-8") if isinstance(value, bytes) else value
 
 
 def first_sent(store, period_code: str) -> dict[str, str]:
@@ -88,29 +97,50 @@ def history(store, unit_code: str | None = None) -> list[dict]:
 
 @contextlib.contextmanager
 def batch_durability(store):
-    """Each package stays one transaction; the fsync is done once for the batch, not per package.
+    """A batch of packages written once, durably, with as little written to disk as can be.
 
-    In WAL mode with synchronous=NORMAL a commit is atomic and the file stays consistent
-    through a power cut (the last commits may be lost, never half of one); at the end the
-    checkpoint writes and syncs everything, and synchronous goes back to FULL.
+    Each package stays a savepoint of the batch's transaction (BatchTransaction), committed every
+    few hundred packages. In WAL mode every page is written twice, to the WAL and again at the
+    checkpoint; for the batch the file goes to the rollback journal instead (only the pages that
+    held data before are copied to the journal: a province's new periods are new pages, written
+    once), with synchronous=FULL (a commit is synced, a power cut leaves the last committed
+    batch), and back to WAL at the end. When the file cannot leave WAL (another connection is
+    reading it), the batch runs in WAL with synchronous=NORMAL (a commit is atomic, the last ones
+    may be lost in a power cut, never half of one) and a checkpoint at the end.
+
+    Statement journals (multi-row statements inside a savepoint) go to memory, not to temporary
+    files: ~190 kB written per package otherwise, more than the package's rows.
     """
     conn = store.db.conn
-    try:
-        wal = conn.execute("PRAGMA journal_mode").fetchone()[0].lower() == "wal"
-    except Exception:
-        wal = False
-    if not wal:
+    if conn.in_transaction:  # inside the caller's transaction: nothing can be changed
         yield
         return
-    conn.execute("PRAGMA synchronous = NORMAL")
+    try:
+        mode = conn.execute("PRAGMA journal_mode").fetchone()[0].lower()
+        temp_store = conn.execute("PRAGMA temp_store").fetchone()[0]
+        conn.execute("PRAGMA temp_store = MEMORY")
+    except Exception:
+        yield
+        return
+    left_wal = False
+    if mode == "wal":
+        try:
+            left_wal = conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0].lower() == "delete"
+        except Exception:  # another connection holds the file open in WAL
+            left_wal = False
+        if not left_wal:
+            conn.execute("PRAGMA synchronous = NORMAL")
     try:
         yield
     finally:
-        conn.execute("PRAGMA synchronous = FULL")
-        try:
-            conn.execute("PRAGMA wal_checkpoint(FULL)")
-        except Exception:
-            pass
+        for sql in ((["PRAGMA journal_mode = WAL"] if left_wal else [])
+                    + (["PRAGMA synchronous = FULL", "PRAGMA wal_checkpoint(FULL)"] if mode == "wal" and not left_wal
+                       else [])
+                    + [f"PRAGMA temp_store = {int(temp_store)}"]):
+            try:
+                conn.execute(sql)
+            except Exception:  # back to WAL refused (a reader came): the next opening sets it again
+                pass
 
 
 class BatchTransaction:
@@ -189,6 +219,13 @@ def pinned_key(store, unit_code: str) -> dict | None:
     row = store.db.execute(f"SELECT {', '.join(_PINNED)} FROM commune_keys WHERE unit_code = ? AND status = 'current'",
                            [unit_code]).fetchone()
     return dict(zip(_PINNED, row)) if row else None
+
+
+def unit_of_key(store, public_key: str, but: str) -> str | None:
+    """The commune other than `but` whose current pinned key is `public_key`, or None."""
+    row = store.db.execute("SELECT unit_code FROM commune_keys WHERE public_key = ? AND status = 'current' "
+                           "AND unit_code != ? LIMIT 1", [public_key, but]).fetchone()
+    return row[0] if row else None
 
 
 def pinned_keys(store) -> dict[str, dict]:

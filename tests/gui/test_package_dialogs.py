@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -186,7 +187,7 @@ def test_import_dialog_shows_fingerprints_and_accepts_a_new_key_only_when_asked(
     dataio.load(new_pc, doc)
     (tmp_path / "moi").mkdir()
     c = pkg.make_package(new_pc, None, PERIOD, tmp_path / "moi", check_errors=False, documents=False,
-                         created_at="2099-01-01T08:00:00+07:00")
+                         created_at=(dt.datetime.now().astimezone() + dt.timedelta(hours=1)).isoformat())  # newer
     dlg = handoff.ImportPackagesDialog(upper)
     qtbot.addWidget(dlg)
     dlg.add_paths([c])
