@@ -274,3 +274,28 @@ def test_one_key_for_two_new_communes_in_one_folder_pins_the_first_only(desk):
     assert set(store_packages.pinned_keys(upper)) == {TAN_HUNG, CAT_HAI, third}
     assert upper.find_period(fourth, PERIOD) is None
     assert {c.code for c in aggregate.rollup(upper, PERIOD).reported} == {TAN_HUNG, CAT_HAI, third}
+
+
+def test_a_first_package_does_not_set_the_provinces_own_deadline_or_window(desk):
+    """The province's period that a commune's first package makes takes the province's own
+    window and deadline (periods.default_*), never the package's: one commune's package must not
+    move the deadline by which every other commune is judged late."""
+    from cchc_desktop.domain import periods
+    from cchc_desktop.store import open_store
+
+    def far_deadline(doc):
+        doc["period"]["deadline"] = "2099-12-31"
+
+    path = resigned(desk, "han-xa", change_doc=far_deadline)
+    fresh = open_store(desk["tmp"] / "tinh-moi.sqlite")
+    try:
+        (r,) = ip.import_packages(fresh, [path])
+        assert r.status == "imported", r
+        upper = next(u for u in fresh.units() if u["code"] != TAN_HUNG)
+        own = fresh.find_period(upper["code"], PERIOD)
+        key = periods.parse_code(PERIOD)
+        start, end = periods.default_window(key)
+        assert (own["start_date"], own["end_date"]) == (start.isoformat(), end.isoformat())
+        assert own["deadline"] == periods.default_deadline(key).isoformat() != "2099-12-31"
+    finally:
+        fresh.close()

@@ -803,13 +803,11 @@ def _ensure_upper(store, upper: dict, info: PackageInfo) -> str:
     code = upper["code"]
     period = info.document["period"]
     if store.find_period(code, period["code"]) is None:
-        fields = {"start_date": period.get("start"), "end_date": period.get("end")}
-        if period.get("deadline"):
-            fields["deadline"] = period["deadline"]
-        if period.get("on_time_formula") in dossiers.ON_TIME_FORMULAS:
-            fields["on_time_formula"] = period["on_time_formula"]
+        # The upper level's own period: its window, deadline and counting rule are the upper level's
+        # (the defaults, editable there), never the first package's, which would set the deadline by
+        # which every other commune is judged late. The forms are the package's: the roll-up reads them.
         default_texts.new_period(store, code, period["code"], catalogue_version=info.document.get("catalogue_version")
-                            or store.default_catalogue_version, **{k: v for k, v in fields.items() if v})
+                                 or store.default_catalogue_version)
     return code
 
 
