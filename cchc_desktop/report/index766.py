@@ -65,22 +65,31 @@ def measure(days: Days, name: str, start: dt.date, end: dt.date) -> tuple[int, i
         overdue_pending = t("due", None, e - 1) - t("due_kept", None, e - 1) - t("fin_late", None, e)
         on_time = t("fin_early", s, e) + t("fin_ontime", s, e) + pending - overdue_pending
         return on_time, handled, handled, handled
-    recv, fin = t("recv", s, e), t("fin", s, e)
-    if name == "dong_bo":
-        return t("sync_y", s, e), t("sync_k", s, e), t("sync_k", s, e), recv
-    if name == "toan_trinh":
-        return t("tt_y", s, e), t("kind_k", s, e), t("kind_k", s, e), recv
-    if name == "truc_tuyen_kq":
-        return t("okq_y", s, e), t("okq_k", s, e), t("okq_k", s, e), recv
-    if name == "thanh_toan":
-        return t("paid_y", s, e), t("fee_y", s, e), t("fee_k", s, e), recv
-    if name == "so_hoa":
-        return t("dig_y", s, e), t("dig_k", s, e), t("dig_k", s, e), recv
-    if name == "ket_qua_dt":
-        return t("kq_y", s, e), t("kq_k", s, e), t("kq_k", s, e), fin
-    if name == "hai_long":
-        return t("good_y", s, e), t("rate_k", s, e), t("rate_k", s, e), fin
-    raise KeyError(name)
+    num, den, known, concerned = _RATE_KEYS[name]  # KeyError for a measure the register has not
+    return t(num, s, e), t(den, s, e), t(known, s, e), t(concerned, s, e)
+
+
+# A rate measure's per-day count keys: (numerator, denominator, dossiers with the value known,
+# dossiers concerned: received or finished in the window). Online payment's denominator is the
+# dossiers with a fee, its "known" those whose fee column is filled.
+_RATE_KEYS = {
+    "dong_bo": ("sync_y", "sync_k", "sync_k", "recv"),
+    "toan_trinh": ("tt_y", "kind_k", "kind_k", "recv"),
+    "truc_tuyen_kq": ("okq_y", "okq_k", "okq_k", "recv"),
+    "thanh_toan": ("paid_y", "fee_y", "fee_k", "recv"),
+    "so_hoa": ("dig_y", "dig_k", "dig_k", "recv"),
+    "ket_qua_dt": ("kq_y", "kq_k", "kq_k", "fin"),
+    "hai_long": ("good_y", "rate_k", "rate_k", "fin"),
+}
+
+
+def _rate_of(r: "CriterionResult", num, den, zero_reason: str) -> Decimal | None:
+    """The rate num/den, both kept on the result; with no denominator, None and the reason."""
+    r.numerator, r.denominator = num, den
+    if den:
+        return Decimal(num) / Decimal(den)
+    r.missing = zero_reason
+    return None
 
 
 @dataclass
@@ -231,12 +240,8 @@ def evaluate_counts(defn: index_def.IndexDef, counts: dict[str, tuple[int, int, 
             num, den, known, concerned = counts[c.measure]
             if concerned and not known:
                 r.missing = _missing_columns(c)
-            elif den:
-                rate = Decimal(num) / Decimal(den)
-                r.numerator, r.denominator = num, den
             else:
-                r.numerator, r.denominator = num, den
-                r.missing = "không có hồ sơ trong kỳ"
+                rate = _rate_of(r, num, den, "không có hồ sơ trong kỳ")
         else:
             num, den = typed.get(c.numerator), typed.get(c.denominator)
             if num is None or den is None:
@@ -245,12 +250,8 @@ def evaluate_counts(defn: index_def.IndexDef, counts: dict[str, tuple[int, int, 
             elif num > den:
                 r.numerator, r.denominator = num, den
                 r.missing = f"số đã nhập sai: {defn.inputs[c.numerator]} lớn hơn {defn.inputs[c.denominator]}"
-            elif den:
-                rate = Decimal(num) / Decimal(den)
-                r.numerator, r.denominator = num, den
             else:
-                r.numerator, r.denominator = num, den
-                r.missing = "mẫu số bằng 0"
+                rate = _rate_of(r, num, den, "mẫu số bằng 0")
         if rate is None and r.missing in ("mẫu số bằng 0", "không có hồ sơ trong kỳ") and c.zero == "toi_da":
             rate = Decimal(1)
             r.missing = ""
