@@ -33,6 +33,7 @@ import os
 import pstats
 import random
 import shutil
+import sqlite3
 import statistics
 import sys
 import tempfile
@@ -164,6 +165,54 @@ def check_only(files: list[Path]) -> float:
     return time.perf_counter() - t
 
 
+def record_sql(folder: Path, db: Path, expected: int) -> list[tuple[str, str, object]]:
+    """Every statement an import + roll-ups sends to SQLite, with its parameters, in order
+    (recorded once, not timed): what `replay_sql` sends again."""
+    from cchc_desktop.store import database
+    log: list[tuple[str, str, object]] = []
+    plain, many = database._Connection.execute, database._Connection.executemany
+
+    def execute(self, *args, **kwargs):
+        log.append(("one", args[0], args[1] if len(args) > 1 else ()))
+        return plain(self, *args, **kwargs)
+
+    def executemany(self, sql, rows, *args, **kwargs):
+        rows = list(rows)
+        log.append(("many", sql, rows))
+        return many(self, sql, rows, *args, **kwargs)
+
+    store = open_store(db)  # its migrations are not recorded: replay_sql opens a file the same way
+    database._Connection.execute, database._Connection.executemany = execute, executemany
+    try:
+        results = ip.import_packages(store, [folder])
+        for p in sorted({r.period_code for r in results}):
+            aggregate.rollup(store, p)
+    finally:
+        database._Connection.execute, database._Connection.executemany = plain, many
+        store.close()
+    assert len(results) == expected
+    return log
+
+
+def replay_sql(log: list[tuple[str, str, object]], db: Path) -> float:
+    """SQLite's own part of the import: the recorded statements sent again, reading every row of
+    the queries, into a file opened as the import's was. No Python of the app runs."""
+    store = open_store(db)
+    conn = store.db.conn
+    try:
+        t = time.perf_counter()
+        for how, sql, params in log:
+            if how == "many":
+                sqlite3.Connection.executemany(conn, sql, params)
+            else:
+                sqlite3.Connection.execute(conn, sql, params).fetchall()
+        took = time.perf_counter() - t
+        assert conn.execute("SELECT COUNT(*) FROM package_imports").fetchone()[0] >= 1
+    finally:
+        store.close()
+    return took
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=1000)
@@ -181,37 +230,40 @@ def main() -> int:
         print(f"{len(files)} packages of {province.name}'s {len(official_units.units(args.province))} communes "
               f"generated in {gen:.0f} s, {size / 1e6:.1f} MB (data, catalogue, manifest, signature, sums, "
               "Word, Excel)")
-        base, base_cpu, runs, checks = [], [], [], []
+        log = record_sql(files[0].parent, tmp / "recorded.sqlite", len(files))
+        base, base_cpu, runs, checks, replays = [], [], [], [], []
         for k in range(args.runs):
             # Pairs alternate which goes first (the disk's cache and the other helpers' load drift).
+            # What each writes stays on disk until the end: on this machine's ext4, writing soon
+            # after deleting a copy costs the next unzip 2-6 times the kernel time of the first
+            # (1.4-1.7 s when nothing was deleted, 4.5-9.5 s after, 2026-12-04), which flattered
+            # the import's ratio before.
             def baseline():
                 dest = tmp / f"unzipped-{k}"
                 t, c = time.perf_counter(), time.process_time()
                 unzip_all(files, dest)
                 base.append(time.perf_counter() - t)
                 base_cpu.append(time.process_time() - c)
-                shutil.rmtree(dest)
 
             def measured():
                 runs.append(import_status_rollup(files[0].parent, tmp / f"tinh-{k}.sqlite", len(files)))
-                for p in tmp.glob(f"tinh-{k}.sqlite*"):
-                    p.unlink()
-                shutil.rmtree(tmp / "sao-luu", ignore_errors=True)
 
             for step in ((baseline, measured) if k % 2 == 0 else (measured, baseline)):
                 # Each measurement starts with nothing dirty in the page cache: without this the
-                # unzip of later pairs paid for the writeback of the earlier ones (4.6 s in the
-                # first pair, 26.6 s in the ninth, 2026-12-04).
+                # unzip of later pairs paid for the writeback of the earlier ones.
                 os.sync()
                 step()
             if k < 3:
                 checks.append(check_only(files))
+                os.sync()
+                replays.append(replay_sql(log, tmp / f"replay-{k}.sqlite"))
             print(f"pair {k + 1}: unzip {base[-1] * 1000:.0f} ms, import + roll-up {runs[-1]['total'] * 1000:.0f} ms, "
                   f"ratio {runs[-1]['total'] / base[-1]:.2f}", file=sys.stderr)
         b = statistics.median(base)
         part = {key: statistics.median(r[key] for r in runs) for key in ("total", "import", "rollup", "cpu")}
         bc = statistics.median(base_cpu)
         c = statistics.median(checks)
+        sql = statistics.median(replays)
         n = len(files)
         ratios = sorted(r["total"] / x for x, r in zip(base, runs))
         cpu_ratios = sorted(r["cpu"] / x for x, r in zip(base_cpu, runs))
@@ -232,6 +284,9 @@ def main() -> int:
         print(f"| of which status + roll-ups | {part['rollup'] * 1000:.0f} ms | | {part['rollup'] / b:.2f} | |")
         print(f"| checking alone (check_package: read, hashes, signature, JSON) | {c * 1000:.0f} ms | "
               f"| {c / b:.2f} | |")
+        print(f"| SQLite alone (the import's and roll-ups' {len(log)} statements replayed) | {sql * 1000:.0f} ms | "
+              f"| {sql / b:.2f} | |")
+        print(f"| floor: checking + SQLite, nothing else | {(c + sql) * 1000:.0f} ms | | {(c + sql) / b:.2f} | |")
         print(f"per package: import {part['import'] / n * 1000:.2f} ms (checking {c / n * 1000:.2f} ms), "
               f"status + roll-up {part['rollup'] / n * 1000:.2f} ms, unzip {b / n * 1000:.2f} ms")
         print("pairs (unzip / import + roll-up, wall ms): " + ", ".join(

@@ -197,10 +197,11 @@ def _plain_rows(cat) -> dict[str, str]:
     return rows
 
 
-def load(store, doc: dict, replace: bool = False) -> dict:
+def load(store, doc: dict, replace: bool = False, index766=None) -> dict:
     """Write one period's document into the store; returns the period row.
 
-    The `computed` part of a dump is ignored: those figures are computed again from the data."""
+    The `computed` part of a dump is ignored: those figures are computed again from the data.
+    `index766`: the document's QĐ 766 section as a package's check already parsed it (else parsed here)."""
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         _bad("đây không phải tệp dữ liệu kỳ báo cáo của CCHC Desktop")
     if not isinstance(doc.get("format_version"), int) or doc["format_version"] > FORMAT_VERSION:
@@ -297,7 +298,7 @@ def load(store, doc: dict, replace: bool = False) -> dict:
             for v in narratives.values()):
         _bad("phần lời văn không đúng dạng")
 
-    index_section = _index_section(doc, start, end)
+    index_section = index766 if index766 is not None else _index_section(doc, start, end)
 
     unit_fields = {k: unit.get(k) for k in UNIT_KEYS if unit.get(k) is not None}
     record = {

@@ -209,6 +209,11 @@ HOSTILE = {
     "period-unknown-kind": (lambda d: resigned(d, "p-q5", **_both("period", "code", "2025-Q5")), ("Kỳ báo cáo",)),
     "period-year-out-of-range": (lambda d: resigned(d, "p-year", **_both("period", "code", "1999-NAM")), ("Năm",)),
     "period-zero-width": (lambda d: resigned(d, "p-zw", **_both("period", "code", "2025-\u200bNAM")), ("kỳ",)),
+    # dates as Python reads them but the app never writes them: the QĐ 766 window is compared to the stored ones
+    "period-start-basic-iso": (lambda d: resigned(d, "p-basic", change_doc=lambda doc: doc["period"].update(
+        start=doc["period"]["start"].replace("-", ""))), ("YYYY-MM-DD",)),
+    "period-end-not-a-day": (lambda d: resigned(d, "p-feb30", change_doc=lambda doc: doc["period"].update(
+        end=doc["period"]["end"][:5] + "02-30")), ("YYYY-MM-DD",)),
     # unit codes
     "unit-code-trailing-space": (lambda d: resigned(d, "u-space", **_both("unit", "code", TAN_HUNG + " ")),
                                  ("mã đơn vị",)),

@@ -98,6 +98,7 @@ class PackageInfo:
     data_deflated: bytes | None = None  # the same as the zip holds it (raw deflate), kept as history
     public_key: bytes = b""  # the Ed25519 key that signed the manifest
     par: object = None  # the PAR Index self-assessment (importing/par_package.Section), if the package has one
+    index766: object = None  # data.json's QĐ 766 section, checked (index766_province.Received), if it has one
 
     @property
     def file_name(self) -> str:
@@ -389,7 +390,10 @@ def _check_package(path: str | Path) -> PackageInfo:
     if not isinstance(doc.get("documents") or [], list) or not all(
             isinstance(x, dict) for x in doc.get("documents") or []):
         _refuse("danh sách văn bản sai dạng: gói không hợp lệ")
-    _check_index766(doc)
+    for key in ("start", "end"):  # as the app writes them, so the QĐ 766 window is compared to what is stored
+        if not _is_iso_date(period.get(key)):
+            _refuse("ngày bắt đầu hoặc kết thúc của kỳ báo cáo sai dạng (phải là YYYY-MM-DD): gói không hợp lệ")
+    index766 = _check_index766(doc)
     created = manifest.get("created_at")
     if not isinstance(created, str) or _parse_time(created) is None:
         _refuse("bản kê không ghi thời điểm lập gói: gói không hợp lệ")
@@ -416,6 +420,7 @@ def _check_package(path: str | Path) -> PackageInfo:
         data_deflated=_deflated(raw, next(i for i in infos if i.filename == pkg.DATA), content[pkg.DATA]),
         public_key=public_key,
         par=par,
+        index766=index766,
     )
 
 
@@ -428,14 +433,29 @@ def _content_sha256(actual: dict[str, str]) -> str:
     return hashlib.sha256(f"{actual[pkg.DATA]} {actual[par_section.SECTION]}".encode("ascii")).hexdigest()
 
 
-def _check_index766(doc: dict) -> None:
-    """The QĐ 766 section, when the package has one, of its format (an older package has none)."""
+def _is_iso_date(value) -> bool:
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
+        return False
+    try:
+        dt.date.fromisoformat(value)
+        return True
+    except ValueError:
+        return False
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+
+
+def _check_index766(doc: dict):
+    """The QĐ 766 section, when the package has one, of its format (an older package has none):
+    parsed once here, written as parsed (dataio.load's `index766`)."""
     raw = doc.get(index766_province.SECTION)
-    if raw is not None:
-        try:
-            index766_province.parse_section(raw, doc["period"].get("start"), doc["period"].get("end"))
-        except index766_province.SectionError as e:
-            _refuse(f"{e}: gói không hợp lệ")
+    if raw is None:
+        return None
+    try:
+        return index766_province.parse_section(raw, doc["period"].get("start"), doc["period"].get("end"))
+    except index766_province.SectionError as e:
+        _refuse(f"{e}: gói không hợp lệ")
 
 
 def _deflated(raw: bytes, info: zipfile.ZipInfo, data: bytes) -> bytes | None:
@@ -874,7 +894,7 @@ def _import_one(store, info: PackageInfo, force: bool, before_write, accept_new_
                                        "first_use" if key == "new" else "accepted", info.path.name)
             if status != "same":
                 upper_code = _ensure_upper(store, upper, info)
-                dataio.load(store, info.document, replace=True)
+                dataio.load(store, info.document, replace=True, index766=info.index766)
                 if info.par is not None:
                     note_par = par_package.store_section(store, info.unit_code, info.period_code, upper_code, info.par)
                 store_packages.record_import(

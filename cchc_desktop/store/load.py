@@ -35,8 +35,8 @@ def write_period(store, unit: dict, period: dict, values: dict[str, tuple], narr
         pid = insert_row(conn, "periods", {"unit_code": unit["code"], **period, "updated_at": now_iso()})
         conn.executemany(
             "INSERT INTO indicator_values (period_id, code, value, note, own) VALUES (?, ?, ?, ?, ?)",
-            [(pid, c, clean(value_text(v)) if isinstance(v, str) else value_text(v),
-              "" if n is None else clean(n).strip(), None if own is None else value_text(own))
+            [(pid, c, clean(v) if isinstance(v, str) else value_text(v),
+              clean(n).strip() if n else "", None if own is None else value_text(own))
              for c, (v, n, *rest) in values.items() for own in [rest[0] if rest else None]])
         conn.executemany(
             "INSERT INTO narratives (period_id, section, title, text) VALUES (?, ?, ?, ?)",
