@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from cchc_desktop import dataio
-from cchc_desktop.domain import dossiers
+from cchc_desktop.domain import catalogue, dossiers
 from cchc_desktop.errors import UserError
 from cchc_desktop.exporting import package as pkg
 from cchc_desktop.importing import former
@@ -105,7 +105,7 @@ def test_two_former_packages_are_consolidated_with_the_second_half(tmp_path, new
     # a 2023 row that counted the district's work is not summed into today's row of the same code
     old = store.catalogue(DEMO["catalogue_version"]).rows_by_code["BM2/2.1"]
     assert "huyện" in old.label and "huyện" not in cat.rows_by_code["BM2/2.1"].label
-    assert not former.comparable(old, cat.rows_by_code["BM2/2.1"])
+    assert not catalogue.comparable(old, cat.rows_by_code["BM2/2.1"])
     assert data.values.get("BM2/2.1") is None
     # a row of the old forms with its figures missing in the new commune's own second half says so
     missing_own = next(c for c in shared[1:] if data.raw.get(c, {}).get("value") is not None)

@@ -224,6 +224,8 @@ def run_rollup(args) -> int:
             when = f" (lập gói {fmt.date(c.submitted_at[:10])})" if c.submitted_at else ""
             key = f"; mã khóa {keys[c.code]['fingerprint']}" if c.code in keys else ""
             print(f"  {c.name}: {c.status_label}{when}{key}")
+        for line in r.warnings():
+            print(f"Lưu ý: {line}")
         if args.compare:
             print(f"So sánh {args.compare}:")
             for n, _, t in r.compare(args.compare):

@@ -475,3 +475,14 @@ def aggregation(cat, row) -> str:
         return "cong"
     same = shipped.rows_by_code.get(row.code) if shipped.version == cat.version else None
     return (same.tong_hop if same is not None else None) or "cong"
+
+
+def comparable(old_row, new_row) -> bool:
+    """Whether a row of one catalogue version counts what a row of another counts (a former
+    commune's forms in a merger, a commune's forms in a roll-up of another version). The forms of
+    1/7/2025 keep the codes of the 2023 ones; a 2023 row that counted the district's work ("đã
+    kiểm tra theo thẩm quyền của cấp huyện", "công chức (huyện và xã)") has a commune's meaning
+    under the same code now, and is not taken."""
+    if old_row is None or new_row is None or old_row.kind != new_row.kind:
+        return False
+    return old_row.label.strip() == new_row.label.strip() or "huyện" not in old_row.label.lower()

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from cchc_desktop import dataio, fmt
 from cchc_desktop.domain import dossiers, frames, periods
-from cchc_desktop.domain.catalogue import aggregation
+from cchc_desktop.domain.catalogue import aggregation, comparable
 from cchc_desktop.domain.units import COMMUNE_KINDS, KIND_WORDS, label
 from cchc_desktop.errors import UserError
 from cchc_desktop.fileio import os_error_message
@@ -197,16 +197,6 @@ def plan(store, period_id: int, paths) -> Plan:
                 s.former_code = f.code
                 seen.add(f.code)
     return out
-
-
-def comparable(old_row, new_row) -> bool:
-    """Whether a row of a former commune's forms counts what the period's row counts. The forms of
-    1/7/2025 keep the codes of the 2023 ones; a 2023 row that counted the district's work ("đã
-    kiểm tra theo thẩm quyền của cấp huyện", "công chức (huyện và xã)") has a commune's meaning
-    under the same code now, and is not taken."""
-    if old_row is None or new_row is None or old_row.kind != new_row.kind:
-        return False
-    return old_row.label.strip() == new_row.label.strip() or "huyện" not in old_row.label.lower()
 
 
 def _member(store, kind: str, name: str, doc: dict, period: dict) -> aggregate.CommuneStatus:

@@ -823,11 +823,12 @@ def _ensure_upper(store, upper: dict, info: PackageInfo) -> str:
     code = upper["code"]
     period = info.document["period"]
     if store.find_period(code, period["code"]) is None:
-        # The upper level's own period: its window, deadline and counting rule are the upper level's
-        # (the defaults, editable there), never the first package's, which would set the deadline by
-        # which every other commune is judged late. The forms are the package's: the roll-up reads them.
-        default_texts.new_period(store, code, period["code"], catalogue_version=info.document.get("catalogue_version")
-                                 or store.default_catalogue_version)
+        # The upper level's own period: its window, deadline, counting rule and forms are the upper
+        # level's (the defaults or its choice of forms, editable there), never the first package's,
+        # which would set the deadline by which every other commune is judged late, or the forms
+        # every other commune is summed by. A commune's figures those forms cannot count are named
+        # by the roll-up (aggregate.Uncounted), never dropped unsaid.
+        default_texts.new_period(store, code, period["code"])
     return code
 
 

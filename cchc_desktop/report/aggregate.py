@@ -19,6 +19,7 @@ their submission status and draws the per-commune charts from `data` alone. An u
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 from collections import Counter
 from collections.abc import Mapping
@@ -29,7 +30,7 @@ from cchc_desktop import fmt
 from cchc_desktop.domain import dossiers, frames, official_choice, official_units, periods
 from cchc_desktop.report import default_texts, values
 from cchc_desktop.errors import UserError
-from cchc_desktop.domain.catalogue import aggregation
+from cchc_desktop.domain.catalogue import aggregation, comparable, shorten
 from cchc_desktop.domain.units import KIND_WORDS, UPPER_KINDS, label
 from cchc_desktop.store import packages as store_packages, rollup as store_rollup
 from cchc_desktop.store.database import value_text
@@ -91,11 +92,38 @@ class RollUpData(values.ReportData):
 
 
 @dataclass
+class Uncounted:
+    """A commune's typed figures that the roll-up's forms cannot count: rows of its own catalogue
+    version that the roll-up's lacks, holds as a heading or a computed row, or holds as another
+    kind of value or with another meaning (catalogue.comparable)."""
+    code: str
+    commune: str  # "xã Tân Hưng"
+    version: str  # the commune's catalogue version
+    rows: list[tuple[str, str]]  # (code, its label in the commune's forms)
+
+    def line(self, rollup_version: str) -> str:
+        shown = "; ".join(f"{code} {shorten(name, 60)}" for code, name in self.rows[:UNCOUNTED_SHOWN])
+        more = f" và {len(self.rows) - UNCOUNTED_SHOWN} chỉ tiêu khác" if len(self.rows) > UNCOUNTED_SHOWN else ""
+        return (f"{self.commune} lập báo cáo theo danh mục biểu mẫu {self.version}: {len(self.rows)} chỉ tiêu có số "
+                f"liệu không có trong danh mục {rollup_version} của kỳ tổng hợp nên không được cộng ({shown}{more}). "
+                f"Muốn cộng các chỉ tiêu này, hãy mở kỳ tổng hợp, chọn Tệp → Danh mục biểu mẫu…, chọn danh mục "
+                f"{self.version} và đánh dấu “Dùng cả cho kỳ đang mở”.")
+
+
+UNCOUNTED_SHOWN = 5
+
+
+@dataclass
 class RollUp:
     upper: dict
     period_code: str
     data: RollUpData
     communes: list[CommuneStatus] = field(default_factory=list)
+    uncounted: list[Uncounted] = field(default_factory=list)
+
+    def warnings(self) -> list[str]:
+        """What the consolidated figures leave out, one Vietnamese line each (the dialog, the command)."""
+        return [u.line(self.data.catalogue.version) for u in self.uncounted]
 
     @property
     def reported(self) -> list[CommuneStatus]:
@@ -137,6 +165,9 @@ class RollUp:
                  "figures": {k: fmt.plain(v) for k, v in c.figures().items()}}
                 for c in self.communes
             ],
+            "uncounted": [{"code": u.code, "commune": u.commune, "catalogue_version": u.version,
+                           "rows": [code for code, _ in u.rows]} for u in self.uncounted],
+            "warnings": self.warnings(),
         }
 
 
@@ -268,16 +299,45 @@ def _consolidate(method: str, row, present: list[Decimal], word: str = "xã") ->
     return sum(present, Decimal(0)), ""
 
 
+def _uncounted(cat, reported: list[CommuneStatus]) -> list[Uncounted]:
+    """The typed figures of communes whose forms are another catalogue version than the roll-up's
+    (`cat`) that `cat` cannot count (a newer app's forms, a province's own): named, never dropped unsaid."""
+    out = []
+    for c in reported:
+        theirs = c.data.catalogue
+        if theirs.version == cat.version:
+            continue
+        rows = []
+        for code, entry in c.data.raw.items():
+            row = theirs.rows_by_code.get(code)
+            if row is None or not row.editable or (entry or {}).get("value") in (None, ""):
+                continue  # not a typed figure of theirs (a kept own figure of a computed row, a blank)
+            mine = cat.rows_by_code.get(code)
+            if mine is None or not mine.editable or not comparable(row, mine):
+                rows.append((code, row.label))
+        if rows:
+            out.append(Uncounted(c.code, c.name, theirs.version, sorted(rows, key=lambda r: _code_order(r[0]))))
+    return out
+
+
+def _code_order(code: str) -> tuple:
+    """BM1/2 before BM1/10: the numbers of a code compared as numbers."""
+    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in re.split(r"(\d+)", code))
+
+
 def _sum_values(cat, reported: list[CommuneStatus], own: dict[str, dict] | None = None,
-                upper_name: str = "cấp trên") -> dict[str, dict]:
-    """The consolidated raw values; `own`: the upper level's own typed values (rows `tong_hop = "khong"`)."""
+                upper_name: str = "cấp trên", skip: dict[str, set[str]] | None = None) -> dict[str, dict]:
+    """The consolidated raw values; `own`: the upper level's own typed values (rows `tong_hop = "khong"`);
+    `skip`: commune code → codes of its figures that `cat` cannot count (`_uncounted`), taken as blank."""
     raw: dict[str, dict] = {}
+    skip = skip or {}
     n = len(reported)
     word = unit_word([c.unit or {"kind": "xa"} for c in reported]) if reported else "xã"  # "đơn vị" of mixed kinds
     for row in cat.rows():
         if not row.editable:
             continue
-        known = [(c, (c.data.raw.get(row.code) or {}).get("value")) for c in reported]  # as typed
+        known = [(c, None if row.code in skip.get(c.code, ()) else (c.data.raw.get(row.code) or {}).get("value"))
+                 for c in reported]  # as typed
         present = [(c, v) for c, v in known if v is not None and v != ""]
         lacking = [c.name for c, v in known if v is None or v == ""]
         note = ""
@@ -418,13 +478,14 @@ def rollup(store, period_code: str, unit_code: str | None = None) -> RollUp:
     if not any((n.get("text") or "").strip() for n in narratives.values()):
         narratives = default_texts.upper_narratives(upper_period)  # a period made before the upper level had default texts
     own = store.values(upper_period["id"]) if upper_period.get("id") else {}
-    raw = _sum_values(cat, reported, own, label(upper))
+    uncounted = _uncounted(cat, reported)
+    raw = _sum_values(cat, reported, own, label(upper), skip={u.code: {code for code, _ in u.rows} for u in uncounted})
     tables = _sum_tables([s.data.tables for s in reported]) if reported else {
         a: dossiers.AgencyTable(a) for a in dossiers.AGENCIES}
     statuses.sort(key=lambda s: (s.data is None, _sort_key(s.name)))
     data = RollUpData(unit=upper, period=upper_period, catalogue=cat, raw=raw, tables=tables,
                       narratives=narratives, documents=documents, communes=statuses)
     data.values = values.evaluate(cat, raw, tables, upper_period.get("on_time_formula") or dossiers.DEFAULT_ON_TIME)
-    return RollUp(upper=upper, period_code=key.code, data=data, communes=statuses)
+    return RollUp(upper=upper, period_code=key.code, data=data, communes=statuses, uncounted=uncounted)
 
 

@@ -6,6 +6,8 @@ The dialogs are module names (`ask_save_path`, export_word's `ask_options`) so t
 """
 from __future__ import annotations
 
+import html
+
 from pathlib import Path
 
 from cchc_desktop import fmt
@@ -156,7 +158,8 @@ class RollupDialog(QDialog):
             "đã có số liệu"
             + (f", <span style='color:#a00000'>còn thiếu: {shown}</span>" if r.missing else "")
             + f". Hồ sơ Một cửa: tiếp nhận {fmt.number(m['tiep_nhan']) or '—'}, "
-              f"đúng hạn {fmt.percent(m['ty_le_dung_han'], with_sign=True) or '—'}.")
+              f"đúng hạn {fmt.percent(m['ty_le_dung_han'], with_sign=True) or '—'}."
+            + "".join(f"<br><span style='color:#8a5a00'>Lưu ý: {html.escape(w)}</span>" for w in r.warnings()))
         self.fill_forms()
         self.fill_communes()
         self.fill_dossiers()
