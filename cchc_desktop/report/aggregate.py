@@ -101,14 +101,6 @@ class Uncounted:
     version: str  # the commune's catalogue version
     rows: list[tuple[str, str]]  # (code, its label in the commune's forms)
 
-    def line(self, rollup_version: str) -> str:
-        shown = "; ".join(f"{code} {shorten(name, 60)}" for code, name in self.rows[:UNCOUNTED_SHOWN])
-        more = f" và {len(self.rows) - UNCOUNTED_SHOWN} chỉ tiêu khác" if len(self.rows) > UNCOUNTED_SHOWN else ""
-        return (f"{self.commune} lập báo cáo theo danh mục biểu mẫu {self.version}: {len(self.rows)} chỉ tiêu có số "
-                f"liệu không có trong danh mục {rollup_version} của kỳ tổng hợp nên không được cộng ({shown}{more}). "
-                f"Muốn cộng các chỉ tiêu này, hãy mở kỳ tổng hợp, chọn Tệp → Danh mục biểu mẫu…, chọn danh mục "
-                f"{self.version} và đánh dấu “Dùng cả cho kỳ đang mở”.")
-
 
 UNCOUNTED_SHOWN = 5
 
@@ -122,8 +114,25 @@ class RollUp:
     uncounted: list[Uncounted] = field(default_factory=list)
 
     def warnings(self) -> list[str]:
-        """What the consolidated figures leave out, one Vietnamese line each (the dialog, the command)."""
-        return [u.line(self.data.catalogue.version) for u in self.uncounted]
+        """What the consolidated figures leave out, one Vietnamese line per forms version and rows
+        (the communes that sent the same forms named together: the dialog's headline, the command)."""
+        groups: dict[tuple, list[Uncounted]] = {}
+        for u in self.uncounted:
+            groups.setdefault((u.version, tuple(u.rows)), []).append(u)
+        mine = self.data.catalogue.version
+        lines = []
+        for (version, rows), group in groups.items():
+            who = ", ".join(u.commune for u in group[:UNCOUNTED_SHOWN])
+            if len(group) > UNCOUNTED_SHOWN:
+                who += f" và {len(group) - UNCOUNTED_SHOWN} đơn vị khác"
+            shown = "; ".join(f"{code} {shorten(name, 60)}" for code, name in rows[:UNCOUNTED_SHOWN])
+            if len(rows) > UNCOUNTED_SHOWN:
+                shown += f" và {len(rows) - UNCOUNTED_SHOWN} chỉ tiêu khác"
+            lines.append(f"{who} lập báo cáo theo danh mục biểu mẫu {version}: {len(rows)} chỉ tiêu có số liệu không "
+                         f"có trong danh mục {mine} của kỳ tổng hợp nên không được cộng ({shown}). Muốn cộng các chỉ "
+                         f"tiêu này, hãy mở kỳ tổng hợp, chọn Tệp → Danh mục biểu mẫu…, chọn danh mục {version} và "
+                         "đánh dấu “Dùng cả cho kỳ đang mở”.")
+        return lines
 
     @property
     def reported(self) -> list[CommuneStatus]:
