@@ -12,7 +12,7 @@ from cchc_desktop import paths
 from cchc_desktop.report import aggregate
 from cchc_desktop.domain import catalogue, dossiers
 from cchc_desktop.errors import UserError
-from cchc_desktop.exporting import package as pkg, xlsx_rollup
+from cchc_desktop.exporting import package as pkg, xlsx_appendix, xlsx_rollup
 from cchc_desktop.importing import package as ip
 from cchc_desktop.store import open_store
 
@@ -523,6 +523,11 @@ def test_rollup_xlsx_has_communes_and_comparison(rolled, tmp_path):
     cmp = list(wb["So sánh"].iter_rows(min_row=4, values_only=True))
     assert len(cmp) == N + 1
     assert cmp[-1][2] == float(r.data.values["BM3/3.3"])
+    # counts with literal thousands dots, whatever the PC's locale (an English Windows would show 1,234)
+    ws = wb["Các xã"]
+    counts = [ws.cell(i, 6) for i in range(4, ws.max_row + 1) if isinstance(ws.cell(i, 6).value, int)]
+    assert counts and all("," not in c.number_format for c in counts)
+    assert all(c.number_format == xlsx_appendix.vn_integer_format(c.value) for c in counts)
 
 
 def test_percent_cells_round_half_up_like_the_text(rolled, tmp_path, monkeypatch):

@@ -42,6 +42,10 @@ def _sheet(wb, title: str, heading: str, headers: list[tuple[str, int]], rows: l
             cell = ws.cell(i, c)
             if form is None or value is None or isinstance(value, str):
                 xa.set_text(cell, value)
+            elif form == xa.COUNT_FORMAT or form.startswith("#,##0"):
+                # counts and amounts as the report prints them on any PC (thousands dots, never the
+                # locale's "3,218" that reads as three and a bit): xlsx_appendix.set_figure
+                xa.set_figure(cell, value, "count" if form == xa.COUNT_FORMAT else "money")
             else:
                 xa.set_number(cell, value, form)
             cell.font, cell.border = font, border
